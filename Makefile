@@ -1,0 +1,120 @@
+# idxtune: an interactive index tuner for PostgreSQL.
+#
+#   make          build ./idxtune (core in src/ as a static library, UI in ui/)
+#   make test     unit, integration (real PostgreSQL sandbox) and terminal tests
+#   make asan     the same tests on an ASan+UBSan build
+#   make demo     sandbox server + demo workload + the TUI
+#   make bench    benchmarks (speed and memory are measured here, not in tests)
+#   make install  PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+SAN     ?=
+
+VERSION := 0.1.0
+PKGS    := libpq ncursesw jansson
+DEB_PKGS := build-essential pkg-config libpq-dev libncurses-dev libjansson-dev \
+            libcmocka-dev libpg-query-dev postgresql-15 postgresql-contrib \
+            postgresql-15-hypopg tmux
+
+CFLAGS  ?= -O2 -g
+ifeq ($(SAN),1)
+CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DIXT_VERSION='"$(VERSION)"' \
+             -DIXT_DATADIR='"$(PREFIX)/share/idxtune"' \
+             -Wall -Wextra -Werror -Wno-missing-field-initializers \
+             -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+# libpg_query is linked statically: Debian ships only the archive.
+LIBS = -l:libpg_query.a $(PKG_LIBS) -lpthread -lm
+
+CORE_SRC := $(wildcard src/*.c)
+UI_SRC   := $(wildcard ui/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
+CORE_LIB := $(BUILD)/libidxtune.a
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+TEST_BINS := $(UNIT_SRC:%.c=$(BUILD)/%) $(INTEG_SRC:%.c=$(BUILD)/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BINS := $(BENCH_SRC:%.c=$(BUILD)/%)
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+ifeq ($(BUILD),build)
+PROG := idxtune
+else
+PROG := $(BUILD)/idxtune
+endif
+
+.PHONY: all deps test asan demo bench install uninstall clean fuzz
+all: $(PROG)
+
+# Debian packages: installed when root, otherwise the exact command is shown.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): Makefile
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "idxtune needs these Debian packages:$$missing"; \
+	    echo "run:  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/%.o: %.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJ)
+	ar rcs $@ $^
+
+$(PROG): $(UI_OBJ) $(CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(UI_OBJ) $(CORE_LIB) $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(CORE_LIB) tests/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(CORE_LIB) $(LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_LIB) $(LIBS)
+
+test: $(PROG) $(TEST_BINS)
+	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) bash tests/run.sh
+
+asan:
+	$(MAKE) BUILD=build-asan SAN=1 test
+
+demo: $(PROG)
+	@bash demo/run-demo.sh
+
+bench: $(PROG) $(BENCH_BINS)
+	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) bash bench/run.sh
+
+install: $(PROG)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/idxtune/themes \
+	           $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/idxtune
+	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/idxtune/themes/
+	install -m 644 doc/idxtune.1 $(DESTDIR)$(PREFIX)/share/man/man1/idxtune.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/idxtune $(DESTDIR)$(PREFIX)/share/man/man1/idxtune.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/idxtune
+
+clean:
+	rm -rf build build-asan build-fuzz idxtune
+
+-include $(CORE_OBJ:.o=.d) $(UI_OBJ:.o=.d)

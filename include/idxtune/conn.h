@@ -1,0 +1,93 @@
+/* conn: libpq connections.  libpq reads conninfo strings, URIs, the PG*
+ * environment, ~/.pgpass and service files; this module adds what idxtune
+ * needs on top: an application_name, per-connection timeouts, detection of
+ * the server version and extensions, and a non-blocking request API so the
+ * UI's poll() loop never waits for the server. */
+#ifndef IDXTUNE_CONN_H
+#define IDXTUNE_CONN_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "idxtune/util.h"
+
+/* Where to connect: a DBNAME, CONNINFO or URI (any may be NULL) plus psql's
+ * -h -p -U -d, which override what the string says. */
+typedef struct ixt_conn_opts {
+    const char *target;
+    const char *host;
+    const char *port;
+    const char *user;
+    const char *dbname;
+    int statement_timeout_ms; /* 0: server default */
+    int connect_timeout_s;    /* 0: 10 s */
+} ixt_conn_opts;
+
+typedef struct ixt_server_info {
+    int version_num;         /* server_version_num, e.g. 150018 */
+    char version[64];        /* "15.18" */
+    bool in_recovery;        /* hot standby: no real trials */
+    bool is_superuser;
+    bool read_all_stats;     /* superuser or pg_read_all_stats member */
+    bool has_pgss;           /* pg_stat_statements usable in this database */
+    char pgss_problem[512];  /* why not, and what to change */
+    bool has_hypopg;         /* hypopg extension installed in this database */
+    bool hypopg_available;   /* could be created (pg_available_extensions) */
+    bool has_qualstats;      /* pg_qualstats installed */
+    char pgss_schema[64];    /* where the extensions live (quoted when used) */
+    char hypopg_schema[64];
+    unsigned int db_oid;
+} ixt_server_info;
+
+typedef struct ixt_conn ixt_conn;
+
+/* Opens a connection, blocking.  purpose ("monitor", "lab", ...) goes into
+ * application_name as "idxtune/purpose".  caller frees with ixt_conn_close */
+ixt_conn *ixt_conn_open(const ixt_conn_opts *o, const char *purpose, ixt_err *e);
+void ixt_conn_close(ixt_conn *c);
+
+/* Re-establishes a broken connection one step at a time, without blocking:
+ * call it on every tick until it returns 1 (connected again), 0 (still
+ * trying) or -1 (failed; the next call starts a new attempt).  Server state
+ * of the old session (hypothetical indexes, prepared statements) is gone. */
+int ixt_conn_reconnect_step(ixt_conn *c, ixt_err *e);
+
+PGconn *ixt_conn_pg(ixt_conn *c);                   /* borrowed */
+const ixt_server_info *ixt_conn_info(const ixt_conn *c); /* borrowed */
+/* "user@host:port/db" without any password.  borrowed */
+const char *ixt_conn_label(const ixt_conn *c);
+bool ixt_conn_ok(const ixt_conn *c);
+
+/* Re-reads the server facts (version, extensions, rights). */
+int ixt_conn_detect(ixt_conn *c, ixt_err *e);
+
+/* Runs one statement and waits.  Returns the result of a successful
+ * command or NULL with e filled (the server's message, with the position
+ * marked in the statement when the server gives one).  caller PQclear()s */
+PGresult *ixt_conn_exec(ixt_conn *c, const char *sql, int nparams,
+                        const char *const *params, ixt_err *e);
+
+/* Runs a command whose result is not needed. */
+int ixt_conn_run(ixt_conn *c, const char *sql, ixt_err *e);
+
+/* Non-blocking requests, one at a time per connection. */
+int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,
+                  const char *const *params, ixt_err *e);
+bool ixt_conn_busy(const ixt_conn *c);   /* a request is under way */
+int ixt_conn_socket(const ixt_conn *c);  /* for poll(); -1 when broken */
+/* Reads what the server sent.  Returns 1 and sets *out when the request is
+ * complete (NULL result and e filled when it failed), 0 while waiting,
+ * -1 when the connection broke (e filled).  *out: caller PQclear()s */
+int ixt_conn_collect(ixt_conn *c, PGresult **out, ixt_err *e);
+/* Asks the server to cancel the running request. */
+int ixt_conn_cancel(ixt_conn *c, ixt_err *e);
+
+/* Fills e from a failed result: the server's message plus, when the
+ * server reports a position, the statement line with a caret under it. */
+void ixt_conn_result_error(const PGresult *r, const char *sql, ixt_err *e);
+
+/* Quotes an identifier or a literal with libpq.  caller frees */
+char *ixt_conn_quote_ident(ixt_conn *c, const char *ident);
+char *ixt_conn_quote_literal(ixt_conn *c, const char *lit);
+
+#endif

@@ -1,0 +1,51 @@
+/* explain: gets a plan for a statement as a DBA has it - typed, pasted, or
+ * normalized by pg_stat_statements with $1..$n - and runs EXPLAIN ANALYZE
+ * safely: a SELECT in a READ ONLY transaction, anything that writes inside
+ * BEGIN ... ROLLBACK. */
+#ifndef IDXTUNE_EXPLAIN_H
+#define IDXTUNE_EXPLAIN_H
+
+#include <stdbool.h>
+
+#include "idxtune/conn.h"
+#include "idxtune/script.h"
+#include "idxtune/util.h"
+
+typedef struct ixt_explain_req {
+    const char *sql;
+    bool analyze;
+    int statement_timeout_ms;   /* for ANALYZE; 0: the connection's */
+    /* Values for $1..$n (NULL entries are SQL NULL).  Without values a
+     * statement with parameters gets a generic plan; ANALYZE needs them. */
+    const char *const *params;
+    int nparams;
+} ixt_explain_req;
+
+typedef struct ixt_explain_prep {
+    char *sql;          /* the text that is planned (placeholders typed).  owned */
+    int nparams;
+    bool generic;       /* a generic plan: parameters unknown */
+    bool writes;        /* INSERT/UPDATE/DELETE/MERGE or SELECT ... FOR UPDATE */
+    bool rewritten;     /* the text had to be rewritten to be planned */
+    ixt_script script;  /* the statements to run */
+    int explain_step;   /* the step whose result is the plan */
+} ixt_explain_prep;
+
+/* Checks the statement and builds the script that explains it.  Fails with
+ * a clear reason for what cannot be explained (utility commands, hidden or
+ * truncated texts, syntax errors with the position marked).  Free with
+ * ixt_explain_prep_free. */
+int ixt_explain_prepare(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e);
+void ixt_explain_prep_free(ixt_explain_prep *p);
+/* The plan JSON after the script ran.  caller frees */
+char *ixt_explain_json(const ixt_explain_prep *p, ixt_err *e);
+
+/* Prepare, run (blocking) and return the plan JSON.  caller frees */
+char *ixt_explain_run(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e);
+
+/* Suggested values for parameter n (1-based) from pg_stats of the column it
+ * is compared with: most common values first, then histogram bounds.
+ * Returns the count; *out: caller frees each and the array. */
+int ixt_explain_param_hints(ixt_conn *c, const char *sql, int n, char ***out, ixt_err *e);
+
+#endif

@@ -1,0 +1,55 @@
+/* script: runs a short sequence of statements on one connection, one at a
+ * time and without blocking, with clean-up steps (ROLLBACK, DEALLOCATE) that
+ * run whatever happened before them: after an error, after a cancel.  This
+ * is how EXPLAIN ANALYZE and real index trials make sure nothing they do
+ * outlives them. */
+#ifndef IDXTUNE_SCRIPT_H
+#define IDXTUNE_SCRIPT_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "idxtune/conn.h"
+#include "idxtune/util.h"
+
+enum {
+    IXT_STEP_KEEP = 1 << 0,    /* keep the result for the caller */
+    IXT_STEP_FINALLY = 1 << 1, /* always runs; its errors are ignored */
+    IXT_STEP_TIMED = 1 << 2,   /* record the step's wall time */
+};
+
+typedef struct ixt_step {
+    char *sql;
+    unsigned flags;
+    PGresult *result;          /* IXT_STEP_KEEP results */
+    double ms;                 /* IXT_STEP_TIMED: wall time */
+} ixt_step;
+
+typedef struct ixt_script {
+    ixt_step *steps;
+    int n, cap;
+    int cur;                   /* step under way, -1 before start */
+    bool failed;
+    double step_start_ms;
+    ixt_err err;               /* the first error */
+} ixt_script;
+
+void ixt_script_init(ixt_script *s);
+void ixt_script_free(ixt_script *s);
+/* Adds a step; sql is copied.  Returns the step's index. */
+int ixt_script_add(ixt_script *s, const char *sql, unsigned flags);
+int ixt_script_addf(ixt_script *s, unsigned flags, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Sends the first step. */
+int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e);
+/* Reads what the server sent and sends the next step.  Returns 0 while
+ * running, 1 when done (ok, or failed with e filled from the first error),
+ * -1 when the connection broke. */
+int ixt_script_poll(ixt_script *s, ixt_conn *c, ixt_err *e);
+/* Start and wait until done.  Returns 0 when every step succeeded. */
+int ixt_script_run(ixt_script *s, ixt_conn *c, ixt_err *e);
+/* The kept result of step i.  borrowed */
+PGresult *ixt_script_result(const ixt_script *s, int i);
+
+#endif

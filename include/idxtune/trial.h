@@ -1,0 +1,91 @@
+/* trial: trying an index.  Hypothetical indexes (HypoPG) live only in the
+ * lab connection's backend: no lock, no write, gone with the connection.
+ * Real trials build the index inside BEGIN ... ROLLBACK with lock_timeout
+ * and statement_timeout, so nothing outlives the transaction. */
+#ifndef IDXTUNE_TRIAL_H
+#define IDXTUNE_TRIAL_H
+
+#include <stdbool.h>
+
+#include "idxtune/conn.h"
+#include "idxtune/script.h"
+#include "idxtune/util.h"
+
+typedef struct ixt_index_target {
+    char schema[128];   /* empty when not written */
+    char table[128];
+} ixt_index_target;
+
+/* Reads the table a CREATE INDEX statement is on (libpg_query).  Fails with
+ * a clear message for anything that is not one CREATE INDEX. */
+int ixt_index_parse(const char *create_sql, ixt_index_target *t, ixt_err *e);
+
+typedef struct ixt_hypo {
+    unsigned int oid;   /* HypoPG's pseudo oid */
+    char name[128];     /* e.g. "<13444>btree_runs_status" */
+    double size_bytes;  /* hypopg_relation_size estimate */
+} ixt_hypo;
+
+/* Creates a hypothetical index in c's backend. */
+int ixt_hypo_create(ixt_conn *c, const char *create_sql, ixt_hypo *h, ixt_err *e);
+int ixt_hypo_drop(ixt_conn *c, unsigned int oid, ixt_err *e);
+/* Drops every hypothetical index of the backend. */
+int ixt_hypo_reset(ixt_conn *c, ixt_err *e);
+/* The message to show when HypoPG is missing, with how to install it. */
+const char *ixt_hypo_missing_hint(const ixt_server_info *in);
+
+/* Write context of a table: its write counters and existing indexes. */
+typedef struct ixt_table_index {
+    char *name;         /* owned */
+    char *def;          /* pg_get_indexdef.  owned */
+    double scans;       /* idx_scan */
+    double size_bytes;
+} ixt_table_index;
+
+typedef struct ixt_table_ctx {
+    double writes;      /* n_tup_ins + n_tup_upd + n_tup_del, cumulative */
+    double sampled_ms;  /* when writes was read */
+    double write_rate;  /* per second between the last two samples, -1 unknown */
+    double rows;        /* reltuples */
+    double size_bytes;
+    bool never_analyzed;
+    ixt_table_index *indexes;
+    int nindexes;
+} ixt_table_ctx;
+
+/* Reads (or refreshes, computing the write rate) a table's context. */
+int ixt_table_ctx_read(ixt_conn *c, const ixt_index_target *t, ixt_table_ctx *ctx, ixt_err *e);
+void ixt_table_ctx_free(ixt_table_ctx *ctx);
+
+/* A real trial: N runs of EXPLAIN ANALYZE without the index, the build,
+ * N runs with it, then ROLLBACK - all in one transaction.  Each run sits in
+ * a savepoint so a writing statement sees the same data every time. */
+typedef struct ixt_real_trial {
+    ixt_script script;
+    int runs;
+    int before_first, after_first;   /* steps of the first EXPLAIN of each half */
+    int build_step, size_step;
+} ixt_real_trial;
+
+/* Builds the script; explain_sql is the full "EXPLAIN (ANALYZE, ...) ..."
+ * text to repeat (from explain's prepared statement). */
+void ixt_real_trial_build(ixt_real_trial *t, const char *create_sql, const char *const *setup,
+                          int nsetup, const char *explain_sql, int runs, int lock_timeout_ms,
+                          int statement_timeout_ms);
+void ixt_real_trial_free(ixt_real_trial *t);
+
+typedef struct ixt_real_result {
+    double before_median_ms, before_min_ms;
+    double after_median_ms, after_min_ms;
+    double before_hit, before_read, after_hit, after_read;  /* shared buffers, median run */
+    double build_ms;
+    double size_bytes;
+    char index_name[128];
+    char *after_json;       /* plan of the first run with the index.  owned */
+} ixt_real_result;
+
+/* Reads the results after the script ran. */
+int ixt_real_trial_result(const ixt_real_trial *t, ixt_real_result *r, ixt_err *e);
+void ixt_real_result_free(ixt_real_result *r);
+
+#endif

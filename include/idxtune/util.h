@@ -1,0 +1,77 @@
+/* util: error messages, growable strings and allocation helpers shared by
+ * every core module.  Errors are values: a function that can fail returns 0
+ * on success and -1 on failure, and fills an ixt_err the UI can show. */
+#ifndef IDXTUNE_UTIL_H
+#define IDXTUNE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define IXT_ERR_MAX 1024
+
+typedef struct ixt_err {
+    char msg[IXT_ERR_MAX];
+} ixt_err;
+
+/* Fills e (if not NULL) with a formatted message.  Always returns -1 so a
+ * caller can write `return ixt_err_set(e, "...")`. */
+int ixt_err_set(ixt_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Clears e (if not NULL). */
+void ixt_err_clear(ixt_err *e);
+
+/* Allocation that never returns NULL: out of memory aborts, as in htop;
+ * there is no useful way for an interactive tool to go on without memory. */
+void *ixt_xmalloc(size_t n);            /* caller frees */
+void *ixt_xcalloc(size_t n, size_t m);  /* caller frees */
+void *ixt_xrealloc(void *p, size_t n);  /* caller frees the result */
+char *ixt_xstrdup(const char *s);       /* caller frees; NULL gives NULL */
+char *ixt_xstrndup(const char *s, size_t n); /* caller frees */
+char *ixt_xasprintf(const char *fmt, ...) /* caller frees */
+    __attribute__((format(printf, 1, 2)));
+
+/* A growable NUL-terminated string. */
+typedef struct ixt_buf {
+    char *s;
+    size_t len;
+    size_t cap;
+} ixt_buf;
+
+void ixt_buf_init(ixt_buf *b);
+void ixt_buf_add(ixt_buf *b, const char *s);
+void ixt_buf_addn(ixt_buf *b, const char *s, size_t n);
+void ixt_buf_addc(ixt_buf *b, char c);
+void ixt_buf_printf(ixt_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void ixt_buf_vprintf(ixt_buf *b, const char *fmt, va_list ap);
+void ixt_buf_reset(ixt_buf *b);
+/* Hands the string to the caller and leaves b empty.  caller frees */
+char *ixt_buf_take(ixt_buf *b);
+void ixt_buf_free(ixt_buf *b);
+
+/* Collapses runs of white space (newlines, tabs) into one space and trims
+ * both ends, in place: how a statement is shown on one line. */
+void ixt_squash_ws(char *s);
+
+/* Reads a whole file.  caller frees; NULL with e filled on error. */
+char *ixt_read_file(const char *path, size_t *len, ixt_err *e);
+
+/* Writes data to path through a temporary file in the same directory and a
+ * rename, so a reader never sees half a file.  Refuses to replace an
+ * existing file unless overwrite is true. */
+int ixt_write_file_atomic(const char *path, const char *data, size_t len,
+                          bool overwrite, ixt_err *e);
+
+/* Monotonic clock in milliseconds. */
+double ixt_now_ms(void);
+
+/* Formats a duration in ms for humans ("812 ms", "3.4 s", "2 h 05 m") into
+ * out; returns out. */
+char *ixt_fmt_ms(double ms, char *out, size_t outlen);
+
+/* Formats a byte count ("8.0 kB", "1.2 GB") into out; returns out. */
+char *ixt_fmt_bytes(double bytes, char *out, size_t outlen);
+
+#endif

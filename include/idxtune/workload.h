@@ -1,0 +1,119 @@
+/* workload: where the slow queries come from.  Snapshots of
+ * pg_stat_statements with rates over the last refresh interval, and what is
+ * running now (pg_stat_activity).  The module builds the SQL and reads the
+ * results; sending them is the caller's business (conn), so the UI can do it
+ * without blocking. */
+#ifndef IDXTUNE_WORKLOAD_H
+#define IDXTUNE_WORKLOAD_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idxtune/conn.h"
+#include "idxtune/util.h"
+
+/* Every statement idxtune sends starts with this comment, so that a role
+ * that may not switch pg_stat_statements off still does not see idxtune's
+ * own statements in the list. */
+#define IXT_SQL_TAG "/* idxtune */ "
+
+typedef enum ixt_stmt_col {
+    IXT_COL_TOTAL,      /* total execution time */
+    IXT_COL_CALLS,
+    IXT_COL_MEAN,
+    IXT_COL_ROWS,
+    IXT_COL_SHARE,      /* share of all statements' total time */
+    IXT_COL_CALLS_RATE, /* calls/s over the last interval */
+    IXT_COL_MS_RATE,    /* ms of execution per second over the last interval */
+    IXT_COL_QUERYID,
+    IXT_COL_QUERY,
+    IXT_COL_COUNT
+} ixt_stmt_col;
+
+typedef struct ixt_stmt {
+    int64_t queryid;
+    char *query;        /* one-line text; NULL until read.  owned by the workload */
+    char *query_full;   /* text as stored.  owned by the workload */
+    double calls;
+    double total_ms;
+    double rows;
+    double mean_ms;
+    double share;       /* 0..1 */
+    double calls_rate;  /* per second, over the last interval */
+    double ms_rate;
+    double shared_hit;
+    double shared_read;
+    bool own;           /* an idxtune statement: never listed */
+    unsigned seen;      /* snapshot generation that last saw it */
+} ixt_stmt;
+
+typedef struct ixt_workload {
+    ixt_stmt *items;
+    size_t n, cap;
+    int64_t *slots;      /* hash of queryid -> index+1 */
+    size_t nslots;
+    unsigned generation;
+    double last_ms;      /* monotonic time of the last snapshot */
+    double interval_s;   /* length of the last interval; 0 on the first */
+    double total_ms_all;
+    bool texts_hidden;   /* some texts are <insufficient privilege> */
+} ixt_workload;
+
+void ixt_workload_init(ixt_workload *w);
+void ixt_workload_free(ixt_workload *w);
+
+/* The numbers query (no texts: pg_stat_statements(false)), for the server's
+ * version; $1 is the database oid.  caller frees */
+char *ixt_workload_numbers_sql(const ixt_server_info *in);
+/* Texts for the query ids in $2 (a bigint[] literal).  caller frees */
+char *ixt_workload_texts_sql(const ixt_server_info *in);
+
+/* Takes a numbers snapshot taken at now_ms (monotonic), computes rates
+ * against the previous one, and drops statements that disappeared. */
+int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_ms, ixt_err *e);
+/* The statements still without text, as a bigint[] literal ("{1,2}"), or
+ * NULL when none is missing.  caller frees */
+char *ixt_workload_missing_texts(const ixt_workload *w);
+int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e);
+
+/* The listed statements (own ones left out), filtered by a case-insensitive
+ * substring of the text or query id (NULL or "" for all), sorted by col.
+ * Returns the count; *out is an array of pointers into w, valid until the
+ * next ingest.  *out: caller frees the array only */
+size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
+                         const char *filter, ixt_stmt ***out);
+
+const ixt_stmt *ixt_workload_find(const ixt_workload *w, int64_t queryid); /* borrowed */
+const char *ixt_stmt_col_name(ixt_stmt_col col); /* borrowed, e.g. "total_ms" */
+/* Parses a column name as used by --sort ("total", "total_ms", "calls"...);
+ * returns -1 when unknown. */
+int ixt_stmt_col_parse(const char *name);
+
+/* Blocking convenience for batch mode: one numbers snapshot plus texts. */
+int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e);
+
+/* What is running now. */
+typedef struct ixt_activity {
+    int pid;
+    char *user;
+    char *state;
+    char *wait;          /* "Lock:relation" or "" */
+    char *query;         /* one line */
+    char *query_full;
+    char *app;
+    double query_ms;     /* since query_start; -1 when unknown */
+    double xact_ms;
+} ixt_activity;
+
+typedef struct ixt_activity_list {
+    ixt_activity *items;
+    size_t n;
+} ixt_activity_list;
+
+const char *ixt_activity_sql(void); /* borrowed */
+int ixt_activity_ingest(ixt_activity_list *l, const PGresult *r, ixt_err *e);
+void ixt_activity_free(ixt_activity_list *l);
+
+#endif

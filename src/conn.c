@@ -1,0 +1,409 @@
+/* conn: libpq connections with server detection and non-blocking requests. */
+#include "idxtune/conn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ixt_conn {
+    PGconn *pg;
+    ixt_server_info info;
+    char label[256];
+    int statement_timeout_ms;
+    bool busy;
+    bool resetting;
+    PGresult *pending; /* results of the request under way read so far */
+};
+
+static int conn_setup(ixt_conn *c, ixt_err *e);
+
+ixt_conn *ixt_conn_open(const ixt_conn_opts *o, const char *purpose, ixt_err *e)
+{
+    const char *keys[10];
+    const char *vals[10];
+    int n = 0;
+    char appname[64], timeout[16];
+    snprintf(appname, sizeof appname, "idxtune/%s", purpose ? purpose : "cli");
+    snprintf(timeout, sizeof timeout, "%d", o->connect_timeout_s > 0 ? o->connect_timeout_s : 10);
+    /* The first dbname is expanded as a conninfo or URI; the explicit
+     * options after it override what it says, as in psql. */
+    if (o->target) { keys[n] = "dbname"; vals[n++] = o->target; }
+    if (o->host) { keys[n] = "host"; vals[n++] = o->host; }
+    if (o->port) { keys[n] = "port"; vals[n++] = o->port; }
+    if (o->user) { keys[n] = "user"; vals[n++] = o->user; }
+    if (o->dbname) { keys[n] = "dbname"; vals[n++] = o->dbname; }
+    keys[n] = "application_name"; vals[n++] = appname;
+    keys[n] = "connect_timeout"; vals[n++] = timeout;
+    keys[n] = NULL; vals[n] = NULL;
+
+    PGconn *pg = PQconnectdbParams(keys, vals, 1);
+    if (!pg || PQstatus(pg) != CONNECTION_OK) {
+        const char *msg = pg ? PQerrorMessage(pg) : "out of memory";
+        ixt_err_set(e, "cannot connect: %s", msg);
+        if (e)
+            ixt_squash_ws(e->msg);
+        PQfinish(pg);
+        return NULL;
+    }
+    ixt_conn *c = ixt_xcalloc(1, sizeof *c);
+    c->pg = pg;
+    c->statement_timeout_ms = o->statement_timeout_ms;
+    if (conn_setup(c, e) != 0) {
+        ixt_conn_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+void ixt_conn_close(ixt_conn *c)
+{
+    if (!c)
+        return;
+    PQclear(c->pending);
+    PQfinish(c->pg);
+    free(c);
+}
+
+static void make_label(ixt_conn *c)
+{
+    const char *host = PQhost(c->pg);
+    if (!host || host[0] == '/' || host[0] == '\0')
+        host = "[local]";
+    snprintf(c->label, sizeof c->label, "%s@%s:%s/%s", PQuser(c->pg), host,
+             PQport(c->pg), PQdb(c->pg));
+}
+
+static int conn_setup(ixt_conn *c, ixt_err *e)
+{
+    make_label(c);
+    PQsetErrorVerbosity(c->pg, PQERRORS_DEFAULT);
+    if (c->statement_timeout_ms > 0) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SET statement_timeout = %d", c->statement_timeout_ms);
+        if (ixt_conn_run(c, sql, e) != 0)
+            return -1;
+    }
+    if (ixt_conn_detect(c, e) != 0)
+        return -1;
+    /* idxtune's own statements must not show up in the slow-query list;
+     * only a superuser may change this setting, others are filtered later. */
+    if (c->info.is_superuser && c->info.has_pgss)
+        (void)ixt_conn_run(c, "SET pg_stat_statements.track = 'none'", NULL);
+    return 0;
+}
+
+bool ixt_conn_ok(const ixt_conn *c)
+{
+    return c && c->pg && !c->resetting && PQstatus(c->pg) == CONNECTION_OK;
+}
+
+int ixt_conn_reconnect_step(ixt_conn *c, ixt_err *e)
+{
+    if (!c->resetting) {
+        c->busy = false;
+        PQclear(c->pending);
+        c->pending = NULL;
+        if (!PQresetStart(c->pg))
+            return ixt_err_set(e, "reconnect failed: %s", PQerrorMessage(c->pg));
+        c->resetting = true;
+    }
+    switch (PQresetPoll(c->pg)) {
+    case PGRES_POLLING_OK:
+        c->resetting = false;
+        return conn_setup(c, e) == 0 ? 1 : -1;
+    case PGRES_POLLING_FAILED:
+        c->resetting = false;
+        ixt_err_set(e, "server unreachable: %s", PQerrorMessage(c->pg));
+        if (e)
+            ixt_squash_ws(e->msg);
+        return -1;
+    default:
+        return 0;
+    }
+}
+
+PGconn *ixt_conn_pg(ixt_conn *c) { return c->pg; }
+const ixt_server_info *ixt_conn_info(const ixt_conn *c) { return &c->info; }
+const char *ixt_conn_label(const ixt_conn *c) { return c->label; }
+
+static const char DETECT_SQL[] =
+    "SELECT current_setting('server_version_num')::int,"
+    " current_setting('server_version'),"
+    " pg_is_in_recovery(),"
+    " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),"
+    " pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER'),"
+    " (SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_stat_statements'),"
+    " (SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'hypopg'),"
+    " EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg'),"
+    " EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_qualstats'),"
+    " EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_stat_statements'),"
+    " (SELECT oid FROM pg_database WHERE datname = current_database()),"
+    " current_database()";
+
+static bool bool_at(const PGresult *r, int col)
+{
+    return strcmp(PQgetvalue(r, 0, col), "t") == 0;
+}
+
+static void copy_field(char *dst, size_t len, const PGresult *r, int col)
+{
+    snprintf(dst, len, "%s", PQgetisnull(r, 0, col) ? "" : PQgetvalue(r, 0, col));
+}
+
+/* Says exactly what to change when pg_stat_statements cannot be read. */
+static void check_pgss(ixt_conn *c, bool installed, bool available, const char *db)
+{
+    ixt_server_info *in = &c->info;
+    in->has_pgss = false;
+    if (!installed) {
+        snprintf(in->pgss_problem, sizeof in->pgss_problem,
+                 available ? "pg_stat_statements is not installed in database %s: run "
+                             "CREATE EXTENSION pg_stat_statements; there (and make sure "
+                             "shared_preload_libraries includes pg_stat_statements)"
+                           : "pg_stat_statements is not available on this server: install "
+                             "the postgresql-contrib package, add pg_stat_statements to "
+                             "shared_preload_libraries, restart, then CREATE EXTENSION "
+                             "pg_stat_statements in database %s",
+                 db);
+        return;
+    }
+    char *sql = ixt_xasprintf("SELECT 1 FROM %s.pg_stat_statements(false) LIMIT 1",
+                              in->pgss_schema);
+    PGresult *r = PQexec(c->pg, sql);
+    free(sql);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+        in->has_pgss = true;
+        in->pgss_problem[0] = '\0';
+    } else if (strstr(PQresultErrorMessage(r), "shared_preload_libraries")) {
+        snprintf(in->pgss_problem, sizeof in->pgss_problem,
+                 "pg_stat_statements is installed but not loaded: add pg_stat_statements "
+                 "to shared_preload_libraries in postgresql.conf and restart the server");
+    } else {
+        snprintf(in->pgss_problem, sizeof in->pgss_problem,
+                 "cannot read pg_stat_statements: %s", PQresultErrorMessage(r));
+        ixt_squash_ws(in->pgss_problem);
+    }
+    PQclear(r);
+}
+
+int ixt_conn_detect(ixt_conn *c, ixt_err *e)
+{
+    PGresult *r = ixt_conn_exec(c, DETECT_SQL, 0, NULL, e);
+    if (!r)
+        return -1;
+    ixt_server_info *in = &c->info;
+    memset(in, 0, sizeof *in);
+    in->version_num = atoi(PQgetvalue(r, 0, 0));
+    copy_field(in->version, sizeof in->version, r, 1);
+    char *sp = strchr(in->version, ' ');
+    if (sp)
+        *sp = '\0';
+    in->in_recovery = bool_at(r, 2);
+    in->is_superuser = bool_at(r, 3);
+    in->read_all_stats = in->is_superuser || bool_at(r, 4);
+    copy_field(in->pgss_schema, sizeof in->pgss_schema, r, 5);
+    copy_field(in->hypopg_schema, sizeof in->hypopg_schema, r, 6);
+    in->has_hypopg = !PQgetisnull(r, 0, 6);
+    in->hypopg_available = bool_at(r, 7);
+    in->has_qualstats = bool_at(r, 8);
+    bool pgss_available = bool_at(r, 9);
+    in->db_oid = (unsigned int)strtoul(PQgetvalue(r, 0, 10), NULL, 10);
+    char db[128];
+    copy_field(db, sizeof db, r, 11);
+    bool pgss_installed = !PQgetisnull(r, 0, 5);
+    PQclear(r);
+    check_pgss(c, pgss_installed, pgss_available, db);
+    return 0;
+}
+
+/* Counts UTF-8 characters to turn the server's character position into a
+ * byte offset. */
+static size_t char_to_byte(const char *s, long pos)
+{
+    size_t i = 0;
+    long ch = 0;
+    while (s[i] && ch < pos) {
+        i++;
+        while ((s[i] & 0xC0) == 0x80)
+            i++;
+        ch++;
+    }
+    return i;
+}
+
+static void mark_position(ixt_buf *b, const char *sql, long pos)
+{
+    size_t at = char_to_byte(sql, pos - 1);
+    size_t start = at, end = at;
+    int line = 1;
+    while (start > 0 && sql[start - 1] != '\n')
+        start--;
+    for (size_t i = 0; i < start; i++)
+        line += sql[i] == '\n';
+    while (sql[end] && sql[end] != '\n')
+        end++;
+    char head[32];
+    int col = snprintf(head, sizeof head, "LINE %d: ", line);
+    for (size_t i = start; i < at; i++)
+        col += (sql[i] & 0xC0) != 0x80;
+    ixt_buf_printf(b, "\n%s%.*s\n%*s^", head, (int)(end - start), sql + start, col, "");
+}
+
+void ixt_conn_result_error(const PGresult *r, const char *sql, ixt_err *e)
+{
+    if (!e)
+        return;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *sev = r ? PQresultErrorField(r, PG_DIAG_SEVERITY) : NULL;
+    ixt_buf b;
+    ixt_buf_init(&b);
+    if (msg) {
+        ixt_buf_printf(&b, "%s: %s", sev ? sev : "ERROR", msg);
+    } else {
+        ixt_buf_add(&b, r ? PQresultErrorMessage(r) : "no result from server");
+        while (b.len && (b.s[b.len - 1] == '\n'))
+            b.s[--b.len] = '\0';
+    }
+    const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    const char *hint = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL;
+    if (detail)
+        ixt_buf_printf(&b, "\nDETAIL: %s", detail);
+    if (hint)
+        ixt_buf_printf(&b, "\nHINT: %s", hint);
+    const char *pos = r ? PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION) : NULL;
+    if (pos && sql)
+        mark_position(&b, sql, atol(pos));
+    snprintf(e->msg, sizeof e->msg, "%s", b.s ? b.s : "error");
+    ixt_buf_free(&b);
+}
+
+static bool result_ok(const PGresult *r)
+{
+    ExecStatusType st = PQresultStatus(r);
+    return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY;
+}
+
+PGresult *ixt_conn_exec(ixt_conn *c, const char *sql, int nparams,
+                        const char *const *params, ixt_err *e)
+{
+    if (!ixt_conn_ok(c)) {
+        ixt_err_set(e, "not connected to the server");
+        return NULL;
+    }
+    if (c->busy) {
+        ixt_err_set(e, "the connection is busy with another request");
+        return NULL;
+    }
+    PGresult *r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    if (r && result_ok(r))
+        return r;
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        ixt_err_set(e, "connection to the server was lost: %s", PQerrorMessage(c->pg));
+    else
+        ixt_conn_result_error(r, sql, e);
+    PQclear(r);
+    return NULL;
+}
+
+int ixt_conn_run(ixt_conn *c, const char *sql, ixt_err *e)
+{
+    PGresult *r = ixt_conn_exec(c, sql, 0, NULL, e);
+    if (!r)
+        return -1;
+    PQclear(r);
+    return 0;
+}
+
+int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,
+                  const char *const *params, ixt_err *e)
+{
+    if (!ixt_conn_ok(c))
+        return ixt_err_set(e, "not connected to the server");
+    if (c->busy)
+        return ixt_err_set(e, "the connection is busy with another request");
+    int ok = nparams > 0 ? PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0)
+                         : PQsendQuery(c->pg, sql);
+    if (!ok)
+        return ixt_err_set(e, "cannot send the query: %s", PQerrorMessage(c->pg));
+    c->busy = true;
+    return 0;
+}
+
+bool ixt_conn_busy(const ixt_conn *c) { return c->busy; }
+
+int ixt_conn_socket(const ixt_conn *c)
+{
+    return c->pg ? PQsocket(c->pg) : -1;
+}
+
+/* Keeps the first error, otherwise the last result, of a request. */
+static void keep_result(ixt_conn *c, PGresult *r)
+{
+    if (c->pending && !result_ok(c->pending)) {
+        PQclear(r);
+        return;
+    }
+    PQclear(c->pending);
+    c->pending = r;
+}
+
+int ixt_conn_collect(ixt_conn *c, PGresult **out, ixt_err *e)
+{
+    *out = NULL;
+    if (!c->busy)
+        return ixt_err_set(e, "no request under way");
+    if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK) {
+        c->busy = false;
+        PQclear(c->pending);
+        c->pending = NULL;
+        ixt_err_set(e, "connection to the server was lost: %s", PQerrorMessage(c->pg));
+        if (e)
+            ixt_squash_ws(e->msg);
+        return -1;
+    }
+    while (!PQisBusy(c->pg)) {
+        PGresult *r = PQgetResult(c->pg);
+        if (r) {
+            keep_result(c, r);
+            continue;
+        }
+        c->busy = false;
+        PGresult *done = c->pending;
+        c->pending = NULL;
+        if (done && !result_ok(done)) {
+            ixt_conn_result_error(done, NULL, e);
+            PQclear(done);
+        } else {
+            *out = done;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+int ixt_conn_cancel(ixt_conn *c, ixt_err *e)
+{
+    PGcancel *cn = PQgetCancel(c->pg);
+    char buf[256];
+    if (!cn)
+        return ixt_err_set(e, "cannot cancel: no connection");
+    int ok = PQcancel(cn, buf, sizeof buf);
+    PQfreeCancel(cn);
+    return ok ? 0 : ixt_err_set(e, "cancel failed: %s", buf);
+}
+
+char *ixt_conn_quote_ident(ixt_conn *c, const char *ident)
+{
+    char *q = PQescapeIdentifier(c->pg, ident, strlen(ident));
+    char *out = ixt_xstrdup(q ? q : "\"\"");
+    PQfreemem(q);
+    return out;
+}
+
+char *ixt_conn_quote_literal(ixt_conn *c, const char *lit)
+{
+    char *q = PQescapeLiteral(c->pg, lit, strlen(lit));
+    char *out = ixt_xstrdup(q ? q : "''");
+    PQfreemem(q);
+    return out;
+}

@@ -1,0 +1,149 @@
+/* script: statements in sequence, with clean-up steps that always run. */
+#include "idxtune/script.h"
+
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ixt_script_init(ixt_script *s)
+{
+    memset(s, 0, sizeof *s);
+    s->cur = -1;
+}
+
+void ixt_script_free(ixt_script *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        free(s->steps[i].sql);
+        PQclear(s->steps[i].result);
+    }
+    free(s->steps);
+    ixt_script_init(s);
+}
+
+int ixt_script_add(ixt_script *s, const char *sql, unsigned flags)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 8;
+        s->steps = ixt_xrealloc(s->steps, (size_t)s->cap * sizeof *s->steps);
+    }
+    s->steps[s->n] = (ixt_step){.sql = ixt_xstrdup(sql), .flags = flags};
+    return s->n++;
+}
+
+int ixt_script_addf(ixt_script *s, unsigned flags, const char *fmt, ...)
+{
+    ixt_buf b;
+    ixt_buf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    ixt_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    int i = ixt_script_add(s, b.s, flags);
+    ixt_buf_free(&b);
+    return i;
+}
+
+/* The next step to run: after a failure only the clean-up steps. */
+static int next_step(const ixt_script *s, int from)
+{
+    for (int i = from; i < s->n; i++)
+        if (!s->failed || (s->steps[i].flags & IXT_STEP_FINALLY))
+            return i;
+    return s->n;
+}
+
+static int send_from(ixt_script *s, ixt_conn *c, int from, ixt_err *e)
+{
+    for (;;) {
+        s->cur = next_step(s, from);
+        if (s->cur >= s->n)
+            return 1;
+        ixt_err se;
+        s->step_start_ms = ixt_now_ms();
+        if (ixt_conn_send(c, s->steps[s->cur].sql, 0, NULL, &se) == 0)
+            return 0;
+        if (!s->failed) {
+            s->failed = true;
+            s->err = se;
+        }
+        if (!ixt_conn_ok(c)) {
+            if (e)
+                *e = s->err;
+            return -1;
+        }
+        from = s->cur + 1;
+    }
+}
+
+int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e)
+{
+    s->failed = false;
+    ixt_err_clear(&s->err);
+    int rc = send_from(s, c, 0, e);
+    return rc < 0 ? -1 : 0;
+}
+
+static void step_done(ixt_script *s, PGresult *r, const ixt_err *se)
+{
+    ixt_step *st = &s->steps[s->cur];
+    st->ms = ixt_now_ms() - s->step_start_ms;
+    if (!r) {
+        if (!s->failed && !(st->flags & IXT_STEP_FINALLY)) {
+            s->failed = true;
+            s->err = *se;
+        }
+        return;
+    }
+    if (st->flags & IXT_STEP_KEEP) {
+        PQclear(st->result);
+        st->result = r;
+    } else {
+        PQclear(r);
+    }
+}
+
+int ixt_script_poll(ixt_script *s, ixt_conn *c, ixt_err *e)
+{
+    if (s->cur < 0 || s->cur >= s->n)
+        return 1;
+    PGresult *r;
+    ixt_err se;
+    ixt_err_clear(&se);
+    int rc = ixt_conn_collect(c, &r, &se);
+    if (rc == 0)
+        return 0;
+    if (rc < 0) {
+        if (!s->failed) {
+            s->failed = true;
+            s->err = se;
+        }
+        if (e)
+            *e = s->err;
+        return -1;
+    }
+    step_done(s, r, &se);
+    rc = send_from(s, c, s->cur + 1, e);
+    if (rc == 0)
+        return 0;
+    if (rc > 0 && s->failed && e)
+        *e = s->err;
+    return rc;
+}
+
+int ixt_script_run(ixt_script *s, ixt_conn *c, ixt_err *e)
+{
+    if (ixt_script_start(s, c, e) != 0)
+        return -1;
+    int rc;
+    while ((rc = ixt_script_poll(s, c, e)) == 0) {
+        struct pollfd p = {.fd = ixt_conn_socket(c), .events = POLLIN};
+        poll(&p, 1, 1000);
+    }
+    return rc < 0 || s->failed ? -1 : 0;
+}
+
+PGresult *ixt_script_result(const ixt_script *s, int i)
+{
+    return i >= 0 && i < s->n ? s->steps[i].result : NULL;
+}

@@ -1,0 +1,257 @@
+/* util: errors, strings, files and clocks shared by the core. */
+#include "idxtune/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int ixt_err_set(ixt_err *e, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+void ixt_err_clear(ixt_err *e)
+{
+    if (e)
+        e->msg[0] = '\0';
+}
+
+static void *oom_check(void *p)
+{
+    if (!p)
+        abort();
+    return p;
+}
+
+void *ixt_xmalloc(size_t n) { return oom_check(malloc(n ? n : 1)); }
+void *ixt_xcalloc(size_t n, size_t m) { return oom_check(calloc(n ? n : 1, m ? m : 1)); }
+void *ixt_xrealloc(void *p, size_t n) { return oom_check(realloc(p, n ? n : 1)); }
+
+char *ixt_xstrdup(const char *s)
+{
+    return s ? oom_check(strdup(s)) : NULL;
+}
+
+char *ixt_xstrndup(const char *s, size_t n)
+{
+    return oom_check(strndup(s, n));
+}
+
+char *ixt_xasprintf(const char *fmt, ...)
+{
+    ixt_buf b;
+    va_list ap;
+    ixt_buf_init(&b);
+    va_start(ap, fmt);
+    ixt_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    return ixt_buf_take(&b);
+}
+
+void ixt_buf_init(ixt_buf *b)
+{
+    b->s = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+static void buf_grow(ixt_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    b->s = ixt_xrealloc(b->s, cap);
+    b->cap = cap;
+}
+
+void ixt_buf_addn(ixt_buf *b, const char *s, size_t n)
+{
+    buf_grow(b, n);
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void ixt_buf_add(ixt_buf *b, const char *s)
+{
+    ixt_buf_addn(b, s, strlen(s));
+}
+
+void ixt_buf_addc(ixt_buf *b, char c)
+{
+    ixt_buf_addn(b, &c, 1);
+}
+
+void ixt_buf_vprintf(ixt_buf *b, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0)
+        return;
+    buf_grow(b, (size_t)n);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void ixt_buf_printf(ixt_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ixt_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void ixt_buf_reset(ixt_buf *b)
+{
+    b->len = 0;
+    if (b->s)
+        b->s[0] = '\0';
+}
+
+char *ixt_buf_take(ixt_buf *b)
+{
+    char *s = b->s ? b->s : ixt_xstrdup("");
+    ixt_buf_init(b);
+    return s;
+}
+
+void ixt_buf_free(ixt_buf *b)
+{
+    free(b->s);
+    ixt_buf_init(b);
+}
+
+void ixt_squash_ws(char *s)
+{
+    char *w = s;
+    bool space = false;
+    for (const char *r = s; *r; r++) {
+        if (isspace((unsigned char)*r)) {
+            space = w != s;
+            continue;
+        }
+        if (space)
+            *w++ = ' ';
+        space = false;
+        *w++ = *r;
+    }
+    *w = '\0';
+}
+
+char *ixt_read_file(const char *path, size_t *len, ixt_err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ixt_err_set(e, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    ixt_buf b;
+    ixt_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ixt_buf_addn(&b, chunk, n);
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        ixt_buf_free(&b);
+        ixt_err_set(e, "cannot read %s", path);
+        return NULL;
+    }
+    if (len)
+        *len = b.len;
+    return ixt_buf_take(&b);
+}
+
+int ixt_write_file_atomic(const char *path, const char *data, size_t len,
+                          bool overwrite, ixt_err *e)
+{
+    struct stat st;
+    if (!overwrite && stat(path, &st) == 0)
+        return ixt_err_set(e, "%s already exists (use --force to replace it)", path);
+    char *tmp = ixt_xasprintf("%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        ixt_err_set(e, "cannot create a file next to %s: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        off += (size_t)w;
+    }
+    int rc = (off == len && fsync(fd) == 0) ? 0 : -1;
+    if (close(fd) != 0)
+        rc = -1;
+    /* mkstemp makes 0600; exported SQL is meant to be shared like any file */
+    if (rc == 0 && chmod(tmp, 0644) == 0 && rename(tmp, path) == 0) {
+        free(tmp);
+        return 0;
+    }
+    ixt_err_set(e, "cannot write %s: %s", path, strerror(errno));
+    unlink(tmp);
+    free(tmp);
+    return -1;
+}
+
+double ixt_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+char *ixt_fmt_ms(double ms, char *out, size_t outlen)
+{
+    if (ms < 0)
+        snprintf(out, outlen, "-");
+    else if (ms < 10)
+        snprintf(out, outlen, "%.2f ms", ms);
+    else if (ms < 1000)
+        snprintf(out, outlen, "%.0f ms", ms);
+    else if (ms < 60000)
+        snprintf(out, outlen, "%.1f s", ms / 1000);
+    else if (ms < 3600000)
+        snprintf(out, outlen, "%lld m %02lld s", (long long)(ms / 60000), (long long)(ms / 1000) % 60);
+    else
+        snprintf(out, outlen, "%lld h %02lld m", (long long)(ms / 3600000), (long long)(ms / 60000) % 60);
+    return out;
+}
+
+char *ixt_fmt_bytes(double bytes, char *out, size_t outlen)
+{
+    static const char *units[] = {"B", "kB", "MB", "GB", "TB"};
+    int u = 0;
+    while (bytes >= 1024 && u < 4) {
+        bytes /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(out, outlen, "%.0f B", bytes);
+    else
+        snprintf(out, outlen, "%.1f %s", bytes, units[u]);
+    return out;
+}

@@ -1,0 +1,154 @@
+/* conn, script and workload against the sandbox server (PG* environment
+ * set by tests/run.sh, demo workload loaded and replayed). */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idxtune/conn.h"
+#include "idxtune/script.h"
+#include "idxtune/workload.h"
+#include "testutil.h"
+
+static ixt_conn *connect_default(void)
+{
+    ixt_conn_opts o = {0};
+    ixt_err e;
+    ixt_conn *c = ixt_conn_open(&o, "test", &e);
+    if (!c)
+        fail_msg("cannot connect: %s", e.msg);
+    return c;
+}
+
+static void test_detects_server(void **state)
+{
+    (void)state;
+    ixt_conn *c = connect_default();
+    const ixt_server_info *in = ixt_conn_info(c);
+    assert_true(in->version_num >= 130000);
+    assert_true(in->has_pgss);
+    assert_true(in->has_hypopg);
+    assert_true(in->is_superuser);
+    assert_false(in->in_recovery);
+    assert_non_null(strstr(ixt_conn_label(c), "postgres@"));
+    assert_non_null(strstr(ixt_conn_label(c), "/idxdemo"));
+    ixt_conn_close(c);
+}
+
+static void test_bad_targets_have_clear_errors(void **state)
+{
+    (void)state;
+    ixt_err e;
+    ixt_conn_opts o = {.target = "dbname=no_such_db_here"};
+    assert_null(ixt_conn_open(&o, "test", &e));
+    assert_non_null(strstr(e.msg, "no_such_db_here"));
+    assert_non_null(strstr(e.msg, "does not exist"));
+    ixt_conn_opts dead = {.host = "127.0.0.1", .port = "1", .connect_timeout_s = 2};
+    assert_null(ixt_conn_open(&dead, "test", &e));
+    assert_non_null(strstr(e.msg, "cannot connect"));
+    ixt_conn_opts bad = {.target = "host=x port=abc=def"};
+    assert_null(ixt_conn_open(&bad, "test", &e));
+    assert_true(strlen(e.msg) > 10);
+}
+
+static void test_syntax_error_marks_position(void **state)
+{
+    (void)state;
+    ixt_conn *c = connect_default();
+    ixt_err e;
+    assert_null(ixt_conn_exec(c, "SELECT id FROM runs WHER status = 1", 0, NULL, &e));
+    assert_non_null(strstr(e.msg, "syntax error"));
+    assert_non_null(strstr(e.msg, "LINE 1: SELECT id FROM runs WHER status = 1"));
+    /* the caret sits under "status" (the first token the parser rejects) */
+    const char *caret = strchr(strstr(e.msg, "LINE 1:"), '\n');
+    assert_non_null(caret);
+    assert_int_equal(strchr(caret + 1, '^') - (caret + 1), (long)strlen("LINE 1: SELECT id FROM runs WHER "));
+    ixt_conn_close(c);
+}
+
+static void test_script_always_rolls_back(void **state)
+{
+    (void)state;
+    ixt_conn *c = connect_default();
+    ixt_script s;
+    ixt_script_init(&s);
+    ixt_script_add(&s, "BEGIN", 0);
+    ixt_script_add(&s, "CREATE TABLE ixt_leftover (id int)", 0);
+    int keep = ixt_script_add(&s, "SELECT 1/0", IXT_STEP_KEEP);
+    ixt_script_add(&s, "SELECT 'never runs'", 0);
+    ixt_script_add(&s, "ROLLBACK", IXT_STEP_FINALLY);
+    ixt_err e;
+    assert_int_equal(ixt_script_run(&s, c, &e), -1);
+    assert_non_null(strstr(e.msg, "division by zero"));
+    assert_null(ixt_script_result(&s, keep));
+    assert_int_equal(PQtransactionStatus(ixt_conn_pg(c)), PQTRANS_IDLE);
+    PGresult *r = ixt_conn_exec(c, "SELECT to_regclass('ixt_leftover') IS NULL", 0, NULL, &e);
+    assert_non_null(r);
+    assert_string_equal(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    ixt_script_free(&s);
+    ixt_conn_close(c);
+}
+
+static void test_cancel_running_request(void **state)
+{
+    (void)state;
+    ixt_conn *c = connect_default();
+    ixt_err e;
+    assert_int_equal(ixt_conn_send(c, "SELECT pg_sleep(30)", 0, NULL, &e), 0);
+    assert_true(ixt_conn_busy(c));
+    PGresult *r = NULL;
+    assert_int_equal(ixt_conn_collect(c, &r, &e), 0);
+    assert_int_equal(ixt_conn_cancel(c, &e), 0);
+    int rc = 0;
+    for (int i = 0; i < 100 && rc == 0; i++) {
+        struct pollfd p = {.fd = ixt_conn_socket(c), .events = POLLIN};
+        poll(&p, 1, 100);
+        rc = ixt_conn_collect(c, &r, &e);
+    }
+    assert_int_equal(rc, 1);
+    assert_null(r);
+    assert_non_null(strstr(e.msg, "canceling statement"));
+    assert_false(ixt_conn_busy(c));
+    assert_int_equal(ixt_conn_run(c, "SELECT 1", &e), 0);
+    ixt_conn_close(c);
+}
+
+static void test_workload_lists_demo_statements(void **state)
+{
+    (void)state;
+    ixt_conn *c = connect_default();
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ixt_err e;
+    assert_int_equal(ixt_workload_refresh(&w, c, &e), 0);
+    assert_true(w.n >= 20);
+    ixt_stmt **v;
+    size_t n = ixt_workload_view(&w, IXT_COL_TOTAL, true, "run_logs", &v);
+    assert_true(n >= 1);
+    assert_non_null(v[0]->query_full);
+    free(v);
+    /* idxtune's own statements never appear */
+    n = ixt_workload_view(&w, IXT_COL_TOTAL, true, "pg_stat_statements", &v);
+    for (size_t i = 0; i < n; i++)
+        assert_null(strstr(v[i]->query_full, "idxtune"));
+    free(v);
+    /* a second snapshot keeps the statements and computes rates */
+    assert_int_equal(ixt_workload_refresh(&w, c, &e), 0);
+    assert_true(w.interval_s > 0);
+    ixt_workload_free(&w);
+    ixt_conn_close(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_detects_server),
+        cmocka_unit_test(test_bad_targets_have_clear_errors),
+        cmocka_unit_test(test_syntax_error_marks_position),
+        cmocka_unit_test(test_script_always_rolls_back),
+        cmocka_unit_test(test_cancel_running_request),
+        cmocka_unit_test(test_workload_lists_demo_statements),
+    };
+    return IXT_RUN_TESTS(tests);
+}

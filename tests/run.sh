@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The whole test run: cmocka unit tests, integration tests against a real
+# PostgreSQL sandbox loaded with the demo workload, and terminal tests that
+# drive idxtune in tmux.  Every test reports in TAP ("ok N - name" /
+# "not ok N - name"); the last line counts them all.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${IXT_BUILD:-build}
+export IXT_PROG=$(realpath "${IXT_PROG:-./idxtune}")
+export IXT_TESTDATA=$PWD/tests/data
+export IXT_SCALE=${IXT_SCALE:-0.1}
+LOGDIR=$(mktemp -d /tmp/idxtune-test-logs.XXXXXX)
+passed=0
+failed=0
+
+# Runs one TAP-speaking command and adds its counts.  A command that exits
+# non-zero without reporting a failed test counts as one failure.
+run_tap() {
+    local name=$1; shift
+    local log="$LOGDIR/$(echo "$name" | tr '/ ' '__').log"
+    "$@" >"$log" 2>&1
+    local rc=$?
+    local ok notok
+    ok=$(grep -cE '^ok ' "$log")
+    notok=$(grep -cE '^not ok ' "$log")
+    if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
+        notok=1
+        echo "not ok - $name exited with status $rc"
+    fi
+    passed=$((passed + ok))
+    failed=$((failed + notok))
+    printf '%-44s %3d passed, %d failed\n' "$name" "$ok" "$notok"
+    if [ "$notok" -ne 0 ]; then
+        grep -E '^not ok |^# |ERROR|Assertion|error:' "$log" | head -40 | sed 's/^/    /'
+        echo "    (full log: $log)"
+    fi
+}
+
+echo "== unit tests"
+for t in "$BUILD"/tests/unit/test_*; do
+    [ -x "$t" ] && run_tap "unit/$(basename "$t")" "$t"
+done
+
+echo "== sandbox PostgreSQL"
+SANDBOX=$(mktemp -u /tmp/idxtune-sandbox.XXXXXX)
+export IXT_SANDBOX=$SANDBOX
+cleanup() {
+    tmux -L idxtune-test kill-server 2>/dev/null
+    bash tests/sandbox.sh stop "$SANDBOX"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+if bash tests/sandbox.sh start "$SANDBOX" >/dev/null; then
+    # shellcheck disable=SC1091
+    . "$SANDBOX/env"
+    t0=$(date +%s)
+    bash demo/load.sh --scale "$IXT_SCALE" --db idxdemo >"$LOGDIR/load.log" 2>&1 \
+        || { echo "not ok - demo workload failed to load"; tail -20 "$LOGDIR/load.log"; failed=$((failed + 1)); }
+    bash demo/drive.sh --db idxdemo --once >"$LOGDIR/drive.log" 2>&1 \
+        || { echo "not ok - demo driver failed"; tail -20 "$LOGDIR/drive.log"; failed=$((failed + 1)); }
+    echo "demo workload loaded and replayed at scale $IXT_SCALE in $(( $(date +%s) - t0 )) s"
+    export PGDATABASE=idxdemo
+
+    echo "== integration tests"
+    for t in "$BUILD"/tests/integration/test_*; do
+        [ -x "$t" ] && run_tap "integration/$(basename "$t")" "$t"
+    done
+    for t in tests/integration/test_*.sh; do
+        [ -f "$t" ] && run_tap "integration/$(basename "$t")" bash "$t"
+    done
+
+    echo "== terminal tests (tmux)"
+    for t in tests/tui/test_*.sh; do
+        [ -f "$t" ] && run_tap "tui/$(basename "$t")" bash "$t"
+    done
+else
+    echo "not ok - the sandbox server did not start"
+    failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,63 @@
+# Terminal test helpers: idxtune runs in a private tmux server, keys are
+# typed with send-keys and the screen is read with capture-pane, as a person
+# would use it.  Each check prints a TAP line.
+TMUX_SOCK=idxtune-test
+T_N=0
+T_FAILED=0
+
+tx() { tmux -L "$TMUX_SOCK" "$@"; }
+
+# start NAME COLSxROWS ARGS...: runs idxtune in a new session.
+start() {
+    local name=$1 size=$2; shift 2
+    tx kill-session -t "$name" 2>/dev/null
+    tx new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" \
+        "env LANG=${T_LANG:-C.UTF-8} TERM=${T_TERM:-xterm-256color} ${T_ENV:-} $IXT_PROG $*; echo EXITED \$?; sleep 30"
+}
+
+screen() { tx capture-pane -p -t "$1"; }
+keys() { local s=$1; shift; tx send-keys -t "$s" "$@"; }
+# Literal text, one key at a time as typed.
+type_text() { tx send-keys -t "$1" -l "$2"; }
+
+# wait_for SESSION REGEX [SECONDS]: true once the screen matches.
+wait_for() {
+    local s=$1 re=$2 limit=${3:-10} i
+    for ((i = 0; i < limit * 10; i++)); do
+        screen "$s" | grep -qE -- "$re" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+ok() {
+    T_N=$((T_N + 1))
+    if [ "$1" = 0 ]; then
+        echo "ok $T_N - $2"
+    else
+        echo "not ok $T_N - $2"
+        T_FAILED=1
+        if [ -n "${3:-}" ]; then
+            echo "# screen of $3:"
+            screen "$3" | sed 's/^/# | /'
+        fi
+    fi
+}
+
+# check SESSION REGEX DESCRIPTION [SECONDS]
+check() {
+    wait_for "$1" "$2" "${4:-10}"
+    ok $? "$3" "$1"
+}
+
+# check_not SESSION REGEX DESCRIPTION: the screen does not match now.
+check_not() {
+    sleep 0.3
+    ! screen "$1" | grep -qE -- "$2"
+    ok $? "$3" "$1"
+}
+
+finish() {
+    tx kill-server 2>/dev/null
+    return "$T_FAILED"
+}

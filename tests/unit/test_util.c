@@ -1,0 +1,107 @@
+/* util: strings, white space, files, formatting. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "idxtune/util.h"
+#include "testutil.h"
+
+static void test_buf_grows(void **state)
+{
+    (void)state;
+    ixt_buf b;
+    ixt_buf_init(&b);
+    for (int i = 0; i < 1000; i++)
+        ixt_buf_printf(&b, "%d,", i);
+    assert_int_equal(b.len, strlen(b.s));
+    assert_memory_equal(b.s, "0,1,2,", 6);
+    assert_non_null(strstr(b.s, "999,"));
+    char *s = ixt_buf_take(&b);
+    assert_null(b.s);
+    assert_int_equal(b.len, 0);
+    free(s);
+}
+
+static void test_squash_ws(void **state)
+{
+    (void)state;
+    char s[] = "  SELECT *\n\tFROM   runs\n WHERE id = $1  ";
+    ixt_squash_ws(s);
+    assert_string_equal(s, "SELECT * FROM runs WHERE id = $1");
+    char empty[] = " \n ";
+    ixt_squash_ws(empty);
+    assert_string_equal(empty, "");
+}
+
+static void test_err_set_returns_minus_one(void **state)
+{
+    (void)state;
+    ixt_err e;
+    assert_int_equal(ixt_err_set(&e, "bad %s at %d", "thing", 3), -1);
+    assert_string_equal(e.msg, "bad thing at 3");
+    assert_int_equal(ixt_err_set(NULL, "ignored"), -1);
+}
+
+static void test_atomic_write_refuses_overwrite(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ixt-util-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = ixt_xasprintf("%s/out.sql", dir);
+    ixt_err e;
+    assert_int_equal(ixt_write_file_atomic(path, "one", 3, false, &e), 0);
+    assert_int_equal(ixt_write_file_atomic(path, "two", 3, false, &e), -1);
+    assert_non_null(strstr(e.msg, "already exists"));
+    size_t len;
+    char *got = ixt_read_file(path, &len, &e);
+    assert_string_equal(got, "one");
+    free(got);
+    assert_int_equal(ixt_write_file_atomic(path, "two", 3, true, &e), 0);
+    got = ixt_read_file(path, &len, &e);
+    assert_string_equal(got, "two");
+    assert_int_equal(len, 3);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    free(got);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+}
+
+static void test_read_missing_file(void **state)
+{
+    (void)state;
+    ixt_err e;
+    assert_null(ixt_read_file("/nonexistent/x.sql", NULL, &e));
+    assert_non_null(strstr(e.msg, "/nonexistent/x.sql"));
+}
+
+static void test_format(void **state)
+{
+    (void)state;
+    char b[32];
+    assert_string_equal(ixt_fmt_ms(1.234, b, sizeof b), "1.23 ms");
+    assert_string_equal(ixt_fmt_ms(812, b, sizeof b), "812 ms");
+    assert_string_equal(ixt_fmt_ms(3400, b, sizeof b), "3.4 s");
+    assert_string_equal(ixt_fmt_ms(125000, b, sizeof b), "2 m 05 s");
+    assert_string_equal(ixt_fmt_ms(7500000, b, sizeof b), "2 h 05 m");
+    assert_string_equal(ixt_fmt_bytes(512, b, sizeof b), "512 B");
+    assert_string_equal(ixt_fmt_bytes(8192, b, sizeof b), "8.0 kB");
+    assert_string_equal(ixt_fmt_bytes(1.5 * 1024 * 1024 * 1024, b, sizeof b), "1.5 GB");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf_grows),
+        cmocka_unit_test(test_squash_ws),
+        cmocka_unit_test(test_err_set_returns_minus_one),
+        cmocka_unit_test(test_atomic_write_refuses_overwrite),
+        cmocka_unit_test(test_read_missing_file),
+        cmocka_unit_test(test_format),
+    };
+    return IXT_RUN_TESTS(tests);
+}

@@ -1,0 +1,208 @@
+/* workload: snapshots, rates, texts, sorting and filtering, on results
+ * built with libpq's own PGresult constructors (no server needed). */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idxtune/workload.h"
+#include "testutil.h"
+
+static PGresult *make_result(int ncols, int nrows, const char *const *cells)
+{
+    PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+    PGresAttDesc *att = calloc((size_t)ncols, sizeof *att);
+    char names[8][8];
+    for (int i = 0; i < ncols; i++) {
+        snprintf(names[i], sizeof names[i], "c%d", i);
+        att[i].name = names[i];
+        att[i].format = 0;
+        att[i].typid = 25;
+        att[i].typlen = -1;
+        att[i].atttypmod = -1;
+    }
+    assert_true(PQsetResultAttrs(r, ncols, att));
+    free(att);
+    for (int row = 0; row < nrows; row++)
+        for (int col = 0; col < ncols; col++) {
+            const char *v = cells[row * ncols + col];
+            assert_true(PQsetvalue(r, row, col, (char *)v, (int)strlen(v)));
+        }
+    return r;
+}
+
+/* queryid, calls, total, rows, hit, read */
+static void ingest(ixt_workload *w, int nrows, const char *const *cells, double now)
+{
+    PGresult *r = make_result(6, nrows, cells);
+    ixt_err e;
+    assert_int_equal(ixt_workload_ingest_numbers(w, r, now, &e), 0);
+    PQclear(r);
+}
+
+static void ingest_texts(ixt_workload *w, int nrows, const char *const *cells)
+{
+    PGresult *r = make_result(2, nrows, cells);
+    ixt_err e;
+    assert_int_equal(ixt_workload_ingest_texts(w, r, &e), 0);
+    PQclear(r);
+}
+
+static void test_rates_over_interval(void **state)
+{
+    (void)state;
+    ixt_workload w;
+    ixt_workload_init(&w);
+    const char *s1[] = {"11", "100", "1000", "100", "0", "0", "22", "10", "3000", "10", "0", "0"};
+    ingest(&w, 2, s1, 10000);
+    assert_int_equal(w.n, 2);
+    assert_true(w.interval_s == 0);
+    const ixt_stmt *a = ixt_workload_find(&w, 11);
+    assert_non_null(a);
+    assert_true(a->calls_rate == 0);
+    assert_true(a->mean_ms == 10.0);
+    assert_true(a->share == 0.25);
+    /* two seconds later: 20 more calls of 11 taking 400 ms */
+    const char *s2[] = {"11", "120", "1400", "120", "0", "0", "22", "10", "3000", "10", "0", "0"};
+    ingest(&w, 2, s2, 12000);
+    a = ixt_workload_find(&w, 11);
+    assert_true(w.interval_s == 2.0);
+    assert_true(a->calls_rate == 10.0);
+    assert_true(a->ms_rate == 200.0);
+    assert_true(ixt_workload_find(&w, 22)->calls_rate == 0);
+    ixt_workload_free(&w);
+}
+
+static void test_reset_and_disappearing_statements(void **state)
+{
+    (void)state;
+    ixt_workload w;
+    ixt_workload_init(&w);
+    const char *s1[] = {"1", "100", "1000", "1", "0", "0", "2", "5", "50", "5", "0", "0"};
+    ingest(&w, 2, s1, 1000);
+    /* statement 1 was reset (counters went down), statement 2 is gone */
+    const char *s2[] = {"1", "4", "40", "1", "0", "0"};
+    ingest(&w, 1, s2, 2000);
+    assert_int_equal(w.n, 1);
+    assert_null(ixt_workload_find(&w, 2));
+    const ixt_stmt *a = ixt_workload_find(&w, 1);
+    assert_true(a->calls_rate == 4.0);
+    assert_true(a->ms_rate == 40.0);
+    ixt_workload_free(&w);
+}
+
+static void test_texts_only_for_new_ids(void **state)
+{
+    (void)state;
+    ixt_workload w;
+    ixt_workload_init(&w);
+    const char *s1[] = {"5", "1", "1", "1", "0", "0", "-7", "1", "1", "1", "0", "0"};
+    ingest(&w, 2, s1, 1000);
+    char *ids = ixt_workload_missing_texts(&w);
+    assert_non_null(ids);
+    assert_true(strcmp(ids, "{5,-7}") == 0 || strcmp(ids, "{-7,5}") == 0);
+    free(ids);
+    const char *t[] = {"5", "SELECT *\n  FROM runs", "-7", "/* idxtune */ SELECT 1"};
+    ingest_texts(&w, 2, t);
+    assert_null(ixt_workload_missing_texts(&w));
+    assert_string_equal(ixt_workload_find(&w, 5)->query, "SELECT * FROM runs");
+    assert_string_equal(ixt_workload_find(&w, 5)->query_full, "SELECT *\n  FROM runs");
+    assert_true(ixt_workload_find(&w, -7)->own);
+    ixt_workload_free(&w);
+}
+
+static void test_view_sorts_filters_and_hides_own(void **state)
+{
+    (void)state;
+    ixt_workload w;
+    ixt_workload_init(&w);
+    const char *s[] = {"1", "10", "500", "1", "0", "0", "2", "1000", "100", "1", "0", "0",
+                       "3", "5", "900", "1", "0", "0", "4", "1", "99999", "1", "0", "0"};
+    ingest(&w, 4, s, 1000);
+    const char *t[] = {"1", "SELECT * FROM webhooks WHERE slug = $1", "2", "SELECT * FROM runs",
+                       "3", "DELETE FROM events", "4", "/* idxtune */ SELECT 1"};
+    ingest_texts(&w, 4, t);
+    ixt_stmt **v;
+    size_t n = ixt_workload_view(&w, IXT_COL_TOTAL, true, NULL, &v);
+    assert_int_equal(n, 3);
+    assert_true(v[0]->queryid == 3 && v[1]->queryid == 1 && v[2]->queryid == 2);
+    assert_true(v[0]->share > 0.59 && v[0]->share < 0.61); /* own statement left out of the total */
+    free(v);
+    n = ixt_workload_view(&w, IXT_COL_CALLS, false, NULL, &v);
+    assert_true(v[0]->queryid == 3 && v[2]->queryid == 2);
+    free(v);
+    n = ixt_workload_view(&w, IXT_COL_TOTAL, true, "WEBHOOK", &v);
+    assert_int_equal(n, 1);
+    assert_true(v[0]->queryid == 1);
+    free(v);
+    ixt_workload_free(&w);
+}
+
+static void test_many_statements(void **state)
+{
+    (void)state;
+    ixt_workload w;
+    ixt_workload_init(&w);
+    enum { N = 5000 };
+    char (*cells)[6][24] = calloc(N, sizeof *cells);
+    const char **flat = calloc(N * 6, sizeof *flat);
+    for (int i = 0; i < N; i++) {
+        snprintf(cells[i][0], 24, "%d", i * 7919);
+        snprintf(cells[i][1], 24, "%d", i + 1);
+        snprintf(cells[i][2], 24, "%d", i * 2);
+        for (int c = 3; c < 6; c++)
+            snprintf(cells[i][c], 24, "0");
+        for (int c = 0; c < 6; c++)
+            flat[i * 6 + c] = cells[i][c];
+    }
+    ingest(&w, N, flat, 1000);
+    ingest(&w, N, flat, 2000);
+    assert_int_equal(w.n, N);
+    assert_non_null(ixt_workload_find(&w, 4999 * 7919));
+    assert_true(ixt_workload_find(&w, 4999 * 7919)->calls == 5000);
+    free(flat);
+    free(cells);
+    ixt_workload_free(&w);
+}
+
+static void test_sort_column_names(void **state)
+{
+    (void)state;
+    assert_int_equal(ixt_stmt_col_parse("total_ms"), IXT_COL_TOTAL);
+    assert_int_equal(ixt_stmt_col_parse("CALLS"), IXT_COL_CALLS);
+    assert_int_equal(ixt_stmt_col_parse("mean"), IXT_COL_MEAN);
+    assert_int_equal(ixt_stmt_col_parse("nonsense"), -1);
+    assert_string_equal(ixt_stmt_col_name(IXT_COL_MS_RATE), "ms_per_s");
+}
+
+static void test_version_specific_sql(void **state)
+{
+    (void)state;
+    ixt_server_info in;
+    memset(&in, 0, sizeof in);
+    snprintf(in.pgss_schema, sizeof in.pgss_schema, "public");
+    in.version_num = 150000;
+    char *sql = ixt_workload_numbers_sql(&in);
+    assert_non_null(strstr(sql, "total_exec_time"));
+    assert_non_null(strstr(sql, "pg_stat_statements(false)"));
+    assert_non_null(strstr(sql, IXT_SQL_TAG));
+    free(sql);
+    in.version_num = 120000;
+    sql = ixt_workload_numbers_sql(&in);
+    assert_non_null(strstr(sql, "sum(total_time)"));
+    free(sql);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rates_over_interval),
+        cmocka_unit_test(test_reset_and_disappearing_statements),
+        cmocka_unit_test(test_texts_only_for_new_ids),
+        cmocka_unit_test(test_view_sorts_filters_and_hides_own),
+        cmocka_unit_test(test_many_statements),
+        cmocka_unit_test(test_sort_column_names),
+        cmocka_unit_test(test_version_specific_sql),
+    };
+    return IXT_RUN_TESTS(tests);
+}

@@ -1,0 +1,525 @@
+/* app: terminal set-up, the poll() event loop, the monitor refresh
+ * pipeline, and the frame around every view (title, status line, key bar,
+ * help overlay). */
+#include "app.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "ui_theme.h"
+#include "views.h"
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+#define TICK_MS 250
+#define RECONNECT_MS 2000
+
+void app_message(app *a, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    ixt_squash_ws(a->message);
+    a->message_is_error = error;
+    a->message_until_ms = ixt_now_ms() + (error ? 8000 : 4000);
+    a->dirty = true;
+}
+
+void app_push(app *a, ui_view *v)
+{
+    v->below = a->view;
+    a->view = v;
+    a->dirty = true;
+}
+
+void app_pop(app *a)
+{
+    ui_view *v = a->view;
+    if (!v || !v->below)
+        return;
+    a->view = v->below;
+    if (v->destroy)
+        v->destroy(v);
+    a->dirty = true;
+}
+
+/* ===== monitor: numbers, then new texts, then activity ===== */
+
+static void mon_fail(app *a, const char *msg)
+{
+    a->stage = MON_IDLE;
+    if (!ixt_conn_ok(a->mon)) {
+        a->connected = false;
+        snprintf(a->conn_error, sizeof a->conn_error, "%s", msg);
+        a->next_reconnect_ms = ixt_now_ms() + RECONNECT_MS;
+    } else {
+        app_message(a, true, "%s", msg);
+    }
+    a->dirty = true;
+}
+
+static void mon_send(app *a, mon_stage stage)
+{
+    const ixt_server_info *in = ixt_conn_info(a->mon);
+    ixt_err e;
+    char oid[16];
+    snprintf(oid, sizeof oid, "%u", in->db_oid);
+    char *sql = NULL, *ids = NULL;
+    int rc;
+    if (stage == MON_NUMBERS) {
+        sql = ixt_workload_numbers_sql(in);
+        const char *p[] = {oid};
+        rc = ixt_conn_send(a->mon, sql, 1, p, &e);
+    } else if (stage == MON_TEXTS) {
+        ids = ixt_workload_missing_texts(&a->wl);
+        if (!ids) {
+            mon_send(a, MON_ACTIVITY);
+            return;
+        }
+        sql = ixt_workload_texts_sql(in);
+        const char *p[] = {oid, ids};
+        rc = ixt_conn_send(a->mon, sql, 2, p, &e);
+    } else {
+        rc = ixt_conn_send(a->mon, ixt_activity_sql(), 0, NULL, &e);
+    }
+    free(sql);
+    free(ids);
+    if (rc != 0)
+        mon_fail(a, e.msg);
+    else
+        a->stage = stage;
+}
+
+static void mon_start(app *a)
+{
+    const ixt_server_info *in = ixt_conn_info(a->mon);
+    a->next_refresh_ms = ixt_now_ms() + a->refresh_s * 1000;
+    mon_send(a, in->has_pgss ? MON_NUMBERS : MON_ACTIVITY);
+}
+
+static void mon_ingest(app *a, PGresult *r)
+{
+    ixt_err e;
+    int rc = 0;
+    mon_stage next = MON_IDLE;
+    switch (a->stage) {
+    case MON_NUMBERS:
+        rc = ixt_workload_ingest_numbers(&a->wl, r, ixt_now_ms(), &e);
+        next = MON_TEXTS;
+        break;
+    case MON_TEXTS:
+        rc = ixt_workload_ingest_texts(&a->wl, r, &e);
+        next = MON_ACTIVITY;
+        break;
+    case MON_ACTIVITY:
+        rc = ixt_activity_ingest(&a->act, r, &e);
+        a->last_refresh_ms = ixt_now_ms();
+        break;
+    default:
+        break;
+    }
+    a->dirty = true;
+    if (rc != 0) {
+        mon_fail(a, e.msg);
+        return;
+    }
+    if (next == MON_IDLE)
+        a->stage = MON_IDLE;
+    else
+        mon_send(a, next);
+}
+
+static void mon_collect(app *a)
+{
+    PGresult *r;
+    ixt_err e;
+    int rc = ixt_conn_collect(a->mon, &r, &e);
+    if (rc == 0)
+        return;
+    if (rc < 0 || !r) {
+        mon_fail(a, e.msg);
+        return;
+    }
+    mon_ingest(a, r);
+    PQclear(r);
+}
+
+static void mon_reconnect(app *a)
+{
+    if (ixt_now_ms() < a->next_reconnect_ms)
+        return;
+    ixt_err e;
+    int rc = ixt_conn_reconnect_step(a->mon, &e);
+    if (rc == 0)
+        return;
+    if (rc < 0) {
+        snprintf(a->conn_error, sizeof a->conn_error, "%s", e.msg);
+        a->next_reconnect_ms = ixt_now_ms() + RECONNECT_MS;
+        a->dirty = true;
+        return;
+    }
+    a->connected = true;
+    a->conn_error[0] = '\0';
+    app_message(a, false, "reconnected to %s", ixt_conn_label(a->mon));
+    mon_start(a);
+}
+
+/* ===== frame ===== */
+
+static void draw_title(app *a)
+{
+    attr_t t = draw_style(IXT_ROLE_TITLE);
+    draw_fill(0, 0, COLS, t);
+    ixt_buf b;
+    ixt_buf_init(&b);
+    ixt_buf_add(&b, " idxtune ");
+    ui_view *chain[8];
+    int n = 0;
+    for (ui_view *v = a->view; v && n < 8; v = v->below)
+        chain[n++] = v;
+    for (int i = n - 1; i >= 0; i--)
+        ixt_buf_printf(&b, "%s%s", i == n - 1 ? "| " : " > ", chain[i]->title);
+    int used = draw_text(0, 0, COLS, b.s, t | A_BOLD, true);
+    ixt_buf_free(&b);
+    const char *label = ixt_conn_label(a->mon);
+    int lw = draw_width(label) + 1;
+    if (used + lw + 2 < COLS)
+        draw_text(0, COLS - lw, lw, label, t, true);
+}
+
+static void status_text(app *a, ixt_buf *b)
+{
+    const ixt_server_info *in = ixt_conn_info(a->mon);
+    char age[32];
+    if (!a->connected) {
+        ixt_buf_printf(b, "server unreachable, retrying: %s", a->conn_error);
+        return;
+    }
+    ixt_buf_printf(b, " PG %s | HypoPG %s | refresh %.1fs", in->version,
+                   in->has_hypopg ? "yes" : (in->hypopg_available ? "not installed" : "missing"),
+                   a->refresh_s);
+    if (a->paused)
+        ixt_buf_add(b, " PAUSED");
+    else if (a->last_refresh_ms > 0)
+        ixt_buf_printf(b, ", %s ago", ixt_fmt_ms(ixt_now_ms() - a->last_refresh_ms, age, sizeof age));
+    if (!in->has_pgss)
+        ixt_buf_printf(b, " | %s", in->pgss_problem);
+    else if (a->wl.texts_hidden)
+        ixt_buf_add(b, " | some texts hidden: grant pg_read_all_stats to see them");
+}
+
+static void draw_status(app *a)
+{
+    int y = LINES - 2;
+    bool msg = a->message[0] && ixt_now_ms() < a->message_until_ms;
+    attr_t st = draw_style(IXT_ROLE_STATUS);
+    if (msg || !a->connected)
+        st = draw_style(msg && !a->message_is_error ? IXT_ROLE_STATUS : IXT_ROLE_ERROR);
+    draw_fill(y, 0, COLS, st);
+    if (msg) {
+        draw_text(y, 1, COLS - 2, a->message, st, true);
+        return;
+    }
+    ixt_buf b;
+    ixt_buf_init(&b);
+    status_text(a, &b);
+    draw_text(y, 0, COLS, b.s, st, true);
+    ixt_buf_free(&b);
+}
+
+static void draw_keybar(app *a)
+{
+    int y = LINES - 1;
+    attr_t key = draw_style(IXT_ROLE_KEY), label = draw_style(IXT_ROLE_KEYBAR);
+    draw_fill(y, 0, COLS, label);
+    if (a->view->kind == 0)
+        return;
+    int x = 0;
+    for (const ui_key *k = ui_key_table(); k->action != A_NONE && x < COLS; k++) {
+        if (!k->bar || !(k->views & a->view->kind))
+            continue;
+        char kn[8];
+        snprintf(kn, sizeof kn, "%.*s", (int)strcspn(k->keyname, " "), k->keyname);
+        int need = draw_width(kn) + draw_width(k->bar) + 1;
+        if (x + need > COLS)
+            break;
+        x += draw_text(y, x, COLS - x, kn, key, false);
+        x += draw_text(y, x, COLS - x, k->bar, label, false);
+        x += 1;
+    }
+}
+
+static void draw_help(app *a)
+{
+    int h = LINES - 4, w = COLS > 90 ? 84 : COLS - 4;
+    int y0 = 2, x0 = (COLS - w) / 2;
+    attr_t n = draw_style(IXT_ROLE_NORMAL), hd = draw_style(IXT_ROLE_HEADER);
+    for (int i = 0; i < h; i++)
+        draw_fill(y0 + i, x0, w, n);
+    draw_fill(y0, x0, w, hd);
+    char title[128];
+    snprintf(title, sizeof title, " Keys: %s  (Esc or q closes, j/k scroll)", a->view->title);
+    draw_text(y0, x0, w, title, hd, true);
+    int line = 0, shown = 0;
+    for (const ui_key *k = ui_key_table(); k->action != A_NONE; k++) {
+        if (!(k->views & a->view->kind))
+            continue;
+        if (line++ < a->help_scroll || shown >= h - 2)
+            continue;
+        draw_text(y0 + 1 + shown, x0 + 2, 20, k->keyname, draw_style(IXT_ROLE_KEY), false);
+        draw_text(y0 + 1 + shown, x0 + 22, w - 24, k->help, n, true);
+        shown++;
+    }
+}
+
+static void draw_too_small(void)
+{
+    erase();
+    char msg[96];
+    snprintf(msg, sizeof msg, "terminal too small: %dx%d, idxtune needs %dx%d", COLS, LINES,
+             MIN_COLS, MIN_ROWS);
+    mvaddnstr(LINES / 2, 0, msg, COLS);
+    mvaddnstr(LINES / 2 + 1, 0, "enlarge the window, or press q to quit", COLS);
+}
+
+static void draw_all(app *a)
+{
+    erase();
+    if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+        draw_too_small();
+    } else {
+        draw_title(a);
+        a->view->draw(a, a->view, 1, LINES - 3);
+        draw_status(a);
+        if (a->help_open)
+            draw_help(a);
+        else if (!views_draw_input(a))
+            draw_keybar(a);
+    }
+    curs_set(views_input_active(a) ? 1 : 0);
+    refresh();
+    a->dirty = false;
+}
+
+/* ===== keys ===== */
+
+static void help_key(app *a, int ch)
+{
+    if (ch == 'j' || ch == KEY_DOWN)
+        a->help_scroll++;
+    else if ((ch == 'k' || ch == KEY_UP) && a->help_scroll > 0)
+        a->help_scroll--;
+    else
+        a->help_open = false;
+}
+
+static void cycle_theme(app *a)
+{
+    if (a->ntheme_names == 0)
+        return;
+    size_t i = 0;
+    while (i < a->ntheme_names && strcmp(a->theme_names[i], a->theme.name) != 0)
+        i++;
+    const char *next = a->theme_names[(i + 1) % a->ntheme_names];
+    ixt_err e;
+    if (ixt_theme_load(next, &a->theme, &e) != 0) {
+        app_message(a, true, "%s", e.msg);
+        return;
+    }
+    ui_theme_apply(&a->theme, a->color);
+    app_message(a, false, "theme: %s", a->theme.name);
+}
+
+static void global_key(app *a, ui_action act)
+{
+    switch (act) {
+    case A_QUIT: a->quit = views_confirm_quit(a); break;
+    case A_HELP: a->help_open = true; a->help_scroll = 0; break;
+    case A_BACK: app_pop(a); break;
+    case A_THEME: cycle_theme(a); break;
+    case A_REDRAW: clearok(curscr, TRUE); break;
+    default: break;
+    }
+}
+
+static void mouse_key(app *a)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK)
+        return;
+    if (ev.bstate & BUTTON4_PRESSED)
+        a->view->key(a, a->view, A_UP, KEY_MOUSE);
+    else if (ev.bstate & BUTTON5_PRESSED)
+        a->view->key(a, a->view, A_DOWN, KEY_MOUSE);
+    else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+        views_click(a, ev.y, ev.x);
+}
+
+static void handle_key(app *a, int ch)
+{
+    a->dirty = true;
+    if (ch == KEY_RESIZE)
+        return;
+    if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+        if (ch == 'q')
+            a->quit = true;
+        return;
+    }
+    if (a->help_open) {
+        help_key(a, ch);
+        return;
+    }
+    if (views_input_key(a, ch))
+        return;
+    if (ch == KEY_MOUSE) {
+        mouse_key(a);
+        return;
+    }
+    ui_action act = ui_key_action(a->view->kind, ch);
+    if (a->view->key(a, a->view, act, ch))
+        return;
+    global_key(a, act);
+}
+
+/* ===== loop ===== */
+
+static void loop_once(app *a)
+{
+    struct pollfd fds[3];
+    int nfds = 0;
+    fds[nfds++] = (struct pollfd){.fd = 0, .events = POLLIN};
+    int mon_fd = a->connected && ixt_conn_busy(a->mon) ? ixt_conn_socket(a->mon) : -1;
+    if (mon_fd >= 0)
+        fds[nfds++] = (struct pollfd){.fd = mon_fd, .events = POLLIN};
+    int lab_fd = a->lab && ixt_conn_busy(a->lab) ? ixt_conn_socket(a->lab) : -1;
+    if (lab_fd >= 0)
+        fds[nfds++] = (struct pollfd){.fd = lab_fd, .events = POLLIN};
+    int rc = poll(fds, (nfds_t)nfds, TICK_MS);
+    if (rc < 0 && errno != EINTR)
+        a->quit = true;
+    int ch;
+    while ((ch = getch()) != ERR && !a->quit)
+        handle_key(a, ch);
+    if (mon_fd >= 0 && ixt_conn_busy(a->mon))
+        mon_collect(a);
+    double now = ixt_now_ms();
+    if (!a->connected)
+        mon_reconnect(a);
+    else if (!a->paused && a->stage == MON_IDLE && now >= a->next_refresh_ms)
+        mon_start(a);
+    for (ui_view *v = a->view; v; v = v->below)
+        if (v->tick)
+            v->tick(a, v);
+    /* The status line shows the refresh age: redraw it once a second. */
+    static const double AGE_MS = 1000;
+    if (a->last_refresh_ms > 0 && now - a->last_refresh_ms >= AGE_MS &&
+        (long)((now - a->last_refresh_ms) / AGE_MS) != (long)((now - a->last_refresh_ms - TICK_MS) / AGE_MS))
+        a->dirty = true;
+    if (a->message[0] && now >= a->message_until_ms) {
+        a->message[0] = '\0';
+        a->dirty = true;
+    }
+}
+
+static bool want_ascii(const ixt_opts *o)
+{
+    return o->cfg.ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+}
+
+static bool want_color(const ixt_opts *o)
+{
+    const char *nc = getenv("NO_COLOR");
+    return !o->cfg.no_color && !(nc && *nc) && has_colors();
+}
+
+static void load_themes(app *a)
+{
+    ixt_err e;
+    a->ntheme_names = ixt_theme_list(&a->theme_names);
+    if (ixt_theme_load(a->opts->cfg.theme, &a->theme, &e) != 0) {
+        ixt_theme_builtin(&a->theme);
+        app_message(a, true, "%s (using the built-in theme)", e.msg);
+    }
+}
+
+static void terminal_start(app *a)
+{
+    initscr();
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(25);
+    a->color = want_color(a->opts);
+    if (a->color) {
+        start_color();
+        use_default_colors();
+    }
+    if (a->opts->cfg.mouse)
+        mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    ui_theme_apply(&a->theme, a->color);
+}
+
+static void app_free(app *a)
+{
+    while (a->view) {
+        ui_view *v = a->view;
+        a->view = v->below;
+        if (v->destroy)
+            v->destroy(v);
+    }
+    ixt_workload_free(&a->wl);
+    ixt_activity_free(&a->act);
+    ixt_theme_list_free(a->theme_names, a->ntheme_names);
+    ixt_conn_close(a->lab);
+    ixt_conn_close(a->mon);
+}
+
+int app_run(ixt_opts *opts)
+{
+    setlocale(LC_ALL, "");
+    app a;
+    memset(&a, 0, sizeof a);
+    a.opts = opts;
+    a.refresh_s = opts->cfg.refresh;
+    a.ascii = want_ascii(opts);
+    ixt_err e;
+    a.mon = ixt_conn_open(&opts->conn, "monitor", &e);
+    if (!a.mon) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        return 1;
+    }
+    a.lab = ixt_conn_open(&opts->conn, "lab", &e);
+    if (!a.lab) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        ixt_conn_close(a.mon);
+        return 1;
+    }
+    a.connected = true;
+    ixt_workload_init(&a.wl);
+    load_themes(&a);
+    signal(SIGPIPE, SIG_IGN);
+    terminal_start(&a);
+    app_push(&a, view_queries_new());
+    mon_start(&a);
+    a.dirty = true;
+    while (!a.quit) {
+        if (a.dirty)
+            draw_all(&a);
+        loop_once(&a);
+    }
+    endwin();
+    app_free(&a);
+    return 0;
+}

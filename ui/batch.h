@@ -1,0 +1,16 @@
+/* batch: the subcommands for scripts, CI and tests (top, explain, ...),
+ * built on the same core calls as the screens.  They print text or JSON
+ * and return the exit status: 0 ok, 1 error. */
+#ifndef IDXTUNE_UI_BATCH_H
+#define IDXTUNE_UI_BATCH_H
+
+#include "cli.h"
+
+int batch_top(const ixt_opts *o);
+int batch_explain(const ixt_opts *o);
+
+/* Opens a connection for a batch command, printing the error.  caller
+ * frees with ixt_conn_close */
+ixt_conn *batch_connect(const ixt_opts *o);
+
+#endif

@@ -1,0 +1,48 @@
+/* cli: command-line options (getopt_long) shared by the TUI and the batch
+ * subcommands; option names match the config file's keys. */
+#ifndef IDXTUNE_UI_CLI_H
+#define IDXTUNE_UI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "idxtune/config.h"
+#include "idxtune/conn.h"
+
+typedef enum ixt_cmd {
+    CMD_TUI, CMD_TOP, CMD_EXPLAIN, CMD_TRY, CMD_ADVISE, CMD_EXPORT
+} ixt_cmd;
+
+typedef enum ixt_format { FMT_TEXT, FMT_JSON, FMT_SQL, FMT_MD } ixt_format;
+
+#define IXT_MAX_LIST 32
+
+typedef struct ixt_opts {
+    ixt_cmd cmd;
+    ixt_conn_opts conn;
+    ixt_config cfg;          /* config file, then the command line */
+    const char *load_file;
+    /* batch */
+    bool once;
+    int limit;
+    const char *sort;
+    ixt_format format;
+    const char *sql;         /* -c */
+    const char *file;        /* -f */
+    const char *queryid;     /* --queryid */
+    bool analyze;
+    const char *indexes[IXT_MAX_LIST];
+    int nindexes;
+    bool real;
+    const char *role;
+    const char *settings[IXT_MAX_LIST];
+    int nsettings;
+    const char *output;
+    bool force;
+} ixt_opts;
+
+/* Parses argv.  Returns 0 to go on, 1 when --help or --version was
+ * answered (exit 0), -1 on a usage error (message printed, exit 2). */
+int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err);
+
+#endif

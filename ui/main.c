@@ -1,0 +1,35 @@
+/* main: reads the config file and the command line, then runs the TUI or
+ * a batch subcommand. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app.h"
+#include "batch.h"
+#include "cli.h"
+
+int main(int argc, char **argv)
+{
+    ixt_opts o;
+    ixt_err e;
+    ixt_config_defaults(&o.cfg);
+    if (ixt_config_load(NULL, &o.cfg, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        return 2;
+    }
+    int rc = cli_parse(argc, argv, &o, stdout, stderr);
+    if (rc != 0)
+        return rc > 0 ? 0 : 2;
+    switch (o.cmd) {
+    case CMD_TOP:
+        if (!o.once) {
+            fprintf(stderr, "idxtune: top needs --once (the live list is the TUI: run idxtune without a subcommand)\n");
+            return 2;
+        }
+        return batch_top(&o);
+    case CMD_EXPLAIN: return batch_explain(&o);
+    case CMD_TUI: return app_run(&o);
+    default:
+        fprintf(stderr, "idxtune: this subcommand is not available yet\n");
+        return 2;
+    }
+}

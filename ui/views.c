@@ -1,0 +1,95 @@
+/* views: the line editor and the mouse, shared by every screen. */
+#include "views.h"
+
+#include <string.h>
+
+void app_input(app *a, const char *label, const char *initial,
+               void (*changed)(app *, const char *),
+               void (*done)(app *, const char *, bool))
+{
+    a->input_on = true;
+    line_set(&a->input, initial);
+    snprintf(a->input_label, sizeof a->input_label, "%s", label);
+    a->input_changed = changed;
+    a->input_done = done;
+    a->dirty = true;
+}
+
+bool views_input_active(const app *a)
+{
+    return a->input_on;
+}
+
+bool views_draw_input(app *a)
+{
+    if (!a->input_on)
+        return false;
+    line_draw(&a->input, LINES - 1, 0, COLS, a->input_label, draw_style(IXT_ROLE_NORMAL));
+    return true;
+}
+
+bool views_input_key(app *a, int ch)
+{
+    if (!a->input_on)
+        return false;
+    if (ch == KEY_RESIZE || ch == KEY_MOUSE)
+        return true;
+    line_state st = line_key(&a->input, ch);
+    if (st == LINE_EDITING) {
+        if (a->input_changed)
+            a->input_changed(a, a->input.buf);
+        return true;
+    }
+    a->input_on = false;
+    if (a->input_done)
+        a->input_done(a, a->input.buf, st == LINE_DONE);
+    return true;
+}
+
+void views_click(app *a, int y, int x)
+{
+    (void)x;
+    a->click_y = y;
+    a->view->key(a, a->view, A_NONE, KEY_MOUSE);
+}
+
+void list_clamp(ui_list *l, int n, int rows)
+{
+    if (l->sel >= n)
+        l->sel = n - 1;
+    if (l->sel < 0)
+        l->sel = 0;
+    if (rows < 1)
+        rows = 1;
+    if (l->top > l->sel)
+        l->top = l->sel;
+    if (l->sel >= l->top + rows)
+        l->top = l->sel - rows + 1;
+    if (l->top > n - rows)
+        l->top = n - rows;
+    if (l->top < 0)
+        l->top = 0;
+}
+
+bool list_key(ui_list *l, ui_action act, int n, int rows)
+{
+    switch (act) {
+    case A_UP: l->sel--; break;
+    case A_DOWN: l->sel++; break;
+    case A_PGUP: l->sel -= rows; break;
+    case A_PGDN: l->sel += rows; break;
+    case A_HALF_UP: l->sel -= rows / 2; break;
+    case A_HALF_DOWN: l->sel += rows / 2; break;
+    case A_TOP: l->sel = 0; break;
+    case A_BOTTOM: l->sel = n - 1; break;
+    default: return false;
+    }
+    list_clamp(l, n, rows);
+    return true;
+}
+
+bool views_confirm_quit(app *a)
+{
+    (void)a;
+    return true;
+}

@@ -1,0 +1,32 @@
+/* views: the screens of the TUI and what they share. */
+#ifndef IDXTUNE_UI_VIEWS_H
+#define IDXTUNE_UI_VIEWS_H
+
+#include "app.h"
+
+ui_view *view_queries_new(void);   /* freed through its destroy */
+/* Opens the plan of sql (a statement text as typed or as stored by
+ * pg_stat_statements) over the current view. */
+void view_plan_open(app *a, const char *sql, long long queryid);
+
+/* Selection and scrolling of a list of n rows shown in `rows` lines. */
+typedef struct ui_list {
+    int sel;
+    int top;
+} ui_list;
+
+/* Applies a movement action; true when act was one. */
+bool list_key(ui_list *l, ui_action act, int n, int rows);
+/* Keeps sel inside 0..n-1 and visible. */
+void list_clamp(ui_list *l, int n, int rows);
+
+/* The line editor, drawn in place of the key bar while it is open. */
+bool views_draw_input(app *a);
+bool views_input_active(const app *a);
+bool views_input_key(app *a, int ch);
+/* A mouse click at a screen position. */
+void views_click(app *a, int y, int x);
+/* Whether q may quit now (asks first when work would be lost). */
+bool views_confirm_quit(app *a);
+
+#endif
