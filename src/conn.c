@@ -1,6 +1,8 @@
 /* conn: libpq connections with server detection and non-blocking requests. */
 #include "idxtune/conn.h"
 
+#include "idxtune/workload.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,19 +79,20 @@ static int conn_setup(ixt_conn *c, ixt_err *e)
 {
     make_label(c);
     PQsetErrorVerbosity(c->pg, PQERRORS_DEFAULT);
+    /* idxtune's own statements must not show up in the slow-query list.
+     * Only a superuser may switch tracking off (libpq reports whether we
+     * are one at connect); for others the statements carry IXT_SQL_TAG and
+     * the list leaves them out. */
+    const char *su = PQparameterStatus(c->pg, "is_superuser");
+    if (su && strcmp(su, "on") == 0)
+        (void)ixt_conn_run(c, IXT_SQL_TAG "SET pg_stat_statements.track = 'none'", NULL);
     if (c->statement_timeout_ms > 0) {
         char sql[96];
-        snprintf(sql, sizeof sql, "SET statement_timeout = %d", c->statement_timeout_ms);
+        snprintf(sql, sizeof sql, IXT_SQL_TAG "SET statement_timeout = %d", c->statement_timeout_ms);
         if (ixt_conn_run(c, sql, e) != 0)
             return -1;
     }
-    if (ixt_conn_detect(c, e) != 0)
-        return -1;
-    /* idxtune's own statements must not show up in the slow-query list;
-     * only a superuser may change this setting, others are filtered later. */
-    if (c->info.is_superuser && c->info.has_pgss)
-        (void)ixt_conn_run(c, "SET pg_stat_statements.track = 'none'", NULL);
-    return 0;
+    return ixt_conn_detect(c, e);
 }
 
 bool ixt_conn_ok(const ixt_conn *c)
@@ -127,7 +130,7 @@ const ixt_server_info *ixt_conn_info(const ixt_conn *c) { return &c->info; }
 const char *ixt_conn_label(const ixt_conn *c) { return c->label; }
 
 static const char DETECT_SQL[] =
-    "SELECT current_setting('server_version_num')::int,"
+    IXT_SQL_TAG "SELECT current_setting('server_version_num')::int,"
     " current_setting('server_version'),"
     " pg_is_in_recovery(),"
     " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),"
@@ -167,7 +170,7 @@ static void check_pgss(ixt_conn *c, bool installed, bool available, const char *
                  db);
         return;
     }
-    char *sql = ixt_xasprintf("SELECT 1 FROM %s.pg_stat_statements(false) LIMIT 1",
+    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT 1 FROM %s.pg_stat_statements(false) LIMIT 1",
                               in->pgss_schema);
     PGresult *r = PQexec(c->pg, sql);
     free(sql);

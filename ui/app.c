@@ -245,7 +245,7 @@ static void draw_keybar(app *a)
     if (a->view->kind == 0)
         return;
     int x = 0;
-    for (const ui_key *k = ui_key_table(); k->action != A_NONE && x < COLS; k++) {
+    for (const ui_key *k = ui_key_table(); k->action != ACT_NONE && x < COLS; k++) {
         if (!k->bar || !(k->views & a->view->kind))
             continue;
         char kn[8];
@@ -271,7 +271,7 @@ static void draw_help(app *a)
     snprintf(title, sizeof title, " Keys: %s  (Esc or q closes, j/k scroll)", a->view->title);
     draw_text(y0, x0, w, title, hd, true);
     int line = 0, shown = 0;
-    for (const ui_key *k = ui_key_table(); k->action != A_NONE; k++) {
+    for (const ui_key *k = ui_key_table(); k->action != ACT_NONE; k++) {
         if (!(k->views & a->view->kind))
             continue;
         if (line++ < a->help_scroll || shown >= h - 2)
@@ -343,11 +343,11 @@ static void cycle_theme(app *a)
 static void global_key(app *a, ui_action act)
 {
     switch (act) {
-    case A_QUIT: a->quit = views_confirm_quit(a); break;
-    case A_HELP: a->help_open = true; a->help_scroll = 0; break;
-    case A_BACK: app_pop(a); break;
-    case A_THEME: cycle_theme(a); break;
-    case A_REDRAW: clearok(curscr, TRUE); break;
+    case ACT_QUIT: a->quit = views_confirm_quit(a); break;
+    case ACT_HELP: a->help_open = true; a->help_scroll = 0; break;
+    case ACT_BACK: app_pop(a); break;
+    case ACT_THEME: cycle_theme(a); break;
+    case ACT_REDRAW: clearok(curscr, TRUE); break;
     default: break;
     }
 }
@@ -358,9 +358,9 @@ static void mouse_key(app *a)
     if (getmouse(&ev) != OK)
         return;
     if (ev.bstate & BUTTON4_PRESSED)
-        a->view->key(a, a->view, A_UP, KEY_MOUSE);
+        a->view->key(a, a->view, ACT_UP, KEY_MOUSE);
     else if (ev.bstate & BUTTON5_PRESSED)
-        a->view->key(a, a->view, A_DOWN, KEY_MOUSE);
+        a->view->key(a, a->view, ACT_DOWN, KEY_MOUSE);
     else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
         views_click(a, ev.y, ev.x);
 }

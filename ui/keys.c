@@ -7,45 +7,45 @@
 #define ESC 27
 
 static const ui_key TABLE[] = {
-    {UI_V_ALL, {KEY_F(1), '?', 'h'}, "F1 ? h", "Help", "show this help", A_HELP},
-    {UI_V_QUERIES | UI_V_ACTIVITY, {KEY_F(10), 'q'}, "F10 q", "Quit", "quit idxtune", A_QUIT},
-    {UI_V_PLAN | UI_V_LAB | UI_V_REVIEW, {KEY_F(10), 'q'}, "F10 q", "Quit", "quit idxtune", A_QUIT},
+    {UI_V_ALL, {KEY_F(1), '?', 'h'}, "F1 ? h", "Help", "show this help", ACT_HELP},
+    {UI_V_QUERIES | UI_V_ACTIVITY, {KEY_F(10), 'q'}, "F10 q", "Quit", "quit idxtune", ACT_QUIT},
+    {UI_V_PLAN | UI_V_LAB | UI_V_REVIEW, {KEY_F(10), 'q'}, "F10 q", "Quit", "quit idxtune", ACT_QUIT},
     {UI_V_PLAN | UI_V_LAB | UI_V_REVIEW, {ESC, KEY_BACKSPACE, 127}, "Esc Bksp", "Back",
-     "back to the previous screen (Esc also cancels a running EXPLAIN)", A_BACK},
-    {UI_V_QUERIES | UI_V_ACTIVITY, {'\t', KEY_BTAB}, "Tab", "Tab",
-     "switch between slow queries and running now", A_TAB},
-    {UI_V_ALL, {'T'}, "T", NULL, "cycle colour themes", A_THEME},
-    {UI_V_ALL, {CTRL('l')}, "^L", NULL, "redraw the screen", A_REDRAW},
-    {UI_V_ALL, {KEY_UP, 'k'}, "Up k", NULL, "move up", A_UP},
-    {UI_V_ALL, {KEY_DOWN, 'j'}, "Down j", NULL, "move down", A_DOWN},
-    {UI_V_ALL, {KEY_PPAGE}, "PgUp", NULL, "page up", A_PGUP},
-    {UI_V_ALL, {KEY_NPAGE, ' '}, "PgDn Space", NULL, "page down", A_PGDN},
-    {UI_V_ALL, {CTRL('u')}, "^U", NULL, "half a page up", A_HALF_UP},
-    {UI_V_ALL, {CTRL('d')}, "^D", NULL, "half a page down", A_HALF_DOWN},
-    {UI_V_ALL, {KEY_HOME, 'g'}, "Home g", NULL, "first row", A_TOP},
-    {UI_V_ALL, {KEY_END, 'G'}, "End G", NULL, "last row", A_BOTTOM},
+     "back to the previous screen (Esc also cancels a running EXPLAIN)", ACT_BACK},
+    {UI_V_QUERIES | UI_V_ACTIVITY, {'\t', KEY_BTAB}, "Tab", "Running",
+     "switch between slow queries and running now", ACT_TAB},
+    {UI_V_ALL, {'T'}, "T", NULL, "cycle colour themes", ACT_THEME},
+    {UI_V_ALL, {CTRL('l')}, "^L", NULL, "redraw the screen", ACT_REDRAW},
+    {UI_V_ALL, {KEY_UP, 'k'}, "Up k", NULL, "move up", ACT_UP},
+    {UI_V_ALL, {KEY_DOWN, 'j'}, "Down j", NULL, "move down", ACT_DOWN},
+    {UI_V_ALL, {KEY_PPAGE}, "PgUp", NULL, "page up", ACT_PGUP},
+    {UI_V_ALL, {KEY_NPAGE, ' '}, "PgDn Space", NULL, "page down", ACT_PGDN},
+    {UI_V_ALL, {CTRL('u')}, "^U", NULL, "half a page up", ACT_HALF_UP},
+    {UI_V_ALL, {CTRL('d')}, "^D", NULL, "half a page down", ACT_HALF_DOWN},
+    {UI_V_ALL, {KEY_HOME, 'g'}, "Home g", NULL, "first row", ACT_TOP},
+    {UI_V_ALL, {KEY_END, 'G'}, "End G", NULL, "last row", ACT_BOTTOM},
     {UI_V_QUERIES | UI_V_ACTIVITY, {'\n', '\r', KEY_ENTER}, "Enter", "Plan",
-     "open the plan of the selected statement", A_OPEN},
+     "open the plan of the selected statement", ACT_OPEN},
     {UI_V_QUERIES | UI_V_ACTIVITY, {KEY_F(2), ':'}, "F2 :", "Query",
-     "type or paste a query and open its plan", A_QUERY_INPUT},
+     "type or paste a query and open its plan", ACT_QUERY_INPUT},
     {UI_V_QUERIES | UI_V_ACTIVITY | UI_V_PLAN, {KEY_F(3), '/'}, "F3 /", "Filter",
-     "filter by text (Enter keeps it, Esc clears it)", A_FILTER},
-    {UI_V_QUERIES, {KEY_F(6), '>', '.'}, "F6 > .", "Sort", "sort by the next column", A_SORT_NEXT},
-    {UI_V_QUERIES, {'<', ','}, "< ,", NULL, "sort by the previous column", A_SORT_PREV},
-    {UI_V_QUERIES, {'I', 'r'}, "I r", NULL, "invert the sort order", A_SORT_INVERT},
-    {UI_V_QUERIES | UI_V_ACTIVITY, {'Z', 'p'}, "Z p", "Pause", "pause or resume refreshing", A_PAUSE},
-    {UI_V_QUERIES | UI_V_ACTIVITY, {'+'}, "+", NULL, "refresh more often", A_FASTER},
-    {UI_V_QUERIES | UI_V_ACTIVITY, {'-'}, "-", NULL, "refresh less often", A_SLOWER},
-    {UI_V_PLAN, {'H', KEY_F(4)}, "F4 H", "Hottest", "jump to the most expensive node", A_HOTTEST},
-    {UI_V_PLAN, {'n'}, "n", NULL, "next costly node", A_NEXT_COSTLY},
-    {UI_V_PLAN, {'N'}, "N", NULL, "previous costly node", A_PREV_COSTLY},
-    {UI_V_PLAN, {'-', 'c', KEY_LEFT}, "- c Left", NULL, "collapse the selected subtree", A_COLLAPSE},
-    {UI_V_PLAN, {'+', 'e', KEY_RIGHT}, "+ e Right", NULL, "expand the selected subtree", A_EXPAND},
-    {UI_V_PLAN, {'*', 'E'}, "* E", NULL, "expand everything", A_EXPAND_ALL},
+     "filter by text (Enter keeps it, Esc clears it)", ACT_FILTER},
+    {UI_V_QUERIES, {KEY_F(6), '>', '.'}, "F6 > .", "Sort", "sort by the next column", ACT_SORT_NEXT},
+    {UI_V_QUERIES, {'<', ','}, "< ,", NULL, "sort by the previous column", ACT_SORT_PREV},
+    {UI_V_QUERIES, {'I', 'r'}, "I r", NULL, "invert the sort order", ACT_SORT_INVERT},
+    {UI_V_QUERIES | UI_V_ACTIVITY, {'Z', 'p'}, "Z p", "Pause", "pause or resume refreshing", ACT_PAUSE},
+    {UI_V_QUERIES | UI_V_ACTIVITY, {'+'}, "+", NULL, "refresh more often", ACT_FASTER},
+    {UI_V_QUERIES | UI_V_ACTIVITY, {'-'}, "-", NULL, "refresh less often", ACT_SLOWER},
+    {UI_V_PLAN, {'H', KEY_F(4)}, "F4 H", "Hottest", "jump to the most expensive node", ACT_HOTTEST},
+    {UI_V_PLAN, {'n'}, "n", NULL, "next costly node", ACT_NEXT_COSTLY},
+    {UI_V_PLAN, {'N'}, "N", NULL, "previous costly node", ACT_PREV_COSTLY},
+    {UI_V_PLAN, {'-', 'c', KEY_LEFT}, "- c Left", NULL, "collapse the selected subtree", ACT_COLLAPSE},
+    {UI_V_PLAN, {'+', 'e', KEY_RIGHT}, "+ e Right", NULL, "expand the selected subtree", ACT_EXPAND},
+    {UI_V_PLAN, {'*', 'E'}, "* E", NULL, "expand everything", ACT_EXPAND_ALL},
     {UI_V_PLAN, {'a', KEY_F(5)}, "F5 a", "Analyze",
-     "run EXPLAIN ANALYZE (writes are rolled back)", A_ANALYZE},
-    {UI_V_PLAN, {'i', KEY_F(7)}, "F7 i", "Lab", "try an index for this statement", A_LAB},
-    {0, {0}, NULL, NULL, NULL, A_NONE},
+     "run EXPLAIN ANALYZE (writes are rolled back)", ACT_ANALYZE},
+    {UI_V_PLAN, {'i', KEY_F(7)}, "F7 i", "Lab", "try an index for this statement", ACT_LAB},
+    {0, {0}, NULL, NULL, NULL, ACT_NONE},
 };
 
 const ui_key *ui_key_table(void)
@@ -55,12 +55,12 @@ const ui_key *ui_key_table(void)
 
 ui_action ui_key_action(unsigned view, int ch)
 {
-    for (const ui_key *k = TABLE; k->action != A_NONE; k++) {
+    for (const ui_key *k = TABLE; k->action != ACT_NONE; k++) {
         if (!(k->views & view))
             continue;
         for (int i = 0; i < 4 && k->keys[i]; i++)
             if (k->keys[i] == ch)
                 return k->action;
     }
-    return A_NONE;
+    return ACT_NONE;
 }

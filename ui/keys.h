@@ -16,15 +16,14 @@ enum ui_view_kind {
 };
 
 typedef enum ui_action {
-    A_NONE,
-    A_QUIT, A_HELP, A_BACK, A_THEME, A_REDRAW, A_TAB,
-    A_UP, A_DOWN, A_PGUP, A_PGDN, A_HALF_UP, A_HALF_DOWN, A_TOP, A_BOTTOM,
-    A_LEFT, A_RIGHT,
-    A_OPEN, A_FILTER, A_SORT_NEXT, A_SORT_PREV, A_SORT_INVERT, A_PAUSE,
-    A_FASTER, A_SLOWER, A_QUERY_INPUT,
-    A_HOTTEST, A_NEXT_COSTLY, A_PREV_COSTLY, A_COLLAPSE, A_EXPAND, A_EXPAND_ALL,
-    A_ANALYZE, A_LAB,
-    A_COUNT
+    ACT_NONE,
+    ACT_QUIT, ACT_HELP, ACT_BACK, ACT_THEME, ACT_REDRAW, ACT_TAB,
+    ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HALF_UP, ACT_HALF_DOWN, ACT_TOP, ACT_BOTTOM,
+    ACT_OPEN, ACT_FILTER, ACT_SORT_NEXT, ACT_SORT_PREV, ACT_SORT_INVERT, ACT_PAUSE,
+    ACT_FASTER, ACT_SLOWER, ACT_QUERY_INPUT,
+    ACT_HOTTEST, ACT_NEXT_COSTLY, ACT_PREV_COSTLY, ACT_COLLAPSE, ACT_EXPAND, ACT_EXPAND_ALL,
+    ACT_ANALYZE, ACT_LAB,
+    ACT_COUNT
 } ui_action;
 
 typedef struct ui_key {
@@ -36,9 +35,9 @@ typedef struct ui_key {
     ui_action action;
 } ui_key;
 
-/* The action bound to ch in the given view, A_NONE when none. */
+/* The action bound to ch in the given view, ACT_NONE when none. */
 ui_action ui_key_action(unsigned view, int ch);
-/* The table, terminated by an entry with action A_NONE.  borrowed */
+/* The table, terminated by an entry with action ACT_NONE.  borrowed */
 const ui_key *ui_key_table(void);
 
 #endif

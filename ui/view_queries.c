@@ -288,7 +288,7 @@ static void change_sort(qview *q, ui_action act)
 {
     int c = (int)q->sort;
     do {
-        c = act == A_SORT_NEXT ? (c + 1) % IXT_COL_COUNT : (c + IXT_COL_COUNT - 1) % IXT_COL_COUNT;
+        c = act == ACT_SORT_NEXT ? (c + 1) % IXT_COL_COUNT : (c + IXT_COL_COUNT - 1) % IXT_COL_COUNT;
     } while (c == IXT_COL_QUERYID);
     q->sort = (ixt_stmt_col)c;
     q->desc = q->sort != IXT_COL_QUERY;
@@ -310,7 +310,7 @@ static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
     qview *q = (qview *)v;
     ui_list *l = q->activity ? &q->alist : &q->list;
     int n = q->activity ? (int)a->act.n : (int)a->wl.n;
-    if (ch == KEY_MOUSE && act == A_NONE) {
+    if (ch == KEY_MOUSE && act == ACT_NONE) {
         int row = a->click_y - 3;
         if (row >= 0 && row < q->list_rows) {
             l->sel = l->top + row;
@@ -324,21 +324,21 @@ static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
         return true;
     }
     switch (act) {
-    case A_TAB:
+    case ACT_TAB:
         q->activity = !q->activity;
         q->base.kind = q->activity ? UI_V_ACTIVITY : UI_V_QUERIES;
         return true;
-    case A_OPEN: open_selected(a, q); return true;
-    case A_FILTER: app_input(a, "Filter: ", q->filter, filter_changed, filter_done); return true;
-    case A_QUERY_INPUT: app_input(a, "Query: ", NULL, NULL, query_done); return true;
-    case A_SORT_NEXT: case A_SORT_PREV: change_sort(q, act); return true;
-    case A_SORT_INVERT: q->desc = !q->desc; return true;
-    case A_PAUSE:
+    case ACT_OPEN: open_selected(a, q); return true;
+    case ACT_FILTER: app_input(a, "Filter: ", q->filter, filter_changed, filter_done); return true;
+    case ACT_QUERY_INPUT: app_input(a, "Query: ", NULL, NULL, query_done); return true;
+    case ACT_SORT_NEXT: case ACT_SORT_PREV: change_sort(q, act); return true;
+    case ACT_SORT_INVERT: q->desc = !q->desc; return true;
+    case ACT_PAUSE:
         a->paused = !a->paused;
         app_message(a, false, a->paused ? "refresh paused (Z resumes)" : "refresh resumed");
         return true;
-    case A_FASTER: set_refresh(a, a->refresh_s / 2); return true;
-    case A_SLOWER: set_refresh(a, a->refresh_s * 2); return true;
+    case ACT_FASTER: set_refresh(a, a->refresh_s / 2); return true;
+    case ACT_SLOWER: set_refresh(a, a->refresh_s * 2); return true;
     default: return false;
     }
 }

@@ -50,7 +50,7 @@ void views_click(app *a, int y, int x)
 {
     (void)x;
     a->click_y = y;
-    a->view->key(a, a->view, A_NONE, KEY_MOUSE);
+    a->view->key(a, a->view, ACT_NONE, KEY_MOUSE);
 }
 
 void list_clamp(ui_list *l, int n, int rows)
@@ -74,14 +74,14 @@ void list_clamp(ui_list *l, int n, int rows)
 bool list_key(ui_list *l, ui_action act, int n, int rows)
 {
     switch (act) {
-    case A_UP: l->sel--; break;
-    case A_DOWN: l->sel++; break;
-    case A_PGUP: l->sel -= rows; break;
-    case A_PGDN: l->sel += rows; break;
-    case A_HALF_UP: l->sel -= rows / 2; break;
-    case A_HALF_DOWN: l->sel += rows / 2; break;
-    case A_TOP: l->sel = 0; break;
-    case A_BOTTOM: l->sel = n - 1; break;
+    case ACT_UP: l->sel--; break;
+    case ACT_DOWN: l->sel++; break;
+    case ACT_PGUP: l->sel -= rows; break;
+    case ACT_PGDN: l->sel += rows; break;
+    case ACT_HALF_UP: l->sel -= rows / 2; break;
+    case ACT_HALF_DOWN: l->sel += rows / 2; break;
+    case ACT_TOP: l->sel = 0; break;
+    case ACT_BOTTOM: l->sel = n - 1; break;
     default: return false;
     }
     list_clamp(l, n, rows);
