@@ -200,7 +200,6 @@ static void draw_title(app *a)
 static void status_text(app *a, ixt_buf *b)
 {
     const ixt_server_info *in = ixt_conn_info(a->mon);
-    char age[32];
     if (!a->connected) {
         ixt_buf_printf(b, "server unreachable, retrying: %s", a->conn_error);
         return;
@@ -211,7 +210,7 @@ static void status_text(app *a, ixt_buf *b)
     if (a->paused)
         ixt_buf_add(b, " PAUSED");
     else if (a->last_refresh_ms > 0)
-        ixt_buf_printf(b, ", %s ago", ixt_fmt_ms(ixt_now_ms() - a->last_refresh_ms, age, sizeof age));
+        ixt_buf_printf(b, ", updated %.0f s ago", (ixt_now_ms() - a->last_refresh_ms) / 1000);
     if (!in->has_pgss)
         ixt_buf_printf(b, " | %s", in->pgss_problem);
     else if (a->wl.texts_hidden)
@@ -461,6 +460,7 @@ static void terminal_start(app *a)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     set_escdelay(25);
+    draw_set_ascii(a->ascii);
     a->color = want_color(a->opts);
     if (a->color) {
         start_color();

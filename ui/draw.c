@@ -7,6 +7,14 @@
 
 #include "ui_theme.h"
 
+/* Terminal state, set once at start: no UTF-8 drawing characters. */
+static bool ascii_only;
+
+void draw_set_ascii(bool ascii)
+{
+    ascii_only = ascii;
+}
+
 /* Width and byte length of the next character of s (control characters
  * and invalid bytes count as one column, drawn as '?'). */
 static int next_char(const char *s, size_t *bytes)
@@ -58,7 +66,7 @@ int draw_text(int y, int x, int w, const char *s, attr_t attr, bool ellipsis)
         p += n;
     }
     if (cut && ellipsis) {
-        addstr(MB_CUR_MAX > 1 ? "\xe2\x80\xa6" : "~");
+        addstr(ascii_only ? "~" : "\xe2\x80\xa6");
         used++;
     }
     attroff(attr);

@@ -9,6 +9,8 @@
 
 #include "idxtune/theme.h"
 
+/* ASCII only: no UTF-8 ellipsis or line drawing. */
+void draw_set_ascii(bool ascii);
 /* Display width of a UTF-8 string (wide characters count 2). */
 int draw_width(const char *s);
 /* Writes s at (y, x) clipped to w columns; with an ellipsis when cut and
