@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Benchmarks: speed and memory, measured here and never asserted in tests.
+# Starts its own sandbox server; prints one "name value unit" line per figure.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${IXT_BUILD:-build}
+PROG=$(realpath "${IXT_PROG:-./idxtune}")
+SANDBOX=$(mktemp -u /tmp/idxtune-bench.XXXXXX)
+TMUX_SOCK=idxtune-bench
+cleanup() {
+    tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+    bash tests/sandbox.sh stop "$SANDBOX"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for b in "$BUILD"/bench/bench_*; do
+    [ -x "$b" ] && { echo "== $(basename "$b")"; "$b"; }
+done
+
+bash tests/sandbox.sh start "$SANDBOX" >/dev/null || exit 1
+. "$SANDBOX/env"
+echo "== demo workload"
+t0=$(date +%s.%N)
+bash demo/load.sh --scale "${IXT_BENCH_SCALE:-1}" --db idxdemo >/dev/null || exit 1
+echo "demo_load_s $(echo "$(date +%s.%N) - $t0" | bc)"
+export PGDATABASE=idxdemo
+bash demo/drive.sh --db idxdemo --once >/dev/null
+
+for b in bench/bench_*.sh; do
+    [ -f "$b" ] && { echo "== $(basename "$b")"; IXT_PROG=$PROG TMUX_SOCK=$TMUX_SOCK bash "$b"; }
+done

@@ -1,0 +1,4 @@
+\set t random_exponential(1, 200, 8)
+\set r random(1, :nruns)
+SELECT set_config('app.tenant_id', :t::text, false);
+SELECT * FROM runs WHERE id = :r;
