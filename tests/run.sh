@@ -10,6 +10,9 @@ export IXT_PROG=$(realpath "${IXT_PROG:-./idxtune}")
 export IXT_TESTDATA=$PWD/tests/data
 export IXT_SCALE=${IXT_SCALE:-0.1}
 LOGDIR=$(mktemp -d /tmp/idxtune-test-logs.XXXXXX)
+# Sanitizer reports of every process (the TUI in tmux too) land here.
+export ASAN_OPTIONS="log_path=$LOGDIR/sanitizer:detect_leaks=1"
+export UBSAN_OPTIONS="log_path=$LOGDIR/sanitizer:print_stacktrace=1:halt_on_error=1"
 passed=0
 failed=0
 
@@ -75,6 +78,13 @@ if bash tests/sandbox.sh start "$SANDBOX" >/dev/null; then
     done
 else
     echo "not ok - the sandbox server did not start"
+    failed=$((failed + 1))
+fi
+
+reports=$(ls "$LOGDIR"/sanitizer.* 2>/dev/null)
+if [ -n "$reports" ]; then
+    echo "not ok - sanitizer reports:"
+    head -60 $reports | sed 's/^/    /'
     failed=$((failed + 1))
 fi
 

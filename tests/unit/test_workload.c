@@ -12,7 +12,7 @@ static PGresult *make_result(int ncols, int nrows, const char *const *cells)
 {
     PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
     PGresAttDesc *att = calloc((size_t)ncols, sizeof *att);
-    char names[8][8];
+    char names[8][16];
     for (int i = 0; i < ncols; i++) {
         snprintf(names[i], sizeof names[i], "c%d", i);
         att[i].name = names[i];
