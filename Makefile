@@ -16,7 +16,7 @@ SAN     ?=
 VERSION := 0.1.0
 PKGS    := libpq ncursesw jansson
 DEB_PKGS := build-essential pkg-config libpq-dev libncurses-dev libjansson-dev \
-            libcmocka-dev libpg-query-dev postgresql-15 postgresql-contrib \
+            libcmocka-dev libpg-query-dev libprotobuf-c-dev postgresql-15 postgresql-contrib \
             postgresql-15-hypopg tmux
 
 CFLAGS  ?= -O2 -g

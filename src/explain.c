@@ -1,0 +1,257 @@
+/* explain: plans for typed, pasted and normalized statements; EXPLAIN
+ * ANALYZE inside transactions that never commit. */
+#include "idxtune/explain.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idxtune/sqlparse.h"
+#include "idxtune/workload.h"
+
+#define PREP_NAME "idxtune_explain"
+#define OPTS_PLAN "FORMAT JSON, VERBOSE, COSTS, SETTINGS, SUMMARY"
+#define OPTS_ANALYZE "ANALYZE, BUFFERS, FORMAT JSON, VERBOSE, COSTS, SETTINGS"
+
+void ixt_explain_prep_free(ixt_explain_prep *p)
+{
+    free(p->sql);
+    ixt_script_free(&p->script);
+    memset(p, 0, sizeof *p);
+}
+
+/* Says why a text cannot be explained before the server is asked. */
+static int check_text(const char *sql, ixt_err *e)
+{
+    const char *p = sql;
+    while (*p == ' ' || *p == '\n' || *p == '\t')
+        p++;
+    if (!*p)
+        return ixt_err_set(e, "the statement is empty");
+    if (strcmp(p, "<insufficient privilege>") == 0)
+        return ixt_err_set(e, "the text of this statement is hidden from this role: grant it "
+                              "pg_read_all_stats (or connect as the statement's owner) to explain it");
+    return 0;
+}
+
+/* Parses the statement, rewriting pg_stat_statements placeholders that do
+ * not parse or plan as written ("date $1", "extract($1 from x)"). */
+static ixt_sql_info *parse_plannable(const char *sql, ixt_explain_prep *p, ixt_err *e)
+{
+    ixt_err first;
+    ixt_sql_info *info = ixt_sql_analyze(sql, &first);
+    bool has_params = strchr(sql, '$') != NULL;
+    if (info && (!has_params || info->nparams == 0)) {
+        p->sql = ixt_xstrdup(sql);
+        return info;
+    }
+    ixt_sql_info_free(info);
+    ixt_err rw;
+    char *fixed = has_params ? ixt_sql_plannable(sql, &rw) : NULL;
+    info = fixed ? ixt_sql_analyze(fixed, &rw) : NULL;
+    if (!info) {
+        free(fixed);
+        /* The original error is the one that points at the user's text. */
+        if (e)
+            *e = first.msg[0] ? first : rw;
+        return NULL;
+    }
+    p->rewritten = strcmp(fixed, sql) != 0;
+    p->sql = fixed;
+    return info;
+}
+
+static int classify(const ixt_sql_info *info, ixt_explain_prep *p, ixt_err *e)
+{
+    switch (info->kind) {
+    case IXT_SQL_SELECT:
+        p->writes = !info->read_only;
+        return 0;
+    case IXT_SQL_INSERT: case IXT_SQL_UPDATE: case IXT_SQL_DELETE: case IXT_SQL_MERGE:
+        p->writes = true;
+        return 0;
+    case IXT_SQL_MULTIPLE:
+        return ixt_err_set(e, "several statements: explain them one at a time");
+    default:
+        return ixt_err_set(e, "%s statements have no plan: only SELECT, INSERT, UPDATE, "
+                              "DELETE and MERGE can be explained", ixt_sql_kind_name(info->kind));
+    }
+}
+
+/* EXECUTE's argument list: quoted values, or NULLs for a generic plan. */
+static char *execute_args(ixt_conn *c, const ixt_explain_req *r, int nparams)
+{
+    ixt_buf b;
+    ixt_buf_init(&b);
+    for (int i = 0; i < nparams; i++) {
+        if (i)
+            ixt_buf_add(&b, ", ");
+        const char *v = i < r->nparams ? r->params[i] : NULL;
+        if (!v) {
+            ixt_buf_add(&b, "NULL");
+            continue;
+        }
+        char *q = ixt_conn_quote_literal(c, v);
+        ixt_buf_add(&b, q);
+        free(q);
+    }
+    return ixt_buf_take(&b);
+}
+
+static void add_transaction(ixt_explain_prep *p, const ixt_explain_req *r)
+{
+    ixt_script *s = &p->script;
+    ixt_script_add(s, p->writes || !r->analyze ? IXT_SQL_TAG "BEGIN" : IXT_SQL_TAG "BEGIN READ ONLY", 0);
+    if (r->statement_timeout_ms > 0)
+        ixt_script_addf(s, 0, IXT_SQL_TAG "SET LOCAL statement_timeout = %d", r->statement_timeout_ms);
+}
+
+static void build_script(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p)
+{
+    ixt_script *s = &p->script;
+    const char *opts = r->analyze ? OPTS_ANALYZE : OPTS_PLAN;
+    int version = ixt_conn_info(c)->version_num;
+    add_transaction(p, r);
+    if (p->nparams == 0) {
+        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (%s) %s", opts, p->sql);
+    } else if (p->generic && version >= 160000) {
+        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (%s, GENERIC_PLAN) %s",
+                                          opts, p->sql);
+    } else {
+        /* Before 16: a prepared statement forced to a generic plan, or run
+         * with the user's values. */
+        if (p->generic)
+            ixt_script_add(s, IXT_SQL_TAG "SET LOCAL plan_cache_mode = force_generic_plan", 0);
+        ixt_script_addf(s, 0, IXT_SQL_TAG "PREPARE " PREP_NAME " AS %s", p->sql);
+        char *args = execute_args(c, r, p->nparams);
+        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (%s) EXECUTE " PREP_NAME "(%s)",
+                                          opts, args);
+        free(args);
+    }
+    ixt_script_add(s, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
+    /* A prepared statement outlives the transaction that made it. */
+    if (p->nparams > 0 && !(p->generic && version >= 160000))
+        ixt_script_add(s, IXT_SQL_TAG "DEALLOCATE " PREP_NAME, IXT_STEP_FINALLY);
+}
+
+/* PREPARE checks what EXPLAIN will need: placeholders whose type the
+ * server cannot guess ("$8 + $9", a bare "$1" in a select list) get a cast
+ * and the statement is tried again. */
+static int probe_types(ixt_conn *c, ixt_explain_prep *p, ixt_err *e)
+{
+    for (int round = 0; round < 16; round++) {
+        char *sql = ixt_xasprintf(IXT_SQL_TAG "PREPARE idxtune_probe AS %s", p->sql);
+        PGresult *r = PQexec(ixt_conn_pg(c), sql);
+        free(sql);
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+            PQclear(r);
+            return ixt_conn_run(c, IXT_SQL_TAG "DEALLOCATE idxtune_probe", e);
+        }
+        char *fixed = NULL;
+        const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        const char *dollar = msg ? strchr(msg, '$') : NULL;
+        if (state && !strcmp(state, "42P18") && dollar)
+            fixed = ixt_sql_cast_param(p->sql, atoi(dollar + 1), "text", NULL);
+        else if (state && (!strcmp(state, "42725") || !strcmp(state, "42883")))
+            fixed = ixt_sql_cast_arith_params(p->sql, NULL);
+        if (!fixed) {
+            ixt_conn_result_error(r, p->sql, e);
+            PQclear(r);
+            return -1;
+        }
+        PQclear(r);
+        free(p->sql);
+        p->sql = fixed;
+        p->rewritten = true;
+    }
+    return ixt_err_set(e, "cannot find types for the parameters of this statement");
+}
+
+int ixt_explain_prepare(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e)
+{
+    memset(p, 0, sizeof *p);
+    ixt_script_init(&p->script);
+    if (check_text(r->sql, e) != 0)
+        return -1;
+    ixt_sql_info *info = parse_plannable(r->sql, p, e);
+    if (!info)
+        return -1;
+    int rc = classify(info, p, e);
+    p->nparams = info->nparams;
+    ixt_sql_info_free(info);
+    if (rc != 0) {
+        ixt_explain_prep_free(p);
+        return -1;
+    }
+    p->generic = p->nparams > 0 && r->nparams < p->nparams;
+    if (r->analyze && p->generic) {
+        int n = p->nparams;
+        ixt_explain_prep_free(p);
+        return ixt_err_set(e, "EXPLAIN ANALYZE runs the statement: it needs a value for each of its "
+                              "%d parameters (the TUI asks for them, with suggestions from pg_stats)", n);
+    }
+    if (p->nparams > 0 && probe_types(c, p, e) != 0) {
+        ixt_explain_prep_free(p);
+        return -1;
+    }
+    build_script(c, r, p);
+    return 0;
+}
+
+char *ixt_explain_json(const ixt_explain_prep *p, ixt_err *e)
+{
+    PGresult *r = ixt_script_result(&p->script, p->explain_step);
+    if (!r || PQntuples(r) < 1 || PQnfields(r) < 1) {
+        ixt_err_set(e, "EXPLAIN returned no plan");
+        return NULL;
+    }
+    /* FORMAT JSON gives one row of one column; keep it whole. */
+    return ixt_xstrdup(PQgetvalue(r, 0, 0));
+}
+
+char *ixt_explain_run(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e)
+{
+    if (ixt_explain_prepare(c, r, p, e) != 0)
+        return NULL;
+    if (ixt_script_run(&p->script, c, e) != 0)
+        return NULL;
+    return ixt_explain_json(p, e);
+}
+
+static const char HINTS_SQL[] =
+    IXT_SQL_TAG
+    "SELECT v FROM (SELECT v, 1 AS k, o FROM pg_stats s,"
+    "  unnest(s.most_common_vals::text::text[]) WITH ORDINALITY AS u(v, o)"
+    "  WHERE s.tablename = $1 AND s.attname = $2"
+    " UNION ALL SELECT v, 2, o FROM pg_stats s,"
+    "  unnest(s.histogram_bounds::text::text[]) WITH ORDINALITY AS u(v, o)"
+    "  WHERE s.tablename = $1 AND s.attname = $2 AND o % 25 = 1) x"
+    " ORDER BY k, o LIMIT 8";
+
+int ixt_explain_param_hints(ixt_conn *c, const char *sql, int n, char ***out, ixt_err *e)
+{
+    *out = NULL;
+    ixt_sql_info *info = ixt_sql_analyze(sql, NULL);
+    if (!info) {
+        char *fixed = ixt_sql_plannable(sql, NULL);
+        info = fixed ? ixt_sql_analyze(fixed, NULL) : NULL;
+        free(fixed);
+    }
+    const ixt_col_use *u = NULL;
+    for (int i = 0; info && i < info->nuses && !u; i++)
+        if (info->uses[i].param == n && info->uses[i].table && info->uses[i].column)
+            u = &info->uses[i];
+    int count = 0;
+    if (u) {
+        const char *params[] = {u->table, u->column};
+        PGresult *r = ixt_conn_exec(c, HINTS_SQL, 2, params, e);
+        count = r ? PQntuples(r) : 0;
+        *out = ixt_xcalloc((size_t)count + 1, sizeof **out);
+        for (int i = 0; i < count; i++)
+            (*out)[i] = ixt_xstrdup(PQgetvalue(r, i, 0));
+        PQclear(r);
+    }
+    ixt_sql_info_free(info);
+    return count;
+}

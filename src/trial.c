@@ -1,0 +1,307 @@
+/* trial: hypothetical indexes (HypoPG), table write context, and real
+ * trials inside a transaction that is always rolled back. */
+#include "idxtune/trial.h"
+
+#include <jansson.h>
+#include <pg_query.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idxtune/plan.h"
+#include "idxtune/workload.h"
+
+static void copy_json_str(char *dst, size_t len, json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    snprintf(dst, len, "%s", s ? s : "");
+}
+
+int ixt_index_parse(const char *create_sql, ixt_index_target *t, ixt_err *e)
+{
+    memset(t, 0, sizeof *t);
+    PgQueryParseResult pr = pg_query_parse(create_sql);
+    if (pr.error) {
+        ixt_err_set(e, "the index definition does not parse: %s (at character %d)",
+                    pr.error->message, pr.error->cursorpos);
+        pg_query_free_parse_result(pr);
+        return -1;
+    }
+    json_t *root = json_loads(pr.parse_tree, 0, NULL);
+    pg_query_free_parse_result(pr);
+    json_t *stmts = json_object_get(root, "stmts");
+    json_t *idx = json_object_get(json_object_get(json_array_get(stmts, 0), "stmt"), "IndexStmt");
+    int rc = 0;
+    if (json_array_size(stmts) != 1 || !idx) {
+        rc = ixt_err_set(e, "expected one CREATE INDEX statement, e.g. "
+                            "CREATE INDEX ON runs (status, run_at)");
+    } else {
+        json_t *rel = json_object_get(idx, "relation");
+        copy_json_str(t->schema, sizeof t->schema, rel, "schemaname");
+        copy_json_str(t->table, sizeof t->table, rel, "relname");
+        if (json_is_true(json_object_get(idx, "concurrent")))
+            rc = ixt_err_set(e, "CREATE INDEX CONCURRENTLY cannot be tried inside a "
+                                "transaction: leave out CONCURRENTLY (the export adds it)");
+    }
+    json_decref(root);
+    return rc;
+}
+
+const char *ixt_hypo_missing_hint(const ixt_server_info *in)
+{
+    if (in->hypopg_available)
+        return "HypoPG is not installed in this database: run CREATE EXTENSION hypopg; "
+               "(real trials still work)";
+    return "HypoPG is not available on this server: install the package "
+           "postgresql-<version>-hypopg (Debian/Ubuntu) or hypopg_<version> (RPM), then "
+           "CREATE EXTENSION hypopg; (real trials still work)";
+}
+
+static int need_hypopg(ixt_conn *c, ixt_err *e)
+{
+    const ixt_server_info *in = ixt_conn_info(c);
+    return in->has_hypopg ? 0 : ixt_err_set(e, "%s", ixt_hypo_missing_hint(in));
+}
+
+int ixt_hypo_create(ixt_conn *c, const char *create_sql, ixt_hypo *h, ixt_err *e)
+{
+    memset(h, 0, sizeof *h);
+    ixt_index_target t;
+    if (need_hypopg(c, e) != 0 || ixt_index_parse(create_sql, &t, e) != 0)
+        return -1;
+    const char *schema = ixt_conn_info(c)->hypopg_schema;
+    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT h.indexrelid, h.indexname,"
+                              " %s.hypopg_relation_size(h.indexrelid)"
+                              " FROM %s.hypopg_create_index($1) h",
+                              schema, schema);
+    const char *params[] = {create_sql};
+    PGresult *r = ixt_conn_exec(c, sql, 1, params, e);
+    free(sql);
+    if (!r)
+        return -1;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return ixt_err_set(e, "HypoPG did not create the index");
+    }
+    h->oid = (unsigned int)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
+    snprintf(h->name, sizeof h->name, "<%u>%s", h->oid, PQgetvalue(r, 0, 1));
+    h->size_bytes = atof(PQgetvalue(r, 0, 2));
+    PQclear(r);
+    return 0;
+}
+
+int ixt_hypo_drop(ixt_conn *c, unsigned int oid, ixt_err *e)
+{
+    if (need_hypopg(c, e) != 0)
+        return -1;
+    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT %s.hypopg_drop_index(%u)",
+                              ixt_conn_info(c)->hypopg_schema, oid);
+    int rc = ixt_conn_run(c, sql, e);
+    free(sql);
+    return rc;
+}
+
+int ixt_hypo_reset(ixt_conn *c, ixt_err *e)
+{
+    if (need_hypopg(c, e) != 0)
+        return -1;
+    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT %s.hypopg_reset()", ixt_conn_info(c)->hypopg_schema);
+    int rc = ixt_conn_run(c, sql, e);
+    free(sql);
+    return rc;
+}
+
+/* ===== table context ===== */
+
+static char *qualified(ixt_conn *c, const ixt_index_target *t)
+{
+    char *tbl = ixt_conn_quote_ident(c, t->table);
+    if (!t->schema[0])
+        return tbl;
+    char *sch = ixt_conn_quote_ident(c, t->schema);
+    char *q = ixt_xasprintf("%s.%s", sch, tbl);
+    free(sch);
+    free(tbl);
+    return q;
+}
+
+static const char TABLE_SQL[] =
+    IXT_SQL_TAG
+    "SELECT coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0), c.reltuples,"
+    " pg_table_size(c.oid), coalesce(s.last_analyze, s.last_autoanalyze) IS NULL"
+    " FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid"
+    " WHERE c.oid = $1::regclass";
+
+static const char INDEXES_SQL[] =
+    IXT_SQL_TAG
+    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid),"
+    " coalesce(s.idx_scan, 0), pg_relation_size(i.indexrelid)"
+    " FROM pg_index i LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = i.indexrelid"
+    " WHERE i.indrelid = $1::regclass ORDER BY 1";
+
+static void read_indexes(const PGresult *r, ixt_table_ctx *ctx)
+{
+    for (int i = 0; i < ctx->nindexes; i++) {
+        free(ctx->indexes[i].name);
+        free(ctx->indexes[i].def);
+    }
+    free(ctx->indexes);
+    ctx->nindexes = PQntuples(r);
+    ctx->indexes = ixt_xcalloc((size_t)ctx->nindexes + 1, sizeof *ctx->indexes);
+    for (int i = 0; i < ctx->nindexes; i++) {
+        ixt_table_index *x = &ctx->indexes[i];
+        x->name = ixt_xstrdup(PQgetvalue(r, i, 0));
+        x->def = ixt_xstrdup(PQgetvalue(r, i, 1));
+        x->scans = atof(PQgetvalue(r, i, 2));
+        x->size_bytes = atof(PQgetvalue(r, i, 3));
+    }
+}
+
+int ixt_table_ctx_read(ixt_conn *c, const ixt_index_target *t, ixt_table_ctx *ctx, ixt_err *e)
+{
+    char *rel = qualified(c, t);
+    const char *params[] = {rel};
+    PGresult *r = ixt_conn_exec(c, TABLE_SQL, 1, params, e);
+    PGresult *ri = r ? ixt_conn_exec(c, INDEXES_SQL, 1, params, e) : NULL;
+    free(rel);
+    if (!r || !ri) {
+        PQclear(r);
+        return -1;
+    }
+    double now = ixt_now_ms();
+    double writes = atof(PQgetvalue(r, 0, 0));
+    ctx->write_rate = ctx->sampled_ms > 0 && now > ctx->sampled_ms
+                          ? (writes - ctx->writes) / ((now - ctx->sampled_ms) / 1000.0)
+                          : -1;
+    ctx->writes = writes;
+    ctx->sampled_ms = now;
+    ctx->rows = atof(PQgetvalue(r, 0, 1));
+    ctx->size_bytes = atof(PQgetvalue(r, 0, 2));
+    ctx->never_analyzed = strcmp(PQgetvalue(r, 0, 3), "t") == 0;
+    read_indexes(ri, ctx);
+    PQclear(r);
+    PQclear(ri);
+    return 0;
+}
+
+void ixt_table_ctx_free(ixt_table_ctx *ctx)
+{
+    for (int i = 0; i < ctx->nindexes; i++) {
+        free(ctx->indexes[i].name);
+        free(ctx->indexes[i].def);
+    }
+    free(ctx->indexes);
+    memset(ctx, 0, sizeof *ctx);
+}
+
+/* ===== real trials ===== */
+
+static void add_runs(ixt_real_trial *t, const char *explain_sql, int *first)
+{
+    for (int i = 0; i < t->runs; i++) {
+        ixt_script_add(&t->script, IXT_SQL_TAG "SAVEPOINT idxtune_run", 0);
+        int s = ixt_script_add(&t->script, explain_sql, IXT_STEP_KEEP);
+        if (i == 0)
+            *first = s;
+        ixt_script_add(&t->script, IXT_SQL_TAG "ROLLBACK TO SAVEPOINT idxtune_run", 0);
+    }
+}
+
+void ixt_real_trial_build(ixt_real_trial *t, const char *create_sql, const char *const *setup,
+                          int nsetup, const char *explain_sql, int runs, int lock_timeout_ms,
+                          int statement_timeout_ms)
+{
+    memset(t, 0, sizeof *t);
+    ixt_script_init(&t->script);
+    t->runs = runs > 0 ? runs : 1;
+    ixt_script *s = &t->script;
+    ixt_script_add(s, IXT_SQL_TAG "BEGIN", 0);
+    ixt_script_addf(s, 0, IXT_SQL_TAG "SET LOCAL lock_timeout = %d", lock_timeout_ms);
+    ixt_script_addf(s, 0, IXT_SQL_TAG "SET LOCAL statement_timeout = %d", statement_timeout_ms);
+    for (int i = 0; i < nsetup; i++)
+        ixt_script_add(s, setup[i], 0);
+    add_runs(t, explain_sql, &t->before_first);
+    t->build_step = ixt_script_add(s, create_sql, IXT_STEP_TIMED);
+    /* The index made by this transaction: its pg_class row has our xid. */
+    t->size_step = ixt_script_add(s, IXT_SQL_TAG
+                                  "SELECT c.oid::regclass::text, pg_relation_size(c.oid)"
+                                  " FROM pg_class c WHERE c.relkind = 'i'"
+                                  " AND c.xmin = pg_current_xact_id()::xid LIMIT 1",
+                                  IXT_STEP_KEEP);
+    add_runs(t, explain_sql, &t->after_first);
+    ixt_script_add(s, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
+}
+
+void ixt_real_trial_free(ixt_real_trial *t)
+{
+    ixt_script_free(&t->script);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct run_stats {
+    double median, min, hit, read;
+} run_stats;
+
+/* Median and min execution time of the runs starting at step first, and
+ * the buffers of the run closest to the median. */
+static int read_runs(const ixt_real_trial *t, int first, run_stats *st, char **first_json, ixt_err *e)
+{
+    double *ms = ixt_xcalloc((size_t)t->runs, sizeof *ms);
+    double hit = 0, read = 0;
+    for (int i = 0; i < t->runs; i++) {
+        PGresult *r = ixt_script_result(&t->script, first + i * 3);
+        ixt_plan *p = r ? ixt_plan_parse(PQgetvalue(r, 0, 0), e) : NULL;
+        if (!p) {
+            free(ms);
+            return r ? -1 : ixt_err_set(e, "a trial run returned no plan");
+        }
+        ms[i] = p->execution_ms;
+        hit += p->root->shared_hit;
+        read += p->root->shared_read;
+        if (i == 0 && first_json)
+            *first_json = ixt_xstrdup(PQgetvalue(r, 0, 0));
+        ixt_plan_free(p);
+    }
+    qsort(ms, (size_t)t->runs, sizeof *ms, cmp_double);
+    st->median = t->runs % 2 ? ms[t->runs / 2] : (ms[t->runs / 2 - 1] + ms[t->runs / 2]) / 2;
+    st->min = ms[0];
+    st->hit = hit / t->runs;
+    st->read = read / t->runs;
+    free(ms);
+    return 0;
+}
+
+int ixt_real_trial_result(const ixt_real_trial *t, ixt_real_result *r, ixt_err *e)
+{
+    memset(r, 0, sizeof *r);
+    run_stats before, after;
+    if (read_runs(t, t->before_first, &before, NULL, e) != 0 ||
+        read_runs(t, t->after_first, &after, &r->after_json, e) != 0)
+        return -1;
+    r->before_median_ms = before.median;
+    r->before_min_ms = before.min;
+    r->before_hit = before.hit;
+    r->before_read = before.read;
+    r->after_median_ms = after.median;
+    r->after_min_ms = after.min;
+    r->after_hit = after.hit;
+    r->after_read = after.read;
+    r->build_ms = t->script.steps[t->build_step].ms;
+    PGresult *sz = ixt_script_result(&t->script, t->size_step);
+    if (sz && PQntuples(sz) == 1) {
+        snprintf(r->index_name, sizeof r->index_name, "%s", PQgetvalue(sz, 0, 0));
+        r->size_bytes = atof(PQgetvalue(sz, 0, 1));
+    }
+    return 0;
+}
+
+void ixt_real_result_free(ixt_real_result *r)
+{
+    free(r->after_json);
+    memset(r, 0, sizeof *r);
+}

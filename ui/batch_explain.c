@@ -1,0 +1,105 @@
+/* batch_explain: `idxtune explain`, the plan tree for scripts. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "idxtune/explain.h"
+#include "idxtune/plan.h"
+#include "idxtune/workload.h"
+
+/* The statement text from -c, -f or --queryid.  caller frees */
+char *batch_statement(const ixt_opts *o, ixt_conn *c)
+{
+    int given = !!o->sql + !!o->file + !!o->queryid;
+    if (given != 1) {
+        fprintf(stderr, "idxtune: give exactly one of -c SQL, -f FILE or --queryid ID\n");
+        return NULL;
+    }
+    ixt_err e;
+    if (o->sql)
+        return ixt_xstrdup(o->sql);
+    if (o->file) {
+        char *text = ixt_read_file(o->file, NULL, &e);
+        if (!text)
+            fprintf(stderr, "idxtune: %s\n", e.msg);
+        return text;
+    }
+    char *end;
+    long long id = strtoll(o->queryid, &end, 10);
+    if (*end) {
+        fprintf(stderr, "idxtune: --queryid needs a number, not '%s'\n", o->queryid);
+        return NULL;
+    }
+    ixt_workload w;
+    ixt_workload_init(&w);
+    char *text = NULL;
+    if (ixt_workload_refresh(&w, c, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+    } else {
+        const ixt_stmt *s = ixt_workload_find(&w, id);
+        if (s && s->query_full)
+            text = ixt_xstrdup(s->query_full);
+        else
+            fprintf(stderr, "idxtune: no statement with queryid %s in pg_stat_statements of this database\n",
+                    o->queryid);
+    }
+    ixt_workload_free(&w);
+    return text;
+}
+
+static int print_plan(const ixt_opts *o, const ixt_plan *p, const ixt_explain_prep *prep)
+{
+    if (o->format == FMT_JSON) {
+        json_t *j = ixt_plan_to_json(p);
+        json_object_set_new(j, "generic", json_boolean(prep->generic));
+        json_object_set_new(j, "rolled_back", json_boolean(prep->writes && o->analyze));
+        json_object_set_new(j, "planned_sql", json_string(prep->sql));
+        int rc = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 ? 0 : 1;
+        putchar('\n');
+        json_decref(j);
+        return rc;
+    }
+    if (prep->generic)
+        printf("Generic plan: the statement has parameters ($1..$%d), planned without values.\n",
+               prep->nparams);
+    if (prep->rewritten)
+        printf("Planned as: %s\n", prep->sql);
+    if (prep->writes && o->analyze)
+        printf("The statement ran inside BEGIN ... ROLLBACK: its changes were rolled back.\n");
+    char *text = ixt_plan_render_text(p, o->cfg.ascii);
+    fputs(text, stdout);
+    free(text);
+    return 0;
+}
+
+int batch_explain(const ixt_opts *o)
+{
+    if (o->format != FMT_TEXT && o->format != FMT_JSON) {
+        fprintf(stderr, "idxtune: explain prints text or json\n");
+        return 2;
+    }
+    ixt_conn *c = batch_connect(o);
+    if (!c)
+        return 1;
+    int rc = 1;
+    char *sql = batch_statement(o, c);
+    ixt_explain_req req = {.sql = sql, .analyze = o->analyze,
+                           .statement_timeout_ms = o->cfg.statement_timeout_ms};
+    ixt_explain_prep prep;
+    ixt_err e;
+    char *json = sql ? ixt_explain_run(c, &req, &prep, &e) : NULL;
+    ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
+    if (p)
+        rc = print_plan(o, p, &prep);
+    else if (sql)
+        fprintf(stderr, "idxtune: cannot explain this statement: %s\n", e.msg);
+    ixt_plan_free(p);
+    free(json);
+    if (sql)
+        ixt_explain_prep_free(&prep);
+    free(sql);
+    ixt_conn_close(c);
+    return rc;
+}
