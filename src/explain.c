@@ -134,6 +134,24 @@ static void build_script(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep
         ixt_script_add(s, IXT_SQL_TAG "DEALLOCATE " PREP_NAME, IXT_STEP_FINALLY);
 }
 
+/* No operator or function for unknown types: numeric operands around
+ * + - * /, else numeric arguments of the call the server points at. */
+static char *cast_for_call(const PGresult *r, const char *sql)
+{
+    char *fixed = ixt_sql_cast_arith_params(sql, NULL);
+    if (fixed)
+        return fixed;
+    const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
+    /* the position counts characters of the PREPARE statement */
+    long at = pos ? atol(pos) - 1 - (long)strlen(IXT_SQL_TAG "PREPARE idxtune_probe AS ") : -1;
+    if (at < 0)
+        return NULL;
+    size_t byte = 0;
+    for (long ch = 0; sql[byte] && ch < at; ch++)
+        while (sql[++byte] && (sql[byte] & 0xC0) == 0x80) {}
+    return ixt_sql_cast_params_in_call(sql, (int)byte, "numeric", NULL);
+}
+
 /* PREPARE checks what EXPLAIN will need: placeholders whose type the
  * server cannot guess ("$8 + $9", a bare "$1" in a select list) get a cast
  * and the statement is tried again. */
@@ -154,7 +172,7 @@ static int probe_types(ixt_conn *c, ixt_explain_prep *p, ixt_err *e)
         if (state && !strcmp(state, "42P18") && dollar)
             fixed = ixt_sql_cast_param(p->sql, atoi(dollar + 1), "text", NULL);
         else if (state && (!strcmp(state, "42725") || !strcmp(state, "42883")))
-            fixed = ixt_sql_cast_arith_params(p->sql, NULL);
+            fixed = cast_for_call(r, p->sql);
         if (!fixed) {
             ixt_conn_result_error(r, p->sql, e);
             PQclear(r);

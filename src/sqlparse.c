@@ -778,3 +778,45 @@ int ixt_sql_split(const char *text, char ***stmts, int *n, ixt_err *e)
     *n = k;
     return 0;
 }
+
+static bool comparison(const PgQuery__ScanToken *tk, const char *sql)
+{
+    return is_char(tk, sql, '=') || is_char(tk, sql, '<') || is_char(tk, sql, '>') ||
+           tk->token == PG_QUERY__TOKEN__Op || tk->token == PG_QUERY__TOKEN__LESS_EQUALS ||
+           tk->token == PG_QUERY__TOKEN__GREATER_EQUALS || tk->token == PG_QUERY__TOKEN__NOT_EQUALS;
+}
+
+char *ixt_sql_cast_params_in_call(const char *sql, int pos, const char *type, ixt_err *e)
+{
+    tokens t;
+    if (scan(sql, &t, e) != 0)
+        return NULL;
+    PgQuery__ScanToken **tk = t.scan->tokens;
+    size_t n = t.scan->n_tokens, i = 0;
+    while (i < n && (tk[i]->start < pos || !is_char(tk[i], sql, '(')))
+        i++;
+    ixt_buf b;
+    ixt_buf_init(&b);
+    int at = 0, casts = 0, depth = 0;
+    for (; i < n; i++) {
+        depth += is_char(tk[i], sql, '(') - is_char(tk[i], sql, ')');
+        if (depth <= 0)
+            break;
+        bool typed = i + 1 < n && tk[i + 1]->token == PG_QUERY__TOKEN__TYPECAST;
+        /* a placeholder compared with something takes that thing's type */
+        bool compared = (i > 0 && comparison(tk[i - 1], sql)) || (i + 1 < n && comparison(tk[i + 1], sql));
+        if (tk[i]->token != PG_QUERY__TOKEN__PARAM || typed || compared)
+            continue;
+        ixt_buf_addn(&b, sql + at, (size_t)(tk[i]->end - at));
+        ixt_buf_printf(&b, "::%s", type);
+        at = tk[i]->end;
+        casts++;
+    }
+    ixt_buf_add(&b, sql + at);
+    scan_free(&t);
+    if (!casts) {
+        ixt_buf_free(&b);
+        return NULL;
+    }
+    return ixt_buf_take(&b);
+}

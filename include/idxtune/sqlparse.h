@@ -76,6 +76,11 @@ char *ixt_sql_cast_param(const char *sql, int n, const char *type, ixt_err *e);
  * has no operator for unknown types).  NULL when there are none.  caller frees */
 char *ixt_sql_cast_arith_params(const char *sql, ixt_err *e);
 
+/* Casts the untyped placeholders inside the call whose name starts at
+ * byte pos ("sum(CASE ... THEN $3 ELSE $4 END)" has no sum(text)).  NULL
+ * when there are none.  caller frees */
+char *ixt_sql_cast_params_in_call(const char *sql, int pos, const char *type, ixt_err *e);
+
 /* Splits a file of statements (pg_query_split_with_parser), trimmed,
  * empty ones dropped.  *stmts: caller frees each and the array */
 int ixt_sql_split(const char *text, char ***stmts, int *n, ixt_err *e);

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Loads the analytic workload:  demo/analytics/load.sh [--scale S] [--db NAME]
+set -euo pipefail
+cd "$(dirname "$0")"
+scale=1
+db=idxtpch
+while [ $# -gt 0 ]; do
+    case $1 in
+        --scale) scale=$2; shift 2;;
+        --db) db=$2; shift 2;;
+        *) echo "usage: demo/analytics/load.sh [--scale S] [--db NAME]" >&2; exit 2;;
+    esac
+done
+psql -qX -v ON_ERROR_STOP=1 -d postgres -c "SET client_min_messages = warning" \
+     -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+run() { psql -qX -v ON_ERROR_STOP=1 -v scale="$scale" -d "$db" "$@" >/dev/null; }
+run -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "CREATE EXTENSION IF NOT EXISTS hypopg"
+run -f schema.sql
+run -f data.sql
+run -c "VACUUM ANALYZE"
+run -c "SELECT pg_stat_statements_reset()"
