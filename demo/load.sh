@@ -23,4 +23,5 @@ run -f data.sql
 run -f constraints.sql
 run -f rls.sql
 run -c "VACUUM ANALYZE"
-run -c "SELECT pg_stat_statements_reset()"
+# only this database: another workload may live in the same cluster
+run -c "SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)"

@@ -15,6 +15,7 @@ struct ixt_conn {
     bool busy;
     bool resetting;
     PGresult *pending; /* results of the request under way read so far */
+    char *sent;        /* the request under way, to mark error positions */
 };
 
 static int conn_setup(ixt_conn *c, ixt_err *e);
@@ -62,6 +63,7 @@ void ixt_conn_close(ixt_conn *c)
     if (!c)
         return;
     PQclear(c->pending);
+    free(c->sent);
     PQfinish(c->pg);
     free(c);
 }
@@ -329,6 +331,8 @@ int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,
     if (!ok)
         return ixt_err_set(e, "cannot send the query: %s", PQerrorMessage(c->pg));
     c->busy = true;
+    free(c->sent);
+    c->sent = ixt_xstrdup(sql);
     return 0;
 }
 
@@ -374,7 +378,7 @@ int ixt_conn_collect(ixt_conn *c, PGresult **out, ixt_err *e)
         PGresult *done = c->pending;
         c->pending = NULL;
         if (done && !result_ok(done)) {
-            ixt_conn_result_error(done, NULL, e);
+            ixt_conn_result_error(done, c->sent, e);
             PQclear(done);
         } else {
             *out = done;

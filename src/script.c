@@ -55,6 +55,10 @@ static int next_step(const ixt_script *s, int from)
 
 static int send_from(ixt_script *s, ixt_conn *c, int from, ixt_err *e)
 {
+    if (s->cancelled && !s->failed) {
+        s->failed = true;
+        ixt_err_set(&s->err, "cancelled: nothing was kept");
+    }
     for (;;) {
         s->cur = next_step(s, from);
         if (s->cur >= s->n)
@@ -79,6 +83,7 @@ static int send_from(ixt_script *s, ixt_conn *c, int from, ixt_err *e)
 int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e)
 {
     s->failed = false;
+    s->cancelled = false;
     ixt_err_clear(&s->err);
     int rc = send_from(s, c, 0, e);
     return rc < 0 ? -1 : 0;
@@ -129,6 +134,14 @@ int ixt_script_poll(ixt_script *s, ixt_conn *c, ixt_err *e)
     if (rc > 0 && s->failed && e)
         *e = s->err;
     return rc;
+}
+
+int ixt_script_cancel(ixt_script *s, ixt_conn *c, ixt_err *e)
+{
+    if (s->cur < 0 || s->cur >= s->n)
+        return 0;
+    s->cancelled = true;
+    return ixt_conn_busy(c) ? ixt_conn_cancel(c, e) : 0;
 }
 
 int ixt_script_run(ixt_script *s, ixt_conn *c, ixt_err *e)

@@ -61,6 +61,9 @@ if bash tests/sandbox.sh start "$SANDBOX" >/dev/null; then
         || { echo "not ok - demo workload failed to load"; tail -20 "$LOGDIR/load.log"; failed=$((failed + 1)); }
     bash demo/drive.sh --db idxdemo --once >"$LOGDIR/drive.log" 2>&1 \
         || { echo "not ok - demo driver failed"; tail -20 "$LOGDIR/drive.log"; failed=$((failed + 1)); }
+    { bash demo/analytics/load.sh --scale "$IXT_SCALE" --db idxtpch && bash demo/analytics/drive.sh --db idxtpch; } \
+        >"$LOGDIR/analytics.log" 2>&1 \
+        || { echo "not ok - analytic workload failed"; tail -20 "$LOGDIR/analytics.log"; failed=$((failed + 1)); }
     echo "demo workload loaded and replayed at scale $IXT_SCALE in $(( $(date +%s) - t0 )) s"
     export PGDATABASE=idxdemo
 

@@ -305,7 +305,7 @@ static bool pview_key(app *a, ui_view *v, ui_action act, int ch)
     pview *p = (pview *)v;
     if (act == ACT_BACK && p->running) {
         ixt_err e;
-        if (ixt_conn_cancel(a->lab, &e) != 0)
+        if (ixt_script_cancel(&p->prep.script, a->lab, &e) != 0)
             app_message(a, true, "%s", e.msg);
         else
             app_message(a, false, "cancelling...");

@@ -30,6 +30,7 @@ typedef struct ixt_script {
     int n, cap;
     int cur;                   /* step under way, -1 before start */
     bool failed;
+    bool cancelled;            /* the user asked to stop: clean-up only */
     double step_start_ms;
     ixt_err err;               /* the first error */
 } ixt_script;
@@ -47,6 +48,9 @@ int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e);
  * running, 1 when done (ok, or failed with e filled from the first error),
  * -1 when the connection broke. */
 int ixt_script_poll(ixt_script *s, ixt_conn *c, ixt_err *e);
+/* Stops the script: cancels the running statement and skips every step
+ * but the clean-up ones, even when the cancel arrives between steps. */
+int ixt_script_cancel(ixt_script *s, ixt_conn *c, ixt_err *e);
 /* Start and wait until done.  Returns 0 when every step succeeded. */
 int ixt_script_run(ixt_script *s, ixt_conn *c, ixt_err *e);
 /* The kept result of step i.  borrowed */
