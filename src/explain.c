@@ -16,6 +16,8 @@
 void ixt_explain_prep_free(ixt_explain_prep *p)
 {
     free(p->sql);
+    free(p->setup_sql);
+    free(p->explain_sql);
     ixt_script_free(&p->script);
     memset(p, 0, sizeof *p);
 }
@@ -122,12 +124,14 @@ static void build_script(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep
          * with the user's values. */
         if (p->generic)
             ixt_script_add(s, IXT_SQL_TAG "SET LOCAL plan_cache_mode = force_generic_plan", 0);
-        ixt_script_addf(s, 0, IXT_SQL_TAG "PREPARE " PREP_NAME " AS %s", p->sql);
+        int setup = ixt_script_addf(s, 0, IXT_SQL_TAG "PREPARE " PREP_NAME " AS %s", p->sql);
+        p->setup_sql = ixt_xstrdup(s->steps[setup].sql);
         char *args = execute_args(c, r, p->nparams);
         p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (%s) EXECUTE " PREP_NAME "(%s)",
                                           opts, args);
         free(args);
     }
+    p->explain_sql = ixt_xstrdup(s->steps[p->explain_step].sql);
     ixt_script_add(s, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
     /* A prepared statement outlives the transaction that made it. */
     if (p->nparams > 0 && !(p->generic && version >= 160000))

@@ -53,6 +53,24 @@ static int next_step(const ixt_script *s, int from)
     return s->n;
 }
 
+/* A budget step goes with the rest of the budget as its timeout, in the
+ * same round trip. */
+static int send_step(ixt_script *s, ixt_conn *c, const ixt_step *st, ixt_err *e)
+{
+    if (!(st->flags & IXT_STEP_BUDGET) || s->budget_ms <= 0)
+        return ixt_conn_send(c, st->sql, 0, NULL, e);
+    if (s->deadline_ms <= 0)
+        s->deadline_ms = s->step_start_ms + s->budget_ms;
+    double left = s->deadline_ms - s->step_start_ms;
+    if (left < 1)
+        return ixt_err_set(e, "stopped: the trial would hold its lock longer than lock_timeout "
+                              "(%.0f ms); raise --lock-timeout to allow more", s->budget_ms);
+    char *sql = ixt_xasprintf("SET LOCAL statement_timeout = %.0f; %s", left, st->sql);
+    int rc = ixt_conn_send(c, sql, 0, NULL, e);
+    free(sql);
+    return rc;
+}
+
 static int send_from(ixt_script *s, ixt_conn *c, int from, ixt_err *e)
 {
     if (s->cancelled && !s->failed) {
@@ -65,7 +83,7 @@ static int send_from(ixt_script *s, ixt_conn *c, int from, ixt_err *e)
             return 1;
         ixt_err se;
         s->step_start_ms = ixt_now_ms();
-        if (ixt_conn_send(c, s->steps[s->cur].sql, 0, NULL, &se) == 0)
+        if (send_step(s, c, &s->steps[s->cur], &se) == 0)
             return 0;
         if (!s->failed) {
             s->failed = true;
@@ -84,6 +102,7 @@ int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e)
 {
     s->failed = false;
     s->cancelled = false;
+    s->deadline_ms = 0;
     ixt_err_clear(&s->err);
     int rc = send_from(s, c, 0, e);
     return rc < 0 ? -1 : 0;
@@ -97,6 +116,10 @@ static void step_done(ixt_script *s, PGresult *r, const ixt_err *se)
         if (!s->failed && !(st->flags & IXT_STEP_FINALLY)) {
             s->failed = true;
             s->err = *se;
+            if ((st->flags & IXT_STEP_BUDGET) && strstr(se->msg, "statement timeout"))
+                ixt_err_set(&s->err, "stopped: the trial would hold its lock longer than "
+                                     "lock_timeout (%.0f ms); raise --lock-timeout to allow more",
+                            s->budget_ms);
         }
         return;
     }

@@ -84,7 +84,8 @@ int ixt_hypo_create(ixt_conn *c, const char *create_sql, ixt_hypo *h, ixt_err *e
         return ixt_err_set(e, "HypoPG did not create the index");
     }
     h->oid = (unsigned int)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
-    snprintf(h->name, sizeof h->name, "<%u>%s", h->oid, PQgetvalue(r, 0, 1));
+    /* HypoPG names it "<oid>btree_table_cols", as plans show it */
+    snprintf(h->name, sizeof h->name, "%s", PQgetvalue(r, 0, 1));
     h->size_bytes = atof(PQgetvalue(r, 0, 2));
     PQclear(r);
     return 0;
@@ -196,40 +197,53 @@ void ixt_table_ctx_free(ixt_table_ctx *ctx)
 
 /* ===== real trials ===== */
 
-static void add_runs(ixt_real_trial *t, const char *explain_sql, int *first)
+/* SAVEPOINT, EXPLAIN, ROLLBACK TO, RELEASE */
+#define RUN_STEPS 4
+
+static void add_runs(ixt_real_trial *t, const char *explain_sql, unsigned budget, int *first)
 {
     for (int i = 0; i < t->runs; i++) {
-        ixt_script_add(&t->script, IXT_SQL_TAG "SAVEPOINT idxtune_run", 0);
-        int s = ixt_script_add(&t->script, explain_sql, IXT_STEP_KEEP);
+        ixt_script_add(&t->script, IXT_SQL_TAG "SAVEPOINT idxtune_run", budget);
+        int s = ixt_script_add(&t->script, explain_sql, IXT_STEP_KEEP | budget);
         if (i == 0)
             *first = s;
-        ixt_script_add(&t->script, IXT_SQL_TAG "ROLLBACK TO SAVEPOINT idxtune_run", 0);
+        ixt_script_add(&t->script, IXT_SQL_TAG "ROLLBACK TO SAVEPOINT idxtune_run", budget);
+        /* back in the top transaction, so the index below is its own */
+        ixt_script_add(&t->script, IXT_SQL_TAG "RELEASE SAVEPOINT idxtune_run", budget);
     }
 }
 
-void ixt_real_trial_build(ixt_real_trial *t, const char *create_sql, const char *const *setup,
-                          int nsetup, const char *explain_sql, int runs, int lock_timeout_ms,
+void ixt_real_trial_build(ixt_real_trial *t, const char *const *creates, int ncreates,
+                          const ixt_explain_prep *prep, int runs, int lock_timeout_ms,
                           int statement_timeout_ms)
 {
     memset(t, 0, sizeof *t);
     ixt_script_init(&t->script);
     t->runs = runs > 0 ? runs : 1;
     ixt_script *s = &t->script;
+    s->budget_ms = lock_timeout_ms;
     ixt_script_add(s, IXT_SQL_TAG "BEGIN", 0);
     ixt_script_addf(s, 0, IXT_SQL_TAG "SET LOCAL lock_timeout = %d", lock_timeout_ms);
     ixt_script_addf(s, 0, IXT_SQL_TAG "SET LOCAL statement_timeout = %d", statement_timeout_ms);
-    for (int i = 0; i < nsetup; i++)
-        ixt_script_add(s, setup[i], 0);
-    add_runs(t, explain_sql, &t->before_first);
-    t->build_step = ixt_script_add(s, create_sql, IXT_STEP_TIMED);
-    /* The index made by this transaction: its pg_class row has our xid. */
+    if (prep->setup_sql)
+        ixt_script_add(s, prep->setup_sql, 0);
+    add_runs(t, prep->explain_sql, 0, &t->before_first);
+    t->nbuild = ncreates;
+    for (int i = 0; i < ncreates; i++) {
+        int st = ixt_script_add(s, creates[i], IXT_STEP_TIMED | IXT_STEP_BUDGET);
+        if (i == 0)
+            t->build_first = st;
+    }
+    /* The indexes made by this transaction: their pg_class rows have our xid. */
     t->size_step = ixt_script_add(s, IXT_SQL_TAG
-                                  "SELECT c.oid::regclass::text, pg_relation_size(c.oid)"
+                                  "SELECT min(c.oid::regclass::text), sum(pg_relation_size(c.oid))"
                                   " FROM pg_class c WHERE c.relkind = 'i'"
-                                  " AND c.xmin = pg_current_xact_id()::xid LIMIT 1",
-                                  IXT_STEP_KEEP);
-    add_runs(t, explain_sql, &t->after_first);
+                                  " AND c.xmin = pg_current_xact_id()::xid",
+                                  IXT_STEP_KEEP | IXT_STEP_BUDGET);
+    add_runs(t, prep->explain_sql, IXT_STEP_BUDGET, &t->after_first);
     ixt_script_add(s, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
+    if (prep->setup_sql)
+        ixt_script_add(s, IXT_SQL_TAG "DEALLOCATE idxtune_explain", IXT_STEP_FINALLY);
 }
 
 void ixt_real_trial_free(ixt_real_trial *t)
@@ -254,7 +268,7 @@ static int read_runs(const ixt_real_trial *t, int first, run_stats *st, char **f
     double *ms = ixt_xcalloc((size_t)t->runs, sizeof *ms);
     double hit = 0, read = 0;
     for (int i = 0; i < t->runs; i++) {
-        PGresult *r = ixt_script_result(&t->script, first + i * 3);
+        PGresult *r = ixt_script_result(&t->script, first + i * RUN_STEPS);
         ixt_plan *p = r ? ixt_plan_parse(PQgetvalue(r, 0, 0), e) : NULL;
         if (!p) {
             free(ms);
@@ -291,7 +305,8 @@ int ixt_real_trial_result(const ixt_real_trial *t, ixt_real_result *r, ixt_err *
     r->after_min_ms = after.min;
     r->after_hit = after.hit;
     r->after_read = after.read;
-    r->build_ms = t->script.steps[t->build_step].ms;
+    for (int i = 0; i < t->nbuild; i++)
+        r->build_ms += t->script.steps[t->build_first + i].ms;
     PGresult *sz = ixt_script_result(&t->script, t->size_step);
     if (sz && PQntuples(sz) == 1) {
         snprintf(r->index_name, sizeof r->index_name, "%s", PQgetvalue(sz, 0, 0));

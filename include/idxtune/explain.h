@@ -29,6 +29,8 @@ typedef struct ixt_explain_prep {
     bool rewritten;     /* the text had to be rewritten to be planned */
     ixt_script script;  /* the statements to run */
     int explain_step;   /* the step whose result is the plan */
+    char *setup_sql;    /* PREPARE ... when the statement has parameters.  owned */
+    char *explain_sql;  /* the EXPLAIN itself, for repeating it.  owned */
 } ixt_explain_prep;
 
 /* Checks the statement and builds the script that explains it.  Fails with

@@ -16,6 +16,11 @@ enum {
     IXT_STEP_KEEP = 1 << 0,    /* keep the result for the caller */
     IXT_STEP_FINALLY = 1 << 1, /* always runs; its errors are ignored */
     IXT_STEP_TIMED = 1 << 2,   /* record the step's wall time */
+    /* Runs within the script's time budget, which starts with the first
+     * such step: it gets the rest of the budget as its statement_timeout,
+     * and the script stops when the budget is spent.  This bounds how long
+     * a real trial holds its lock. */
+    IXT_STEP_BUDGET = 1 << 3,
 };
 
 typedef struct ixt_step {
@@ -31,6 +36,8 @@ typedef struct ixt_script {
     int cur;                   /* step under way, -1 before start */
     bool failed;
     bool cancelled;            /* the user asked to stop: clean-up only */
+    double budget_ms;          /* for IXT_STEP_BUDGET steps; 0: none */
+    double deadline_ms;        /* set when the first budget step starts */
     double step_start_ms;
     ixt_err err;               /* the first error */
 } ixt_script;

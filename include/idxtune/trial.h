@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "idxtune/conn.h"
+#include "idxtune/explain.h"
 #include "idxtune/script.h"
 #include "idxtune/util.h"
 
@@ -64,13 +65,15 @@ typedef struct ixt_real_trial {
     ixt_script script;
     int runs;
     int before_first, after_first;   /* steps of the first EXPLAIN of each half */
-    int build_step, size_step;
+    int build_first, nbuild, size_step;
 } ixt_real_trial;
 
-/* Builds the script; explain_sql is the full "EXPLAIN (ANALYZE, ...) ..."
- * text to repeat (from explain's prepared statement). */
-void ixt_real_trial_build(ixt_real_trial *t, const char *create_sql, const char *const *setup,
-                          int nsetup, const char *explain_sql, int runs, int lock_timeout_ms,
+/* Builds the script from an ANALYZE explain prepared for the statement.
+ * The runs without the index take no lock that blocks writers; from the
+ * CREATE INDEX on, every step shares one budget of lock_timeout_ms, so
+ * writers never wait on the trial for longer than that. */
+void ixt_real_trial_build(ixt_real_trial *t, const char *const *creates, int ncreates,
+                          const ixt_explain_prep *prep, int runs, int lock_timeout_ms,
                           int statement_timeout_ms);
 void ixt_real_trial_free(ixt_real_trial *t);
 
@@ -79,8 +82,8 @@ typedef struct ixt_real_result {
     double after_median_ms, after_min_ms;
     double before_hit, before_read, after_hit, after_read;  /* shared buffers, median run */
     double build_ms;
-    double size_bytes;
-    char index_name[128];
+    double size_bytes;         /* of all the indexes built */
+    char index_name[128];      /* the first one's name */
     char *after_json;       /* plan of the first run with the index.  owned */
 } ixt_real_result;
 

@@ -1,0 +1,54 @@
+/* lab: the index lab for one statement.  Hypothetical indexes are made in
+ * the lab connection's backend; the statement is planned before and after,
+ * and the difference is what the screen and `idxtune try` show. */
+#ifndef IDXTUNE_LAB_H
+#define IDXTUNE_LAB_H
+
+#include <stdbool.h>
+
+#include "idxtune/conn.h"
+#include "idxtune/plan.h"
+#include "idxtune/trial.h"
+#include "idxtune/util.h"
+
+typedef struct ixt_lab_index {
+    char *def;                 /* CREATE INDEX ... as given.  owned */
+    ixt_index_target target;
+    ixt_hypo hypo;
+    bool used;                 /* the plan with the active set uses it */
+} ixt_lab_index;
+
+typedef struct ixt_lab {
+    char *sql;                 /* owned */
+    ixt_plan *before;          /* without hypothetical indexes.  owned */
+    ixt_plan *after;           /* with the active set; NULL when empty.  owned */
+    bool generic;
+    ixt_lab_index *idx;
+    int nidx;
+} ixt_lab;
+
+/* Plans the statement without hypothetical indexes (any left in the lab
+ * connection are dropped first). */
+int ixt_lab_open(ixt_lab *l, ixt_conn *c, const char *sql, ixt_err *e);
+/* Drops the lab's hypothetical indexes and frees it. */
+void ixt_lab_close(ixt_lab *l, ixt_conn *c);
+/* Adds a hypothetical index and plans again. */
+int ixt_lab_add(ixt_lab *l, ixt_conn *c, const char *create_sql, ixt_err *e);
+int ixt_lab_remove(ixt_lab *l, ixt_conn *c, int i, ixt_err *e);
+/* Total cost change after vs before in percent (negative is better). */
+double ixt_lab_change_pct(const ixt_lab *l);
+double ixt_lab_after_cost(const ixt_lab *l);
+
+/* The active set's effect on other statements. */
+typedef struct ixt_lab_effect {
+    double before_cost;
+    double after_cost;         /* -1 when the statement could not be planned */
+    char error[256];
+} ixt_lab_effect;
+
+/* Plans each statement without and with the active set.  out has n
+ * entries, filled by the caller's order. */
+int ixt_lab_workload(ixt_lab *l, ixt_conn *c, const char *const *sqls, int n,
+                     ixt_lab_effect *out, ixt_err *e);
+
+#endif

@@ -1,0 +1,195 @@
+/* batch_try: `idxtune try`, an index tried on a statement for scripts:
+ * hypothetical by default, --real for measured timings. */
+#include <jansson.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "idxtune/lab.h"
+#include "idxtune/workload.h"
+
+typedef struct try_result {
+    ixt_lab lab;
+    bool hypothetical;
+    bool real;
+    ixt_real_result rr;
+    ixt_table_ctx *ctx;        /* per index */
+} try_result;
+
+static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
+{
+    if (ixt_conn_info(c)->in_recovery)
+        return ixt_err_set(e, "real trials need a primary: this server is a hot standby "
+                              "(hypothetical trials work here)");
+    ixt_explain_req req = {.sql = sql, .analyze = true, .statement_timeout_ms = o->cfg.statement_timeout_ms};
+    ixt_explain_prep prep;
+    if (ixt_explain_prepare(c, &req, &prep, e) != 0)
+        return -1;
+    ixt_real_trial trial;
+    ixt_real_trial_build(&trial, o->indexes, o->nindexes, &prep, o->cfg.runs, o->cfg.lock_timeout_ms,
+                         o->cfg.statement_timeout_ms);
+    int rc = ixt_script_run(&trial.script, c, e);
+    if (rc == 0)
+        rc = ixt_real_trial_result(&trial, &t->rr, e);
+    t->real = rc == 0;
+    ixt_real_trial_free(&trial);
+    ixt_explain_prep_free(&prep);
+    return rc;
+}
+
+static json_t *index_json(const try_result *t, int i)
+{
+    const ixt_lab_index *x = t->hypothetical ? &t->lab.idx[i] : NULL;
+    json_t *o = json_object();
+    json_object_set_new(o, "definition", json_string(x ? x->def : ""));
+    json_object_set_new(o, "table", json_string(x ? x->target.table : ""));
+    json_object_set_new(o, "used", json_boolean(x && x->used));
+    json_object_set_new(o, "size_bytes", json_real(x ? x->hypo.size_bytes : 0));
+    json_object_set_new(o, "hypothetical_name", json_string(x ? x->hypo.name : ""));
+    const ixt_table_ctx *ctx = &t->ctx[i];
+    json_object_set_new(o, "table_rows", json_real(ctx->rows));
+    json_object_set_new(o, "table_writes", json_real(ctx->writes));
+    json_t *existing = json_array();
+    for (int k = 0; k < ctx->nindexes; k++)
+        json_array_append_new(existing, json_pack("{s:s, s:f, s:f}", "name", ctx->indexes[k].name,
+                                                  "idx_scan", ctx->indexes[k].scans,
+                                                  "size_bytes", ctx->indexes[k].size_bytes));
+    json_object_set_new(o, "existing_indexes", existing);
+    return o;
+}
+
+static int print_json(const ixt_opts *o, const try_result *t)
+{
+    const ixt_lab *l = &t->lab;
+    json_t *before = json_object(), *after = json_object();
+    if (t->hypothetical) {
+        json_object_set_new(before, "total_cost", json_real(l->before->total_cost));
+        json_object_set_new(before, "startup_cost", json_real(l->before->root->startup_cost));
+        json_object_set_new(before, "plan_rows", json_real(l->before->root->plan_rows));
+        json_object_set_new(after, "total_cost", json_real(ixt_lab_after_cost(l)));
+        json_object_set_new(after, "startup_cost",
+                            json_real(l->after ? l->after->root->startup_cost : l->before->root->startup_cost));
+        json_object_set_new(after, "plan", l->after ? ixt_plan_to_json(l->after) : json_null());
+    }
+    if (t->real) {
+        json_object_set_new(before, "median_ms", json_real(t->rr.before_median_ms));
+        json_object_set_new(before, "min_ms", json_real(t->rr.before_min_ms));
+        json_object_set_new(before, "shared_hit", json_real(t->rr.before_hit));
+        json_object_set_new(before, "shared_read", json_real(t->rr.before_read));
+        json_object_set_new(after, "median_ms", json_real(t->rr.after_median_ms));
+        json_object_set_new(after, "min_ms", json_real(t->rr.after_min_ms));
+        json_object_set_new(after, "shared_hit", json_real(t->rr.after_hit));
+        json_object_set_new(after, "shared_read", json_real(t->rr.after_read));
+    }
+    json_t *root = json_object();
+    json_object_set_new(root, "statement", json_string(l->sql ? l->sql : ""));
+    json_object_set_new(root, "generic", json_boolean(l->generic));
+    json_object_set_new(root, "before", before);
+    json_object_set_new(root, "after", after);
+    json_object_set_new(root, "change_pct", t->hypothetical ? json_real(ixt_lab_change_pct(l)) : json_null());
+    json_t *idx = json_array();
+    for (int i = 0; i < o->nindexes; i++)
+        json_array_append_new(idx, index_json(t, i));
+    json_object_set_new(root, "indexes", idx);
+    if (t->real) {
+        json_object_set_new(root, "build_ms", json_real(t->rr.build_ms));
+        json_object_set_new(root, "real_size_bytes", json_real(t->rr.size_bytes));
+        json_object_set_new(root, "runs", json_integer(o->cfg.runs));
+    }
+    int rc = json_dumpf(root, stdout, JSON_INDENT(2)) == 0 ? 0 : 1;
+    putchar('\n');
+    json_decref(root);
+    return rc;
+}
+
+static void print_text(const ixt_opts *o, const try_result *t)
+{
+    const ixt_lab *l = &t->lab;
+    char b1[32], b2[32];
+    if (t->hypothetical) {
+        printf("Estimated cost: %.2f -> %.2f (%+.1f%%)%s\n", l->before->total_cost, ixt_lab_after_cost(l),
+               ixt_lab_change_pct(l), l->generic ? "  [generic plan]" : "");
+        for (int i = 0; i < l->nidx; i++) {
+            const ixt_lab_index *x = &l->idx[i];
+            printf("Index %d: %s\n  %s; estimated size %s\n", i + 1, x->def,
+                   x->used ? "used by the plan" : "NOT used by the planner for this statement",
+                   ixt_fmt_bytes(x->hypo.size_bytes, b1, sizeof b1));
+        }
+    }
+    for (int i = 0; i < o->nindexes; i++) {
+        const ixt_table_ctx *ctx = &t->ctx[i];
+        printf("Table of index %d: %.0f rows, %.0f writes since statistics reset%s; existing indexes:\n",
+               i + 1, ctx->rows, ctx->writes, ctx->never_analyzed ? " (never analyzed: estimates mean little)" : "");
+        for (int k = 0; k < ctx->nindexes; k++)
+            printf("  %s  idx_scan=%.0f  %s\n", ctx->indexes[k].name, ctx->indexes[k].scans,
+                   ixt_fmt_bytes(ctx->indexes[k].size_bytes, b1, sizeof b1));
+    }
+    if (t->real)
+        printf("Measured (%d runs each, rolled back): median %s -> %s, min %.2f -> %.2f ms; "
+               "buffers hit+read %.0f -> %.0f; build %.0f ms, real size %s\n",
+               o->cfg.runs, ixt_fmt_ms(t->rr.before_median_ms, b1, sizeof b1),
+               ixt_fmt_ms(t->rr.after_median_ms, b2, sizeof b2), t->rr.before_min_ms, t->rr.after_min_ms,
+               t->rr.before_hit + t->rr.before_read, t->rr.after_hit + t->rr.after_read, t->rr.build_ms,
+               ixt_fmt_bytes(t->rr.size_bytes, b1, sizeof b1));
+    if (t->hypothetical && l->after) {
+        char *text = ixt_plan_render_text(l->after, o->cfg.ascii);
+        printf("Plan with the index%s:\n%s", l->nidx > 1 ? "es" : "", text);
+        free(text);
+    }
+}
+
+static int try_all(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
+{
+    t->ctx = ixt_xcalloc((size_t)o->nindexes, sizeof *t->ctx);
+    for (int i = 0; i < o->nindexes; i++) {
+        ixt_index_target target;
+        if (ixt_index_parse(o->indexes[i], &target, e) != 0 || ixt_table_ctx_read(c, &target, &t->ctx[i], e) != 0)
+            return -1;
+    }
+    const ixt_server_info *in = ixt_conn_info(c);
+    if (!in->has_hypopg && !o->real)
+        return ixt_err_set(e, "%s; or use --real", ixt_hypo_missing_hint(in));
+    if (in->has_hypopg) {
+        if (ixt_lab_open(&t->lab, c, sql, e) != 0)
+            return -1;
+        t->hypothetical = true;
+        for (int i = 0; i < o->nindexes; i++)
+            if (ixt_lab_add(&t->lab, c, o->indexes[i], e) != 0)
+                return -1;
+    }
+    return o->real ? run_real(o, c, sql, t, e) : 0;
+}
+
+int batch_try(const ixt_opts *o)
+{
+    if (o->nindexes == 0) {
+        fprintf(stderr, "idxtune: try needs at least one --index \"CREATE INDEX ON table (columns)\"\n");
+        return 2;
+    }
+    if (o->format != FMT_TEXT && o->format != FMT_JSON) {
+        fprintf(stderr, "idxtune: try prints text or json\n");
+        return 2;
+    }
+    ixt_conn *c = batch_connect(o);
+    if (!c)
+        return 1;
+    char *sql = batch_statement(o, c);
+    try_result t;
+    memset(&t, 0, sizeof t);
+    ixt_err e;
+    int rc = 1;
+    if (sql && try_all(o, c, sql, &t, &e) == 0)
+        rc = o->format == FMT_JSON ? print_json(o, &t) : (print_text(o, &t), 0);
+    else if (sql)
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+    for (int i = 0; t.ctx && i < o->nindexes; i++)
+        ixt_table_ctx_free(&t.ctx[i]);
+    free(t.ctx);
+    ixt_real_result_free(&t.rr);
+    ixt_lab_close(&t.lab, c);
+    free(sql);
+    ixt_conn_close(c);
+    return rc;
+}
