@@ -107,7 +107,7 @@ static int print_json(const ixt_opts *o, const try_result *t)
 static void print_text(const ixt_opts *o, const try_result *t)
 {
     const ixt_lab *l = &t->lab;
-    char b1[32], b2[32];
+    char b1[32], b2[32], b3[32];
     if (t->hypothetical) {
         printf("Estimated cost: %.2f -> %.2f (%+.1f%%)%s\n", l->before->total_cost, ixt_lab_after_cost(l),
                ixt_lab_change_pct(l), l->generic ? "  [generic plan]" : "");
@@ -132,7 +132,7 @@ static void print_text(const ixt_opts *o, const try_result *t)
                o->cfg.runs, ixt_fmt_ms(t->rr.before_median_ms, b1, sizeof b1),
                ixt_fmt_ms(t->rr.after_median_ms, b2, sizeof b2), t->rr.before_min_ms, t->rr.after_min_ms,
                t->rr.before_hit + t->rr.before_read, t->rr.after_hit + t->rr.after_read, t->rr.build_ms,
-               ixt_fmt_bytes(t->rr.size_bytes, b1, sizeof b1));
+               ixt_fmt_bytes(t->rr.size_bytes, b3, sizeof b3));
     if (t->hypothetical && l->after) {
         char *text = ixt_plan_render_text(l->after, o->cfg.ascii);
         printf("Plan with the index%s:\n%s", l->nidx > 1 ? "es" : "", text);
