@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "idxtune/explain.h"
+#include "idxtune/workload.h"
 
 static ixt_plan *plan_of(ixt_conn *c, const char *sql, bool *generic, ixt_err *e)
 {
@@ -128,4 +129,123 @@ int ixt_lab_workload(ixt_lab *l, ixt_conn *c, const char *const *sqls, int n,
     for (int i = 0; i < n; i++)
         out[i].after_cost = out[i].before_cost < 0 ? -1 : cost_of(c, sqls[i], out[i].error, sizeof out[i].error);
     return replan(l, c, e);
+}
+
+/* ===== completion ===== */
+
+static const char CATALOG_SQL[] =
+    IXT_SQL_TAG
+    "SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END,"
+    " a.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+    " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+    " AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1, a.attnum LIMIT 50000";
+
+int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e)
+{
+    memset(cat, 0, sizeof *cat);
+    PGresult *r = ixt_conn_exec(c, CATALOG_SQL, 0, NULL, e);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    cat->tables = ixt_xcalloc((size_t)n + 1, sizeof *cat->tables);
+    cat->col_table = ixt_xcalloc((size_t)n + 1, sizeof *cat->col_table);
+    cat->cols = ixt_xcalloc((size_t)n + 1, sizeof *cat->cols);
+    for (int i = 0; i < n; i++) {
+        const char *t = PQgetvalue(r, i, 0);
+        if (!cat->ntables || strcmp(cat->tables[cat->ntables - 1], t) != 0)
+            cat->tables[cat->ntables++] = ixt_xstrdup(t);
+        cat->col_table[cat->ncols] = cat->tables[cat->ntables - 1];
+        cat->cols[cat->ncols++] = ixt_xstrdup(PQgetvalue(r, i, 1));
+    }
+    PQclear(r);
+    return 0;
+}
+
+void ixt_catalog_free(ixt_catalog *cat)
+{
+    for (int i = 0; i < cat->ntables; i++)
+        free(cat->tables[i]);
+    for (int i = 0; i < cat->ncols; i++)
+        free(cat->cols[i]);
+    free(cat->tables);
+    free(cat->col_table);
+    free(cat->cols);
+    memset(cat, 0, sizeof *cat);
+}
+
+static bool word_char(char ch)
+{
+    return ch == '_' || ch == '.' || (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z') ||
+           (unsigned char)ch >= 0x80;
+}
+
+/* The table written after ON in text[0..end), into buf. */
+static bool table_after_on(const char *text, size_t end, char *buf, size_t len)
+{
+    const char *on = NULL;
+    for (size_t i = 0; i + 3 <= end; i++)
+        if ((i == 0 || !word_char(text[i - 1])) && strncasecmp(text + i, "on", 2) == 0 &&
+            (text[i + 2] == ' ' || text[i + 2] == '\t'))
+            on = text + i + 2;
+    if (!on)
+        return false;
+    while (*on == ' ' || *on == '\t')
+        on++;
+    if (strncasecmp(on, "only ", 5) == 0)
+        on += 5;
+    size_t n = 0;
+    while (on + n < text + end && word_char(on[n]))
+        n++;
+    snprintf(buf, len, "%.*s", (int)n, on);
+    return n > 0 && (size_t)(on + n - text) < end;
+}
+
+static void add_match(const char ***out, int *n, const char *s, const char *word, size_t wlen)
+{
+    if (strncasecmp(s, word, wlen) != 0)
+        return;
+    for (int i = 0; i < *n; i++)
+        if (strcmp((*out)[i], s) == 0)
+            return;
+    *out = ixt_xrealloc(*out, (size_t)(*n + 1) * sizeof **out);
+    (*out)[(*n)++] = s;
+}
+
+int ixt_catalog_complete(const ixt_catalog *cat, const char *text, size_t cursor,
+                         const char ***out, char **prefix)
+{
+    size_t start = cursor;
+    while (start > 0 && word_char(text[start - 1]))
+        start--;
+    const char *word = text + start;
+    size_t wlen = cursor - start;
+    *out = NULL;
+    *prefix = NULL;
+    int n = 0;
+    char table[256];
+    /* a table right after ON, else columns of that table */
+    size_t before = start;
+    while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t'))
+        before--;
+    bool want_table = before >= 2 && strncasecmp(text + before - 2, "on", 2) == 0;
+    if (want_table || !table_after_on(text, start, table, sizeof table)) {
+        for (int i = 0; i < cat->ntables; i++)
+            add_match(out, &n, cat->tables[i], word, wlen);
+    } else {
+        for (int i = 0; i < cat->ncols; i++)
+            if (strcmp(cat->col_table[i], table) == 0)
+                add_match(out, &n, cat->cols[i], word, wlen);
+    }
+    if (n == 0)
+        return 0;
+    size_t common = strlen((*out)[0]);
+    for (int i = 1; i < n; i++) {
+        size_t k = 0;
+        while (k < common && (*out)[i][k] == (*out)[0][k])
+            k++;
+        common = k;
+    }
+    *prefix = ixt_xstrndup((*out)[0], common);
+    return n;
 }

@@ -481,6 +481,7 @@ static void app_free(app *a)
     }
     ixt_workload_free(&a->wl);
     ixt_activity_free(&a->act);
+    ixt_review_free(&a->review);
     ixt_theme_list_free(a->theme_names, a->ntheme_names);
     ixt_conn_close(a->lab);
     ixt_conn_close(a->mon);

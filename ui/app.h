@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "draw.h"
 #include "idxtune/conn.h"
+#include "idxtune/review.h"
 #include "idxtune/theme.h"
 #include "idxtune/workload.h"
 #include "keys.h"
@@ -69,6 +70,9 @@ struct app {
     /* Called on every change (live filter) and at the end (ok false on Esc). */
     void (*input_changed)(app *a, const char *text);
     void (*input_done)(app *a, const char *text, bool ok);
+    /* Tab in the line editor, when the view offers completion. */
+    void (*input_complete)(app *a, ui_line *line);
+    ixt_review review;       /* accepted indexes with their evidence */
 };
 
 /* Runs the TUI until the user quits.  Returns the exit status. */

@@ -45,6 +45,15 @@ static const ui_key TABLE[] = {
     {UI_V_PLAN, {'a', KEY_F(5)}, "F5 a", "Analyze",
      "run EXPLAIN ANALYZE (writes are rolled back)", ACT_ANALYZE},
     {UI_V_PLAN, {'i', KEY_F(7)}, "F7 i", "Lab", "try an index for this statement", ACT_LAB},
+    {UI_V_LAB, {'c', 'i', KEY_F(7)}, "F7 c i", "Index",
+     "type an index to try (Tab completes tables and columns)", ACT_NEW_INDEX},
+    {UI_V_LAB, {'d', KEY_DC}, "d Del", "Drop", "drop the selected hypothetical index", ACT_DROP_INDEX},
+    {UI_V_LAB, {'r', KEY_F(8)}, "F8 r", "Real",
+     "real trial: build the indexes inside a rolled-back transaction and time the statement",
+     ACT_REAL_TRIAL},
+    {UI_V_LAB, {'w', KEY_F(9)}, "F9 w", "Workload",
+     "apply the active indexes to the top statements of the workload", ACT_WORKLOAD},
+    {UI_V_LAB, {'A'}, "A", "Accept", "accept the selected index into the review set", ACT_ACCEPT},
     {0, {0}, NULL, NULL, NULL, ACT_NONE},
 };
 

@@ -315,6 +315,10 @@ static bool pview_key(app *a, ui_view *v, ui_action act, int ch)
         analyze(a, p);
         return true;
     }
+    if (act == ACT_LAB) {
+        view_lab_open(a, p->sql, p->queryid, p->values, p->nvalues);
+        return true;
+    }
     if (!p->plan)
         return false;
     if (ch == KEY_MOUSE && act == ACT_NONE) {

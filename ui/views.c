@@ -12,6 +12,7 @@ void app_input(app *a, const char *label, const char *initial,
     snprintf(a->input_label, sizeof a->input_label, "%s", label);
     a->input_changed = changed;
     a->input_done = done;
+    a->input_complete = NULL;
     a->dirty = true;
 }
 
@@ -34,6 +35,10 @@ bool views_input_key(app *a, int ch)
         return false;
     if (ch == KEY_RESIZE || ch == KEY_MOUSE)
         return true;
+    if (ch == '\t' && a->input_complete) {
+        a->input_complete(a, &a->input);
+        return true;
+    }
     line_state st = line_key(&a->input, ch);
     if (st == LINE_EDITING) {
         if (a->input_changed)

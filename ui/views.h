@@ -20,6 +20,10 @@ bool list_key(ui_list *l, ui_action act, int n, int rows);
 /* Keeps sel inside 0..n-1 and visible. */
 void list_clamp(ui_list *l, int n, int rows);
 
+/* Opens the index lab for sql; values are the parameter values the plan
+ * view was given for ANALYZE (may be NULL). */
+void view_lab_open(app *a, const char *sql, long long queryid, char *const *values, int nvalues);
+
 /* The line editor, drawn in place of the key bar while it is open. */
 bool views_draw_input(app *a);
 bool views_input_active(const app *a);

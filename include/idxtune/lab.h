@@ -51,4 +51,23 @@ typedef struct ixt_lab_effect {
 int ixt_lab_workload(ixt_lab *l, ixt_conn *c, const char *const *sqls, int n,
                      ixt_lab_effect *out, ixt_err *e);
 
+
+/* Table and column names for completing index definitions. */
+typedef struct ixt_catalog {
+    char **tables;             /* "runs", or "schema.table" outside public */
+    int ntables;
+    char **col_table;          /* parallel arrays: the column's table */
+    char **cols;
+    int ncols;
+} ixt_catalog;
+
+int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e);
+void ixt_catalog_free(ixt_catalog *cat);
+/* Completes the word before cursor in a CREATE INDEX being typed: a table
+ * after ON, else a column of the table named after ON.  Returns the
+ * matches; *prefix gets their longest common prefix.  *out: caller frees
+ * the array only (strings are borrowed); *prefix: caller frees */
+int ixt_catalog_complete(const ixt_catalog *cat, const char *text, size_t cursor,
+                         const char ***out, char **prefix);
+
 #endif
