@@ -354,10 +354,12 @@ static void real_trial(app *a, lview *l)
         app_message(a, true, "the statement has parameters: run ANALYZE (a) in the plan view to give "
                              "values, then come back");
     } else {
-        char label[600];
-        snprintf(label, sizeof label, "Build the index on %s for real? Writes to %s wait while it runs "
-                 "(at most %d ms). y/n: ", l->lab.idx[0].target.table, l->lab.idx[0].target.table,
-                 a->opts->cfg.lock_timeout_ms);
+        const char *table = l->lab.idx[0].target.table;
+        char label[200];
+        snprintf(label, sizeof label, "Real trial on %.100s? y/n: ", table);
+        app_message(a, false, "Writes to %s wait while the trial runs (at most %d ms, lock_timeout); "
+                    "the index is built inside a transaction that is rolled back", table,
+                    a->opts->cfg.lock_timeout_ms);
         app_input(a, label, NULL, NULL, real_confirmed);
     }
 }

@@ -1,4 +1,4 @@
-/* `idxtune top` as scripts use it: the real binary against the sandbox,
+/* `idxtune top`, `explain` and `try` as scripts use them: the real binary against the sandbox,
  * its JSON read with jansson, its exit status and messages checked. */
 #include <jansson.h>
 #include <stdio.h>
@@ -112,6 +112,87 @@ static void test_help_and_version(void **state)
     free(out);
 }
 
+static json_t *run_json(const char *args)
+{
+    char *out;
+    int rc = run_prog(args, &out);
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, out);
+    json_error_t err;
+    json_t *j = json_loads(out, 0, &err);
+    if (!j)
+        fail_msg("not JSON (%s): %s", err.text, out);
+    free(out);
+    return j;
+}
+
+static double num(json_t *o, const char *path1, const char *path2)
+{
+    json_t *v = json_object_get(o, path1);
+    if (path2)
+        v = json_object_get(v, path2);
+    if (!json_is_number(v))
+        fail_msg("%s.%s is not a number", path1, path2 ? path2 : "");
+    return json_number_value(v);
+}
+
+static void test_explain_json(void **state)
+{
+    (void)state;
+    json_t *j = run_json("explain --format json -c 'SELECT * FROM runs WHERE workflow_id = $1 "
+                         "ORDER BY created_at DESC LIMIT 50'");
+    assert_true(json_is_true(json_object_get(j, "generic")));
+    assert_true(json_is_null(json_object_get(j, "execution_ms")));
+    assert_true(num(j, "total_cost", NULL) > 0);
+    assert_true(num(j, "planning_ms", NULL) >= 0);
+    json_t *plan = json_object_get(j, "plan");
+    assert_string_equal(json_string_value(json_object_get(plan, "node_type")), "Limit");
+    assert_true(json_is_array(json_object_get(plan, "children")));
+    json_decref(j);
+    j = run_json("explain --format json --analyze -c 'SELECT count(*) FROM runs'");
+    assert_false(json_is_true(json_object_get(j, "generic")));
+    assert_true(num(j, "execution_ms", NULL) > 0);
+    assert_true(num(json_object_get(j, "plan"), "actual_rows", NULL) == 1);
+    json_decref(j);
+    char *out;
+    assert_int_equal(run_prog("explain -c 'SELEC 1'", &out), 1);
+    assert_non_null(strstr(out, "syntax error"));
+    free(out);
+    assert_int_equal(run_prog("explain", &out), 1);
+    assert_non_null(strstr(out, "exactly one of"));
+    free(out);
+}
+
+static void test_try_json(void **state)
+{
+    (void)state;
+    json_t *j = run_json("try --format json -c 'SELECT seq FROM run_logs WHERE run_id = $1 AND seq > $2' "
+                         "--index 'CREATE INDEX ON run_logs (run_id, seq)' --index 'CREATE INDEX ON run_logs (level)'");
+    double before = num(j, "before", "total_cost"), after = num(j, "after", "total_cost");
+    assert_true(after < before / 10);
+    assert_true(num(j, "change_pct", NULL) < -90);
+    json_t *idx = json_object_get(j, "indexes");
+    assert_int_equal(json_array_size(idx), 2);
+    assert_true(json_is_true(json_object_get(json_array_get(idx, 0), "used")));
+    assert_true(json_is_false(json_object_get(json_array_get(idx, 1), "used")));
+    assert_true(num(json_array_get(idx, 0), "size_bytes", NULL) > 8192);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(idx, 0), "definition")),
+                        "CREATE INDEX ON run_logs (run_id, seq)");
+    json_decref(j);
+    j = run_json("try --format json --real --runs 3 -c 'SELECT seq FROM run_logs WHERE run_id = 42 AND seq > 0' "
+                 "--index 'CREATE INDEX ON run_logs (run_id, seq)'");
+    assert_true(num(j, "after", "median_ms") < num(j, "before", "median_ms"));
+    assert_true(num(j, "build_ms", NULL) > 0);
+    json_decref(j);
+    char *out;
+    assert_int_equal(run_prog("try -c 'SELECT 1'", &out), 2);
+    assert_non_null(strstr(out, "--index"));
+    free(out);
+    assert_int_equal(run_prog("try -c 'SELECT 1' --index 'CREATE INDEX ON nowhere (x)'", &out), 1);
+    assert_non_null(strstr(out, "nowhere"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +201,8 @@ int main(void)
         cmocka_unit_test(test_bad_input_exits_non_zero),
         cmocka_unit_test(test_missing_pg_stat_statements_is_explained),
         cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_explain_json),
+        cmocka_unit_test(test_try_json),
     };
     return IXT_RUN_TESTS(tests);
 }

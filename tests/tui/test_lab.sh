@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The index lab as a DBA uses it: from a plan, type an index with Tab
+# completion, see the cost delta at once, try a second one, apply the set to
+# the workload, accept, and run a real trial that is rolled back.
+. "$(dirname "$0")/lib.sh"
+before=$(psql -qAtX -c "SELECT count(*) FROM pg_class WHERE relkind = 'i'")
+
+start l 140x45 -d idxdemo
+check l "Slow queries \([0-9]+\)" "list shown"
+keys l ':'
+type_text l "SELECT seq, message FROM run_logs WHERE run_id = 4242 AND seq > 0 ORDER BY seq"
+keys l Enter
+check l "Seq Scan on public.run_logs" "plan of a typed statement"
+keys l i
+check l "Queries > Plan > Lab" "i opens the lab"
+check l "none yet: press c" "the lab starts without indexes"
+keys l c
+check l "Index: CREATE INDEX ON run_logs \(" "c starts a definition on the scanned table"
+type_text l "run_i"
+keys l Tab
+check l "Index: CREATE INDEX ON run_logs \(run_id" "Tab completes a column"
+type_text l ", se"
+keys l Tab
+type_text l ")"
+check l "Index: CREATE INDEX ON run_logs \(run_id, seq\)" "and the next one"
+keys l Enter
+check l "1  used .*CREATE INDEX ON run_logs \(run_id, seq\)" "the index is active and used"
+check l "Cost [0-9.]+ -> [0-9.]+  -[0-9.]+%" "the cost delta is shown"
+check l "Index Scan using <[0-9]+>btree_run_logs_run_id_seq" "the new plan uses it"
+check l "run_logs: [0-9]+ rows, .*run_logs_pkey \(idx_scan" "write context: existing indexes"
+keys l c C-u
+type_text l "CREATE INDEX ON run_logs (level)"
+keys l Enter
+check l "2  NOT USED .*run_logs \(level\)" "an index the planner ignores is marked NOT USED"
+check l "the planner does not use this index" "and said so plainly"
+keys l d
+check_not l "run_logs \(level\)" "d drops it"
+keys l w
+check l "Effect on the top statements" "w applies the set to the workload"
+keys l A
+check l "accepted: CREATE INDEX ON run_logs \(run_id, seq\) \(1 in the review set\)" "A accepts with evidence"
+keys l r
+check l "Real trial on run_logs\? y/n" "a real trial asks first"
+check l "Writes to run_logs wait while the trial runs" "naming the table whose writes wait"
+type_text l "y"
+keys l Enter
+check l "Measured: median .* -> .*rolled back" "the real trial shows timings" 30
+keys l '?'
+check l "Keys: Lab" "help overlay of the lab"
+check l "real trial: build the indexes" "lists the lab keys"
+keys l Escape
+keys l Escape Escape
+check l "Slow queries" "back to the list"
+keys l q
+check l "EXITED 0" "quits"
+[ "$(psql -qAtX -c "SELECT count(*) FROM pg_class WHERE relkind = 'i'")" = "$before" ]
+ok $? "no index was left behind"
+finish
