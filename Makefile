@@ -17,7 +17,7 @@ VERSION := 0.1.0
 PKGS    := libpq ncursesw jansson
 DEB_PKGS := build-essential pkg-config libpq-dev libncurses-dev libjansson-dev \
             libcmocka-dev libpg-query-dev libprotobuf-c-dev postgresql-15 postgresql-contrib \
-            postgresql-15-hypopg tmux
+            postgresql-15-hypopg tmux valgrind
 
 CFLAGS  ?= -O2 -g
 ifeq ($(SAN),1)
@@ -52,7 +52,7 @@ else
 PROG := $(BUILD)/idxtune
 endif
 
-.PHONY: all deps test asan demo bench install uninstall clean fuzz
+.PHONY: all deps test asan valgrind demo bench install uninstall clean fuzz
 all: $(PROG)
 
 # Debian packages: installed when root, otherwise the exact command is shown.
@@ -96,6 +96,11 @@ test: $(PROG) $(TEST_BINS)
 
 asan:
 	$(MAKE) BUILD=build-asan SAN=1 test
+
+# The C tests (unit and integration) under valgrind's memcheck.
+valgrind: $(PROG) $(TEST_BINS)
+	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) IXT_WRAP="valgrind -q --leak-check=full --error-exitcode=9" \
+	  bash tests/run.sh
 
 demo: $(PROG)
 	@bash demo/run-demo.sh

@@ -236,9 +236,10 @@ char *ixt_explain_run(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p
 {
     if (ixt_explain_prepare(c, r, p, e) != 0)
         return NULL;
-    if (ixt_script_run(&p->script, c, e) != 0)
-        return NULL;
-    return ixt_explain_json(p, e);
+    char *json = ixt_script_run(&p->script, c, e) == 0 ? ixt_explain_json(p, e) : NULL;
+    if (!json)
+        ixt_explain_prep_free(p);
+    return json;
 }
 
 static const char HINTS_SQL[] =

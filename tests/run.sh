@@ -41,7 +41,7 @@ run_tap() {
 
 echo "== unit tests"
 for t in "$BUILD"/tests/unit/test_*; do
-    [ -x "$t" ] && run_tap "unit/$(basename "$t")" "$t"
+    [ -x "$t" ] && run_tap "unit/$(basename "$t")" ${IXT_WRAP:-} "$t"
 done
 
 echo "== sandbox PostgreSQL"
@@ -69,7 +69,7 @@ if bash tests/sandbox.sh start "$SANDBOX" >/dev/null; then
 
     echo "== integration tests"
     for t in "$BUILD"/tests/integration/test_*; do
-        [ -x "$t" ] && run_tap "integration/$(basename "$t")" "$t"
+        [ -x "$t" ] && run_tap "integration/$(basename "$t")" ${IXT_WRAP:-} "$t"
     done
     for t in tests/integration/test_*.sh; do
         [ -f "$t" ] && run_tap "integration/$(basename "$t")" bash "$t"

@@ -42,7 +42,8 @@ void ixt_explain_prep_free(ixt_explain_prep *p);
 /* The plan JSON after the script ran.  caller frees */
 char *ixt_explain_json(const ixt_explain_prep *p, ixt_err *e);
 
-/* Prepare, run (blocking) and return the plan JSON.  caller frees */
+/* Prepare, run (blocking) and return the plan JSON; on failure p is
+ * already freed.  caller frees */
 char *ixt_explain_run(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e);
 
 /* Suggested values for parameter n (1-based) from pg_stats of the column it
