@@ -27,7 +27,7 @@ sleep 20
 tx pipe-pane -t bench
 read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
 hz=$(getconf CLK_TCK)
-echo "refresh_cpu_pct $(echo "scale=2; 100 * (($u1 + $s1) - ($u0 + $s0)) / $hz / 20" | bc)"
+echo "refresh_cpu_pct $(awk -v t=$(( (u1 + s1) - (u0 + s0) )) -v hz="$hz" 'BEGIN { printf "%.2f", 100 * t / hz / 20 }')"
 echo "refresh_rss_kb $(awk '/VmRSS/ {print $2}' "/proc/$pid/status")"
 echo "refresh_peak_rss_kb $(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
 echo "terminal_bytes_per_refresh $(( $(stat -c %s "$out") / 20 ))"

@@ -14,18 +14,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for b in "$BUILD"/bench/bench_*; do
-    [ -x "$b" ] && { echo "== $(basename "$b")"; "$b"; }
-done
-
 bash tests/sandbox.sh start "$SANDBOX" >/dev/null || exit 1
 . "$SANDBOX/env"
 echo "== demo workload"
 t0=$(date +%s.%N)
 bash demo/load.sh --scale "${IXT_BENCH_SCALE:-1}" --db idxdemo >/dev/null || exit 1
-echo "demo_load_s $(echo "$(date +%s.%N) - $t0" | bc)"
+echo "demo_load_s $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
 export PGDATABASE=idxdemo
 bash demo/drive.sh --db idxdemo --once >/dev/null
+
+for b in "$BUILD"/bench/bench_*; do
+    [ -x "$b" ] && { echo "== $(basename "$b")"; "$b"; }
+done
 
 for b in bench/bench_*.sh; do
     [ -f "$b" ] && { echo "== $(basename "$b")"; IXT_PROG=$PROG TMUX_SOCK=$TMUX_SOCK bash "$b"; }

@@ -343,10 +343,13 @@ int ixt_conn_socket(const ixt_conn *c)
     return c->pg ? PQsocket(c->pg) : -1;
 }
 
-/* Keeps the first error, otherwise the last result, of a request. */
+/* Keeps the first error, otherwise the last result with rows (a request of
+ * several statements answers with its query's rows), else the last. */
 static void keep_result(ixt_conn *c, PGresult *r)
 {
-    if (c->pending && !result_ok(c->pending)) {
+    bool pending_rows = c->pending && PQresultStatus(c->pending) == PGRES_TUPLES_OK;
+    if ((c->pending && !result_ok(c->pending)) ||
+        (pending_rows && result_ok(r) && PQresultStatus(r) != PGRES_TUPLES_OK)) {
         PQclear(r);
         return;
     }

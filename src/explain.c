@@ -83,12 +83,13 @@ static int classify(const ixt_sql_info *info, ixt_explain_prep *p, ixt_err *e)
 /* EXECUTE's argument list: quoted values, or NULLs for a generic plan. */
 static char *execute_args(ixt_conn *c, const ixt_explain_req *r, int nparams)
 {
+    /* without a request: NULLs, for a generic plan */
     ixt_buf b;
     ixt_buf_init(&b);
     for (int i = 0; i < nparams; i++) {
         if (i)
             ixt_buf_add(&b, ", ");
-        const char *v = i < r->nparams ? r->params[i] : NULL;
+        const char *v = r && i < r->nparams ? r->params[i] : NULL;
         if (!v) {
             ixt_buf_add(&b, "NULL");
             continue;
@@ -108,33 +109,50 @@ static void add_transaction(ixt_explain_prep *p, const ixt_explain_req *r)
         ixt_script_addf(s, 0, IXT_SQL_TAG "SET LOCAL statement_timeout = %d", r->statement_timeout_ms);
 }
 
-static void build_script(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p)
+/* A plan without ANALYZE runs nothing: one round trip, no transaction. */
+static void build_plan_script(ixt_conn *c, ixt_explain_prep *p)
 {
     ixt_script *s = &p->script;
-    const char *opts = r->analyze ? OPTS_ANALYZE : OPTS_PLAN;
-    int version = ixt_conn_info(c)->version_num;
+    if (p->nparams == 0) {
+        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (" OPTS_PLAN ") %s", p->sql);
+    } else if (ixt_conn_info(c)->version_num >= 160000) {
+        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (" OPTS_PLAN
+                                          ", GENERIC_PLAN) %s", p->sql);
+    } else {
+        /* Before 16: a prepared statement forced to a generic plan, in one
+         * implicit transaction; the query's rows are the plan. */
+        char *args = execute_args(c, NULL, p->nparams);
+        p->setup_sql = ixt_xasprintf(IXT_SQL_TAG "PREPARE " PREP_NAME " AS %s", p->sql);
+        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP,
+                                          IXT_SQL_TAG "SET LOCAL plan_cache_mode = force_generic_plan; %s; "
+                                          "EXPLAIN (" OPTS_PLAN ") EXECUTE " PREP_NAME "(%s); DEALLOCATE " PREP_NAME,
+                                          p->setup_sql, args);
+        free(args);
+        ixt_script_add(s, IXT_SQL_TAG "DEALLOCATE " PREP_NAME, IXT_STEP_FINALLY | IXT_STEP_ON_FAILURE);
+    }
+    p->explain_sql = ixt_xstrdup(s->steps[p->explain_step].sql);
+}
+
+/* EXPLAIN ANALYZE runs the statement: inside a transaction that is always
+ * rolled back, READ ONLY for a SELECT. */
+static void build_analyze_script(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p)
+{
+    ixt_script *s = &p->script;
     add_transaction(p, r);
     if (p->nparams == 0) {
-        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (%s) %s", opts, p->sql);
-    } else if (p->generic && version >= 160000) {
-        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (%s, GENERIC_PLAN) %s",
-                                          opts, p->sql);
+        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (" OPTS_ANALYZE ") %s", p->sql);
     } else {
-        /* Before 16: a prepared statement forced to a generic plan, or run
-         * with the user's values. */
-        if (p->generic)
-            ixt_script_add(s, IXT_SQL_TAG "SET LOCAL plan_cache_mode = force_generic_plan", 0);
         int setup = ixt_script_addf(s, 0, IXT_SQL_TAG "PREPARE " PREP_NAME " AS %s", p->sql);
         p->setup_sql = ixt_xstrdup(s->steps[setup].sql);
         char *args = execute_args(c, r, p->nparams);
-        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (%s) EXECUTE " PREP_NAME "(%s)",
-                                          opts, args);
+        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (" OPTS_ANALYZE ") EXECUTE "
+                                          PREP_NAME "(%s)", args);
         free(args);
     }
     p->explain_sql = ixt_xstrdup(s->steps[p->explain_step].sql);
     ixt_script_add(s, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
     /* A prepared statement outlives the transaction that made it. */
-    if (p->nparams > 0 && !(p->generic && version >= 160000))
+    if (p->nparams > 0)
         ixt_script_add(s, IXT_SQL_TAG "DEALLOCATE " PREP_NAME, IXT_STEP_FINALLY);
 }
 
@@ -196,7 +214,9 @@ int ixt_explain_prepare(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep 
     ixt_script_init(&p->script);
     if (check_text(r->sql, e) != 0)
         return -1;
-    ixt_sql_info *info = parse_plannable(r->sql, p, e);
+    ixt_sql_info *info = r->typed ? ixt_sql_analyze(r->sql, e) : parse_plannable(r->sql, p, e);
+    if (info && r->typed)
+        p->sql = ixt_xstrdup(r->sql);
     if (!info)
         return -1;
     int rc = classify(info, p, e);
@@ -213,11 +233,14 @@ int ixt_explain_prepare(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep 
         return ixt_err_set(e, "EXPLAIN ANALYZE runs the statement: it needs a value for each of its "
                               "%d parameters (the TUI asks for them, with suggestions from pg_stats)", n);
     }
-    if (p->nparams > 0 && probe_types(c, p, e) != 0) {
+    if (p->nparams > 0 && !r->typed && probe_types(c, p, e) != 0) {
         ixt_explain_prep_free(p);
         return -1;
     }
-    build_script(c, r, p);
+    if (r->analyze)
+        build_analyze_script(c, r, p);
+    else
+        build_plan_script(c, p);
     return 0;
 }
 

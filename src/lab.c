@@ -8,15 +8,19 @@
 #include "idxtune/explain.h"
 #include "idxtune/workload.h"
 
-static ixt_plan *plan_of(ixt_conn *c, const char *sql, bool *generic, ixt_err *e)
+/* Plans sql; typed: it is a planned text from an earlier run.  *planned
+ * (when not NULL) gets the text that was planned.  caller frees both */
+static ixt_plan *plan_of(ixt_conn *c, const char *sql, bool typed, bool *generic, char **planned, ixt_err *e)
 {
-    ixt_explain_req req = {.sql = sql};
+    ixt_explain_req req = {.sql = sql, .typed = typed};
     ixt_explain_prep prep;
     char *json = ixt_explain_run(c, &req, &prep, e);
     if (!json)
         return NULL;
     if (generic)
         *generic = prep.generic;
+    if (planned)
+        *planned = ixt_xstrdup(prep.sql);
     ixt_explain_prep_free(&prep);
     ixt_plan *p = ixt_plan_parse(json, e);
     free(json);
@@ -28,7 +32,7 @@ int ixt_lab_open(ixt_lab *l, ixt_conn *c, const char *sql, ixt_err *e)
     memset(l, 0, sizeof *l);
     if (ixt_conn_info(c)->has_hypopg && ixt_hypo_reset(c, e) != 0)
         return -1;
-    l->before = plan_of(c, sql, &l->generic, e);
+    l->before = plan_of(c, sql, false, &l->generic, &l->planned, e);
     if (!l->before)
         return -1;
     l->sql = ixt_xstrdup(sql);
@@ -46,6 +50,7 @@ void ixt_lab_close(ixt_lab *l, ixt_conn *c)
     ixt_plan_free(l->before);
     ixt_plan_free(l->after);
     free(l->sql);
+    free(l->planned);
     memset(l, 0, sizeof *l);
 }
 
@@ -56,7 +61,7 @@ static int replan(ixt_lab *l, ixt_conn *c, ixt_err *e)
     l->after = NULL;
     if (l->nidx == 0)
         return 0;
-    l->after = plan_of(c, l->sql, NULL, e);
+    l->after = plan_of(c, l->planned, true, NULL, NULL, e);
     if (!l->after)
         return -1;
     ixt_plan_diff(l->before, l->after);
@@ -101,7 +106,7 @@ double ixt_lab_change_pct(const ixt_lab *l)
 static double cost_of(ixt_conn *c, const char *sql, char *err, size_t errlen)
 {
     ixt_err e;
-    ixt_plan *p = plan_of(c, sql, NULL, &e);
+    ixt_plan *p = plan_of(c, sql, false, NULL, NULL, &e);
     if (!p) {
         snprintf(err, errlen, "%.255s", e.msg);
         return -1;

@@ -47,9 +47,13 @@ int ixt_script_addf(ixt_script *s, unsigned flags, const char *fmt, ...)
 /* The next step to run: after a failure only the clean-up steps. */
 static int next_step(const ixt_script *s, int from)
 {
-    for (int i = from; i < s->n; i++)
-        if (!s->failed || (s->steps[i].flags & IXT_STEP_FINALLY))
+    for (int i = from; i < s->n; i++) {
+        unsigned f = s->steps[i].flags;
+        if ((f & IXT_STEP_ON_FAILURE) && !s->failed)
+            continue;
+        if (!s->failed || (f & IXT_STEP_FINALLY))
             return i;
+    }
     return s->n;
 }
 

@@ -19,6 +19,9 @@ typedef struct ixt_explain_req {
      * statement with parameters gets a generic plan; ANALYZE needs them. */
     const char *const *params;
     int nparams;
+    /* The text is a prep's sql from an earlier run: already rewritten and
+     * typed, so the checks against the server are skipped. */
+    bool typed;
 } ixt_explain_req;
 
 typedef struct ixt_explain_prep {

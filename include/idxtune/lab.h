@@ -20,6 +20,7 @@ typedef struct ixt_lab_index {
 
 typedef struct ixt_lab {
     char *sql;                 /* owned */
+    char *planned;             /* the text as planned (typed placeholders).  owned */
     ixt_plan *before;          /* without hypothetical indexes.  owned */
     ixt_plan *after;           /* with the active set; NULL when empty.  owned */
     bool generic;

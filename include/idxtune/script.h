@@ -21,6 +21,7 @@ enum {
      * and the script stops when the budget is spent.  This bounds how long
      * a real trial holds its lock. */
     IXT_STEP_BUDGET = 1 << 3,
+    IXT_STEP_ON_FAILURE = 1 << 4, /* with FINALLY: only after a failure */
 };
 
 typedef struct ixt_step {
