@@ -123,3 +123,16 @@ clean:
 	rm -rf build build-asan build-fuzz idxtune
 
 -include $(CORE_OBJ:.o=.d) $(UI_OBJ:.o=.d)
+
+# libFuzzer on the plan reader (clang): make fuzz FUZZ_SECONDS=600.  New
+# inputs that find new paths are kept in tests/fuzz/corpus/plan.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := src/plan.c src/util.c
+fuzz: deps
+	@command -v clang >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq clang >/dev/null; } \
+	  || { echo "fuzzing needs clang: apt-get install -y clang"; exit 1; }
+	@mkdir -p build-fuzz
+	clang -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -o build-fuzz/fuzz_plan tests/fuzz/fuzz_plan.c $(FUZZ_SRC) -ljansson -lm
+	build-fuzz/fuzz_plan -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -dict=tests/fuzz/plan.dict \
+	  tests/fuzz/corpus/plan tests/data/plans

@@ -170,6 +170,16 @@ static void mon_reconnect(app *a)
     }
     a->connected = true;
     a->conn_error[0] = '\0';
+    /* the lab connection went with the server (libpq only notices on its
+     * next use): renew it now that the server is back, which is quick and
+     * bounded by connect_timeout */
+    while ((rc = ixt_conn_reconnect_step(a->lab, &e)) == 0)
+        poll(NULL, 0, 10);
+    if (rc < 0) {
+        app_message(a, true, "monitor reconnected, lab connection not: %s", e.msg);
+        mon_start(a);
+        return;
+    }
     app_message(a, false, "reconnected to %s", ixt_conn_label(a->mon));
     mon_start(a);
 }

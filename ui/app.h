@@ -66,7 +66,7 @@ struct app {
     int click_y;             /* screen row of the last mouse click */
     bool input_on;
     ui_line input;
-    char input_label[64];
+    char input_label[256];
     /* Called on every change (live filter) and at the end (ok false on Esc). */
     void (*input_changed)(app *a, const char *text);
     void (*input_done)(app *a, const char *text, bool ok);

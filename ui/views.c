@@ -93,8 +93,18 @@ bool list_key(ui_list *l, ui_action act, int n, int rows)
     return true;
 }
 
+static void quit_answered(app *a, const char *text, bool ok)
+{
+    a->quit = ok && (text[0] == 'y' || text[0] == 'Y');
+}
+
 bool views_confirm_quit(app *a)
 {
-    (void)a;
-    return true;
+    if (a->review.n == 0 || !a->review.unsaved)
+        return true;
+    char label[160];
+    snprintf(label, sizeof label, "%d accepted index%s not exported or saved: quit anyway? y/n: ",
+             a->review.n, a->review.n == 1 ? " is" : "es are");
+    app_input(a, label, NULL, NULL, quit_answered);
+    return false;
 }

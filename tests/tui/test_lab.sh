@@ -52,7 +52,11 @@ keys l Escape
 keys l Escape Escape
 check l "Slow queries" "back to the list"
 keys l q
-check l "EXITED 0" "quits"
+check l "1 accepted index is not exported or saved: quit anyway\? y/n" "q asks first when accepted work would be lost"
+keys l n Enter
+check l "Slow queries" "n keeps idxtune running"
+keys l q y Enter
+check l "EXITED 0" "y quits"
 [ "$(psql -qAtX -c "SELECT count(*) FROM pg_class WHERE relkind = 'i'")" = "$before" ]
 ok $? "no index was left behind"
 finish
