@@ -138,7 +138,7 @@ static void draw_header(app *a, pview *p, int y)
     if (plan)
         snprintf(info, sizeof info, "%s%s  cost %.2f  planning %s%s%s%s",
                  p->prep.generic ? "GENERIC PLAN (parameters unknown)  " : "",
-                 plan->has_analyze ? "ANALYZE" : "estimate", plan->total_cost,
+                 plan->has_analyze ? "ANALYZE" : "estimated (a: run ANALYZE)", plan->total_cost,
                  ixt_fmt_ms(plan->planning_ms, t1, sizeof t1),
                  plan->execution_ms >= 0 ? "  execution " : "",
                  plan->execution_ms >= 0 ? ixt_fmt_ms(plan->execution_ms, t2, sizeof t2) : "",
@@ -151,8 +151,12 @@ static void draw_header(app *a, pview *p, int y)
     draw_fill(y + 1, 0, COLS, h);
     draw_text(y + 1, 1, COLS - METRIC_W - 2, "Node", h, false);
     bool an = plan && plan->has_analyze;
-    draw_text(y + 1, COLS - METRIC_W, METRIC_W,
-              an ? "  Excl time  Share  Act rows Estimate" : "  Total cost  Share  Est rows   ", h, false);
+    char cols[64];
+    if (an)
+        snprintf(cols, sizeof cols, "%9s %6s %9s %-10s", "Excl time", "Share", "Act rows", "Misest.");
+    else
+        snprintf(cols, sizeof cols, "%12s %6s %10s   ", "Total cost", "Share", "Est rows");
+    draw_right(y + 1, COLS - METRIC_W, METRIC_W, cols, h);
     (void)a;
 }
 
