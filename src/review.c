@@ -1,49 +1,285 @@
-/* review: the accepted indexes and their evidence. */
+/* review: the accepted and rejected indexes with their evidence, and the
+ * session file. */
 #include "idxtune/review.h"
 
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "idxtune/util.h"
+#include "idxtune/indexdef.h"
+#include "idxtune/workload.h"
 
-static void item_free(ixt_review_item *it)
+void ixt_review_item_free(ixt_review_item *it)
 {
     free(it->def);
+    free(it->name);
+    free(it->schema);
     free(it->table);
+    free(it->method);
     free(it->ev.sql);
+    memset(it, 0, sizeof *it);
+}
+
+static ixt_review_item copy_item(const ixt_review_item *item)
+{
+    ixt_review_item c = *item;
+    c.def = ixt_xstrdup(item->def);
+    c.name = ixt_xstrdup(item->name);
+    c.schema = ixt_xstrdup(item->schema);
+    c.table = ixt_xstrdup(item->table);
+    c.method = ixt_xstrdup(item->method);
+    c.ev.sql = ixt_xstrdup(item->ev.sql);
+    return c;
+}
+
+static const char SCHEMA_SQL[] = IXT_SQL_TAG
+    "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.oid = to_regclass($1)";
+
+int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const char *def, ixt_review_item *item, ixt_err *e)
+{
+    memset(item, 0, sizeof *item);
+    ixt_indexdef d;
+    if (ixt_indexdef_parse(def, &d, e) != 0)
+        return -1;
+    /* the relation as the server sees it (search_path), quoted by the deparser */
+    char *rel = ixt_index_drop_sql(d.schema, d.table, false, e);
+    const char *relname = rel ? rel + strlen("DROP INDEX IF EXISTS ") : NULL;
+    const char *params[] = {relname};
+    PGresult *res = relname ? ixt_conn_exec(c, SCHEMA_SQL, 1, params, e) : NULL;
+    int rc = -1;
+    if (res && PQntuples(res) == 1) {
+        item->schema = ixt_xstrdup(PQgetvalue(res, 0, 0));
+        char *base = d.name ? ixt_index_plain_name(d.name) : ixt_index_name(d.table, d.colnames);
+        char **taken = ixt_xcalloc((size_t)r->n + 1, sizeof *taken);
+        for (int i = 0; i < r->n; i++)
+            taken[i] = r->items[i].name;
+        item->name = ixt_index_unique_name(c, item->schema, base, taken, r->n, e);
+        free(taken);
+        free(base);
+        rc = item->name ? 0 : -1;
+    } else if (res) {
+        ixt_err_set(e, "table %s not found", d.table);
+    }
+    PQclear(res);
+    free(rel);
+    item->def = ixt_xstrdup(def);
+    item->table = ixt_xstrdup(d.table);
+    item->method = ixt_xstrdup(d.method);
+    item->write_rate = -1;
+    ixt_indexdef_free(&d);
+    if (rc != 0)
+        ixt_review_item_free(item);
+    return rc;
+}
+
+static void add_to(ixt_review_item **list, int *n, const ixt_review_item *item)
+{
+    for (int i = 0; i < *n; i++)
+        if (strcmp((*list)[i].def, item->def) == 0) {
+            ixt_review_item keep = copy_item(item);
+            free(keep.name);
+            keep.name = ixt_xstrdup((*list)[i].name);
+            ixt_review_item_free(&(*list)[i]);
+            (*list)[i] = keep;
+            return;
+        }
+    *list = ixt_xrealloc(*list, (size_t)(*n + 1) * sizeof **list);
+    (*list)[(*n)++] = copy_item(item);
 }
 
 void ixt_review_accept(ixt_review *r, const ixt_review_item *item)
 {
-    ixt_review_item copy = *item;
-    copy.def = ixt_xstrdup(item->def);
-    copy.table = ixt_xstrdup(item->table);
-    copy.ev.sql = ixt_xstrdup(item->ev.sql);
+    add_to(&r->items, &r->n, item);
     r->unsaved = true;
-    for (int i = 0; i < r->n; i++)
-        if (strcmp(r->items[i].def, item->def) == 0) {
-            item_free(&r->items[i]);
-            r->items[i] = copy;
-            return;
-        }
-    r->items = ixt_xrealloc(r->items, (size_t)(r->n + 1) * sizeof *r->items);
-    r->items[r->n++] = copy;
+}
+
+void ixt_review_reject(ixt_review *r, const ixt_review_item *item)
+{
+    add_to(&r->rejected, &r->nrejected, item);
+    r->unsaved = true;
 }
 
 void ixt_review_remove(ixt_review *r, int i)
 {
     if (i < 0 || i >= r->n)
         return;
-    item_free(&r->items[i]);
+    ixt_review_item_free(&r->items[i]);
     memmove(&r->items[i], &r->items[i + 1], (size_t)(r->n - i - 1) * sizeof *r->items);
     r->n--;
     r->unsaved = true;
 }
 
+void ixt_review_move(ixt_review *r, int i, int delta)
+{
+    int j = i + delta;
+    if (i < 0 || i >= r->n || j < 0 || j >= r->n)
+        return;
+    ixt_review_item t = r->items[i];
+    r->items[i] = r->items[j];
+    r->items[j] = t;
+    r->unsaved = true;
+}
+
+int ixt_review_rename(ixt_review *r, int i, const char *name, ixt_err *e)
+{
+    if (i < 0 || i >= r->n)
+        return ixt_err_set(e, "no such index");
+    char *plain = ixt_index_plain_name(name);
+    if (!plain[0]) {
+        free(plain);
+        return ixt_err_set(e, "an index needs a name");
+    }
+    for (int k = 0; k < r->n; k++)
+        if (k != i && strcmp(r->items[k].name, plain) == 0) {
+            free(plain);
+            return ixt_err_set(e, "another index is already called %s", r->items[k].name);
+        }
+    free(r->items[i].name);
+    r->items[i].name = plain;
+    r->unsaved = true;
+    return 0;
+}
+
+static void free_list(ixt_review_item *list, int n)
+{
+    for (int i = 0; i < n; i++)
+        ixt_review_item_free(&list[i]);
+    free(list);
+}
+
 void ixt_review_free(ixt_review *r)
 {
-    for (int i = 0; i < r->n; i++)
-        item_free(&r->items[i]);
-    free(r->items);
+    free_list(r->items, r->n);
+    free_list(r->rejected, r->nrejected);
+    free(r->conn_label);
+    free(r->server_version);
     memset(r, 0, sizeof *r);
+}
+
+/* ===== session file ===== */
+
+static json_t *item_json(const ixt_review_item *it)
+{
+    json_t *ev = json_pack("{s:s, s:I, s:f, s:f, s:b, s:f, s:f, s:f}", "statement", it->ev.sql ? it->ev.sql : "",
+                           "queryid", (json_int_t)it->ev.queryid, "cost_before", it->ev.cost_before,
+                           "cost_after", it->ev.cost_after, "measured", it->ev.measured,
+                           "median_ms_before", it->ev.ms_before, "median_ms_after", it->ev.ms_after,
+                           "build_ms", it->ev.build_ms);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o}", "name", it->name, "schema", it->schema,
+                     "table", it->table, "method", it->method, "definition", it->def, "size_bytes",
+                     it->size_bytes, "write_rate", it->write_rate, "evidence", ev);
+}
+
+static json_t *list_json(const ixt_review_item *list, int n)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(a, item_json(&list[i]));
+    return a;
+}
+
+char *ixt_review_to_json(const ixt_review *r)
+{
+    json_t *root = json_pack("{s:i, s:s, s:s, s:o, s:o}", "idxtune_session", IXT_SESSION_VERSION,
+                             "connection", r->conn_label ? r->conn_label : "",
+                             "server_version", r->server_version ? r->server_version : "",
+                             "accepted", list_json(r->items, r->n),
+                             "rejected", list_json(r->rejected, r->nrejected));
+    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    char *out = ixt_xasprintf("%s\n", s);
+    free(s);
+    return out;
+}
+
+static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
+{
+    const char *name, *schema, *table, *method, *def, *sql;
+    json_int_t qid;
+    int measured;
+    json_error_t jerr;
+    memset(it, 0, sizeof *it);
+    if (json_unpack_ex(o, &jerr, 0, "{s:s, s:s, s:s, s:s, s:s, s:F, s:F, s:{s:s, s:I, s:F, s:F, s:b, s:F, s:F, s:F}}",
+                       "name", &name, "schema", &schema, "table", &table, "method", &method, "definition", &def,
+                       "size_bytes", &it->size_bytes, "write_rate", &it->write_rate, "evidence", "statement", &sql,
+                       "queryid", &qid, "cost_before", &it->ev.cost_before, "cost_after", &it->ev.cost_after,
+                       "measured", &measured, "median_ms_before", &it->ev.ms_before, "median_ms_after",
+                       &it->ev.ms_after, "build_ms", &it->ev.build_ms) != 0)
+        return ixt_err_set(e, "%s", jerr.text);
+    it->name = ixt_xstrdup(name);
+    it->schema = ixt_xstrdup(schema);
+    it->table = ixt_xstrdup(table);
+    it->method = ixt_xstrdup(method);
+    it->def = ixt_xstrdup(def);
+    it->ev.sql = ixt_xstrdup(sql);
+    it->ev.queryid = qid;
+    it->ev.measured = measured;
+    return 0;
+}
+
+static int list_from(json_t *a, ixt_review_item **list, int *n, const char *where, const char *key, ixt_err *e)
+{
+    if (!json_is_array(a))
+        return ixt_err_set(e, "%s: \"%s\" is not a list", where, key);
+    *list = ixt_xcalloc(json_array_size(a) + 1, sizeof **list);
+    size_t i;
+    json_t *o;
+    json_array_foreach(a, i, o) {
+        ixt_err ie;
+        if (item_from(o, &(*list)[*n], &ie) != 0)
+            return ixt_err_set(e, "%s: %s %zu: %s", where, key, i + 1, ie.msg);
+        (*n)++;
+    }
+    return 0;
+}
+
+int ixt_review_from_json(ixt_review *r, const char *text, const char *where, ixt_err *e)
+{
+    memset(r, 0, sizeof *r);
+    json_error_t jerr;
+    json_t *root = json_loads(text, 0, &jerr);
+    if (!root)
+        return ixt_err_set(e, "%s: not a session file: %s (line %d)", where, jerr.text, jerr.line);
+    json_t *v = json_object_get(root, "idxtune_session");
+    int rc = 0;
+    if (!json_is_integer(v)) {
+        rc = ixt_err_set(e, "%s: not an idxtune session file", where);
+    } else if (json_integer_value(v) > IXT_SESSION_VERSION) {
+        rc = ixt_err_set(e, "%s: session version %lld is newer than this idxtune understands (%d): "
+                            "upgrade idxtune", where, (long long)json_integer_value(v), IXT_SESSION_VERSION);
+    } else if (json_integer_value(v) < 1) {
+        rc = ixt_err_set(e, "%s: unknown session version %lld", where, (long long)json_integer_value(v));
+    } else {
+        r->conn_label = ixt_xstrdup(json_string_value(json_object_get(root, "connection")));
+        r->server_version = ixt_xstrdup(json_string_value(json_object_get(root, "server_version")));
+        rc = list_from(json_object_get(root, "accepted"), &r->items, &r->n, where, "accepted", e);
+        if (rc == 0)
+            rc = list_from(json_object_get(root, "rejected"), &r->rejected, &r->nrejected, where, "rejected", e);
+    }
+    json_decref(root);
+    if (rc != 0)
+        ixt_review_free(r);
+    return rc;
+}
+
+int ixt_review_save(ixt_review *r, const char *path, bool overwrite, ixt_err *e)
+{
+    char *text = ixt_review_to_json(r);
+    int rc = ixt_write_file_atomic(path, text, strlen(text), overwrite, e);
+    free(text);
+    if (rc == 0)
+        r->unsaved = false;
+    return rc;
+}
+
+int ixt_review_load(ixt_review *r, const char *path, ixt_err *e)
+{
+    char *text = ixt_read_file(path, NULL, e);
+    if (!text)
+        return -1;
+    int rc = ixt_review_from_json(r, text, path, e);
+    free(text);
+    return rc;
 }

@@ -357,6 +357,10 @@ static void global_key(app *a, ui_action act)
     case ACT_BACK: app_pop(a); break;
     case ACT_THEME: cycle_theme(a); break;
     case ACT_REDRAW: clearok(curscr, TRUE); break;
+    case ACT_REVIEW:
+        if (a->view->kind != UI_V_REVIEW)
+            view_review_open(a);
+        break;
     default: break;
     }
 }
@@ -519,6 +523,16 @@ int app_run(ixt_opts *opts)
     }
     a.connected = true;
     ixt_workload_init(&a.wl);
+    if (opts->load_file && ixt_review_load(&a.review, opts->load_file, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        ixt_conn_close(a.lab);
+        ixt_conn_close(a.mon);
+        return 1;
+    }
+    free(a.review.conn_label);
+    free(a.review.server_version);
+    a.review.conn_label = ixt_xstrdup(ixt_conn_label(a.mon));
+    a.review.server_version = ixt_xstrdup(ixt_conn_info(a.mon)->version);
     load_themes(&a);
     signal(SIGPIPE, SIG_IGN);
     terminal_start(&a);

@@ -5,10 +5,12 @@
 #define IDXTUNE_UI_BATCH_H
 
 #include "cli.h"
+#include "idxtune/lab.h"
 
 int batch_top(const ixt_opts *o);
 int batch_explain(const ixt_opts *o);
 int batch_try(const ixt_opts *o);
+int batch_export(const ixt_opts *o);
 /* The statement of -c, -f or --queryid, or NULL with the error printed.
  * caller frees */
 char *batch_statement(const ixt_opts *o, ixt_conn *c);
@@ -16,5 +18,9 @@ char *batch_statement(const ixt_opts *o, ixt_conn *c);
 /* Opens a connection for a batch command, printing the error.  caller
  * frees with ixt_conn_close */
 ixt_conn *batch_connect(const ixt_opts *o);
+
+/* Adds the lab's indexes with their evidence to the --session file. */
+int batch_accept(const ixt_opts *o, ixt_conn *c, const ixt_lab *lab, const ixt_real_result *rr, bool measured,
+                 const ixt_table_ctx *ctx);
 
 #endif

@@ -172,6 +172,10 @@ int batch_try(const ixt_opts *o)
         fprintf(stderr, "idxtune: try prints text or json\n");
         return 2;
     }
+    if (o->accept && !o->load_file) {
+        fprintf(stderr, "idxtune: --accept needs --session FILE\n");
+        return 2;
+    }
     ixt_conn *c = batch_connect(o);
     if (!c)
         return 1;
@@ -180,8 +184,12 @@ int batch_try(const ixt_opts *o)
     memset(&t, 0, sizeof t);
     ixt_err e;
     int rc = 1;
-    if (sql && try_all(o, c, sql, &t, &e) == 0)
+    if (sql && try_all(o, c, sql, &t, &e) == 0) {
         rc = o->format == FMT_JSON ? print_json(o, &t) : (print_text(o, &t), 0);
+        if (rc == 0 && o->accept)
+            rc = t.hypothetical ? batch_accept(o, c, &t.lab, &t.rr, t.real, t.ctx)
+                                : (fprintf(stderr, "idxtune: --accept needs HypoPG for the evidence\n"), 1);
+    }
     else if (sql)
         fprintf(stderr, "idxtune: %s\n", e.msg);
     for (int i = 0; t.ctx && i < o->nindexes; i++)

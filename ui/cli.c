@@ -7,7 +7,8 @@
 
 enum {
     O_HELP = 1000, O_VERSION, O_ONCE, O_LIMIT, O_SORT, O_FORMAT, O_QUERYID, O_ANALYZE,
-    O_INDEX, O_REAL, O_ROLE, O_SET, O_LOAD, O_FORCE, O_CONFIG_KEY,
+    O_INDEX, O_REAL, O_ROLE, O_SET, O_LOAD, O_FORCE, O_CONFIG_KEY, O_ACCEPT, O_ROLLBACK,
+    O_NO_CONCURRENTLY,
 };
 
 static const struct option LONGOPTS[] = {
@@ -44,6 +45,9 @@ static const struct option LONGOPTS[] = {
     {"session", required_argument, NULL, O_LOAD},
     {"output", required_argument, NULL, 'o'},
     {"force", no_argument, NULL, O_FORCE},
+    {"accept", no_argument, NULL, O_ACCEPT},
+    {"rollback", required_argument, NULL, O_ROLLBACK},
+    {"no-concurrently", no_argument, NULL, O_NO_CONCURRENTLY},
     {NULL, 0, NULL, 0},
 };
 
@@ -55,6 +59,10 @@ static const char USAGE[] =
     "  idxtune top [OPTIONS] --once [--limit N] [--sort COL] [--format text|json]\n"
     "  idxtune explain [OPTIONS] (-c SQL | -f FILE | --queryid ID) [--analyze]\n"
     "                  [--format text|json]\n"
+    "  idxtune try [OPTIONS] (-c SQL | -f FILE | --queryid ID) --index DEF [--index DEF]\n"
+    "              [--real [--runs N]] [--accept --session FILE] [--format text|json]\n"
+    "  idxtune export --session FILE [--format sql|md|json] [-o FILE] [--rollback FILE]\n"
+    "                 [--no-concurrently] [--force]\n"
     "\n"
     "Connection (as psql; PG* environment, ~/.pgpass and service files work):\n"
     "  -h, --host=HOST        server host or socket directory\n"
@@ -80,6 +88,16 @@ static const char USAGE[] =
     "      --queryid=ID       the pg_stat_statements entry (explain)\n"
     "      --analyze          EXPLAIN ANALYZE: SELECT in a read-only transaction,\n"
     "                         writes inside BEGIN ... ROLLBACK\n"
+    "      --index=DEF        CREATE INDEX ... to try (try; repeatable)\n"
+    "      --real             also build it for real inside a rolled-back transaction (try)\n"
+    "      --runs=N           timed runs without and with the index (default 5)\n"
+    "      --accept           add the index with its evidence to --session FILE (try)\n"
+    "      --session=FILE     session file (try, export; --load for the TUI)\n"
+    "  -o, --output=FILE      write to FILE instead of standard output (export)\n"
+    "      --rollback=FILE    also write the rollback SQL (export)\n"
+    "      --no-concurrently  plain CREATE/DROP INDEX for migration tools (export)\n"
+    "      --force            replace existing files (export)\n"
+    "      --load=FILE        open a saved session in the TUI\n"
     "      --statement-timeout=MS   per-statement timeout (default 30000)\n"
     "      --lock-timeout=MS  lock timeout for trials (default 2000)\n"
     "\n"
@@ -170,6 +188,9 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case O_SET: return add_list(o->settings, &o->nsettings, optarg, "--set", err);
     case O_LOAD: o->load_file = optarg; return 0;
     case O_FORCE: o->force = true; return 0;
+    case O_ACCEPT: o->accept = true; return 0;
+    case O_ROLLBACK: o->rollback = optarg; return 0;
+    case O_NO_CONCURRENTLY: o->no_concurrently = true; return 0;
     case O_HELP: case '?':
         if (c == '?' && optopt != '?')
             break;

@@ -38,7 +38,10 @@ typedef struct ixt_opts {
     const char *settings[IXT_MAX_LIST];
     int nsettings;
     const char *output;
+    const char *rollback;
     bool force;
+    bool accept;
+    bool no_concurrently;
 } ixt_opts;
 
 /* Parses argv.  Returns 0 to go on, 1 when --help or --version was

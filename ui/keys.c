@@ -54,6 +54,16 @@ static const ui_key TABLE[] = {
     {UI_V_LAB, {'w', KEY_F(9)}, "F9 w", "Workload",
      "apply the active indexes to the top statements of the workload", ACT_WORKLOAD},
     {UI_V_LAB, {'A'}, "A", "Accept", "accept the selected index into the review set", ACT_ACCEPT},
+    {UI_V_QUERIES | UI_V_ACTIVITY | UI_V_PLAN | UI_V_LAB, {'R', KEY_F(12)}, "F12 R", "Review",
+     "review the accepted indexes", ACT_REVIEW},
+    {UI_V_REVIEW, {'n', KEY_F(2)}, "F2 n", "Rename", "rename the selected index", ACT_RENAME},
+    {UI_V_REVIEW, {'K'}, "K", NULL, "move the selected index up (rollout order)", ACT_MOVE_UP},
+    {UI_V_REVIEW, {'J'}, "J", NULL, "move the selected index down", ACT_MOVE_DOWN},
+    {UI_V_REVIEW, {'d', KEY_DC}, "d Del", "Drop", "drop the selected index from the review set", ACT_DROP_INDEX},
+    {UI_V_REVIEW, {'\n', '\r', KEY_ENTER}, "Enter", "Lab", "send the selected index back to the lab", ACT_OPEN},
+    {UI_V_REVIEW, {'e', KEY_F(5)}, "F5 e", "Export",
+     "export NAME.sql, NAME_rollback.sql and NAME.md", ACT_EXPORT},
+    {UI_V_REVIEW, {'s', KEY_F(6)}, "F6 s", "Save", "save the session file", ACT_SAVE},
     {0, {0}, NULL, NULL, NULL, ACT_NONE},
 };
 

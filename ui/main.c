@@ -28,6 +28,7 @@ int main(int argc, char **argv)
         return batch_top(&o);
     case CMD_EXPLAIN: return batch_explain(&o);
     case CMD_TRY: return batch_try(&o);
+    case CMD_EXPORT: return batch_export(&o);
     case CMD_TUI: return app_run(&o);
     default:
         fprintf(stderr, "idxtune: this subcommand is not available yet\n");

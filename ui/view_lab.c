@@ -398,17 +398,21 @@ static void accept_index(app *a, lview *l)
     if (l->lab.nidx == 0)
         return;
     ixt_lab_index *x = &l->lab.idx[l->list.sel];
-    ixt_review_item it = {
-        .def = x->def, .table = x->target.table,
-        .size_bytes = l->measured ? l->rr.size_bytes : x->hypo.size_bytes,
-        .write_rate = l->ctx.write_rate,
-        .ev = {.sql = l->lab.sql, .queryid = l->queryid, .cost_before = l->lab.before->total_cost,
-               .cost_after = ixt_lab_after_cost(&l->lab), .measured = l->measured,
-               .ms_before = l->rr.before_median_ms, .ms_after = l->rr.after_median_ms,
-               .build_ms = l->rr.build_ms},
-    };
+    ixt_review_item it;
+    ixt_err e;
+    if (ixt_review_item_make(a->lab, &a->review, x->def, &it, &e) != 0) {
+        set_error(l, e.msg);
+        return;
+    }
+    it.size_bytes = l->measured ? l->rr.size_bytes : x->hypo.size_bytes;
+    it.write_rate = l->ctx.write_rate;
+    it.ev = (ixt_evidence){.sql = ixt_xstrdup(l->lab.sql), .queryid = l->queryid,
+                           .cost_before = l->lab.before->total_cost, .cost_after = ixt_lab_after_cost(&l->lab),
+                           .measured = l->measured, .ms_before = l->rr.before_median_ms,
+                           .ms_after = l->rr.after_median_ms, .build_ms = l->rr.build_ms};
     ixt_review_accept(&a->review, &it);
-    app_message(a, false, "accepted: %s (%d in the review set)", x->def, a->review.n);
+    app_message(a, false, "accepted: %s as %s (%d in the review set; R reviews)", x->def, it.name, a->review.n);
+    ixt_review_item_free(&it);
 }
 
 static void lview_tick(app *a, ui_view *v)

@@ -1,9 +1,15 @@
-/* review: the indexes a user accepted, each with the evidence for it, so a
- * second person can check the decision. */
+/* review: the indexes a user accepted (and the ones tried and rejected),
+ * each with its evidence, so a second person can check the decision; saved
+ * and loaded as a session file (JSON). */
 #ifndef IDXTUNE_REVIEW_H
 #define IDXTUNE_REVIEW_H
 
 #include <stdbool.h>
+
+#include "idxtune/conn.h"
+#include "idxtune/util.h"
+
+#define IXT_SESSION_VERSION 1
 
 typedef struct ixt_evidence {
     char *sql;                 /* the statement helped.  owned */
@@ -15,23 +21,51 @@ typedef struct ixt_evidence {
 } ixt_evidence;
 
 typedef struct ixt_review_item {
-    char *def;                 /* CREATE INDEX ... .  owned */
-    char *table;               /* owned */
+    char *def;                 /* CREATE INDEX ... as tried.  owned (all strings) */
+    char *name;                /* the name it will get */
+    char *schema;
+    char *table;
+    char *method;
     double size_bytes;         /* estimate, or real size when measured */
     double write_rate;         /* writes/s of the table when accepted, -1 unknown */
     ixt_evidence ev;
 } ixt_review_item;
 
 typedef struct ixt_review {
-    ixt_review_item *items;
+    ixt_review_item *items;    /* accepted, in rollout order */
     int n;
+    ixt_review_item *rejected;
+    int nrejected;
+    char *conn_label;          /* "user@host:port/db", never a password.  owned */
+    char *server_version;      /* owned */
     bool unsaved;              /* accepted since the last export or save */
 } ixt_review;
 
-/* Adds an item; strings are copied.  An index already accepted (same
- * definition) is replaced with the newer evidence. */
+/* Fills an item for a definition tried on c: the table's schema as the
+ * server resolves it, the access method, and a name following
+ * table_cols_idx that no relation and no other item has.  Strings in
+ * *item are owned by it; free with ixt_review_item_free. */
+int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const char *def, ixt_review_item *item, ixt_err *e);
+void ixt_review_item_free(ixt_review_item *it);
+
+/* Adds a copy of item.  An index already accepted (same definition) gets
+ * the newer evidence. */
 void ixt_review_accept(ixt_review *r, const ixt_review_item *item);
+void ixt_review_reject(ixt_review *r, const ixt_review_item *item);
 void ixt_review_remove(ixt_review *r, int i);
+/* Moves item i by delta places (rollout order). */
+void ixt_review_move(ixt_review *r, int i, int delta);
+/* Renames item i (made plain: lower case, digits and "_"). */
+int ixt_review_rename(ixt_review *r, int i, const char *name, ixt_err *e);
 void ixt_review_free(ixt_review *r);
+
+/* The session as JSON text (stable: saving what was loaded gives the same
+ * bytes).  caller frees */
+char *ixt_review_to_json(const ixt_review *r);
+int ixt_review_from_json(ixt_review *r, const char *text, const char *where, ixt_err *e);
+/* Written to a temporary name and renamed; an existing file only with
+ * overwrite. */
+int ixt_review_save(ixt_review *r, const char *path, bool overwrite, ixt_err *e);
+int ixt_review_load(ixt_review *r, const char *path, ixt_err *e);
 
 #endif

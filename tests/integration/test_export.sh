@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Accept indexes with `try --accept`, export them, apply the SQL with psql
+# (the indexes exist and are valid), apply the rollback (they are gone);
+# also on a schema with awkward names.
+set -u
+n=0
+fails=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; fi; }
+q() { psql -qAtX -c "$1"; }
+export PGOPTIONS="-c client_min_messages=warning"
+dir=$(mktemp -d /tmp/ixt-export.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+
+"$IXT_PROG" try -c "SELECT seq FROM run_logs WHERE run_id = \$1 AND seq > \$2" \
+    --index "CREATE INDEX ON run_logs (run_id, seq)" --accept --session "$dir/s.json" >/dev/null 2>"$dir/err"
+ok $? "try --accept creates the session file"
+"$IXT_PROG" try -c "SELECT id FROM runs WHERE status = 'queued' AND run_at <= now() ORDER BY run_at LIMIT 10" \
+    --index "CREATE INDEX ON runs (run_at) WHERE status = 'queued'" --real --runs 2 \
+    --accept --session "$dir/s.json" >/dev/null 2>>"$dir/err"
+ok $? "a second index (measured) is added"
+grep -q '"measured": true' "$dir/s.json"; ok $? "the session keeps the measured evidence"
+! grep -qi password "$dir/s.json"; ok $? "no password in the session"
+"$IXT_PROG" export --session "$dir/s.json" -o "$dir/up.sql" --rollback "$dir/down.sql" 2>>"$dir/err"
+ok $? "export writes the SQL and the rollback"
+"$IXT_PROG" export --session "$dir/s.json" -o "$dir/up.sql" 2>"$dir/err2"
+[ $? = 1 ] && grep -q "already exists" "$dir/err2"; ok $? "an existing file is not replaced without --force"
+"$IXT_PROG" export --session "$dir/s.json" -o "$dir/up.sql" --force 2>/dev/null; ok $? "--force replaces it"
+"$IXT_PROG" export --session "$dir/s.json" --format md -o "$dir/report.md" 2>/dev/null
+grep -q "| 1 | \`run_logs_run_id_seq_idx\`" "$dir/report.md"; ok $? "Markdown report with a table of the indexes"
+
+psql -qX -v ON_ERROR_STOP=1 -f "$dir/up.sql" >/dev/null 2>"$dir/psql.err"; ok $? "the SQL applies with psql"
+[ "$(q "SELECT count(*) FROM pg_index WHERE indisvalid AND indexrelid::regclass::text IN
+        ('run_logs_run_id_seq_idx', 'runs_run_at_idx')")" = 2 ]
+ok $? "both indexes exist and are valid"
+q "SELECT pg_get_indexdef('runs_run_at_idx'::regclass)" | grep -q "WHERE (status = 'queued'::text)"
+ok $? "the partial index has its predicate"
+psql -qX -v ON_ERROR_STOP=1 -f "$dir/down.sql" >/dev/null 2>>"$dir/psql.err"; ok $? "the rollback applies"
+[ "$(q "SELECT count(*) FROM pg_class WHERE relname IN ('run_logs_run_id_seq_idx', 'runs_run_at_idx')")" = 0 ]
+ok $? "the indexes are gone"
+
+# awkward names: mixed case, spaces, quotes, a reserved word, non-ASCII
+psql -qX -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+DROP SCHEMA IF EXISTS "Odd Schema" CASCADE;
+CREATE SCHEMA "Odd Schema";
+CREATE TABLE "Odd Schema"."Mixed Case" ("Select" int, "with space" text, "quo""te" int, "ünï" text);
+INSERT INTO "Odd Schema"."Mixed Case" SELECT g, 'x' || g, g % 7, 'ü' || g FROM generate_series(1, 20000) g;
+ANALYZE "Odd Schema"."Mixed Case";
+SQL
+"$IXT_PROG" try -c 'SELECT * FROM "Odd Schema"."Mixed Case" WHERE "Select" = 42 AND "quo""te" = 3' \
+    --index 'CREATE INDEX ON "Odd Schema"."Mixed Case" ("Select", "quo""te") INCLUDE ("ünï") WHERE "with space" IS NOT NULL' \
+    --accept --session "$dir/odd.json" >/dev/null 2>"$dir/err3"
+ok $? "an index on awkward names is accepted"
+"$IXT_PROG" export --session "$dir/odd.json" -o "$dir/odd.sql" --rollback "$dir/odd_down.sql" 2>/dev/null
+psql -qX -v ON_ERROR_STOP=1 -f "$dir/odd.sql" >/dev/null 2>"$dir/psql3.err"; ok $? "its SQL applies"
+def=$(q "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = '\"Odd Schema\".\"Mixed Case\"'::regclass")
+[ "$def" = 'CREATE INDEX mixed_case_select_quo_te_idx ON "Odd Schema"."Mixed Case" USING btree ("Select", "quo""te") INCLUDE ("ünï") WHERE ("with space" IS NOT NULL)' ]
+ok $? "and creates exactly the intended index ($def)"
+psql -qX -v ON_ERROR_STOP=1 -f "$dir/odd_down.sql" >/dev/null 2>>"$dir/psql3.err"
+[ "$(q "SELECT count(*) FROM pg_index WHERE indrelid = '\"Odd Schema\".\"Mixed Case\"'::regclass")" = 0 ]
+ok $? "its rollback removes it"
+q 'DROP SCHEMA "Odd Schema" CASCADE' >/dev/null
+"$IXT_PROG" export --session /nonexistent.json 2>"$dir/err4"; [ $? = 1 ] && grep -q "nonexistent.json" "$dir/err4"
+ok $? "a missing session file is a clear error"
+echo '{"idxtune_session": 7, "accepted": []}' > "$dir/new.json"
+"$IXT_PROG" export --session "$dir/new.json" 2>"$dir/err5"; [ $? = 1 ] && grep -q "newer than this idxtune" "$dir/err5"
+ok $? "a newer session version is a clear error"
+exit $fails

@@ -1,0 +1,108 @@
+/* batch_export: `idxtune export` writes the session's accepted indexes as
+ * SQL, Markdown or JSON, with the rollback file beside; and `try --accept`
+ * adds to a session file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "batch.h"
+#include "idxtune/export.h"
+#include "idxtune/lab.h"
+
+/* Writes text to path (atomically; existing files only with --force), or
+ * to standard output when path is NULL. */
+static int emit(const char *path, const char *text, bool force)
+{
+    if (!path)
+        return fputs(text, stdout) < 0 ? 1 : 0;
+    ixt_err e;
+    if (ixt_write_file_atomic(path, text, strlen(text), force, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        return 1;
+    }
+    fprintf(stderr, "wrote %s\n", path);
+    return 0;
+}
+
+int batch_export(const ixt_opts *o)
+{
+    if (!o->load_file) {
+        fprintf(stderr, "idxtune: export needs --session FILE\n");
+        return 2;
+    }
+    ixt_review r;
+    ixt_err e;
+    if (ixt_review_load(&r, o->load_file, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        return 1;
+    }
+    if (r.n == 0)
+        fprintf(stderr, "idxtune: %s has no accepted indexes: the files only hold the header\n", o->load_file);
+    ixt_export_opts eo = {.concurrently = !o->no_concurrently, .date = getenv("IXT_EXPORT_DATE")};
+    char *text = NULL;
+    switch (o->format) {
+    case FMT_MD: text = ixt_export_markdown(&r, &eo, &e); break;
+    case FMT_JSON: text = ixt_review_to_json(&r); break;
+    default: text = ixt_export_sql(&r, &eo, &e); break;
+    }
+    char *rollback = text && o->rollback ? ixt_export_rollback(&r, &eo, &e) : NULL;
+    int rc = 1;
+    if (!text || (o->rollback && !rollback))
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+    else if ((rc = emit(o->output, text, o->force)) == 0 && rollback)
+        rc = emit(o->rollback, rollback, o->force);
+    free(text);
+    free(rollback);
+    ixt_review_free(&r);
+    return rc;
+}
+
+/* try --accept: the lab's evidence for each index goes into the session. */
+int batch_accept(const ixt_opts *o, ixt_conn *c, const ixt_lab *lab, const ixt_real_result *rr, bool measured,
+                 const ixt_table_ctx *ctx)
+{
+    ixt_review r;
+    ixt_err e;
+    struct stat st;
+    if (stat(o->load_file, &st) == 0) {
+        if (ixt_review_load(&r, o->load_file, &e) != 0) {
+            fprintf(stderr, "idxtune: %s\n", e.msg);
+            return 1;
+        }
+    } else {
+        memset(&r, 0, sizeof r);
+    }
+    free(r.conn_label);
+    free(r.server_version);
+    r.conn_label = ixt_xstrdup(ixt_conn_label(c));
+    r.server_version = ixt_xstrdup(ixt_conn_info(c)->version);
+    int rc = 0;
+    for (int i = 0; i < lab->nidx && rc == 0; i++) {
+        ixt_review_item it;
+        if (ixt_review_item_make(c, &r, lab->idx[i].def, &it, &e) != 0) {
+            fprintf(stderr, "idxtune: %s\n", e.msg);
+            rc = 1;
+            break;
+        }
+        it.size_bytes = measured ? rr->size_bytes / lab->nidx : lab->idx[i].hypo.size_bytes;
+        it.write_rate = ctx[i].write_rate;
+        it.ev.sql = ixt_xstrdup(lab->sql);
+        it.ev.queryid = o->queryid ? strtoll(o->queryid, NULL, 10) : 0;
+        it.ev.cost_before = lab->before->total_cost;
+        it.ev.cost_after = ixt_lab_after_cost(lab);
+        it.ev.measured = measured;
+        it.ev.ms_before = measured ? rr->before_median_ms : 0;
+        it.ev.ms_after = measured ? rr->after_median_ms : 0;
+        it.ev.build_ms = measured ? rr->build_ms : 0;
+        ixt_review_accept(&r, &it);
+        fprintf(stderr, "accepted %s as %s.%s into %s\n", it.def, it.schema, it.name, o->load_file);
+        ixt_review_item_free(&it);
+    }
+    if (rc == 0 && ixt_review_save(&r, o->load_file, true, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        rc = 1;
+    }
+    ixt_review_free(&r);
+    return rc;
+}
