@@ -12,6 +12,10 @@ struct ixt_conn {
     ixt_server_info info;
     char label[256];
     int statement_timeout_ms;
+    char *role;
+    char **settings;
+    int nsettings;
+    char as[512];
     bool busy;
     bool resetting;
     PGresult *pending; /* results of the request under way read so far */
@@ -51,6 +55,10 @@ ixt_conn *ixt_conn_open(const ixt_conn_opts *o, const char *purpose, ixt_err *e)
     ixt_conn *c = ixt_xcalloc(1, sizeof *c);
     c->pg = pg;
     c->statement_timeout_ms = o->statement_timeout_ms;
+    c->role = ixt_xstrdup(o->role);
+    c->settings = ixt_xcalloc((size_t)o->nsettings + 1, sizeof *c->settings);
+    for (int i = 0; i < o->nsettings; i++)
+        c->settings[c->nsettings++] = ixt_xstrdup(o->settings[i]);
     if (conn_setup(c, e) != 0) {
         ixt_conn_close(c);
         return NULL;
@@ -64,6 +72,10 @@ void ixt_conn_close(ixt_conn *c)
         return;
     PQclear(c->pending);
     free(c->sent);
+    free(c->role);
+    for (int i = 0; i < c->nsettings; i++)
+        free(c->settings[i]);
+    free(c->settings);
     PQfinish(c->pg);
     free(c);
 }
@@ -75,6 +87,50 @@ static void make_label(ixt_conn *c)
         host = "[local]";
     snprintf(c->label, sizeof c->label, "%s@%s:%s/%s", PQuser(c->pg), host,
              PQport(c->pg), PQdb(c->pg));
+}
+
+/* SET ROLE and the application's settings, for every (re)connection. */
+static int apply_identity(ixt_conn *c, ixt_err *e)
+{
+    ixt_buf as;
+    ixt_buf_init(&as);
+    if (c->role) {
+        char *q = ixt_conn_quote_ident(c, c->role);
+        char *sql = ixt_xasprintf(IXT_SQL_TAG "SET ROLE %s", q);
+        int rc = ixt_conn_run(c, sql, e);
+        free(sql);
+        free(q);
+        if (rc != 0) {
+            ixt_buf_free(&as);
+            return -1;
+        }
+        ixt_buf_printf(&as, "role %s", c->role);
+    }
+    for (int i = 0; i < c->nsettings; i++) {
+        const char *eq = strchr(c->settings[i], '=');
+        if (!eq || eq == c->settings[i]) {
+            ixt_buf_free(&as);
+            return ixt_err_set(e, "--set needs name=value, not '%s'", c->settings[i]);
+        }
+        char *name = ixt_xstrndup(c->settings[i], (size_t)(eq - c->settings[i]));
+        const char *params[] = {name, eq + 1};
+        PGresult *r = ixt_conn_exec(c, IXT_SQL_TAG "SELECT set_config($1, $2, false)", 2, params, e);
+        free(name);
+        if (!r) {
+            ixt_buf_free(&as);
+            return -1;
+        }
+        PQclear(r);
+        ixt_buf_printf(&as, "%s%s", as.len ? ", " : "", c->settings[i]);
+    }
+    snprintf(c->as, sizeof c->as, "%s", as.s ? as.s : "");
+    ixt_buf_free(&as);
+    return 0;
+}
+
+const char *ixt_conn_as(const ixt_conn *c)
+{
+    return c->as;
 }
 
 static int conn_setup(ixt_conn *c, ixt_err *e)
@@ -94,6 +150,8 @@ static int conn_setup(ixt_conn *c, ixt_err *e)
         if (ixt_conn_run(c, sql, e) != 0)
             return -1;
     }
+    if (apply_identity(c, e) != 0)
+        return -1;
     return ixt_conn_detect(c, e);
 }
 

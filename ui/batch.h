@@ -11,6 +11,7 @@ int batch_top(const ixt_opts *o);
 int batch_explain(const ixt_opts *o);
 int batch_try(const ixt_opts *o);
 int batch_export(const ixt_opts *o);
+int batch_advise(const ixt_opts *o);
 /* The statement of -c, -f or --queryid, or NULL with the error printed.
  * caller frees */
 char *batch_statement(const ixt_opts *o, ixt_conn *c);

@@ -19,6 +19,9 @@ int main(int argc, char **argv)
     int rc = cli_parse(argc, argv, &o, stdout, stderr);
     if (rc != 0)
         return rc > 0 ? 0 : 2;
+    o.conn.role = o.role;
+    o.conn.settings = o.settings;
+    o.conn.nsettings = o.nsettings;
     switch (o.cmd) {
     case CMD_TOP:
         if (!o.once) {
@@ -29,6 +32,7 @@ int main(int argc, char **argv)
     case CMD_EXPLAIN: return batch_explain(&o);
     case CMD_TRY: return batch_try(&o);
     case CMD_EXPORT: return batch_export(&o);
+    case CMD_ADVISE: return batch_advise(&o);
     case CMD_TUI: return app_run(&o);
     default:
         fprintf(stderr, "idxtune: this subcommand is not available yet\n");

@@ -21,6 +21,12 @@ typedef struct ixt_conn_opts {
     const char *dbname;
     int statement_timeout_ms; /* 0: server default */
     int connect_timeout_s;    /* 0: 10 s */
+    /* Run as the application does: SET ROLE and settings such as
+     * app.tenant_id=1, so row-level security policies apply as they do
+     * for the application. */
+    const char *role;
+    const char *const *settings;  /* "name=value" */
+    int nsettings;
 } ixt_conn_opts;
 
 typedef struct ixt_server_info {
@@ -40,6 +46,9 @@ typedef struct ixt_server_info {
 } ixt_server_info;
 
 typedef struct ixt_conn ixt_conn;
+
+/* "role app_user, app.tenant_id=1" or "" when neither is set.  borrowed */
+const char *ixt_conn_as(const ixt_conn *c);
 
 /* Opens a connection, blocking.  purpose ("monitor", "lab", ...) goes into
  * application_name as "idxtune/purpose".  caller frees with ixt_conn_close */

@@ -1,0 +1,64 @@
+/* advisor: suggests indexes for a workload.  Candidates come from each
+ * statement's parse tree (equality, range, join, sort and group columns;
+ * multi-column orders with equality first, then the sort, then a range;
+ * partial indexes for constant predicates; expression and GIN indexes;
+ * INCLUDE columns for index-only scans; the columns of row-level security
+ * policies).  A greedy search scored with HypoPG picks the set that cuts
+ * the weighted workload cost most per MB, within a storage budget. */
+#ifndef IDXTUNE_ADVISOR_H
+#define IDXTUNE_ADVISOR_H
+
+#include <stdbool.h>
+
+#include "idxtune/conn.h"
+#include "idxtune/sqlparse.h"
+#include "idxtune/util.h"
+
+typedef struct ixt_adv_stmt {
+    char *sql;                 /* as given.  owned */
+    char *planned;             /* typed text that plans.  owned */
+    long long queryid;
+    double weight;             /* calls (1 for a file of statements) */
+    double base_cost;          /* without new indexes */
+    double cost;               /* with the chosen set */
+    ixt_sql_info *info;
+    bool ok;
+    char error[256];           /* why it was skipped */
+} ixt_adv_stmt;
+
+typedef struct ixt_adv_cand {
+    char *def;                 /* CREATE INDEX ...  owned */
+    char *table;               /* owned */
+    double size_bytes;
+    bool chosen;
+} ixt_adv_cand;
+
+typedef struct ixt_advisor {
+    ixt_conn *c;
+    ixt_adv_stmt *stmts;
+    int nstmts;
+    ixt_adv_cand *cands;
+    int ncands;
+    int *picks;                /* indexes into cands, in the order chosen */
+    int npicks;
+    double budget_mb;          /* 0: no limit */
+    double min_share;          /* a step must save at least this share (0.01) */
+    double weighted_before, weighted_after, size_bytes;
+    long whatif_calls, cache_hits;
+    char **unanalyzed;         /* tables never analyzed.  owned */
+    int nunanalyzed;
+    void *cache;               /* what-if results */
+} ixt_advisor;
+
+typedef void (*ixt_adv_progress)(void *ctx, int done, int total, const char *what);
+
+void ixt_advisor_init(ixt_advisor *a, ixt_conn *c, double budget_mb, double min_share);
+void ixt_advisor_free(ixt_advisor *a);
+/* Adds a statement; one that cannot be planned is kept with the reason. */
+void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, long long queryid);
+/* Generates the candidates, then the greedy search. */
+int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e);
+/* Cost of statement i with only the chosen index p (for reports), or -1. */
+double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick);
+
+#endif

@@ -1,0 +1,309 @@
+/* batch_advise: `idxtune advise`, indexes for the whole workload. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "idxtune/advisor.h"
+#include "idxtune/export.h"
+#include "idxtune/indexdef.h"
+#include "idxtune/plan.h"
+#include "idxtune/workload.h"
+
+static void progress(void *ctx, int done, int total, const char *what)
+{
+    (void)ctx;
+    fprintf(stderr, "\r%s: %d/%d   ", what, done, total);
+}
+
+static int load_statements(const ixt_opts *o, ixt_conn *c, ixt_advisor *a)
+{
+    ixt_err e;
+    if (o->file) {
+        char *text = ixt_read_file(o->file, NULL, &e);
+        char **stmts;
+        int n;
+        if (!text || ixt_sql_split(text, &stmts, &n, &e) != 0) {
+            fprintf(stderr, "idxtune: %s\n", e.msg);
+            free(text);
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            ixt_advisor_add(a, stmts[i], 1, 0);
+            free(stmts[i]);
+        }
+        free(stmts);
+        free(text);
+        return 0;
+    }
+    ixt_workload w;
+    ixt_workload_init(&w);
+    if (ixt_workload_refresh(&w, c, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        return -1;
+    }
+    ixt_stmt **v;
+    size_t n = ixt_workload_view(&w, IXT_COL_TOTAL, true, NULL, &v);
+    size_t top = o->limit > 0 ? (size_t)o->limit : 50;
+    for (size_t i = 0; i < n && i < top; i++)
+        if (v[i]->query_full)
+            ixt_advisor_add(a, v[i]->query_full, v[i]->calls, (long long)v[i]->queryid);
+    free(v);
+    ixt_workload_free(&w);
+    return 0;
+}
+
+/* Which statements each pick helps: final plans with the whole set. */
+typedef struct helped {
+    bool *uses;                /* [pick * nstmts + stmt] */
+    double *final;             /* per statement */
+} helped;
+
+static void find_helped(ixt_advisor *a, helped *h)
+{
+    h->uses = ixt_xcalloc((size_t)(a->npicks * a->nstmts) + 1, sizeof *h->uses);
+    h->final = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *h->final);
+    char **names = ixt_xcalloc((size_t)a->npicks + 1, sizeof *names);
+    for (int p = 0; p < a->npicks; p++) {
+        ixt_hypo x;
+        if (ixt_hypo_create(a->c, a->cands[a->picks[p]].def, &x, NULL) == 0)
+            names[p] = ixt_xstrdup(x.name);
+    }
+    for (int i = 0; i < a->nstmts; i++) {
+        if (!a->stmts[i].ok)
+            continue;
+        ixt_explain_req req = {.sql = a->stmts[i].planned, .typed = true};
+        ixt_explain_prep prep;
+        ixt_err e;
+        char *json = ixt_explain_run(a->c, &req, &prep, &e);
+        ixt_plan *pl = json ? ixt_plan_parse(json, &e) : NULL;
+        h->final[i] = pl ? pl->total_cost : a->stmts[i].cost;
+        for (int p = 0; pl && p < a->npicks; p++)
+            h->uses[p * a->nstmts + i] = names[p] && ixt_plan_uses_index(pl, names[p]);
+        ixt_plan_free(pl);
+        if (json)
+            ixt_explain_prep_free(&prep);
+        free(json);
+    }
+    (void)ixt_hypo_reset(a->c, NULL);
+    for (int p = 0; p < a->npicks; p++)
+        free(names[p]);
+    free(names);
+}
+
+static double write_rate(ixt_conn *c, const char *table, double seconds, const PGresult *before)
+{
+    static const char SQL[] = IXT_SQL_TAG
+        "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relname = $1";
+    double w0 = -1;
+    for (int r = 0; before && r < PQntuples(before); r++)
+        if (strcmp(PQgetvalue(before, r, 0), table) == 0)
+            w0 = atof(PQgetvalue(before, r, 1));
+    const char *params[] = {table};
+    PGresult *res = ixt_conn_exec(c, SQL, 1, params, NULL);
+    double rate = res && PQntuples(res) && w0 >= 0 && seconds > 0 ? (atof(PQgetvalue(res, 0, 0)) - w0) / seconds : -1;
+    PQclear(res);
+    return rate;
+}
+
+static char *pretty(const char *def)
+{
+    ixt_err e;
+    char *p = ixt_indexdef_render(def, NULL, NULL, false, false, &e);
+    return p ? p : ixt_xstrdup(def);
+}
+
+static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, const double *rates, double wall_ms)
+{
+    char sz[32];
+    const char *as = ixt_conn_as(a->c);
+    printf("Advice for %s%s%s%s: %d statements, %d candidates\n", ixt_conn_label(a->c), as[0] ? " (as " : "",
+           as, as[0] ? ")" : "", a->nstmts, a->ncands);
+    for (int p = 0; p < a->npicks; p++) {
+        const ixt_adv_cand *c = &a->cands[a->picks[p]];
+        char *def = pretty(c->def);
+        printf("\n%d. %s\n   size %s", p + 1, def, ixt_fmt_bytes(c->size_bytes, sz, sizeof sz));
+        if (rates[p] >= 0)
+            printf(", %s: %.1f writes/s (each also updates this index)", c->table, rates[p]);
+        printf("\n");
+        for (int i = 0; i < a->nstmts; i++) {
+            if (!h->uses[p * a->nstmts + i])
+                continue;
+            char *one = ixt_xstrdup(a->stmts[i].sql);
+            ixt_squash_ws(one);
+            printf("   helps: cost %.2f -> %.2f  x%.0f  %.90s%s\n", a->stmts[i].base_cost, h->final[i],
+                   a->stmts[i].weight, one, strlen(one) > 90 ? "..." : "");
+            free(one);
+        }
+        free(def);
+    }
+    double pct = a->weighted_before > 0 ? (a->weighted_after - a->weighted_before) / a->weighted_before * 100 : 0;
+    printf("\nWeighted workload cost %.0f -> %.0f (%+.1f%%); %d indexes, %s in all%s\n", a->weighted_before,
+           a->weighted_after, pct, a->npicks, ixt_fmt_bytes(a->size_bytes, sz, sizeof sz),
+           o->cfg.budget_mb > 0 ? " (within the budget)" : "");
+    printf("What-if calls %ld, cache hits %ld, wall time %.0f ms\n", a->whatif_calls, a->cache_hits, wall_ms);
+    for (int i = 0; i < a->nunanalyzed; i++)
+        printf("Warning: table %s was never analyzed: its estimates mean little (run ANALYZE)\n", a->unanalyzed[i]);
+    for (int i = 0; i < a->nstmts; i++)
+        if (!a->stmts[i].ok)
+            printf("Skipped: %.70s: %s\n", a->stmts[i].sql, a->stmts[i].error);
+}
+
+static json_t *advice_json(ixt_advisor *a, const helped *h, const double *rates, double wall_ms)
+{
+    json_t *idx = json_array();
+    for (int p = 0; p < a->npicks; p++) {
+        const ixt_adv_cand *c = &a->cands[a->picks[p]];
+        char *def = pretty(c->def);
+        json_t *hs = json_array();
+        for (int i = 0; i < a->nstmts; i++)
+            if (h->uses[p * a->nstmts + i])
+                json_array_append_new(hs, json_pack("{s:s, s:I, s:f, s:f, s:f}", "statement", a->stmts[i].sql,
+                                                    "queryid", (json_int_t)a->stmts[i].queryid, "cost_before",
+                                                    a->stmts[i].base_cost, "cost_after", h->final[i], "weight",
+                                                    a->stmts[i].weight));
+        json_array_append_new(idx, json_pack("{s:s, s:s, s:f, s:f, s:o}", "definition", def, "table", c->table,
+                                             "size_bytes", c->size_bytes, "write_rate", rates[p], "helps", hs));
+        free(def);
+    }
+    json_t *skipped = json_array();
+    for (int i = 0; i < a->nstmts; i++)
+        if (!a->stmts[i].ok)
+            json_array_append_new(skipped, json_pack("{s:s, s:s}", "statement", a->stmts[i].sql, "reason",
+                                                     a->stmts[i].error));
+    json_t *un = json_array();
+    for (int i = 0; i < a->nunanalyzed; i++)
+        json_array_append_new(un, json_string(a->unanalyzed[i]));
+    return json_pack("{s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:I, s:I, s:f, s:o, s:o, s:o}", "connection",
+                     ixt_conn_label(a->c), "as", ixt_conn_as(a->c), "statements", a->nstmts, "candidates",
+                     a->ncands, "weighted_cost_before", a->weighted_before, "weighted_cost_after",
+                     a->weighted_after, "total_size_bytes", a->size_bytes, "whatif_calls",
+                     (json_int_t)a->whatif_calls, "cache_hits", (json_int_t)a->cache_hits, "wall_ms", wall_ms,
+                     "indexes", idx, "skipped", skipped, "never_analyzed", un);
+}
+
+/* The picks as a review set: for --format sql|md and --session. */
+static int to_review(ixt_advisor *a, const helped *h, const double *rates, ixt_review *r, ixt_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->conn_label = ixt_xstrdup(ixt_conn_label(a->c));
+    r->server_version = ixt_xstrdup(ixt_conn_info(a->c)->version);
+    for (int p = 0; p < a->npicks; p++) {
+        const ixt_adv_cand *c = &a->cands[a->picks[p]];
+        ixt_review_item it;
+        if (ixt_review_item_make(a->c, r, c->def, &it, e) != 0)
+            return -1;
+        it.size_bytes = c->size_bytes;
+        it.write_rate = rates[p];
+        int best = -1;
+        for (int i = 0; i < a->nstmts; i++)
+            if (h->uses[p * a->nstmts + i] &&
+                (best < 0 || a->stmts[i].weight * (a->stmts[i].base_cost - h->final[i]) >
+                                 a->stmts[best].weight * (a->stmts[best].base_cost - h->final[best])))
+                best = i;
+        if (best >= 0)
+            it.ev = (ixt_evidence){.sql = ixt_xstrdup(a->stmts[best].sql), .queryid = a->stmts[best].queryid,
+                                   .cost_before = a->stmts[best].base_cost, .cost_after = h->final[best]};
+        else
+            it.ev.sql = ixt_xstrdup("");
+        ixt_review_accept(r, &it);
+        ixt_review_item_free(&it);
+    }
+    return 0;
+}
+
+static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, const double *rates, double wall_ms)
+{
+    ixt_err e;
+    ixt_review r;
+    bool need_review = o->format == FMT_SQL || o->format == FMT_MD || o->load_file;
+    if (need_review && to_review(a, h, rates, &r, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        ixt_review_free(&r);
+        return 1;
+    }
+    int rc = 0;
+    ixt_export_opts eo = {.concurrently = !o->no_concurrently};
+    char *text = NULL;
+    if (o->format == FMT_JSON) {
+        json_t *j = advice_json(a, h, rates, wall_ms);
+        rc = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 ? 0 : 1;
+        putchar('\n');
+        json_decref(j);
+    } else if (o->format == FMT_SQL || o->format == FMT_MD) {
+        text = o->format == FMT_SQL ? ixt_export_sql(&r, &eo, &e) : ixt_export_markdown(&r, &eo, &e);
+        if (text)
+            fputs(text, stdout);
+        else
+            rc = 1;
+    } else {
+        print_text(o, a, h, rates, wall_ms);
+    }
+    free(text);
+    if (rc == 0 && o->load_file) {
+        ixt_review s;
+        FILE *f = fopen(o->load_file, "r");
+        if (f) {
+            fclose(f);
+            if (ixt_review_load(&s, o->load_file, &e) != 0) {
+                fprintf(stderr, "idxtune: %s\n", e.msg);
+                ixt_review_free(&r);
+                return 1;
+            }
+        } else {
+            memset(&s, 0, sizeof s);
+            s.conn_label = ixt_xstrdup(r.conn_label);
+            s.server_version = ixt_xstrdup(r.server_version);
+        }
+        for (int i = 0; i < r.n; i++)
+            ixt_review_accept(&s, &r.items[i]);
+        if (ixt_review_save(&s, o->load_file, true, &e) != 0) {
+            fprintf(stderr, "idxtune: %s\n", e.msg);
+            rc = 1;
+        } else {
+            fprintf(stderr, "recorded %d indexes as accepted in %s\n", r.n, o->load_file);
+        }
+        ixt_review_free(&s);
+    }
+    if (need_review)
+        ixt_review_free(&r);
+    return rc;
+}
+
+int batch_advise(const ixt_opts *o)
+{
+    ixt_conn *c = batch_connect(o);
+    if (!c)
+        return 1;
+    ixt_advisor a;
+    ixt_advisor_init(&a, c, o->cfg.budget_mb, 0.01);
+    int rc = 1;
+    PGresult *writes = ixt_conn_exec(c, IXT_SQL_TAG "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del"
+                                        " FROM pg_stat_user_tables", 0, NULL, NULL);
+    double t0 = ixt_now_ms();
+    ixt_err e;
+    if (load_statements(o, c, &a) == 0) {
+        if (ixt_advisor_run(&a, isatty(2) ? progress : NULL, NULL, &e) != 0) {
+            fprintf(stderr, "idxtune: %s\n", e.msg);
+        } else {
+            double wall = ixt_now_ms() - t0;
+            if (isatty(2))
+                fputs("\r\033[K", stderr);
+            helped h;
+            find_helped(&a, &h);
+            double *rates = ixt_xcalloc((size_t)a.npicks + 1, sizeof *rates);
+            for (int p = 0; p < a.npicks; p++)
+                rates[p] = write_rate(c, a.cands[a.picks[p]].table, wall / 1000, writes);
+            rc = output(o, &a, &h, rates, wall);
+            free(rates);
+            free(h.uses);
+            free(h.final);
+        }
+    }
+    PQclear(writes);
+    ixt_advisor_free(&a);
+    ixt_conn_close(c);
+    return rc;
+}
