@@ -166,7 +166,7 @@ static void add_cand(ixt_advisor *a, const char *table, const char *def)
         if (strcmp(a->cands[i].def, def) == 0)
             return;
     a->cands = ixt_xrealloc(a->cands, (size_t)(a->ncands + 1) * sizeof *a->cands);
-    a->cands[a->ncands++] = (ixt_adv_cand){ixt_xstrdup(def), ixt_xstrdup(table), -1, false};
+    a->cands[a->ncands++] = (ixt_adv_cand){.def = ixt_xstrdup(def), .table = ixt_xstrdup(table), .size_bytes = -1};
 }
 
 typedef struct colset {
@@ -322,6 +322,20 @@ static void keyed_candidates(ixt_advisor *a, const char *table, const tcols *tc)
     }
 }
 
+/* Whether a constant predicate on the column names a class of rows (a
+ * status among a few) rather than one example value (run_id = 4242): only
+ * the first makes a partial index worth having. */
+static bool few_values(ixt_conn *c, const char *table, const char *column)
+{
+    static const char SQL[] = IXT_SQL_TAG
+        "SELECT n_distinct FROM pg_stats WHERE tablename = $1 AND attname = $2 LIMIT 1";
+    const char *params[] = {table, column};
+    PGresult *r = ixt_conn_exec(c, SQL, 2, params, NULL);
+    double nd = r && PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    return nd >= 1 && nd <= 20;
+}
+
 /* Partial indexes for constant equality predicates (status = 'queued'):
  * the rest of the key without that column. */
 static void partial_candidates(ixt_advisor *a, const ixt_catalog *cat, const ixt_sql_info *in, const char *table,
@@ -331,7 +345,7 @@ static void partial_candidates(ixt_advisor *a, const ixt_catalog *cat, const ixt
         const ixt_col_use *u = &in->uses[i];
         const char *t = use_table(cat, in, u);
         if (!t || strcmp(t, table) != 0 || !u->column || !u->constant || u->kind != IXT_USE_EQ ||
-            !u->op || strcmp(u->op, "=") != 0)
+            !u->op || strcmp(u->op, "=") != 0 || !few_values(a->c, table, u->column))
             continue;
         colset k = {.n = 0};
         for (int j = 0; j < tc->eq.n; j++)
@@ -520,8 +534,11 @@ static int hypo_on(ixt_advisor *a, hypos *h, int k, ixt_err *e)
     if (h->oid[k])
         return 0;
     ixt_hypo x;
-    if (ixt_hypo_create(a->c, a->cands[k].def, &x, e) != 0)
+    if (ixt_hypo_create(a->c, a->cands[k].def, &x, e) != 0) {
+        a->cands[k].untestable = true;
+        snprintf(a->cands[k].why, sizeof a->cands[k].why, "%.150s", e->msg);
         return -1;
+    }
     h->oid[k] = x.oid;
     a->cands[k].size_bytes = x.size_bytes;
     return 0;

@@ -248,6 +248,22 @@ static int param_of(json_t *node)
     return 0;
 }
 
+static bool has_column(json_t *j)
+{
+    if (json_is_object(j)) {
+        if (json_object_get(j, "ColumnRef"))
+            return true;
+        const char *k;
+        json_t *v;
+        json_object_foreach(j, k, v) if (has_column(v)) return true;
+    } else if (json_is_array(j)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) if (has_column(v)) return true;
+    }
+    return false;
+}
+
 static bool is_column(json_t *node)
 {
     return json_object_get(node, "ColumnRef") != NULL;
@@ -323,13 +339,14 @@ static void read_aexpr(actx *c, scope *s, json_t *b)
         record(c, s, r, NULL, IXT_USE_JOIN, op);
         return;
     }
-    /* column OP value, or value OP column (the operator flips) */
-    if (l && !is_constantish(l) && r && is_constantish(r))
+    /* column OP value, or value OP column (the operator flips); a value may
+     * be any expression without columns: now() - interval '1 day',
+     * current_setting('app.tenant_id')::int */
+    bool lval = l && !has_column(l), rval = r && !has_column(r);
+    if (l && !lval && rval)
         record(c, s, l, r, op_kind(op), op);
-    else if (r && !is_constantish(r) && l && is_constantish(l) && is_column(r))
+    else if (r && !rval && lval && is_column(r))
         record(c, s, r, l, op_kind(op), op);
-    else if (l && r && is_column(l) && !is_column(r) && strcmp(op, "=") != 0)
-        record(c, s, l, r, op_kind(op), op);  /* created_at > now() - interval ... */
 }
 
 static void analyze_expr(actx *c, scope *s, json_t *node)

@@ -144,6 +144,10 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, const
            a->weighted_after, pct, a->npicks, ixt_fmt_bytes(a->size_bytes, sz, sizeof sz),
            o->cfg.budget_mb > 0 ? " (within the budget)" : "");
     printf("What-if calls %ld, cache hits %ld, wall time %.0f ms\n", a->whatif_calls, a->cache_hits, wall_ms);
+    for (int k = 0; k < a->ncands; k++)
+        if (a->cands[k].untestable)
+            printf("Not scored: %s (HypoPG cannot simulate it: %s); measure it with a real trial in the lab\n",
+                   a->cands[k].def, a->cands[k].why);
     for (int i = 0; i < a->nunanalyzed; i++)
         printf("Warning: table %s was never analyzed: its estimates mean little (run ANALYZE)\n", a->unanalyzed[i]);
     for (int i = 0; i < a->nstmts; i++)
@@ -173,15 +177,20 @@ static json_t *advice_json(ixt_advisor *a, const helped *h, const double *rates,
         if (!a->stmts[i].ok)
             json_array_append_new(skipped, json_pack("{s:s, s:s}", "statement", a->stmts[i].sql, "reason",
                                                      a->stmts[i].error));
+    json_t *untestable = json_array();
+    for (int k = 0; k < a->ncands; k++)
+        if (a->cands[k].untestable)
+            json_array_append_new(untestable, json_pack("{s:s, s:s}", "definition", a->cands[k].def, "reason",
+                                                        a->cands[k].why));
     json_t *un = json_array();
     for (int i = 0; i < a->nunanalyzed; i++)
         json_array_append_new(un, json_string(a->unanalyzed[i]));
-    return json_pack("{s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:I, s:I, s:f, s:o, s:o, s:o}", "connection",
+    return json_pack("{s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:I, s:I, s:f, s:o, s:o, s:o, s:o}", "connection",
                      ixt_conn_label(a->c), "as", ixt_conn_as(a->c), "statements", a->nstmts, "candidates",
                      a->ncands, "weighted_cost_before", a->weighted_before, "weighted_cost_after",
                      a->weighted_after, "total_size_bytes", a->size_bytes, "whatif_calls",
                      (json_int_t)a->whatif_calls, "cache_hits", (json_int_t)a->cache_hits, "wall_ms", wall_ms,
-                     "indexes", idx, "skipped", skipped, "never_analyzed", un);
+                     "indexes", idx, "skipped", skipped, "never_analyzed", un, "not_scored", untestable);
 }
 
 /* The picks as a review set: for --format sql|md and --session. */

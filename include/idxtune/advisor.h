@@ -31,6 +31,9 @@ typedef struct ixt_adv_cand {
     char *table;               /* owned */
     double size_bytes;
     bool chosen;
+    /* HypoPG cannot simulate it (GIN, GiST): worth a real trial */
+    bool untestable;
+    char why[160];
 } ixt_adv_cand;
 
 typedef struct ixt_advisor {
