@@ -38,7 +38,7 @@ check_not l "run_logs \(level\)" "d drops it"
 keys l w
 check l "Effect on the top statements" "w applies the set to the workload"
 keys l A
-check l "accepted: CREATE INDEX ON run_logs \(run_id, seq\) \(1 in the review set\)" "A accepts with evidence"
+check l "accepted: CREATE INDEX ON run_logs \(run_id, seq\) as run_logs_run_id_seq_idx \(1 in the review set" "A accepts with evidence"
 keys l r
 check l "Real trial on run_logs\? y/n" "a real trial asks first"
 check l "Writes to run_logs wait while the trial runs" "naming the table whose writes wait"
