@@ -420,12 +420,14 @@ static bool served(PGresult *existing, const char *table, const char *def)
     return hit;
 }
 
-/* Row-level security: the policy predicates the planner adds become
- * equality uses of the statement, so their columns are candidates too. */
+/* Row-level security: the policy predicates the planner adds (for a role
+ * the policies apply to) become equality uses of the statement, so their
+ * columns are candidates too. */
 static void policy_uses(ixt_advisor *a, ixt_adv_stmt *s)
 {
     static const char SQL[] = IXT_SQL_TAG
-        "SELECT qual FROM pg_policies WHERE tablename = $1 AND qual IS NOT NULL";
+        "SELECT qual FROM pg_policies WHERE tablename = $1 AND qual IS NOT NULL"
+        " AND row_security_active(format('%I.%I', schemaname, tablename)::regclass)";
     int n = s->info->ntables;
     for (int t = 0; t < n; t++) {
         const char *params[] = {s->info->tables[t].name};
@@ -737,4 +739,39 @@ double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)
     double c = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
     (void)ixt_hypo_drop(a->c, h.oid, NULL);
     return c;
+}
+
+int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int max)
+{
+    int n = 0;
+    if (stmt < 0 || stmt >= a->nstmts || !a->stmts[stmt].ok)
+        return 0;
+    double *all = ixt_xcalloc((size_t)a->ncands + 1, sizeof *all);
+    for (int k = 0; k < a->ncands; k++) {
+        all[k] = -1;
+        ixt_hypo h;
+        if (!touches(&a->stmts[stmt], a->cands[k].table) || ixt_hypo_create(a->c, a->cands[k].def, &h, NULL) != 0)
+            continue;
+        a->cands[k].size_bytes = h.size_bytes;
+        all[k] = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
+        (void)ixt_hypo_drop(a->c, h.oid, NULL);
+    }
+    /* the cheapest plans first; the smaller index between equals */
+    for (; n < max; n++) {
+        int best = -1;
+        for (int k = 0; k < a->ncands; k++) {
+            if (all[k] < 0 || all[k] >= a->stmts[stmt].base_cost * 0.99)
+                continue;
+            if (best < 0 || all[k] < all[best] * 0.98 ||
+                (all[k] <= all[best] * 1.02 && a->cands[k].size_bytes < a->cands[best].size_bytes))
+                best = k;
+        }
+        if (best < 0)
+            break;
+        order[n] = best;
+        costs[n] = all[best];
+        all[best] = -1;
+    }
+    free(all);
+    return n;
 }

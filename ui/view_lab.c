@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idxtune/advisor.h"
 #include "idxtune/lab.h"
 #include "views.h"
 
@@ -36,6 +37,11 @@ typedef struct lview {
     ixt_lab_effect *effects;
     char **effect_sql;
     int neffects;
+    /* the advisor's suggestions for this statement */
+    char *sugg[5];
+    double sugg_cost[5];
+    double sugg_size[5];
+    int nsugg;
     char error[IXT_ERR_MAX];
 } lview;
 
@@ -202,6 +208,24 @@ static void draw_effects(lview *l, int y, int rows)
     }
 }
 
+static int draw_suggestions(lview *l, int y)
+{
+    if (l->nsugg == 0)
+        return 0;
+    attr_t h = draw_style(IXT_ROLE_HEADER);
+    draw_fill(y, 0, COLS, h);
+    draw_text(y, 1, COLS - 2, "Suggestions (press 1-5 to try one)", h, true);
+    for (int i = 0; i < l->nsugg; i++) {
+        char line[1024], sz[32];
+        double pct = l->lab.before->total_cost > 0 && l->sugg_cost[i] >= 0
+                         ? (l->sugg_cost[i] - l->lab.before->total_cost) / l->lab.before->total_cost * 100 : 0;
+        snprintf(line, sizeof line, " %d  %+7.1f%%  %9s  %s", i + 1, pct, ixt_fmt_bytes(l->sugg_size[i], sz, sizeof sz),
+                 l->sugg[i]);
+        draw_text(y + 1 + i, 0, COLS, line, delta_style(pct), true);
+    }
+    return 1 + l->nsugg;
+}
+
 static void lview_draw(app *a, ui_view *v, int top, int rows)
 {
     lview *l = (lview *)v;
@@ -214,6 +238,8 @@ static void lview_draw(app *a, ui_view *v, int top, int rows)
     y += draw_summary(l, y);
     int idx_rows = l->lab.nidx + 1 < 6 ? l->lab.nidx + 2 : 6;
     y += draw_indexes(l, y, idx_rows);
+    if (l->lab.nidx == 0)
+        y += draw_suggestions(l, y);
     y += draw_context(l, y);
     y += draw_real(l, y);
     if (l->error[0])
@@ -442,7 +468,6 @@ static void lview_tick(app *a, ui_view *v)
 
 static bool lview_key(app *a, ui_view *v, ui_action act, int ch)
 {
-    (void)ch;
     lview *l = (lview *)v;
     if (l->running) {
         if (act == ACT_BACK) {
@@ -455,6 +480,10 @@ static bool lview_key(app *a, ui_view *v, ui_action act, int ch)
     }
     if (!l->open)
         return false;
+    if (act == ACT_NONE && ch >= '1' && ch <= '0' + l->nsugg) {
+        index_done(a, l->sugg[ch - '1'], true);
+        return true;
+    }
     switch (act) {
     case ACT_UP: case ACT_DOWN:
         list_key(&l->list, act, l->lab.nidx, 6);
@@ -483,9 +512,32 @@ static void lview_destroy(ui_view *v)
     free(l->values);
     for (int i = 0; i < l->neffects; i++)
         free(l->effect_sql[i]);
+    for (int i = 0; i < l->nsugg; i++)
+        free(l->sugg[i]);
     free(l->effect_sql);
     free(l->effects);
     free(l);
+}
+
+/* The advisor on this statement alone, before any index is tried (it
+ * clears the backend's hypothetical indexes). */
+static void suggest(app *a, lview *l)
+{
+    ixt_advisor adv;
+    ixt_err e;
+    ixt_advisor_init(&adv, a->lab, 0, 0.01);
+    ixt_advisor_add(&adv, l->lab.sql, 1, l->queryid);
+    if (ixt_advisor_run(&adv, NULL, NULL, &e) == 0) {
+        int order[5];
+        double costs[5];
+        l->nsugg = ixt_advisor_rank(&adv, 0, order, costs, 5);
+        for (int i = 0; i < l->nsugg; i++) {
+            l->sugg[i] = ixt_xstrdup(adv.cands[order[i]].def);
+            l->sugg_cost[i] = costs[i];
+            l->sugg_size[i] = adv.cands[order[i]].size_bytes;
+        }
+    }
+    ixt_advisor_free(&adv);
 }
 
 void view_lab_open(app *a, const char *sql, long long queryid, char *const *values, int nvalues)
@@ -520,4 +572,6 @@ void view_lab_open(app *a, const char *sql, long long queryid, char *const *valu
         set_error(l, e.msg);
     if (!in->has_hypopg)
         set_error(l, ixt_hypo_missing_hint(in));
+    else
+        suggest(a, l);
 }

@@ -61,6 +61,9 @@ void ixt_advisor_free(ixt_advisor *a);
 void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, long long queryid);
 /* Generates the candidates, then the greedy search. */
 int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e);
+/* Every candidate alone on one statement: up to max candidates that cut
+ * its cost, cheapest plan first.  Returns the count. */
+int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int max);
 /* Cost of statement i with only the chosen index p (for reports), or -1. */
 double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick);
 

@@ -14,6 +14,12 @@ check l "Seq Scan on public.run_logs" "plan of a typed statement"
 keys l i
 check l "Queries > Plan > Lab" "i opens the lab"
 check l "none yet: press c" "the lab starts without indexes"
+check l "Suggestions \(press 1-5 to try one\)" "the advisor's suggestions for the statement are listed"
+check l " 1 +-[0-9.]+% .*CREATE INDEX ON run_logs \(run_id" "the best one first, with its cost change and size"
+keys l 1
+check l "1  used .*CREATE INDEX ON run_logs \(run_id" "1 tries the first suggestion"
+keys l d
+check l "none yet: press c" "d drops it again"
 keys l c
 check l "Index: CREATE INDEX ON run_logs \(" "c starts a definition on the scanned table"
 type_text l "run_i"
