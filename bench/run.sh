@@ -22,6 +22,8 @@ bash demo/load.sh --scale "${IXT_BENCH_SCALE:-1}" --db idxdemo >/dev/null || exi
 echo "demo_load_s $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
 export PGDATABASE=idxdemo
 bash demo/drive.sh --db idxdemo --once >/dev/null
+bash demo/analytics/load.sh --scale "${IXT_BENCH_SCALE:-1}" --db idxtpch >/dev/null || exit 1
+bash demo/analytics/drive.sh --db idxtpch >/dev/null
 
 for b in "$BUILD"/bench/bench_*; do
     [ -x "$b" ] && { echo "== $(basename "$b")"; "$b"; }
