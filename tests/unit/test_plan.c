@@ -1,5 +1,6 @@
 /* plan: real EXPLAIN outputs captured from PostgreSQL 15 (tests/data/plans)
  * and broken or huge inputs. */
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +298,41 @@ static void test_huge_plans(void **state)
     ixt_plan_free(p);
 }
 
+/* Every input the fuzzer kept (tests/fuzz/corpus/plan) still gives a plan
+ * or an error; ASan and valgrind watch for the rest. */
+static void test_fuzz_corpus_replays(void **state)
+{
+    (void)state;
+    DIR *d = opendir("tests/fuzz/corpus/plan");
+    assert_non_null(d);
+    struct dirent *ent;
+    int files = 0, plans = 0;
+    while ((ent = readdir(d))) {
+        if (ent->d_name[0] == '.')
+            continue;
+        char *path = ixt_xasprintf("tests/fuzz/corpus/plan/%s", ent->d_name);
+        ixt_err e;
+        size_t len;
+        char *text = ixt_read_file(path, &len, &e);
+        free(path);
+        assert_non_null(text);
+        ixt_plan *p = ixt_plan_parse(text, &e);
+        if (p) {
+            char *out = ixt_plan_render_text(p, true);
+            free(out);
+            plans++;
+        } else {
+            assert_true(strlen(e.msg) > 0);
+        }
+        ixt_plan_free(p);
+        free(text);
+        files++;
+    }
+    closedir(d);
+    assert_true(files >= 50);
+    assert_true(plans > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_hypopg_index_names),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_huge_plans),
+        cmocka_unit_test(test_fuzz_corpus_replays),
     };
     return IXT_RUN_TESTS(tests);
 }
