@@ -333,6 +333,7 @@ static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
     case ACT_QUERY_INPUT: app_input(a, "Query: ", NULL, NULL, query_done); return true;
     case ACT_SORT_NEXT: case ACT_SORT_PREV: change_sort(q, act); return true;
     case ACT_SORT_INVERT: q->desc = !q->desc; return true;
+    case ACT_ADVISE: view_advice_open(a); return true;
     case ACT_PAUSE:
         a->paused = !a->paused;
         app_message(a, false, a->paused ? "refresh paused (Z resumes)" : "refresh resumed");

@@ -24,6 +24,9 @@ void list_clamp(ui_list *l, int n, int rows);
  * view was given for ANALYZE (may be NULL). */
 void view_lab_open(app *a, const char *sql, long long queryid, char *const *values, int nvalues);
 
+/* The advisor over the top statements of the workload. */
+void view_advice_open(app *a);
+
 /* The review set: accepted indexes with their evidence. */
 void view_review_open(app *a);
 

@@ -1,0 +1,165 @@
+/* view_advice: the advisor over the top statements of the workload, from
+ * the TUI: a progress bar while it searches, then the indexes it picked
+ * with what they save; A accepts one into the review set. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idxtune/advisor.h"
+#include "views.h"
+
+#define TOP_STATEMENTS 50
+
+typedef struct aview {
+    ui_view base;
+    ixt_advisor adv;
+    bool done;
+    ui_list list;
+    int list_rows;
+    double wall_ms;
+    char error[IXT_ERR_MAX];
+} aview;
+
+/* Drawn from inside the search, which blocks: the bar must show now. */
+static void progress(void *ctx, int done, int total, const char *what)
+{
+    (void)ctx;
+    int w = COLS - 4;
+    char line[512];
+    snprintf(line, sizeof line, " %s %d/%d", what, done, total);
+    int filled = total > 0 ? (int)((double)done / total * w) : 0;
+    draw_fill(LINES - 1, 0, COLS, draw_style(IXT_ROLE_KEYBAR));
+    draw_fill(LINES - 1, 2, filled > w ? w : filled, draw_style(IXT_ROLE_SELECTED));
+    draw_text(LINES - 1, 2, w, line, draw_style(IXT_ROLE_KEYBAR) | A_BOLD, true);
+    refresh();
+}
+
+static void aview_draw(app *a, ui_view *v, int top, int rows)
+{
+    (void)a;
+    aview *x = (aview *)v;
+    ixt_advisor *ad = &x->adv;
+    char line[1024], sz[32];
+    if (x->error[0]) {
+        draw_wrapped(top + 1, 2, 4, COLS - 4, x->error, draw_style(IXT_ROLE_ERROR));
+        return;
+    }
+    double pct = ad->weighted_before > 0 ? (ad->weighted_after - ad->weighted_before) / ad->weighted_before * 100 : 0;
+    snprintf(line, sizeof line, " Advice for the top %d statements%s%s: weighted cost %.0f -> %.0f (%+.1f%%), "
+             "%d indexes, %s; %ld what-if plans, %ld cached, %.0f ms",
+             ad->nstmts, ixt_conn_as(ad->c)[0] ? " as " : "", ixt_conn_as(ad->c), ad->weighted_before,
+             ad->weighted_after, pct, ad->npicks, ixt_fmt_bytes(ad->size_bytes, sz, sizeof sz), ad->whatif_calls,
+             ad->cache_hits, x->wall_ms);
+    draw_text(top, 0, COLS, line, draw_style(pct < 0 ? IXT_ROLE_GOOD : IXT_ROLE_NORMAL) | A_BOLD, true);
+    attr_t h = draw_style(IXT_ROLE_HEADER);
+    draw_fill(top + 1, 0, COLS, h);
+    draw_text(top + 1, 0, COLS, "  #      Size  Index (A accepts the selected one, Enter opens the lab)", h, true);
+    x->list_rows = rows - 2;
+    list_clamp(&x->list, ad->npicks, x->list_rows);
+    for (int i = 0; i < x->list_rows && x->list.top + i < ad->npicks; i++) {
+        int p = x->list.top + i;
+        const ixt_adv_cand *c = &ad->cands[ad->picks[p]];
+        snprintf(line, sizeof line, " %2d %9s  %s", p + 1, ixt_fmt_bytes(c->size_bytes, sz, sizeof sz), c->def);
+        attr_t st = p == x->list.sel ? draw_style(IXT_ROLE_SELECTED) : draw_style(IXT_ROLE_NORMAL);
+        draw_fill(top + 2 + i, 0, COLS, st);
+        draw_text(top + 2 + i, 0, COLS, line, st, true);
+    }
+    if (ad->npicks == 0)
+        draw_text(top + 3, 2, COLS - 4, "no index saves at least 1% of the weighted workload cost",
+                  draw_style(IXT_ROLE_MUTED), true);
+}
+
+/* The statement the pick helps most, for the lab and the evidence. */
+static int best_statement(ixt_advisor *ad, int p)
+{
+    int best = -1;
+    double saved = 0;
+    for (int i = 0; i < ad->nstmts; i++) {
+        double c = ixt_advisor_cost_with(ad, i, p);
+        double s = c >= 0 ? ad->stmts[i].weight * (ad->stmts[i].base_cost - c) : 0;
+        if (s > saved) {
+            saved = s;
+            best = i;
+        }
+    }
+    return best;
+}
+
+static void accept_pick(app *a, aview *x)
+{
+    ixt_advisor *ad = &x->adv;
+    if (ad->npicks == 0)
+        return;
+    int p = x->list.sel, s = best_statement(ad, p);
+    const ixt_adv_cand *c = &ad->cands[ad->picks[p]];
+    ixt_review_item it;
+    ixt_err e;
+    if (ixt_review_item_make(a->lab, &a->review, c->def, &it, &e) != 0) {
+        app_message(a, true, "%s", e.msg);
+        return;
+    }
+    it.size_bytes = c->size_bytes;
+    if (s >= 0)
+        it.ev = (ixt_evidence){.sql = ixt_xstrdup(ad->stmts[s].sql), .queryid = ad->stmts[s].queryid,
+                               .cost_before = ad->stmts[s].base_cost,
+                               .cost_after = ixt_advisor_cost_with(ad, s, p)};
+    else
+        it.ev.sql = ixt_xstrdup("");
+    ixt_review_accept(&a->review, &it);
+    app_message(a, false, "accepted %s as %s (%d in the review set)", c->def, it.name, a->review.n);
+    ixt_review_item_free(&it);
+}
+
+static bool aview_key(app *a, ui_view *v, ui_action act, int ch)
+{
+    (void)ch;
+    aview *x = (aview *)v;
+    if (list_key(&x->list, act, x->adv.npicks, x->list_rows))
+        return true;
+    if (act == ACT_ACCEPT) {
+        accept_pick(a, x);
+        return true;
+    }
+    if (act == ACT_OPEN && x->adv.npicks) {
+        int s = best_statement(&x->adv, x->list.sel);
+        if (s >= 0)
+            view_lab_open(a, x->adv.stmts[s].sql, x->adv.stmts[s].queryid, NULL, 0);
+        return true;
+    }
+    return false;
+}
+
+static void aview_destroy(ui_view *v)
+{
+    aview *x = (aview *)v;
+    ixt_advisor_free(&x->adv);
+    free(x);
+}
+
+void view_advice_open(app *a)
+{
+    if (ixt_conn_busy(a->lab)) {
+        app_message(a, true, "the lab connection is busy");
+        return;
+    }
+    aview *x = ixt_xcalloc(1, sizeof *x);
+    x->base.kind = UI_V_ADVICE;
+    x->base.title = "Advice";
+    x->base.draw = aview_draw;
+    x->base.key = aview_key;
+    x->base.destroy = aview_destroy;
+    ixt_advisor_init(&x->adv, a->lab, a->opts->cfg.budget_mb, 0.01);
+    ixt_stmt **v;
+    size_t n = ixt_workload_view(&a->wl, IXT_COL_TOTAL, true, NULL, &v);
+    for (size_t i = 0; i < n && x->adv.nstmts < TOP_STATEMENTS; i++)
+        if (v[i]->query_full)
+            ixt_advisor_add(&x->adv, v[i]->query_full, v[i]->calls, (long long)v[i]->queryid);
+    free(v);
+    app_push(a, &x->base);
+    ixt_err e;
+    double t0 = ixt_now_ms();
+    if (ixt_advisor_run(&x->adv, progress, a, &e) != 0)
+        snprintf(x->error, sizeof x->error, "%s", e.msg);
+    x->wall_ms = ixt_now_ms() - t0;
+    x->done = true;
+}
