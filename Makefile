@@ -83,7 +83,7 @@ $(CORE_LIB): $(CORE_OBJ)
 $(PROG): $(UI_OBJ) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(UI_OBJ) $(CORE_LIB) $(LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(CORE_LIB) tests/testutil.h
+$(BUILD)/tests/%: tests/%.c $(CORE_LIB) tests/testutil.h tests/dbutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(CORE_LIB) $(LIBS) $(CMOCKA_LIBS)
 

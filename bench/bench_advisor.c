@@ -10,23 +10,18 @@
 #include "idxtune/plan.h"
 #include "idxtune/trial.h"
 
+/* The first max statements of a file. */
 static int load(ixt_advisor *a, const char *path, int max)
 {
     ixt_err e;
-    char *text = ixt_read_file(path, NULL, &e);
-    char **stmts;
-    int n;
-    if (!text || ixt_sql_split(text, &stmts, &n, &e) != 0) {
+    if (ixt_advisor_add_file(a, path, &e) != 0) {
         fprintf(stderr, "%s\n", e.msg);
         return -1;
     }
-    for (int i = 0; i < n; i++) {
-        if (i < max)
-            ixt_advisor_add(a, stmts[i], 1, 0);
-        free(stmts[i]);
+    while (a->nstmts > max) {
+        a->nstmts--;
+        free(a->stmts[a->nstmts].sql);
     }
-    free(stmts);
-    free(text);
     return 0;
 }
 

@@ -139,6 +139,24 @@ void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, long long q
     s->queryid = queryid;
 }
 
+int ixt_advisor_add_file(ixt_advisor *a, const char *path, ixt_err *e)
+{
+    char *text = ixt_read_file(path, NULL, e);
+    char **stmts;
+    int n;
+    if (!text || ixt_sql_split(text, &stmts, &n, e) != 0) {
+        free(text);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        ixt_advisor_add(a, stmts[i], 1, 0);
+        free(stmts[i]);
+    }
+    free(stmts);
+    free(text);
+    return 0;
+}
+
 /* ===== candidates ===== */
 
 /* An identifier as SQL: as it is when the scanner reads it as one plain

@@ -117,22 +117,13 @@ int ixt_config_set(ixt_config *c, const char *key, const char *value, ixt_err *e
     return ixt_err_set(e, "unknown option '%s'", key);
 }
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    char *end = s + strlen(s);
-    while (end > s && isspace((unsigned char)end[-1]))
-        *--end = '\0';
-    return s;
-}
 
 static int apply_line(ixt_config *c, char *line, const char *path, int no, ixt_err *e)
 {
     char *hash = strchr(line, '#');
     if (hash)
         *hash = '\0';
-    char *s = trim(line);
+    char *s = ixt_trim(line);
     if (!*s)
         return 0;
     char *eq = strchr(s, '=');
@@ -140,7 +131,7 @@ static int apply_line(ixt_config *c, char *line, const char *path, int no, ixt_e
         return ixt_err_set(e, "%s:%d: expected 'name = value'", path, no);
     *eq = '\0';
     ixt_err inner;
-    if (ixt_config_set(c, trim(s), trim(eq + 1), &inner) != 0)
+    if (ixt_config_set(c, ixt_trim(s), ixt_trim(eq + 1), &inner) != 0)
         return ixt_err_set(e, "%s:%d: %s", path, no, inner.msg);
     return 0;
 }

@@ -704,36 +704,12 @@ char *ixt_sql_plannable(const char *normalized, ixt_err *e)
     return out;
 }
 
-char *ixt_sql_cast_param(const char *sql, int n, const char *type, ixt_err *e)
-{
-    tokens t;
-    if (scan(sql, &t, e) != 0)
-        return NULL;
-    ixt_buf b;
-    ixt_buf_init(&b);
-    int at = 0;
-    for (size_t i = 0; i < t.scan->n_tokens; i++) {
-        PgQuery__ScanToken *tk = t.scan->tokens[i];
-        if (tk->token != PG_QUERY__TOKEN__PARAM || atoi(sql + tk->start + 1) != n)
-            continue;
-        bool cast = i + 1 < t.scan->n_tokens && t.scan->tokens[i + 1]->token == PG_QUERY__TOKEN__TYPECAST;
-        if (cast)
-            continue;
-        ixt_buf_addn(&b, sql + at, (size_t)(tk->end - at));
-        ixt_buf_printf(&b, "::%s", type);
-        at = tk->end;
-    }
-    ixt_buf_add(&b, sql + at);
-    scan_free(&t);
-    return ixt_buf_take(&b);
-}
+/* Which placeholders to cast: token i of t is a placeholder without a cast. */
+typedef bool (*param_pick)(const tokens *t, const char *sql, size_t i, const void *ctx);
 
-static bool arith(const PgQuery__ScanToken *tk, const char *sql)
-{
-    return is_char(tk, sql, '+') || is_char(tk, sql, '-') || is_char(tk, sql, '*') || is_char(tk, sql, '/');
-}
-
-char *ixt_sql_cast_arith_params(const char *sql, ixt_err *e)
+/* Appends "::type" to the placeholders pick chooses.  NULL when it chose
+ * none and some were wanted.  caller frees */
+static char *cast_params(const char *sql, const char *type, param_pick pick, const void *ctx, bool want, ixt_err *e)
 {
     tokens t;
     if (scan(sql, &t, e) != 0)
@@ -744,25 +720,48 @@ char *ixt_sql_cast_arith_params(const char *sql, ixt_err *e)
     ixt_buf_init(&b);
     int at = 0, casts = 0;
     for (size_t i = 0; i < n; i++) {
-        if (tk[i]->token != PG_QUERY__TOKEN__PARAM)
-            continue;
-        bool next_arith = i + 1 < n && arith(tk[i + 1], sql);
-        bool prev_arith = i > 0 && arith(tk[i - 1], sql);
         bool typed = i + 1 < n && tk[i + 1]->token == PG_QUERY__TOKEN__TYPECAST;
-        if (typed || !(next_arith || prev_arith))
+        if (tk[i]->token != PG_QUERY__TOKEN__PARAM || typed || !pick(&t, sql, i, ctx))
             continue;
         ixt_buf_addn(&b, sql + at, (size_t)(tk[i]->end - at));
-        ixt_buf_add(&b, "::numeric");
+        ixt_buf_printf(&b, "::%s", type);
         at = tk[i]->end;
         casts++;
     }
     ixt_buf_add(&b, sql + at);
     scan_free(&t);
-    if (!casts) {
+    if (!casts && want) {
         ixt_buf_free(&b);
         return NULL;
     }
     return ixt_buf_take(&b);
+}
+
+static bool pick_number(const tokens *t, const char *sql, size_t i, const void *ctx)
+{
+    return atoi(sql + t->scan->tokens[i]->start + 1) == *(const int *)ctx;
+}
+
+char *ixt_sql_cast_param(const char *sql, int n, const char *type, ixt_err *e)
+{
+    return cast_params(sql, type, pick_number, &n, false, e);
+}
+
+static bool arith(const PgQuery__ScanToken *tk, const char *sql)
+{
+    return is_char(tk, sql, '+') || is_char(tk, sql, '-') || is_char(tk, sql, '*') || is_char(tk, sql, '/');
+}
+
+static bool pick_arith(const tokens *t, const char *sql, size_t i, const void *ctx)
+{
+    (void)ctx;
+    PgQuery__ScanToken **tk = t->scan->tokens;
+    return (i + 1 < t->scan->n_tokens && arith(tk[i + 1], sql)) || (i > 0 && arith(tk[i - 1], sql));
+}
+
+char *ixt_sql_cast_arith_params(const char *sql, ixt_err *e)
+{
+    return cast_params(sql, "numeric", pick_arith, NULL, true, e);
 }
 
 int ixt_sql_split(const char *text, char ***stmts, int *n, ixt_err *e)
@@ -803,37 +802,26 @@ static bool comparison(const PgQuery__ScanToken *tk, const char *sql)
            tk->token == PG_QUERY__TOKEN__GREATER_EQUALS || tk->token == PG_QUERY__TOKEN__NOT_EQUALS;
 }
 
+/* Inside the parentheses of the call at byte pos, and not compared with
+ * anything (a compared placeholder takes the other side's type). */
+static bool pick_in_call(const tokens *t, const char *sql, size_t i, const void *ctx)
+{
+    PgQuery__ScanToken **tk = t->scan->tokens;
+    size_t n = t->scan->n_tokens, k = 0;
+    int pos = *(const int *)ctx, depth = 0;
+    while (k < n && (tk[k]->start < pos || !is_char(tk[k], sql, '(')))
+        k++;
+    for (; k < n && k <= i; k++) {
+        depth += is_char(tk[k], sql, '(') - is_char(tk[k], sql, ')');
+        if (depth <= 0)
+            return false;
+    }
+    if (k <= i)
+        return false;
+    return !((i > 0 && comparison(tk[i - 1], sql)) || (i + 1 < n && comparison(tk[i + 1], sql)));
+}
+
 char *ixt_sql_cast_params_in_call(const char *sql, int pos, const char *type, ixt_err *e)
 {
-    tokens t;
-    if (scan(sql, &t, e) != 0)
-        return NULL;
-    PgQuery__ScanToken **tk = t.scan->tokens;
-    size_t n = t.scan->n_tokens, i = 0;
-    while (i < n && (tk[i]->start < pos || !is_char(tk[i], sql, '(')))
-        i++;
-    ixt_buf b;
-    ixt_buf_init(&b);
-    int at = 0, casts = 0, depth = 0;
-    for (; i < n; i++) {
-        depth += is_char(tk[i], sql, '(') - is_char(tk[i], sql, ')');
-        if (depth <= 0)
-            break;
-        bool typed = i + 1 < n && tk[i + 1]->token == PG_QUERY__TOKEN__TYPECAST;
-        /* a placeholder compared with something takes that thing's type */
-        bool compared = (i > 0 && comparison(tk[i - 1], sql)) || (i + 1 < n && comparison(tk[i + 1], sql));
-        if (tk[i]->token != PG_QUERY__TOKEN__PARAM || typed || compared)
-            continue;
-        ixt_buf_addn(&b, sql + at, (size_t)(tk[i]->end - at));
-        ixt_buf_printf(&b, "::%s", type);
-        at = tk[i]->end;
-        casts++;
-    }
-    ixt_buf_add(&b, sql + at);
-    scan_free(&t);
-    if (!casts) {
-        ixt_buf_free(&b);
-        return NULL;
-    }
-    return ixt_buf_take(&b);
+    return cast_params(sql, type, pick_in_call, &pos, true, e);
 }

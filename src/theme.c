@@ -157,15 +157,6 @@ int ixt_color_parse(const char *s)
 
 /* ===== parsing ===== */
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    char *end = s + strlen(s);
-    while (end > s && isspace((unsigned char)end[-1]))
-        *--end = '\0';
-    return s;
-}
 
 static int parse_attr(const char *word, unsigned *attrs)
 {
@@ -197,9 +188,9 @@ static int parse_colors(char *s, ixt_style *st, const char *where, int line, ixt
     char *fg = s, *bg = NULL;
     if (on) {
         *on = '\0';
-        bg = trim(on + 4);
+        bg = ixt_trim(on + 4);
     }
-    fg = trim(fg);
+    fg = ixt_trim(fg);
     int f = *fg ? ixt_color_parse(fg) : IXT_COLOR_DEFAULT;
     int b = bg ? ixt_color_parse(bg) : IXT_COLOR_DEFAULT;
     if (f == -2)
@@ -249,14 +240,14 @@ static int parse_line(char *line, int no, const char *where, ixt_theme *t, ixt_e
         hash = strchr(hash + 1, '#');
     if (hash)
         *hash = '\0';
-    char *s = trim(line);
+    char *s = ixt_trim(line);
     if (!*s)
         return 0;
     char *eq = strchr(s, '=');
     if (!eq)
         return ixt_err_set(e, "%s:%d: expected 'role = colour [on colour][, attributes]'", where, no);
     *eq = '\0';
-    char *key = trim(s), *val = trim(eq + 1);
+    char *key = ixt_trim(s), *val = ixt_trim(eq + 1);
     if (strcasecmp(key, "name") == 0) {
         snprintf(t->name, sizeof t->name, "%s", val);
         return 0;

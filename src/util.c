@@ -155,6 +155,16 @@ void ixt_squash_ws(char *s)
     *w = '\0';
 }
 
+char *ixt_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
 char *ixt_read_file(const char *path, size_t *len, ixt_err *e)
 {
     FILE *f = fopen(path, "rb");

@@ -210,7 +210,8 @@ int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e)
             continue;
         const char *text = PQgetvalue(r, i, 1);
         s->query_full = ixt_xstrdup(text);
-        s->query = ixt_xstrdup(text);
+        /* the one-line form is for rows on screen: a prefix is enough */
+        s->query = ixt_xstrndup(text, IXT_QUERY_LINE_MAX);
         ixt_squash_ws(s->query);
         s->own = is_own(text);
         if (strcmp(text, "<insufficient privilege>") == 0)
@@ -285,7 +286,7 @@ static bool matches(const ixt_stmt *s, const char *filter)
 {
     if (!filter || !*filter)
         return true;
-    if (s->query && strcasestr(s->query, filter))
+    if (s->query_full && strcasestr(s->query_full, filter))
         return true;
     char id[32];
     snprintf(id, sizeof id, "%" PRId64, s->queryid);

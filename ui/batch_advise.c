@@ -22,21 +22,10 @@ static int load_statements(const ixt_opts *o, ixt_conn *c, ixt_advisor *a)
 {
     ixt_err e;
     if (o->file) {
-        char *text = ixt_read_file(o->file, NULL, &e);
-        char **stmts;
-        int n;
-        if (!text || ixt_sql_split(text, &stmts, &n, &e) != 0) {
-            fprintf(stderr, "idxtune: %s\n", e.msg);
-            free(text);
-            return -1;
-        }
-        for (int i = 0; i < n; i++) {
-            ixt_advisor_add(a, stmts[i], 1, 0);
-            free(stmts[i]);
-        }
-        free(stmts);
-        free(text);
-        return 0;
+        if (ixt_advisor_add_file(a, o->file, &e) == 0)
+            return 0;
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        return -1;
     }
     ixt_workload w;
     ixt_workload_init(&w);

@@ -59,6 +59,8 @@ void ixt_advisor_init(ixt_advisor *a, ixt_conn *c, double budget_mb, double min_
 void ixt_advisor_free(ixt_advisor *a);
 /* Adds a statement; one that cannot be planned is kept with the reason. */
 void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, long long queryid);
+/* Adds every statement of a file (split on ';'), weight 1. */
+int ixt_advisor_add_file(ixt_advisor *a, const char *path, ixt_err *e);
 /* Generates the candidates, then the greedy search. */
 int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e);
 /* Every candidate alone on one statement: up to max candidates that cut

@@ -55,6 +55,9 @@ void ixt_buf_free(ixt_buf *b);
  * both ends, in place: how a statement is shown on one line. */
 void ixt_squash_ws(char *s);
 
+/* Trims white space at both ends, in place; returns the start.  borrowed */
+char *ixt_trim(char *s);
+
 /* Reads a whole file.  caller frees; NULL with e filled on error. */
 char *ixt_read_file(const char *path, size_t *len, ixt_err *e);
 

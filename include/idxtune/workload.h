@@ -32,9 +32,12 @@ typedef enum ixt_stmt_col {
     IXT_COL_COUNT
 } ixt_stmt_col;
 
+#define IXT_QUERY_LINE_MAX 400
+
 typedef struct ixt_stmt {
     int64_t queryid;
-    char *query;        /* one-line text; NULL until read.  owned by the workload */
+    /* one line, the first IXT_QUERY_LINE_MAX bytes; NULL until read.  owned by the workload */
+    char *query;
     char *query_full;   /* text as stored.  owned by the workload */
     double calls;
     double total_ms;

@@ -8,32 +8,14 @@
 #include "idxtune/advisor.h"
 #include "idxtune/explain.h"
 #include "idxtune/plan.h"
-#include "testutil.h"
+#include "dbutil.h"
 
-static ixt_conn *connect_as(const char *role, const char *const *settings, int n)
-{
-    ixt_conn_opts o = {.role = role, .settings = settings, .nsettings = n};
-    ixt_err e;
-    ixt_conn *c = ixt_conn_open(&o, "test", &e);
-    if (!c)
-        fail_msg("cannot connect: %s", e.msg);
-    return c;
-}
 
 static void add_demo(ixt_advisor *a)
 {
     ixt_err e;
-    char *text = ixt_read_file("demo/statements.sql", NULL, &e);
-    assert_non_null(text);
-    char **stmts;
-    int n;
-    assert_int_equal(ixt_sql_split(text, &stmts, &n, &e), 0);
-    for (int i = 0; i < n; i++) {
-        ixt_advisor_add(a, stmts[i], 1, 0);
-        free(stmts[i]);
-    }
-    free(stmts);
-    free(text);
+    if (ixt_advisor_add_file(a, "demo/statements.sql", &e) != 0)
+        fail_msg("%s", e.msg);
 }
 
 /* A statement whose plan reads a table with a filter that throws most of
@@ -58,7 +40,7 @@ static bool slow(ixt_conn *c, const char *sql)
 static void test_every_slow_statement_is_helped(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_as(NULL, NULL, 0);
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_advisor a;
     ixt_advisor_init(&a, c, 0, 0.01);
     add_demo(&a);
@@ -105,7 +87,7 @@ static void test_every_slow_statement_is_helped(void **state)
 static void test_budget_is_kept(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_as(NULL, NULL, 0);
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_advisor a;
     ixt_advisor_init(&a, c, 1.0, 0.01);
     add_demo(&a);
@@ -121,7 +103,7 @@ static void test_row_level_security(void **state)
 {
     (void)state;
     const char *settings[] = {"app.tenant_id=1"};
-    ixt_conn *c = connect_as("app_user", settings, 1);
+    ixt_conn *c = ixt_test_connect(NULL, "app_user", settings, 1);
     assert_string_equal(ixt_conn_as(c), "role app_user, app.tenant_id=1");
     ixt_advisor a;
     ixt_advisor_init(&a, c, 0, 0.01);
@@ -150,7 +132,7 @@ static void test_row_level_security(void **state)
 static void test_bad_statements_are_skipped_with_reason(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_as(NULL, NULL, 0);
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_advisor a;
     ixt_advisor_init(&a, c, 0, 0.01);
     ixt_advisor_add(&a, "SELECT * FROM nowhere WHERE x = 1", 1, 0);

@@ -8,22 +8,13 @@
 #include "idxtune/conn.h"
 #include "idxtune/script.h"
 #include "idxtune/workload.h"
-#include "testutil.h"
+#include "dbutil.h"
 
-static ixt_conn *connect_default(void)
-{
-    ixt_conn_opts o = {0};
-    ixt_err e;
-    ixt_conn *c = ixt_conn_open(&o, "test", &e);
-    if (!c)
-        fail_msg("cannot connect: %s", e.msg);
-    return c;
-}
 
 static void test_detects_server(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_default();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     const ixt_server_info *in = ixt_conn_info(c);
     assert_true(in->version_num >= 130000);
     assert_true(in->has_pgss);
@@ -54,7 +45,7 @@ static void test_bad_targets_have_clear_errors(void **state)
 static void test_syntax_error_marks_position(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_default();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_err e;
     assert_null(ixt_conn_exec(c, "SELECT id FROM runs WHER status = 1", 0, NULL, &e));
     assert_non_null(strstr(e.msg, "syntax error"));
@@ -69,7 +60,7 @@ static void test_syntax_error_marks_position(void **state)
 static void test_script_always_rolls_back(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_default();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_script s;
     ixt_script_init(&s);
     ixt_script_add(&s, "BEGIN", 0);
@@ -93,7 +84,7 @@ static void test_script_always_rolls_back(void **state)
 static void test_cancel_running_request(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_default();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_err e;
     assert_int_equal(ixt_conn_send(c, "SELECT pg_sleep(30)", 0, NULL, &e), 0);
     assert_true(ixt_conn_busy(c));
@@ -117,7 +108,7 @@ static void test_cancel_running_request(void **state)
 static void test_workload_lists_demo_statements(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_default();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_workload w;
     ixt_workload_init(&w);
     ixt_err e;

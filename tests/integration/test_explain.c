@@ -10,17 +10,8 @@
 #include "idxtune/plan.h"
 #include "idxtune/sqlparse.h"
 #include "idxtune/workload.h"
-#include "testutil.h"
+#include "dbutil.h"
 
-static ixt_conn *connect_db(const char *db)
-{
-    ixt_conn_opts o = {.dbname = db};
-    ixt_err e;
-    ixt_conn *c = ixt_conn_open(&o, "test", &e);
-    if (!c)
-        fail_msg("cannot connect: %s", e.msg);
-    return c;
-}
 
 static char **demo_statements(int *n)
 {
@@ -60,7 +51,7 @@ static void compare_node(json_t *raw, const ixt_plan *p, size_t *at, int depth)
 static void test_plans_match_postgresql(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_db(NULL);
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     int n;
     char **stmts = demo_statements(&n);
     assert_true(n >= 20);
@@ -95,7 +86,7 @@ static void test_plans_match_postgresql(void **state)
  * not are listed in the failure. */
 static void explain_all_normalized(const char *db)
 {
-    ixt_conn *c = connect_db(db);
+    ixt_conn *c = ixt_test_connect(db, NULL, NULL, 0);
     ixt_workload w;
     ixt_workload_init(&w);
     ixt_err e;
@@ -160,7 +151,7 @@ static long count_rows(ixt_conn *c, const char *sql)
 static void test_analyze_delete_is_rolled_back(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_db(NULL);
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     long before = count_rows(c, "SELECT count(*) FROM events");
     ixt_explain_req req = {.sql = "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT 500)",
                            .analyze = true, .statement_timeout_ms = 30000};
@@ -189,7 +180,7 @@ static void test_analyze_delete_is_rolled_back(void **state)
 static void test_analyze_with_parameter_values(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_db(NULL);
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     const char *sql = "SELECT id FROM runs WHERE status = $1 AND tenant_id = $2";
     ixt_err e;
     char **hints;
@@ -224,7 +215,7 @@ static void test_analyze_with_parameter_values(void **state)
 static void test_timeout_and_cancel_leave_connection_usable(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_db(NULL);
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_explain_req req = {.sql = "SELECT pg_sleep(5)", .analyze = true, .statement_timeout_ms = 200};
     ixt_explain_prep prep;
     ixt_err e;
@@ -277,7 +268,7 @@ static void test_timeout_and_cancel_leave_connection_usable(void **state)
 static void test_what_cannot_be_explained(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_db(NULL);
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_explain_prep prep;
     ixt_err e;
     const struct { const char *sql, *want; } cases[] = {

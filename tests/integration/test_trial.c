@@ -11,17 +11,8 @@
 #include "idxtune/lab.h"
 #include "idxtune/trial.h"
 #include "idxtune/workload.h"
-#include "testutil.h"
+#include "dbutil.h"
 
-static ixt_conn *connect_db(void)
-{
-    ixt_conn_opts o = {0};
-    ixt_err e;
-    ixt_conn *c = ixt_conn_open(&o, "test", &e);
-    if (!c)
-        fail_msg("cannot connect: %s", e.msg);
-    return c;
-}
 
 static long scalar(ixt_conn *c, const char *sql)
 {
@@ -40,7 +31,7 @@ static const char LOG_TAIL[] = "SELECT seq, ts, level, message FROM run_logs WHE
 static void test_hypothetical_index_cuts_cost(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_db();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     long indexes = scalar(c, "SELECT count(*) FROM pg_class WHERE relkind = 'i'");
     ixt_lab lab;
     ixt_err e;
@@ -76,14 +67,14 @@ static void test_hypothetical_index_cuts_cost(void **state)
 static void test_hypothetical_indexes_vanish_with_connection(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_db();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_hypo h;
     ixt_err e;
     assert_int_equal(ixt_hypo_create(c, "CREATE INDEX ON runs (status)", &h, &e), 0);
     assert_int_equal(scalar(c, "SELECT count(*) FROM hypopg_list_indexes"), 1);
     assert_int_equal(scalar(c, "SELECT count(*) FROM pg_class WHERE relname LIKE '%btree_runs_status%'"), 0);
     ixt_conn_close(c);
-    c = connect_db();
+    c = ixt_test_connect(NULL, NULL, NULL, 0);
     assert_int_equal(scalar(c, "SELECT count(*) FROM hypopg_list_indexes"), 0);
     ixt_conn_close(c);
 }
@@ -91,7 +82,7 @@ static void test_hypothetical_indexes_vanish_with_connection(void **state)
 static void test_bad_index_definitions(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_db();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_hypo h;
     ixt_err e;
     assert_int_equal(ixt_hypo_create(c, "CREATE INDEX ON", &h, &e), -1);
@@ -126,7 +117,7 @@ static int run_trial(ixt_conn *c, const char *sql, const char *index, int lock_m
 static void test_real_trial_measures_and_rolls_back(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_db();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     long indexes = scalar(c, "SELECT count(*) FROM pg_class WHERE relkind = 'i'");
     long logs = scalar(c, "SELECT count(*) FROM run_logs");
     ixt_real_result rr;
@@ -161,7 +152,7 @@ typedef struct writer {
 static void *write_loop(void *arg)
 {
     writer *w = arg;
-    ixt_conn *c = connect_db();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_err e;
     while (!w->stop) {
         double t0 = ixt_now_ms();
@@ -183,7 +174,7 @@ static void *write_loop(void *arg)
 static void test_writer_waits_at_most_lock_timeout(void **state)
 {
     (void)state;
-    ixt_conn *c = connect_db();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     writer w = {0};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, write_loop, &w), 0);
