@@ -179,13 +179,15 @@ int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_m
     return 0;
 }
 
-char *ixt_workload_missing_texts(const ixt_workload *w)
+char *ixt_workload_missing_texts(const ixt_workload *w, size_t max)
 {
     ixt_buf b;
     ixt_buf_init(&b);
-    for (size_t i = 0; i < w->n; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < w->n && n < max; i++) {
         if (w->items[i].query_full)
             continue;
+        n++;
         ixt_buf_addc(&b, b.len ? ',' : '{');
         ixt_buf_printf(&b, "%" PRId64, w->items[i].queryid);
     }
@@ -322,7 +324,7 @@ int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e)
         return -1;
     int rc = ixt_workload_ingest_numbers(w, r, ixt_now_ms(), e);
     PQclear(r);
-    char *ids = rc == 0 ? ixt_workload_missing_texts(w) : NULL;
+    char *ids = rc == 0 ? ixt_workload_missing_texts(w, w->n) : NULL;
     if (!ids)
         return rc;
     sql = ixt_workload_texts_sql(in);

@@ -81,7 +81,9 @@ static void mon_send(app *a, mon_stage stage)
         const char *p[] = {oid};
         rc = ixt_conn_send(a->mon, sql, 1, p, &e);
     } else if (stage == MON_TEXTS) {
-        ids = ixt_workload_missing_texts(&a->wl);
+        /* a few hundred texts per refresh: a server with thousands of long
+         * statements is not read in one go */
+        ids = ixt_workload_missing_texts(&a->wl, 500);
         if (!ids) {
             mon_send(a, MON_ACTIVITY);
             return;

@@ -76,9 +76,9 @@ char *ixt_workload_texts_sql(const ixt_server_info *in);
 /* Takes a numbers snapshot taken at now_ms (monotonic), computes rates
  * against the previous one, and drops statements that disappeared. */
 int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_ms, ixt_err *e);
-/* The statements still without text, as a bigint[] literal ("{1,2}"), or
- * NULL when none is missing.  caller frees */
-char *ixt_workload_missing_texts(const ixt_workload *w);
+/* Up to max statements still without text, as a bigint[] literal
+ * ("{1,2}"), or NULL when none is missing.  caller frees */
+char *ixt_workload_missing_texts(const ixt_workload *w, size_t max);
 int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e);
 
 /* The listed statements (own ones left out), filtered by a case-insensitive

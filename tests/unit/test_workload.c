@@ -98,13 +98,16 @@ static void test_texts_only_for_new_ids(void **state)
     ixt_workload_init(&w);
     const char *s1[] = {"5", "1", "1", "1", "0", "0", "-7", "1", "1", "1", "0", "0"};
     ingest(&w, 2, s1, 1000);
-    char *ids = ixt_workload_missing_texts(&w);
+    char *ids = ixt_workload_missing_texts(&w, 100);
     assert_non_null(ids);
     assert_true(strcmp(ids, "{5,-7}") == 0 || strcmp(ids, "{-7,5}") == 0);
     free(ids);
+    ids = ixt_workload_missing_texts(&w, 1);
+    assert_true(strcmp(ids, "{5}") == 0 || strcmp(ids, "{-7}") == 0);
+    free(ids);
     const char *t[] = {"5", "SELECT *\n  FROM runs", "-7", "/* idxtune */ SELECT 1"};
     ingest_texts(&w, 2, t);
-    assert_null(ixt_workload_missing_texts(&w));
+    assert_null(ixt_workload_missing_texts(&w, 100));
     assert_string_equal(ixt_workload_find(&w, 5)->query, "SELECT * FROM runs");
     assert_string_equal(ixt_workload_find(&w, 5)->query_full, "SELECT *\n  FROM runs");
     assert_true(ixt_workload_find(&w, -7)->own);
