@@ -301,3 +301,30 @@ int ixt_explain_param_hints(ixt_conn *c, const char *sql, int n, char ***out, ix
     ixt_sql_info_free(info);
     return count;
 }
+
+char *ixt_explain_example(ixt_conn *c, long long queryid, ixt_err *e)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", queryid);
+    const char *params[] = {id};
+    const ixt_server_info *in = ixt_conn_info(c);
+    if (in->version_num >= 140000) {
+        PGresult *r = ixt_conn_exec(c, IXT_SQL_TAG "SELECT query FROM pg_stat_activity WHERE query_id = $1::bigint"
+                                       " AND pid <> pg_backend_pid() ORDER BY query_start DESC LIMIT 1",
+                                    1, params, NULL);
+        char *text = r && PQntuples(r) ? ixt_xstrdup(PQgetvalue(r, 0, 0)) : NULL;
+        PQclear(r);
+        if (text)
+            return text;
+    }
+    if (in->has_qualstats) {
+        PGresult *r = ixt_conn_exec(c, IXT_SQL_TAG "SELECT pg_qualstats_example_query($1::bigint)", 1, params, NULL);
+        char *text = r && PQntuples(r) && !PQgetisnull(r, 0, 0) ? ixt_xstrdup(PQgetvalue(r, 0, 0)) : NULL;
+        PQclear(r);
+        if (text)
+            return text;
+    }
+    ixt_err_set(e, "no literal example of queryid %lld: it is not running now%s", queryid,
+                in->has_qualstats ? " and pg_qualstats has none" : " (pg_qualstats would keep examples)");
+    return NULL;
+}

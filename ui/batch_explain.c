@@ -90,6 +90,20 @@ int batch_explain(const ixt_opts *o)
     ixt_explain_prep prep;
     ixt_err e;
     char *json = sql ? ixt_explain_run(c, &req, &prep, &e) : NULL;
+    if (!json && sql && o->queryid) {
+        /* the normalized text does not plan: a literal example may */
+        ixt_err ex;
+        char *example = ixt_explain_example(c, strtoll(o->queryid, NULL, 10), &ex);
+        if (example) {
+            fprintf(stderr, "idxtune: the normalized text does not plan (%s); planning a literal example\n", e.msg);
+            free(sql);
+            sql = example;
+            req.sql = sql;
+            json = ixt_explain_run(c, &req, &prep, &e);
+        } else {
+            snprintf(e.msg + strlen(e.msg), sizeof e.msg - strlen(e.msg), "; %.500s", ex.msg);
+        }
+    }
     ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
     if (p)
         rc = print_plan(o, p, &prep);

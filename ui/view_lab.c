@@ -419,25 +419,36 @@ static void workload_effect(app *a, lview *l)
     free(v);
 }
 
-static void accept_index(app *a, lview *l)
+/* The selected index with its evidence, for the review set. */
+static int evidence_item(app *a, lview *l, ixt_review_item *it)
 {
-    if (l->lab.nidx == 0)
-        return;
     ixt_lab_index *x = &l->lab.idx[l->list.sel];
-    ixt_review_item it;
     ixt_err e;
-    if (ixt_review_item_make(a->lab, &a->review, x->def, &it, &e) != 0) {
+    if (ixt_review_item_make(a->lab, &a->review, x->def, it, &e) != 0) {
         set_error(l, e.msg);
-        return;
+        return -1;
     }
-    it.size_bytes = l->measured ? l->rr.size_bytes : x->hypo.size_bytes;
-    it.write_rate = l->ctx.write_rate;
-    it.ev = (ixt_evidence){.sql = ixt_xstrdup(l->lab.sql), .queryid = l->queryid,
-                           .cost_before = l->lab.before->total_cost, .cost_after = ixt_lab_after_cost(&l->lab),
-                           .measured = l->measured, .ms_before = l->rr.before_median_ms,
-                           .ms_after = l->rr.after_median_ms, .build_ms = l->rr.build_ms};
-    ixt_review_accept(&a->review, &it);
-    app_message(a, false, "accepted: %s as %s (%d in the review set; R reviews)", x->def, it.name, a->review.n);
+    it->size_bytes = l->measured ? l->rr.size_bytes : x->hypo.size_bytes;
+    it->write_rate = l->ctx.write_rate;
+    it->ev = (ixt_evidence){.sql = ixt_xstrdup(l->lab.sql), .queryid = l->queryid,
+                            .cost_before = l->lab.before->total_cost, .cost_after = ixt_lab_after_cost(&l->lab),
+                            .measured = l->measured, .ms_before = l->rr.before_median_ms,
+                            .ms_after = l->rr.after_median_ms, .build_ms = l->rr.build_ms};
+    return 0;
+}
+
+static void accept_index(app *a, lview *l, bool accept)
+{
+    ixt_review_item it;
+    if (l->lab.nidx == 0 || evidence_item(a, l, &it) != 0)
+        return;
+    if (accept) {
+        ixt_review_accept(&a->review, &it);
+        app_message(a, false, "accepted: %s as %s (%d in the review set; R reviews)", it.def, it.name, a->review.n);
+    } else {
+        ixt_review_reject(&a->review, &it);
+        app_message(a, false, "rejected: %s (kept with its evidence as tried and rejected)", it.def);
+    }
     ixt_review_item_free(&it);
 }
 
@@ -493,7 +504,8 @@ static bool lview_key(app *a, ui_view *v, ui_action act, int ch)
     case ACT_DROP_INDEX: drop_index(a, l); return true;
     case ACT_REAL_TRIAL: real_trial(a, l); return true;
     case ACT_WORKLOAD: workload_effect(a, l); return true;
-    case ACT_ACCEPT: accept_index(a, l); return true;
+    case ACT_ACCEPT: accept_index(a, l, true); return true;
+    case ACT_REJECT: accept_index(a, l, false); return true;
     default: return false;
     }
 }

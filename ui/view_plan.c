@@ -26,6 +26,7 @@ typedef struct pview {
     ui_list list;
     int list_rows;
     int costly_pos;
+    bool example;             /* sql is a literal example of the statement */
     char **values;            /* parameter values for ANALYZE */
     int nvalues;
 } pview;
@@ -85,6 +86,23 @@ static void plan_arrived(app *a, pview *p)
         app_message(a, false, "EXPLAIN ANALYZE ran inside BEGIN ... ROLLBACK: the change was rolled back");
 }
 
+/* The normalized text does not plan: plan a literal example of it. */
+static void try_example(app *a, pview *p)
+{
+    ixt_err e;
+    char *example = ixt_explain_example(a->lab, p->queryid, &e);
+    if (!example) {
+        size_t n = strlen(p->error);
+        snprintf(p->error + n, sizeof p->error - n, "; %s", e.msg);
+        return;
+    }
+    free(p->sql);
+    p->sql = example;
+    p->example = true;
+    app_message(a, false, "the normalized text does not plan: planning a literal example from pg_stat_activity");
+    start_explain(a, p, false);
+}
+
 static void pview_tick(app *a, ui_view *v)
 {
     pview *p = (pview *)v;
@@ -96,10 +114,13 @@ static void pview_tick(app *a, ui_view *v)
         return;
     p->running = false;
     a->dirty = true;
-    if (rc < 0 || p->prep.script.failed)
-        snprintf(p->error, sizeof p->error, "%s", e.msg);
-    else
+    if (rc >= 0 && !p->prep.script.failed) {
         plan_arrived(a, p);
+        return;
+    }
+    snprintf(p->error, sizeof p->error, "%s", e.msg);
+    if (!p->analyze && p->queryid && !p->example)
+        try_example(a, p);
 }
 
 /* ===== drawing ===== */
@@ -137,7 +158,7 @@ static void draw_header(app *a, pview *p, int y)
     const ixt_plan *plan = p->plan;
     if (plan)
         snprintf(info, sizeof info, "%s%s  cost %.2f  planning %s%s%s%s",
-                 p->prep.generic ? "GENERIC PLAN (parameters unknown)  " : "",
+                 p->example ? "LITERAL EXAMPLE  " : p->prep.generic ? "GENERIC PLAN (parameters unknown)  " : "",
                  plan->has_analyze ? "ANALYZE" : "estimated (a: run ANALYZE)", plan->total_cost,
                  ixt_fmt_ms(plan->planning_ms, t1, sizeof t1),
                  plan->execution_ms >= 0 ? "  execution " : "",
@@ -185,6 +206,9 @@ static void draw_detail(pview *p, int y, int rows)
     ixt_plan_node_label(node, label, sizeof label);
     draw_text(y, 1, COLS - 2, label, h, true);
     int line = 1;
+    char metrics[512];
+    ixt_plan_node_metrics(p->plan, node, metrics, sizeof metrics);
+    draw_text(y + line++, 2, COLS - 4, metrics, draw_style(IXT_ROLE_MUTED), true);
     for (int i = 0; i < node->nconds && line < rows; i++) {
         char buf[2048];
         snprintf(buf, sizeof buf, "%s: %s", node->conds[i].label, node->conds[i].text);

@@ -49,6 +49,12 @@ char *ixt_explain_json(const ixt_explain_prep *p, ixt_err *e);
  * already freed.  caller frees */
 char *ixt_explain_run(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e);
 
+/* A literal example of a normalized statement, for when its text cannot be
+ * planned: the same query id running now (pg_stat_activity, PostgreSQL
+ * 14+), else pg_qualstats' example query when that extension is there.
+ * NULL with e filled when there is none.  caller frees */
+char *ixt_explain_example(ixt_conn *c, long long queryid, ixt_err *e);
+
 /* Suggested values for parameter n (1-based) from pg_stats of the column it
  * is compared with: most common values first, then histogram bounds.
  * Returns the count; *out: caller frees each and the array. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "idxtune/explain.h"
 #include "idxtune/plan.h"
@@ -295,6 +296,43 @@ static void test_what_cannot_be_explained(void **state)
     ixt_conn_close(c);
 }
 
+static void test_literal_example_from_activity(void **state)
+{
+    (void)state;
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    ixt_conn *other = ixt_test_connect(NULL, NULL, NULL, 0);
+    ixt_err e;
+    /* a statement running now in another session, with its literals */
+    assert_int_equal(ixt_conn_run(other, "SET pg_stat_statements.track = 'top'", &e), 0);
+    assert_int_equal(ixt_conn_send(other, "SELECT pg_sleep(1.5), 4242 AS example_marker", 0, NULL, &e), 0);
+    PGresult *r = NULL;
+    long long qid = 0;
+    for (int i = 0; i < 50 && !qid; i++) {
+        r = ixt_conn_exec(c, "SELECT query_id FROM pg_stat_activity WHERE query LIKE '%example_marker%' "
+                             "AND query_id IS NOT NULL AND pid <> pg_backend_pid()", 0, NULL, &e);
+        qid = r && PQntuples(r) ? atoll(PQgetvalue(r, 0, 0)) : 0;
+        PQclear(r);
+        if (!qid)
+            usleep(20000);
+    }
+    assert_true(qid != 0);
+    char *text = ixt_explain_example(c, qid, &e);
+    if (!text)
+        fail_msg("%s", e.msg);
+    assert_non_null(strstr(text, "4242 AS example_marker"));
+    free(text);
+    assert_null(ixt_explain_example(c, 12345, &e));
+    assert_non_null(strstr(e.msg, "no literal example"));
+    while (ixt_conn_busy(other)) {
+        usleep(50000);
+        r = NULL;
+        ixt_conn_collect(other, &r, &e);
+        PQclear(r);
+    }
+    ixt_conn_close(other);
+    ixt_conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_analyze_with_parameter_values),
         cmocka_unit_test(test_timeout_and_cancel_leave_connection_usable),
         cmocka_unit_test(test_what_cannot_be_explained),
+        cmocka_unit_test(test_literal_example_from_activity),
     };
     return IXT_RUN_TESTS(tests);
 }
