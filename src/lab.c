@@ -92,6 +92,21 @@ int ixt_lab_remove(ixt_lab *l, ixt_conn *c, int i, ixt_err *e)
     return rc == 0 ? replan(l, c, e) : -1;
 }
 
+const char *ixt_lab_unused_reason(ixt_lab *l, ixt_conn *c, int i)
+{
+    static const char SQL[] = IXT_SQL_TAG "SELECT row_security_active(to_regclass($1))";
+    if (i < 0 || i >= l->nidx || l->idx[i].used)
+        return NULL;
+    const char *params[] = {l->idx[i].target.table};
+    PGresult *r = ixt_conn_exec(c, SQL, 1, params, NULL);
+    bool rls = r && PQntuples(r) && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (!rls)
+        return NULL;
+    return "row-level security applies to this role on this table: only leakproof operators (=, <, > on "
+           "plain columns) can use an index; lower(...), LIKE, @> and other non-leakproof ones cannot";
+}
+
 double ixt_lab_after_cost(const ixt_lab *l)
 {
     return l->after ? l->after->total_cost : l->before->total_cost;

@@ -11,6 +11,7 @@
 #include "idxtune/workload.h"
 
 typedef struct try_result {
+    ixt_conn *conn;
     ixt_lab lab;
     bool hypothetical;
     bool real;
@@ -106,7 +107,7 @@ static int print_json(const ixt_opts *o, const try_result *t)
 
 static void print_text(const ixt_opts *o, const try_result *t)
 {
-    const ixt_lab *l = &t->lab;
+    ixt_lab *l = (ixt_lab *)&t->lab;
     char b1[32], b2[32], b3[32];
     if (t->hypothetical) {
         printf("Estimated cost: %.2f -> %.2f (%+.1f%%)%s\n", l->before->total_cost, ixt_lab_after_cost(l),
@@ -116,6 +117,9 @@ static void print_text(const ixt_opts *o, const try_result *t)
             printf("Index %d: %s\n  %s; estimated size %s\n", i + 1, x->def,
                    x->used ? "used by the plan" : "NOT used by the planner for this statement",
                    ixt_fmt_bytes(x->hypo.size_bytes, b1, sizeof b1));
+            const char *why = ixt_lab_unused_reason(l, t->conn, i);
+            if (why)
+                printf("  why: %s\n", why);
         }
     }
     for (int i = 0; i < o->nindexes; i++) {
@@ -182,6 +186,7 @@ int batch_try(const ixt_opts *o)
     char *sql = batch_statement(o, c);
     try_result t;
     memset(&t, 0, sizeof t);
+    t.conn = c;
     ixt_err e;
     int rc = 1;
     if (sql && try_all(o, c, sql, &t, &e) == 0) {

@@ -272,8 +272,11 @@ static void index_done(app *a, const char *text, bool ok)
     l->list.sel = l->lab.nidx - 1;
     refresh_ctx(a, l);
     const ixt_lab_index *x = &l->lab.idx[l->list.sel];
-    app_message(a, false, "%s: cost %+.1f%% (%.0f ms)%s", x->target.table, ixt_lab_change_pct(&l->lab),
-                ixt_now_ms() - t0, x->used ? "" : "; the planner does not use this index");
+    const char *why = ixt_lab_unused_reason(&l->lab, a->lab, l->list.sel);
+    app_message(a, false, "%s: cost %+.1f%% (%.0f ms)%s%s", x->target.table, ixt_lab_change_pct(&l->lab),
+                ixt_now_ms() - t0, x->used ? "" : "; the planner does not use this index", why ? ": " : "");
+    if (why)
+        set_error(l, why);
 }
 
 static void complete(app *a, ui_line *line)

@@ -36,6 +36,11 @@ void ixt_lab_close(ixt_lab *l, ixt_conn *c);
 /* Adds a hypothetical index and plans again. */
 int ixt_lab_add(ixt_lab *l, ixt_conn *c, const char *create_sql, ixt_err *e);
 int ixt_lab_remove(ixt_lab *l, ixt_conn *c, int i, ixt_err *e);
+/* Why the planner may not use index i, when the reason can be told:
+ * under row-level security only leakproof operators become index
+ * conditions for a role the policies apply to.  NULL when no such reason.
+ * borrowed */
+const char *ixt_lab_unused_reason(ixt_lab *l, ixt_conn *c, int i);
 /* Total cost change after vs before in percent (negative is better). */
 double ixt_lab_change_pct(const ixt_lab *l);
 double ixt_lab_after_cost(const ixt_lab *l);

@@ -193,6 +193,23 @@ static void test_try_json(void **state)
     free(out);
 }
 
+static void test_try_says_why_under_rls(void **state)
+{
+    (void)state;
+    char *out;
+    assert_int_equal(run_prog("try --role app_user --set app.tenant_id=1 "
+                              "-c \"SELECT id FROM users WHERE lower(email) = 'user42@tenant1.example.com'\" "
+                              "--index 'CREATE INDEX ON users (lower(email))'", &out), 0);
+    assert_non_null(strstr(out, "NOT used by the planner"));
+    assert_non_null(strstr(out, "why: row-level security applies to this role"));
+    free(out);
+    /* the same index, as a role the policies do not apply to, is used */
+    assert_int_equal(run_prog("try -c \"SELECT id FROM users WHERE lower(email) = 'user42@tenant1.example.com'\" "
+                              "--index 'CREATE INDEX ON users (lower(email))'", &out), 0);
+    assert_non_null(strstr(out, "used by the plan"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_explain_json),
         cmocka_unit_test(test_try_json),
+        cmocka_unit_test(test_try_says_why_under_rls),
     };
     return IXT_RUN_TESTS(tests);
 }
