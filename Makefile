@@ -17,7 +17,7 @@ VERSION := 0.1.0
 PKGS    := libpq ncursesw jansson
 DEB_PKGS := build-essential pkg-config libpq-dev libncurses-dev libjansson-dev \
             libcmocka-dev libpg-query-dev libprotobuf-c-dev postgresql-15 postgresql-contrib \
-            postgresql-15-hypopg tmux valgrind
+            postgresql-15-hypopg postgresql-15-pg-qualstats tmux valgrind
 
 CFLAGS  ?= -O2 -g
 ifeq ($(SAN),1)

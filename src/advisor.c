@@ -471,6 +471,36 @@ static void policy_uses(ixt_advisor *a, ixt_adv_stmt *s)
     }
 }
 
+/* pg_qualstats, when installed, saw the predicates the statement ran with:
+ * they become uses too (also the ones the parse tree hides in functions or
+ * views). */
+static void qualstats_uses(ixt_advisor *a, ixt_adv_stmt *s)
+{
+    static const char SQL[] = IXT_SQL_TAG
+        "SELECT DISTINCT c.relname, a.attname, o.oprname FROM pg_qualstats() q"
+        " JOIN pg_class c ON c.oid = q.lrelid"
+        " JOIN pg_attribute a ON a.attrelid = q.lrelid AND a.attnum = q.lattnum"
+        " JOIN pg_operator o ON o.oid = q.opno WHERE q.queryid = $1::bigint";
+    if (!ixt_conn_info(a->c)->has_qualstats || !s->queryid)
+        return;
+    char id[32];
+    snprintf(id, sizeof id, "%lld", s->queryid);
+    const char *params[] = {id};
+    PGresult *r = ixt_conn_exec(a->c, SQL, 1, params, NULL);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        const char *op = PQgetvalue(r, i, 2);
+        s->info->uses = ixt_xrealloc(s->info->uses, (size_t)(s->info->nuses + 1) * sizeof *s->info->uses);
+        ixt_col_use *u = &s->info->uses[s->info->nuses++];
+        memset(u, 0, sizeof *u);
+        u->kind = strcmp(op, "=") == 0 ? IXT_USE_EQ : IXT_USE_RANGE;
+        u->table = ixt_xstrdup(PQgetvalue(r, i, 0));
+        u->column = ixt_xstrdup(PQgetvalue(r, i, 1));
+        u->op = ixt_xstrdup(op);
+        a->qualstats_uses++;
+    }
+    PQclear(r);
+}
+
 static void note_unanalyzed(ixt_advisor *a, const char *table)
 {
     static const char SQL[] = IXT_SQL_TAG
@@ -490,6 +520,7 @@ static void note_unanalyzed(ixt_advisor *a, const char *table)
 static void candidates_for(ixt_advisor *a, const ixt_catalog *cat, ixt_adv_stmt *s)
 {
     policy_uses(a, s);
+    qualstats_uses(a, s);
     for (int t = 0; t < s->info->ntables; t++) {
         const char *table = s->info->tables[t].name;
         bool seen = false;

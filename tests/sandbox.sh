@@ -6,7 +6,7 @@
 #
 # The server runs as the `postgres` user when started by root (initdb refuses
 # root), keeps its data in DIR, listens on a unix socket in DIR and on
-# 127.0.0.1 at a free port, and preloads pg_stat_statements.  Nothing else on
+# 127.0.0.1 at a free port, and preloads pg_stat_statements and pg_qualstats.  Nothing else on
 # the machine is touched.
 set -euo pipefail
 
@@ -44,7 +44,8 @@ start() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
-shared_preload_libraries = 'pg_stat_statements'
+shared_preload_libraries = 'pg_stat_statements, pg_qualstats'
+pg_qualstats.sample_rate = 1
 pg_stat_statements.track = all
 pg_stat_statements.max = 10000
 track_io_timing = on

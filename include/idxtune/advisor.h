@@ -48,6 +48,7 @@ typedef struct ixt_advisor {
     double min_share;          /* a step must save at least this share (0.01) */
     double weighted_before, weighted_after, size_bytes;
     long whatif_calls, cache_hits;
+    int qualstats_uses;        /* predicates learned from pg_qualstats */
     char **unanalyzed;         /* tables never analyzed.  owned */
     int nunanalyzed;
     void *cache;               /* what-if results */

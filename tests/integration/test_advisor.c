@@ -8,6 +8,7 @@
 #include "idxtune/advisor.h"
 #include "idxtune/explain.h"
 #include "idxtune/plan.h"
+#include "idxtune/workload.h"
 #include "dbutil.h"
 
 
@@ -151,6 +152,33 @@ static void test_bad_statements_are_skipped_with_reason(void **state)
     ixt_conn_close(c);
 }
 
+/* With pg_qualstats (the sandbox preloads it), the predicates it saw for
+ * the statements of pg_stat_statements feed the candidates too. */
+static void test_pg_qualstats_predicates(void **state)
+{
+    (void)state;
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    assert_true(ixt_conn_info(c)->has_qualstats);
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ixt_err e;
+    assert_int_equal(ixt_workload_refresh(&w, c, &e), 0);
+    ixt_stmt **v;
+    size_t n = ixt_workload_view(&w, IXT_COL_TOTAL, true, "FROM run_logs WHERE run_id", &v);
+    assert_true(n >= 1);
+    ixt_advisor a;
+    ixt_advisor_init(&a, c, 0, 0.01);
+    ixt_advisor_add(&a, v[0]->query_full, v[0]->calls, (long long)v[0]->queryid);
+    free(v);
+    ixt_workload_free(&w);
+    assert_int_equal(ixt_advisor_run(&a, NULL, NULL, &e), 0);
+    assert_true(a.qualstats_uses >= 2);
+    assert_true(a.npicks >= 1);
+    assert_non_null(strstr(a.cands[a.picks[0]].def, "run_id"));
+    ixt_advisor_free(&a);
+    ixt_conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_budget_is_kept),
         cmocka_unit_test(test_row_level_security),
         cmocka_unit_test(test_bad_statements_are_skipped_with_reason),
+        cmocka_unit_test(test_pg_qualstats_predicates),
     };
     return IXT_RUN_TESTS(tests);
 }
