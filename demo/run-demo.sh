@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 sandbox=$(mktemp -u /tmp/idxtune-demo.XXXXXX)
 driver=
 cleanup() {
-    [ -n "$driver" ] && kill "$driver" 2>/dev/null && wait "$driver" 2>/dev/null
+    set +e
+    if [ -n "$driver" ]; then
+        kill "$driver" 2>/dev/null
+        wait "$driver" 2>/dev/null
+    fi
     bash tests/sandbox.sh stop "$sandbox"
 }
 trap cleanup EXIT
@@ -22,4 +26,6 @@ echo "loaded in $(( $(date +%s) - t0 )) s; replaying it in the background"
 bash demo/drive.sh --db idxdemo --once
 bash demo/drive.sh --db idxdemo --seconds 86400 --clients 2 &
 driver=$!
-./idxtune -d idxdemo "$@"
+status=0
+./idxtune -d idxdemo "$@" || status=$?
+exit "$status"
