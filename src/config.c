@@ -194,28 +194,6 @@ static int set_value(const spec *s, void *dst, const char *v)
 
 /* ===== names ===== */
 
-/* Levenshtein distance, for "did you mean" hints. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 99;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t sub = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
-            row[j] = sub < best ? sub : best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
 
 static int find_option(const char *key)
 {
@@ -227,15 +205,10 @@ static int find_option(const char *key)
 
 static int unknown_option(const char *key, ixt_err *e)
 {
-    size_t best = 3;
-    const char *pick = NULL;
-    for (size_t i = 0; i < NOPTIONS; i++) {
-        size_t d = edit_distance(key, OPTIONS[i].name);
-        if (d < best) {
-            best = d;
-            pick = OPTIONS[i].name;
-        }
-    }
+    const char *names[NOPTIONS];
+    for (size_t i = 0; i < NOPTIONS; i++)
+        names[i] = OPTIONS[i].name;
+    const char *pick = ixt_closest_name(key, names, NOPTIONS);
     if (pick)
         return ixt_err_set(e, "unknown option '%s' (did you mean '%s'?)", key, pick);
     return ixt_err_set(e, "unknown option '%s'", key);

@@ -306,41 +306,11 @@ void ixt_style_fit(const ixt_style *s, int ncolors, bool has_default, ixt_fitted
 
 /* ===== names ===== */
 
-/* Levenshtein distance, for "did you mean" hints. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 99;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t sub = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
-            row[j] = sub < best ? sub : best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
 
 /* " (did you mean 'x'?)" for the closest of names within 2 edits, or "". */
 static void suggest(const char *word, const char *const *names, size_t n, char *out, size_t outlen)
 {
-    size_t best = 3;
-    const char *pick = NULL;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = edit_distance(word, names[i]);
-        if (d < best) {
-            best = d;
-            pick = names[i];
-        }
-    }
+    const char *pick = ixt_closest_name(word, names, n);
     if (pick)
         snprintf(out, outlen, " (did you mean '%s'?)", pick);
     else if (outlen)
@@ -400,18 +370,29 @@ typedef struct line_ctx {
     ixt_err *e;
 } line_ctx;
 
+static const char *const ATTR_NAMES[] = {"bold", "dim", "underline", "reverse", "italic", "none", "normal"};
+static const unsigned ATTR_BITS[] = {IXT_ATTR_BOLD, IXT_ATTR_DIM, IXT_ATTR_UNDERLINE, IXT_ATTR_REVERSE,
+                                     IXT_ATTR_ITALIC, 0, 0};
+
+static bool attr_bit(const char *word, unsigned *bit)
+{
+    for (size_t i = 0; i < sizeof ATTR_BITS / sizeof ATTR_BITS[0]; i++)
+        if (strcasecmp(word, ATTR_NAMES[i]) == 0) {
+            *bit = ATTR_BITS[i];
+            return true;
+        }
+    return false;
+}
+
 static int parse_attr(const char *word, unsigned *attrs, const line_ctx *lc)
 {
-    static const char *const names[] = {"bold", "dim", "underline", "reverse", "italic", "none", "normal"};
-    static const unsigned bits[] = {IXT_ATTR_BOLD, IXT_ATTR_DIM, IXT_ATTR_UNDERLINE, IXT_ATTR_REVERSE,
-                                    IXT_ATTR_ITALIC, 0, 0};
-    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
-        if (strcasecmp(word, names[i]) == 0) {
-            *attrs |= bits[i];
-            return 0;
-        }
+    unsigned bit;
+    if (attr_bit(word, &bit)) {
+        *attrs |= bit;
+        return 0;
+    }
     char hint[64];
-    suggest(word, names, 5, hint, sizeof hint);
+    suggest(word, ATTR_NAMES, 5, hint, sizeof hint);
     return ixt_err_set(lc->e, "%s:%d: unknown attribute '%s'%s (bold, dim, underline, reverse, italic)",
                        lc->where, lc->no, word, hint);
 }
@@ -458,7 +439,11 @@ static int parse_style(char *v, ixt_style *st, const line_ctx *lc)
         return ixt_err_set(lc->e, "%s:%d: too many words", lc->where, lc->no);
     if (n == 0 && !bar)
         return ixt_err_set(lc->e, "%s:%d: missing style (FG [on BG][, attributes])", lc->where, lc->no);
-    if (i < n && strcasecmp(words[i], "on") != 0 && parse_color_word(words[i++], &out.fg, lc) != 0)
+    /* the foreground is optional: "title = on blue", "title = bold" */
+    unsigned bit;
+    bool starts_with_attr = i < n && attr_bit(words[i], &bit);
+    if (i < n && !starts_with_attr && strcasecmp(words[i], "on") != 0 &&
+        parse_color_word(words[i++], &out.fg, lc) != 0)
         return -1;
     if (i < n && strcasecmp(words[i], "on") == 0) {
         if (++i == n)
@@ -492,22 +477,17 @@ static int find_role(const char *name)
     return -1;
 }
 
-/* Cuts a trailing comment.  '#' starts one at the line's start or after a
- * blank, unless it is a #rrggbb colour. */
+/* Cuts a trailing comment: '#' after a blank and before a blank or the
+ * end.  A '#' glued to a word is a colour, so a mistyped "#12345" is
+ * reported rather than read as a comment. */
 static void cut_comment(char *s)
 {
-    for (char *p = s; *p; p++) {
-        if (*p != '#' || (p != s && !isspace((unsigned char)p[-1]) && p[-1] != ',' && p[-1] != '|'))
-            continue;
-        bool colour = true;
-        for (int i = 1; i <= 6; i++)
-            colour = colour && isxdigit((unsigned char)p[i]);
-        /* a comment at the very start of the line is one even if hex-like */
-        if (colour && p != s && (p[7] == '\0' || isspace((unsigned char)p[7]) || p[7] == ',' || p[7] == '|'))
-            continue;
-        *p = '\0';
-        return;
-    }
+    for (char *p = s; *p; p++)
+        if (*p == '#' && p != s && isspace((unsigned char)p[-1]) &&
+            (p[1] == '\0' || isspace((unsigned char)p[1]))) {
+            *p = '\0';
+            return;
+        }
 }
 
 static int set_name(ixt_theme *t, const char *val, const line_ctx *lc)

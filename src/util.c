@@ -265,3 +265,41 @@ char *ixt_fmt_bytes(double bytes, char *out, size_t outlen)
         snprintf(out, outlen, "%.1f %s", bytes, units[u]);
     return out;
 }
+
+/* Levenshtein distance, case-insensitive; names longer than 63 bytes are
+ * never close. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t sub = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
+            row[j] = sub < best ? sub : best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *ixt_closest_name(const char *word, const char *const *names, size_t n)
+{
+    size_t best = 3;
+    const char *pick = NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(word, names[i]);
+        if (d < best) {
+            best = d;
+            pick = names[i];
+        }
+    }
+    return pick;
+}

@@ -334,6 +334,7 @@ static void help_key(app *a, int ch)
         a->help_open = false;
 }
 
+/* The next theme that loads: a broken file is reported and skipped. */
 static void cycle_theme(app *a)
 {
     if (a->ntheme_names == 0)
@@ -341,14 +342,22 @@ static void cycle_theme(app *a)
     size_t i = 0;
     while (i < a->ntheme_names && strcmp(a->theme_names[i], a->theme.name) != 0)
         i++;
-    const char *next = a->theme_names[(i + 1) % a->ntheme_names];
-    ixt_err e;
-    if (ixt_theme_load(next, &a->theme, &e) != 0) {
-        app_message(a, true, "%s", e.msg);
-        return;
+    ixt_err e, first;
+    first.msg[0] = '\0';
+    for (size_t step = 1; step <= a->ntheme_names; step++) {
+        const char *next = a->theme_names[(i + step) % a->ntheme_names];
+        if (ixt_theme_load(next, &a->theme, &e) == 0) {
+            ui_theme_apply(&a->theme, a->color);
+            if (first.msg[0])
+                app_message(a, true, "%s; theme: %s", first.msg, a->theme.name);
+            else
+                app_message(a, false, "theme: %s", a->theme.name);
+            return;
+        }
+        if (!first.msg[0])
+            first = e;
     }
-    ui_theme_apply(&a->theme, a->color);
-    app_message(a, false, "theme: %s", a->theme.name);
+    app_message(a, true, "%s", first.msg);
 }
 
 static void global_key(app *a, ui_action act)
@@ -453,8 +462,7 @@ static bool want_ascii(const ixt_opts *o)
 
 static bool want_color(const ixt_opts *o)
 {
-    const char *nc = getenv("NO_COLOR");
-    return !o->cfg.no_color && !(nc && *nc) && has_colors();
+    return ixt_color_wanted(o->cfg.no_color, getenv("NO_COLOR")) && has_colors();
 }
 
 static void load_themes(app *a)

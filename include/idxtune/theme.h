@@ -3,7 +3,7 @@
  * attributes, plus the attributes the role falls back to without colour.
  * Colours are kept as written (a 256-colour index or an RGB value); the UI
  * asks ixt_style_fit() for what the terminal can show (direct colour, 256,
- * 16 or 8 colours).  No curses in here: the UI glue is ui/ui_theme.c.
+ * 16 or 8 colours).  No terminal library here: ui/ui_theme.c is the glue.
  * The file format is described in themes/README.md. */
 #ifndef IDXTUNE_THEME_H
 #define IDXTUNE_THEME_H

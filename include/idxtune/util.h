@@ -58,6 +58,10 @@ void ixt_squash_ws(char *s);
 /* Trims white space at both ends, in place; returns the start.  borrowed */
 char *ixt_trim(char *s);
 
+/* The name within 2 edits of word (case-insensitive), the closest, for
+ * "did you mean" hints; NULL when none is that close.  borrowed */
+const char *ixt_closest_name(const char *word, const char *const *names, size_t n);
+
 /* Reads a whole file.  caller frees; NULL with e filled on error. */
 char *ixt_read_file(const char *path, size_t *len, ixt_err *e);
 
