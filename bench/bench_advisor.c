@@ -74,16 +74,9 @@ static double cost_of_set(ixt_advisor *a, unsigned mask, double budget_bytes)
         for (int i = 0; i < a->nstmts; i++) {
             if (!a->stmts[i].ok)
                 continue;
-            ixt_explain_req req = {.sql = a->stmts[i].planned, .typed = true};
-            ixt_explain_prep prep;
-            ixt_err e;
-            char *json = ixt_explain_run(a->c, &req, &prep, &e);
-            ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
+            ixt_plan *p = ixt_advisor_plan(a, i);
             total += a->stmts[i].weight * (p ? p->total_cost : a->stmts[i].base_cost);
             ixt_plan_free(p);
-            if (json)
-                ixt_explain_prep_free(&prep);
-            free(json);
         }
     }
     (void)ixt_hypo_reset(a->c, NULL);

@@ -824,3 +824,18 @@ int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int ma
     free(all);
     return n;
 }
+
+ixt_plan *ixt_advisor_plan(ixt_advisor *a, int stmt)
+{
+    if (stmt < 0 || stmt >= a->nstmts || !a->stmts[stmt].ok)
+        return NULL;
+    ixt_explain_req req = {.sql = a->stmts[stmt].planned, .typed = true};
+    ixt_explain_prep prep;
+    ixt_err e;
+    char *json = ixt_explain_run(a->c, &req, &prep, &e);
+    ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
+    if (json)
+        ixt_explain_prep_free(&prep);
+    free(json);
+    return p;
+}

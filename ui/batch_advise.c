@@ -63,18 +63,11 @@ static void find_helped(ixt_advisor *a, helped *h)
     for (int i = 0; i < a->nstmts; i++) {
         if (!a->stmts[i].ok)
             continue;
-        ixt_explain_req req = {.sql = a->stmts[i].planned, .typed = true};
-        ixt_explain_prep prep;
-        ixt_err e;
-        char *json = ixt_explain_run(a->c, &req, &prep, &e);
-        ixt_plan *pl = json ? ixt_plan_parse(json, &e) : NULL;
+        ixt_plan *pl = ixt_advisor_plan(a, i);
         h->final[i] = pl ? pl->total_cost : a->stmts[i].cost;
         for (int p = 0; pl && p < a->npicks; p++)
             h->uses[p * a->nstmts + i] = names[p] && ixt_plan_uses_index(pl, names[p]);
         ixt_plan_free(pl);
-        if (json)
-            ixt_explain_prep_free(&prep);
-        free(json);
     }
     (void)ixt_hypo_reset(a->c, NULL);
     for (int p = 0; p < a->npicks; p++)

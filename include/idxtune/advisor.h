@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "idxtune/conn.h"
+#include "idxtune/plan.h"
 #include "idxtune/sqlparse.h"
 #include "idxtune/util.h"
 
@@ -67,6 +68,9 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
 /* Every candidate alone on one statement: up to max candidates that cut
  * its cost, cheapest plan first.  Returns the count. */
 int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int max);
+/* Statement i planned with the hypothetical indexes of the backend now,
+ * NULL when it cannot be.  caller frees with ixt_plan_free */
+ixt_plan *ixt_advisor_plan(ixt_advisor *a, int stmt);
 /* Cost of statement i with only the chosen index p (for reports), or -1. */
 double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick);
 
