@@ -91,6 +91,8 @@ if [ -n "$reports" ]; then
     failed=$((failed + 1))
 fi
 
+# logs are kept only when something failed
+[ "$failed" -eq 0 ] && rm -rf "$LOGDIR"
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
