@@ -86,10 +86,23 @@ static void test_cancel_running_request(void **state)
     (void)state;
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_err e;
-    assert_int_equal(ixt_conn_send(c, "SELECT pg_sleep(30)", 0, NULL, &e), 0);
+    assert_int_equal(ixt_conn_send(c, "SELECT pg_sleep(30) /* cancel me */", 0, NULL, &e), 0);
     assert_true(ixt_conn_busy(c));
     PGresult *r = NULL;
     assert_int_equal(ixt_conn_collect(c, &r, &e), 0);
+    /* the server ignores a cancel that arrives before the statement runs */
+    ixt_conn *watch = ixt_test_connect(NULL, NULL, NULL, 0);
+    bool running = false;
+    for (int i = 0; i < 200 && !running; i++) {
+        PGresult *a = ixt_conn_exec(watch, "SELECT 1 FROM pg_stat_activity WHERE state = 'active' "
+                                           "AND query LIKE '%cancel me%' AND pid <> pg_backend_pid()", 0, NULL, &e);
+        running = a && PQntuples(a) > 0;
+        PQclear(a);
+        if (!running)
+            poll(NULL, 0, 10);
+    }
+    ixt_conn_close(watch);
+    assert_true(running);
     assert_int_equal(ixt_conn_cancel(c, &e), 0);
     int rc = 0;
     for (int i = 0; i < 100 && rc == 0; i++) {
