@@ -9,6 +9,8 @@ BUILD=${IXT_BUILD:-build}
 export IXT_PROG=$(realpath "${IXT_PROG:-./idxtune}")
 export IXT_TESTDATA=$PWD/tests/data
 export IXT_SCALE=${IXT_SCALE:-0.1}
+# a tmux server of this run's own: another run on the machine is left alone
+export IXT_TMUX_SOCK=idxtune-test-$$
 LOGDIR=$(mktemp -d /tmp/idxtune-test-logs.XXXXXX)
 # Sanitizer reports of every process (the TUI in tmux too) land here.
 export ASAN_OPTIONS="log_path=$LOGDIR/sanitizer:detect_leaks=1"
@@ -48,7 +50,7 @@ echo "== sandbox PostgreSQL"
 SANDBOX=$(mktemp -u /tmp/idxtune-sandbox.XXXXXX)
 export IXT_SANDBOX=$SANDBOX
 cleanup() {
-    tmux -L idxtune-test kill-server 2>/dev/null
+    tmux -L "$IXT_TMUX_SOCK" kill-server 2>/dev/null
     bash tests/sandbox.sh stop "$SANDBOX"
 }
 trap cleanup EXIT

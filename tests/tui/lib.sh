@@ -1,7 +1,7 @@
 # Terminal test helpers: idxtune runs in a private tmux server, keys are
 # typed with send-keys and the screen is read with capture-pane, as a person
 # would use it.  Each check prints a TAP line.
-TMUX_SOCK=idxtune-test
+TMUX_SOCK=${IXT_TMUX_SOCK:-idxtune-test}
 T_N=0
 T_FAILED=0
 
