@@ -251,6 +251,16 @@ static const char *use_table(const ixt_catalog *cat, const ixt_sql_info *in, con
     return u->column ? owner_of(cat, in, u->column) : NULL;
 }
 
+/* Only real columns of the table become index keys (not output names, not
+ * columns of another query level). */
+static bool has_column(const ixt_catalog *cat, const char *table, const char *col)
+{
+    for (int i = 0; i < cat->ncols; i++)
+        if (strcmp(cat->col_table[i], table) == 0 && strcmp(cat->cols[i], col) == 0)
+            return true;
+    return false;
+}
+
 static bool mixed_directions(const colset *s)
 {
     for (int i = 1; i < s->n; i++)
@@ -269,7 +279,7 @@ static void gather(const ixt_catalog *cat, const ixt_sql_info *in, const char *t
     for (int i = 0; i < in->nuses; i++) {
         const ixt_col_use *u = &in->uses[i];
         const char *t = use_table(cat, in, u);
-        if (!t || strcmp(t, table) != 0 || !u->column)
+        if (!t || strcmp(t, table) != 0 || !u->column || !has_column(cat, table, u->column))
             continue;
         bool plain_op = !u->op || !*u->op || !strcmp(u->op, "=") || !strcmp(u->op, "<") || !strcmp(u->op, ">") ||
                         !strcmp(u->op, "<=") || !strcmp(u->op, ">=") || !strcmp(u->op, "IS NULL");

@@ -378,14 +378,32 @@ static void analyze_expr(actx *c, scope *s, json_t *node)
     }
 }
 
-static void read_sort(actx *c, scope *s, json_t *list)
+/* ORDER BY runs where "runs" is a select-list alias (count(*) AS runs)
+ * names an output column, not a table column. */
+static bool is_alias(json_t *targets, json_t *node)
+{
+    json_t *fields = json_object_get(json_object_get(node, "ColumnRef"), "fields");
+    if (json_array_size(fields) != 1)
+        return false;
+    const char *name = sval(json_array_get(fields, 0));
+    size_t i;
+    json_t *t;
+    json_array_foreach(targets, i, t) {
+        const char *alias = json_string_value(json_object_get(json_object_get(t, "ResTarget"), "name"));
+        if (name && alias && strcmp(name, alias) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void read_sort(actx *c, scope *s, json_t *list, json_t *targets)
 {
     size_t i;
     json_t *item;
     json_array_foreach(list, i, item) {
         json_t *sb = json_object_get(item, "SortBy");
         json_t *node = json_object_get(sb, "node");
-        if (!node || json_object_get(node, "A_Const"))
+        if (!node || json_object_get(node, "A_Const") || is_alias(targets, node))
             continue;
         record(c, s, node, NULL, IXT_USE_SORT, "");
         ixt_col_use *u = &c->info->uses[c->info->nuses - 1];
@@ -452,7 +470,7 @@ static void analyze_select(actx *c, json_t *sel)
         if (j)
             analyze_expr(c, &s, json_object_get(j, "quals"));
     }
-    read_sort(c, &s, json_object_get(sel, "sortClause"));
+    read_sort(c, &s, json_object_get(sel, "sortClause"), json_object_get(sel, "targetList"));
     read_list(c, &s, json_object_get(sel, "groupClause"), IXT_USE_GROUP, false);
     read_list(c, &s, json_object_get(sel, "targetList"), IXT_USE_OUTPUT, true);
     if (json_array_size(json_object_get(sel, "lockingClause")))
@@ -764,6 +782,25 @@ char *ixt_sql_cast_arith_params(const char *sql, ixt_err *e)
     return cast_params(sql, "numeric", pick_arith, NULL, true, e);
 }
 
+/* Offset of the first token that is not a comment (a statement of a file
+ * starts after the comments above it). */
+static size_t first_code(const char *sql)
+{
+    tokens t;
+    if (scan(sql, &t, NULL) != 0)
+        return 0;
+    size_t at = strlen(sql);
+    for (size_t i = 0; i < t.scan->n_tokens; i++) {
+        PgQuery__Token k = t.scan->tokens[i]->token;
+        if (k != PG_QUERY__TOKEN__SQL_COMMENT && k != PG_QUERY__TOKEN__C_COMMENT) {
+            at = (size_t)t.scan->tokens[i]->start;
+            break;
+        }
+    }
+    scan_free(&t);
+    return at;
+}
+
 int ixt_sql_split(const char *text, char ***stmts, int *n, ixt_err *e)
 {
     PgQuerySplitResult r = pg_query_split_with_parser(text);
@@ -779,9 +816,7 @@ int ixt_sql_split(const char *text, char ***stmts, int *n, ixt_err *e)
     int k = 0;
     for (int i = 0; i < r.n_stmts; i++) {
         char *s = ixt_xstrndup(text + r.stmts[i]->stmt_location, (size_t)r.stmts[i]->stmt_len);
-        char *p = s;
-        while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-            p++;
+        char *p = ixt_trim(s + first_code(s));
         if (!*p) {
             free(s);
             continue;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "draw.h"
 #include "ui_theme.h"
@@ -429,7 +430,8 @@ static void loop_once(app *a)
     if (lab_fd >= 0)
         fds[nfds++] = (struct pollfd){.fd = lab_fd, .events = POLLIN};
     int rc = poll(fds, (nfds_t)nfds, TICK_MS);
-    if (rc < 0 && errno != EINTR)
+    /* the terminal went away (ssh dropped): nothing more will come */
+    if ((rc < 0 && errno != EINTR) || (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
         a->quit = true;
     int ch;
     while ((ch = getch()) != ERR && !a->quit)
@@ -514,6 +516,11 @@ static void app_free(app *a)
 int app_run(ixt_opts *opts)
 {
     setlocale(LC_ALL, "");
+    if (!isatty(0) || !isatty(1)) {
+        fprintf(stderr, "idxtune: the terminal UI needs a terminal; for scripts use the batch commands "
+                        "(idxtune top --once, explain, try, advise, export)\n");
+        return 2;
+    }
     app a;
     memset(&a, 0, sizeof a);
     a.opts = opts;

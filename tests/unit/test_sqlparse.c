@@ -68,6 +68,11 @@ static void test_aliases_joins_sort(void **state)
     assert_string_equal(find_use(in, "id", IXT_USE_JOIN)->table, "workflows");
     assert_string_equal(find_use(in, "tenant_id", IXT_USE_EQ)->table, "workflows");
     ixt_sql_info_free(in);
+    /* an ORDER BY on a select-list alias is not a column */
+    in = ixt_sql_analyze("SELECT tenant_id, count(*) AS runs FROM runs GROUP BY tenant_id ORDER BY runs DESC", &e);
+    assert_null(find_use(in, "runs", IXT_USE_SORT));
+    assert_non_null(find_use(in, "tenant_id", IXT_USE_GROUP));
+    ixt_sql_info_free(in);
     /* unqualified columns of several tables stay unresolved */
     in = ixt_sql_analyze("SELECT * FROM a, b WHERE x = 1", &e);
     assert_null(find_use(in, "x", IXT_USE_EQ)->table);
@@ -184,9 +189,10 @@ static void test_split(void **state)
     char **v;
     int n;
     ixt_err e;
-    assert_int_equal(ixt_sql_split("SELECT ';';\n\n  -- c\nSELECT 2 ;  ;", &v, &n, &e), 0);
+    assert_int_equal(ixt_sql_split("SELECT ';';\n\n  -- c\n/* d */ SELECT 2 ;  ;", &v, &n, &e), 0);
     assert_int_equal(n, 2);
     assert_string_equal(v[0], "SELECT ';'");
+    assert_string_equal(v[1], "SELECT 2");
     for (int i = 0; i < n; i++)
         free(v[i]);
     free(v);
