@@ -255,9 +255,15 @@ static const char *use_table(const ixt_catalog *cat, const ixt_sql_info *in, con
  * columns of another query level). */
 static bool has_column(const ixt_catalog *cat, const char *table, const char *col)
 {
-    for (int i = 0; i < cat->ncols; i++)
-        if (strcmp(cat->col_table[i], table) == 0 && strcmp(cat->cols[i], col) == 0)
+    size_t tl = strlen(table);
+    for (int i = 0; i < cat->ncols; i++) {
+        const char *ct = cat->col_table[i];
+        size_t cl = strlen(ct);
+        /* the catalog names tables outside public as "schema.table" */
+        bool same = strcmp(ct, table) == 0 || (cl > tl && ct[cl - tl - 1] == '.' && strcmp(ct + cl - tl, table) == 0);
+        if (same && strcmp(cat->cols[i], col) == 0)
             return true;
+    }
     return false;
 }
 
