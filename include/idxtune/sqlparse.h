@@ -17,7 +17,7 @@ typedef enum ixt_sql_kind {
 
 /* How a column is used, in the order an index wants them. */
 typedef enum ixt_use_kind {
-    IXT_USE_EQ,        /* =, IN, = ANY */
+    IXT_USE_EQ,        /* =, IN, = ANY; also operators a non-btree index may serve (op says which) */
     IXT_USE_RANGE,     /* < <= > >= BETWEEN, LIKE 'prefix%' */
     IXT_USE_NULL,      /* IS [NOT] NULL */
     IXT_USE_JOIN,      /* a = b between two tables */
@@ -26,16 +26,49 @@ typedef enum ixt_use_kind {
     IXT_USE_OUTPUT,    /* in the select list: INCLUDE candidates */
 } ixt_use_kind;
 
+/* The operator class of a use, finer than its kind.  0 is "other" so a
+ * zeroed use is valid. */
+typedef enum ixt_op_class {
+    IXT_OP_OTHER,        /* an operator not listed here (op has its name) */
+    IXT_OP_EQ,           /* col = value */
+    IXT_OP_IN,           /* col IN (v1, v2...), col IN (SELECT ...) */
+    IXT_OP_ANY,          /* col = ANY(array) */
+    IXT_OP_RANGE,        /* < <= > >=, op already turned to read "col op value" */
+    IXT_OP_BETWEEN,      /* col BETWEEN a AND b */
+    IXT_OP_IS_NULL,
+    IXT_OP_NOT_NULL,
+    IXT_OP_LIKE_PREFIX,  /* LIKE 'abc%': a btree range (with C collation or text_pattern_ops) */
+    IXT_OP_LIKE,         /* LIKE / ILIKE with a leading wildcard or an unknown pattern: not a btree scan */
+    IXT_OP_CONTAINS,     /* jsonb/array @> <@ ? ?| ?& &&: GIN */
+    IXT_OP_JOIN,         /* a.x = b.y */
+    IXT_OP_BOOL,         /* a bare boolean column: WHERE active, WHERE NOT deleted (constant says which) */
+    IXT_OP_NONE,         /* ORDER BY, GROUP BY, select list */
+} ixt_op_class;
+
+/* The clause a use comes from. */
+typedef enum ixt_sql_clause {
+    IXT_CLAUSE_WHERE,    /* WHERE (also of UPDATE / DELETE) */
+    IXT_CLAUSE_ON,       /* JOIN ... ON / USING, MERGE ... ON */
+    IXT_CLAUSE_ORDER,
+    IXT_CLAUSE_GROUP,
+    IXT_CLAUSE_SELECT,   /* the select list */
+} ixt_sql_clause;
+
 typedef struct ixt_col_use {
     char *table;       /* the table's name (alias resolved), NULL when unknown */
     char *column;      /* NULL for an expression */
-    char *expr;        /* source text of an expression, e.g. "lower(email)" */
+    char *expr;        /* source text of an expression, e.g. "lower(email)"
+                          (qualifiers dropped when they name this table) */
     ixt_use_kind kind;
     bool desc;         /* ORDER BY ... DESC */
-    bool nulls_first;
+    bool nulls_first;  /* ORDER BY: NULLS FIRST, written or implied by DESC */
     char *constant;    /* = 'queued': the constant's source text */
     int param;         /* compared with $param, 0 when not */
-    char *op;          /* the operator, e.g. "=", "@>", "<=" */
+    char *op;          /* the operator, e.g. "=", "@>", "<=" (read as "col op value"), "IS NULL" */
+    /* added fields: 0 / NULL are valid defaults */
+    ixt_op_class opclass;
+    ixt_sql_clause clause;
+    char *schema;      /* the table's schema when written, else NULL */
 } ixt_col_use;
 
 typedef struct ixt_sql_table {
@@ -43,6 +76,15 @@ typedef struct ixt_sql_table {
     char *name;
     char *alias;       /* NULL when none */
 } ixt_sql_table;
+
+/* What $n is compared with or assigned to. */
+typedef struct ixt_sql_param {
+    char *schema;      /* NULL when not written */
+    char *table;       /* NULL when unknown (several tables, unqualified column) */
+    char *column;      /* NULL when $n is not compared with a column */
+    char *expr;        /* the expression compared with, when not a plain column */
+    char *op;          /* "=", "<", "IN", "LIKE", "SET" (UPDATE SET / INSERT VALUES)... */
+} ixt_sql_param;
 
 typedef struct ixt_sql_info {
     ixt_sql_kind kind;
@@ -54,19 +96,44 @@ typedef struct ixt_sql_info {
     ixt_col_use *uses;
     int nuses;
     bool has_limit;
+    /* added fields */
+    bool select_star;      /* SELECT * or t.*: no INCLUDE list can cover it */
+    ixt_sql_param *params; /* [nparams]: params[n - 1] is about $n (all NULL when unknown) */
 } ixt_sql_info;
 
 /* Parses one statement.  On a syntax error, e has the parser's message and
- * the position.  caller frees with ixt_sql_info_free */
+ * "at character N".  caller frees with ixt_sql_info_free */
 ixt_sql_info *ixt_sql_analyze(const char *sql, ixt_err *e);
 void ixt_sql_info_free(ixt_sql_info *info);
 const char *ixt_sql_kind_name(ixt_sql_kind k); /* borrowed */
 
-/* Repairs a pg_stat_statements text so it parses: typed literals whose
- * string became a placeholder ("date $1" -> "$1::date", "interval $2" ->
- * "$2::interval"), and placeholders where the grammar wants a literal
- * ("extract($1 from x)" -> "extract('epoch' from x)"; later placeholders
- * are renumbered).  Returns the text unchanged when it parses.  caller frees */
+/* The column $n is compared with, NULL when none is known.  borrowed */
+const ixt_sql_param *ixt_sql_param_target(const ixt_sql_info *info, int n);
+
+/* Checks that sql parses.  On a syntax error returns -1 with the parser's
+ * message in e, *cursor the 1-based character offset it points at (0 when
+ * it gives none) and *byte the same position as a 0-based byte offset into
+ * sql (-1 when none); cursor and byte may be NULL. */
+int ixt_sql_check(const char *sql, int *cursor, int *byte, ixt_err *e);
+
+/* The fingerprint of a statement (pg_query_fingerprint: the same for texts
+ * that differ in constants, comments and white space); 0 on error. */
+uint64_t ixt_sql_fingerprint(const char *sql);
+
+/* Repairs a pg_stat_statements text so the server plans it (PREPARE):
+ * - typed literals whose string became a placeholder: "date $1" ->
+ *   "$1::date", "interval $2 day" -> "$2::interval day",
+ *   "timestamp with time zone $3" -> "$3::timestamp with time zone";
+ * - placeholders where the grammar or the plan wants a literal:
+ *   "extract($1 from x)" -> "extract('epoch' from x)", the first argument
+ *   of date_part ('epoch') and date_trunc ('day'); later placeholders are
+ *   renumbered so none is missing;
+ * - placeholders with no type the server can find: both operands of
+ *   arithmetic ("$8 + $9"), unary minus, sum/avg of a placeholder or of a
+ *   CASE whose results are all placeholders, "$1 IS NULL", and select-list
+ *   placeholders of subqueries and CTEs used as numbers outside.
+ * Returns text that libpg_query parses (unchanged when nothing needed
+ * repair); NULL with e filled when the input does not parse.  caller frees */
 char *ixt_sql_plannable(const char *normalized, ixt_err *e);
 
 /* Casts placeholder $n to type everywhere in sql (for a server that says
@@ -81,8 +148,10 @@ char *ixt_sql_cast_arith_params(const char *sql, ixt_err *e);
  * when there are none.  caller frees */
 char *ixt_sql_cast_params_in_call(const char *sql, int pos, const char *type, ixt_err *e);
 
-/* Splits a file of statements (pg_query_split_with_parser), trimmed,
- * empty ones dropped.  *stmts: caller frees each and the array */
+/* Splits a file of statements (pg_query_split_with_parser): each starts
+ * after the comments above it and is trimmed; empty ones are dropped.
+ * *stmts: caller frees each and the array (which also ends with a NULL).
+ * On a syntax error e says where. */
 int ixt_sql_split(const char *text, char ***stmts, int *n, ixt_err *e);
 
 #endif
