@@ -284,12 +284,10 @@ int ixt_explain_param_hints(ixt_conn *c, const char *sql, int n, char ***out, ix
         info = fixed ? ixt_sql_analyze(fixed, NULL) : NULL;
         free(fixed);
     }
-    const ixt_col_use *u = NULL;
-    for (int i = 0; info && i < info->nuses && !u; i++)
-        if (info->uses[i].param == n && info->uses[i].table && info->uses[i].column)
-            u = &info->uses[i];
+    /* the column $n is compared with: IN lists, BETWEEN bounds, SET too */
+    const ixt_sql_param *u = info ? ixt_sql_param_target(info, n) : NULL;
     int count = 0;
-    if (u) {
+    if (u && u->table && u->column) {
         const char *params[] = {u->table, u->column};
         PGresult *r = ixt_conn_exec(c, HINTS_SQL, 2, params, e);
         count = r ? PQntuples(r) : 0;
