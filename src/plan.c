@@ -1,10 +1,124 @@
-/* plan: EXPLAIN JSON to a tree with derived metrics. */
+/* plan: EXPLAIN JSON to a tree with derived metrics (see plan.h).  Every
+ * walk over the tree is a loop over the preorder array or an explicit
+ * stack: a plan of 10,000 siblings or 1,000 levels costs no C stack. */
 #include "idxtune/plan.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* PostgreSQL's defaults, used when SETTINGS does not list a change. */
+#define SEQ_PAGE_COST 1.0
+#define CPU_TUPLE_COST 0.01
+#define CPU_OPERATOR_COST 0.0025
+
+static const char BAR_U[] = "\xe2\x94\x82  ";          /* "│  " */
+static const char TEE_U[] = "\xe2\x94\x9c\xe2\x94\x80 "; /* "├─ " */
+static const char ELBOW_U[] = "\xe2\x94\x94\xe2\x94\x80 "; /* "└─ " */
+
+/* ===== small helpers ===== */
+
+/* Values from a hostile document can overflow to inf or NaN when
+ * multiplied; every derived figure goes through this. */
+static double fin(double d)
+{
+    return isfinite(d) ? d : 0;
+}
+
+static int clamp_int(double d, int lo, int hi)
+{
+    if (!(d >= lo))
+        return lo;
+    return d > hi ? hi : (int)d;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool is(const char *s, const char *want)
+{
+    return s && strcmp(s, want) == 0;
+}
+
+/* ixt_fmt_ms for any double: huge or non-finite values print plainly. */
+static char *fmt_ms(double ms, char *out, size_t len)
+{
+    if (!isfinite(ms) || ms >= 1e12) {
+        snprintf(out, len, "%.3g ms", ms);
+        return out;
+    }
+    return ixt_fmt_ms(ms, out, len);
+}
+
+/* ===== memory: one arena per plan for nodes and their strings ===== */
+
+/* A plan of 10,000 nodes would otherwise make ~120,000 small allocations;
+ * the arena makes a few dozen and frees them at once. */
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+} chunk;
+
+/* under glibc's mmap threshold, so chunks reuse what the JSON document
+ * gives back while the tree is built */
+#define CHUNK_BYTES (64 * 1024)
+
+static void *arena_alloc(ixt_plan *p, size_t n)
+{
+    chunk *c = p->arena;
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+        chunk *nc = ixt_xmalloc(sizeof *nc + cap);
+        nc->used = 0;
+        nc->cap = cap;
+        /* a big one-off goes behind the current chunk, which keeps filling */
+        if (c && cap > CHUNK_BYTES) {
+            nc->next = c->next;
+            c->next = nc;
+        } else {
+            nc->next = c;
+            p->arena = nc;
+        }
+        c = nc;
+    }
+    void *r = (char *)c->data + c->used;
+    c->used += n;
+    memset(r, 0, n);
+    return r;
+}
+
+static char *arena_strndup(ixt_plan *p, const char *s, size_t n)
+{
+    char *r = arena_alloc(p, n + 1);
+    memcpy(r, s, n);
+    r[n] = '\0';
+    return r;
+}
+
+static char *arena_take(ixt_plan *p, char *heap)
+{
+    if (!heap)
+        return NULL;
+    char *r = arena_strndup(p, heap, strlen(heap));
+    free(heap);
+    return r;
+}
+
+static void arena_free(ixt_plan *p)
+{
+    for (chunk *c = p->arena, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    p->arena = NULL;
+}
 
 /* ===== reading the JSON ===== */
 
@@ -17,189 +131,661 @@ static char *str_field(json_t *o, const char *key)
 static double num_field(json_t *o, const char *key, double dflt)
 {
     json_t *v = json_object_get(o, key);
-    return json_is_number(v) ? json_number_value(v) : dflt;
+    return json_is_number(v) ? fin(json_number_value(v)) : dflt;
 }
 
-/* A condition as text: strings as they are, arrays joined with ", ". */
-static char *cond_text(json_t *v)
+static char *scalar_text(json_t *v)
 {
     if (json_is_string(v))
         return ixt_xstrdup(json_string_value(v));
-    if (json_is_number(v)) {
-        double d = json_number_value(v);
-        return d == floor(d) ? ixt_xasprintf("%.0f", d) : ixt_xasprintf("%g", d);
+    if (json_is_integer(v))
+        return ixt_xasprintf("%lld", (long long)json_integer_value(v));
+    if (json_is_real(v)) {
+        double d = json_real_value(v);
+        return d == floor(d) && fabs(d) < 1e15 ? ixt_xasprintf("%.0f", d) : ixt_xasprintf("%g", d);
     }
+    if (json_is_boolean(v))
+        return ixt_xstrdup(json_is_true(v) ? "true" : "false");
+    return NULL;
+}
+
+/* A condition as text: scalars as they are, arrays of scalars joined with
+ * ", " ("Sort Key", "Output"); anything else is not a condition. */
+static char *cond_text(json_t *v)
+{
     if (!json_is_array(v))
-        return NULL;
+        return scalar_text(v);
     ixt_buf b;
     ixt_buf_init(&b);
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
-        char *t = cond_text(json_is_array(item) ? NULL : item);
+        char *t = scalar_text(item);
         if (t)
             ixt_buf_printf(&b, "%s%s", b.len ? ", " : "", t);
         free(t);
     }
+    if (!b.len) {
+        ixt_buf_free(&b);
+        return NULL;
+    }
     return ixt_buf_take(&b);
 }
 
-static const char *const COND_KEYS[] = {
-    "Index Cond", "Recheck Cond", "Filter", "Hash Cond", "Merge Cond", "Join Filter",
-    "One-Time Filter", "Sort Key", "Presorted Key", "Group Key", "Rows Removed by Filter",
-    "Rows Removed by Index Recheck", "Rows Removed by Join Filter", "Heap Fetches",
-    "Sort Method", "Sort Space Used", "Hash Batches", "Peak Memory Usage",
-    "Workers Planned", "Workers Launched", "Cache Key", "Output",
-};
-#define NCOND_KEYS (sizeof COND_KEYS / sizeof COND_KEYS[0])
-
-static void read_conds(ixt_plan_node *n, json_t *o)
+/* VERBOSE lists per-worker figures: "#0 rows=.. loops=.. time=.. ms; #1 ...". */
+static char *workers_text(json_t *v)
 {
-    n->conds = ixt_xcalloc(NCOND_KEYS, sizeof *n->conds);
-    for (size_t i = 0; i < NCOND_KEYS; i++) {
-        char *t = cond_text(json_object_get(o, COND_KEYS[i]));
-        if (!t)
+    if (!json_is_array(v))
+        return NULL;
+    ixt_buf b;
+    ixt_buf_init(&b);
+    size_t i;
+    json_t *w;
+    json_array_foreach(v, i, w) {
+        if (!json_is_object(w))
+            continue;
+        ixt_buf_printf(&b, "%s#%d", b.len ? "; " : "",
+                       clamp_int(num_field(w, "Worker Number", (double)i), 0, 1 << 20));
+        if (json_object_get(w, "Actual Rows"))
+            ixt_buf_printf(&b, " rows=%.0f", num_field(w, "Actual Rows", 0));
+        if (json_object_get(w, "Actual Loops"))
+            ixt_buf_printf(&b, " loops=%.0f", num_field(w, "Actual Loops", 0));
+        if (json_object_get(w, "Actual Total Time"))
+            ixt_buf_printf(&b, " time=%.3f ms", num_field(w, "Actual Total Time", 0));
+        if (json_object_get(w, "Shared Hit Blocks") || json_object_get(w, "Shared Read Blocks"))
+            ixt_buf_printf(&b, " hit=%.0f read=%.0f", num_field(w, "Shared Hit Blocks", 0),
+                           num_field(w, "Shared Read Blocks", 0));
+    }
+    if (!b.len) {
+        ixt_buf_free(&b);
+        return NULL;
+    }
+    return ixt_buf_take(&b);
+}
+
+/* The details shown under a node, in the order EXPLAIN prints them. */
+static const char *const COND_KEYS[] = {
+    "Sort Key", "Presorted Key", "Group Key", "Index Cond", "Recheck Cond", "Join Filter",
+    "Hash Cond", "Merge Cond", "Filter", "One-Time Filter", "Rows Removed by Index Recheck",
+    "Rows Removed by Join Filter", "Rows Removed by Filter", "Heap Fetches", "Exact Heap Blocks",
+    "Lossy Heap Blocks", "Sort Method", "Sort Space Used", "Sort Space Type", "Hash Buckets",
+    "Hash Batches", "Original Hash Batches", "Peak Memory Usage", "Disk Usage", "Cache Key",
+    "Cache Hits", "Cache Misses", "Cache Evictions", "Workers Planned", "Workers Launched",
+    "Output", "Workers",
+};
+enum { NCOND_KEYS = sizeof COND_KEYS / sizeof COND_KEYS[0], COND_WORKERS = NCOND_KEYS - 1 };
+
+/* How a node's key is read: into a string or number field of the node,
+ * as a condition (COND_KEYS index), or both.  Sorted by key: each key of
+ * a node is looked up once, instead of every field being looked up in
+ * every node. */
+typedef struct field {
+    const char *key;
+    enum { F_STR, F_NUM, F_BOOL, F_NONE } kind;
+    size_t off;
+    int cond;            /* -1 when not shown as a condition */
+} field;
+
+#define S(k, m) {k, F_STR, offsetof(ixt_plan_node, m), -1}
+#define N(k, m, c) {k, F_NUM, offsetof(ixt_plan_node, m), c}
+#define C(k, c) {k, F_NONE, 0, c}
+static const field FIELDS[] = {
+    N("Actual Loops", loops, -1),
+    N("Actual Rows", actual_rows, -1),
+    N("Actual Startup Time", actual_startup_ms, -1),
+    N("Actual Total Time", actual_total_ms, -1),
+    S("Alias", alias),
+    C("CTE Name", -2),
+    C("Cache Evictions", 27),
+    C("Cache Hits", 25),
+    C("Cache Key", 24),
+    C("Cache Misses", 26),
+    C("Disk Usage", 23),
+    C("Exact Heap Blocks", 14),
+    C("Filter", 8),
+    S("Function Name", function_name),
+    C("Group Key", 2),
+    C("Hash Batches", 20),
+    C("Hash Buckets", 19),
+    C("Hash Cond", 6),
+    N("Heap Fetches", heap_fetches, 13),
+    N("I/O Read Time", io_read_ms, -1),
+    N("I/O Write Time", io_write_ms, -1),
+    C("Index Cond", 3),
+    S("Index Name", index_name),
+    C("Join Filter", 5),
+    S("Join Type", join_type),
+    N("Local Hit Blocks", local_hit, -1),
+    N("Local Read Blocks", local_read, -1),
+    C("Lossy Heap Blocks", 15),
+    C("Merge Cond", 7),
+    S("Node Type", node_type),
+    C("One-Time Filter", 9),
+    S("Operation", operation),
+    C("Original Hash Batches", 21),
+    C("Output", 30),
+    {"Parallel Aware", F_BOOL, offsetof(ixt_plan_node, parallel_aware), -1},
+    S("Parent Relationship", parent_rel),
+    S("Partial Mode", partial_mode),
+    C("Peak Memory Usage", 22),
+    N("Plan Rows", plan_rows, -1),
+    N("Plan Width", plan_width, -1),
+    C("Presorted Key", 1),
+    C("Recheck Cond", 4),
+    S("Relation Name", relation),
+    N("Rows Removed by Filter", rows_removed, 12),
+    N("Rows Removed by Index Recheck", rows_removed_recheck, 10),
+    N("Rows Removed by Join Filter", rows_removed_join, 11),
+    S("Scan Direction", scan_direction),
+    S("Schema", schema),
+    N("Shared Dirtied Blocks", shared_dirtied, -1),
+    N("Shared Hit Blocks", shared_hit, -1),
+    N("Shared Read Blocks", shared_read, -1),
+    N("Shared Written Blocks", shared_written, -1),
+    C("Sort Key", 0),
+    C("Sort Method", 16),
+    C("Sort Space Type", 18),
+    C("Sort Space Used", 17),
+    N("Startup Cost", startup_cost, -1),
+    S("Strategy", strategy),
+    S("Subplan Name", subplan_name),
+    N("Temp Read Blocks", temp_read, -1),
+    N("Temp Written Blocks", temp_written, -1),
+    N("Total Cost", total_cost, -1),
+    C("Workers", COND_WORKERS),
+    C("Workers Launched", 29),
+    C("Workers Planned", 28),
+};
+#undef S
+#undef N
+#undef C
+#define NFIELDS (sizeof FIELDS / sizeof FIELDS[0])
+
+static int cmp_field(const void *key, const void *f)
+{
+    return strcmp(key, ((const field *)f)->key);
+}
+
+static void read_node(ixt_plan *p, ixt_plan_node *n, json_t *o)
+{
+    char *conds[NCOND_KEYS] = {0};
+    double wp = 0, wl = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        const field *f = bsearch(key, FIELDS, NFIELDS, sizeof *FIELDS, cmp_field);
+        if (!f)
+            continue;
+        char *base = (char *)n;
+        if (f->kind == F_STR && json_is_string(v))
+            *(char **)(base + f->off) = arena_strndup(p, json_string_value(v), json_string_length(v));
+        else if (f->kind == F_NUM && json_is_number(v))
+            *(double *)(base + f->off) = fin(json_number_value(v));
+        else if (f->kind == F_BOOL)
+            *(bool *)(base + f->off) = json_is_true(v);
+        if (f->cond == -2 && json_is_string(v))     /* CTE Name */
+            n->cte_name = arena_strndup(p, json_string_value(v), json_string_length(v));
+        if (f->cond == 28 || f->cond == 29)
+            *(f->cond == 28 ? &wp : &wl) = json_is_number(v) ? fin(json_number_value(v)) : 0;
+        if (f->cond >= 0 && !conds[f->cond])
+            conds[f->cond] = f->cond == COND_WORKERS ? workers_text(v) : cond_text(v);
+        if (f->cond == -1 && strcmp(key, "Actual Loops") == 0)
+            n->has_actual = json_is_number(v);
+    }
+    if (!n->node_type)
+        n->node_type = arena_strndup(p, "?", 1);
+    n->workers_planned = clamp_int(wp, 0, 1 << 20);
+    n->workers_launched = clamp_int(wl, 0, 1 << 20);
+    n->loops = fmax(0, n->loops);
+    n->never_executed = n->has_actual && n->loops == 0;
+    /* reported per loop; kept over all loops */
+    double loops = fmax(n->loops, 1);
+    n->rows_removed = fin(n->rows_removed * loops);
+    n->rows_removed_recheck = fin(n->rows_removed_recheck * loops);
+    n->rows_removed_join = fin(n->rows_removed_join * loops);
+    n->diff_peer = -1;
+    int nc = 0;
+    for (int i = 0; i < NCOND_KEYS; i++)
+        nc += conds[i] != NULL;
+    n->conds = arena_alloc(p, (size_t)(nc ? nc : 1) * sizeof *n->conds);
+    for (int i = 0; i < NCOND_KEYS; i++) {
+        if (!conds[i])
             continue;
         n->conds[n->nconds].label = COND_KEYS[i];
-        n->conds[n->nconds++].text = t;
+        n->conds[n->nconds++].text = arena_take(p, conds[i]);
     }
 }
 
-static void read_node(ixt_plan_node *n, json_t *o)
-{
-    n->node_type = str_field(o, "Node Type");
-    if (!n->node_type)
-        n->node_type = ixt_xstrdup("?");
-    n->operation = str_field(o, "Operation");
-    n->join_type = str_field(o, "Join Type");
-    n->strategy = str_field(o, "Strategy");
-    n->relation = str_field(o, "Relation Name");
-    n->schema = str_field(o, "Schema");
-    n->alias = str_field(o, "Alias");
-    n->index_name = str_field(o, "Index Name");
-    n->cte_name = str_field(o, "CTE Name");
-    n->function_name = str_field(o, "Function Name");
-    n->parent_rel = str_field(o, "Parent Relationship");
-    n->subplan_name = str_field(o, "Subplan Name");
-    n->startup_cost = num_field(o, "Startup Cost", 0);
-    n->total_cost = num_field(o, "Total Cost", 0);
-    n->plan_rows = num_field(o, "Plan Rows", 0);
-    n->plan_width = num_field(o, "Plan Width", 0);
-    n->has_actual = json_object_get(o, "Actual Loops") != NULL;
-    n->actual_startup_ms = num_field(o, "Actual Startup Time", 0);
-    n->actual_total_ms = num_field(o, "Actual Total Time", 0);
-    n->actual_rows = num_field(o, "Actual Rows", 0);
-    n->loops = num_field(o, "Actual Loops", 0);
-    n->never_executed = n->has_actual && n->loops == 0;
-    n->shared_hit = num_field(o, "Shared Hit Blocks", 0);
-    n->shared_read = num_field(o, "Shared Read Blocks", 0);
-    n->temp_read = num_field(o, "Temp Read Blocks", 0);
-    n->temp_written = num_field(o, "Temp Written Blocks", 0);
-    n->rows_removed = num_field(o, "Rows Removed by Filter", 0);
-    n->workers_planned = (int)num_field(o, "Workers Planned", 0);
-    n->workers_launched = (int)num_field(o, "Workers Launched", 0);
-    read_conds(n, o);
-}
+typedef struct frame {
+    json_t *o;
+    ixt_plan_node *parent;
+} frame;
 
-typedef struct builder {
-    ixt_plan *p;
-    size_t cap;
-} builder;
-
-static void push_node(builder *b, ixt_plan_node *n)
+/* Builds the tree in preorder with an explicit stack: children are pushed
+ * in reverse so they pop, and get their ids, in order.  Each JSON node is
+ * emptied once read (its children held by a reference on the stack), so
+ * the document shrinks as the tree grows and the two do not peak together. */
+static void build(ixt_plan *p, json_t *root)
 {
-    if (b->p->nnodes == b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 64;
-        b->p->nodes = ixt_xrealloc(b->p->nodes, b->cap * sizeof *b->p->nodes);
+    size_t cap = 64, top = 0, ncap = 64;
+    frame *st = ixt_xmalloc(cap * sizeof *st);
+    p->nodes = ixt_xmalloc(ncap * sizeof *p->nodes);
+    st[top++] = (frame){json_incref(root), NULL};
+    while (top) {
+        frame f = st[--top];
+        ixt_plan_node *n = arena_alloc(p, sizeof *n);
+        read_node(p, n, f.o);
+        n->parent = f.parent;
+        if (f.parent) {
+            n->depth = f.parent->depth + 1;
+            n->child_index = f.parent->nchildren;
+            f.parent->children[f.parent->nchildren++] = n;
+        }
+        if (p->nnodes == ncap) {
+            ncap *= 2;
+            p->nodes = ixt_xrealloc(p->nodes, ncap * sizeof *p->nodes);
+        }
+        n->id = (int)p->nnodes;
+        p->nodes[p->nnodes++] = n;
+
+        json_t *kids = json_object_get(f.o, "Plans");
+        size_t nk = json_is_array(kids) ? json_array_size(kids) : 0, valid = 0;
+        for (size_t i = 0; i < nk; i++)
+            valid += json_is_object(json_array_get(kids, i));
+        n->children = arena_alloc(p, (valid + 1) * sizeof *n->children);
+        if (top + valid > cap) {
+            cap = (top + valid) * 2;
+            st = ixt_xrealloc(st, cap * sizeof *st);
+        }
+        for (size_t i = nk; i-- > 0;) {
+            json_t *k = json_array_get(kids, i);
+            if (json_is_object(k))
+                st[top++] = (frame){json_incref(k), n};
+        }
+        json_object_clear(f.o);
+        json_decref(f.o);
     }
-    n->id = (int)b->p->nnodes;
-    b->p->nodes[b->p->nnodes++] = n;
+    free(st);
+    p->root = p->nodes[0];
+    p->root->last_child = true;
+    /* children have larger ids than their parent: one backward pass sums
+     * the subtree sizes */
+    for (size_t i = p->nnodes; i-- > 0;) {
+        ixt_plan_node *n = p->nodes[i];
+        n->subtree += 1;
+        if (n->nchildren)
+            n->children[n->nchildren - 1]->last_child = true;
+        if (n->parent)
+            n->parent->subtree += n->subtree;
+    }
 }
 
-/* Depth is bounded by jansson's own nesting limit (2048 levels of JSON,
- * about 1000 plan levels), so recursion here is bounded too. */
-static ixt_plan_node *build(builder *b, json_t *o, ixt_plan_node *parent, int depth)
+static void read_settings(ixt_plan *p, json_t *top)
 {
-    ixt_plan_node *n = ixt_xcalloc(1, sizeof *n);
-    n->parent = parent;
-    n->depth = depth;
-    read_node(n, o);
-    push_node(b, n);
-    json_t *kids = json_object_get(o, "Plans");
-    size_t nk = json_is_array(kids) ? json_array_size(kids) : 0;
-    n->children = ixt_xcalloc(nk + 1, sizeof *n->children);
-    for (size_t i = 0; i < nk; i++) {
-        json_t *k = json_array_get(kids, i);
-        if (!json_is_object(k))
+    json_t *s = json_object_get(top, "Settings");
+    if (!json_is_object(s) || !json_object_size(s))
+        return;
+    p->settings = ixt_xcalloc(json_object_size(s), sizeof *p->settings);
+    const char *key;
+    json_t *v;
+    json_object_foreach(s, key, v) {
+        char *t = scalar_text(v);
+        if (!t)
             continue;
-        ixt_plan_node *c = build(b, k, n, depth + 1);
-        n->children[n->nchildren++] = c;
+        p->settings[p->nsettings].key = ixt_xstrdup(key);
+        p->settings[p->nsettings++].value = t;
     }
-    if (n->nchildren)
-        n->children[n->nchildren - 1]->last_child = true;
-    n->subtree = (int)b->p->nnodes - n->id;
-    return n;
+}
+
+static void read_triggers(ixt_plan *p, json_t *top)
+{
+    json_t *t = json_object_get(top, "Triggers");
+    p->triggers_ms = -1;
+    if (!json_is_array(t) || !json_array_size(t))
+        return;
+    p->triggers = ixt_xcalloc(json_array_size(t), sizeof *p->triggers);
+    size_t i;
+    json_t *o;
+    json_array_foreach(t, i, o) {
+        if (!json_is_object(o))
+            continue;
+        ixt_plan_trigger *tr = &p->triggers[p->ntriggers++];
+        tr->name = str_field(o, "Trigger Name");
+        if (!tr->name)
+            tr->name = ixt_xstrdup("?");
+        tr->constraint = str_field(o, "Constraint Name");
+        tr->relation = str_field(o, "Relation");
+        tr->time_ms = num_field(o, "Time", 0);
+        tr->calls = num_field(o, "Calls", 0);
+        p->triggers_ms = fin(fmax(p->triggers_ms, 0) + tr->time_ms);
+    }
+}
+
+static void read_jit(ixt_plan *p, json_t *top)
+{
+    json_t *jit = json_object_get(top, "JIT");
+    p->jit_ms = -1;
+    if (!json_is_object(jit))
+        return;
+    p->jit_functions = clamp_int(num_field(jit, "Functions", 0), 0, 1 << 30);
+    p->jit_ms = num_field(json_object_get(jit, "Timing"), "Total", -1);
 }
 
 /* ===== derived metrics ===== */
 
-/* Processes that ran a node: inside a Gather, the leader and its workers
- * each report per-process averages over their loops. */
-static double processes(const ixt_plan_node *n)
+static bool is_gather(const ixt_plan_node *n)
 {
-    for (const ixt_plan_node *a = n->parent; a; a = a->parent)
-        if (strncmp(a->node_type, "Gather", 6) == 0)
-            return a->workers_launched + 1.0;
-    return 1.0;
+    return strncmp(n->node_type, "Gather", 6) == 0;
+}
+
+static bool is_init_or_sub(const ixt_plan_node *n)
+{
+    return is(n->parent_rel, "InitPlan") || is(n->parent_rel, "SubPlan");
+}
+
+static bool is_cte(const ixt_plan_node *n)
+{
+    return is(n->parent_rel, "InitPlan") && n->subplan_name && strncmp(n->subplan_name, "CTE ", 4) == 0;
+}
+
+/* How many times the planner expects n to run per run of its parent: the
+ * inner side of a Nested Loop once per outer row, a SubPlan once per row of
+ * the node it serves. */
+static double calls_per_parent(const ixt_plan_node *n)
+{
+    const ixt_plan_node *par = n->parent;
+    if (!par)
+        return 1;
+    if (is(n->parent_rel, "SubPlan"))
+        return fmax(1, par->plan_rows);
+    if (is(par->node_type, "Nested Loop") && n->child_index > 0 && !is_init_or_sub(n) &&
+        par->nchildren > 0 && !is_init_or_sub(par->children[0]))
+        return fmax(1, par->children[0]->plan_rows);
+    return 1;
+}
+
+/* Processes that ran a node: under a Gather, its launched workers (planned
+ * ones without ANALYZE) and the leader unless parallel_leader_participation
+ * is off.  Not carried into InitPlans and SubPlans (PEV2 does the same). */
+static int processes(const ixt_plan_node *n, bool leader)
+{
+    const ixt_plan_node *par = n->parent;
+    if (!par || is_init_or_sub(n))
+        return 1;
+    if (is_gather(par)) {
+        int w = par->has_actual ? par->workers_launched : par->workers_planned;
+        return w + (leader || w == 0 ? 1 : 0);
+    }
+    return par->processes;
 }
 
 static void derive_node(ixt_plan_node *n)
 {
-    n->inclusive_ms = n->actual_total_ms * n->loops / processes(n);
-    double child_ms = 0, child_cost = 0;
+    double child_ms = 0, child_cost = 0, child_hit = 0, child_read = 0;
     for (int i = 0; i < n->nchildren; i++) {
         const ixt_plan_node *c = n->children[i];
-        child_cost += c->total_cost;
-        child_ms += c->actual_total_ms * c->loops / processes(c);
+        /* an InitPlan's time is charged to the node using its result */
+        if (!is(c->parent_rel, "InitPlan"))
+            child_ms += c->inclusive_ms;
+        child_cost += c->total_cost * calls_per_parent(c);
+        child_hit += c->shared_hit;
+        child_read += c->shared_read;
     }
-    n->exclusive_ms = fmax(0, n->inclusive_ms - child_ms);
-    n->exclusive_cost = fmax(0, n->total_cost - child_cost);
-    double actual = n->actual_rows * n->loops, planned = n->plan_rows * fmax(n->loops, 1);
+    n->exclusive_ms = fin(fmax(0, n->inclusive_ms - child_ms));
+    n->exclusive_cost = fin(fmax(0, n->total_cost - child_cost) * n->est_loops);
+    n->excl_shared_hit = fin(fmax(0, n->shared_hit - child_hit));
+    n->excl_shared_read = fin(fmax(0, n->shared_read - child_read));
     n->misestimate = 1;
     if (n->has_actual && !n->never_executed) {
-        double a = fmax(actual, 1), p = fmax(planned, 1);
-        n->misestimate = a > p ? a / p : p / a;
+        double a = fmax(fin(n->actual_rows * n->loops), 1), p = fmax(fin(n->plan_rows * n->loops), 1);
+        n->misestimate = fin(a > p ? a / p : p / a);
+        if (n->misestimate < 1)
+            n->misestimate = 1;
         n->mis_under = a > p;
     }
-    n->rows_removed *= fmax(n->loops, 1);
 }
 
-/* A Seq Scan with a filter that discards most of what it reads: with
- * ANALYZE from the rows removed; without, from the rows the scan's cost
- * says it reads (cpu_tuple_cost + one operator per row, default costs). */
-static bool selective(const ixt_plan_node *n)
+/* ----- InitPlans: whose time is it? ----- */
+
+typedef struct ref_key {
+    int kind;            /* 0: "$N" parameter, 1: "InitPlan N" (PostgreSQL 16+) */
+    long num;
+    ixt_plan_node *ip;
+} ref_key;
+
+static int cmp_ref(const void *a, const void *b)
 {
-    if (strcmp(n->node_type, "Seq Scan") != 0)
+    const ref_key *x = a, *y = b;
+    if (x->kind != y->kind)
+        return x->kind - y->kind;
+    return x->num < y->num ? -1 : x->num > y->num;
+}
+
+/* Reads the number after s; -1 when there are no digits (or too many). */
+static long read_num(const char *s, const char **end)
+{
+    long v = 0;
+    int d = 0;
+    while (*s >= '0' && *s <= '9' && d < 9) {
+        v = v * 10 + (*s++ - '0');
+        d++;
+    }
+    *end = s;
+    return d == 0 || (*s >= '0' && *s <= '9') ? -1 : v;
+}
+
+static void add_key(ref_key **keys, size_t *n, size_t *cap, int kind, long num, ixt_plan_node *ip)
+{
+    if (num < 0)
+        return;
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        *keys = ixt_xrealloc(*keys, *cap * sizeof **keys);
+    }
+    (*keys)[(*n)++] = (ref_key){kind, num, ip};
+}
+
+/* For every "$N" and "InitPlan N" in a condition of user: remembers user
+ * as the deepest node that could have run that InitPlan. */
+static void scan_refs(const char *text, const ref_key *keys, size_t nkeys, ixt_plan_node *user,
+                      ixt_plan_node **best)
+{
+    for (const char *s = text; *s;) {
+        ref_key k = {-1, -1, NULL};
+        const char *end = s + 1;
+        if (*s == '$') {
+            k.kind = 0;
+            k.num = read_num(s + 1, &end);
+        } else if (*s == 'I' && strncmp(s, "InitPlan ", 9) == 0) {
+            k.kind = 1;
+            k.num = read_num(s + 9, &end);
+        }
+        if (end <= s)
+            end = s + 1;
+        s = end;
+        if (k.num < 0)
+            continue;
+        const ref_key *hit = bsearch(&k, keys, nkeys, sizeof *keys, cmp_ref);
+        if (!hit)
+            continue;
+        /* bsearch finds one of equal keys: widen to all */
+        const ref_key *lo = hit, *hi = hit;
+        while (lo > keys && cmp_ref(lo - 1, &k) == 0)
+            lo--;
+        while (hi + 1 < keys + nkeys && cmp_ref(hi + 1, &k) == 0)
+            hi++;
+        for (const ref_key *r = lo; r <= hi; r++) {
+            ixt_plan_node *ip = r->ip;
+            if (user->id >= ip->id && user->id < ip->id + ip->subtree)
+                continue;            /* inside the InitPlan itself */
+            if (user->inclusive_ms + 0.01 < ip->inclusive_ms)
+                continue;            /* too short to have run it */
+            ixt_plan_node *b = best[ip->id];
+            if (!b || user->depth > b->depth)
+                best[ip->id] = user;
+        }
+    }
+}
+
+/* An InitPlan runs when a node first needs its result, so its time sits in
+ * that node's time: take it from the deepest node that refers to the
+ * InitPlan's parameters and lasted long enough, else from its parent. */
+static void fix_initplans(ixt_plan *p)
+{
+    ref_key *keys = NULL;
+    size_t nkeys = 0, cap = 0;
+    for (size_t i = 0; i < p->nnodes; i++) {
+        ixt_plan_node *ip = p->nodes[i];
+        if (!is(ip->parent_rel, "InitPlan") || is_cte(ip) || !ip->subplan_name || !ip->parent)
+            continue;
+        const char *s = strstr(ip->subplan_name, "InitPlan "), *end;
+        if (s)
+            add_key(&keys, &nkeys, &cap, 1, read_num(s + 9, &end), ip);
+        const char *ret = strstr(ip->subplan_name, "(returns ");
+        for (s = ret ? strchr(ret, '$') : NULL; s; s = strchr(s + 1, '$'))
+            add_key(&keys, &nkeys, &cap, 0, read_num(s + 1, &end), ip);
+    }
+    bool any = false;
+    for (size_t i = 0; i < p->nnodes; i++)
+        any |= is(p->nodes[i]->parent_rel, "InitPlan") && !is_cte(p->nodes[i]) && p->nodes[i]->parent;
+    if (!any) {
+        free(keys);
+        return;
+    }
+    ixt_plan_node **best = ixt_xcalloc(p->nnodes, sizeof *best);
+    if (nkeys) {
+        qsort(keys, nkeys, sizeof *keys, cmp_ref);
+        for (size_t i = 0; i < p->nnodes; i++) {
+            ixt_plan_node *n = p->nodes[i];
+            for (int c = 0; c < n->nconds; c++)
+                scan_refs(n->conds[c].text, keys, nkeys, n, best);
+        }
+    }
+    for (size_t i = 0; i < p->nnodes; i++) {
+        ixt_plan_node *ip = p->nodes[i];
+        if (!is(ip->parent_rel, "InitPlan") || is_cte(ip) || !ip->parent)
+            continue;
+        ixt_plan_node *t = best[ip->id] ? best[ip->id] : ip->parent;
+        t->exclusive_ms = fmax(0, t->exclusive_ms - ip->inclusive_ms);
+    }
+    free(best);
+    free(keys);
+}
+
+/* ----- CTEs: their time shows again in the CTE Scans reading them ----- */
+
+typedef struct cte_ref {
+    const char *name;
+    ixt_plan_node *cte;
+    double scans_ms;
+} cte_ref;
+
+static int cmp_cte(const void *a, const void *b)
+{
+    return strcmp(((const cte_ref *)a)->name, ((const cte_ref *)b)->name);
+}
+
+/* A CTE runs as its scans pull rows, so each CTE Scan gives back a share of
+ * the CTE's time in proportion to its own (PEV2's fixCteScansDuration). */
+static void fix_cte_scans(ixt_plan *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->nnodes; i++)
+        n += is_cte(p->nodes[i]);
+    if (!n)
+        return;
+    cte_ref *ctes = ixt_xcalloc(n, sizeof *ctes);
+    n = 0;
+    for (size_t i = 0; i < p->nnodes; i++)
+        if (is_cte(p->nodes[i]))
+            ctes[n++] = (cte_ref){p->nodes[i]->subplan_name + 4, p->nodes[i], 0};
+    qsort(ctes, n, sizeof *ctes, cmp_cte);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < p->nnodes; i++) {
+            ixt_plan_node *s = p->nodes[i];
+            if (!is(s->node_type, "CTE Scan") || !s->cte_name)
+                continue;
+            cte_ref key = {s->cte_name, NULL, 0};
+            cte_ref *c = bsearch(&key, ctes, n, sizeof *ctes, cmp_cte);
+            if (!c)
+                continue;
+            if (pass == 0)
+                c->scans_ms += s->inclusive_ms;
+            else if (c->scans_ms > 0)
+                s->exclusive_ms = fin(fmax(0, s->exclusive_ms - c->cte->inclusive_ms * s->inclusive_ms / c->scans_ms));
+        }
+    }
+    free(ctes);
+}
+
+/* ----- seq scans an index could help ----- */
+
+static double setting_num(const ixt_plan *p, const char *name, double dflt)
+{
+    const char *v = ixt_plan_setting(p, name);
+    if (!v)
+        return dflt;
+    char *end;
+    double d = strtod(v, &end);
+    return end != v && isfinite(d) && d >= 0 ? d : dflt;
+}
+
+/* Operators in a filter, for the per-row cost of evaluating it. */
+static int filter_ops(const char *f)
+{
+    int k = 1;
+    for (const char *s = f; (s = strstr(s, " AND ")); s += 5)
+        k++;
+    for (const char *s = f; (s = strstr(s, " OR ")); s += 4)
+        k++;
+    return k;
+}
+
+/* A Seq Scan with a filter that keeps few of the rows it reads, on a table
+ * big enough for an index to matter.
+ *
+ * With ANALYZE the rows removed are measured: at least 1,000 removed and
+ * at least 90% of those read.  A node that never ran is not flagged.
+ *
+ * Without it only the cost is known: total = pages x seq_page_cost + rows x
+ * (cpu_tuple_cost + ops x cpu_operator_cost).  The pages are unknown, so the
+ * rows read are estimated low, assuming tables hold at least 10 rows per
+ * page; the rows kept are estimated high (per process x processes).  The
+ * flag is raised only when even then at most 10% are kept of 1,000+ read,
+ * so it errs on the side of silence. */
+static bool selective(const ixt_plan *p, const ixt_plan_node *n)
+{
+    if (!is(n->node_type, "Seq Scan") || n->never_executed)
         return false;
-    bool filter = false;
-    for (int i = 0; i < n->nconds; i++)
-        filter |= strcmp(n->conds[i].label, "Filter") == 0;
+    const char *filter = ixt_plan_node_cond(n, "Filter");
     if (!filter)
         return false;
     if (n->has_actual) {
-        double kept = n->actual_rows * fmax(n->loops, 1);
-        return n->rows_removed >= 1000 && n->rows_removed > 4 * kept;
+        double kept = fin(n->actual_rows * n->loops);
+        return n->rows_removed >= 1000 && n->rows_removed >= 9 * kept;
     }
-    double read = n->total_cost / 0.0125;
-    return read >= 1000 && n->plan_rows * 20 < read;
+    double per_row = setting_num(p, "seq_page_cost", SEQ_PAGE_COST) / 10 +
+                     setting_num(p, "cpu_tuple_cost", CPU_TUPLE_COST) +
+                     setting_num(p, "cpu_operator_cost", CPU_OPERATOR_COST) * filter_ops(filter);
+    if (per_row <= 0)
+        return false;
+    double read_low = n->total_cost / per_row;
+    double kept_high = n->plan_rows * (n->parallel_aware ? n->processes : 1);
+    return read_low >= 1000 && kept_high * 10 <= read_low;
+}
+
+/* ----- ranking ----- */
+
+static double hot_metric(const ixt_plan *p, const ixt_plan_node *n)
+{
+    return p->has_timing ? n->exclusive_ms : n->exclusive_cost;
 }
 
 static int cmp_hot(const void *a, const void *b, void *arg)
 {
-    bool analyze = *(bool *)arg;
+    const ixt_plan *p = arg;
     const ixt_plan_node *x = *(ixt_plan_node *const *)a, *y = *(ixt_plan_node *const *)b;
-    double vx = analyze ? x->exclusive_ms : x->exclusive_cost;
-    double vy = analyze ? y->exclusive_ms : y->exclusive_cost;
+    double vx = hot_metric(p, x), vy = hot_metric(p, y);
     if (vx != vy)
         return vx > vy ? -1 : 1;
     return x->id - y->id;
@@ -207,85 +793,168 @@ static int cmp_hot(const void *a, const void *b, void *arg)
 
 static void derive(ixt_plan *p)
 {
+    const char *lp = ixt_plan_setting(p, "parallel_leader_participation");
+    bool leader = !(lp && strcmp(lp, "off") == 0);
+    for (size_t i = 0; i < p->nnodes; i++) {
+        ixt_plan_node *n = p->nodes[i];
+        p->has_analyze |= n->has_actual;
+        p->has_timing |= n->has_actual && n->actual_total_ms > 0;
+        /* preorder: the parent's figures are ready */
+        n->processes = processes(n, leader);
+        if (n->processes < 1)
+            n->processes = 1;
+        n->est_loops = n->parent ? fmin(1e15, n->parent->est_loops * calls_per_parent(n)) : 1;
+        n->inclusive_ms = fin(n->actual_total_ms * n->loops / n->processes);
+    }
     for (size_t i = 0; i < p->nnodes; i++)
         derive_node(p->nodes[i]);
-    p->has_analyze = p->root->has_actual;
-    double whole = p->has_analyze ? (p->execution_ms > 0 ? p->execution_ms : p->root->inclusive_ms)
-                                  : p->root->total_cost;
+    if (p->has_timing) {
+        fix_initplans(p);
+        fix_cte_scans(p);
+    }
+    /* the whole: execution time (triggers included) or the root's cost */
+    double whole = p->has_timing ? fmax(p->execution_ms, p->root->inclusive_ms) : p->root->total_cost;
     p->costly = ixt_xcalloc(p->nnodes + 1, sizeof *p->costly);
     for (size_t i = 0; i < p->nnodes; i++) {
         ixt_plan_node *n = p->nodes[i];
-        double mine = p->has_analyze ? n->exclusive_ms : n->exclusive_cost;
-        n->share = whole > 0 ? fmin(1, mine / whole) : 0;
-        n->selective_seq_scan = selective(n);
+        double share = whole > 0 ? hot_metric(p, n) / whole : 0;
+        n->share = fin(fmin(1, fmax(0, share)));
+        n->selective_seq_scan = selective(p, n);
         p->costly[p->ncostly++] = n;
     }
-    qsort_r(p->costly, p->ncostly, sizeof *p->costly, cmp_hot, &p->has_analyze);
+    qsort_r(p->costly, p->ncostly, sizeof *p->costly, cmp_hot, p);
     p->hottest = p->costly[0];
-    /* The walk with n/N stops at nodes that cost next to nothing. */
+    /* the n/N walk skips nodes that cost next to nothing */
     size_t keep = 1;
-    while (keep < p->ncostly && p->costly[keep]->share >= 0.01)
+    while (keep < p->ncostly && p->costly[keep]->share >= IXT_PLAN_COSTLY_MIN_SHARE)
         keep++;
     p->ncostly = keep;
 }
 
-ixt_plan *ixt_plan_parse(const char *json, ixt_err *e)
+/* ===== parse and free ===== */
+
+static const char *json_type_name(const json_t *v)
 {
-    json_error_t jerr;
-    json_t *doc = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc) {
-        ixt_err_set(e, "the plan is not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
-                    jerr.column);
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+/* The object holding "Plan": the first element of the array PostgreSQL
+ * prints, or the document itself. */
+static json_t *plan_top(json_t *doc, ixt_err *e)
+{
+    json_t *top = doc;
+    if (json_is_array(doc)) {
+        if (!json_array_size(doc)) {
+            ixt_err_set(e, "the plan JSON is an empty array: expected EXPLAIN (FORMAT JSON) output");
+            return NULL;
+        }
+        top = json_array_get(doc, 0);
+    }
+    if (!json_is_object(top)) {
+        ixt_err_set(e, "the plan JSON holds %s where an object with a \"Plan\" was expected",
+                    json_type_name(top));
         return NULL;
     }
-    json_t *top = json_is_array(doc) ? json_array_get(doc, 0) : doc;
-    json_t *root = json_is_object(top) ? json_object_get(top, "Plan") : NULL;
+    json_t *root = json_object_get(top, "Plan");
+    if (!root) {
+        ixt_err_set(e, "the JSON holds no plan: no \"Plan\" key (expected EXPLAIN (FORMAT JSON) output)");
+        return NULL;
+    }
     if (!json_is_object(root)) {
+        ixt_err_set(e, "the \"Plan\" in the JSON is %s, not an object", json_type_name(root));
+        return NULL;
+    }
+    return top;
+}
+
+ixt_plan *ixt_plan_parse(const char *json, ixt_err *e)
+{
+    if (!json || json[strspn(json, " \t\r\n")] == '\0') {
+        ixt_err_set(e, "the plan is empty");
+        return NULL;
+    }
+    json_error_t jerr;
+    /* no JSON_REJECT_DUPLICATES: older servers repeat keys in per-worker
+     * details, and the last value is as good as any */
+    json_t *doc = json_loads(json, 0, &jerr);
+    if (!doc) {
+        if (json_error_code(&jerr) == json_error_premature_end_of_input)
+            ixt_err_set(e, "the plan JSON is cut short (line %d, column %d): %s", jerr.line, jerr.column,
+                        jerr.text);
+        else
+            ixt_err_set(e, "the plan is not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
+                        jerr.column);
+        return NULL;
+    }
+    json_t *top = plan_top(doc, e);
+    if (!top) {
         json_decref(doc);
-        ixt_err_set(e, "the JSON holds no plan (expected EXPLAIN (FORMAT JSON) output with a \"Plan\")");
         return NULL;
     }
     ixt_plan *p = ixt_xcalloc(1, sizeof *p);
-    builder b = {p, 0};
-    p->root = build(&b, root, NULL, 0);
-    p->root->last_child = true;
+    build(p, json_object_get(top, "Plan"));
     p->planning_ms = num_field(top, "Planning Time", -1);
     p->execution_ms = num_field(top, "Execution Time", -1);
     p->total_cost = p->root->total_cost;
+    read_settings(p, top);
+    read_triggers(p, top);
+    read_jit(p, top);
     json_decref(doc);
     derive(p);
     ixt_plan_layout(p);
     return p;
 }
 
-static void node_free(ixt_plan_node *n)
-{
-    char **strs[] = {&n->node_type, &n->operation, &n->join_type, &n->strategy, &n->relation,
-                     &n->schema, &n->alias, &n->index_name, &n->cte_name, &n->function_name,
-                     &n->parent_rel, &n->subplan_name};
-    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-        free(*strs[i]);
-    for (int i = 0; i < n->nconds; i++)
-        free(n->conds[i].text);
-    free(n->conds);
-    free(n->children);
-    free(n);
-}
-
 void ixt_plan_free(ixt_plan *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->nnodes; i++)
-        node_free(p->nodes[i]);
+    arena_free(p);
+    for (size_t i = 0; i < p->nsettings; i++) {
+        free(p->settings[i].key);
+        free(p->settings[i].value);
+    }
+    for (size_t i = 0; i < p->ntriggers; i++) {
+        free(p->triggers[i].name);
+        free(p->triggers[i].constraint);
+        free(p->triggers[i].relation);
+    }
+    free(p->settings);
+    free(p->triggers);
     free(p->nodes);
     free(p->visible);
     free(p->costly);
     free(p);
 }
 
+const char *ixt_plan_node_cond(const ixt_plan_node *n, const char *label)
+{
+    for (int i = 0; i < n->nconds; i++)
+        if (strcmp(n->conds[i].label, label) == 0)
+            return n->conds[i].text;
+    return NULL;
+}
+
+const char *ixt_plan_setting(const ixt_plan *p, const char *name)
+{
+    for (size_t i = 0; i < p->nsettings; i++)
+        if (strcmp(p->settings[i].key, name) == 0)
+            return p->settings[i].value;
+    return NULL;
+}
+
 /* ===== layout ===== */
 
+/* Preorder with folded subtrees skipped: one pass, no recursion. */
 size_t ixt_plan_layout(ixt_plan *p)
 {
     if (!p->visible)
@@ -302,11 +971,22 @@ size_t ixt_plan_layout(ixt_plan *p)
     return p->nvisible;
 }
 
+size_t ixt_plan_set_collapsed(ixt_plan *p, ixt_plan_node *n, bool collapsed)
+{
+    n->collapsed = collapsed && n->nchildren > 0;
+    return ixt_plan_layout(p);
+}
+
+size_t ixt_plan_toggle(ixt_plan *p, ixt_plan_node *n)
+{
+    return ixt_plan_set_collapsed(p, n, !n->collapsed);
+}
+
 void ixt_plan_reveal(ixt_plan *p, ixt_plan_node *n)
 {
-    (void)p;
     for (ixt_plan_node *a = n->parent; a; a = a->parent)
         a->collapsed = false;
+    ixt_plan_layout(p);
 }
 
 void ixt_plan_expand_all(ixt_plan *p)
@@ -316,220 +996,396 @@ void ixt_plan_expand_all(ixt_plan *p)
     ixt_plan_layout(p);
 }
 
-char *ixt_plan_prefix(const ixt_plan_node *n, bool ascii, char *buf, size_t len)
+size_t ixt_plan_collapse_depth(ixt_plan *p, int depth)
 {
-    /* Built from the node up: each ancestor (but the root) adds a bar when
-     * more siblings follow it. */
-    const char *bar = ascii ? "|  " : "\xe2\x94\x82  ";
-    const char *tee = ascii ? "+- " : "\xe2\x94\x9c\xe2\x94\x80 ";
-    const char *elbow = ascii ? "`- " : "\xe2\x94\x94\xe2\x94\x80 ";
-    if (len == 0)
-        return buf;
-    buf[0] = '\0';
-    if (!n->parent)
-        return buf;
+    for (size_t i = 0; i < p->nnodes; i++)
+        p->nodes[i]->collapsed = p->nodes[i]->depth >= depth && p->nodes[i]->nchildren > 0;
+    return ixt_plan_layout(p);
+}
+
+/* ===== drawing helpers ===== */
+
+/* The ancestors' columns in front of n (without n's own connector). */
+static void add_columns(ixt_buf *b, const ixt_plan_node *n, bool ascii)
+{
+    if (!n->parent || n->depth < 2)
+        return;
     int levels = n->depth - 1;
-    const char **parts = ixt_xcalloc((size_t)levels + 1, sizeof *parts);
+    const char **parts = ixt_xmalloc((size_t)levels * sizeof *parts);
     const ixt_plan_node *a = n->parent;
     for (int i = levels - 1; i >= 0 && a; i--, a = a->parent)
-        parts[i] = a->last_child ? "   " : bar;
-    size_t used = 0;
-    for (int i = 0; i < levels && used < len; i++)
-        used += (size_t)snprintf(buf + used, len - used, "%s", parts[i]);
-    if (used < len)
-        snprintf(buf + used, len - used, "%s", n->last_child ? elbow : tee);
+        parts[i] = a->last_child ? "   " : ascii ? "|  " : BAR_U;
+    for (int i = 0; i < levels; i++)
+        ixt_buf_add(b, parts[i]);
     free(parts);
+}
+
+char *ixt_plan_prefix(const ixt_plan_node *n, bool ascii, char *buf, size_t len)
+{
+    if (!len)
+        return buf;
+    ixt_buf b;
+    ixt_buf_init(&b);
+    if (n->parent) {
+        add_columns(&b, n, ascii);
+        ixt_buf_add(&b, n->last_child ? (ascii ? "`- " : ELBOW_U) : (ascii ? "+- " : TEE_U));
+    }
+    snprintf(buf, len, "%s", b.s ? b.s : "");
+    ixt_buf_free(&b);
     return buf;
+}
+
+/* Appends to a caller's fixed buffer, truncating: labels and metrics are
+ * made for every row drawn, so they allocate nothing. */
+typedef struct out {
+    char *buf;
+    size_t len, at;
+} out;
+
+static void out_printf(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out_printf(out *o, const char *fmt, ...)
+{
+    if (o->at + 1 >= o->len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(o->buf + o->at, o->len - o->at, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        o->at = o->at + (size_t)n < o->len ? o->at + (size_t)n : o->len - 1;
+}
+
+static void out_add(out *o, const char *s)
+{
+    size_t n = strlen(s);
+    if (o->at + 1 >= o->len)
+        return;
+    if (n > o->len - 1 - o->at)
+        n = o->len - 1 - o->at;
+    memcpy(o->buf + o->at, s, n);
+    o->at += n;
+    o->buf[o->at] = '\0';
+}
+
+static out out_start(char *buf, size_t len)
+{
+    if (len)
+        buf[0] = '\0';
+    return (out){buf, len, 0};
+}
+
+/* The node type as EXPLAIN's text format names it. */
+static void add_type(out *b, const ixt_plan_node *n)
+{
+    const char *t = n->node_type, *st = n->strategy;
+    if (is(t, "ModifyTable") && n->operation) {
+        out_add(b, n->operation);
+        return;
+    }
+    if (is(n->partial_mode, "Partial") || is(n->partial_mode, "Finalize"))
+        out_printf(b, "%s ", n->partial_mode);
+    if (n->parallel_aware)
+        out_add(b, "Parallel ");
+    if (is(t, "Aggregate") && is(st, "Sorted"))
+        out_add(b, "GroupAggregate");
+    else if (is(t, "Aggregate") && is(st, "Hashed"))
+        out_add(b, "HashAggregate");
+    else if (is(t, "Aggregate") && is(st, "Mixed"))
+        out_add(b, "MixedAggregate");
+    else if (is(t, "SetOp") && is(st, "Hashed"))
+        out_add(b, "HashSetOp");
+    else
+        out_add(b, t);
+    if (is(n->scan_direction, "Backward"))
+        out_add(b, " Backward");
 }
 
 char *ixt_plan_node_label(const ixt_plan_node *n, char *buf, size_t len)
 {
-    ixt_buf b;
-    ixt_buf_init(&b);
+    out b = out_start(buf, len);
     if (n->subplan_name)
-        ixt_buf_printf(&b, "[%s] ", n->subplan_name);
-    if (n->operation && strcmp(n->node_type, "ModifyTable") == 0)
-        ixt_buf_add(&b, n->operation);
-    else
-        ixt_buf_add(&b, n->node_type);
-    if (n->strategy && strcmp(n->strategy, "Plain") != 0)
-        ixt_buf_printf(&b, " (%s)", n->strategy);
+        out_printf(&b, "[%s] ", n->subplan_name);
+    add_type(&b, n);
     if (n->join_type)
-        ixt_buf_printf(&b, " (%s)", n->join_type);
+        out_printf(&b, " (%s)", n->join_type);
     if (n->index_name)
-        ixt_buf_printf(&b, " using %s", n->index_name);
-    if (n->relation) {
-        ixt_buf_printf(&b, " on %s%s%s", n->schema ? n->schema : "", n->schema ? "." : "", n->relation);
-        if (n->alias && strcmp(n->alias, n->relation) != 0)
-            ixt_buf_printf(&b, " %s", n->alias);
-    } else if (n->cte_name) {
-        ixt_buf_printf(&b, " on %s", n->cte_name);
-    } else if (n->function_name) {
-        ixt_buf_printf(&b, " on %s", n->function_name);
+        out_printf(&b, " using %s", n->index_name);
+    const char *name = n->relation ? n->relation : n->cte_name ? n->cte_name : n->function_name;
+    if (name) {
+        out_add(&b, " on ");
+        if (n->schema && !n->cte_name)
+            out_printf(&b, "%s.", n->schema);
+        out_add(&b, name);
+        if (n->alias && strcmp(n->alias, name) != 0)
+            out_printf(&b, " %s", n->alias);
     } else if (n->alias && strstr(n->node_type, "Scan")) {
-        ixt_buf_printf(&b, " on %s", n->alias);
+        out_printf(&b, " on %s", n->alias);
     }
-    snprintf(buf, len, "%s", b.s);
-    ixt_buf_free(&b);
     return buf;
 }
 
 char *ixt_plan_node_metrics(const ixt_plan *p, const ixt_plan_node *n, char *buf, size_t len)
 {
-    ixt_buf b;
-    ixt_buf_init(&b);
-    ixt_buf_printf(&b, "cost=%.2f..%.2f rows=%.0f", n->startup_cost, n->total_cost, n->plan_rows);
+    out b = out_start(buf, len);
+    char t[48];
+    out_printf(&b, "cost=%.2f..%.2f rows=%.0f", n->startup_cost, n->total_cost, n->plan_rows);
     if (n->never_executed) {
-        ixt_buf_add(&b, " (never executed)");
-    } else if (p->has_analyze && n->has_actual) {
-        char t[32];
-        ixt_buf_printf(&b, " actual=%.3f..%.3f rows=%.0f loops=%.0f excl=%s %.1f%%",
-                       n->actual_startup_ms, n->actual_total_ms, n->actual_rows, n->loops,
-                       ixt_fmt_ms(n->exclusive_ms, t, sizeof t), n->share * 100);
+        out_add(&b, " (never executed)");
+    } else if (n->has_actual) {
+        if (p->has_timing)
+            out_printf(&b, " actual=%.3f..%.3f", n->actual_startup_ms, n->actual_total_ms);
+        else
+            out_add(&b, " actual");
+        out_printf(&b, " rows=%.0f loops=%.0f", n->actual_rows, n->loops);
+        if (p->has_timing)
+            out_printf(&b, " excl=%s %.1f%%", fmt_ms(n->exclusive_ms, t, sizeof t), n->share * 100);
         if (n->misestimate >= 10)
-            ixt_buf_printf(&b, " x%.0f %s", n->misestimate, n->mis_under ? "under" : "over");
-        if (n->shared_hit || n->shared_read)
-            ixt_buf_printf(&b, " hit=%.0f read=%.0f", n->shared_hit, n->shared_read);
-    } else {
-        ixt_buf_printf(&b, " excl=%.1f%%", n->share * 100);
+            out_printf(&b, " x%.0f %s", n->misestimate, n->mis_under ? "under" : "over");
     }
-    snprintf(buf, len, "%s", b.s);
-    ixt_buf_free(&b);
+    if (!p->has_timing)
+        out_printf(&b, " excl=%.2f %.1f%%", n->exclusive_cost, n->share * 100);
+    if (n->shared_hit || n->shared_read)
+        out_printf(&b, " hit=%.0f read=%.0f", n->shared_hit, n->shared_read);
+    if (n->temp_read || n->temp_written)
+        out_printf(&b, " temp read=%.0f written=%.0f", n->temp_read, n->temp_written);
     return buf;
 }
 
 /* ===== output ===== */
 
+static void render_header(ixt_buf *b, const ixt_plan *p)
+{
+    char t[48];
+    ixt_buf_printf(b, "Total cost %.2f", p->total_cost);
+    if (p->planning_ms >= 0)
+        ixt_buf_printf(b, ", planning %s", fmt_ms(p->planning_ms, t, sizeof t));
+    if (p->execution_ms >= 0)
+        ixt_buf_printf(b, ", execution %s", fmt_ms(p->execution_ms, t, sizeof t));
+    ixt_buf_addc(b, '\n');
+    for (size_t i = 0; i < p->ntriggers; i++) {
+        const ixt_plan_trigger *tr = &p->triggers[i];
+        ixt_buf_printf(b, "Trigger %s", tr->name);
+        if (tr->constraint)
+            ixt_buf_printf(b, " (%s)", tr->constraint);
+        if (tr->relation)
+            ixt_buf_printf(b, " on %s", tr->relation);
+        ixt_buf_printf(b, ": %s, %.0f calls", fmt_ms(tr->time_ms, t, sizeof t), tr->calls);
+        if (p->execution_ms > 0)
+            ixt_buf_printf(b, " (%.1f%% of the execution time)", fmin(100, tr->time_ms / p->execution_ms * 100));
+        ixt_buf_addc(b, '\n');
+    }
+    if (p->jit_ms >= 0)
+        ixt_buf_printf(b, "JIT: %d functions, %s\n", p->jit_functions, fmt_ms(p->jit_ms, t, sizeof t));
+    if (p->nsettings) {
+        ixt_buf_add(b, "Settings:");
+        for (size_t i = 0; i < p->nsettings; i++)
+            ixt_buf_printf(b, "%s %s = '%s'", i ? "," : "", p->settings[i].key, p->settings[i].value);
+        ixt_buf_addc(b, '\n');
+    }
+}
+
 char *ixt_plan_render_text(const ixt_plan *p, bool ascii)
 {
-    ixt_buf b;
+    ixt_buf b, pre;
     ixt_buf_init(&b);
-    char t1[32], t2[32];
-    ixt_buf_printf(&b, "Total cost %.2f", p->total_cost);
-    if (p->planning_ms >= 0)
-        ixt_buf_printf(&b, ", planning %s", ixt_fmt_ms(p->planning_ms, t1, sizeof t1));
-    if (p->execution_ms >= 0)
-        ixt_buf_printf(&b, ", execution %s", ixt_fmt_ms(p->execution_ms, t2, sizeof t2));
-    ixt_buf_addc(&b, '\n');
-    char *prefix = ixt_xmalloc(8 * 1024), label[1024], metrics[512];
+    ixt_buf_init(&pre);
+    render_header(&b, p);
+    char label[1024], metrics[512];
+    const char *bar = ascii ? "|  " : BAR_U;
     for (size_t i = 0; i < p->nnodes; i++) {
         const ixt_plan_node *n = p->nodes[i];
-        ixt_plan_prefix(n, ascii, prefix, 8 * 1024);
-        ixt_buf_printf(&b, "%s%s%s  (%s)%s\n", prefix, n == p->hottest ? "* " : "",
+        ixt_buf_reset(&pre);
+        add_columns(&pre, n, ascii);
+        size_t cols = pre.len;
+        if (n->parent)
+            ixt_buf_add(&pre, n->last_child ? (ascii ? "`- " : ELBOW_U) : (ascii ? "+- " : TEE_U));
+        ixt_buf_printf(&b, "%s%s%s  (%s)%s\n", pre.s ? pre.s : "", n == p->hottest ? "* " : "",
                        ixt_plan_node_label(n, label, sizeof label),
                        ixt_plan_node_metrics(p, n, metrics, sizeof metrics),
                        n->selective_seq_scan ? "  <- an index could help" : "");
-        /* conditions sit under the node, in line with its children */
-        const char *cont = n->nchildren ? (ascii ? "|  " : "\xe2\x94\x82  ") : "   ";
-        size_t plen = strlen(prefix);
-        size_t keep = n->parent ? plen - strlen(n->last_child ? (ascii ? "`- " : "\xe2\x94\x94\xe2\x94\x80 ")
-                                                              : (ascii ? "+- " : "\xe2\x94\x9c\xe2\x94\x80 "))
-                                : 0;
-        const char *own = n->parent ? (n->last_child ? "   " : (ascii ? "|  " : "\xe2\x94\x82  ")) : "";
+        /* the conditions sit under the node, in line with its children */
+        const char *own = !n->parent ? "" : n->last_child ? "   " : bar;
+        const char *kids = n->nchildren ? bar : "   ";
         for (int c = 0; c < n->nconds; c++) {
             if (strcmp(n->conds[c].label, "Output") == 0)
                 continue;
-            ixt_buf_printf(&b, "%.*s%s%s    %s: %s\n", (int)keep, prefix, own, cont, n->conds[c].label,
-                           n->conds[c].text);
+            ixt_buf_printf(&b, "%.*s%s%s  %s: %s\n", (int)cols, pre.s ? pre.s : "", own, kids,
+                           n->conds[c].label, n->conds[c].text);
         }
     }
-    free(prefix);
+    ixt_buf_free(&pre);
     if (p->hottest)
         ixt_buf_printf(&b, "* most expensive node (%.1f%% of the %s)\n", p->hottest->share * 100,
-                       p->has_analyze ? "execution time" : "total cost");
+                       p->has_timing ? "execution time" : "total cost");
     return ixt_buf_take(&b);
 }
 
-static json_t *json_str_or_null(const char *s)
+static json_t *jstr(const char *s)
 {
     return s ? json_string(s) : json_null();
 }
 
-static json_t *node_json(const ixt_plan *p, const ixt_plan_node *n)
+/* json_real refuses inf and NaN; figures from a hostile input may be both. */
+static json_t *jnum(double d)
 {
-    bool a = p->has_analyze && n->has_actual;
+    return isfinite(d) ? json_real(d) : json_null();
+}
+
+static const char *const DIFF_NAMES[] = {"same", "cost", "changed", "new"};
+
+static json_t *node_json(const ixt_plan *p, const ixt_plan_node *n, json_t **kids)
+{
+    bool a = n->has_actual, t = a && p->has_timing;
     json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(n->id));
     json_object_set_new(o, "node_type", json_string(n->node_type));
-    json_object_set_new(o, "operation", json_str_or_null(n->operation));
-    json_object_set_new(o, "join_type", json_str_or_null(n->join_type));
-    json_object_set_new(o, "relation", json_str_or_null(n->relation));
-    json_object_set_new(o, "schema", json_str_or_null(n->schema));
-    json_object_set_new(o, "alias", json_str_or_null(n->alias));
-    json_object_set_new(o, "index", json_str_or_null(n->index_name));
-    json_object_set_new(o, "startup_cost", json_real(n->startup_cost));
-    json_object_set_new(o, "total_cost", json_real(n->total_cost));
-    json_object_set_new(o, "exclusive_cost", json_real(n->exclusive_cost));
-    json_object_set_new(o, "plan_rows", json_real(n->plan_rows));
-    json_object_set_new(o, "actual_rows", a ? json_real(n->actual_rows) : json_null());
-    json_object_set_new(o, "loops", a ? json_real(n->loops) : json_null());
-    json_object_set_new(o, "actual_total_ms", a ? json_real(n->actual_total_ms) : json_null());
-    json_object_set_new(o, "exclusive_ms", a ? json_real(n->exclusive_ms) : json_null());
-    json_object_set_new(o, "share", json_real(n->share));
-    json_object_set_new(o, "misestimate", a ? json_real(n->misestimate) : json_null());
+    json_object_set_new(o, "operation", jstr(n->operation));
+    json_object_set_new(o, "join_type", jstr(n->join_type));
+    json_object_set_new(o, "parent_relationship", jstr(n->parent_rel));
+    json_object_set_new(o, "subplan_name", jstr(n->subplan_name));
+    json_object_set_new(o, "relation", jstr(n->relation));
+    json_object_set_new(o, "schema", jstr(n->schema));
+    json_object_set_new(o, "alias", jstr(n->alias));
+    json_object_set_new(o, "index", jstr(n->index_name));
+    json_object_set_new(o, "startup_cost", jnum(n->startup_cost));
+    json_object_set_new(o, "total_cost", jnum(n->total_cost));
+    json_object_set_new(o, "exclusive_cost", jnum(n->exclusive_cost));
+    json_object_set_new(o, "plan_rows", jnum(n->plan_rows));
+    json_object_set_new(o, "plan_width", jnum(n->plan_width));
+    json_object_set_new(o, "actual_rows", a ? jnum(n->actual_rows) : json_null());
+    json_object_set_new(o, "loops", a ? jnum(n->loops) : json_null());
+    json_object_set_new(o, "never_executed", json_boolean(n->never_executed));
+    json_object_set_new(o, "actual_startup_ms", t ? jnum(n->actual_startup_ms) : json_null());
+    json_object_set_new(o, "actual_total_ms", t ? jnum(n->actual_total_ms) : json_null());
+    json_object_set_new(o, "inclusive_ms", t ? jnum(n->inclusive_ms) : json_null());
+    json_object_set_new(o, "exclusive_ms", t ? jnum(n->exclusive_ms) : json_null());
+    json_object_set_new(o, "share", jnum(n->share));
+    json_object_set_new(o, "misestimate", a ? jnum(n->misestimate) : json_null());
+    json_object_set_new(o, "misestimate_direction",
+                        a && n->misestimate > 1 ? json_string(n->mis_under ? "under" : "over") : json_null());
+    json_object_set_new(o, "shared_hit", jnum(n->shared_hit));
+    json_object_set_new(o, "shared_read", jnum(n->shared_read));
+    json_object_set_new(o, "temp_read", jnum(n->temp_read));
+    json_object_set_new(o, "temp_written", jnum(n->temp_written));
+    json_object_set_new(o, "rows_removed_by_filter", a ? jnum(n->rows_removed) : json_null());
     json_object_set_new(o, "selective_seq_scan", json_boolean(n->selective_seq_scan));
     json_t *conds = json_object();
     for (int i = 0; i < n->nconds; i++)
         json_object_set_new(conds, n->conds[i].label, json_string(n->conds[i].text));
     json_object_set_new(o, "conditions", conds);
-    json_t *kids = json_array();
-    for (int i = 0; i < n->nchildren; i++)
-        json_array_append_new(kids, node_json(p, n->children[i]));
-    json_object_set_new(o, "children", kids);
+    if (p->diffed)
+        json_object_set_new(o, "diff", json_string(DIFF_NAMES[n->diff]));
+    *kids = json_array();
+    json_object_set(o, "children", *kids);
+    json_decref(*kids);
     return o;
 }
 
 json_t *ixt_plan_to_json(const ixt_plan *p)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "total_cost", json_real(p->total_cost));
-    json_object_set_new(o, "planning_ms", p->planning_ms >= 0 ? json_real(p->planning_ms) : json_null());
-    json_object_set_new(o, "execution_ms", p->execution_ms >= 0 ? json_real(p->execution_ms) : json_null());
+    json_object_set_new(o, "total_cost", jnum(p->total_cost));
+    json_object_set_new(o, "planning_ms", p->planning_ms >= 0 ? jnum(p->planning_ms) : json_null());
+    json_object_set_new(o, "execution_ms", p->execution_ms >= 0 ? jnum(p->execution_ms) : json_null());
+    json_object_set_new(o, "triggers_ms", p->triggers_ms >= 0 ? jnum(p->triggers_ms) : json_null());
+    json_object_set_new(o, "jit_ms", p->jit_ms >= 0 ? jnum(p->jit_ms) : json_null());
+    json_object_set_new(o, "has_analyze", json_boolean(p->has_analyze));
+    json_object_set_new(o, "nodes", json_integer((json_int_t)p->nnodes));
     json_object_set_new(o, "hottest_node", json_integer(p->hottest ? p->hottest->id : 0));
-    json_object_set_new(o, "plan", node_json(p, p->root));
+    json_t *settings = json_object();
+    for (size_t i = 0; i < p->nsettings; i++)
+        json_object_set_new(settings, p->settings[i].key, json_string(p->settings[i].value));
+    json_object_set_new(o, "settings", settings);
+    json_t *trig = json_array();
+    for (size_t i = 0; i < p->ntriggers; i++)
+        json_array_append_new(trig, json_pack("{s:s, s:o, s:o, s:o, s:o}", "name", p->triggers[i].name,
+                                              "constraint", jstr(p->triggers[i].constraint),
+                                              "relation", jstr(p->triggers[i].relation),
+                                              "time_ms", jnum(p->triggers[i].time_ms),
+                                              "calls", jnum(p->triggers[i].calls)));
+    json_object_set_new(o, "triggers", trig);
+    /* one object per node, then each is hung on its parent's children in
+     * preorder, which keeps the children in order: no recursion */
+    json_t **objs = ixt_xmalloc(p->nnodes * sizeof *objs), **kids = ixt_xmalloc(p->nnodes * sizeof *kids);
+    for (size_t i = 0; i < p->nnodes; i++)
+        objs[i] = node_json(p, p->nodes[i], &kids[i]);
+    for (size_t i = 1; i < p->nnodes; i++)
+        json_array_append_new(kids[p->nodes[i]->parent->id], objs[i]);
+    json_object_set_new(o, "plan", objs[0]);
+    free(objs);
+    free(kids);
     return o;
 }
 
 /* ===== diff ===== */
 
-static bool str_eq(const char *a, const char *b)
+static ixt_diff_mark diff_mark(const ixt_plan_node *b, const ixt_plan_node *a)
 {
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static void diff_node(const ixt_plan_node *b, ixt_plan_node *a)
-{
-    if (!b) {
-        a->diff = IXT_DIFF_NEW;
-    } else if (!str_eq(a->node_type, b->node_type) || !str_eq(a->index_name, b->index_name) ||
-               !str_eq(a->relation, b->relation)) {
-        a->diff = IXT_DIFF_CHANGED;
-    } else {
-        double base = fmax(b->total_cost, 0.01);
-        a->diff = fabs(a->total_cost - b->total_cost) / base > 0.10 ? IXT_DIFF_COST : IXT_DIFF_SAME;
-    }
-    for (int i = 0; i < a->nchildren; i++)
-        diff_node(b && i < b->nchildren ? b->children[i] : NULL, a->children[i]);
+    if (!b)
+        return IXT_DIFF_NEW;
+    if (!str_eq(a->node_type, b->node_type) || !str_eq(a->index_name, b->index_name) ||
+        !str_eq(a->relation, b->relation))
+        return IXT_DIFF_CHANGED;
+    double base = fmax(fabs(b->total_cost), 0.01);
+    return fabs(a->total_cost - b->total_cost) / base > IXT_PLAN_DIFF_COST_SHARE ? IXT_DIFF_COST
+                                                                                  : IXT_DIFF_SAME;
 }
 
 void ixt_plan_diff(const ixt_plan *before, ixt_plan *after)
 {
-    diff_node(before->root, after->root);
+    after->diffed = true;
+    /* preorder: a node's peer is its parent's peer's child at the same index */
+    for (size_t i = 0; i < after->nnodes; i++) {
+        ixt_plan_node *a = after->nodes[i];
+        const ixt_plan_node *b = NULL;
+        if (!a->parent)
+            b = before ? before->root : NULL;
+        else if (a->parent->diff_peer >= 0) {
+            const ixt_plan_node *bp = before->nodes[a->parent->diff_peer];
+            b = a->child_index < bp->nchildren ? bp->children[a->child_index] : NULL;
+        }
+        a->diff = diff_mark(b, a);
+        a->diff_peer = b ? b->id : -1;
+    }
 }
 
+/* HypoPG names its indexes "<oid>name": "name" alone matches any oid. */
 static bool index_matches(const char *used, const char *name)
 {
     if (strcmp(used, name) == 0)
         return true;
-    /* HypoPG: "<oid>name" in the plan; either side may carry the oid */
     const char *u = used[0] == '<' && strchr(used, '>') ? strchr(used, '>') + 1 : used;
     const char *w = name[0] == '<' && strchr(name, '>') ? strchr(name, '>') + 1 : name;
-    return strcmp(u, w) == 0 && (used[0] != '<' || name[0] != '<');
+    return strcmp(u, w) == 0 && (u == used || w == name);
 }
 
 bool ixt_plan_uses_index(const ixt_plan *p, const char *name)
 {
+    if (!p || !name)
+        return false;
     for (size_t i = 0; i < p->nnodes; i++)
         if (p->nodes[i]->index_name && index_matches(p->nodes[i]->index_name, name))
             return true;
     return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t ixt_plan_index_names(const ixt_plan *p, const char ***names)
+{
+    const char **v = ixt_xcalloc(p->nnodes + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < p->nnodes; i++)
+        if (p->nodes[i]->index_name)
+            v[n++] = p->nodes[i]->index_name;
+    qsort(v, n, sizeof *v, cmp_str);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!u || strcmp(v[u - 1], v[i]) != 0)
+            v[u++] = v[i];
+    *names = v;
+    return u;
 }

@@ -2,7 +2,14 @@
  * exclusive time and cost per node, its share of the whole, row
  * misestimates, buffers, the hottest node, the costly nodes in order, seq
  * scans an index could help, and a before/after diff for the index lab.
- * No screen code here: the tree view and `idxtune explain` both use it. */
+ * No screen code here: the tree view and `idxtune explain` both use it.
+ *
+ * Metrics follow PEV2: a node's time is "Actual Total Time" x loops, divided
+ * by the processes that ran it under a Gather (launched workers + leader);
+ * exclusive time is that minus the children's, InitPlans excepted (their
+ * time is taken from the node that uses their result), and CTE Scans give
+ * back their CTE's time in proportion.  Everything is computed once, in
+ * ixt_plan_parse; traversals are iterative, so wide and deep plans load. */
 #ifndef IDXTUNE_PLAN_H
 #define IDXTUNE_PLAN_H
 
@@ -12,10 +19,28 @@
 
 #include "idxtune/util.h"
 
+/* A cost that moves by more than this share (10%) marks a node IXT_DIFF_COST. */
+#define IXT_PLAN_DIFF_COST_SHARE 0.10
+/* Nodes under this share of the whole are left out of the costly walk. */
+#define IXT_PLAN_COSTLY_MIN_SHARE 0.001
+
 typedef struct ixt_plan_cond {
     const char *label;   /* "Filter", "Index Cond", ...  static */
-    char *text;          /* owned by the node */
+    char *text;          /* belongs to the plan */
 } ixt_plan_cond;
+
+typedef struct ixt_plan_kv {
+    char *key;           /* owned by the plan */
+    char *value;
+} ixt_plan_kv;
+
+typedef struct ixt_plan_trigger {
+    char *name;          /* "RI_ConstraintTrigger_a_16427" (owned by the plan, all strings) */
+    char *constraint;    /* "run_logs_run_id_fkey" or NULL */
+    char *relation;      /* "runs" or NULL */
+    double time_ms;
+    double calls;
+} ixt_plan_trigger;
 
 typedef enum ixt_diff_mark {
     IXT_DIFF_SAME,       /* same node, about the same cost */
@@ -26,35 +51,51 @@ typedef enum ixt_diff_mark {
 
 typedef struct ixt_plan_node ixt_plan_node;
 struct ixt_plan_node {
-    char *node_type;     /* "Seq Scan", "Hash Join", "ModifyTable" ... (owned, all strings) */
+    char *node_type;     /* "Seq Scan", "Hash Join", "ModifyTable" ... (all strings,
+                          * conds and children arrays belong to the plan) */
     char *operation;     /* ModifyTable: "Delete", ... */
-    char *join_type;
-    char *strategy;      /* Aggregate: "Hashed", "Sorted", ... */
+    char *join_type;     /* "Inner", "Left", "Semi", ... */
+    char *strategy;      /* Aggregate: "Plain", "Sorted", "Hashed", "Mixed" */
+    char *partial_mode;  /* Aggregate: "Simple", "Partial", "Finalize" */
     char *relation;
     char *schema;
     char *alias;
     char *index_name;
+    char *scan_direction; /* "Forward", "Backward", "NoMovement" */
     char *cte_name;
     char *function_name;
-    char *parent_rel;    /* "Outer", "Inner", "InitPlan", "SubPlan", ... */
-    char *subplan_name;  /* "InitPlan 1 (returns $0)" */
+    char *parent_rel;    /* "Outer", "Inner", "InitPlan", "SubPlan", "Member", ... */
+    char *subplan_name;  /* "InitPlan 1 (returns $0)", "SubPlan 1", "CTE recent" */
+    bool parallel_aware;
     double startup_cost, total_cost, plan_rows, plan_width;
-    bool has_actual;
-    bool never_executed;
-    double actual_startup_ms, actual_total_ms, actual_rows, loops;
-    double inclusive_ms, exclusive_ms;  /* over all loops, per process */
-    double exclusive_cost;
-    double share;        /* exclusive time (or cost) / the plan's, 0..1 */
-    double misestimate;  /* max(actual/planned, planned/actual) rows, >= 1 */
+    bool has_actual;     /* ANALYZE figures present (rows and loops) */
+    bool never_executed; /* ANALYZE and zero loops */
+    double actual_startup_ms, actual_total_ms, actual_rows, loops; /* as reported: per loop */
+    double inclusive_ms; /* actual total x loops / processes (PEV2) */
+    double exclusive_ms; /* inclusive minus the children's, >= 0 */
+    double est_loops;    /* executions the planner expects: outer rows of a
+                          * Nested Loop, rows of the node a SubPlan serves */
+    double exclusive_cost; /* (total - children's total x their executions
+                            * per run of this node) x est_loops, >= 0 */
+    double share;        /* exclusive time (or cost) / the whole, 0..1 */
+    double misestimate;  /* max(actual/planned, planned/actual) rows x loops, >= 1 */
     bool mis_under;      /* the planner expected fewer rows than came */
-    double shared_hit, shared_read, temp_read, temp_written;
-    double rows_removed; /* by filter (all loops) */
-    int workers_planned, workers_launched;
-    bool selective_seq_scan;  /* a Seq Scan throwing most rows away */
+    double shared_hit, shared_read, shared_dirtied, shared_written; /* as reported */
+    double local_hit, local_read, temp_read, temp_written;
+    double excl_shared_hit, excl_shared_read; /* minus the children's, >= 0 */
+    double io_read_ms, io_write_ms;
+    double rows_removed;         /* by filter, all loops */
+    double rows_removed_recheck; /* by index recheck, all loops */
+    double rows_removed_join;    /* by join filter, all loops */
+    double heap_fetches;
+    int workers_planned, workers_launched; /* on Gather / Gather Merge */
+    int processes;       /* processes that ran the node (workers + leader) */
+    bool selective_seq_scan;  /* a Seq Scan whose filter keeps few of the rows it reads */
     ixt_plan_cond *conds;
     int nconds;
     int depth;
     int id;              /* preorder index */
+    int child_index;     /* place among the parent's children */
     int subtree;         /* nodes in this subtree, itself included */
     bool last_child;
     ixt_plan_node *parent;
@@ -62,7 +103,8 @@ struct ixt_plan_node {
     int nchildren;
     bool collapsed;
     int visible_row;     /* row in the layout, -1 when folded away */
-    ixt_diff_mark diff;
+    ixt_diff_mark diff;  /* set by ixt_plan_diff */
+    int diff_peer;       /* id of the node it was compared with, -1 if none */
 };
 
 typedef struct ixt_plan {
@@ -73,41 +115,84 @@ typedef struct ixt_plan {
     size_t nvisible;
     ixt_plan_node **costly;    /* by exclusive time (or cost), descending */
     size_t ncostly;
-    ixt_plan_node *hottest;
+    ixt_plan_node *hottest;    /* largest exclusive time with ANALYZE, else cost */
     double planning_ms;        /* -1 when absent */
     double execution_ms;       /* -1 without ANALYZE */
+    double triggers_ms;        /* sum of the triggers' time, -1 when none */
+    double jit_ms;             /* JIT total, -1 when none */
+    int jit_functions;
     double total_cost;
-    bool has_analyze;
+    bool has_analyze;          /* actual rows and loops present */
+    bool has_timing;           /* actual times present (not TIMING OFF) */
+    bool diffed;               /* nodes carry marks from ixt_plan_diff */
+    ixt_plan_kv *settings;     /* SETTINGS: the non-default planner settings */
+    size_t nsettings;
+    ixt_plan_trigger *triggers;
+    size_t ntriggers;
+    void *arena;               /* internal: memory of the nodes and their strings */
 } ixt_plan;
 
 /* Parses EXPLAIN (FORMAT JSON) text: the array PostgreSQL prints, or a bare
- * object.  caller frees with ixt_plan_free */
+ * object.  Missing or odd-typed fields are tolerated; NULL with e filled
+ * when the text is not JSON or holds no plan.  caller frees with ixt_plan_free */
 ixt_plan *ixt_plan_parse(const char *json, ixt_err *e);
 void ixt_plan_free(ixt_plan *p);
 
+/* ----- layout: the rows the tree view draws ----- */
+
 /* Rebuilds p->visible from the collapsed flags; returns the row count. */
 size_t ixt_plan_layout(ixt_plan *p);
-/* Unfolds the ancestors of n so it shows (call ixt_plan_layout after). */
+/* Folds or unfolds n (leaves stay open) and relayouts; returns the row count. */
+size_t ixt_plan_set_collapsed(ixt_plan *p, ixt_plan_node *n, bool collapsed);
+size_t ixt_plan_toggle(ixt_plan *p, ixt_plan_node *n);
+/* Unfolds the ancestors of n so it shows, and relayouts. */
 void ixt_plan_reveal(ixt_plan *p, ixt_plan_node *n);
 void ixt_plan_expand_all(ixt_plan *p);
+/* Folds every node at depth >= depth that has children, unfolds the rest,
+ * relayouts; returns the row count.  Depth 0 leaves only the root. */
+size_t ixt_plan_collapse_depth(ixt_plan *p, int depth);
 
-/* The tree lines in front of a node: "│  ├─ " or, ascii, "|  +- ". */
+/* ----- drawing helpers ----- */
+
+/* The tree lines in front of a node, from its ancestors' last-child flags:
+ * "│  ├─ " / "└─ " or, ascii, "|  +- " / "`- ".  Empty for the root.
+ * Returns buf (truncated to len). */
 char *ixt_plan_prefix(const ixt_plan_node *n, bool ascii, char *buf, size_t len);
-/* "Hash Join (Inner)", "Index Scan using runs_pkey on public.runs r" */
+/* "Hash Join (Inner)", "Index Scan using runs_pkey on public.runs r",
+ * "[SubPlan 1] Aggregate", "Delete on public.runs".  Returns buf. */
 char *ixt_plan_node_label(const ixt_plan_node *n, char *buf, size_t len);
 /* "cost=0.42..8.44 rows=1" plus, with ANALYZE, actual time, rows, loops,
- * exclusive time and share, misestimate and buffers. */
+ * exclusive time and share, misestimate ("x120 under") and buffers
+ * ("hit=12 read=3").  Returns buf. */
 char *ixt_plan_node_metrics(const ixt_plan *p, const ixt_plan_node *n, char *buf, size_t len);
+/* The condition with that label ("Filter", ...) or NULL.  borrowed */
+const char *ixt_plan_node_cond(const ixt_plan_node *n, const char *label);
+/* The value of a non-default setting listed by SETTINGS, or NULL.  borrowed */
+const char *ixt_plan_setting(const ixt_plan *p, const char *name);
 
-/* The tree as text, as the screen shows it.  caller frees */
+/* ----- batch output ----- */
+
+/* The header (planning, execution, triggers, JIT, settings), then one line
+ * per node: prefix, label, metrics, with its conditions under it; the same
+ * tree the screen shows.  caller frees */
 char *ixt_plan_render_text(const ixt_plan *p, bool ascii);
-/* total_cost, planning_ms, execution_ms and the nested plan.  caller decrefs */
+/* total_cost, planning_ms, execution_ms (null without ANALYZE), triggers,
+ * settings and the nested plan (node_type, relation, index, total_cost,
+ * plan_rows, actual_rows, actual_total_ms, exclusive_ms, ..., children);
+ * a diffed plan carries "diff" per node.  caller decrefs */
 json_t *ixt_plan_to_json(const ixt_plan *p);
 
-/* Marks every node of after against before (same place in the tree). */
+/* ----- before/after ----- */
+
+/* Marks every node of after against the node at the same place in before
+ * (same child path from the root): SAME, COST (moved by more than 10%),
+ * CHANGED (node type, relation or index differ) or NEW.  before may be NULL. */
 void ixt_plan_diff(const ixt_plan *before, ixt_plan *after);
 /* Whether a node uses the index; HypoPG names ("<13444>btree_runs_status")
  * match with or without the "<oid>" part. */
 bool ixt_plan_uses_index(const ixt_plan *p, const char *name);
+/* The distinct index names the plan uses, sorted; returns the count.
+ * *names: caller frees the array; the strings are borrowed from p. */
+size_t ixt_plan_index_names(const ixt_plan *p, const char ***names);
 
 #endif
