@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,7 +237,11 @@ double ixt_now_ms(void)
 
 char *ixt_fmt_ms(double ms, char *out, size_t outlen)
 {
-    if (ms < 0)
+    /* NaN and absurd values (from a hostile plan) must not reach the
+     * integer conversions below */
+    if (isnan(ms) || ms > 1e15)
+        snprintf(out, outlen, "?");
+    else if (ms < 0)
         snprintf(out, outlen, "-");
     else if (ms < 10)
         snprintf(out, outlen, "%.2f ms", ms);

@@ -88,6 +88,8 @@ static void test_format(void **state)
     assert_string_equal(ixt_fmt_ms(3400, b, sizeof b), "3.4 s");
     assert_string_equal(ixt_fmt_ms(125000, b, sizeof b), "2 m 05 s");
     assert_string_equal(ixt_fmt_ms(7500000, b, sizeof b), "2 h 05 m");
+    assert_string_equal(ixt_fmt_ms(0.0 / 0.0, b, sizeof b), "?");
+    assert_string_equal(ixt_fmt_ms(1e300, b, sizeof b), "?");
     assert_string_equal(ixt_fmt_bytes(512, b, sizeof b), "512 B");
     assert_string_equal(ixt_fmt_bytes(8192, b, sizeof b), "8.0 kB");
     assert_string_equal(ixt_fmt_bytes(1.5 * 1024 * 1024 * 1024, b, sizeof b), "1.5 GB");
