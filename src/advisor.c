@@ -821,14 +821,16 @@ int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int ma
         all[k] = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
         (void)ixt_hypo_drop(a->c, h.oid, NULL);
     }
-    /* the cheapest plans first; the smaller index between equals */
+    /* the cheapest plans first; plans within 1% of the statement's cost
+     * are equals, and the smaller index goes first between equals */
+    double tol = a->stmts[stmt].base_cost * 0.01;
     for (; n < max; n++) {
         int best = -1;
         for (int k = 0; k < a->ncands; k++) {
-            if (all[k] < 0 || all[k] >= a->stmts[stmt].base_cost * 0.99)
+            if (all[k] < 0 || all[k] >= a->stmts[stmt].base_cost - tol)
                 continue;
-            if (best < 0 || all[k] < all[best] * 0.98 ||
-                (all[k] <= all[best] * 1.02 && a->cands[k].size_bytes < a->cands[best].size_bytes))
+            if (best < 0 || all[k] < all[best] - tol ||
+                (all[k] <= all[best] + tol && a->cands[k].size_bytes < a->cands[best].size_bytes))
                 best = k;
         }
         if (best < 0)

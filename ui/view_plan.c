@@ -296,7 +296,7 @@ static void ask_next_value(app *a, pview *p)
     ixt_buf_init(&b);
     for (int i = 0; i < nh && i < 4; i++)
         ixt_buf_printf(&b, "%s%s", i ? ", " : " e.g. ", hints[i]);
-    snprintf(label, sizeof label, "$%d%s: ", p->nvalues + 1, b.s ? b.s : "");
+    snprintf(label, sizeof label, "$%d%s (empty: NULL): ", p->nvalues + 1, b.s ? b.s : "");
     app_input(a, label, nh > 0 ? hints[0] : NULL, NULL, value_done);
     for (int i = 0; i < nh; i++)
         free(hints[i]);
@@ -313,7 +313,8 @@ static void value_done(app *a, const char *text, bool ok)
         return;
     }
     p->values = ixt_xrealloc(p->values, (size_t)(p->nvalues + 1) * sizeof *p->values);
-    p->values[p->nvalues++] = ixt_xstrdup(text);
+    /* an empty answer is SQL NULL (LIMIT NULL: no limit) */
+    p->values[p->nvalues++] = text[0] ? ixt_xstrdup(text) : NULL;
     ask_next_value(a, p);
 }
 
