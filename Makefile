@@ -41,7 +41,8 @@ UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
 CORE_LIB := $(BUILD)/libidxtune.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
-TEST_BINS := $(UNIT_SRC:%.c=$(BUILD)/%) $(INTEG_SRC:%.c=$(BUILD)/%)
+SAFETY_SRC := $(wildcard tests/safety/test_*.c)
+TEST_BINS := $(UNIT_SRC:%.c=$(BUILD)/%) $(INTEG_SRC:%.c=$(BUILD)/%) $(SAFETY_SRC:%.c=$(BUILD)/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BINS := $(BENCH_SRC:%.c=$(BUILD)/%)
 DEPS_STAMP := $(BUILD)/.deps-ok

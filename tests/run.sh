@@ -77,6 +77,14 @@ if bash tests/sandbox.sh start "$SANDBOX" >/dev/null; then
         [ -f "$t" ] && run_tap "integration/$(basename "$t")" bash "$t"
     done
 
+    echo "== safety tests (the database afterwards)"
+    for t in "$BUILD"/tests/safety/test_*; do
+        [ -x "$t" ] && run_tap "safety/$(basename "$t")" ${IXT_WRAP:-} "$t"
+    done
+    for t in tests/safety/test_*.sh; do
+        [ -f "$t" ] && run_tap "safety/$(basename "$t")" bash "$t"
+    done
+
     echo "== terminal tests (tmux)"
     for t in tests/tui/test_*.sh; do
         [ -f "$t" ] && run_tap "tui/$(basename "$t")" bash "$t"
