@@ -128,7 +128,7 @@ clean:
 # libFuzzer on the plan reader (clang): make fuzz FUZZ_SECONDS=600.  New
 # inputs that find new paths are kept in tests/fuzz/corpus/plan.
 FUZZ_SECONDS ?= 60
-FUZZ_SRC := src/plan.c src/util.c
+FUZZ_SRC := src/plan.c src/plan_text.c src/plan_json.c src/plan_diff.c src/plan_fold.c src/util.c
 fuzz: deps
 	@command -v clang >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq clang >/dev/null; } \
 	  || { echo "fuzzing needs clang: apt-get install -y clang"; exit 1; }

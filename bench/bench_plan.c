@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "idxtune/plan.h"
+#include "idxtune/plan_fold.h"
+#include "idxtune/plan_text.h"
 
 enum { RUNS = 11, JOINS = 2500 };
 
@@ -99,9 +101,12 @@ int main(void)
         size_t used = in_use() - base;
         if (used > tree)
             tree = used;
-        /* what the view does: fold a level, then open everything */
-        ixt_plan_collapse_depth(p, 1);
-        ixt_plan_expand_all(p);
+        /* what the view does: lay the tree out, fold a level, then open
+         * everything */
+        ixt_plan_fold fold;
+        ixt_plan_fold_init(&fold, p);
+        ixt_plan_fold_depth(&fold, 1);
+        ixt_plan_fold_expand_all(&fold);
         double t2 = ixt_now_ms(), c2 = cpu_ms();
         char *text = ixt_plan_render_text(p, false);
         double t3 = ixt_now_ms(), c3 = cpu_ms();
@@ -117,6 +122,7 @@ int main(void)
         nodes = p->nnodes;
         text_len = strlen(text);
         free(text);
+        ixt_plan_fold_free(&fold);
         ixt_plan_free(p);
     }
     qsort(t_parse, RUNS, sizeof t_parse[0], cmp);

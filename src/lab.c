@@ -49,6 +49,7 @@ void ixt_lab_close(ixt_lab *l, ixt_conn *c)
     free(l->idx);
     ixt_plan_free(l->before);
     ixt_plan_free(l->after);
+    ixt_plan_diff_free(l->diff);
     free(l->sql);
     free(l->planned);
     memset(l, 0, sizeof *l);
@@ -58,13 +59,15 @@ void ixt_lab_close(ixt_lab *l, ixt_conn *c)
 static int replan(ixt_lab *l, ixt_conn *c, ixt_err *e)
 {
     ixt_plan_free(l->after);
+    ixt_plan_diff_free(l->diff);
     l->after = NULL;
+    l->diff = NULL;
     if (l->nidx == 0)
         return 0;
     l->after = plan_of(c, l->planned, true, NULL, NULL, e);
     if (!l->after)
         return -1;
-    ixt_plan_diff(l->before, l->after);
+    l->diff = ixt_plan_diff_new(l->before, l->after);
     for (int i = 0; i < l->nidx; i++)
         l->idx[i].used = ixt_plan_uses_index(l->after, l->idx[i].hypo.name);
     return 0;

@@ -1,12 +1,13 @@
 /* plan: EXPLAIN JSON to a tree with derived metrics (see plan.h).  Every
  * walk over the tree is a loop over the preorder array or an explicit
- * stack: a plan of 10,000 siblings or 1,000 levels costs no C stack. */
+ * stack: a plan of 10,000 siblings or 1,000 levels costs no C stack.
+ * Nodes are written only here, through the array build() returns; the
+ * plan hands them out read-only. */
 #include "idxtune/plan.h"
 
+#include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +15,6 @@
 #define SEQ_PAGE_COST 1.0
 #define CPU_TUPLE_COST 0.01
 #define CPU_OPERATOR_COST 0.0025
-
-static const char BAR_U[] = "\xe2\x94\x82  ";          /* "│  " */
-static const char TEE_U[] = "\xe2\x94\x9c\xe2\x94\x80 "; /* "├─ " */
-static const char ELBOW_U[] = "\xe2\x94\x94\xe2\x94\x80 "; /* "└─ " */
 
 /* ===== small helpers ===== */
 
@@ -33,26 +30,6 @@ static int clamp_int(double d, int lo, int hi)
     if (!(d >= lo))
         return lo;
     return d > hi ? hi : (int)d;
-}
-
-static bool str_eq(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static bool is(const char *s, const char *want)
-{
-    return s && strcmp(s, want) == 0;
-}
-
-/* ixt_fmt_ms for any double: huge or non-finite values print plainly. */
-static char *fmt_ms(double ms, char *out, size_t len)
-{
-    if (!isfinite(ms) || ms >= 1e12) {
-        snprintf(out, len, "%.3g ms", ms);
-        return out;
-    }
-    return ixt_fmt_ms(ms, out, len);
 }
 
 /* ===== memory: one arena per plan for nodes and their strings ===== */
@@ -343,7 +320,6 @@ static void read_node(ixt_plan *p, ixt_plan_node *n, json_t *o)
     n->rows_removed = fin(n->rows_removed * loops);
     n->rows_removed_recheck = fin(n->rows_removed_recheck * loops);
     n->rows_removed_join = fin(n->rows_removed_join * loops);
-    n->diff_peer = -1;
     int nc = 0;
     for (int i = 0; i < NCOND_KEYS; i++)
         nc += conds[i] != NULL;
@@ -364,12 +340,13 @@ typedef struct frame {
 /* Builds the tree in preorder with an explicit stack: children are pushed
  * in reverse so they pop, and get their ids, in order.  Each JSON node is
  * emptied once read (its children held by a reference on the stack), so
- * the document shrinks as the tree grows and the two do not peak together. */
-static void build(ixt_plan *p, json_t *root)
+ * the document shrinks as the tree grows and the two do not peak together.
+ * Returns the nodes in preorder, writable, for derive(). */
+static ixt_plan_node **build(ixt_plan *p, json_t *root)
 {
     size_t cap = 64, top = 0, ncap = 64;
     frame *st = ixt_xmalloc(cap * sizeof *st);
-    p->nodes = ixt_xmalloc(ncap * sizeof *p->nodes);
+    ixt_plan_node **nodes = ixt_xmalloc(ncap * sizeof *nodes);
     st[top++] = (frame){json_incref(root), NULL};
     while (top) {
         frame f = st[--top];
@@ -383,10 +360,10 @@ static void build(ixt_plan *p, json_t *root)
         }
         if (p->nnodes == ncap) {
             ncap *= 2;
-            p->nodes = ixt_xrealloc(p->nodes, ncap * sizeof *p->nodes);
+            nodes = ixt_xrealloc(nodes, ncap * sizeof *nodes);
         }
         n->id = (int)p->nnodes;
-        p->nodes[p->nnodes++] = n;
+        nodes[p->nnodes++] = n;
 
         json_t *kids = json_object_get(f.o, "Plans");
         size_t nk = json_is_array(kids) ? json_array_size(kids) : 0, valid = 0;
@@ -406,18 +383,18 @@ static void build(ixt_plan *p, json_t *root)
         json_decref(f.o);
     }
     free(st);
-    p->root = p->nodes[0];
-    p->root->last_child = true;
+    nodes[0]->last_child = true;
     /* children have larger ids than their parent: one backward pass sums
      * the subtree sizes */
     for (size_t i = p->nnodes; i-- > 0;) {
-        ixt_plan_node *n = p->nodes[i];
+        ixt_plan_node *n = nodes[i];
         n->subtree += 1;
         if (n->nchildren)
-            n->children[n->nchildren - 1]->last_child = true;
+            nodes[n->children[n->nchildren - 1]->id]->last_child = true;
         if (n->parent)
-            n->parent->subtree += n->subtree;
+            nodes[n->parent->id]->subtree += n->subtree;
     }
+    return nodes;
 }
 
 static void read_settings(ixt_plan *p, json_t *top)
@@ -480,12 +457,12 @@ static bool is_gather(const ixt_plan_node *n)
 
 static bool is_init_or_sub(const ixt_plan_node *n)
 {
-    return is(n->parent_rel, "InitPlan") || is(n->parent_rel, "SubPlan");
+    return ixt_streq(n->parent_rel, "InitPlan") || ixt_streq(n->parent_rel, "SubPlan");
 }
 
 static bool is_cte(const ixt_plan_node *n)
 {
-    return is(n->parent_rel, "InitPlan") && n->subplan_name && strncmp(n->subplan_name, "CTE ", 4) == 0;
+    return ixt_streq(n->parent_rel, "InitPlan") && n->subplan_name && strncmp(n->subplan_name, "CTE ", 4) == 0;
 }
 
 /* How many times the planner expects n to run per run of its parent: the
@@ -496,9 +473,9 @@ static double calls_per_parent(const ixt_plan_node *n)
     const ixt_plan_node *par = n->parent;
     if (!par)
         return 1;
-    if (is(n->parent_rel, "SubPlan"))
+    if (ixt_streq(n->parent_rel, "SubPlan"))
         return fmax(1, par->plan_rows);
-    if (is(par->node_type, "Nested Loop") && n->child_index > 0 && !is_init_or_sub(n) &&
+    if (ixt_streq(par->node_type, "Nested Loop") && n->child_index > 0 && !is_init_or_sub(n) &&
         par->nchildren > 0 && !is_init_or_sub(par->children[0]))
         return fmax(1, par->children[0]->plan_rows);
     return 1;
@@ -525,7 +502,7 @@ static void derive_node(ixt_plan_node *n)
     for (int i = 0; i < n->nchildren; i++) {
         const ixt_plan_node *c = n->children[i];
         /* an InitPlan's time is charged to the node using its result */
-        if (!is(c->parent_rel, "InitPlan"))
+        if (!ixt_streq(c->parent_rel, "InitPlan"))
             child_ms += c->inclusive_ms;
         child_cost += c->total_cost * calls_per_parent(c);
         child_hit += c->shared_hit;
@@ -630,13 +607,13 @@ static void scan_refs(const char *text, const ref_key *keys, size_t nkeys, ixt_p
 /* An InitPlan runs when a node first needs its result, so its time sits in
  * that node's time: take it from the deepest node that refers to the
  * InitPlan's parameters and lasted long enough, else from its parent. */
-static void fix_initplans(ixt_plan *p)
+static void fix_initplans(ixt_plan *p, ixt_plan_node **nodes)
 {
     ref_key *keys = NULL;
     size_t nkeys = 0, cap = 0;
     for (size_t i = 0; i < p->nnodes; i++) {
-        ixt_plan_node *ip = p->nodes[i];
-        if (!is(ip->parent_rel, "InitPlan") || is_cte(ip) || !ip->subplan_name || !ip->parent)
+        ixt_plan_node *ip = nodes[i];
+        if (!ixt_streq(ip->parent_rel, "InitPlan") || is_cte(ip) || !ip->subplan_name || !ip->parent)
             continue;
         const char *s = strstr(ip->subplan_name, "InitPlan "), *end;
         if (s)
@@ -647,7 +624,7 @@ static void fix_initplans(ixt_plan *p)
     }
     bool any = false;
     for (size_t i = 0; i < p->nnodes; i++)
-        any |= is(p->nodes[i]->parent_rel, "InitPlan") && !is_cte(p->nodes[i]) && p->nodes[i]->parent;
+        any |= ixt_streq(nodes[i]->parent_rel, "InitPlan") && !is_cte(nodes[i]) && nodes[i]->parent;
     if (!any) {
         free(keys);
         return;
@@ -656,16 +633,16 @@ static void fix_initplans(ixt_plan *p)
     if (nkeys) {
         qsort(keys, nkeys, sizeof *keys, cmp_ref);
         for (size_t i = 0; i < p->nnodes; i++) {
-            ixt_plan_node *n = p->nodes[i];
+            ixt_plan_node *n = nodes[i];
             for (int c = 0; c < n->nconds; c++)
                 scan_refs(n->conds[c].text, keys, nkeys, n, best);
         }
     }
     for (size_t i = 0; i < p->nnodes; i++) {
-        ixt_plan_node *ip = p->nodes[i];
-        if (!is(ip->parent_rel, "InitPlan") || is_cte(ip) || !ip->parent)
+        ixt_plan_node *ip = nodes[i];
+        if (!ixt_streq(ip->parent_rel, "InitPlan") || is_cte(ip) || !ip->parent)
             continue;
-        ixt_plan_node *t = best[ip->id] ? best[ip->id] : ip->parent;
+        ixt_plan_node *t = best[ip->id] ? best[ip->id] : nodes[ip->parent->id];
         t->exclusive_ms = fmax(0, t->exclusive_ms - ip->inclusive_ms);
     }
     free(best);
@@ -676,7 +653,7 @@ static void fix_initplans(ixt_plan *p)
 
 typedef struct cte_ref {
     const char *name;
-    ixt_plan_node *cte;
+    const ixt_plan_node *cte;
     double scans_ms;
 } cte_ref;
 
@@ -687,23 +664,23 @@ static int cmp_cte(const void *a, const void *b)
 
 /* A CTE runs as its scans pull rows, so each CTE Scan gives back a share of
  * the CTE's time in proportion to its own (PEV2's fixCteScansDuration). */
-static void fix_cte_scans(ixt_plan *p)
+static void fix_cte_scans(ixt_plan *p, ixt_plan_node **nodes)
 {
     size_t n = 0;
     for (size_t i = 0; i < p->nnodes; i++)
-        n += is_cte(p->nodes[i]);
+        n += is_cte(nodes[i]);
     if (!n)
         return;
     cte_ref *ctes = ixt_xcalloc(n, sizeof *ctes);
     n = 0;
     for (size_t i = 0; i < p->nnodes; i++)
-        if (is_cte(p->nodes[i]))
-            ctes[n++] = (cte_ref){p->nodes[i]->subplan_name + 4, p->nodes[i], 0};
+        if (is_cte(nodes[i]))
+            ctes[n++] = (cte_ref){nodes[i]->subplan_name + 4, nodes[i], 0};
     qsort(ctes, n, sizeof *ctes, cmp_cte);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < p->nnodes; i++) {
-            ixt_plan_node *s = p->nodes[i];
-            if (!is(s->node_type, "CTE Scan") || !s->cte_name)
+            ixt_plan_node *s = nodes[i];
+            if (!ixt_streq(s->node_type, "CTE Scan") || !s->cte_name)
                 continue;
             cte_ref key = {s->cte_name, NULL, 0};
             cte_ref *c = bsearch(&key, ctes, n, sizeof *ctes, cmp_cte);
@@ -755,7 +732,7 @@ static int filter_ops(const char *f)
  * so it errs on the side of silence. */
 static bool selective(const ixt_plan *p, const ixt_plan_node *n)
 {
-    if (!is(n->node_type, "Seq Scan") || n->never_executed)
+    if (!ixt_streq(n->node_type, "Seq Scan") || n->never_executed)
         return false;
     const char *filter = ixt_plan_node_cond(n, "Filter");
     if (!filter)
@@ -791,12 +768,12 @@ static int cmp_hot(const void *a, const void *b, void *arg)
     return x->id - y->id;
 }
 
-static void derive(ixt_plan *p)
+static void derive(ixt_plan *p, ixt_plan_node **nodes)
 {
     const char *lp = ixt_plan_setting(p, "parallel_leader_participation");
     bool leader = !(lp && strcmp(lp, "off") == 0);
     for (size_t i = 0; i < p->nnodes; i++) {
-        ixt_plan_node *n = p->nodes[i];
+        ixt_plan_node *n = nodes[i];
         p->has_analyze |= n->has_actual;
         p->has_timing |= n->has_actual && n->actual_total_ms > 0;
         /* preorder: the parent's figures are ready */
@@ -807,16 +784,16 @@ static void derive(ixt_plan *p)
         n->inclusive_ms = fin(n->actual_total_ms * n->loops / n->processes);
     }
     for (size_t i = 0; i < p->nnodes; i++)
-        derive_node(p->nodes[i]);
+        derive_node(nodes[i]);
     if (p->has_timing) {
-        fix_initplans(p);
-        fix_cte_scans(p);
+        fix_initplans(p, nodes);
+        fix_cte_scans(p, nodes);
     }
     /* the whole: execution time (triggers included) or the root's cost */
-    double whole = p->has_timing ? fmax(p->execution_ms, p->root->inclusive_ms) : p->root->total_cost;
+    double whole = p->has_timing ? fmax(p->execution_ms, nodes[0]->inclusive_ms) : nodes[0]->total_cost;
     p->costly = ixt_xcalloc(p->nnodes + 1, sizeof *p->costly);
     for (size_t i = 0; i < p->nnodes; i++) {
-        ixt_plan_node *n = p->nodes[i];
+        ixt_plan_node *n = nodes[i];
         double share = whole > 0 ? hot_metric(p, n) / whole : 0;
         n->share = fin(fmin(1, fmax(0, share)));
         n->selective_seq_scan = selective(p, n);
@@ -901,16 +878,18 @@ ixt_plan *ixt_plan_parse(const char *json, ixt_err *e)
         return NULL;
     }
     ixt_plan *p = ixt_xcalloc(1, sizeof *p);
-    build(p, json_object_get(top, "Plan"));
+    ixt_plan_node **nodes = build(p, json_object_get(top, "Plan"));
     p->planning_ms = num_field(top, "Planning Time", -1);
     p->execution_ms = num_field(top, "Execution Time", -1);
-    p->total_cost = p->root->total_cost;
+    p->total_cost = nodes[0]->total_cost;
     read_settings(p, top);
     read_triggers(p, top);
     read_jit(p, top);
     json_decref(doc);
-    derive(p);
-    ixt_plan_layout(p);
+    derive(p, nodes);
+    /* done writing: from here on the nodes are read only */
+    p->nodes = (const ixt_plan_node **)nodes;
+    p->root = nodes[0];
     return p;
 }
 
@@ -931,7 +910,6 @@ void ixt_plan_free(ixt_plan *p)
     free(p->settings);
     free(p->triggers);
     free(p->nodes);
-    free(p->visible);
     free(p->costly);
     free(p);
 }
@@ -950,403 +928,6 @@ const char *ixt_plan_setting(const ixt_plan *p, const char *name)
         if (strcmp(p->settings[i].key, name) == 0)
             return p->settings[i].value;
     return NULL;
-}
-
-/* ===== layout ===== */
-
-/* Preorder with folded subtrees skipped: one pass, no recursion. */
-size_t ixt_plan_layout(ixt_plan *p)
-{
-    if (!p->visible)
-        p->visible = ixt_xcalloc(p->nnodes + 1, sizeof *p->visible);
-    p->nvisible = 0;
-    for (size_t i = 0; i < p->nnodes; i++)
-        p->nodes[i]->visible_row = -1;
-    for (size_t i = 0; i < p->nnodes;) {
-        ixt_plan_node *n = p->nodes[i];
-        n->visible_row = (int)p->nvisible;
-        p->visible[p->nvisible++] = n;
-        i += n->collapsed ? (size_t)n->subtree : 1;
-    }
-    return p->nvisible;
-}
-
-size_t ixt_plan_set_collapsed(ixt_plan *p, ixt_plan_node *n, bool collapsed)
-{
-    n->collapsed = collapsed && n->nchildren > 0;
-    return ixt_plan_layout(p);
-}
-
-size_t ixt_plan_toggle(ixt_plan *p, ixt_plan_node *n)
-{
-    return ixt_plan_set_collapsed(p, n, !n->collapsed);
-}
-
-void ixt_plan_reveal(ixt_plan *p, ixt_plan_node *n)
-{
-    for (ixt_plan_node *a = n->parent; a; a = a->parent)
-        a->collapsed = false;
-    ixt_plan_layout(p);
-}
-
-void ixt_plan_expand_all(ixt_plan *p)
-{
-    for (size_t i = 0; i < p->nnodes; i++)
-        p->nodes[i]->collapsed = false;
-    ixt_plan_layout(p);
-}
-
-size_t ixt_plan_collapse_depth(ixt_plan *p, int depth)
-{
-    for (size_t i = 0; i < p->nnodes; i++)
-        p->nodes[i]->collapsed = p->nodes[i]->depth >= depth && p->nodes[i]->nchildren > 0;
-    return ixt_plan_layout(p);
-}
-
-/* ===== drawing helpers ===== */
-
-/* The ancestors' columns in front of n (without n's own connector). */
-static void add_columns(ixt_buf *b, const ixt_plan_node *n, bool ascii)
-{
-    if (!n->parent || n->depth < 2)
-        return;
-    int levels = n->depth - 1;
-    const char **parts = ixt_xmalloc((size_t)levels * sizeof *parts);
-    const ixt_plan_node *a = n->parent;
-    for (int i = levels - 1; i >= 0 && a; i--, a = a->parent)
-        parts[i] = a->last_child ? "   " : ascii ? "|  " : BAR_U;
-    for (int i = 0; i < levels; i++)
-        ixt_buf_add(b, parts[i]);
-    free(parts);
-}
-
-char *ixt_plan_prefix(const ixt_plan_node *n, bool ascii, char *buf, size_t len)
-{
-    if (!len)
-        return buf;
-    ixt_buf b;
-    ixt_buf_init(&b);
-    if (n->parent) {
-        add_columns(&b, n, ascii);
-        ixt_buf_add(&b, n->last_child ? (ascii ? "`- " : ELBOW_U) : (ascii ? "+- " : TEE_U));
-    }
-    snprintf(buf, len, "%s", b.s ? b.s : "");
-    ixt_buf_free(&b);
-    return buf;
-}
-
-/* Appends to a caller's fixed buffer, truncating: labels and metrics are
- * made for every row drawn, so they allocate nothing. */
-typedef struct out {
-    char *buf;
-    size_t len, at;
-} out;
-
-static void out_printf(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out_printf(out *o, const char *fmt, ...)
-{
-    if (o->at + 1 >= o->len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->at, o->len - o->at, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        o->at = o->at + (size_t)n < o->len ? o->at + (size_t)n : o->len - 1;
-}
-
-static void out_add(out *o, const char *s)
-{
-    size_t n = strlen(s);
-    if (o->at + 1 >= o->len)
-        return;
-    if (n > o->len - 1 - o->at)
-        n = o->len - 1 - o->at;
-    memcpy(o->buf + o->at, s, n);
-    o->at += n;
-    o->buf[o->at] = '\0';
-}
-
-static out out_start(char *buf, size_t len)
-{
-    if (len)
-        buf[0] = '\0';
-    return (out){buf, len, 0};
-}
-
-/* The node type as EXPLAIN's text format names it. */
-static void add_type(out *b, const ixt_plan_node *n)
-{
-    const char *t = n->node_type, *st = n->strategy;
-    if (is(t, "ModifyTable") && n->operation) {
-        out_add(b, n->operation);
-        return;
-    }
-    if (is(n->partial_mode, "Partial") || is(n->partial_mode, "Finalize"))
-        out_printf(b, "%s ", n->partial_mode);
-    if (n->parallel_aware)
-        out_add(b, "Parallel ");
-    if (is(t, "Aggregate") && is(st, "Sorted"))
-        out_add(b, "GroupAggregate");
-    else if (is(t, "Aggregate") && is(st, "Hashed"))
-        out_add(b, "HashAggregate");
-    else if (is(t, "Aggregate") && is(st, "Mixed"))
-        out_add(b, "MixedAggregate");
-    else if (is(t, "SetOp") && is(st, "Hashed"))
-        out_add(b, "HashSetOp");
-    else
-        out_add(b, t);
-    if (is(n->scan_direction, "Backward"))
-        out_add(b, " Backward");
-}
-
-char *ixt_plan_node_label(const ixt_plan_node *n, char *buf, size_t len)
-{
-    out b = out_start(buf, len);
-    if (n->subplan_name)
-        out_printf(&b, "[%s] ", n->subplan_name);
-    add_type(&b, n);
-    if (n->join_type)
-        out_printf(&b, " (%s)", n->join_type);
-    if (n->index_name)
-        out_printf(&b, " using %s", n->index_name);
-    const char *name = n->relation ? n->relation : n->cte_name ? n->cte_name : n->function_name;
-    if (name) {
-        out_add(&b, " on ");
-        if (n->schema && !n->cte_name)
-            out_printf(&b, "%s.", n->schema);
-        out_add(&b, name);
-        if (n->alias && strcmp(n->alias, name) != 0)
-            out_printf(&b, " %s", n->alias);
-    } else if (n->alias && strstr(n->node_type, "Scan")) {
-        out_printf(&b, " on %s", n->alias);
-    }
-    return buf;
-}
-
-char *ixt_plan_node_metrics(const ixt_plan *p, const ixt_plan_node *n, char *buf, size_t len)
-{
-    out b = out_start(buf, len);
-    char t[48];
-    out_printf(&b, "cost=%.2f..%.2f rows=%.0f", n->startup_cost, n->total_cost, n->plan_rows);
-    if (n->never_executed) {
-        out_add(&b, " (never executed)");
-    } else if (n->has_actual) {
-        if (p->has_timing)
-            out_printf(&b, " actual=%.3f..%.3f", n->actual_startup_ms, n->actual_total_ms);
-        else
-            out_add(&b, " actual");
-        out_printf(&b, " rows=%.0f loops=%.0f", n->actual_rows, n->loops);
-        if (p->has_timing)
-            out_printf(&b, " excl=%s %.1f%%", fmt_ms(n->exclusive_ms, t, sizeof t), n->share * 100);
-        if (n->misestimate >= 10)
-            out_printf(&b, " x%.0f %s", n->misestimate, n->mis_under ? "under" : "over");
-    }
-    if (!p->has_timing)
-        out_printf(&b, " excl=%.2f %.1f%%", n->exclusive_cost, n->share * 100);
-    if (n->shared_hit || n->shared_read)
-        out_printf(&b, " hit=%.0f read=%.0f", n->shared_hit, n->shared_read);
-    if (n->temp_read || n->temp_written)
-        out_printf(&b, " temp read=%.0f written=%.0f", n->temp_read, n->temp_written);
-    return buf;
-}
-
-/* ===== output ===== */
-
-static void render_header(ixt_buf *b, const ixt_plan *p)
-{
-    char t[48];
-    ixt_buf_printf(b, "Total cost %.2f", p->total_cost);
-    if (p->planning_ms >= 0)
-        ixt_buf_printf(b, ", planning %s", fmt_ms(p->planning_ms, t, sizeof t));
-    if (p->execution_ms >= 0)
-        ixt_buf_printf(b, ", execution %s", fmt_ms(p->execution_ms, t, sizeof t));
-    ixt_buf_addc(b, '\n');
-    for (size_t i = 0; i < p->ntriggers; i++) {
-        const ixt_plan_trigger *tr = &p->triggers[i];
-        ixt_buf_printf(b, "Trigger %s", tr->name);
-        if (tr->constraint)
-            ixt_buf_printf(b, " (%s)", tr->constraint);
-        if (tr->relation)
-            ixt_buf_printf(b, " on %s", tr->relation);
-        ixt_buf_printf(b, ": %s, %.0f calls", fmt_ms(tr->time_ms, t, sizeof t), tr->calls);
-        if (p->execution_ms > 0)
-            ixt_buf_printf(b, " (%.1f%% of the execution time)", fmin(100, tr->time_ms / p->execution_ms * 100));
-        ixt_buf_addc(b, '\n');
-    }
-    if (p->jit_ms >= 0)
-        ixt_buf_printf(b, "JIT: %d functions, %s\n", p->jit_functions, fmt_ms(p->jit_ms, t, sizeof t));
-    if (p->nsettings) {
-        ixt_buf_add(b, "Settings:");
-        for (size_t i = 0; i < p->nsettings; i++)
-            ixt_buf_printf(b, "%s %s = '%s'", i ? "," : "", p->settings[i].key, p->settings[i].value);
-        ixt_buf_addc(b, '\n');
-    }
-}
-
-char *ixt_plan_render_text(const ixt_plan *p, bool ascii)
-{
-    ixt_buf b, pre;
-    ixt_buf_init(&b);
-    ixt_buf_init(&pre);
-    render_header(&b, p);
-    char label[1024], metrics[512];
-    const char *bar = ascii ? "|  " : BAR_U;
-    for (size_t i = 0; i < p->nnodes; i++) {
-        const ixt_plan_node *n = p->nodes[i];
-        ixt_buf_reset(&pre);
-        add_columns(&pre, n, ascii);
-        size_t cols = pre.len;
-        if (n->parent)
-            ixt_buf_add(&pre, n->last_child ? (ascii ? "`- " : ELBOW_U) : (ascii ? "+- " : TEE_U));
-        ixt_buf_printf(&b, "%s%s%s  (%s)%s\n", pre.s ? pre.s : "", n == p->hottest ? "* " : "",
-                       ixt_plan_node_label(n, label, sizeof label),
-                       ixt_plan_node_metrics(p, n, metrics, sizeof metrics),
-                       n->selective_seq_scan ? "  <- an index could help" : "");
-        /* the conditions sit under the node, in line with its children */
-        const char *own = !n->parent ? "" : n->last_child ? "   " : bar;
-        const char *kids = n->nchildren ? bar : "   ";
-        for (int c = 0; c < n->nconds; c++) {
-            if (strcmp(n->conds[c].label, "Output") == 0)
-                continue;
-            ixt_buf_printf(&b, "%.*s%s%s  %s: %s\n", (int)cols, pre.s ? pre.s : "", own, kids,
-                           n->conds[c].label, n->conds[c].text);
-        }
-    }
-    ixt_buf_free(&pre);
-    if (p->hottest)
-        ixt_buf_printf(&b, "* most expensive node (%.1f%% of the %s)\n", p->hottest->share * 100,
-                       p->has_timing ? "execution time" : "total cost");
-    return ixt_buf_take(&b);
-}
-
-static json_t *jstr(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-/* json_real refuses inf and NaN; figures from a hostile input may be both. */
-static json_t *jnum(double d)
-{
-    return isfinite(d) ? json_real(d) : json_null();
-}
-
-static const char *const DIFF_NAMES[] = {"same", "cost", "changed", "new"};
-
-static json_t *node_json(const ixt_plan *p, const ixt_plan_node *n, json_t **kids)
-{
-    bool a = n->has_actual, t = a && p->has_timing;
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(n->id));
-    json_object_set_new(o, "node_type", json_string(n->node_type));
-    json_object_set_new(o, "operation", jstr(n->operation));
-    json_object_set_new(o, "join_type", jstr(n->join_type));
-    json_object_set_new(o, "parent_relationship", jstr(n->parent_rel));
-    json_object_set_new(o, "subplan_name", jstr(n->subplan_name));
-    json_object_set_new(o, "relation", jstr(n->relation));
-    json_object_set_new(o, "schema", jstr(n->schema));
-    json_object_set_new(o, "alias", jstr(n->alias));
-    json_object_set_new(o, "index", jstr(n->index_name));
-    json_object_set_new(o, "startup_cost", jnum(n->startup_cost));
-    json_object_set_new(o, "total_cost", jnum(n->total_cost));
-    json_object_set_new(o, "exclusive_cost", jnum(n->exclusive_cost));
-    json_object_set_new(o, "plan_rows", jnum(n->plan_rows));
-    json_object_set_new(o, "plan_width", jnum(n->plan_width));
-    json_object_set_new(o, "actual_rows", a ? jnum(n->actual_rows) : json_null());
-    json_object_set_new(o, "loops", a ? jnum(n->loops) : json_null());
-    json_object_set_new(o, "never_executed", json_boolean(n->never_executed));
-    json_object_set_new(o, "actual_startup_ms", t ? jnum(n->actual_startup_ms) : json_null());
-    json_object_set_new(o, "actual_total_ms", t ? jnum(n->actual_total_ms) : json_null());
-    json_object_set_new(o, "inclusive_ms", t ? jnum(n->inclusive_ms) : json_null());
-    json_object_set_new(o, "exclusive_ms", t ? jnum(n->exclusive_ms) : json_null());
-    json_object_set_new(o, "share", jnum(n->share));
-    json_object_set_new(o, "misestimate", a ? jnum(n->misestimate) : json_null());
-    json_object_set_new(o, "misestimate_direction",
-                        a && n->misestimate > 1 ? json_string(n->mis_under ? "under" : "over") : json_null());
-    json_object_set_new(o, "shared_hit", jnum(n->shared_hit));
-    json_object_set_new(o, "shared_read", jnum(n->shared_read));
-    json_object_set_new(o, "temp_read", jnum(n->temp_read));
-    json_object_set_new(o, "temp_written", jnum(n->temp_written));
-    json_object_set_new(o, "rows_removed_by_filter", a ? jnum(n->rows_removed) : json_null());
-    json_object_set_new(o, "selective_seq_scan", json_boolean(n->selective_seq_scan));
-    json_t *conds = json_object();
-    for (int i = 0; i < n->nconds; i++)
-        json_object_set_new(conds, n->conds[i].label, json_string(n->conds[i].text));
-    json_object_set_new(o, "conditions", conds);
-    if (p->diffed)
-        json_object_set_new(o, "diff", json_string(DIFF_NAMES[n->diff]));
-    *kids = json_array();
-    json_object_set(o, "children", *kids);
-    json_decref(*kids);
-    return o;
-}
-
-json_t *ixt_plan_to_json(const ixt_plan *p)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "total_cost", jnum(p->total_cost));
-    json_object_set_new(o, "planning_ms", p->planning_ms >= 0 ? jnum(p->planning_ms) : json_null());
-    json_object_set_new(o, "execution_ms", p->execution_ms >= 0 ? jnum(p->execution_ms) : json_null());
-    json_object_set_new(o, "triggers_ms", p->triggers_ms >= 0 ? jnum(p->triggers_ms) : json_null());
-    json_object_set_new(o, "jit_ms", p->jit_ms >= 0 ? jnum(p->jit_ms) : json_null());
-    json_object_set_new(o, "has_analyze", json_boolean(p->has_analyze));
-    json_object_set_new(o, "nodes", json_integer((json_int_t)p->nnodes));
-    json_object_set_new(o, "hottest_node", json_integer(p->hottest ? p->hottest->id : 0));
-    json_t *settings = json_object();
-    for (size_t i = 0; i < p->nsettings; i++)
-        json_object_set_new(settings, p->settings[i].key, json_string(p->settings[i].value));
-    json_object_set_new(o, "settings", settings);
-    json_t *trig = json_array();
-    for (size_t i = 0; i < p->ntriggers; i++)
-        json_array_append_new(trig, json_pack("{s:s, s:o, s:o, s:o, s:o}", "name", p->triggers[i].name,
-                                              "constraint", jstr(p->triggers[i].constraint),
-                                              "relation", jstr(p->triggers[i].relation),
-                                              "time_ms", jnum(p->triggers[i].time_ms),
-                                              "calls", jnum(p->triggers[i].calls)));
-    json_object_set_new(o, "triggers", trig);
-    /* one object per node, then each is hung on its parent's children in
-     * preorder, which keeps the children in order: no recursion */
-    json_t **objs = ixt_xmalloc(p->nnodes * sizeof *objs), **kids = ixt_xmalloc(p->nnodes * sizeof *kids);
-    for (size_t i = 0; i < p->nnodes; i++)
-        objs[i] = node_json(p, p->nodes[i], &kids[i]);
-    for (size_t i = 1; i < p->nnodes; i++)
-        json_array_append_new(kids[p->nodes[i]->parent->id], objs[i]);
-    json_object_set_new(o, "plan", objs[0]);
-    free(objs);
-    free(kids);
-    return o;
-}
-
-/* ===== diff ===== */
-
-static ixt_diff_mark diff_mark(const ixt_plan_node *b, const ixt_plan_node *a)
-{
-    if (!b)
-        return IXT_DIFF_NEW;
-    if (!str_eq(a->node_type, b->node_type) || !str_eq(a->index_name, b->index_name) ||
-        !str_eq(a->relation, b->relation))
-        return IXT_DIFF_CHANGED;
-    double base = fmax(fabs(b->total_cost), 0.01);
-    return fabs(a->total_cost - b->total_cost) / base > IXT_PLAN_DIFF_COST_SHARE ? IXT_DIFF_COST
-                                                                                  : IXT_DIFF_SAME;
-}
-
-void ixt_plan_diff(const ixt_plan *before, ixt_plan *after)
-{
-    after->diffed = true;
-    /* preorder: a node's peer is its parent's peer's child at the same index */
-    for (size_t i = 0; i < after->nnodes; i++) {
-        ixt_plan_node *a = after->nodes[i];
-        const ixt_plan_node *b = NULL;
-        if (!a->parent)
-            b = before ? before->root : NULL;
-        else if (a->parent->diff_peer >= 0) {
-            const ixt_plan_node *bp = before->nodes[a->parent->diff_peer];
-            b = a->child_index < bp->nchildren ? bp->children[a->child_index] : NULL;
-        }
-        a->diff = diff_mark(b, a);
-        a->diff_peer = b ? b->id : -1;
-    }
 }
 
 /* HypoPG names its indexes "<oid>name": "name" alone matches any oid. */

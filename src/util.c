@@ -166,6 +166,11 @@ char *ixt_trim(char *s)
     return s;
 }
 
+bool ixt_streq(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 char *ixt_read_file(const char *path, size_t *len, ixt_err *e)
 {
     FILE *f = fopen(path, "rb");

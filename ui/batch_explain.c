@@ -7,6 +7,8 @@
 #include "batch.h"
 #include "idxtune/explain.h"
 #include "idxtune/plan.h"
+#include "idxtune/plan_json.h"
+#include "idxtune/plan_text.h"
 #include "idxtune/workload.h"
 
 /* The statement text from -c, -f or --queryid.  caller frees */
@@ -52,7 +54,7 @@ char *batch_statement(const ixt_opts *o, ixt_conn *c)
 static int print_plan(const ixt_opts *o, const ixt_plan *p, const ixt_explain_prep *prep)
 {
     if (o->format == FMT_JSON) {
-        json_t *j = ixt_plan_to_json(p);
+        json_t *j = ixt_plan_to_json(p, NULL);
         json_object_set_new(j, "generic", json_boolean(prep->generic));
         json_object_set_new(j, "rolled_back", json_boolean(prep->writes && o->analyze));
         json_object_set_new(j, "planned_sql", json_string(prep->sql));

@@ -8,6 +8,8 @@
 
 #include "batch.h"
 #include "idxtune/lab.h"
+#include "idxtune/plan_json.h"
+#include "idxtune/plan_text.h"
 #include "idxtune/workload.h"
 
 typedef struct try_result {
@@ -72,7 +74,7 @@ static int print_json(const ixt_opts *o, const try_result *t)
         json_object_set_new(after, "total_cost", json_real(ixt_lab_after_cost(l)));
         json_object_set_new(after, "startup_cost",
                             json_real(l->after ? l->after->root->startup_cost : l->before->root->startup_cost));
-        json_object_set_new(after, "plan", l->after ? ixt_plan_to_json(l->after) : json_null());
+        json_object_set_new(after, "plan", l->after ? ixt_plan_to_json(l->after, l->diff) : json_null());
     }
     if (t->real) {
         json_object_set_new(before, "median_ms", json_real(t->rr.before_median_ms));

@@ -9,6 +9,7 @@
 
 #include "idxtune/advisor.h"
 #include "idxtune/lab.h"
+#include "idxtune/plan_text.h"
 #include "views.h"
 
 #define WORKLOAD_TOP 10
@@ -160,9 +161,9 @@ static int draw_real(lview *l, int y)
     return 1;
 }
 
-static const char *diff_mark(const ixt_plan_node *n, bool ascii)
+static const char *diff_mark(ixt_diff_mark m, bool ascii)
 {
-    switch (n->diff) {
+    switch (m) {
     case IXT_DIFF_NEW: return "+ ";
     case IXT_DIFF_CHANGED: return ascii ? "* " : "\xe2\x9c\xb1 ";
     case IXT_DIFF_COST: return "~ ";
@@ -179,12 +180,13 @@ static void draw_plan(app *a, lview *l, int y, int rows)
                                            : "Plan without indexes", h, true);
     for (size_t i = 0; i < p->nnodes && (int)i < rows - 1; i++) {
         const ixt_plan_node *n = p->nodes[i];
+        ixt_diff_mark m = l->lab.diff ? l->lab.diff->mark[i] : IXT_DIFF_SAME;
         char prefix[512], label[512], line[1200];
         ixt_plan_prefix(n, a->ascii, prefix, sizeof prefix);
         ixt_plan_node_label(n, label, sizeof label);
-        snprintf(line, sizeof line, "%s%s%s  cost=%.2f rows=%.0f", l->lab.after ? diff_mark(n, a->ascii) : "",
+        snprintf(line, sizeof line, "%s%s%s  cost=%.2f rows=%.0f", l->lab.after ? diff_mark(m, a->ascii) : "",
                  prefix, label, n->total_cost, n->plan_rows);
-        attr_t st = draw_style(n->diff == IXT_DIFF_SAME || !l->lab.after ? IXT_ROLE_NORMAL : IXT_ROLE_GOOD);
+        attr_t st = draw_style(m == IXT_DIFF_SAME || !l->lab.after ? IXT_ROLE_NORMAL : IXT_ROLE_GOOD);
         draw_text(y + 1 + (int)i, 1, COLS - 2, line, st, true);
     }
 }

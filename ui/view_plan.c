@@ -8,6 +8,8 @@
 
 #include "idxtune/explain.h"
 #include "idxtune/plan.h"
+#include "idxtune/plan_fold.h"
+#include "idxtune/plan_text.h"
 #include "views.h"
 
 #define DETAIL_ROWS 7
@@ -22,6 +24,7 @@ typedef struct pview {
     bool analyze;             /* the plan shown (or coming) is ANALYZE */
     double started_ms;
     ixt_plan *plan;
+    ixt_plan_fold fold;       /* what is folded in plan, the rows shown */
     char error[IXT_ERR_MAX];
     ui_list list;
     int list_rows;
@@ -77,11 +80,12 @@ static void plan_arrived(app *a, pview *p)
         snprintf(p->error, sizeof p->error, "%s", e.msg);
         return;
     }
+    ixt_plan_fold_free(&p->fold);
     ixt_plan_free(p->plan);
     p->plan = plan;
-    ixt_plan_layout(plan);
+    ixt_plan_fold_init(&p->fold, plan);
     p->costly_pos = 0;
-    p->list.sel = plan->hottest ? plan->hottest->visible_row : 0;
+    p->list.sel = plan->hottest ? ixt_plan_fold_row(&p->fold, plan->hottest) : 0;
     if (p->analyze && p->prep.writes)
         app_message(a, false, "EXPLAIN ANALYZE ran inside BEGIN ... ROLLBACK: the change was rolled back");
 }
@@ -188,7 +192,7 @@ static void draw_node(app *a, pview *p, const ixt_plan_node *n, int y, bool sel)
     char prefix[512], label[512], line[1100], metrics[96];
     ixt_plan_prefix(n, a->ascii, prefix, sizeof prefix);
     ixt_plan_node_label(n, label, sizeof label);
-    snprintf(line, sizeof line, "%s%s%s%s", prefix, n->collapsed && n->nchildren ? "[+] " : "",
+    snprintf(line, sizeof line, "%s%s%s%s", prefix, ixt_plan_fold_collapsed(&p->fold, n) ? "[+] " : "",
              label, n->selective_seq_scan ? (a->ascii ? "  <- index?" : "  \xe2\x97\x86 index?") : "");
     draw_text(y, 1, COLS - METRIC_W - 2, line, st, true);
     node_metrics(p->plan, n, metrics, sizeof metrics);
@@ -199,7 +203,7 @@ static void draw_detail(pview *p, int y, int rows)
 {
     attr_t h = draw_style(IXT_ROLE_HEADER), n = draw_style(IXT_ROLE_NORMAL);
     draw_fill(y, 0, COLS, h);
-    const ixt_plan_node *node = p->list.sel < (int)p->plan->nvisible ? p->plan->visible[p->list.sel] : NULL;
+    const ixt_plan_node *node = p->list.sel < (int)p->fold.nvisible ? p->fold.visible[p->list.sel] : NULL;
     if (!node)
         return;
     char label[512];
@@ -233,30 +237,29 @@ static void pview_draw(app *a, ui_view *v, int top, int rows)
         draw_wrapped(y + (p->plan ? p->list_rows - 3 : 1), 2, 4, COLS - 4, p->error, draw_style(IXT_ROLE_ERROR));
     if (!p->plan)
         return;
-    list_clamp(&p->list, (int)p->plan->nvisible, p->list_rows);
-    for (int i = 0; i < p->list_rows && p->list.top + i < (int)p->plan->nvisible; i++) {
+    list_clamp(&p->list, (int)p->fold.nvisible, p->list_rows);
+    for (int i = 0; i < p->list_rows && p->list.top + i < (int)p->fold.nvisible; i++) {
         if (p->error[0] && i >= p->list_rows - 3)
             break;
-        draw_node(a, p, p->plan->visible[p->list.top + i], y + i, p->list.top + i == p->list.sel);
+        draw_node(a, p, p->fold.visible[p->list.top + i], y + i, p->list.top + i == p->list.sel);
     }
     draw_detail(p, top + rows - DETAIL_ROWS, DETAIL_ROWS);
 }
 
 /* ===== keys ===== */
 
-static ixt_plan_node *selected(pview *p)
+static const ixt_plan_node *selected(pview *p)
 {
-    if (!p->plan || p->list.sel >= (int)p->plan->nvisible)
+    if (!p->plan || p->list.sel >= (int)p->fold.nvisible)
         return NULL;
-    return p->plan->visible[p->list.sel];
+    return p->fold.visible[p->list.sel];
 }
 
-static void select_node(pview *p, ixt_plan_node *n)
+static void select_node(pview *p, const ixt_plan_node *n)
 {
-    ixt_plan_reveal(p->plan, n);
-    ixt_plan_layout(p->plan);
-    p->list.sel = n->visible_row;
-    list_clamp(&p->list, (int)p->plan->nvisible, p->list_rows);
+    ixt_plan_fold_reveal(&p->fold, n);
+    p->list.sel = ixt_plan_fold_row(&p->fold, n);
+    list_clamp(&p->list, (int)p->fold.nvisible, p->list_rows);
 }
 
 static void walk_costly(pview *p, int dir)
@@ -270,14 +273,13 @@ static void walk_costly(pview *p, int dir)
 
 static void fold(pview *p, ui_action act)
 {
-    ixt_plan_node *n = selected(p);
+    const ixt_plan_node *n = selected(p);
     if (act == ACT_EXPAND_ALL)
-        ixt_plan_expand_all(p->plan);
+        ixt_plan_fold_expand_all(&p->fold);
     else if (n)
-        n->collapsed = act == ACT_COLLAPSE;
-    ixt_plan_layout(p->plan);
+        ixt_plan_fold_set(&p->fold, n, act == ACT_COLLAPSE);
     if (n)
-        p->list.sel = n->visible_row;
+        p->list.sel = ixt_plan_fold_row(&p->fold, n);
 }
 
 static void value_done(app *a, const char *text, bool ok);
@@ -352,10 +354,10 @@ static bool pview_key(app *a, ui_view *v, ui_action act, int ch)
         return false;
     if (ch == KEY_MOUSE && act == ACT_NONE) {
         p->list.sel = p->list.top + a->click_y - 3;
-        list_clamp(&p->list, (int)p->plan->nvisible, p->list_rows);
+        list_clamp(&p->list, (int)p->fold.nvisible, p->list_rows);
         return true;
     }
-    if (list_key(&p->list, act, (int)p->plan->nvisible, p->list_rows))
+    if (list_key(&p->list, act, (int)p->fold.nvisible, p->list_rows))
         return true;
     switch (act) {
     case ACT_HOTTEST:
@@ -373,6 +375,7 @@ static void pview_destroy(ui_view *v)
 {
     pview *p = (pview *)v;
     ixt_explain_prep_free(&p->prep);
+    ixt_plan_fold_free(&p->fold);
     ixt_plan_free(p->plan);
     free_values(p);
     free(p->sql);

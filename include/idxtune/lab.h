@@ -8,6 +8,7 @@
 
 #include "idxtune/conn.h"
 #include "idxtune/plan.h"
+#include "idxtune/plan_diff.h"
 #include "idxtune/trial.h"
 #include "idxtune/util.h"
 
@@ -23,6 +24,7 @@ typedef struct ixt_lab {
     char *planned;             /* the text as planned (typed placeholders).  owned */
     ixt_plan *before;          /* without hypothetical indexes.  owned */
     ixt_plan *after;           /* with the active set; NULL when empty.  owned */
+    ixt_plan_diff *diff;       /* after against before; NULL without after.  owned */
     bool generic;
     ixt_lab_index *idx;
     int nidx;

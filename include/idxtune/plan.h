@@ -1,8 +1,10 @@
 /* plan: EXPLAIN (FORMAT JSON) output as a tree, with what a DBA looks for:
  * exclusive time and cost per node, its share of the whole, row
  * misestimates, buffers, the hottest node, the costly nodes in order, seq
- * scans an index could help, and a before/after diff for the index lab.
- * No screen code here: the tree view and `idxtune explain` both use it.
+ * scans an index could help.  This is the model only, and it does not
+ * change once read: it is shown by plan_text (lines), plan_json (batch
+ * JSON) and plan_fold (the tree view's folds), and compared by plan_diff,
+ * each keeping its own state apart from the nodes.
  *
  * Metrics follow PEV2: a node's time is "Actual Total Time" x loops, divided
  * by the processes that ran it under a Gather (launched workers + leader);
@@ -13,14 +15,11 @@
 #ifndef IDXTUNE_PLAN_H
 #define IDXTUNE_PLAN_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "idxtune/util.h"
 
-/* A cost that moves by more than this share (10%) marks a node IXT_DIFF_COST. */
-#define IXT_PLAN_DIFF_COST_SHARE 0.10
 /* Nodes under this share of the whole are left out of the costly walk. */
 #define IXT_PLAN_COSTLY_MIN_SHARE 0.001
 
@@ -41,13 +40,6 @@ typedef struct ixt_plan_trigger {
     double time_ms;
     double calls;
 } ixt_plan_trigger;
-
-typedef enum ixt_diff_mark {
-    IXT_DIFF_SAME,       /* same node, about the same cost */
-    IXT_DIFF_COST,       /* same node, cost moved by more than 10% */
-    IXT_DIFF_CHANGED,    /* another node type, relation or index here */
-    IXT_DIFF_NEW,        /* no node at this place before */
-} ixt_diff_mark;
 
 typedef struct ixt_plan_node ixt_plan_node;
 struct ixt_plan_node {
@@ -98,24 +90,18 @@ struct ixt_plan_node {
     int child_index;     /* place among the parent's children */
     int subtree;         /* nodes in this subtree, itself included */
     bool last_child;
-    ixt_plan_node *parent;
-    ixt_plan_node **children;
+    const ixt_plan_node *parent;
+    const ixt_plan_node **children;
     int nchildren;
-    bool collapsed;
-    int visible_row;     /* row in the layout, -1 when folded away */
-    ixt_diff_mark diff;  /* set by ixt_plan_diff */
-    int diff_peer;       /* id of the node it was compared with, -1 if none */
 };
 
 typedef struct ixt_plan {
-    ixt_plan_node *root;
-    ixt_plan_node **nodes;     /* preorder */
+    const ixt_plan_node *root;
+    const ixt_plan_node **nodes; /* preorder: nodes[i]->id == i */
     size_t nnodes;
-    ixt_plan_node **visible;   /* the layout: rows to draw */
-    size_t nvisible;
-    ixt_plan_node **costly;    /* by exclusive time (or cost), descending */
+    const ixt_plan_node **costly; /* by exclusive time (or cost), descending */
     size_t ncostly;
-    ixt_plan_node *hottest;    /* largest exclusive time with ANALYZE, else cost */
+    const ixt_plan_node *hottest; /* largest exclusive time with ANALYZE, else cost */
     double planning_ms;        /* -1 when absent */
     double execution_ms;       /* -1 without ANALYZE */
     double triggers_ms;        /* sum of the triggers' time, -1 when none */
@@ -124,7 +110,6 @@ typedef struct ixt_plan {
     double total_cost;
     bool has_analyze;          /* actual rows and loops present */
     bool has_timing;           /* actual times present (not TIMING OFF) */
-    bool diffed;               /* nodes carry marks from ixt_plan_diff */
     ixt_plan_kv *settings;     /* SETTINGS: the non-default planner settings */
     size_t nsettings;
     ixt_plan_trigger *triggers;
@@ -138,56 +123,13 @@ typedef struct ixt_plan {
 ixt_plan *ixt_plan_parse(const char *json, ixt_err *e);
 void ixt_plan_free(ixt_plan *p);
 
-/* ----- layout: the rows the tree view draws ----- */
+/* ----- lookups ----- */
 
-/* Rebuilds p->visible from the collapsed flags; returns the row count. */
-size_t ixt_plan_layout(ixt_plan *p);
-/* Folds or unfolds n (leaves stay open) and relayouts; returns the row count. */
-size_t ixt_plan_set_collapsed(ixt_plan *p, ixt_plan_node *n, bool collapsed);
-size_t ixt_plan_toggle(ixt_plan *p, ixt_plan_node *n);
-/* Unfolds the ancestors of n so it shows, and relayouts. */
-void ixt_plan_reveal(ixt_plan *p, ixt_plan_node *n);
-void ixt_plan_expand_all(ixt_plan *p);
-/* Folds every node at depth >= depth that has children, unfolds the rest,
- * relayouts; returns the row count.  Depth 0 leaves only the root. */
-size_t ixt_plan_collapse_depth(ixt_plan *p, int depth);
-
-/* ----- drawing helpers ----- */
-
-/* The tree lines in front of a node, from its ancestors' last-child flags:
- * "│  ├─ " / "└─ " or, ascii, "|  +- " / "`- ".  Empty for the root.
- * Returns buf (truncated to len). */
-char *ixt_plan_prefix(const ixt_plan_node *n, bool ascii, char *buf, size_t len);
-/* "Hash Join (Inner)", "Index Scan using runs_pkey on public.runs r",
- * "[SubPlan 1] Aggregate", "Delete on public.runs".  Returns buf. */
-char *ixt_plan_node_label(const ixt_plan_node *n, char *buf, size_t len);
-/* "cost=0.42..8.44 rows=1" plus, with ANALYZE, actual time, rows, loops,
- * exclusive time and share, misestimate ("x120 under") and buffers
- * ("hit=12 read=3").  Returns buf. */
-char *ixt_plan_node_metrics(const ixt_plan *p, const ixt_plan_node *n, char *buf, size_t len);
 /* The condition with that label ("Filter", ...) or NULL.  borrowed */
 const char *ixt_plan_node_cond(const ixt_plan_node *n, const char *label);
 /* The value of a non-default setting listed by SETTINGS, or NULL.  borrowed */
 const char *ixt_plan_setting(const ixt_plan *p, const char *name);
 
-/* ----- batch output ----- */
-
-/* The header (planning, execution, triggers, JIT, settings), then one line
- * per node: prefix, label, metrics, with its conditions under it; the same
- * tree the screen shows.  caller frees */
-char *ixt_plan_render_text(const ixt_plan *p, bool ascii);
-/* total_cost, planning_ms, execution_ms (null without ANALYZE), triggers,
- * settings and the nested plan (node_type, relation, index, total_cost,
- * plan_rows, actual_rows, actual_total_ms, exclusive_ms, ..., children);
- * a diffed plan carries "diff" per node.  caller decrefs */
-json_t *ixt_plan_to_json(const ixt_plan *p);
-
-/* ----- before/after ----- */
-
-/* Marks every node of after against the node at the same place in before
- * (same child path from the root): SAME, COST (moved by more than 10%),
- * CHANGED (node type, relation or index differ) or NEW.  before may be NULL. */
-void ixt_plan_diff(const ixt_plan *before, ixt_plan *after);
 /* Whether a node uses the index; HypoPG names ("<13444>btree_runs_status")
  * match with or without the "<oid>" part. */
 bool ixt_plan_uses_index(const ixt_plan *p, const char *name);

@@ -58,6 +58,9 @@ void ixt_squash_ws(char *s);
 /* Trims white space at both ends, in place; returns the start.  borrowed */
 char *ixt_trim(char *s);
 
+/* Both NULL, or equal strings: fields that may be absent compare safely. */
+bool ixt_streq(const char *a, const char *b);
+
 /* The name within 2 edits of word (case-insensitive), the closest, for
  * "did you mean" hints; NULL when none is that close.  borrowed */
 const char *ixt_closest_name(const char *word, const char *const *names, size_t n);

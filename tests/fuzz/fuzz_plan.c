@@ -6,6 +6,10 @@
 #include <string.h>
 
 #include "idxtune/plan.h"
+#include "idxtune/plan_diff.h"
+#include "idxtune/plan_fold.h"
+#include "idxtune/plan_json.h"
+#include "idxtune/plan_text.h"
 
 static void exercise(ixt_plan *p)
 {
@@ -15,14 +19,17 @@ static void exercise(ixt_plan *p)
         ixt_plan_node_label(p->nodes[i], buf, sizeof buf);
         ixt_plan_node_metrics(p, p->nodes[i], buf, sizeof buf);
     }
+    ixt_plan_fold f;
+    ixt_plan_fold_init(&f, p);
     if (p->nnodes > 1)
-        ixt_plan_toggle(p, p->nodes[1]);
-    ixt_plan_collapse_depth(p, 2);
-    ixt_plan_reveal(p, p->nodes[p->nnodes - 1]);
-    ixt_plan_expand_all(p);
+        ixt_plan_fold_toggle(&f, p->nodes[1]);
+    ixt_plan_fold_depth(&f, 2);
+    ixt_plan_fold_reveal(&f, p->nodes[p->nnodes - 1]);
+    ixt_plan_fold_expand_all(&f);
+    ixt_plan_fold_free(&f);
     char *out = ixt_plan_render_text(p, p->nnodes & 1);
     free(out);
-    json_t *j = ixt_plan_to_json(p);
+    json_t *j = ixt_plan_to_json(p, NULL);
     json_decref(j);
     const char **names;
     size_t n = ixt_plan_index_names(p, &names);
@@ -43,15 +50,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ixt_plan *p = ixt_plan_parse(text, &e);
     if (p) {
         exercise(p);
-        ixt_plan_diff(p, p);
-        ixt_plan_diff(NULL, p);
+        ixt_plan_diff_free(ixt_plan_diff_new(p, p));
         ixt_plan *q = ixt_plan_parse("[{\"Plan\": {\"Node Type\": \"Seq Scan\", \"Total Cost\": 10,"
                                      " \"Plans\": [{\"Node Type\": \"Hash\"}]}}]", &e);
-        ixt_plan_diff(q, p);
-        ixt_plan_diff(p, q);
-        ixt_plan_free(q);
-        json_t *j = ixt_plan_to_json(p);
+        ixt_plan_diff_free(ixt_plan_diff_new(p, q));
+        ixt_plan_diff *d = ixt_plan_diff_new(q, p);
+        json_t *j = ixt_plan_to_json(p, d);
         json_decref(j);
+        ixt_plan_diff_free(d);
+        d = ixt_plan_diff_new(NULL, p);
+        j = ixt_plan_to_json(p, d);
+        json_decref(j);
+        ixt_plan_diff_free(d);
+        ixt_plan_free(q);
         ixt_plan_free(p);
     }
     free(text);

@@ -1,6 +1,7 @@
 /* explain against the sandbox: plans agree with PostgreSQL's own EXPLAIN,
  * every statement of both workloads gets a plan, ANALYZE never keeps a
  * change, timeouts and cancels leave the connection usable. */
+#include <jansson.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "idxtune/plan.h"
+#include "idxtune/plan_diff.h"
+#include "idxtune/plan_fold.h"
+#include "idxtune/plan_json.h"
+#include "idxtune/plan_text.h"
 #include "testutil.h"
 
 static ixt_plan *load(const char *name)
@@ -67,7 +71,7 @@ static void test_seqscan_analyze(void **state)
     assert_near(p->execution_ms, 47.733);
     assert_near(p->planning_ms, 0.19);
     assert_near(p->triggers_ms, -1);
-    ixt_plan_node *sort = p->nodes[0], *scan = p->nodes[1];
+    const ixt_plan_node *sort = p->nodes[0], *scan = p->nodes[1];
     assert_string_equal(label(scan), "Seq Scan on public.run_logs");
     assert_ptr_equal(p->hottest, scan);
     assert_near(scan->inclusive_ms, 47.615);
@@ -133,7 +137,7 @@ static void test_parallel_exclusive_times(void **state)
     assert_int_equal(p->nodes[1]->workers_launched, 2);
     assert_int_equal(p->nodes[1]->processes, 1);
     /* below the Gather Merge: 2 workers + the leader, loops=3 */
-    ixt_plan_node *scan = p->nodes[4];
+    const ixt_plan_node *scan = p->nodes[4];
     assert_int_equal(scan->processes, 3);
     assert_near(scan->inclusive_ms, 50.826 * 3 / 3);
     assert_near(p->nodes[3]->exclusive_ms, 52.626 - 50.826);
@@ -236,7 +240,7 @@ static void test_join_estimate_and_costly_walk(void **state)
     assert_false(p->has_analyze);
     assert_int_equal(p->nnodes, 4);
     assert_near(p->total_cost, 4092.99);
-    ixt_plan_node *join = p->nodes[0], *runs = p->nodes[1];
+    const ixt_plan_node *join = p->nodes[0], *runs = p->nodes[1];
     assert_string_equal(label(join), "Hash Join (Inner)");
     assert_string_equal(label(runs), "Seq Scan on public.runs r");
     assert_string_equal(ixt_plan_node_cond(join, "Hash Cond"), "(r.user_id = u.id)");
@@ -263,7 +267,7 @@ static void test_misestimate(void **state)
 {
     (void)state;
     ixt_plan *p = load("misestimate_analyze.json");
-    ixt_plan_node *runs = p->nodes[3], *join = p->nodes[0];
+    const ixt_plan_node *runs = p->nodes[3], *join = p->nodes[0];
     assert_near(runs->plan_rows, 18);
     assert_near(runs->actual_rows, 2000);
     assert_near(runs->misestimate, 2000.0 / 18);
@@ -284,7 +288,7 @@ static void test_never_executed(void **state)
     (void)state;
     ixt_plan *p = load("never_executed_analyze.json");
     assert_string_equal(label(p->nodes[0]), "Nested Loop (Inner)");
-    ixt_plan_node *gather = p->nodes[2], *scan = p->nodes[3];
+    const ixt_plan_node *gather = p->nodes[2], *scan = p->nodes[3];
     assert_true(gather->never_executed);
     assert_true(scan->never_executed);
     assert_near(scan->inclusive_ms, 0);
@@ -317,7 +321,7 @@ static void test_delete_and_triggers(void **state)
     assert_non_null(strstr(text, "Trigger RI_ConstraintTrigger_a_16427 (run_logs_run_id_fkey) on runs: "
                                  "12.5 s, 274 calls (99.9% of the execution time)\n"));
     free(text);
-    json_t *j = ixt_plan_to_json(p);
+    json_t *j = ixt_plan_to_json(p, NULL);
     json_t *t = json_array_get(json_object_get(j, "triggers"), 0);
     assert_string_equal(json_string_value(json_object_get(t, "constraint")), "run_logs_run_id_fkey");
     assert_near(json_real_value(json_object_get(t, "time_ms")), 12488.877);
@@ -379,25 +383,28 @@ static void test_layout_collapse(void **state)
     /* 0 Limit, 1 [CTE] Seq Scan, 2 Sort, 3 HashAggregate, 4 Hash Join,
      * 5 CTE Scan b, 6 Hash, 7 CTE Scan a */
     ixt_plan *p = load("cte_analyze.json");
-    assert_int_equal(p->nvisible, 8);
+    ixt_plan_fold f;
+    ixt_plan_fold_init(&f, p);
+    assert_int_equal(f.nvisible, 8);
     assert_int_equal(p->nodes[4]->subtree, 4);
-    assert_int_equal(ixt_plan_set_collapsed(p, p->nodes[4], true), 5);
-    assert_int_equal(p->nodes[5]->visible_row, -1);
-    assert_int_equal(p->nodes[4]->visible_row, 4);
-    assert_int_equal(ixt_plan_set_collapsed(p, p->nodes[7], true), 5); /* a leaf: no-op */
-    assert_false(p->nodes[7]->collapsed);
-    ixt_plan_reveal(p, p->nodes[7]);
-    assert_int_equal(p->nvisible, 8);
-    assert_int_equal(p->nodes[7]->visible_row, 7);
-    assert_int_equal(ixt_plan_collapse_depth(p, 1), 3);  /* Limit, CTE, Sort */
-    assert_ptr_equal(p->visible[2], p->nodes[2]);
-    assert_int_equal(ixt_plan_collapse_depth(p, 0), 1);
-    assert_int_equal(ixt_plan_toggle(p, p->root), 3);
-    assert_int_equal(ixt_plan_collapse_depth(p, 4), 7);  /* only the Hash folds */
-    ixt_plan_expand_all(p);
-    assert_int_equal(p->nvisible, 8);
+    assert_int_equal(ixt_plan_fold_set(&f, p->nodes[4], true), 5);
+    assert_int_equal(ixt_plan_fold_row(&f, p->nodes[5]), -1);
+    assert_int_equal(ixt_plan_fold_row(&f, p->nodes[4]), 4);
+    assert_int_equal(ixt_plan_fold_set(&f, p->nodes[7], true), 5); /* a leaf: no-op */
+    assert_false(ixt_plan_fold_collapsed(&f, p->nodes[7]));
+    ixt_plan_fold_reveal(&f, p->nodes[7]);
+    assert_int_equal(f.nvisible, 8);
+    assert_int_equal(ixt_plan_fold_row(&f, p->nodes[7]), 7);
+    assert_int_equal(ixt_plan_fold_depth(&f, 1), 3);  /* Limit, CTE, Sort */
+    assert_ptr_equal(f.visible[2], p->nodes[2]);
+    assert_int_equal(ixt_plan_fold_depth(&f, 0), 1);
+    assert_int_equal(ixt_plan_fold_toggle(&f, p->root), 3);
+    assert_int_equal(ixt_plan_fold_depth(&f, 4), 7);  /* only the Hash folds */
+    ixt_plan_fold_expand_all(&f);
+    assert_int_equal(f.nvisible, 8);
     for (size_t i = 0; i < 8; i++)
-        assert_ptr_equal(p->visible[i], p->nodes[i]);
+        assert_ptr_equal(f.visible[i], p->nodes[i]);
+    ixt_plan_fold_free(&f);
     ixt_plan_free(p);
 }
 
@@ -468,7 +475,7 @@ static void test_json_output(void **state)
 {
     (void)state;
     ixt_plan *p = load("seqscan_analyze.json");
-    json_t *j = ixt_plan_to_json(p);
+    json_t *j = ixt_plan_to_json(p, NULL);
     assert_near(json_real_value(json_object_get(j, "execution_ms")), 47.733);
     assert_near(json_real_value(json_object_get(j, "planning_ms")), 0.19);
     assert_near(json_real_value(json_object_get(j, "total_cost")), 23824.09);
@@ -491,7 +498,7 @@ static void test_json_output(void **state)
     json_decref(j);
     ixt_plan_free(p);
     p = load("join_estimate.json");
-    j = ixt_plan_to_json(p);
+    j = ixt_plan_to_json(p, NULL);
     assert_true(json_is_null(json_object_get(j, "execution_ms")));
     plan = json_object_get(j, "plan");
     assert_true(json_is_null(json_object_get(plan, "actual_rows")));
@@ -511,10 +518,10 @@ static void test_diff_with_hypothetical_index(void **state)
 {
     (void)state;
     ixt_plan *before = load("seqscan_estimate.json"), *after = load("seqscan_hypo_estimate.json");
-    ixt_plan_diff(before, after);
-    assert_int_equal(after->nodes[0]->diff, IXT_DIFF_COST);    /* Sort: 23824.09 -> 27.66 */
-    assert_int_equal(after->nodes[1]->diff, IXT_DIFF_CHANGED); /* Seq Scan -> Index Scan */
-    assert_int_equal(after->nodes[1]->diff_peer, 1);
+    ixt_plan_diff *d = ixt_plan_diff_new(before, after);
+    assert_int_equal(d->mark[0], IXT_DIFF_COST);    /* Sort: 23824.09 -> 27.66 */
+    assert_int_equal(d->mark[1], IXT_DIFF_CHANGED); /* Seq Scan -> Index Scan */
+    assert_int_equal(d->peer[1], 1);
     assert_string_equal(label(after->nodes[1]),
                         "Index Scan using <13556>btree_run_logs_run_id on public.run_logs");
     /* HypoPG's "<oid>name" matches with or without its oid */
@@ -526,12 +533,13 @@ static void test_diff_with_hypothetical_index(void **state)
     const char **names;
     assert_int_equal(ixt_plan_index_names(before, &names), 0);
     free(names);
-    json_t *j = ixt_plan_to_json(after);
+    json_t *j = ixt_plan_to_json(after, d);
     json_t *plan = json_object_get(j, "plan");
     assert_string_equal(json_string_value(json_object_get(plan, "diff")), "cost");
     assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(plan, "children"), 0),
                                                           "diff")), "changed");
     json_decref(j);
+    ixt_plan_diff_free(d);
     ixt_plan_free(before);
     ixt_plan_free(after);
 }
@@ -540,20 +548,23 @@ static void test_diff_marks(void **state)
 {
     (void)state;
     ixt_plan *a = load("join_estimate.json"), *b = load("join_analyze.json");
-    ixt_plan_diff(a, b);   /* same plan, with and without ANALYZE */
+    ixt_plan_diff *d = ixt_plan_diff_new(a, b);   /* same plan, with and without ANALYZE */
     for (size_t i = 0; i < b->nnodes; i++) {
-        assert_int_equal(b->nodes[i]->diff, IXT_DIFF_SAME);
-        assert_int_equal(b->nodes[i]->diff_peer, (int)i);
+        assert_int_equal(d->mark[i], IXT_DIFF_SAME);
+        assert_int_equal(d->peer[i], (int)i);
     }
+    ixt_plan_diff_free(d);
     ixt_plan *c = load("seqscan_estimate.json");
-    ixt_plan_diff(c, a);   /* Sort/Seq Scan before, Hash Join plan after */
-    assert_int_equal(a->nodes[0]->diff, IXT_DIFF_CHANGED); /* Sort -> Hash Join */
-    assert_int_equal(a->nodes[1]->diff, IXT_DIFF_CHANGED); /* run_logs -> runs */
-    assert_int_equal(a->nodes[2]->diff, IXT_DIFF_NEW);
-    assert_int_equal(a->nodes[3]->diff, IXT_DIFF_NEW);
-    assert_int_equal(a->nodes[3]->diff_peer, -1);
-    ixt_plan_diff(NULL, c);
-    assert_int_equal(c->nodes[0]->diff, IXT_DIFF_NEW);
+    d = ixt_plan_diff_new(c, a);   /* Sort/Seq Scan before, Hash Join plan after */
+    assert_int_equal(d->mark[0], IXT_DIFF_CHANGED); /* Sort -> Hash Join */
+    assert_int_equal(d->mark[1], IXT_DIFF_CHANGED); /* run_logs -> runs */
+    assert_int_equal(d->mark[2], IXT_DIFF_NEW);
+    assert_int_equal(d->mark[3], IXT_DIFF_NEW);
+    assert_int_equal(d->peer[3], -1);
+    ixt_plan_diff_free(d);
+    d = ixt_plan_diff_new(NULL, c);
+    assert_int_equal(d->mark[0], IXT_DIFF_NEW);
+    ixt_plan_diff_free(d);
     ixt_plan_free(a);
     ixt_plan_free(b);
     ixt_plan_free(c);
@@ -623,7 +634,7 @@ static void test_odd_types_tolerated(void **state)
     assert_true(isfinite(p->root->inclusive_ms));
     assert_true(isfinite(p->root->misestimate));
     assert_true(p->root->share >= 0 && p->root->share <= 1);
-    json_t *j = ixt_plan_to_json(p);
+    json_t *j = ixt_plan_to_json(p, NULL);
     char *s = json_dumps(j, 0);
     assert_non_null(s);
     free(s);
@@ -675,13 +686,16 @@ static void test_wide_plan(void **state)
     assert_int_equal(p->nodes[5000]->child_index, 4999);
     assert_true(p->nodes[10000]->last_child);
     assert_false(p->nodes[9999]->last_child);
-    assert_int_equal(ixt_plan_toggle(p, p->root), 1);
-    ixt_plan_expand_all(p);
-    assert_int_equal(p->nvisible, 10001);
+    ixt_plan_fold f;
+    ixt_plan_fold_init(&f, p);
+    assert_int_equal(ixt_plan_fold_toggle(&f, p->root), 1);
+    ixt_plan_fold_expand_all(&f);
+    assert_int_equal(f.nvisible, 10001);
+    ixt_plan_fold_free(&f);
     char *text = ixt_plan_render_text(p, false);
     assert_non_null(strstr(text, "\xe2\x94\x9c\xe2\x94\x80 Seq Scan on part_5000  (cost=0.00..5010.00"));
     free(text);
-    json_t *j = ixt_plan_to_json(p);
+    json_t *j = ixt_plan_to_json(p, NULL);
     assert_int_equal(json_array_size(json_object_get(json_object_get(j, "plan"), "children")), 10000);
     json_decref(j);
     ixt_plan_free(p);
@@ -703,19 +717,23 @@ static void test_deep_plan(void **state)
     ixt_plan_prefix(p->nodes[1000], true, buf, 8192);
     assert_int_equal(strlen(buf), 1000 * 3);
     free(buf);
-    assert_int_equal(ixt_plan_collapse_depth(p, 10), 11);
-    ixt_plan_reveal(p, p->nodes[1000]);
-    assert_int_equal(p->nvisible, 1001);
+    ixt_plan_fold f;
+    ixt_plan_fold_init(&f, p);
+    assert_int_equal(ixt_plan_fold_depth(&f, 10), 11);
+    ixt_plan_fold_reveal(&f, p->nodes[1000]);
+    assert_int_equal(f.nvisible, 1001);
+    ixt_plan_fold_free(&f);
     char *text = ixt_plan_render_text(p, false);
     free(text);
-    json_t *j = ixt_plan_to_json(p);
+    json_t *j = ixt_plan_to_json(p, NULL);
     char *s = json_dumps(j, 0);
     assert_non_null(s);
     free(s);
     json_decref(j);
     ixt_plan *q = load("join_estimate.json");
-    ixt_plan_diff(q, p);
-    assert_int_equal(p->nodes[1000]->diff, IXT_DIFF_NEW);
+    ixt_plan_diff *d = ixt_plan_diff_new(q, p);
+    assert_int_equal(d->mark[1000], IXT_DIFF_NEW);
+    ixt_plan_diff_free(d);
     ixt_plan_free(q);
     ixt_plan_free(p);
     json = deep_plan(1100);
@@ -745,10 +763,13 @@ static void test_fuzz_corpus_replays(void **state)
         if (p) {
             char *out = ixt_plan_render_text(p, true);
             free(out);
-            json_t *j = ixt_plan_to_json(p);
+            json_t *j = ixt_plan_to_json(p, NULL);
             json_decref(j);
-            ixt_plan_collapse_depth(p, 1);
-            ixt_plan_diff(p, p);
+            ixt_plan_fold f;
+            ixt_plan_fold_init(&f, p);
+            ixt_plan_fold_depth(&f, 1);
+            ixt_plan_fold_free(&f);
+            ixt_plan_diff_free(ixt_plan_diff_new(p, p));
             plans++;
         } else {
             assert_true(strlen(e.msg) > 0);
