@@ -570,6 +570,38 @@ static void test_diff_marks(void **state)
     ixt_plan_free(c);
 }
 
+/* A plan does not change once read: two folds of it are independent, and
+ * diffs against it leave it (and its text and JSON) as they were. */
+static void test_views_keep_their_own_state(void **state)
+{
+    (void)state;
+    ixt_plan *p = load("cte_analyze.json"), *q = load("join_estimate.json");
+    char *text = ixt_plan_render_text(p, true);
+    ixt_plan_fold f, g;
+    ixt_plan_fold_init(&f, p);
+    ixt_plan_fold_init(&g, p);
+    assert_int_equal(ixt_plan_fold_depth(&f, 0), 1);
+    assert_int_equal(g.nvisible, 8);
+    assert_false(ixt_plan_fold_collapsed(&g, p->root));
+    assert_int_equal(ixt_plan_fold_row(&g, p->nodes[7]), 7);
+    ixt_plan_diff *d1 = ixt_plan_diff_new(q, p), *d2 = ixt_plan_diff_new(NULL, p);
+    assert_int_equal(d1->mark[0], IXT_DIFF_CHANGED); /* Limit where the Hash Join was */
+    assert_int_equal(d2->mark[0], IXT_DIFF_NEW);
+    char *again = ixt_plan_render_text(p, true);
+    assert_string_equal(again, text);
+    json_t *j = ixt_plan_to_json(p, NULL);
+    assert_null(json_object_get(json_object_get(j, "plan"), "diff"));
+    json_decref(j);
+    free(again);
+    free(text);
+    ixt_plan_diff_free(d1);
+    ixt_plan_diff_free(d2);
+    ixt_plan_fold_free(&f);
+    ixt_plan_fold_free(&g);
+    ixt_plan_free(p);
+    ixt_plan_free(q);
+}
+
 static void test_index_names(void **state)
 {
     (void)state;
@@ -805,6 +837,7 @@ int main(void)
         cmocka_unit_test(test_json_output),
         cmocka_unit_test(test_diff_with_hypothetical_index),
         cmocka_unit_test(test_diff_marks),
+        cmocka_unit_test(test_views_keep_their_own_state),
         cmocka_unit_test(test_index_names),
         cmocka_unit_test(test_malformed_input),
         cmocka_unit_test(test_odd_types_tolerated),

@@ -35,6 +35,16 @@ static void test_squash_ws(void **state)
     assert_string_equal(empty, "");
 }
 
+static void test_streq(void **state)
+{
+    (void)state;
+    assert_true(ixt_streq(NULL, NULL));
+    assert_true(ixt_streq("Seq Scan", "Seq Scan"));
+    assert_false(ixt_streq(NULL, "Seq Scan"));
+    assert_false(ixt_streq("Seq Scan", NULL));
+    assert_false(ixt_streq("Seq Scan", "Seq"));
+}
+
 static void test_err_set_returns_minus_one(void **state)
 {
     (void)state;
@@ -100,6 +110,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_grows),
         cmocka_unit_test(test_squash_ws),
+        cmocka_unit_test(test_streq),
         cmocka_unit_test(test_err_set_returns_minus_one),
         cmocka_unit_test(test_atomic_write_refuses_overwrite),
         cmocka_unit_test(test_read_missing_file),
