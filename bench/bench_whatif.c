@@ -6,6 +6,7 @@
 
 #include "idxtune/explain.h"
 #include "idxtune/sqlparse.h"
+#include "idxtune/sqlsplit.h"
 #include "idxtune/trial.h"
 
 static int cmp(const void *a, const void *b)

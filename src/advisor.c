@@ -11,6 +11,7 @@
 #include "idxtune/explain.h"
 #include "idxtune/lab.h"
 #include "idxtune/plan.h"
+#include "idxtune/sqlsplit.h"
 #include "idxtune/trial.h"
 #include "idxtune/workload.h"
 

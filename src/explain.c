@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "idxtune/sqlparse.h"
+#include "idxtune/sqlplannable.h"
 #include "idxtune/workload.h"
 
 #define PREP_NAME "idxtune_explain"

@@ -1,7 +1,8 @@
 /* sqlparse: what idxtune needs to know about a statement, from PostgreSQL's
  * own parser (libpg_query): its kind, its parameters, the tables and the
- * column uses an index could serve; and the repair of pg_stat_statements
- * texts that do not parse or plan as written. */
+ * column uses an index could serve, whether it parses, its fingerprint.
+ * Texts that do not plan as written: sqlplannable; files of statements:
+ * sqlsplit. */
 #ifndef IDXTUNE_SQLPARSE_H
 #define IDXTUNE_SQLPARSE_H
 
@@ -26,8 +27,8 @@ typedef enum ixt_use_kind {
     IXT_USE_OUTPUT,    /* in the select list: INCLUDE candidates */
 } ixt_use_kind;
 
-/* The operator class of a use, finer than its kind.  0 is "other" so a
- * zeroed use is valid. */
+/* The operator class of a use, finer than its kind.  0 is "other": a use
+ * filled from elsewhere than the statement knows only its operator's name. */
 typedef enum ixt_op_class {
     IXT_OP_OTHER,        /* an operator not listed here (op has its name) */
     IXT_OP_EQ,           /* col = value */
@@ -65,7 +66,10 @@ typedef struct ixt_col_use {
     char *constant;    /* = 'queued': the constant's source text */
     int param;         /* compared with $param, 0 when not */
     char *op;          /* the operator, e.g. "=", "@>", "<=" (read as "col op value"), "IS NULL" */
-    /* added fields: 0 / NULL are valid defaults */
+    /* Uses also come from outside the statement (the advisor adds those of
+     * row-security policies and pg_qualstats by zeroing one and filling
+     * what it knows), so a zero below means "not known": an "other"
+     * operator, a WHERE clause, no schema written. */
     ixt_op_class opclass;
     ixt_sql_clause clause;
     char *schema;      /* the table's schema when written, else NULL */
@@ -96,7 +100,6 @@ typedef struct ixt_sql_info {
     ixt_col_use *uses;
     int nuses;
     bool has_limit;
-    /* added fields */
     bool select_star;      /* SELECT * or t.*: no INCLUDE list can cover it */
     ixt_sql_param *params; /* [nparams]: params[n - 1] is about $n (all NULL when unknown) */
 } ixt_sql_info;
@@ -119,39 +122,5 @@ int ixt_sql_check(const char *sql, int *cursor, int *byte, ixt_err *e);
 /* The fingerprint of a statement (pg_query_fingerprint: the same for texts
  * that differ in constants, comments and white space); 0 on error. */
 uint64_t ixt_sql_fingerprint(const char *sql);
-
-/* Repairs a pg_stat_statements text so the server plans it (PREPARE):
- * - typed literals whose string became a placeholder: "date $1" ->
- *   "$1::date", "interval $2 day" -> "$2::interval day",
- *   "timestamp with time zone $3" -> "$3::timestamp with time zone";
- * - placeholders where the grammar or the plan wants a literal:
- *   "extract($1 from x)" -> "extract('epoch' from x)", the first argument
- *   of date_part ('epoch') and date_trunc ('day'); later placeholders are
- *   renumbered so none is missing;
- * - placeholders with no type the server can find: both operands of
- *   arithmetic ("$8 + $9"), unary minus, sum/avg of a placeholder or of a
- *   CASE whose results are all placeholders, "$1 IS NULL", and select-list
- *   placeholders of subqueries and CTEs used as numbers outside.
- * Returns text that libpg_query parses (unchanged when nothing needed
- * repair); NULL with e filled when the input does not parse.  caller frees */
-char *ixt_sql_plannable(const char *normalized, ixt_err *e);
-
-/* Casts placeholder $n to type everywhere in sql (for a server that says
- * it cannot determine its type).  caller frees */
-char *ixt_sql_cast_param(const char *sql, int n, const char *type, ixt_err *e);
-/* Casts placeholders that are operands of + - * / to numeric ("$8 + $9"
- * has no operator for unknown types).  NULL when there are none.  caller frees */
-char *ixt_sql_cast_arith_params(const char *sql, ixt_err *e);
-
-/* Casts the untyped placeholders inside the call whose name starts at
- * byte pos ("sum(CASE ... THEN $3 ELSE $4 END)" has no sum(text)).  NULL
- * when there are none.  caller frees */
-char *ixt_sql_cast_params_in_call(const char *sql, int pos, const char *type, ixt_err *e);
-
-/* Splits a file of statements (pg_query_split_with_parser): each starts
- * after the comments above it and is trimmed; empty ones are dropped.
- * *stmts: caller frees each and the array (which also ends with a NULL).
- * On a syntax error e says where. */
-int ixt_sql_split(const char *text, char ***stmts, int *n, ixt_err *e);
 
 #endif

@@ -11,6 +11,7 @@
 #include "idxtune/explain.h"
 #include "idxtune/plan.h"
 #include "idxtune/sqlparse.h"
+#include "idxtune/sqlsplit.h"
 #include "idxtune/workload.h"
 #include "dbutil.h"
 

@@ -1,12 +1,14 @@
-/* sqlparse: kinds, tables, column uses with their operator classes,
- * parameters, expressions, syntax errors, the repair of pg_stat_statements
- * texts (TPC-H 1-22), splitting, fingerprints. */
+/* sqlparse, sqlplannable, sqlsplit: kinds, tables, column uses with their
+ * operator classes, parameters, expressions, syntax errors, the repair of
+ * pg_stat_statements texts (TPC-H 1-22), splitting, fingerprints. */
 #include <pg_query.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "idxtune/sqlparse.h"
+#include "idxtune/sqlplannable.h"
+#include "idxtune/sqlsplit.h"
 #include "testutil.h"
 
 /* ---- helpers ---- */
