@@ -75,7 +75,7 @@ if $UNIT_ONLY; then
     exit
 fi
 
-echo "== build tests (make on a copy of the tree)"
+echo "== build tests (make on a fake PATH into a temporary BUILD)"
 for t in tests/build/test_*.sh; do
     [ -f "$t" ] && run_tap "build/$(basename "$t")" bash "$t"
 done
