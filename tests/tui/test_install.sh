@@ -5,6 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d /tmp/idxtune-install-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
 PREFIX=$TMP/opt/ixt
 # a make of our own, not a job of the make that runs the suite
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
@@ -29,5 +30,4 @@ check inst "EXITED 0" "quits normally"
 make --no-print-directory -C "$ROOT" uninstall BUILD="${IXT_BUILD:-build}" PREFIX="$PREFIX" >>"$TMP/make.log" 2>&1
 [ -z "$(find "$PREFIX" -type f)" ]
 ok $? "make uninstall removes every installed file"
-cd / && rm -rf "$TMP"
 finish
