@@ -1,38 +1,60 @@
 # idxtune: an interactive index tuner for PostgreSQL.
 #
-#   make          build ./idxtune (core in src/ as a static library, UI in ui/)
-#   make test     unit, integration (real PostgreSQL sandbox) and terminal tests
-#   make asan     the same tests on an ASan+UBSan build
-#   make demo     sandbox server + demo workload + the TUI
-#   make bench    benchmarks (speed and memory are measured here, not in tests)
-#   make install  PREFIX=/usr/local DESTDIR=
+#   make           build ./idxtune (core in src/ as a static library, UI in ui/)
+#   make deps      install the Debian packages for building and testing
+#                  (apt-get when root, otherwise the command to run is shown)
+#   make test      unit, integration (real PostgreSQL sandbox) and terminal tests
+#   make test-unit the unit tests alone: no server, no tmux, seconds
+#   make asan      the same tests on an ASan+UBSan build
+#   make demo      sandbox server + demo workload + the TUI
+#   make bench     benchmarks (speed and memory are measured here, not in tests)
+#   make install   PREFIX=/usr/local DESTDIR=
+#
+# Every library is found with pkg-config.  libpg_query too when it has a
+# .pc file; Debian ships none, so the fallback below links its static
+# archive: override PG_QUERY_CFLAGS / PG_QUERY_LIBS for another layout.
+# demo, test, asan, valgrind and bench run `make deps` first.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
 SAN     ?=
+PKG_CONFIG ?= pkg-config
 
 VERSION := 0.1.0
-PKGS    := libpq ncursesw jansson
+# pkg-config module:Debian package
+LIB_PKGS  := libpq:libpq-dev ncursesw:libncurses-dev jansson:libjansson-dev
+TEST_PKGS := cmocka:libcmocka-dev
+# Building, then what the tests and the demo run: the server with the two
+# extensions, psql (with the server), tmux, valgrind.
 DEB_PKGS := build-essential pkg-config libpq-dev libncurses-dev libjansson-dev \
-            libcmocka-dev libpg-query-dev libprotobuf-c-dev postgresql-15 postgresql-contrib \
-            postgresql-15-hypopg postgresql-15-pg-qualstats tmux valgrind
+            libcmocka-dev libpg-query-dev libprotobuf-c-dev \
+            postgresql-15 postgresql-contrib postgresql-15-hypopg \
+            postgresql-15-pg-qualstats tmux valgrind
 
 CFLAGS  ?= -O2 -g
 ifeq ($(SAN),1)
 CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# Asked once, when the first recipe needs them: after `make deps` and the
+# library check have run, never while the makefile is read.
+once = $(eval $1 := $$(shell $2))$($1)
+modules = $(foreach m,$1,$(firstword $(subst :, ,$m)))
+PKG_CFLAGS  = $(call once,PKG_CFLAGS,$(PKG_CONFIG) --cflags $(call modules,$(LIB_PKGS)) 2>/dev/null)
+PKG_LIBS    = $(call once,PKG_LIBS,$(PKG_CONFIG) --libs $(call modules,$(LIB_PKGS)) 2>/dev/null)
+CMOCKA_CFLAGS = $(call once,CMOCKA_CFLAGS,$(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(call once,CMOCKA_LIBS,$(PKG_CONFIG) --libs cmocka 2>/dev/null)
+HAVE_PG_QUERY_PC = $(call once,HAVE_PG_QUERY_PC,$(PKG_CONFIG) --exists libpg_query 2>/dev/null && echo y)
+PG_QUERY_CFLAGS ?= $(if $(HAVE_PG_QUERY_PC),$(shell $(PKG_CONFIG) --cflags libpg_query))
+PG_QUERY_LIBS   ?= $(if $(HAVE_PG_QUERY_PC),$(shell $(PKG_CONFIG) --libs libpg_query),-l:libpg_query.a)
+
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DIXT_VERSION='"$(VERSION)"' \
-             -DIXT_DATADIR='"$(PREFIX)/share/idxtune"' \
              -Wall -Wextra -Werror -Wno-missing-field-initializers \
-             -Iinclude $(PKG_CFLAGS) $(CFLAGS)
-# libpg_query is linked statically: Debian ships only the archive.
-LIBS = -l:libpg_query.a $(PKG_LIBS) -lpthread -lm
+             -Iinclude $(PKG_CFLAGS) $(PG_QUERY_CFLAGS) $(CFLAGS)
+LIBS = $(PG_QUERY_LIBS) $(PKG_LIBS) -lpthread -lm
 
 CORE_SRC := $(wildcard src/*.c)
 UI_SRC   := $(wildcard ui/*.c)
@@ -42,10 +64,10 @@ CORE_LIB := $(BUILD)/libidxtune.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 SAFETY_SRC := $(wildcard tests/safety/test_*.c)
-TEST_BINS := $(UNIT_SRC:%.c=$(BUILD)/%) $(INTEG_SRC:%.c=$(BUILD)/%) $(SAFETY_SRC:%.c=$(BUILD)/%)
+UNIT_BINS := $(UNIT_SRC:%.c=$(BUILD)/%)
+TEST_BINS := $(UNIT_BINS) $(INTEG_SRC:%.c=$(BUILD)/%) $(SAFETY_SRC:%.c=$(BUILD)/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BINS := $(BENCH_SRC:%.c=$(BUILD)/%)
-DEPS_STAMP := $(BUILD)/.deps-ok
 
 ifeq ($(BUILD),build)
 PROG := idxtune
@@ -53,15 +75,24 @@ else
 PROG := $(BUILD)/idxtune
 endif
 
-.PHONY: all deps test asan valgrind demo bench install uninstall clean fuzz
+.PHONY: all deps check-libs check-test-libs test test-unit asan valgrind demo bench \
+        install uninstall clean fuzz
 all: $(PROG)
 
+# These goals install the packages first; a plain build only checks.
+ifneq ($(filter demo test asan valgrind bench,$(MAKECMDGOALS)),)
+check-libs: | deps
+endif
+
 # Debian packages: installed when root, otherwise the exact command is shown.
-deps: $(DEPS_STAMP)
-$(DEPS_STAMP): Makefile
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
+# Without dpkg nothing is installed: the library check below says what is
+# missing.
+deps:
+	@command -v dpkg-query >/dev/null || { \
+	  echo "make deps: no dpkg here; install the equivalents of: $(DEB_PKGS)"; exit 0; }; \
+	missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEB_PKGS) 2>/dev/null \
+	  | awk '/ ok installed$$/ { ok[$$1] = 1 } END { n = split("$(DEB_PKGS)", p, " "); \
+	      for (i = 1; i <= n; i++) if (!(p[i] in ok)) printf " %s", p[i] }'); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
@@ -72,9 +103,26 @@ $(DEPS_STAMP): Makefile
 	    echo "run:  sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
-	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/%.o: %.c $(DEPS_STAMP)
+# Every library checked before the first compile, each missing one named
+# with its Debian package.  Run under `make -n` too ("+").
+lib_check = command -v $(PKG_CONFIG) >/dev/null || { \
+	  echo "idxtune: $(PKG_CONFIG) not found (Debian package pkg-config; or \`make deps')"; exit 1; }; \
+	bad=0; for m in $1; do $(PKG_CONFIG) --exists $${m%%:*} || { bad=1; \
+	  echo "idxtune: library '$${m%%:*}' not found by $(PKG_CONFIG) (Debian package $${m\#*:}; or \`make deps'; or set PKG_CONFIG_PATH)"; }; \
+	done; [ $$bad = 0 ]
+
+check-libs:
+	+@$(call lib_check,$(LIB_PKGS)) || bad=1; \
+	printf '#include <pg_query.h>\nint main(void) { pg_query_free_parse_result(pg_query_parse("")); return 0; }\n' \
+	  | $(CC) -x c - $(PG_QUERY_CFLAGS) $(PG_QUERY_LIBS) -o /dev/null >/dev/null 2>&1 || { bad=1; \
+	  echo "idxtune: library 'libpg_query' not found (Debian package libpg-query-dev; or \`make deps'; elsewhere set PG_QUERY_CFLAGS and PG_QUERY_LIBS, now '$(PG_QUERY_CFLAGS)' and '$(PG_QUERY_LIBS)')"; }; \
+	[ $$bad = 0 ]
+
+check-test-libs: | check-libs
+	+@$(call lib_check,$(TEST_PKGS))
+
+$(BUILD)/%.o: %.c Makefile | check-libs
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -84,9 +132,9 @@ $(CORE_LIB): $(CORE_OBJ)
 $(PROG): $(UI_OBJ) $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(UI_OBJ) $(CORE_LIB) $(LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(CORE_LIB) tests/testutil.h tests/dbutil.h
+$(BUILD)/tests/%: tests/%.c $(CORE_LIB) tests/testutil.h tests/dbutil.h | check-test-libs
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(CORE_LIB) $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(CORE_LIB) $(LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(CORE_LIB)
 	@mkdir -p $(dir $@)
@@ -94,6 +142,9 @@ $(BUILD)/bench/%: bench/%.c $(CORE_LIB)
 
 test: $(PROG) $(TEST_BINS)
 	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) bash tests/run.sh
+
+test-unit: $(UNIT_BINS)
+	@IXT_BUILD=$(BUILD) bash tests/run.sh --unit
 
 asan:
 	$(MAKE) BUILD=build-asan SAN=1 test

@@ -18,10 +18,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#ifndef IXT_DATADIR
-#define IXT_DATADIR "/usr/local/share/idxtune"
-#endif
-
 static const char *const ROLE_NAMES[IXT_ROLE_COUNT] = {
     [IXT_ROLE_NORMAL] = "normal",
     [IXT_ROLE_TITLE] = "title",
@@ -589,7 +585,7 @@ int ixt_theme_load_file(const char *path, ixt_theme *t, ixt_err *e)
 
 /* ===== finding themes ===== */
 
-size_t ixt_theme_dirs_for(const char *xdg, const char *home, char ***dirs)
+size_t ixt_theme_dirs_for(const char *xdg, const char *home, const char *datadir, char ***dirs)
 {
     char **d = ixt_xcalloc(3, sizeof *d);
     size_t n = 0;
@@ -597,7 +593,8 @@ size_t ixt_theme_dirs_for(const char *xdg, const char *home, char ***dirs)
         d[n++] = ixt_xasprintf("%s/idxtune/themes", xdg);
     else if (home && *home)
         d[n++] = ixt_xasprintf("%s/.config/idxtune/themes", home);
-    d[n++] = ixt_xstrdup(IXT_DATADIR "/themes");
+    if (datadir)
+        d[n++] = ixt_xasprintf("%s/themes", datadir);
     d[n++] = ixt_xstrdup("themes");
     *dirs = d;
     return n;
@@ -605,7 +602,10 @@ size_t ixt_theme_dirs_for(const char *xdg, const char *home, char ***dirs)
 
 size_t ixt_theme_dirs(char ***dirs)
 {
-    return ixt_theme_dirs_for(getenv("XDG_CONFIG_HOME"), getenv("HOME"), dirs);
+    char *datadir = ixt_data_dir();
+    size_t n = ixt_theme_dirs_for(getenv("XDG_CONFIG_HOME"), getenv("HOME"), datadir, dirs);
+    free(datadir);
+    return n;
 }
 
 void ixt_theme_list_free(char **list, size_t n)

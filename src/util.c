@@ -29,10 +29,23 @@ void ixt_err_clear(ixt_err *e)
         e->msg[0] = '\0';
 }
 
+static void (*oom_hook)(void);
+
+void ixt_set_oom_hook(void (*hook)(void))
+{
+    oom_hook = hook;
+}
+
 static void *oom_check(void *p)
 {
-    if (!p)
+    if (!p) {
+        /* cleared first: a hook that runs out of memory itself must not loop */
+        void (*hook)(void) = oom_hook;
+        oom_hook = NULL;
+        if (hook)
+            hook();
         abort();
+    }
     return p;
 }
 
@@ -312,4 +325,29 @@ const char *ixt_closest_name(const char *word, const char *const *names, size_t 
         }
     }
     return pick;
+}
+
+char *ixt_data_dir_for(const char *exe)
+{
+    if (!exe || exe[0] != '/')
+        return NULL;
+    char *dir = ixt_xstrdup(exe);
+    for (int up = 0; up < 2; up++) { /* BIN/idxtune -> BIN -> its parent */
+        char *slash = strrchr(dir, '/');
+        if (slash) /* "/idxtune": the root is its own parent */
+            *slash = '\0';
+    }
+    char *share = ixt_xasprintf("%s/share/idxtune", dir);
+    free(dir);
+    return share;
+}
+
+char *ixt_data_dir(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || (size_t)n >= sizeof exe - 1)
+        return NULL;
+    exe[n] = '\0';
+    return ixt_data_dir_for(exe);
 }

@@ -3,8 +3,15 @@
 # PostgreSQL sandbox loaded with the demo workload, and terminal tests that
 # drive idxtune in tmux.  Every test reports in TAP ("ok N - name" /
 # "not ok N - name"); the last line counts them all.
+#   tests/run.sh          everything
+#   tests/run.sh --unit   the unit tests alone: no server, no tmux
 set -u
 cd "$(dirname "$0")/.."
+case "${1:-}" in
+    "") UNIT_ONLY=false ;;
+    --unit) UNIT_ONLY=true ;;
+    *) echo "usage: tests/run.sh [--unit]" >&2; exit 2 ;;
+esac
 BUILD=${IXT_BUILD:-build}
 export IXT_PROG=$(realpath "${IXT_PROG:-./idxtune}")
 export IXT_TESTDATA=$PWD/tests/data
@@ -41,9 +48,36 @@ run_tap() {
     fi
 }
 
+# The end of every run: sanitizer reports count as a failure, logs are
+# kept only when something failed, and the last line counts everything.
+summary() {
+    reports=$(ls "$LOGDIR"/sanitizer.* 2>/dev/null)
+    if [ -n "$reports" ]; then
+        echo "not ok - sanitizer reports:"
+        head -60 $reports | sed 's/^/    /'
+        failed=$((failed + 1))
+    fi
+
+    # logs are kept only when something failed
+    [ "$failed" -eq 0 ] && rm -rf "$LOGDIR"
+    echo
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+
 echo "== unit tests"
 for t in "$BUILD"/tests/unit/test_*; do
     [ -x "$t" ] && run_tap "unit/$(basename "$t")" ${IXT_WRAP:-} "$t"
+done
+
+if $UNIT_ONLY; then
+    summary
+    exit
+fi
+
+echo "== build tests (make on a fake PATH into a temporary BUILD)"
+for t in tests/build/test_*.sh; do
+    [ -f "$t" ] && run_tap "build/$(basename "$t")" bash "$t"
 done
 
 echo "== sandbox PostgreSQL"
@@ -93,16 +127,5 @@ else
     echo "not ok - the sandbox server did not start"
     failed=$((failed + 1))
 fi
+summary
 
-reports=$(ls "$LOGDIR"/sanitizer.* 2>/dev/null)
-if [ -n "$reports" ]; then
-    echo "not ok - sanitizer reports:"
-    head -60 $reports | sed 's/^/    /'
-    failed=$((failed + 1))
-fi
-
-# logs are kept only when something failed
-[ "$failed" -eq 0 ] && rm -rf "$LOGDIR"
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]

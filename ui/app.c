@@ -477,8 +477,16 @@ static void load_themes(app *a)
     }
 }
 
+/* Out of memory aborts; the terminal must not be left raw behind it. */
+static void terminal_restore(void)
+{
+    if (!isendwin())
+        endwin();
+}
+
 static void terminal_start(app *a)
 {
+    ixt_set_oom_hook(terminal_restore);
     initscr();
     cbreak();
     noecho();

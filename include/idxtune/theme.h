@@ -96,11 +96,13 @@ int ixt_theme_load_file(const char *path, ixt_theme *t, ixt_err *e);
 
 /* Theme directories in search order: XDG/idxtune/themes when xdg is set
  * and not empty, else HOME/.config/idxtune/themes when home is; then
- * IXT_DATADIR/themes (the install prefix's share/idxtune/themes); then
- * ./themes.  Pure: pass getenv("XDG_CONFIG_HOME") and getenv("HOME").
+ * DATADIR/themes when datadir is not NULL (the install's
+ * share/idxtune/themes); then ./themes.  Pure: pass
+ * getenv("XDG_CONFIG_HOME"), getenv("HOME") and ixt_data_dir().
  * Returns the count; *dirs: caller frees with ixt_theme_list_free. */
-size_t ixt_theme_dirs_for(const char *xdg, const char *home, char ***dirs);
-/* The same from the environment.  *dirs: caller frees with ixt_theme_list_free */
+size_t ixt_theme_dirs_for(const char *xdg, const char *home, const char *datadir, char ***dirs);
+/* The same from the environment and the running binary's data directory.
+ * *dirs: caller frees with ixt_theme_list_free */
 size_t ixt_theme_dirs(char ***dirs);
 
 /* Loads a theme by name from the first directory that has NAME.theme (a

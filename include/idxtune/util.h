@@ -23,7 +23,10 @@ int ixt_err_set(ixt_err *e, const char *fmt, ...)
 void ixt_err_clear(ixt_err *e);
 
 /* Allocation that never returns NULL: out of memory aborts, as in htop;
- * there is no useful way for an interactive tool to go on without memory. */
+ * there is no useful way for an interactive tool to go on without memory.
+ * The hook, if set, runs once just before the abort: the UI gives the
+ * terminal back there.  NULL removes it. */
+void ixt_set_oom_hook(void (*hook)(void));
 void *ixt_xmalloc(size_t n);            /* caller frees */
 void *ixt_xcalloc(size_t n, size_t m);  /* caller frees */
 void *ixt_xrealloc(void *p, size_t n);  /* caller frees the result */
@@ -83,5 +86,14 @@ char *ixt_fmt_ms(double ms, char *out, size_t outlen);
 
 /* Formats a byte count ("8.0 kB", "1.2 GB") into out; returns out. */
 char *ixt_fmt_bytes(double bytes, char *out, size_t outlen);
+
+/* The installed data directory of an executable: PREFIX/share/idxtune for
+ * PREFIX/bin/idxtune, so an install works under any prefix (or DESTDIR
+ * moved into place) without a rebuild.  NULL when exe is not absolute.
+ * Pure.  caller frees */
+char *ixt_data_dir_for(const char *exe);
+/* The same for the running binary (/proc/self/exe, symlinks resolved);
+ * NULL when that cannot be read.  caller frees */
+char *ixt_data_dir(void);
 
 #endif

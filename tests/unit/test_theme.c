@@ -411,19 +411,20 @@ static void test_dirs(void **state)
 {
     (void)state;
     char **d;
-    size_t n = ixt_theme_dirs_for("/x", "/home/u", &d);
+    size_t n = ixt_theme_dirs_for("/x", "/home/u", "/opt/ixt/share/idxtune", &d);
     assert_int_equal(n, 3);
     assert_string_equal(d[0], "/x/idxtune/themes");
-    assert_string_equal(d[1], IXT_DATADIR "/themes");
+    assert_string_equal(d[1], "/opt/ixt/share/idxtune/themes");
     assert_string_equal(d[2], "themes");
     ixt_theme_list_free(d, n);
-    n = ixt_theme_dirs_for("", "/home/u", &d); /* empty XDG_CONFIG_HOME is unset */
-    assert_int_equal(n, 3);
-    assert_string_equal(d[0], "/home/u/.config/idxtune/themes");
-    ixt_theme_list_free(d, n);
-    n = ixt_theme_dirs_for(NULL, NULL, &d);
+    n = ixt_theme_dirs_for("", "/home/u", NULL, &d); /* empty XDG_CONFIG_HOME is unset */
     assert_int_equal(n, 2);
-    assert_string_equal(d[0], IXT_DATADIR "/themes");
+    assert_string_equal(d[0], "/home/u/.config/idxtune/themes");
+    assert_string_equal(d[1], "themes");
+    ixt_theme_list_free(d, n);
+    n = ixt_theme_dirs_for(NULL, NULL, "/usr/share/idxtune", &d);
+    assert_int_equal(n, 2);
+    assert_string_equal(d[0], "/usr/share/idxtune/themes");
     ixt_theme_list_free(d, n);
 }
 

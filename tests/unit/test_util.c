@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "idxtune/util.h"
@@ -105,6 +108,76 @@ static void test_format(void **state)
     assert_string_equal(ixt_fmt_bytes(1.5 * 1024 * 1024 * 1024, b, sizeof b), "1.5 GB");
 }
 
+static void test_data_dir(void **state)
+{
+    (void)state;
+    char *d = ixt_data_dir_for("/opt/ixt/bin/idxtune");
+    assert_string_equal(d, "/opt/ixt/share/idxtune");
+    free(d);
+    d = ixt_data_dir_for("/bin/idxtune");
+    assert_string_equal(d, "/share/idxtune");
+    free(d);
+    d = ixt_data_dir_for("/idxtune");
+    assert_string_equal(d, "/share/idxtune");
+    free(d);
+    assert_null(ixt_data_dir_for("idxtune"));
+    assert_null(ixt_data_dir_for(NULL));
+    /* this test binary is BUILD/tests/unit/test_util */
+    d = ixt_data_dir();
+    assert_non_null(d);
+    assert_non_null(strstr(d, "/tests/share/idxtune"));
+    free(d);
+}
+
+/* Under ASan a failed malloc must return NULL, as libc's does, so the hook
+ * below gets its turn; ASan's warning about it goes to stderr, not to the
+ * suite's sanitizer report files. */
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+const char *__asan_default_options(void);
+const char *__asan_default_options(void) { return "allocator_may_return_null=1"; }
+#define EXPECT_FAILED_MALLOC() __sanitizer_set_report_path("stderr")
+#else
+#define EXPECT_FAILED_MALLOC() ((void)0)
+#endif
+
+static int oom_fd = -1;
+static void oom_restore(void)
+{
+    ssize_t w = write(oom_fd, "restored", 8);
+    (void)w;
+}
+
+/* Out of memory runs the hook (the UI's endwin) before it aborts. */
+static void test_oom_hook(void **state)
+{
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        oom_fd = p[1];
+        signal(SIGABRT, SIG_DFL);
+        ixt_set_oom_hook(oom_restore);
+        EXPECT_FAILED_MALLOC();
+        volatile size_t huge = SIZE_MAX;
+        free(ixt_xmalloc(huge));
+        _exit(0); /* not reached */
+    }
+    close(p[1]);
+    char buf[16] = {0};
+    ssize_t n = read(p[0], buf, sizeof buf - 1);
+    close(p[0]);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFSIGNALED(st));
+    assert_int_equal(WTERMSIG(st), SIGABRT);
+    assert_int_equal(n, 8);
+    assert_string_equal(buf, "restored");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +188,8 @@ int main(void)
         cmocka_unit_test(test_atomic_write_refuses_overwrite),
         cmocka_unit_test(test_read_missing_file),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_data_dir),
+        cmocka_unit_test(test_oom_hook),
     };
     return IXT_RUN_TESTS(tests);
 }
