@@ -176,15 +176,21 @@ clean:
 
 -include $(CORE_OBJ:.o=.d) $(UI_OBJ:.o=.d)
 
-# libFuzzer on the plan reader (clang): make fuzz FUZZ_SECONDS=600.  New
-# inputs that find new paths are kept in tests/fuzz/corpus/plan.
+# libFuzzer (clang): make fuzz FUZZ_TARGET=plan|session FUZZ_SECONDS=600.
+# Inputs that find new paths are kept in tests/fuzz/corpus/$(FUZZ_TARGET);
+# the unit tests replay them.
+FUZZ_TARGET ?= plan
 FUZZ_SECONDS ?= 60
-FUZZ_SRC := src/plan.c src/plan_text.c src/plan_json.c src/plan_diff.c src/plan_fold.c src/util.c
+FUZZ_SRC_plan := src/plan.c src/plan_text.c src/plan_json.c src/plan_diff.c src/plan_fold.c src/util.c
+FUZZ_ARGS_plan := -max_len=65536 -dict=tests/fuzz/plan.dict tests/data/plans
+FUZZ_SRC_session := $(CORE_SRC)
+FUZZ_ARGS_session := -max_len=8192 -dict=tests/fuzz/session.dict
 fuzz: deps
 	@command -v clang >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq clang >/dev/null; } \
 	  || { echo "fuzzing needs clang: apt-get install -y clang"; exit 1; }
 	@mkdir -p build-fuzz
-	clang -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	  -o build-fuzz/fuzz_plan tests/fuzz/fuzz_plan.c $(FUZZ_SRC) -ljansson -lm
-	build-fuzz/fuzz_plan -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -dict=tests/fuzz/plan.dict \
-	  tests/fuzz/corpus/plan tests/data/plans
+	clang -g -O1 -std=c11 -D_GNU_SOURCE -DIXT_VERSION='"$(VERSION)"' -Iinclude $(PKG_CFLAGS) $(PG_QUERY_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$(FUZZ_TARGET) \
+	  tests/fuzz/fuzz_$(FUZZ_TARGET).c $(FUZZ_SRC_$(FUZZ_TARGET)) $(LIBS)
+	build-fuzz/fuzz_$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  tests/fuzz/corpus/$(FUZZ_TARGET) $(FUZZ_ARGS_$(FUZZ_TARGET))

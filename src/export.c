@@ -1,12 +1,14 @@
 /* export: SQL, rollback SQL and Markdown from the review set. */
 #include "idxtune/export.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "idxtune/indexdef.h"
+#include "idxtune/sqlquote.h"
 
 static void now_text(const ixt_export_opts *o, char *buf, size_t len)
 {
@@ -20,18 +22,23 @@ static void now_text(const ixt_export_opts *o, char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
 }
 
-/* A statement's text on comment lines: one line, cut. */
-static void comment_text(ixt_buf *b, const char *prefix, const char *text, size_t max)
+/* One comment line: prefix, then the formatted text on one line with no
+ * control character, cut to max bytes, so nothing from a session file can
+ * end the comment and start a statement. */
+static void comment(ixt_buf *b, const char *prefix, size_t max, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void comment(ixt_buf *b, const char *prefix, size_t max, const char *fmt, ...)
 {
-    char *one = ixt_xstrdup(text ? text : "");
-    ixt_squash_ws(one);
-    size_t n = strlen(one);
-    /* a comment must not be closed or continued by the text itself */
-    for (char *p = one; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
-    ixt_buf_printf(b, "%s%.*s%s\n", prefix, (int)(n > max ? max : n), one, n > max ? " ..." : "");
+    ixt_buf raw;
+    ixt_buf_init(&raw);
+    va_list ap;
+    va_start(ap, fmt);
+    ixt_buf_vprintf(&raw, fmt, ap);
+    va_end(ap);
+    char *one = ixt_comment_text(raw.s ? raw.s : "", max);
+    ixt_buf_printf(b, "%s%s\n", prefix, one);
     free(one);
+    ixt_buf_free(&raw);
 }
 
 static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
@@ -39,12 +46,12 @@ static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
     char t1[32], t2[32], sz[32];
     const ixt_evidence *ev = &it->ev;
     double pct = ev->cost_before > 0 ? (ev->cost_after - ev->cost_before) / ev->cost_before * 100 : 0;
-    ixt_buf_printf(b, "-- %d. %s on %s.%s (%s)\n", i + 1, it->name, it->schema, it->table, it->method);
+    comment(b, "-- ", 400, "%d. %s on %s.%s (%s)", i + 1, it->name, it->schema, it->table, it->method);
     if (ev->queryid)
         ixt_buf_printf(b, "--    helps queryid %lld:\n", ev->queryid);
     else
         ixt_buf_add(b, "--    helps:\n");
-    comment_text(b, "--      ", ev->sql, 200);
+    comment(b, "--      ", 200, "%s", ev->sql ? ev->sql : "");
     ixt_buf_printf(b, "--    estimated cost %.2f -> %.2f (%+.1f%%)\n", ev->cost_before, ev->cost_after, pct);
     if (ev->measured)
         ixt_buf_printf(b, "--    measured median %s -> %s (real trial, rolled back; build %.0f ms)\n",
@@ -53,9 +60,9 @@ static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
     ixt_buf_printf(b, "--    size %s%s\n", ixt_fmt_bytes(it->size_bytes, sz, sizeof sz),
                    ev->measured ? "" : " (estimate)");
     if (it->write_rate >= 0)
-        ixt_buf_printf(b, "--    write cost: %s.%s takes %.1f writes/s, each now also updates this index\n",
-                       it->schema, it->table, it->write_rate);
-    comment_text(b, "--    tried as: ", it->def, 300);
+        comment(b, "--    write cost: ", 400, "%s.%s takes %.1f writes/s, each now also updates this index",
+                it->schema, it->table, it->write_rate);
+    comment(b, "--    tried as: ", 300, "%s", it->def);
 }
 
 char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
@@ -65,8 +72,8 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
     char date[64];
     now_text(o, date, sizeof date);
     ixt_buf_printf(&b, "-- Index changes proposed by idxtune %s\n", IXT_VERSION);
-    ixt_buf_printf(&b, "-- Server:   %s (PostgreSQL %s)\n", r->conn_label ? r->conn_label : "?",
-                   r->server_version ? r->server_version : "?");
+    comment(&b, "-- Server:   ", 400, "%s (PostgreSQL %s)", r->conn_label ? r->conn_label : "?",
+            r->server_version ? r->server_version : "?");
     ixt_buf_printf(&b, "-- Date:     %s\n-- Indexes:  %d\n--\n", date, r->n);
     if (o->concurrently)
         ixt_buf_add(&b, "-- Apply with: psql -v ON_ERROR_STOP=1 -f THIS_FILE (not with -1 or --single-transaction):\n"
@@ -96,52 +103,95 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
                     "-- 2. Are the new indexes used?  (idx_scan grows with the workload)\n"
                     "SELECT schemaname, relname, indexrelname, idx_scan, pg_size_pretty(pg_relation_size(indexrelid))\n"
                     "  FROM pg_stat_user_indexes\n WHERE indexrelname IN (");
-    for (int i = 0; i < r->n; i++)
-        ixt_buf_printf(&b, "%s'%s'", i ? ", " : "", r->items[i].name);
+    for (int i = 0; i < r->n; i++) {
+        char *lit = ixt_quote_literal(r->items[i].name);
+        ixt_buf_printf(&b, "%s%s", i ? ", " : "", lit);
+        free(lit);
+    }
     ixt_buf_add(&b, r->n ? ");\n" : "NULL);\n");
     return ixt_buf_take(&b);
 }
 
-char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
+char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o)
 {
     ixt_buf b;
     ixt_buf_init(&b);
     char date[64];
     now_text(o, date, sizeof date);
     ixt_buf_printf(&b, "-- Rollback of the index changes proposed by idxtune %s (%s)\n", IXT_VERSION, date);
-    ixt_buf_printf(&b, "-- Server: %s.  Drops the indexes in reverse order.\n", r->conn_label ? r->conn_label : "?");
+    comment(&b, "-- Server: ", 400, "%s", r->conn_label ? r->conn_label : "?");
+    ixt_buf_add(&b, "-- Drops the indexes in reverse order.\n");
     if (o->concurrently)
         ixt_buf_add(&b, "-- DROP INDEX CONCURRENTLY cannot run inside a transaction block.\n");
     ixt_buf_addc(&b, '\n');
     for (int i = r->n - 1; i >= 0; i--) {
-        char *sql = ixt_index_drop_sql(r->items[i].schema, r->items[i].name, o->concurrently, e);
-        if (!sql) {
-            ixt_buf_free(&b);
-            return NULL;
-        }
+        char *sql = ixt_index_drop_sql(r->items[i].schema, r->items[i].name, o->concurrently);
         ixt_buf_printf(&b, "%s;\n", sql);
         free(sql);
     }
     return ixt_buf_take(&b);
 }
 
-/* Markdown table cells: no pipes or newlines from the data. */
-static void md_cell(ixt_buf *b, const char *s, size_t max)
+/* The longest run of backticks in s. */
+static size_t backtick_run(const char *s)
 {
-    char *one = ixt_xstrdup(s ? s : "");
-    ixt_squash_ws(one);
-    size_t n = 0;
-    for (const char *p = one; *p && n < max; p++, n++) {
-        if (*p == '|')
-            ixt_buf_add(b, "\\|");
-        else if (*p == '`')
-            ixt_buf_addc(b, '\'');
-        else
-            ixt_buf_addc(b, *p);
+    size_t best = 0, run = 0;
+    for (; *s; s++) {
+        run = *s == '`' ? run + 1 : 0;
+        if (run > best)
+            best = run;
     }
-    if (strlen(one) > max)
-        ixt_buf_add(b, " ...");
+    return best;
+}
+
+/* Markdown inline code: one line, fenced by more backticks than the text
+ * holds (so it cannot close the span; HTML in a span stays text), pipes
+ * escaped inside a table. */
+static void md_code(ixt_buf *b, const char *s, size_t max, bool in_table)
+{
+    char *one = ixt_comment_text(s, max);
+    size_t n = backtick_run(one) + 1;
+    bool pad = !one[0] || one[0] == '`' || one[strlen(one) - 1] == '`';
+    for (size_t i = 0; i < n; i++)
+        ixt_buf_addc(b, '`');
+    if (pad)
+        ixt_buf_addc(b, ' ');
+    for (const char *p = one; *p; p++) {
+        if (*p == '|' && in_table)
+            ixt_buf_addc(b, '\\');
+        ixt_buf_addc(b, *p);
+    }
+    if (pad)
+        ixt_buf_addc(b, ' ');
+    for (size_t i = 0; i < n; i++)
+        ixt_buf_addc(b, '`');
     free(one);
+}
+
+/* Markdown text: the characters that start inline markup (emphasis, code,
+ * links, images, raw HTML, entities, table pipes) escaped; the text is one
+ * line in the middle of a sentence, so block markup cannot start. */
+static void md_text(ixt_buf *b, const char *s, size_t max)
+{
+    char *one = ixt_comment_text(s, max);
+    for (const char *p = one; *p; p++) {
+        if (strchr("\\`*_[]<>|!~&", *p))
+            ixt_buf_addc(b, '\\');
+        ixt_buf_addc(b, *p);
+    }
+    free(one);
+}
+
+/* A fenced code block whose fence no line of the text can close. */
+static void md_block(ixt_buf *b, const char *title, const char *text)
+{
+    size_t n = backtick_run(text) + 1;
+    ixt_buf fence;
+    ixt_buf_init(&fence);
+    for (size_t i = 0; i < (n < 3 ? 3 : n); i++)
+        ixt_buf_addc(&fence, '`');
+    ixt_buf_printf(b, "\n## %s\n\n%ssql\n%s%s\n", title, fence.s, text, fence.s);
+    ixt_buf_free(&fence);
 }
 
 char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
@@ -150,17 +200,26 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
     ixt_buf_init(&b);
     char date[64], sz[32], t1[32], t2[32];
     now_text(o, date, sizeof date);
-    ixt_buf_printf(&b, "# Index changes\n\nProposed by idxtune %s on %s for `%s` (PostgreSQL %s).\n\n", IXT_VERSION,
-                   date, r->conn_label ? r->conn_label : "?", r->server_version ? r->server_version : "?");
+    ixt_buf_printf(&b, "# Index changes\n\nProposed by idxtune %s on %s for ", IXT_VERSION, date);
+    md_code(&b, r->conn_label ? r->conn_label : "?", 400, false);
+    ixt_buf_add(&b, " (PostgreSQL ");
+    md_text(&b, r->server_version ? r->server_version : "?", 100);
+    ixt_buf_add(&b, ").\n\n");
     ixt_buf_add(&b, "| # | Index | Table | Statement | Cost before | Cost after | Change | Measured | Size |\n"
                     "|---|---|---|---|---:|---:|---:|---|---:|\n");
     for (int i = 0; i < r->n; i++) {
         const ixt_review_item *it = &r->items[i];
         const ixt_evidence *ev = &it->ev;
         double pct = ev->cost_before > 0 ? (ev->cost_after - ev->cost_before) / ev->cost_before * 100 : 0;
-        ixt_buf_printf(&b, "| %d | `%s` | `%s.%s` | `", i + 1, it->name, it->schema, it->table);
-        md_cell(&b, ev->sql, 80);
-        ixt_buf_printf(&b, "` | %.2f | %.2f | %+.1f%% | ", ev->cost_before, ev->cost_after, pct);
+        char *rel = ixt_xasprintf("%s.%s", it->schema, it->table);
+        ixt_buf_printf(&b, "| %d | ", i + 1);
+        md_code(&b, it->name, 100, true);
+        ixt_buf_add(&b, " | ");
+        md_code(&b, rel, 200, true);
+        ixt_buf_add(&b, " | ");
+        md_code(&b, ev->sql, 80, true);
+        free(rel);
+        ixt_buf_printf(&b, " | %.2f | %.2f | %+.1f%% | ", ev->cost_before, ev->cost_after, pct);
         if (ev->measured)
             ixt_buf_printf(&b, "%s -> %s", ixt_fmt_ms(ev->ms_before, t1, sizeof t1),
                            ixt_fmt_ms(ev->ms_after, t2, sizeof t2));
@@ -169,13 +228,13 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
         ixt_buf_printf(&b, " | %s |\n", ixt_fmt_bytes(it->size_bytes, sz, sizeof sz));
     }
     char *sql = ixt_export_sql(r, o, e);
-    char *rb = sql ? ixt_export_rollback(r, o, e) : NULL;
-    if (!rb) {
-        free(sql);
+    if (!sql) {
         ixt_buf_free(&b);
         return NULL;
     }
-    ixt_buf_printf(&b, "\n## SQL\n\n```sql\n%s```\n\n## Rollback\n\n```sql\n%s```\n", sql, rb);
+    char *rb = ixt_export_rollback(r, o);
+    md_block(&b, "SQL", sql);
+    md_block(&b, "Rollback", rb);
     free(sql);
     free(rb);
     return ixt_buf_take(&b);

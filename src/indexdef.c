@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idxtune/sqlquote.h"
 #include "idxtune/workload.h"
 
 typedef struct tree {
@@ -136,17 +137,6 @@ static unsigned hash_name(const char *s)
     return h;
 }
 
-/* Cuts s to at most max bytes without splitting a UTF-8 character. */
-static size_t cut_at(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n <= max)
-        return n;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    return max;
-}
-
 static char *fit_name(const char *full, const char *suffix)
 {
     size_t room = IXT_NAMEDATALEN - strlen(suffix);
@@ -155,12 +145,11 @@ static char *fit_name(const char *full, const char *suffix)
     char tag[16];
     snprintf(tag, sizeof tag, "_%06x", hash_name(full) & 0xffffff);
     room -= strlen(tag);
-    return ixt_xasprintf("%.*s%s%s", (int)cut_at(full, room), full, tag, suffix);
+    return ixt_xasprintf("%.*s%s%s", (int)ixt_utf8_cut(full, room), full, tag, suffix);
 }
 
-/* Names idxtune makes need no quoting anywhere: lower-case ASCII letters,
- * digits and underscores (libpg_query 15's deparser leaves index names
- * unquoted, so a name that needs quotes would not survive it). */
+/* Names idxtune makes up follow PostgreSQL's habit of plain names: lower
+ * case ASCII letters, digits and underscores. */
 static void plain_name(char *s)
 {
     for (char *p = s; *p; p++) {
@@ -179,15 +168,6 @@ char *ixt_index_name(const char *table, const char *colnames)
     char *name = fit_name(full, "_idx");
     free(full);
     return name;
-}
-
-char *ixt_index_plain_name(const char *wanted)
-{
-    char *n = ixt_xstrndup(wanted, cut_at(wanted, IXT_NAMEDATALEN));
-    plain_name(n);
-    if (n[0] >= '0' && n[0] <= '9')
-        n[0] = '_';
-    return n;
 }
 
 static bool taken_in(const char *name, char *const *taken, int n)
@@ -237,34 +217,34 @@ char *ixt_indexdef_render(const char *create_sql, const char *schema, const char
     if (is) {
         if (schema)
             set_str(&is->relation->schemaname, schema);
-        if (name)
-            set_str(&is->idxname, name);
+        if (!name && present(is->idxname))
+            name = is->idxname;
+        /* libpg_query 15's deparser writes the index name unquoted: it is
+         * left out and put back through ixt_quote_ident */
+        char *qname = name ? ixt_quote_ident(name) : NULL;
+        set_str(&is->idxname, NULL);
         is->concurrent = concurrently;
-        is->if_not_exists = if_not_exists;
-        out = deparse(&t, e);
+        is->if_not_exists = false;
+        char *body = deparse(&t, e);
+        char *head = ixt_xasprintf("CREATE %sINDEX %s", is->unique ? "UNIQUE " : "",
+                                   concurrently ? "CONCURRENTLY " : "");
+        if (body && strncmp(body, head, strlen(head)) == 0 && strncmp(body + strlen(head), "ON ", 3) == 0)
+            out = ixt_xasprintf("%s%s%s%s%s", head, if_not_exists && qname ? "IF NOT EXISTS " : "",
+                                qname ? qname : "", qname ? " " : "", body + strlen(head));
+        else if (body)
+            ixt_err_set(e, "cannot write the definition back out: unexpected %s", body);
+        free(head);
+        free(body);
+        free(qname);
     }
     tree_free(&t);
     return out;
 }
 
-char *ixt_index_drop_sql(const char *schema, const char *name, bool concurrently, ixt_err *e)
+char *ixt_index_drop_sql(const char *schema, const char *name, bool concurrently)
 {
-    /* parsed from a template and given the names, so the deparser quotes them */
-    tree t;
-    if (tree_parse("DROP INDEX CONCURRENTLY IF EXISTS s.n", &t, e) != 0)
-        return NULL;
-    PgQuery__DropStmt *ds = only_stmt(&t)->drop_stmt;
-    ds->concurrent = concurrently;
-    PgQuery__List *names = ds->objects[0]->list;
-    if (schema) {
-        set_str(&names->items[0]->string->sval, schema);
-        set_str(&names->items[1]->string->sval, name);
-    } else {
-        set_str(&names->items[0]->string->sval, name);
-        names->n_items = 1;
-        pg_query__node__free_unpacked(names->items[1], NULL);
-    }
-    char *out = deparse(&t, e);
-    tree_free(&t);
+    char *rel = ixt_quote_qualified(schema, name);
+    char *out = ixt_xasprintf("DROP INDEX %sIF EXISTS %s", concurrently ? "CONCURRENTLY " : "", rel);
+    free(rel);
     return out;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "idxtune/indexdef.h"
+#include "idxtune/sqlquote.h"
 #include "idxtune/workload.h"
 
 void ixt_review_item_free(ixt_review_item *it)
@@ -43,15 +44,14 @@ int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const char *def, ixt_
     ixt_indexdef d;
     if (ixt_indexdef_parse(def, &d, e) != 0)
         return -1;
-    /* the relation as the server sees it (search_path), quoted by the deparser */
-    char *rel = ixt_index_drop_sql(d.schema, d.table, false, e);
-    const char *relname = rel ? rel + strlen("DROP INDEX IF EXISTS ") : NULL;
-    const char *params[] = {relname};
-    PGresult *res = relname ? ixt_conn_exec(c, SCHEMA_SQL, 1, params, e) : NULL;
+    /* the relation as the server sees it (search_path) */
+    char *rel = ixt_quote_qualified(d.schema, d.table);
+    const char *params[] = {rel};
+    PGresult *res = ixt_conn_exec(c, SCHEMA_SQL, 1, params, e);
     int rc = -1;
     if (res && PQntuples(res) == 1) {
         item->schema = ixt_xstrdup(PQgetvalue(res, 0, 0));
-        char *base = d.name ? ixt_index_plain_name(d.name) : ixt_index_name(d.table, d.colnames);
+        char *base = d.name ? ixt_xstrdup(d.name) : ixt_index_name(d.table, d.colnames);
         char **taken = ixt_xcalloc((size_t)r->n + 1, sizeof *taken);
         for (int i = 0; i < r->n; i++)
             taken[i] = r->items[i].name;
@@ -122,22 +122,27 @@ void ixt_review_move(ixt_review *r, int i, int delta)
     r->unsaved = true;
 }
 
+/* A name PostgreSQL keeps as given: not empty, not cut. */
+static int check_name(const char *what, const char *name, ixt_err *e)
+{
+    if (!name[0])
+        return ixt_err_set(e, "%s is empty", what);
+    if (strlen(name) > IXT_NAMEDATALEN)
+        return ixt_err_set(e, "%s is longer than %d bytes", what, IXT_NAMEDATALEN);
+    return 0;
+}
+
 int ixt_review_rename(ixt_review *r, int i, const char *name, ixt_err *e)
 {
     if (i < 0 || i >= r->n)
         return ixt_err_set(e, "no such index");
-    char *plain = ixt_index_plain_name(name);
-    if (!plain[0]) {
-        free(plain);
-        return ixt_err_set(e, "an index needs a name");
-    }
+    if (check_name("the name", name, e) != 0)
+        return -1;
     for (int k = 0; k < r->n; k++)
-        if (k != i && strcmp(r->items[k].name, plain) == 0) {
-            free(plain);
+        if (k != i && strcmp(r->items[k].name, name) == 0)
             return ixt_err_set(e, "another index is already called %s", r->items[k].name);
-        }
     free(r->items[i].name);
-    r->items[i].name = plain;
+    r->items[i].name = ixt_xstrdup(name);
     r->unsaved = true;
     return 0;
 }
@@ -194,32 +199,106 @@ char *ixt_review_to_json(const ixt_review *r)
     return out;
 }
 
+/* Session files are exchanged between people: every field is checked
+ * before anything uses it, and an error names the field. */
+static int get_str(json_t *o, const char *key, const char **out, ixt_err *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v))
+        return ixt_err_set(e, "\"%s\" %s", key, v ? "is not a string" : "is missing");
+    *out = json_string_value(v);
+    return 0;
+}
+
+static int get_num(json_t *o, const char *key, double *out, ixt_err *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_number(v))
+        return ixt_err_set(e, "\"%s\" %s", key, v ? "is not a number" : "is missing");
+    *out = json_number_value(v);
+    return 0;
+}
+
+static int get_name(json_t *o, const char *key, const char **out, ixt_err *e)
+{
+    if (get_str(o, key, out, e) != 0)
+        return -1;
+    char what[32];
+    snprintf(what, sizeof what, "\"%s\"", key);
+    return check_name(what, *out, e);
+}
+
+/* The definition is one CREATE INDEX on the item's own table. */
+static int check_definition(const char *def, const char *schema, const char *table, const char *method, ixt_err *e)
+{
+    ixt_indexdef d;
+    ixt_err pe;
+    if (ixt_indexdef_parse(def, &d, &pe) != 0)
+        return ixt_err_set(e, "\"definition\": %s", pe.msg);
+    int rc = 0;
+    if (strcmp(d.table, table) != 0 || (d.schema && strcmp(d.schema, schema) != 0))
+        rc = ixt_err_set(e, "\"definition\" is on %s%s%s, not on \"schema\".\"table\" %s.%s", d.schema ? d.schema : "",
+                         d.schema ? "." : "", d.table, schema, table);
+    else if (strcmp(d.method, method) != 0)
+        rc = ixt_err_set(e, "\"method\" %s is not the definition's %s", method, d.method);
+    ixt_indexdef_free(&d);
+    return rc;
+}
+
+static int evidence_from(json_t *o, ixt_evidence *ev, const char **sql, ixt_err *e)
+{
+    if (!json_is_object(o))
+        return ixt_err_set(e, "\"evidence\" %s", o ? "is not an object" : "is missing");
+    json_t *qid = json_object_get(o, "queryid"), *measured = json_object_get(o, "measured");
+    ixt_err fe;
+    if (!json_is_integer(qid))
+        return ixt_err_set(e, "evidence: \"queryid\" %s", qid ? "is not an integer" : "is missing");
+    if (!json_is_boolean(measured))
+        return ixt_err_set(e, "evidence: \"measured\" %s", measured ? "is not true or false" : "is missing");
+    if (get_str(o, "statement", sql, &fe) != 0 || get_num(o, "cost_before", &ev->cost_before, &fe) != 0 ||
+        get_num(o, "cost_after", &ev->cost_after, &fe) != 0 ||
+        get_num(o, "median_ms_before", &ev->ms_before, &fe) != 0 ||
+        get_num(o, "median_ms_after", &ev->ms_after, &fe) != 0 || get_num(o, "build_ms", &ev->build_ms, &fe) != 0)
+        return ixt_err_set(e, "evidence: %s", fe.msg);
+    ev->queryid = json_integer_value(qid);
+    ev->measured = json_is_true(measured);
+    return 0;
+}
+
 static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
 {
-    const char *name, *schema, *table, *method, *def, *sql;
-    json_int_t qid;
-    int measured;
-    json_error_t jerr;
+    const char *name = NULL, *schema = NULL, *table = NULL, *method = NULL, *def = NULL, *sql = NULL;
     memset(it, 0, sizeof *it);
-    if (json_unpack_ex(o, &jerr, 0, "{s:s, s:s, s:s, s:s, s:s, s:F, s:F, s:{s:s, s:I, s:F, s:F, s:b, s:F, s:F, s:F}}",
-                       "name", &name, "schema", &schema, "table", &table, "method", &method, "definition", &def,
-                       "size_bytes", &it->size_bytes, "write_rate", &it->write_rate, "evidence", "statement", &sql,
-                       "queryid", &qid, "cost_before", &it->ev.cost_before, "cost_after", &it->ev.cost_after,
-                       "measured", &measured, "median_ms_before", &it->ev.ms_before, "median_ms_after",
-                       &it->ev.ms_after, "build_ms", &it->ev.build_ms) != 0)
-        return ixt_err_set(e, "%s", jerr.text);
+    if (!json_is_object(o))
+        return ixt_err_set(e, "not an object");
+    if (get_name(o, "name", &name, e) != 0 || get_name(o, "schema", &schema, e) != 0 ||
+        get_name(o, "table", &table, e) != 0 || get_name(o, "method", &method, e) != 0 ||
+        get_str(o, "definition", &def, e) != 0 || get_num(o, "size_bytes", &it->size_bytes, e) != 0 ||
+        get_num(o, "write_rate", &it->write_rate, e) != 0 ||
+        evidence_from(json_object_get(o, "evidence"), &it->ev, &sql, e) != 0 ||
+        check_definition(def, schema, table, method, e) != 0)
+        return -1;
     it->name = ixt_xstrdup(name);
     it->schema = ixt_xstrdup(schema);
     it->table = ixt_xstrdup(table);
     it->method = ixt_xstrdup(method);
     it->def = ixt_xstrdup(def);
     it->ev.sql = ixt_xstrdup(sql);
-    it->ev.queryid = qid;
-    it->ev.measured = measured;
     return 0;
 }
 
-static int list_from(json_t *a, ixt_review_item **list, int *n, const char *where, const char *key, ixt_err *e)
+/* Two indexes of one schema cannot share a name: the second CREATE would
+ * be skipped and the rollback would drop the first. */
+static int check_unique(const ixt_review_item *list, int n, ixt_err *e)
+{
+    for (int k = 0; k < n - 1; k++)
+        if (strcmp(list[k].name, list[n - 1].name) == 0 && strcmp(list[k].schema, list[n - 1].schema) == 0)
+            return ixt_err_set(e, "\"name\" %s is also the name of index %d", list[k].name, k + 1);
+    return 0;
+}
+
+static int list_from(json_t *a, ixt_review_item **list, int *n, const char *where, const char *key, bool unique,
+                     ixt_err *e)
 {
     if (!json_is_array(a))
         return ixt_err_set(e, "%s: \"%s\" is not a list", where, key);
@@ -228,10 +307,24 @@ static int list_from(json_t *a, ixt_review_item **list, int *n, const char *wher
     json_t *o;
     json_array_foreach(a, i, o) {
         ixt_err ie;
-        if (item_from(o, &(*list)[*n], &ie) != 0)
+        if (item_from(o, &(*list)[*n], &ie) != 0) {
+            ixt_review_item_free(&(*list)[*n]);
             return ixt_err_set(e, "%s: %s %zu: %s", where, key, i + 1, ie.msg);
+        }
         (*n)++;
+        if (unique && check_unique(*list, *n, &ie) != 0)
+            return ixt_err_set(e, "%s: %s %zu: %s", where, key, i + 1, ie.msg);
     }
+    return 0;
+}
+
+/* An optional string at the top: absent or a string. */
+static int top_str(json_t *root, const char *key, char **out, const char *where, ixt_err *e)
+{
+    json_t *v = json_object_get(root, key);
+    if (v && !json_is_string(v))
+        return ixt_err_set(e, "%s: \"%s\" is not a string", where, key);
+    *out = ixt_xstrdup(json_string_value(v));
     return 0;
 }
 
@@ -252,11 +345,13 @@ int ixt_review_from_json(ixt_review *r, const char *text, const char *where, ixt
     } else if (json_integer_value(v) < 1) {
         rc = ixt_err_set(e, "%s: unknown session version %lld", where, (long long)json_integer_value(v));
     } else {
-        r->conn_label = ixt_xstrdup(json_string_value(json_object_get(root, "connection")));
-        r->server_version = ixt_xstrdup(json_string_value(json_object_get(root, "server_version")));
-        rc = list_from(json_object_get(root, "accepted"), &r->items, &r->n, where, "accepted", e);
+        rc = top_str(root, "connection", &r->conn_label, where, e);
         if (rc == 0)
-            rc = list_from(json_object_get(root, "rejected"), &r->rejected, &r->nrejected, where, "rejected", e);
+            rc = top_str(root, "server_version", &r->server_version, where, e);
+        if (rc == 0)
+            rc = list_from(json_object_get(root, "accepted"), &r->items, &r->n, where, "accepted", true, e);
+        if (rc == 0)
+            rc = list_from(json_object_get(root, "rejected"), &r->rejected, &r->nrejected, where, "rejected", false, e);
     }
     json_decref(root);
     if (rc != 0)

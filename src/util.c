@@ -169,6 +169,16 @@ void ixt_squash_ws(char *s)
     *w = '\0';
 }
 
+size_t ixt_utf8_cut(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
 char *ixt_trim(char *s)
 {
     while (isspace((unsigned char)*s))
@@ -209,12 +219,59 @@ char *ixt_read_file(const char *path, size_t *len, ixt_err *e)
     return ixt_buf_take(&b);
 }
 
+/* The process's umask without changing it (umask() can only be read by
+ * setting it, which would race with other threads creating files). */
+static mode_t current_umask(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned mask = 0;
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f))
+        found = sscanf(line, "Umask: %o", &mask) == 1;
+    if (f)
+        fclose(f);
+    if (found)
+        return (mode_t)mask;
+    mode_t m = umask(022);
+    umask(m);
+    return m;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
 int ixt_write_file_atomic(const char *path, const char *data, size_t len,
                           bool overwrite, ixt_err *e)
 {
     struct stat st;
-    if (!overwrite && stat(path, &st) == 0)
-        return ixt_err_set(e, "%s already exists (use --force to replace it)", path);
+    mode_t mode;
+    if (lstat(path, &st) == 0) {
+        /* a rename would replace the link itself, not what it points to:
+         * neither is what the user may expect, so ask for the real path */
+        if (S_ISLNK(st.st_mode))
+            return ixt_err_set(e, "%s is a symbolic link: give the path of the file itself", path);
+        if (!S_ISREG(st.st_mode))
+            return ixt_err_set(e, "%s is not a regular file", path);
+        if (!overwrite)
+            return ixt_err_set(e, "%s already exists (use --force to replace it)", path);
+        mode = st.st_mode & 07777;
+    } else if (errno != ENOENT) {
+        return ixt_err_set(e, "cannot write %s: %s", path, strerror(errno));
+    } else {
+        mode = 0666 & ~current_umask();
+    }
     char *tmp = ixt_xasprintf("%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
@@ -222,28 +279,24 @@ int ixt_write_file_atomic(const char *path, const char *data, size_t len,
         free(tmp);
         return -1;
     }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        off += (size_t)w;
-    }
-    int rc = (off == len && fsync(fd) == 0) ? 0 : -1;
-    if (close(fd) != 0)
+    /* mkstemp makes 0600: the file gets the mode the replaced one had, or
+     * the one any new file of the user would get */
+    int rc = write_all(fd, data, len) == 0 && fchmod(fd, mode) == 0 && fsync(fd) == 0 ? 0 : -1;
+    int err = errno;
+    if (close(fd) != 0 && rc == 0) {
         rc = -1;
-    /* mkstemp makes 0600; exported SQL is meant to be shared like any file */
-    if (rc == 0 && chmod(tmp, 0644) == 0 && rename(tmp, path) == 0) {
-        free(tmp);
-        return 0;
+        err = errno;
     }
-    ixt_err_set(e, "cannot write %s: %s", path, strerror(errno));
-    unlink(tmp);
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = -1;
+        err = errno;
+    }
+    if (rc != 0) {
+        ixt_err_set(e, "cannot write %s: %s", path, strerror(err));
+        unlink(tmp);
+    }
     free(tmp);
-    return -1;
+    return rc;
 }
 
 double ixt_now_ms(void)

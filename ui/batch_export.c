@@ -1,6 +1,7 @@
 /* batch_export: `idxtune export` writes the session's accepted indexes as
  * SQL, Markdown or JSON, with the rollback file beside; and `try --accept`
  * adds to a session file. */
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +26,44 @@ static int emit(const char *path, const char *text, bool force)
     return 0;
 }
 
+/* The file a path names once links and ".." are resolved, for a path that
+ * may not exist yet (its directory must).  caller frees */
+static char *resolved(const char *path)
+{
+    char *full = realpath(path, NULL);
+    if (full)
+        return full;
+    char *dir = ixt_xstrdup(path), *base = ixt_xstrdup(path);
+    char *rdir = realpath(dirname(dir), NULL);
+    char *out = ixt_xasprintf("%s/%s", rdir ? rdir : "?", basename(base));
+    free(rdir);
+    free(dir);
+    free(base);
+    return out;
+}
+
+/* Two of -o, --rollback and --session naming one file would lose one of
+ * them. */
+static bool same_file(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    char *ra = resolved(a), *rb = resolved(b);
+    bool same = strcmp(ra, rb) == 0;
+    free(ra);
+    free(rb);
+    return same;
+}
+
 int batch_export(const ixt_opts *o)
 {
     if (!o->load_file) {
         fprintf(stderr, "idxtune: export needs --session FILE\n");
+        return 2;
+    }
+    if (same_file(o->output, o->rollback) || same_file(o->output, o->load_file) ||
+        same_file(o->rollback, o->load_file)) {
+        fprintf(stderr, "idxtune: -o, --rollback and --session must be three different files\n");
         return 2;
     }
     ixt_review r;
@@ -46,7 +81,7 @@ int batch_export(const ixt_opts *o)
     case FMT_JSON: text = ixt_review_to_json(&r); break;
     default: text = ixt_export_sql(&r, &eo, &e); break;
     }
-    char *rollback = text && o->rollback ? ixt_export_rollback(&r, &eo, &e) : NULL;
+    char *rollback = text && o->rollback ? ixt_export_rollback(&r, &eo) : NULL;
     int rc = 1;
     if (!text || (o->rollback && !rollback))
         fprintf(stderr, "idxtune: %s\n", e.msg);

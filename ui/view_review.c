@@ -102,7 +102,7 @@ static void export_files(app *a, const char *base, bool force)
     ixt_export_opts eo = {.concurrently = true};
     ixt_err e;
     char *sql = ixt_export_sql(&a->review, &eo, &e);
-    char *rb = sql ? ixt_export_rollback(&a->review, &eo, &e) : NULL;
+    char *rb = sql ? ixt_export_rollback(&a->review, &eo) : NULL;
     char *md = rb ? ixt_export_markdown(&a->review, &eo, &e) : NULL;
     char *p1 = ixt_xasprintf("%s.sql", base), *p2 = ixt_xasprintf("%s_rollback.sql", base),
          *p3 = ixt_xasprintf("%s.md", base);

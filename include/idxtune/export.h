@@ -16,7 +16,7 @@ typedef struct ixt_export_opts {
 
 /* caller frees each */
 char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e);
-char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o, ixt_err *e);
+char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o);
 char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err *e);
 
 #endif

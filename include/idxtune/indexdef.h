@@ -1,7 +1,7 @@
 /* indexdef: an index definition as PostgreSQL's parser reads it, given a
  * name and a schema and written back out (libpg_query's deparser quotes
- * every identifier that needs it: upper case, spaces, quotes, reserved
- * words, non-ASCII). */
+ * the identifiers of the definition; the index name, which it would leave
+ * bare, goes through ixt_quote_ident). */
 #ifndef IDXTUNE_INDEXDEF_H
 #define IDXTUNE_INDEXDEF_H
 
@@ -31,20 +31,18 @@ void ixt_indexdef_free(ixt_indexdef *d);
  * name, so two long names stay apart.  caller frees */
 char *ixt_index_name(const char *table, const char *colnames);
 
-/* A name as given by a user, made plain the same way (lower case, "_" for
- * anything else) and cut to 63 bytes.  caller frees */
-char *ixt_index_plain_name(const char *wanted);
-
 /* A name that no relation of the schema has yet (nor any in taken):
  * base, else base with _2, _3 ... within 63 bytes.  caller frees */
 char *ixt_index_unique_name(ixt_conn *c, const char *schema, const char *base,
                             char *const *taken, int ntaken, ixt_err *e);
 
-/* The definition written out with the given schema and name, CONCURRENTLY
- * and IF NOT EXISTS when asked.  caller frees */
+/* The definition written out with the given schema and name (NULL: as
+ * written), CONCURRENTLY and IF NOT EXISTS when asked; the name goes
+ * through ixt_quote_ident.  caller frees */
 char *ixt_indexdef_render(const char *create_sql, const char *schema, const char *name,
                           bool concurrently, bool if_not_exists, ixt_err *e);
-/* DROP INDEX [CONCURRENTLY] IF EXISTS schema.name, quoted.  caller frees */
-char *ixt_index_drop_sql(const char *schema, const char *name, bool concurrently, ixt_err *e);
+/* DROP INDEX [CONCURRENTLY] IF EXISTS schema.name, quoted by
+ * ixt_quote_qualified.  caller frees */
+char *ixt_index_drop_sql(const char *schema, const char *name, bool concurrently);
 
 #endif

@@ -58,6 +58,10 @@ void ixt_buf_free(ixt_buf *b);
  * both ends, in place: how a statement is shown on one line. */
 void ixt_squash_ws(char *s);
 
+/* The length of s cut to at most max bytes without splitting a UTF-8
+ * character. */
+size_t ixt_utf8_cut(const char *s, size_t max);
+
 /* Trims white space at both ends, in place; returns the start.  borrowed */
 char *ixt_trim(char *s);
 
@@ -71,9 +75,11 @@ const char *ixt_closest_name(const char *word, const char *const *names, size_t 
 /* Reads a whole file.  caller frees; NULL with e filled on error. */
 char *ixt_read_file(const char *path, size_t *len, ixt_err *e);
 
-/* Writes data to path through a temporary file in the same directory and a
- * rename, so a reader never sees half a file.  Refuses to replace an
- * existing file unless overwrite is true. */
+/* Writes data to path through a temporary file in the same directory,
+ * fsync and a rename, so a reader never sees half a file.  Refuses to
+ * replace an existing file unless overwrite is true, and never replaces a
+ * symbolic link or anything but a regular file.  The file keeps the mode
+ * of the one it replaces; a new one gets 0666 less the umask. */
 int ixt_write_file_atomic(const char *path, const char *data, size_t len,
                           bool overwrite, ixt_err *e);
 

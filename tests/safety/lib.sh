@@ -46,7 +46,7 @@ db_state() {
               WHERE application_name LIKE 'idxtune/%'")" = 0 ] && break
         sleep 0.1
     done
-    sq "SELECT 'table ' || c.oid::regclass || ' ' || c.relkind
+    sq "SELECT 'table ' || c.oid::regclass || ' ' || c.relkind::text
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
          ORDER BY 1"

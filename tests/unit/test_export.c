@@ -1,5 +1,6 @@
 /* review and export: golden SQL, rollback and Markdown files, session
  * round trips, index names. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "idxtune/export.h"
 #include "idxtune/indexdef.h"
 #include "idxtune/review.h"
+#include "idxtune/sqlquote.h"
 #include "testutil.h"
 
 static void add(ixt_review *r, const char *def, const char *name, const char *schema, const char *table,
@@ -56,7 +58,7 @@ static void test_golden_outputs(void **state)
     sample(&r);
     ixt_export_opts o = {.concurrently = true, .date = "2026-11-24 10:00 UTC"};
     ixt_err e;
-    char *sql = ixt_export_sql(&r, &o, &e), *rb = ixt_export_rollback(&r, &o, &e), *md = ixt_export_markdown(&r, &o, &e);
+    char *sql = ixt_export_sql(&r, &o, &e), *rb = ixt_export_rollback(&r, &o), *md = ixt_export_markdown(&r, &o, &e);
     assert_non_null(sql);
     assert_non_null(strstr(sql, "CREATE INDEX CONCURRENTLY IF NOT EXISTS mixed_case_select_expr_idx ON "
                                 "\"Odd Schema\".\"Mixed Case\" USING btree (\"Select\", lower(\"ünï\")) "
@@ -71,7 +73,7 @@ static void test_golden_outputs(void **state)
     free(md);
     ixt_export_opts plain = {.concurrently = false, .date = "2026-11-24 10:00 UTC"};
     sql = ixt_export_sql(&r, &plain, &e);
-    rb = ixt_export_rollback(&r, &plain, &e);
+    rb = ixt_export_rollback(&r, &plain);
     assert_null(strstr(sql, "CONCURRENTLY IF"));
     assert_non_null(strstr(sql, "CREATE INDEX IF NOT EXISTS run_logs_run_id_seq_idx ON public.run_logs"));
     assert_non_null(strstr(rb, "DROP INDEX IF EXISTS public.run_logs_run_id_seq_idx;"));
@@ -140,6 +142,63 @@ static void test_session_errors(void **state)
     assert_int_equal(ixt_review_load(&r, "/nonexistent/s.json", &e), -1);
 }
 
+/* A session with one accepted item whose fields are given as JSON text. */
+static int load_item(const char *name, const char *schema, const char *table, const char *method, const char *def,
+                     ixt_err *e)
+{
+    char *text = ixt_xasprintf("{\"idxtune_session\": 1, \"connection\": \"c\", \"server_version\": \"15\", "
+                               "\"accepted\": [{\"name\": %s, \"schema\": %s, \"table\": %s, \"method\": %s, "
+                               "\"definition\": %s, \"size_bytes\": 1, \"write_rate\": -1, \"evidence\": "
+                               "{\"statement\": \"\", \"queryid\": 0, \"cost_before\": 1, \"cost_after\": 1, "
+                               "\"measured\": false, \"median_ms_before\": 0, \"median_ms_after\": 0, "
+                               "\"build_ms\": 0}}], \"rejected\": []}",
+                               name, schema, table, method, def);
+    ixt_review r;
+    int rc = ixt_review_from_json(&r, text, "s.json", e);
+    if (rc == 0)
+        ixt_review_free(&r);
+    free(text);
+    return rc;
+}
+
+static void test_session_fields_checked(void **state)
+{
+    (void)state;
+    ixt_err e;
+    const char *def = "\"CREATE INDEX ON public.t (a)\"";
+    assert_int_equal(load_item("\"T\\\"x\"", "\"public\"", "\"t\"", "\"btree\"", def, &e), 0);
+    static const struct { const char *name, *schema, *table, *method, *def, *msg; } bad[] = {
+        {"1", "\"public\"", "\"t\"", "\"btree\"", NULL, "accepted 1: \"name\" is not a string"},
+        {"\"\"", "\"public\"", "\"t\"", "\"btree\"", NULL, "\"name\" is empty"},
+        {"\"a123456789b123456789c123456789d123456789e123456789f123456789xyzw\"", "\"public\"", "\"t\"",
+         "\"btree\"", NULL, "\"name\" is longer than 63 bytes"},
+        {"\"i\"", "null", "\"t\"", "\"btree\"", NULL, "\"schema\" is not a string"},
+        {"\"i\"", "\"public\"", "[]", "\"btree\"", NULL, "\"table\" is not a string"},
+        {"\"i\"", "\"public\"", "\"t\"", "\"hash\"", NULL, "\"method\" hash is not the definition's btree"},
+        {"\"i\"", "\"public\"", "\"t\"", "\"btree\"", "\"CREATE INDEX ON t (a); DROP TABLE victim\"",
+         "\"definition\": expected one CREATE INDEX"},
+        {"\"i\"", "\"public\"", "\"t\"", "\"btree\"", "\"DROP TABLE victim\"", "\"definition\": expected one"},
+        {"\"i\"", "\"public\"", "\"t\"", "\"btree\"", "\"CREATE INDEX ON victim (v)\"",
+         "\"definition\" is on victim, not on"},
+        {"\"i\"", "\"public\"", "\"t\"", "\"btree\"", "\"CREATE INDEX ON other.t (a)\"",
+         "\"definition\" is on other.t"},
+        {"\"i\"", "\"public\"", "\"t\"", "\"btree\"", "\"CREATE INDEX ON\"", "\"definition\": the index definition "
+                                                                           "does not parse"},
+        {"\"i\"", "\"public\"", "\"t\"", "\"btree\"", "7", "\"definition\" is not a string"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(load_item(bad[i].name, bad[i].schema, bad[i].table, bad[i].method,
+                                   bad[i].def ? bad[i].def : def, &e), -1);
+        if (!strstr(e.msg, bad[i].msg))
+            fail_msg("case %zu: %s", i, e.msg);
+        assert_non_null(strstr(e.msg, "s.json: accepted 1: "));
+    }
+    ixt_review r;
+    assert_int_equal(ixt_review_from_json(&r, "{\"idxtune_session\": 1, \"connection\": 5, \"accepted\": [], "
+                                              "\"rejected\": []}", "s.json", &e), -1);
+    assert_non_null(strstr(e.msg, "\"connection\" is not a string"));
+}
+
 static void test_index_names(void **state)
 {
     (void)state;
@@ -158,18 +217,19 @@ static void test_index_names(void **state)
     assert_string_equal(a + 59, "_idx");
     free(a);
     free(b);
-    n = ixt_index_plain_name("My Index \"1\"");
-    assert_string_equal(n, "my_index__1_");
-    free(n);
     ixt_review r;
     sample(&r);
     ixt_err e;
     assert_int_equal(ixt_review_rename(&r, 1, "run_logs_run_id_seq_idx", &e), -1);
     assert_non_null(strstr(e.msg, "already called"));
+    /* a name is kept as typed: the export quotes it */
     assert_int_equal(ixt_review_rename(&r, 1, "Odd Name", &e), 0);
-    assert_string_equal(r.items[1].name, "odd_name");
+    assert_string_equal(r.items[1].name, "Odd Name");
+    assert_int_equal(ixt_review_rename(&r, 1, "", &e), -1);
+    assert_int_equal(ixt_review_rename(&r, 1, "a123456789b123456789c123456789d123456789e123456789f123456789xyzw", &e), -1);
+    assert_non_null(strstr(e.msg, "longer than 63 bytes"));
     ixt_review_move(&r, 1, -1);
-    assert_string_equal(r.items[0].name, "odd_name");
+    assert_string_equal(r.items[0].name, "Odd Name");
     ixt_review_remove(&r, 0);
     assert_int_equal(r.n, 1);
     ixt_review_free(&r);
@@ -196,9 +256,174 @@ static void test_indexdef(void **state)
     assert_string_equal(sql, "CREATE INDEX CONCURRENTLY IF NOT EXISTS select_from_idx ON public.\"select\" "
                              "USING btree (\"from\" DESC NULLS LAST) INCLUDE (\"Id\")");
     free(sql);
-    sql = ixt_index_drop_sql(NULL, "x_idx", false, &e);
+    sql = ixt_index_drop_sql(NULL, "x_idx", false);
     assert_string_equal(sql, "DROP INDEX IF EXISTS x_idx");
     free(sql);
+    /* the index name is quoted like every other identifier */
+    sql = ixt_indexdef_render("CREATE UNIQUE INDEX ON t (a)", "My Schema", "MyIdx", true, true, &e);
+    assert_string_equal(sql, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"MyIdx\" ON \"My Schema\".t "
+                             "USING btree (a)");
+    free(sql);
+    sql = ixt_indexdef_render("CREATE INDEX \"Kept\" ON t (a)", NULL, NULL, false, false, &e);
+    assert_string_equal(sql, "CREATE INDEX \"Kept\" ON t USING btree (a)");
+    free(sql);
+    sql = ixt_indexdef_render("CREATE INDEX ON t (a)", NULL, "select", false, false, &e);
+    assert_string_equal(sql, "CREATE INDEX \"select\" ON t USING btree (a)");
+    free(sql);
+    sql = ixt_index_drop_sql("S", "x ON t (a); DROP TABLE victim", true);
+    assert_string_equal(sql, "DROP INDEX CONCURRENTLY IF EXISTS \"S\".\"x ON t (a); DROP TABLE victim\"");
+    free(sql);
+}
+
+static void test_quoting(void **state)
+{
+    (void)state;
+    static const char *cases[][2] = {
+        {"abc", "abc"},           {"_x1", "_x1"},       {"MyIdx", "\"MyIdx\""},  {"select", "\"select\""},
+        {"between", "\"between\""}, {"user", "\"user\""}, {"name", "name"},        {"index", "index"},
+        {"", "\"\""},             {"1a", "\"1a\""},     {"a\"b", "\"a\"\"b\""},   {"ünï", "\"ünï\""},
+        {"a b", "\"a b\""},       {"left", "\"left\""}, {"a\nb", "\"a\nb\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *q = ixt_quote_ident(cases[i][0]);
+        assert_string_equal(q, cases[i][1]);
+        free(q);
+    }
+    char *q = ixt_quote_qualified("public", "T");
+    assert_string_equal(q, "public.\"T\"");
+    free(q);
+    q = ixt_quote_literal("it's");
+    assert_string_equal(q, "'it''s'");
+    free(q);
+    q = ixt_quote_literal("a\\'b");
+    assert_string_equal(q, "E'a\\\\''b'");
+    free(q);
+    q = ixt_comment_text("one\ntwo\r\x1b[2Jthree\x7f", 100);
+    assert_string_equal(q, "one two [2Jthree");
+    free(q);
+    q = ixt_comment_text("ééé", 3); /* never half a character */
+    assert_string_equal(q, "é ...");
+    free(q);
+}
+
+/* A session item with the given name, schema, table, definition and
+ * connection label: the fields a colleague's file can set. */
+static void hostile(ixt_review *r, const char *name, const char *schema, const char *table, const char *def,
+                    const char *label)
+{
+    memset(r, 0, sizeof *r);
+    r->conn_label = ixt_xstrdup(label);
+    r->server_version = ixt_xstrdup("15\n; DROP TABLE victim; --");
+    ixt_review_item it = {.def = (char *)def, .name = (char *)name, .schema = (char *)schema,
+                          .table = (char *)table, .method = "btree\nDROP TABLE victim;", .write_rate = 3,
+                          .ev = {.sql = "SELECT 1\n; DROP TABLE victim; -- `x` | <script>"}};
+    ixt_review_accept(r, &it);
+}
+
+/* No line of the SQL or rollback starts anything but a comment, the one
+ * CREATE/DROP, or the checks. */
+static void check_lines(const char *text)
+{
+    char *copy = ixt_xstrdup(text);
+    for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n"))
+        if (strncmp(line, "--", 2) != 0 && strncmp(line, "CREATE INDEX", 12) != 0 &&
+            strncmp(line, "DROP INDEX", 10) != 0 && strncmp(line, "SELECT ", 7) != 0 && line[0] != ' ')
+            fail_msg("unexpected line: %s", line);
+    free(copy);
+}
+
+static void test_hostile_fields_stay_in_place(void **state)
+{
+    (void)state;
+    ixt_review r;
+    hostile(&r, "x ON t (a); DROP TABLE victim; CREATE INDEX y", "pub lic", "t'; DROP TABLE victim; --",
+            "CREATE INDEX ON \"t'; DROP TABLE victim; --\" (a)", "me@h\n; DROP TABLE victim;\r--");
+    ixt_export_opts o = {.concurrently = true, .date = "2026-11-24 10:00 UTC"};
+    ixt_err e;
+    char *sql = ixt_export_sql(&r, &o, &e), *rb = ixt_export_rollback(&r, &o);
+    assert_non_null(sql);
+    check_lines(sql);
+    check_lines(rb);
+    assert_non_null(strstr(sql, "IF NOT EXISTS \"x ON t (a); DROP TABLE victim; CREATE INDEX y\" ON "
+                                "\"pub lic\".\"t'; DROP TABLE victim; --\""));
+    assert_non_null(strstr(sql, "IN ('x ON t (a); DROP TABLE victim; CREATE INDEX y');"));
+    assert_non_null(strstr(rb, "DROP INDEX CONCURRENTLY IF EXISTS \"pub lic\".\"x ON t (a); DROP TABLE victim; "
+                               "CREATE INDEX y\";"));
+    free(sql);
+    free(rb);
+    ixt_review_free(&r);
+    hostile(&r, "it's", "s", "t", "CREATE INDEX ON t (a)", "x");
+    sql = ixt_export_sql(&r, &o, &e);
+    assert_non_null(strstr(sql, "IN ('it''s');"));
+    free(sql);
+    ixt_review_free(&r);
+}
+
+static void test_markdown_escapes(void **state)
+{
+    (void)state;
+    ixt_review r;
+    hostile(&r, "a|b`c<img src=x>", "s", "t", "CREATE INDEX ON t (a) WHERE b <> E'\\n```\\n<b>x</b>'",
+            "<script>alert(1)</script>`|*x*");
+    ixt_export_opts o = {.concurrently = true, .date = "2026-11-24 10:00 UTC"};
+    ixt_err e;
+    char *md = ixt_export_markdown(&r, &o, &e);
+    assert_non_null(md);
+    /* code spans fenced by more backticks than the text has; pipes in the
+     * table escaped; the label is in a code span, so its HTML is text */
+    assert_non_null(strstr(md, "for ``<script>alert(1)</script>`|*x*`` (PostgreSQL 15 ; DROP TABLE victim; --)"));
+    assert_non_null(strstr(md, "| 1 | ``a\\|b`c<img src=x>`` | `s.t` | ``SELECT 1 ; DROP TABLE victim; -- `x` \\| "
+                               "<script>`` |"));
+    /* the table has exactly its columns on the row */
+    const char *row = strstr(md, "| 1 |");
+    int pipes = 0;
+    for (const char *p = row; *p && *p != '\n'; p++)
+        pipes += *p == '|' && p[-1] != '\\';
+    assert_int_equal(pipes, 10);
+    /* the definition holds ``` on a line of its own: the SQL block's fence
+     * is longer, so that line cannot close it and the HTML after it stays
+     * code */
+    assert_non_null(strstr(md, "\n````sql\n"));
+    assert_non_null(strstr(md, "\n```\n<b>x</b>"));
+    free(md);
+    ixt_review_free(&r);
+}
+
+/* Every input the fuzzer kept (tests/fuzz/corpus/session) still gives a
+ * session or an error; a session exports. */
+static void test_session_corpus_replays(void **state)
+{
+    (void)state;
+    DIR *d = opendir("tests/fuzz/corpus/session");
+    assert_non_null(d);
+    struct dirent *ent;
+    int files = 0, loaded = 0;
+    while ((ent = readdir(d))) {
+        if (ent->d_name[0] == '.')
+            continue;
+        char *path = ixt_xasprintf("tests/fuzz/corpus/session/%s", ent->d_name);
+        ixt_err e = {{0}};
+        ixt_review r;
+        if (ixt_review_load(&r, path, &e) == 0) {
+            ixt_export_opts o = {.concurrently = true, .date = "2026-11-24 10:00 UTC"};
+            char *sql = ixt_export_sql(&r, &o, &e), *md = ixt_export_markdown(&r, &o, &e);
+            char *rb = ixt_export_rollback(&r, &o);
+            assert_non_null(sql);
+            assert_non_null(md);
+            free(sql);
+            free(md);
+            free(rb);
+            ixt_review_free(&r);
+            loaded++;
+        } else {
+            assert_non_null(strstr(e.msg, ent->d_name));
+        }
+        free(path);
+        files++;
+    }
+    closedir(d);
+    assert_true(files >= 20);
+    assert_true(loaded > 0);
 }
 
 int main(void)
@@ -207,8 +432,13 @@ int main(void)
         cmocka_unit_test(test_golden_outputs),
         cmocka_unit_test(test_session_round_trip),
         cmocka_unit_test(test_session_errors),
+        cmocka_unit_test(test_session_fields_checked),
         cmocka_unit_test(test_index_names),
         cmocka_unit_test(test_indexdef),
+        cmocka_unit_test(test_quoting),
+        cmocka_unit_test(test_hostile_fields_stay_in_place),
+        cmocka_unit_test(test_markdown_escapes),
+        cmocka_unit_test(test_session_corpus_replays),
     };
     return IXT_RUN_TESTS(tests);
 }

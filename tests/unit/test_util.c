@@ -75,13 +75,58 @@ static void test_atomic_write_refuses_overwrite(void **state)
     got = ixt_read_file(path, &len, &e);
     assert_string_equal(got, "two");
     assert_int_equal(len, 3);
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0644);
     free(got);
     unlink(path);
     rmdir(dir);
     free(path);
+}
+
+static mode_t mode_of(const char *path)
+{
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    return st.st_mode & 07777;
+}
+
+/* A new file gets 0666 less the umask; a replaced one keeps its mode
+ * (--force must not widen a 0600 file); a symbolic link or a directory
+ * is never replaced. */
+static void test_atomic_write_modes(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ixt-util-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = ixt_xasprintf("%s/out.sql", dir), *link = ixt_xasprintf("%s/link.sql", dir);
+    ixt_err e;
+    mode_t old = umask(027);
+    assert_int_equal(ixt_write_file_atomic(path, "one", 3, false, &e), 0);
+    assert_int_equal(mode_of(path), 0640);
+    unlink(path);
+    umask(0);
+    assert_int_equal(ixt_write_file_atomic(path, "one", 3, false, &e), 0);
+    assert_int_equal(mode_of(path), 0666);
+    assert_int_equal(chmod(path, 0600), 0);
+    umask(022);
+    assert_int_equal(ixt_write_file_atomic(path, "two", 3, true, &e), 0);
+    assert_int_equal(mode_of(path), 0600);
+    umask(old);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(ixt_write_file_atomic(link, "three", 5, true, &e), -1);
+    assert_non_null(strstr(e.msg, "symbolic link"));
+    char *got = ixt_read_file(path, NULL, &e);
+    assert_string_equal(got, "two");
+    free(got);
+    unlink(link);
+    assert_int_equal(symlink("/nonexistent/target", link), 0); /* dangling: still a link */
+    assert_int_equal(ixt_write_file_atomic(link, "three", 5, false, &e), -1);
+    assert_non_null(strstr(e.msg, "symbolic link"));
+    assert_int_equal(ixt_write_file_atomic(dir, "x", 1, true, &e), -1);
+    assert_non_null(strstr(e.msg, "not a regular file"));
+    unlink(link);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    free(link);
 }
 
 static void test_read_missing_file(void **state)
@@ -186,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_streq),
         cmocka_unit_test(test_err_set_returns_minus_one),
         cmocka_unit_test(test_atomic_write_refuses_overwrite),
+        cmocka_unit_test(test_atomic_write_modes),
         cmocka_unit_test(test_read_missing_file),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_data_dir),
