@@ -213,6 +213,7 @@ static void draw_title(app *a)
 static void status_text(app *a, ixt_buf *b)
 {
     const ixt_server_info *in = ixt_conn_info(a->mon);
+    char note[256];
     if (!a->connected) {
         ixt_buf_printf(b, "server unreachable, retrying: %s", a->conn_error);
         return;
@@ -226,8 +227,8 @@ static void status_text(app *a, ixt_buf *b)
         ixt_buf_printf(b, ", updated %.0f s ago", (ixt_now_ms() - a->last_refresh_ms) / 1000);
     if (!in->has_pgss)
         ixt_buf_printf(b, " | %s", in->pgss_problem);
-    else if (a->wl.texts_hidden)
-        ixt_buf_add(b, " | some texts hidden: grant pg_read_all_stats to see them");
+    else if (ixt_workload_hidden_note(&a->wl, note, sizeof note))
+        ixt_buf_printf(b, " | %s", note);
 }
 
 static void draw_status(app *a)

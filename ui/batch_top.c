@@ -73,9 +73,9 @@ int batch_top(const ixt_opts *o)
         fprintf(stderr, "idxtune: %s\n", e.msg);
         rc = 1;
     } else {
-        if (w.texts_hidden)
-            fprintf(stderr, "idxtune: some statement texts are hidden from this role: "
-                            "grant it pg_read_all_stats to see them\n");
+        char note[256];
+        if (ixt_workload_hidden_note(&w, note, sizeof note))
+            fprintf(stderr, "idxtune: warning: %s\n", note);
         ixt_stmt **v;
         size_t n = ixt_workload_view(&w, (ixt_stmt_col)col, col != IXT_COL_QUERY, NULL, &v);
         if (o->limit > 0 && (size_t)o->limit < n)
