@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "sigcancel.h"
 #include "idxtune/workload.h"
 
 ixt_conn *batch_connect(const ixt_opts *o)
@@ -14,6 +15,8 @@ ixt_conn *batch_connect(const ixt_opts *o)
     ixt_conn *c = ixt_conn_open(&o->conn, "batch", &e);
     if (!c)
         fprintf(stderr, "idxtune: %s\n", e.msg);
+    else
+        sigcancel_watch(c);
     return c;
 }
 
