@@ -46,7 +46,7 @@ for sig in INT TERM; do
     err=$(mktemp)
     # job control on: the background job gets SIGINT as from a terminal
     set -m
-    "$IXT_PROG" -d "$SAFETY_DB" explain --analyze -c "$SLOW" >/dev/null 2>"$err" &
+    "$IXT_PROG" explain --analyze -c "$SLOW" -d "$SAFETY_DB" >/dev/null 2>"$err" &
     pid=$!
     set +m
     wait_active
