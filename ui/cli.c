@@ -114,7 +114,9 @@ static const char USAGE[] =
     "      --version          show the version\n"
     "\n"
     "Settings are read from ~/.config/idxtune/config first (same names as the\n"
-    "long options).  Exit status: 0 ok, 1 error, 2 usage error.\n";
+    "long options).  Options may come before or after the subcommand.\n"
+    "Ctrl-C, SIGTERM and SIGHUP cancel what runs on the server, then exit.\n"
+    "Exit status: 0 ok, 1 error, 2 usage error, 128+N on signal N (130: Ctrl-C).\n";
 
 static int parse_format(const char *s, ixt_format *f)
 {
