@@ -50,13 +50,18 @@ for i in 1 2 3 4; do for j in 1 2 3 4; do for k in 1 2 3 4; do
 done; done; done >"$out.sql"
 "$IXT_PROG" advise -f "$out.sql" -d "$SAFETY_DB" >"$out" 2>"$err" &
 pid=$!
-killed=
-for ((n = 0; n < 300; n++)); do
-    killed=$(psql -qAtX -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                 WHERE application_name = 'idxtune/batch' AND query LIKE '%hypopg_create_index%'")
-    [ -n "$killed" ] && break
-    sleep 0.05
-done
+# polled inside the server every 2 ms: the hypopg calls are short
+killed=$(psql -qAtX -d postgres 2>&1 -c "DO \$\$ BEGIN
+    FOR i IN 1..15000 LOOP
+        PERFORM pg_stat_clear_snapshot();
+        PERFORM pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE application_name = 'idxtune/batch' AND query ~ 'hypopg_(create|drop)_index';
+        IF FOUND THEN
+            RAISE NOTICE 'terminated';
+            RETURN;
+        END IF;
+        PERFORM pg_sleep(0.002);
+    END LOOP; END \$\$" | grep terminated)
 wait "$pid"
 rc=$?
 [ -n "$killed" ]
