@@ -603,6 +603,9 @@ static int hypo_on(ixt_advisor *a, hypos *h, int k, ixt_err *e)
         return 0;
     ixt_hypo x;
     if (ixt_hypo_create(a->c, a->cands[k].def, &x, e) != 0) {
+        /* a lost server is the run's error, not the candidate's */
+        if (!ixt_conn_ok(a->c))
+            return -1;
         a->cands[k].untestable = true;
         snprintf(a->cands[k].why, sizeof a->cands[k].why, "%.150s", e->msg);
         return -1;
@@ -749,13 +752,45 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
     }
 }
 
+/* HypoPG is installed but the role may not call it (REVOKE ... FROM
+ * PUBLIC): say which functions and what to grant. */
+static int check_hypopg_rights(ixt_advisor *a, ixt_err *e)
+{
+    static const char SQL[] = IXT_SQL_TAG
+        "SELECT current_user, string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.proname)"
+        " FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid"
+        "  AND d.deptype = 'e' JOIN pg_extension x ON x.oid = d.refobjid AND x.extname = 'hypopg'"
+        " WHERE p.proname IN ('hypopg_create_index', 'hypopg_drop_index', 'hypopg_reset', 'hypopg_relation_size')"
+        "  AND NOT has_function_privilege(p.oid, 'EXECUTE')";
+    PGresult *r = ixt_conn_exec(a->c, SQL, 0, NULL, e);
+    if (!r)
+        return -1;
+    int rc = 0;
+    if (!PQgetisnull(r, 0, 1))
+        rc = ixt_err_set(e, "advise needs EXECUTE on hypopg functions, which role %s lacks: %s; "
+                            "GRANT EXECUTE ON FUNCTION ... TO %s, or advise as a role that has it",
+                         PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return rc;
+}
+
+/* The connection went away under the run: one error for the whole run. */
+static int lost(const ixt_advisor *a, ixt_err *e)
+{
+    if (ixt_conn_ok(a->c))
+        return 0;
+    return ixt_err_set(e, "connection to the server was lost: the advice is incomplete");
+}
+
 int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e)
 {
     if (!ixt_conn_info(a->c)->has_hypopg)
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
-    if (ixt_hypo_reset(a->c, e) != 0)
+    if (check_hypopg_rights(a, e) != 0 || ixt_hypo_reset(a->c, e) != 0)
         return -1;
     plan_all(a, progress, ctx);
+    if (lost(a, e) != 0)
+        return -1;
     ixt_catalog cat;
     if (ixt_catalog_load(a->c, &cat, e) != 0)
         return -1;
@@ -778,6 +813,8 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         if (progress)
             progress(ctx, step, a->ncands, "choosing indexes");
         move m = best_move(a, &h, active, used);
+        if (lost(a, e) != 0)
+            break;
         if (m.add < 0)
             break;
         used += m.size;
@@ -794,7 +831,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     free(served_set);
     free(active);
     free(h.oid);
-    return 0;
+    return lost(a, e);
 }
 
 double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)

@@ -34,9 +34,9 @@ char *ixt_workload_numbers_sql(const ixt_server_info *in)
     const char *total = in->version_num >= 130000 ? "total_exec_time" : "total_time";
     return ixt_xasprintf(IXT_SQL_TAG
                          "SELECT queryid, sum(calls), sum(%s), sum(rows),"
-                         " sum(shared_blks_hit), sum(shared_blks_read)"
+                         " sum(shared_blks_hit), sum(shared_blks_read), count(*)"
                          " FROM %s.pg_stat_statements(false)"
-                         " WHERE dbid = $1 AND queryid IS NOT NULL GROUP BY queryid",
+                         " WHERE dbid = $1 GROUP BY queryid",
                          total, in->pgss_schema[0] ? in->pgss_schema : "public");
 }
 
@@ -159,8 +159,15 @@ int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_m
         return ixt_err_set(e, "unexpected pg_stat_statements result (%d columns)", PQnfields(r));
     double interval_s = w->last_ms > 0 ? (now_ms - w->last_ms) / 1000.0 : 0;
     w->generation++;
+    w->hidden = 0;
     int rows = PQntuples(r);
     for (int i = 0; i < rows; i++) {
+        /* without pg_read_all_stats other roles' entries have no queryid:
+         * counted, so the UI can say what it cannot show */
+        if (PQgetisnull(r, i, 0)) {
+            w->hidden += PQnfields(r) > 6 ? strtoul(PQgetvalue(r, i, 6), NULL, 10) : 1;
+            continue;
+        }
         int64_t id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
         ixt_stmt *s = lookup(w, id);
         bool fresh = !s;
@@ -221,6 +228,18 @@ int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e)
     }
     compute_shares(w);
     return 0;
+}
+
+bool ixt_workload_hidden_note(const ixt_workload *w, char *buf, size_t len)
+{
+    if (w->hidden)
+        snprintf(buf, len, "showing only this role's statements: %zu of other roles hidden; "
+                           "grant pg_read_all_stats to see them", w->hidden);
+    else if (w->texts_hidden)
+        snprintf(buf, len, "some statement texts are hidden from this role: grant pg_read_all_stats to see them");
+    else
+        return false;
+    return true;
 }
 
 static const char *const COL_NAMES[IXT_COL_COUNT] = {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "draw.h"
+#include "sigcancel.h"
 #include "ui_theme.h"
 #include "views.h"
 
@@ -173,6 +174,7 @@ static void mon_reconnect(app *a)
     }
     a->connected = true;
     a->conn_error[0] = '\0';
+    sigcancel_watch(a->mon);
     /* the lab connection went with the server (libpq only notices on its
      * next use): renew it now that the server is back, which is quick and
      * bounded by connect_timeout */
@@ -183,6 +185,7 @@ static void mon_reconnect(app *a)
         mon_start(a);
         return;
     }
+    sigcancel_watch(a->lab);
     app_message(a, false, "reconnected to %s", ixt_conn_label(a->mon));
     mon_start(a);
 }
@@ -213,6 +216,7 @@ static void draw_title(app *a)
 static void status_text(app *a, ixt_buf *b)
 {
     const ixt_server_info *in = ixt_conn_info(a->mon);
+    char note[256];
     if (!a->connected) {
         ixt_buf_printf(b, "server unreachable, retrying: %s", a->conn_error);
         return;
@@ -226,8 +230,8 @@ static void status_text(app *a, ixt_buf *b)
         ixt_buf_printf(b, ", updated %.0f s ago", (ixt_now_ms() - a->last_refresh_ms) / 1000);
     if (!in->has_pgss)
         ixt_buf_printf(b, " | %s", in->pgss_problem);
-    else if (a->wl.texts_hidden)
-        ixt_buf_add(b, " | some texts hidden: grant pg_read_all_stats to see them");
+    else if (ixt_workload_hidden_note(&a->wl, note, sizeof note))
+        ixt_buf_printf(b, " | %s", note);
 }
 
 static void draw_status(app *a)
@@ -431,8 +435,10 @@ static void loop_once(app *a)
         fds[nfds++] = (struct pollfd){.fd = lab_fd, .events = POLLIN};
     int rc = poll(fds, (nfds_t)nfds, TICK_MS);
     /* the terminal went away (ssh dropped): nothing more will come */
-    if ((rc < 0 && errno != EINTR) || (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+    if ((rc < 0 && errno != EINTR) || (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) || sigcancel_caught()) {
         a->quit = true;
+        return;
+    }
     int ch;
     while ((ch = getch()) != ERR && !a->quit)
         handle_key(a, ch);
@@ -454,6 +460,27 @@ static void loop_once(app *a)
     if (a->message[0] && now >= a->message_until_ms) {
         a->message[0] = '\0';
         a->dirty = true;
+    }
+}
+
+#define WIND_DOWN_MS 3000
+
+/* Leaving with work under way on the lab connection (a signal, a lost
+ * terminal): cancel it and let the views' scripts run their clean-up
+ * (ROLLBACK) before the connection closes. */
+static void wind_down(app *a)
+{
+    if (!ixt_conn_busy(a->lab))
+        return;
+    if (!sigcancel_caught())
+        (void)ixt_conn_cancel(a->lab, NULL);
+    double until = ixt_now_ms() + WIND_DOWN_MS;
+    while (ixt_conn_busy(a->lab) && ixt_now_ms() < until) {
+        struct pollfd p = {.fd = ixt_conn_socket(a->lab), .events = POLLIN};
+        poll(&p, 1, 100);
+        for (ui_view *v = a->view; v; v = v->below)
+            if (v->tick)
+                v->tick(a, v);
     }
 }
 
@@ -547,6 +574,8 @@ int app_run(ixt_opts *opts)
         return 1;
     }
     a.connected = true;
+    sigcancel_watch(a.mon);
+    sigcancel_watch(a.lab);
     ixt_workload_init(&a.wl);
     if (opts->load_file && ixt_review_load(&a.review, opts->load_file, &e) != 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
@@ -569,6 +598,7 @@ int app_run(ixt_opts *opts)
             draw_all(&a);
         loop_once(&a);
     }
+    wind_down(&a);
     endwin();
     app_free(&a);
     return 0;

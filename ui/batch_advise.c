@@ -287,7 +287,10 @@ int batch_advise(const ixt_opts *o)
             double *rates = ixt_xcalloc((size_t)a.npicks + 1, sizeof *rates);
             for (int p = 0; p < a.npicks; p++)
                 rates[p] = write_rate(c, a.cands[a.picks[p]].table, wall / 1000, writes);
-            rc = output(o, &a, &h, rates, wall);
+            if (ixt_conn_ok(c))
+                rc = output(o, &a, &h, rates, wall);
+            else
+                fprintf(stderr, "idxtune: connection to the server was lost: the advice is incomplete\n");
             free(rates);
             free(h.uses);
             free(h.final);

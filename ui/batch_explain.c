@@ -28,12 +28,7 @@ char *batch_statement(const ixt_opts *o, ixt_conn *c)
             fprintf(stderr, "idxtune: %s\n", e.msg);
         return text;
     }
-    char *end;
-    long long id = strtoll(o->queryid, &end, 10);
-    if (*end) {
-        fprintf(stderr, "idxtune: --queryid needs a number, not '%s'\n", o->queryid);
-        return NULL;
-    }
+    long long id = o->queryid_id;
     ixt_workload w;
     ixt_workload_init(&w);
     char *text = NULL;
@@ -41,8 +36,12 @@ char *batch_statement(const ixt_opts *o, ixt_conn *c)
         fprintf(stderr, "idxtune: %s\n", e.msg);
     } else {
         const ixt_stmt *s = ixt_workload_find(&w, id);
+        char note[256];
         if (s && s->query_full)
             text = ixt_xstrdup(s->query_full);
+        else if (ixt_workload_hidden_note(&w, note, sizeof note))
+            fprintf(stderr, "idxtune: no statement with queryid %s visible to this role (it may be "
+                            "another role's): %s\n", o->queryid, note);
         else
             fprintf(stderr, "idxtune: no statement with queryid %s in pg_stat_statements of this database\n",
                     o->queryid);
@@ -95,7 +94,7 @@ int batch_explain(const ixt_opts *o)
     if (!json && sql && o->queryid) {
         /* the normalized text does not plan: a literal example may */
         ixt_err ex;
-        char *example = ixt_explain_example(c, strtoll(o->queryid, NULL, 10), &ex);
+        char *example = ixt_explain_example(c, o->queryid_id, &ex);
         if (example) {
             fprintf(stderr, "idxtune: the normalized text does not plan (%s); planning a literal example\n", e.msg);
             free(sql);

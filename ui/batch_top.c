@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "sigcancel.h"
 #include "idxtune/workload.h"
 
 ixt_conn *batch_connect(const ixt_opts *o)
@@ -14,6 +15,8 @@ ixt_conn *batch_connect(const ixt_opts *o)
     ixt_conn *c = ixt_conn_open(&o->conn, "batch", &e);
     if (!c)
         fprintf(stderr, "idxtune: %s\n", e.msg);
+    else
+        sigcancel_watch(c);
     return c;
 }
 
@@ -73,9 +76,9 @@ int batch_top(const ixt_opts *o)
         fprintf(stderr, "idxtune: %s\n", e.msg);
         rc = 1;
     } else {
-        if (w.texts_hidden)
-            fprintf(stderr, "idxtune: some statement texts are hidden from this role: "
-                            "grant it pg_read_all_stats to see them\n");
+        char note[256];
+        if (ixt_workload_hidden_note(&w, note, sizeof note))
+            fprintf(stderr, "idxtune: warning: %s\n", note);
         ixt_stmt **v;
         size_t n = ixt_workload_view(&w, (ixt_stmt_col)col, col != IXT_COL_QUERY, NULL, &v);
         if (o->limit > 0 && (size_t)o->limit < n)

@@ -1,7 +1,9 @@
 /* cli: getopt_long over one option table for every subcommand. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,7 +114,9 @@ static const char USAGE[] =
     "      --version          show the version\n"
     "\n"
     "Settings are read from ~/.config/idxtune/config first (same names as the\n"
-    "long options).  Exit status: 0 ok, 1 error, 2 usage error.\n";
+    "long options).  Options may come before or after the subcommand.\n"
+    "Ctrl-C, SIGTERM and SIGHUP cancel what runs on the server, then exit.\n"
+    "Exit status: 0 ok, 1 error, 2 usage error, 128+N on signal N (130: Ctrl-C).\n";
 
 static int parse_format(const char *s, ixt_format *f)
 {
@@ -158,6 +162,25 @@ static int set_config(ixt_opts *o, const char *key, const char *value, FILE *err
     return -1;
 }
 
+int cli_number(const char *opt, const char *s, long long min, long long max, long long *out, FILE *err)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    /* strtoll skips leading blanks and takes "" as 0: neither is a number */
+    bool whole = s[0] && s[0] != ' ' && s[0] != '\t' && *end == '\0';
+    if (whole && errno == 0 && v >= min && v <= max) {
+        *out = v;
+        return 0;
+    }
+    if (whole && errno != ERANGE)
+        fprintf(err, "idxtune: %s must be between %lld and %lld, not '%s'\n", opt, min, max, s);
+    else
+        fprintf(err, "idxtune: %s needs a number%s, not '%s'\n", opt,
+                errno == ERANGE ? " in range" : "", s);
+    return -1;
+}
+
 static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
 {
     switch (c) {
@@ -175,19 +198,22 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case 'f': o->file = optarg; return 0;
     case 'o': o->output = optarg; return 0;
     case O_ONCE: o->once = true; return 0;
-    case O_LIMIT:
-        o->limit = atoi(optarg);
-        if (o->limit > 0)
-            return 0;
-        fprintf(err, "idxtune: --limit needs a positive number, not '%s'\n", optarg);
-        return -1;
+    case O_LIMIT: {
+        long long n;
+        if (cli_number(strcmp(name, "top") == 0 ? "--top" : "--limit", optarg, 1, INT_MAX, &n, err) != 0)
+            return -1;
+        o->limit = (int)n;
+        return 0;
+    }
     case O_SORT: o->sort = optarg; return 0;
     case O_FORMAT:
         if (parse_format(optarg, &o->format) == 0)
             return 0;
         fprintf(err, "idxtune: unknown format '%s' (text, json, sql, md)\n", optarg);
         return -1;
-    case O_QUERYID: o->queryid = optarg; return 0;
+    case O_QUERYID:
+        o->queryid = optarg;
+        return cli_number("--queryid", optarg, LLONG_MIN, LLONG_MAX, &o->queryid_id, err);
     case O_ANALYZE: o->analyze = true; return 0;
     case O_INDEX: return add_list(o->indexes, &o->nindexes, optarg, "--index", err);
     case O_REAL: o->real = true; return 0;
@@ -219,18 +245,19 @@ int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err)
     memset(o, 0, sizeof *o);
     o->cfg = cfg;
     o->cmd = CMD_TUI;
-    int first = 1;
-    if (argc > 1 && parse_cmd(argv[1], &o->cmd) == 0)
-        first = 2;
-    optind = first;
+    /* getopt_long permutes: options may come before or after the
+     * subcommand (idxtune -p 5433 top --once), as with git -C. */
+    optind = 1;
     opterr = 1;
     int c, idx;
     while ((c = getopt_long(argc, argv, "h:p:U:d:r:c:f:o:?", LONGOPTS, &idx)) != -1) {
-        const char *name = c == O_CONFIG_KEY ? LONGOPTS[idx].name : NULL;
+        const char *name = c == O_CONFIG_KEY || c == O_LIMIT ? LONGOPTS[idx].name : NULL;
         int rc = parse_one(c, name, o, out, err);
         if (rc != 0)
             return rc;
     }
+    if (optind < argc && parse_cmd(argv[optind], &o->cmd) == 0)
+        optind++;
     if (optind < argc)
         o->conn.target = argv[optind++];
     if (optind < argc) {

@@ -29,7 +29,8 @@ typedef struct ixt_opts {
     ixt_format format;
     const char *sql;         /* -c */
     const char *file;        /* -f */
-    const char *queryid;     /* --queryid */
+    const char *queryid;     /* --queryid as given, NULL when not */
+    long long queryid_id;    /* --queryid as a number */
     bool analyze;
     const char *indexes[IXT_MAX_LIST];
     int nindexes;
@@ -47,5 +48,10 @@ typedef struct ixt_opts {
 /* Parses argv.  Returns 0 to go on, 1 when --help or --version was
  * answered (exit 0), -1 on a usage error (message printed, exit 2). */
 int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err);
+
+/* A whole decimal number in [min, max] for option opt ("--limit"): 0 and
+ * *out set, or -1 with a message naming the option on err (a usage
+ * error).  Trailing text, an empty string and overflow are refused. */
+int cli_number(const char *opt, const char *s, long long min, long long max, long long *out, FILE *err);
 
 #endif

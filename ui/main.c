@@ -6,6 +6,27 @@
 #include "app.h"
 #include "batch.h"
 #include "cli.h"
+#include "sigcancel.h"
+
+static int run(ixt_opts *o)
+{
+    switch (o->cmd) {
+    case CMD_TOP:
+        if (!o->once) {
+            fprintf(stderr, "idxtune: top needs --once (the live list is the TUI: run idxtune without a subcommand)\n");
+            return 2;
+        }
+        return batch_top(o);
+    case CMD_EXPLAIN: return batch_explain(o);
+    case CMD_TRY: return batch_try(o);
+    case CMD_EXPORT: return batch_export(o);
+    case CMD_ADVISE: return batch_advise(o);
+    case CMD_TUI: return app_run(o);
+    default:
+        fprintf(stderr, "idxtune: this subcommand is not available yet\n");
+        return 2;
+    }
+}
 
 int main(int argc, char **argv)
 {
@@ -22,20 +43,9 @@ int main(int argc, char **argv)
     o.conn.role = o.role;
     o.conn.settings = o.settings;
     o.conn.nsettings = o.nsettings;
-    switch (o.cmd) {
-    case CMD_TOP:
-        if (!o.once) {
-            fprintf(stderr, "idxtune: top needs --once (the live list is the TUI: run idxtune without a subcommand)\n");
-            return 2;
-        }
-        return batch_top(&o);
-    case CMD_EXPLAIN: return batch_explain(&o);
-    case CMD_TRY: return batch_try(&o);
-    case CMD_EXPORT: return batch_export(&o);
-    case CMD_ADVISE: return batch_advise(&o);
-    case CMD_TUI: return app_run(&o);
-    default:
-        fprintf(stderr, "idxtune: this subcommand is not available yet\n");
-        return 2;
-    }
+    /* Ctrl-C, SIGTERM, SIGHUP: the commands wind down after the server
+     * cancelled their statement, then exit 128 + the signal */
+    sigcancel_install();
+    rc = run(&o);
+    return sigcancel_caught() ? sigcancel_exit() : rc;
 }

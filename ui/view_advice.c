@@ -158,8 +158,10 @@ void view_advice_open(app *a)
     app_push(a, &x->base);
     ixt_err e;
     double t0 = ixt_now_ms();
-    if (ixt_advisor_run(&x->adv, progress, a, &e) != 0)
+    if (ixt_advisor_run(&x->adv, progress, a, &e) != 0) {
         snprintf(x->error, sizeof x->error, "%s", e.msg);
+        app_message(a, true, "advice failed: %s", e.msg);
+    }
     x->wall_ms = ixt_now_ms() - t0;
     x->done = true;
 }

@@ -63,7 +63,9 @@ void ixt_advisor_free(ixt_advisor *a);
 void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, long long queryid);
 /* Adds every statement of a file (split on ';'), weight 1. */
 int ixt_advisor_add_file(ixt_advisor *a, const char *path, ixt_err *e);
-/* Generates the candidates, then the greedy search. */
+/* Generates the candidates, then the greedy search.  Fails (e filled)
+ * when HypoPG is missing or the role may not execute its functions, and
+ * when the connection is lost: never a candidate's property. */
 int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e);
 /* Every candidate alone on one statement: up to max candidates that cut
  * its cost, cheapest plan first.  Returns the count. */

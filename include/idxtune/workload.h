@@ -62,13 +62,18 @@ typedef struct ixt_workload {
     double interval_s;   /* length of the last interval; 0 on the first */
     double total_ms_all;
     bool texts_hidden;   /* some texts are <insufficient privilege> */
+    /* entries of other roles without a queryid (the role lacks
+     * pg_read_all_stats): not listed, counted in the last snapshot */
+    size_t hidden;
 } ixt_workload;
 
 void ixt_workload_init(ixt_workload *w);
 void ixt_workload_free(ixt_workload *w);
 
 /* The numbers query (no texts: pg_stat_statements(false)), for the server's
- * version; $1 is the database oid.  caller frees */
+ * version; $1 is the database oid.  Columns: queryid (NULL for the entries
+ * the role may not see), calls, total ms, rows, blocks hit, blocks read,
+ * entries.  caller frees */
 char *ixt_workload_numbers_sql(const ixt_server_info *in);
 /* Texts for the query ids in $2 (a bigint[] literal).  caller frees */
 char *ixt_workload_texts_sql(const ixt_server_info *in);
@@ -87,6 +92,11 @@ int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e);
  * next ingest.  *out: caller frees the array only */
 size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
                          const char *filter, ixt_stmt ***out);
+
+/* What the role may not see, for a warning ("showing only this role's
+ * statements: 3 of other roles hidden; grant pg_read_all_stats ...").
+ * Returns false, buf untouched, when nothing is hidden. */
+bool ixt_workload_hidden_note(const ixt_workload *w, char *buf, size_t len);
 
 const ixt_stmt *ixt_workload_find(const ixt_workload *w, int64_t queryid); /* borrowed */
 const char *ixt_stmt_col_name(ixt_stmt_col col); /* borrowed, e.g. "total_ms" */
