@@ -33,6 +33,7 @@ int main(int argc, char **argv)
     case CMD_TRY: return batch_try(&o);
     case CMD_EXPORT: return batch_export(&o);
     case CMD_ADVISE: return batch_advise(&o);
+    case CMD_INDEXES: return batch_indexes(&o);
     case CMD_TUI: return app_run(&o);
     default:
         fprintf(stderr, "idxtune: this subcommand is not available yet\n");
