@@ -285,18 +285,30 @@ static bool duplicates(const ixt_index_health *a, const ixt_index_health *b)
            strings_equal(a->includes, a->nincludes, b->includes, b->nincludes);
 }
 
-/* a's keys lead b's: a btree on b's first columns, with the same predicate,
- * answers nothing b does not.  A unique a enforces something b does not;
- * and when a is scanned while b is not, b is the one to question. */
+static bool has_string(char *const *v, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(v[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* a's keys lead b's and b includes what a includes: a btree on b's first
+ * columns, with the same predicate, answers nothing b does not.  A unique a
+ * enforces something b does not; and when a is scanned while b is not, b
+ * is the one to question. */
 static bool covered_by(const ixt_index_health *a, const ixt_index_health *b)
 {
     if (!same_shape(a, b) || strcmp(a->method, "btree") != 0 || a->unique || a->nkeys > b->nkeys ||
-        (a->idx_scan > 0 && b->idx_scan == 0))
+        (a->idx_scan > 0 && b->idx_scan == 0) || duplicates(a, b))
         return false;
     for (int i = 0; i < a->nkeys; i++)
         if (strcmp(a->keys[i], b->keys[i]) != 0)
             return false;
-    return !duplicates(a, b);
+    for (int i = 0; i < a->nincludes; i++)
+        if (!has_string(b->includes, b->nincludes, a->includes[i]))
+            return false;
+    return true;
 }
 
 /* Of two duplicates the one to keep: a constraint's, a unique one, the
@@ -354,8 +366,10 @@ void ixt_health_analyze(ixt_health *h)
                 x->other = (int)j;
             }
         }
+        /* two that cover each other (INCLUDE in another order): the later goes */
         for (size_t j = 0; j < h->n && x->other < 0; j++)
-            if (j != i && h->idx[j].valid && covered_by(x, &h->idx[j])) {
+            if (j != i && h->idx[j].valid && covered_by(x, &h->idx[j]) &&
+                !(i < j && covered_by(&h->idx[j], x))) {
                 x->findings |= IXT_HF_REDUNDANT;
                 x->other = (int)j;
             }
