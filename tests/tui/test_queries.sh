@@ -29,7 +29,7 @@ check q "PID +Duration State" "running-now columns"
 keys q Tab
 check q "Indexes \([0-9]+\)" "Tab again: the indexes tab"
 keys q Tab
-check q "Total(▼|v)" "and again: back to the slow queries"
+check q "Calls(▲|\^)" "and again: back to the slow queries, sorted as before"
 
 keys q '?'
 check q "Keys: Queries" "? opens the help overlay"
