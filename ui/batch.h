@@ -12,6 +12,10 @@ int batch_explain(const ixt_opts *o);
 int batch_try(const ixt_opts *o);
 int batch_export(const ixt_opts *o);
 int batch_advise(const ixt_opts *o);
+int batch_indexes(const ixt_opts *o);
+/* Writes text to path (atomically; existing files only with --force), or
+ * to standard output when path is NULL.  Returns the exit status. */
+int batch_emit(const char *path, const char *text, bool force);
 /* The statement of -c, -f or --queryid, or NULL with the error printed.
  * caller frees */
 char *batch_statement(const ixt_opts *o, ixt_conn *c);

@@ -11,9 +11,7 @@
 #include "idxtune/export.h"
 #include "idxtune/lab.h"
 
-/* Writes text to path (atomically; existing files only with --force), or
- * to standard output when path is NULL. */
-static int emit(const char *path, const char *text, bool force)
+int batch_emit(const char *path, const char *text, bool force)
 {
     if (!path)
         return fputs(text, stdout) < 0 ? 1 : 0;
@@ -85,8 +83,8 @@ int batch_export(const ixt_opts *o)
     int rc = 1;
     if (!text || (o->rollback && !rollback))
         fprintf(stderr, "idxtune: %s\n", e.msg);
-    else if ((rc = emit(o->output, text, o->force)) == 0 && rollback)
-        rc = emit(o->rollback, rollback, o->force);
+    else if ((rc = batch_emit(o->output, text, o->force)) == 0 && rollback)
+        rc = batch_emit(o->rollback, rollback, o->force);
     free(text);
     free(rollback);
     ixt_review_free(&r);

@@ -67,6 +67,8 @@ static const char USAGE[] =
     "                 [--role NAME --set NAME=VALUE] [--session FILE] [--format text|sql|json|md]\n"
     "  idxtune export --session FILE [--format sql|md|json] [-o FILE] [--rollback FILE]\n"
     "                 [--no-concurrently] [--force]\n"
+    "  idxtune indexes [OPTIONS] [--format text|json|md|sql] [-o FILE] [--rollback FILE]\n"
+    "                  [--force]\n"
     "\n"
     "Connection (as psql; PG* environment, ~/.pgpass and service files work):\n"
     "  -h, --host=HOST        server host or socket directory\n"
@@ -134,6 +136,7 @@ static int parse_cmd(const char *s, ixt_cmd *c)
     static const struct { const char *name; ixt_cmd cmd; } cmds[] = {
         {"top", CMD_TOP}, {"explain", CMD_EXPLAIN}, {"try", CMD_TRY},
         {"advise", CMD_ADVISE}, {"export", CMD_EXPORT},
+        {"indexes", CMD_INDEXES},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(s, cmds[i].name) == 0) {

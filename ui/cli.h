@@ -10,7 +10,8 @@
 #include "idxtune/conn.h"
 
 typedef enum ixt_cmd {
-    CMD_TUI, CMD_TOP, CMD_EXPLAIN, CMD_TRY, CMD_ADVISE, CMD_EXPORT
+    CMD_TUI, CMD_TOP, CMD_EXPLAIN, CMD_TRY, CMD_ADVISE, CMD_EXPORT,
+    CMD_INDEXES
 } ixt_cmd;
 
 typedef enum ixt_format { FMT_TEXT, FMT_JSON, FMT_SQL, FMT_MD } ixt_format;

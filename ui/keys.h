@@ -13,6 +13,7 @@ enum ui_view_kind {
     UI_V_LAB = 1 << 3,
     UI_V_REVIEW = 1 << 4,
     UI_V_ADVICE = 1 << 5,
+    UI_V_INDEXES = 1 << 6,
     UI_V_ALL = 0xff,
 };
 
@@ -26,6 +27,7 @@ typedef enum ui_action {
     ACT_ANALYZE, ACT_LAB,
     ACT_NEW_INDEX, ACT_DROP_INDEX, ACT_REAL_TRIAL, ACT_WORKLOAD, ACT_ACCEPT,
     ACT_REVIEW, ACT_RENAME, ACT_MOVE_UP, ACT_MOVE_DOWN, ACT_EXPORT, ACT_SAVE, ACT_ADVISE, ACT_REJECT,
+    ACT_RELOAD,
     ACT_COUNT
 } ui_action;
 

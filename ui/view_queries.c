@@ -1,6 +1,7 @@
 /* view_queries: the first screen.  Slow statements from pg_stat_statements
- * with rates over the last interval, and a second tab with what is running
- * now; the selected statement's full text in a detail pane. */
+ * with rates over the last interval, a second tab with what is running
+ * now, and a third with the health of the existing indexes; the selected
+ * statement's full text in a detail pane. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 typedef struct qview {
     ui_view base;             /* first: the app sees a ui_view */
     bool activity;            /* the running-now tab */
+    bool indexes;             /* the indexes tab */
+    ui_indexes *ix;
     ixt_stmt_col sort;
     bool desc;
     char filter[256];
@@ -76,13 +79,18 @@ static void cell_text(const ixt_stmt *s, ixt_stmt_col col, char *out, size_t len
 static void draw_tabs(app *a, qview *q, int y, size_t nstmts)
 {
     attr_t on = draw_style(IXT_ROLE_TAB_ACTIVE), off = draw_style(IXT_ROLE_TAB_INACTIVE);
-    char t1[64], t2[64], info[384];
+    char t1[64], t2[64], t3[64], info[384];
     snprintf(t1, sizeof t1, " Slow queries (%zu) ", nstmts);
     snprintf(t2, sizeof t2, " Running now (%zu) ", a->act.n);
+    snprintf(t3, sizeof t3, " Indexes (%zu) ", indexes_tab_count(q->ix));
+    bool stmts = !q->activity && !q->indexes;
     draw_fill(y, 0, COLS, draw_style(IXT_ROLE_NORMAL));
-    int x = draw_text(y, 0, COLS, t1, q->activity ? off : on, false);
+    int x = draw_text(y, 0, COLS, t1, stmts ? on : off, false);
     x += 1 + draw_text(y, x + 1, COLS - x - 1, t2, q->activity ? on : off, false);
-    if (q->activity)
+    x += 1 + draw_text(y, x + 1, COLS - x - 1, t3, q->indexes ? on : off, false);
+    if (q->indexes)
+        snprintf(info, sizeof info, "droppable in amber");
+    else if (q->activity)
         snprintf(info, sizeof info, "filter: %s", q->filter[0] ? q->filter : "-");
     else
         snprintf(info, sizeof info, "sort: %s %s  filter: %s", ixt_stmt_col_name(q->sort),
@@ -229,7 +237,10 @@ static void draw_activity(app *a, qview *q, int top, int rows)
 static void qview_draw(app *a, ui_view *v, int top, int rows)
 {
     qview *q = (qview *)v;
-    if (q->activity)
+    if (q->indexes) {
+        draw_tabs(a, q, top, a->wl.n);
+        indexes_tab_draw(a, q->ix, top + 1, rows - 1);
+    } else if (q->activity)
         draw_activity(a, q, top, rows);
     else
         draw_statements(a, q, top, rows);
@@ -305,9 +316,30 @@ static void set_refresh(app *a, double s)
     app_message(a, false, "refresh every %.1f s", s);
 }
 
+/* Slow queries -> running now -> indexes (read again on each visit). */
+static void next_tab(app *a, qview *q)
+{
+    if (q->indexes) {
+        q->indexes = false;
+    } else if (q->activity) {
+        q->activity = false;
+        q->indexes = true;
+        indexes_tab_reload(a, q->ix);
+    } else {
+        q->activity = true;
+    }
+    q->base.kind = q->indexes ? UI_V_INDEXES : q->activity ? UI_V_ACTIVITY : UI_V_QUERIES;
+}
+
 static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     qview *q = (qview *)v;
+    if (act == ACT_TAB) {
+        next_tab(a, q);
+        return true;
+    }
+    if (q->indexes)
+        return indexes_tab_key(a, q->ix, act, ch);
     ui_list *l = q->activity ? &q->alist : &q->list;
     int n = q->activity ? (int)a->act.n : (int)a->wl.n;
     if (ch == KEY_MOUSE && act == ACT_NONE) {
@@ -324,10 +356,6 @@ static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
         return true;
     }
     switch (act) {
-    case ACT_TAB:
-        q->activity = !q->activity;
-        q->base.kind = q->activity ? UI_V_ACTIVITY : UI_V_QUERIES;
-        return true;
     case ACT_OPEN: open_selected(a, q); return true;
     case ACT_FILTER: app_input(a, "Filter: ", q->filter, filter_changed, filter_done); return true;
     case ACT_QUERY_INPUT: app_input(a, "Query: ", NULL, NULL, query_done); return true;
@@ -344,8 +372,14 @@ static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
     }
 }
 
+static void qview_tick(app *a, ui_view *v)
+{
+    indexes_tab_tick(a, ((qview *)v)->ix);
+}
+
 static void qview_destroy(ui_view *v)
 {
+    indexes_tab_free(((qview *)v)->ix);
     free(v);
 }
 
@@ -357,6 +391,8 @@ ui_view *view_queries_new(void)
     q->base.draw = qview_draw;
     q->base.key = qview_key;
     q->base.destroy = qview_destroy;
+    q->base.tick = qview_tick;
+    q->ix = indexes_tab_new();
     q->sort = IXT_COL_TOTAL;
     q->desc = true;
     return &q->base;

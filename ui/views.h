@@ -30,6 +30,17 @@ void view_advice_open(app *a);
 /* The review set: accepted indexes with their evidence. */
 void view_review_open(app *a);
 
+/* The Indexes tab of the first screen: the health of existing indexes. */
+typedef struct ui_indexes ui_indexes;
+ui_indexes *indexes_tab_new(void);      /* caller frees with indexes_tab_free */
+void indexes_tab_free(ui_indexes *x);
+size_t indexes_tab_count(const ui_indexes *x);
+/* Sends the catalog query on the lab connection; the tick collects it. */
+void indexes_tab_reload(app *a, ui_indexes *x);
+void indexes_tab_tick(app *a, ui_indexes *x);
+void indexes_tab_draw(app *a, ui_indexes *x, int top, int rows);
+bool indexes_tab_key(app *a, ui_indexes *x, ui_action act, int ch);
+
 /* The line editor, drawn in place of the key bar while it is open. */
 bool views_draw_input(app *a);
 bool views_input_active(const app *a);

@@ -27,6 +27,9 @@ keys q Tab
 check q "Running now \([0-9]+\)" "Tab shows the running-now tab"
 check q "PID +Duration State" "running-now columns"
 keys q Tab
+check q "Indexes \([0-9]+\)" "Tab again: the indexes tab"
+keys q Tab
+check q "Calls(▲|\^)" "and again: back to the slow queries, sorted as before"
 
 keys q '?'
 check q "Keys: Queries" "? opens the help overlay"
