@@ -2,8 +2,9 @@
 #
 #   make          build ./idxtune (core in src/ as a static library, UI in ui/)
 #   make test     unit, integration (real PostgreSQL sandbox) and terminal tests
+#   make test-versions  the server-side tests on PostgreSQL 14, 16, 17 and 18
 #   make asan     the same tests on an ASan+UBSan build
-#   make demo     sandbox server + demo workload + the TUI
+#   make demo     sandbox server + demo workload + the TUI (PG=17: on that version)
 #   make bench    benchmarks (speed and memory are measured here, not in tests)
 #   make install  PREFIX=/usr/local DESTDIR=
 
@@ -53,7 +54,7 @@ else
 PROG := $(BUILD)/idxtune
 endif
 
-.PHONY: all deps test asan valgrind demo bench install uninstall clean fuzz
+.PHONY: all deps test test-versions asan valgrind demo bench install uninstall clean fuzz
 all: $(PROG)
 
 # Debian packages: installed when root, otherwise the exact command is shown.
@@ -95,6 +96,10 @@ $(BUILD)/bench/%: bench/%.c $(CORE_LIB)
 test: $(PROG) $(TEST_BINS)
 	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) bash tests/run.sh
 
+# Server binaries of other versions are fetched from the npm registry.
+test-versions: $(PROG) $(TEST_BINS)
+	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) bash tests/versions/run.sh
+
 asan:
 	$(MAKE) BUILD=build-asan SAN=1 test
 
@@ -103,8 +108,10 @@ valgrind: $(PROG) $(TEST_BINS)
 	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) IXT_WRAP="valgrind -q --leak-check=full --error-exitcode=9" \
 	  bash tests/run.sh
 
+# PG=14|16|17|18: a server of that version (tests/versions/fetch.sh)
+PG ?=
 demo: $(PROG)
-	@bash demo/run-demo.sh
+	@IXT_SERVER_BINDIR=$(if $(PG),$$(bash tests/versions/fetch.sh $(PG) $(BUILD)/pg)) bash demo/run-demo.sh
 
 bench: $(PROG) $(BENCH_BINS)
 	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) bash bench/run.sh

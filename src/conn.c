@@ -346,6 +346,16 @@ static bool result_ok(const PGresult *r)
     return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY;
 }
 
+/* PostgreSQL 18 keeps a statement's text from its first token on, so the
+ * leading IXT_SQL_TAG is gone from pg_stat_statements there; a copy at the
+ * end survives normalization on every version.  The newline ends a "--"
+ * comment the statement may close with; error positions are unchanged.
+ * caller frees */
+static char *tagged(const char *sql)
+{
+    return ixt_xasprintf("%s\n" IXT_SQL_TAG, sql);
+}
+
 PGresult *ixt_conn_exec(ixt_conn *c, const char *sql, int nparams,
                         const char *const *params, ixt_err *e)
 {
@@ -357,7 +367,9 @@ PGresult *ixt_conn_exec(ixt_conn *c, const char *sql, int nparams,
         ixt_err_set(e, "the connection is busy with another request");
         return NULL;
     }
-    PGresult *r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    char *text = tagged(sql);
+    PGresult *r = PQexecParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0);
+    free(text);
     if (r && result_ok(r))
         return r;
     if (PQstatus(c->pg) != CONNECTION_OK)
@@ -384,8 +396,10 @@ int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,
         return ixt_err_set(e, "not connected to the server");
     if (c->busy)
         return ixt_err_set(e, "the connection is busy with another request");
-    int ok = nparams > 0 ? PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0)
-                         : PQsendQuery(c->pg, sql);
+    char *text = tagged(sql);
+    int ok = nparams > 0 ? PQsendQueryParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0)
+                         : PQsendQuery(c->pg, text);
+    free(text);
     if (!ok)
         return ixt_err_set(e, "cannot send the query: %s", PQerrorMessage(c->pg));
     c->busy = true;
