@@ -40,7 +40,7 @@ free_port() {
 }
 
 start() {
-    local dir=$1 bin=$BINDIR port preload=pg_stat_statements
+    local dir=$1 bin=$BINDIR port so preload=pg_stat_statements
     mkdir -p "$dir"
     echo "$bin" >"$dir/bindir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
@@ -49,9 +49,9 @@ start() {
         || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(free_port)
     # Debian keeps modules in ../lib, the relocatable builds in ../lib/postgresql.
-    if ls "$bin"/../lib/pg_qualstats.so "$bin"/../lib/postgresql/pg_qualstats.so >/dev/null 2>&1; then
-        preload="$preload, pg_qualstats"
-    fi
+    for so in "$bin"/../lib/pg_qualstats.so "$bin"/../lib/postgresql/pg_qualstats.so; do
+        [ -e "$so" ] && preload="$preload, pg_qualstats"
+    done
     cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
