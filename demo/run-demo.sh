@@ -17,7 +17,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 echo "starting a throwaway PostgreSQL in $sandbox ..."
-bash tests/sandbox.sh start "$sandbox" >/dev/null
+bash tests/sandbox.sh start ${IXT_SERVER_BINDIR:+--bindir "$IXT_SERVER_BINDIR"} "$sandbox" >/dev/null
 . "$sandbox/env"
 t0=$(date +%s)
 echo "loading the demo workload (scale ${IXT_DEMO_SCALE:-1}) ..."

@@ -213,6 +213,16 @@ static void copy_field(char *dst, size_t len, const PGresult *r, int col)
     snprintf(dst, len, "%s", PQgetisnull(r, 0, col) ? "" : PQgetvalue(r, 0, col));
 }
 
+/* PostgreSQL 18 keeps a statement's text from its first token on, so the
+ * leading IXT_SQL_TAG is gone from pg_stat_statements there; a copy at the
+ * end survives normalization on every version.  The newline ends a "--"
+ * comment the statement may close with; error positions are unchanged.
+ * caller frees */
+static char *tagged(const char *sql)
+{
+    return ixt_xasprintf("%s\n" IXT_SQL_TAG, sql);
+}
+
 /* Says exactly what to change when pg_stat_statements cannot be read. */
 static void check_pgss(ixt_conn *c, bool installed, bool available, const char *db)
 {
@@ -230,7 +240,7 @@ static void check_pgss(ixt_conn *c, bool installed, bool available, const char *
                  db);
         return;
     }
-    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT 1 FROM %s.pg_stat_statements(false) LIMIT 1",
+    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT 1 FROM %s.pg_stat_statements(false) LIMIT 1\n" IXT_SQL_TAG,
                               in->pgss_schema);
     PGresult *r = PQexec(c->pg, sql);
     free(sql);
@@ -357,7 +367,9 @@ PGresult *ixt_conn_exec(ixt_conn *c, const char *sql, int nparams,
         ixt_err_set(e, "the connection is busy with another request");
         return NULL;
     }
-    PGresult *r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    char *text = tagged(sql);
+    PGresult *r = PQexecParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0);
+    free(text);
     if (r && result_ok(r))
         return r;
     if (PQstatus(c->pg) != CONNECTION_OK)
@@ -384,8 +396,10 @@ int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,
         return ixt_err_set(e, "not connected to the server");
     if (c->busy)
         return ixt_err_set(e, "the connection is busy with another request");
-    int ok = nparams > 0 ? PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0)
-                         : PQsendQuery(c->pg, sql);
+    char *text = tagged(sql);
+    int ok = nparams > 0 ? PQsendQueryParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0)
+                         : PQsendQuery(c->pg, text);
+    free(text);
     if (!ok)
         return ixt_err_set(e, "cannot send the query: %s", PQerrorMessage(c->pg));
     c->busy = true;

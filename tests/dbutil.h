@@ -17,4 +17,18 @@ static inline ixt_conn *ixt_test_connect(const char *dbname, const char *role, c
     return c;
 }
 
+/* Skips the test, with the reason, on a server without HypoPG (the other
+ * PostgreSQL versions of tests/versions have no build of it). */
+static inline void ixt_test_needs_hypopg(void)
+{
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    bool available = ixt_conn_info(c)->hypopg_available;
+    if (!available)
+        print_message("# skipped: needs HypoPG (hypothetical indexes), not available on PostgreSQL %s\n",
+                      ixt_conn_info(c)->version);
+    ixt_conn_close(c);
+    if (!available)
+        skip();
+}
+
 #endif

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests and the demo.
 #
-#   tests/sandbox.sh start DIR   initdb + start; writes DIR/env (PGHOST, PGPORT, ...)
-#   tests/sandbox.sh stop DIR    stop the server and remove DIR
+#   tests/sandbox.sh start [--bindir BIN] DIR   initdb + start; writes DIR/env (PGHOST, PGPORT, ...)
+#   tests/sandbox.sh ctl DIR ARGS...            pg_ctl on DIR's cluster (stop/start in tests)
+#   tests/sandbox.sh stop DIR                   stop the server and remove DIR
 #
+# BIN is the server's bin directory (default: Debian's PostgreSQL 15, else the
+# newest installed); a relocatable build with its own lib/ next to bin/ (see
+# tests/versions/fetch.sh) runs with that lib/ on LD_LIBRARY_PATH.
 # The server runs as the `postgres` user when started by root (initdb refuses
 # root), keeps its data in DIR, listens on a unix socket in DIR and on
-# 127.0.0.1 at a free port, and preloads pg_stat_statements and pg_qualstats.  Nothing else on
-# the machine is touched.
+# 127.0.0.1 at a free port, and preloads pg_stat_statements, and pg_qualstats
+# where the build has it.  Nothing else on the machine is touched.
 set -euo pipefail
 
 pg_bindir() {
@@ -19,7 +23,11 @@ pg_bindir() {
     exit 1
 }
 
+# Runs a server program of BINDIR as the cluster's owner.
 as_owner() {
+    local lib=$BINDIR/../lib
+    # a relocatable build (modules in lib/postgresql) links its own lib/
+    [ -d "$lib/postgresql" ] && set -- env LD_LIBRARY_PATH="$(realpath "$lib")" "$@"
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
@@ -32,20 +40,23 @@ free_port() {
 }
 
 start() {
-    local dir=$1 bin port
-    bin=$(pg_bindir)
+    local dir=$1 bin=$BINDIR port so preload=pg_stat_statements
     mkdir -p "$dir"
+    echo "$bin" >"$dir/bindir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
     chmod 700 "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(free_port)
+    # Debian keeps modules in ../lib, the relocatable builds in ../lib/postgresql.
+    for so in "$bin"/../lib/pg_qualstats.so "$bin"/../lib/postgresql/pg_qualstats.so; do
+        [ -e "$so" ] && preload="$preload, pg_qualstats"
+    done
     cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
-shared_preload_libraries = 'pg_stat_statements, pg_qualstats'
-pg_qualstats.sample_rate = 1
+shared_preload_libraries = '$preload'
 pg_stat_statements.track = all
 pg_stat_statements.max = 10000
 track_io_timing = on
@@ -57,6 +68,7 @@ maintenance_work_mem = 256MB
 max_wal_size = 4GB
 logging_collector = off
 CONF
+    [[ $preload == *pg_qualstats* ]] && echo "pg_qualstats.sample_rate = 1" >>"$dir/data/postgresql.conf"
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     cat >"$dir/env" <<ENV
@@ -69,18 +81,30 @@ ENV
     echo "$dir"
 }
 
+ctl() {
+    local dir=$1; shift
+    BINDIR=$(cat "$dir/bindir")
+    as_owner "$BINDIR/pg_ctl" -D "$dir/data" "$@"
+}
+
 stop() {
-    local dir=$1 bin
+    local dir=$1
     [ -d "$dir" ] || return 0
-    bin=$(pg_bindir)
-    if [ -f "$dir/data/postmaster.pid" ]; then
-        as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    if [ -f "$dir/data/postmaster.pid" ] && [ -f "$dir/bindir" ]; then
+        ctl "$dir" -m immediate -w stop >/dev/null 2>&1 || true
     fi
     rm -rf "$dir"
 }
 
-case "${1:-}" in
-    start) start "${2:?directory}";;
-    stop) stop "${2:?directory}";;
-    *) echo "usage: $0 start|stop DIR" >&2; exit 2;;
+BINDIR=
+cmd=${1:-}; shift || true
+if [ "$cmd" = start ] && [ "${1:-}" = --bindir ]; then
+    BINDIR=$(realpath "${2:?bin directory}"); shift 2
+    [ -x "$BINDIR/initdb" ] || { echo "sandbox: no initdb in $BINDIR" >&2; exit 1; }
+fi
+case "$cmd" in
+    start) BINDIR=${BINDIR:-$(pg_bindir)}; start "${1:?directory}";;
+    ctl) ctl "${1:?directory}" "${@:2}";;
+    stop) stop "${1:?directory}";;
+    *) echo "usage: $0 start [--bindir BIN] DIR | ctl DIR ARGS... | stop DIR" >&2; exit 2;;
 esac

@@ -41,6 +41,7 @@ static bool slow(ixt_conn *c, const char *sql)
 static void test_every_slow_statement_is_helped(void **state)
 {
     (void)state;
+    ixt_test_needs_hypopg();
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_advisor a;
     ixt_advisor_init(&a, c, 0, 0.01);
@@ -88,6 +89,7 @@ static void test_every_slow_statement_is_helped(void **state)
 static void test_budget_is_kept(void **state)
 {
     (void)state;
+    ixt_test_needs_hypopg();
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_advisor a;
     ixt_advisor_init(&a, c, 1.0, 0.01);
@@ -103,6 +105,7 @@ static void test_budget_is_kept(void **state)
 static void test_row_level_security(void **state)
 {
     (void)state;
+    ixt_test_needs_hypopg();
     const char *settings[] = {"app.tenant_id=1"};
     ixt_conn *c = ixt_test_connect(NULL, "app_user", settings, 1);
     assert_string_equal(ixt_conn_as(c), "role app_user, app.tenant_id=1");
@@ -133,6 +136,7 @@ static void test_row_level_security(void **state)
 static void test_bad_statements_are_skipped_with_reason(void **state)
 {
     (void)state;
+    ixt_test_needs_hypopg();
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_advisor a;
     ixt_advisor_init(&a, c, 0, 0.01);
@@ -157,6 +161,7 @@ static void test_bad_statements_are_skipped_with_reason(void **state)
 static void test_pg_qualstats_predicates(void **state)
 {
     (void)state;
+    ixt_test_needs_hypopg();
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     assert_true(ixt_conn_info(c)->has_qualstats);
     ixt_workload w;

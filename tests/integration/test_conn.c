@@ -18,7 +18,7 @@ static void test_detects_server(void **state)
     const ixt_server_info *in = ixt_conn_info(c);
     assert_true(in->version_num >= 130000);
     assert_true(in->has_pgss);
-    assert_true(in->has_hypopg);
+    assert_int_equal(in->has_hypopg, in->hypopg_available); /* the demo creates it where it can */
     assert_true(in->is_superuser);
     assert_false(in->in_recovery);
     assert_non_null(strstr(ixt_conn_label(c), "postgres@"));
@@ -132,10 +132,27 @@ static void test_workload_lists_demo_statements(void **state)
     assert_true(n >= 1);
     assert_non_null(v[0]->query_full);
     free(v);
-    /* idxtune's own statements never appear */
+    /* idxtune's own statements never appear: neither the superuser's SET
+     * that switches tracking off nor a non-superuser's, which stay tracked
+     * (PostgreSQL 18 drops a leading comment from the stored text) */
+    ixt_conn_opts o = {.user = "app_user"};
+    ixt_conn *app = ixt_conn_open(&o, "test", &e);
+    assert_non_null(app);
+    ixt_workload mine;
+    ixt_workload_init(&mine);
+    assert_int_equal(ixt_workload_refresh(&mine, app, &e), 0);
+    ixt_workload_free(&mine);
+    ixt_conn_close(app);
+    ixt_workload_free(&w);
+    ixt_workload_init(&w);
+    assert_int_equal(ixt_workload_refresh(&w, c, &e), 0);
     n = ixt_workload_view(&w, IXT_COL_TOTAL, true, "pg_stat_statements", &v);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        print_message("# listed: %s\n", v[i]->query);
         assert_null(strstr(v[i]->query_full, "idxtune"));
+        assert_null(strstr(v[i]->query_full, "pg_stat_statements.track"));
+        assert_null(strstr(v[i]->query_full, "pg_stat_statements("));
+    }
     free(v);
     /* a second snapshot keeps the statements and computes rates */
     assert_int_equal(ixt_workload_refresh(&w, c, &e), 0);

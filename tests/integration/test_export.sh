@@ -2,6 +2,7 @@
 # Accept indexes with `try --accept`, export them, apply the SQL with psql
 # (the indexes exist and are valid), apply the rollback (they are gone);
 # also on a schema with awkward names.
+. "$(dirname "$0")/../hypopg.sh"
 set -u
 n=0
 fails=0

@@ -31,6 +31,7 @@ static const char LOG_TAIL[] = "SELECT seq, ts, level, message FROM run_logs WHE
 static void test_hypothetical_index_cuts_cost(void **state)
 {
     (void)state;
+    ixt_test_needs_hypopg();
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     long indexes = scalar(c, "SELECT count(*) FROM pg_class WHERE relkind = 'i'");
     ixt_lab lab;
@@ -67,6 +68,7 @@ static void test_hypothetical_index_cuts_cost(void **state)
 static void test_hypothetical_indexes_vanish_with_connection(void **state)
 {
     (void)state;
+    ixt_test_needs_hypopg();
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_hypo h;
     ixt_err e;
@@ -82,6 +84,7 @@ static void test_hypothetical_indexes_vanish_with_connection(void **state)
 static void test_bad_index_definitions(void **state)
 {
     (void)state;
+    ixt_test_needs_hypopg();
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_hypo h;
     ixt_err e;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Workload advice from the TUI: W runs the advisor over the top statements
 # with a progress bar, lists the picks, and A accepts one.
+. "$(dirname "$0")/../hypopg.sh"
 . "$(dirname "$0")/lib.sh"
 start w 140x40 -d idxdemo
 check w "Slow queries \([1-9][0-9]*\)" "list shown"

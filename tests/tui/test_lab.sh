@@ -2,6 +2,7 @@
 # The index lab as a DBA uses it: from a plan, type an index with Tab
 # completion, see the cost delta at once, try a second one, apply the set to
 # the workload, accept, and run a real trial that is rolled back.
+. "$(dirname "$0")/../hypopg.sh"
 . "$(dirname "$0")/lib.sh"
 before=$(psql -qAtX -c "SELECT count(*) FROM pg_class WHERE relkind = 'i'")
 

@@ -7,7 +7,7 @@ start q 120x40 -d idxdemo
 check q "Slow queries \([0-9]+\)" "the slow-query list is shown"
 check q "run_logs" "a demo statement is listed"
 check q "Total(▼|v)" "sorted by total time, descending"
-check q "PG 15\.[0-9]+ \| HypoPG yes" "status line shows server version and HypoPG"
+check q "PG [0-9]+\.[0-9]+ \| HypoPG (yes|missing)" "status line shows server version and HypoPG"
 check q "Help.*Quit" "key bar at the bottom"
 
 keys q '>'

@@ -2,10 +2,7 @@
 # A server that goes away: the screen says so and stays usable; idxtune
 # reconnects when the server is back.
 . "$(dirname "$0")/lib.sh"
-pgctl() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$IXT_PG_BINDIR/pg_ctl" -D "$IXT_SANDBOX/data" "$@"
-    else "$IXT_PG_BINDIR/pg_ctl" -D "$IXT_SANDBOX/data" "$@"; fi
-}
+pgctl() { bash "$(dirname "$0")/../sandbox.sh" ctl "$IXT_SANDBOX" "$@"; }
 start r 120x30 -d idxdemo -r 0.5
 check r "Slow queries \([0-9]+\)" "list shown"
 pgctl -m fast -w stop >/dev/null

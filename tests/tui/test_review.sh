@@ -2,6 +2,7 @@
 # Review and export as a DBA does it: accept two indexes in the lab, open
 # the review, rename and reorder, export the files, save the session, quit;
 # then reopen the session with --load.
+. "$(dirname "$0")/../hypopg.sh"
 . "$(dirname "$0")/lib.sh"
 dir=$(mktemp -d /tmp/ixt-review.XXXXXX)
 cd "$dir" || exit 1

@@ -12,7 +12,7 @@ check r "Slow queries" "resized to 80x24: list still shown"
 tx resize-window -t r -x 60 -y 20
 check r "terminal too small: 60x20, idxtune needs 80x24" "a smaller terminal says what it needs"
 tx resize-window -t r -x 200 -y 60
-check r "PG 15\.[0-9]+" "back to 200x60: status line redrawn"
+check r "PG [0-9]+\.[0-9]+ \| HypoPG" "back to 200x60: status line redrawn"
 check_not r "terminal too small" "the small-terminal message is gone"
 keys r q
 check r "EXITED 0" "quits after resizing"
