@@ -53,7 +53,7 @@ else
 PROG := $(BUILD)/idxtune
 endif
 
-.PHONY: all deps test asan valgrind demo bench install uninstall clean fuzz
+.PHONY: all deps test asan valgrind demo bench install uninstall clean fuzz fuzz-prepare
 all: $(PROG)
 
 # Debian packages: installed when root, otherwise the exact command is shown.
@@ -137,3 +137,11 @@ fuzz: deps
 	  -o build-fuzz/fuzz_plan tests/fuzz/fuzz_plan.c $(FUZZ_SRC) -ljansson -lm
 	build-fuzz/fuzz_plan -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -dict=tests/fuzz/plan.dict \
 	  tests/fuzz/corpus/plan tests/data/plans
+
+# libFuzzer on what idxtune sends for a statement text (tests/fuzz/prepare_check.h):
+# make fuzz-prepare FUZZ_SECONDS=600.  Corpus in tests/fuzz/corpus/prepare.
+fuzz-prepare: deps
+	@mkdir -p build-fuzz
+	clang -g -O1 -std=c11 -D_GNU_SOURCE -DIXT_VERSION='"$(VERSION)"' -DIXT_DATADIR='"."' -Iinclude $(PKG_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_prepare tests/fuzz/fuzz_prepare.c $(CORE_SRC) $(LIBS)
+	build-fuzz/fuzz_prepare -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 tests/fuzz/corpus/prepare
