@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pg_query.h>
+
 #include "idxtune/sqlparse.h"
 #include "idxtune/workload.h"
 
@@ -193,6 +195,20 @@ static int probe_types(ixt_conn *c, ixt_explain_prep *p, ixt_err *e)
     return ixt_err_set(e, "cannot find types for the parameters of this statement");
 }
 
+/* The statement exactly as the parser located it: without the empty
+ * statements (";") around it, which would end the EXPLAIN put in front. */
+static void trim_to_statement(ixt_explain_prep *p)
+{
+    PgQuerySplitResult sr = pg_query_split_with_parser(p->sql);
+    if (!sr.error && sr.n_stmts == 1) {
+        const PgQuerySplitStmt *st = sr.stmts[0];
+        char *only = ixt_xstrndup(p->sql + st->stmt_location, (size_t)st->stmt_len);
+        free(p->sql);
+        p->sql = only;
+    }
+    pg_query_free_split_result(sr);
+}
+
 /* Everything that can be checked without the server. */
 static int check_request(const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e)
 {
@@ -206,6 +222,7 @@ static int check_request(const ixt_explain_req *r, ixt_explain_prep *p, ixt_err 
     if (!info)
         return -1;
     int rc = classify(info, p, e);
+    trim_to_statement(p);
     p->nparams = info->nparams;
     ixt_sql_info_free(info);
     if (rc != 0) {

@@ -56,7 +56,7 @@ assert_unchanged "$before" "the lock test leaves nothing behind"
 # cannot switch tracking off) finds none of it in pg_stat_statements.
 psql -qAtX -d postgres -c "DROP ROLE IF EXISTS ixt_plain; CREATE ROLE ixt_plain LOGIN" >/dev/null 2>&1
 sq "GRANT ALL ON ALL TABLES IN SCHEMA public TO ixt_plain; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ixt_plain;
-    ALTER TABLE t OWNER TO ixt_plain; SELECT pg_stat_statements_reset()" >/dev/null
+    ALTER TABLE t OWNER TO ixt_plain; SELECT pg_stat_statements_reset('ixt_plain'::regrole, 0, 0)" >/dev/null
 plain() { "$IXT_PROG" "$1" -U ixt_plain "${@:2}" >/dev/null 2>&1; }
 plain explain -c 'SELECT * FROM t WHERE a = $1 -- from the app'
 plain explain --analyze -c "SELECT * FROM t WHERE a = 5"
