@@ -8,7 +8,6 @@
 #ifndef IDXTUNE_PREPARE_CHECK_H
 #define IDXTUNE_PREPARE_CHECK_H
 
-#include <jansson.h>
 #include <pg_query.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +17,9 @@
 
 static int ixt_statement_count(const char *sql)
 {
-    PgQueryParseResult pr = pg_query_parse(sql);
-    int n = -1;
-    if (!pr.error) {
-        json_t *root = json_loads(pr.parse_tree, 0, NULL);
-        n = (int)json_array_size(json_object_get(root, "stmts"));
-        json_decref(root);
-    }
-    pg_query_free_parse_result(pr);
+    PgQuerySplitResult sr = pg_query_split_with_parser(sql);
+    int n = sr.error ? -1 : sr.n_stmts;
+    pg_query_free_split_result(sr);
     return n;
 }
 
