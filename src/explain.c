@@ -229,6 +229,12 @@ static int check_request(const ixt_explain_req *r, ixt_explain_prep *p, ixt_err 
         ixt_explain_prep_free(p);
         return -1;
     }
+    /* the protocol counts parameters in 16 bits */
+    if (p->nparams > 65535) {
+        int n = p->nparams;
+        ixt_explain_prep_free(p);
+        return ixt_err_set(e, "$%d: PostgreSQL allows at most 65535 parameters", n);
+    }
     p->generic = p->nparams > 0 && r->nparams < p->nparams;
     if (r->analyze && p->generic) {
         int n = p->nparams;
