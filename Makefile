@@ -144,4 +144,4 @@ fuzz-prepare: deps
 	@mkdir -p build-fuzz
 	clang -g -O1 -std=c11 -D_GNU_SOURCE -DIXT_VERSION='"$(VERSION)"' -DIXT_DATADIR='"."' -Iinclude $(PKG_CFLAGS) \
 	  -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_prepare tests/fuzz/fuzz_prepare.c $(CORE_SRC) $(LIBS)
-	build-fuzz/fuzz_prepare -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 tests/fuzz/corpus/prepare
+	build-fuzz/fuzz_prepare -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=60 tests/fuzz/corpus/prepare
