@@ -183,7 +183,7 @@ clean:
 
 -include $(CORE_OBJ:.o=.d) $(UI_OBJ:.o=.d)
 
-# libFuzzer (clang): make fuzz FUZZ_TARGET=plan|session FUZZ_SECONDS=600.
+# libFuzzer (clang): make fuzz FUZZ_TARGET=plan|session|prepare FUZZ_SECONDS=600.
 # Inputs that find new paths are kept in tests/fuzz/corpus/$(FUZZ_TARGET);
 # the unit tests replay them.
 FUZZ_TARGET ?= plan
@@ -192,6 +192,10 @@ FUZZ_SRC_plan := src/plan.c src/plan_text.c src/plan_json.c src/plan_diff.c src/
 FUZZ_ARGS_plan := -max_len=65536 -dict=tests/fuzz/plan.dict tests/data/plans
 FUZZ_SRC_session := $(CORE_SRC)
 FUZZ_ARGS_session := -max_len=8192 -dict=tests/fuzz/session.dict
+# what idxtune sends for a statement text (tests/fuzz/prepare_check.h); long
+# operator chains take libpg_query a while, hence the longer timeout
+FUZZ_SRC_prepare := $(CORE_SRC)
+FUZZ_ARGS_prepare := -max_len=4096 -timeout=60
 fuzz: deps
 	@command -v clang >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq clang >/dev/null; } \
 	  || { echo "fuzzing needs clang: apt-get install -y clang"; exit 1; }
@@ -201,3 +205,4 @@ fuzz: deps
 	  tests/fuzz/fuzz_$(FUZZ_TARGET).c $(FUZZ_SRC_$(FUZZ_TARGET)) $(LIBS)
 	build-fuzz/fuzz_$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  tests/fuzz/corpus/$(FUZZ_TARGET) $(FUZZ_ARGS_$(FUZZ_TARGET))
+

@@ -12,6 +12,7 @@ struct ixt_conn {
     ixt_server_info info;
     char label[256];
     int statement_timeout_ms;
+    int lock_timeout_ms;
     char *role;
     char **settings;
     int nsettings;
@@ -20,9 +21,67 @@ struct ixt_conn {
     bool resetting;
     PGresult *pending; /* results of the request under way read so far */
     char *sent;        /* the request under way, to mark error positions */
+    char sqlstate[6];  /* of the last failed request */
+    char notices[IXT_CONN_NOTICES][256];
+    unsigned long nnotices;
 };
 
 static int conn_setup(ixt_conn *c, ixt_err *e);
+
+/* libpq's default prints notices on stderr, over the screen. */
+static void keep_notice(void *arg, const PGresult *r)
+{
+    ixt_conn *c = arg;
+    const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY);
+    const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    char *slot = c->notices[c->nnotices % IXT_CONN_NOTICES];
+    snprintf(slot, sizeof c->notices[0], "%s: %s", sev ? sev : "NOTICE", msg ? msg : PQresultErrorMessage(r));
+    ixt_squash_ws(slot);
+    c->nnotices++;
+}
+
+unsigned long ixt_conn_notice_count(const ixt_conn *c)
+{
+    return c->nnotices;
+}
+
+const char *ixt_conn_notice(const ixt_conn *c, int i)
+{
+    if (i < 0 || i >= IXT_CONN_NOTICES || (unsigned long)i >= c->nnotices)
+        return NULL;
+    return c->notices[(c->nnotices - 1 - (unsigned long)i) % IXT_CONN_NOTICES];
+}
+
+const char *ixt_conn_last_sqlstate(const ixt_conn *c)
+{
+    return c->sqlstate;
+}
+
+static void note_failure(ixt_conn *c, const PGresult *r)
+{
+    const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", st ? st : "");
+}
+
+/* The one way statements reach the server: the extended protocol, which
+ * takes exactly one statement. */
+/* PostgreSQL 18 keeps a statement's text from its first token on, so the
+ * leading IXT_SQL_TAG is gone from pg_stat_statements there; a copy at the
+ * end survives normalization on every version.  The newline ends a "--"
+ * comment the statement may close with; error positions are unchanged.
+ * caller frees */
+static char *tagged(const char *sql)
+{
+    return ixt_xasprintf("%s\n" IXT_SQL_TAG, sql);
+}
+
+static PGresult *exec_raw(ixt_conn *c, const char *sql, int nparams, const char *const *params)
+{
+    char *text = tagged(sql);
+    PGresult *r = PQexecParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0);
+    free(text);
+    return r;
+}
 
 ixt_conn *ixt_conn_open(const ixt_conn_opts *o, const char *purpose, ixt_err *e)
 {
@@ -54,7 +113,9 @@ ixt_conn *ixt_conn_open(const ixt_conn_opts *o, const char *purpose, ixt_err *e)
     }
     ixt_conn *c = ixt_xcalloc(1, sizeof *c);
     c->pg = pg;
+    PQsetNoticeReceiver(pg, keep_notice, c);
     c->statement_timeout_ms = o->statement_timeout_ms;
+    c->lock_timeout_ms = o->lock_timeout_ms > 0 ? o->lock_timeout_ms : IXT_LOCK_TIMEOUT_MS;
     c->role = ixt_xstrdup(o->role);
     c->settings = ixt_xcalloc((size_t)o->nsettings + 1, sizeof *c->settings);
     for (int i = 0; i < o->nsettings; i++)
@@ -133,10 +194,46 @@ const char *ixt_conn_as(const ixt_conn *c)
     return c->as;
 }
 
+static bool settings_pinned(ixt_conn *c)
+{
+    const char *scs = PQparameterStatus(c->pg, "standard_conforming_strings");
+    return scs && strcmp(scs, "on") == 0;
+}
+
+/* The quoting rules libpg_query parses with, whatever PGOPTIONS, the role
+ * or the database say, and the timeouts every statement runs under. */
+static int pin_settings(ixt_conn *c, ixt_err *e)
+{
+    char lock[16], stmt[16];
+    snprintf(lock, sizeof lock, "%d", c->lock_timeout_ms);
+    snprintf(stmt, sizeof stmt, "%d", c->statement_timeout_ms);
+    const char *params[] = {"standard_conforming_strings", "on", "backslash_quote", "off",
+                            "escape_string_warning", "on", "lock_timeout", lock,
+                            "statement_timeout", stmt};
+    int n = c->statement_timeout_ms > 0 ? 10 : 8;
+    ixt_buf sql;
+    ixt_buf_init(&sql);
+    ixt_buf_add(&sql, IXT_SQL_TAG "SELECT ");
+    for (int i = 0; i < n; i += 2)
+        ixt_buf_printf(&sql, "%sset_config($%d, $%d, false)", i ? ", " : "", i + 1, i + 2);
+    PGresult *r = exec_raw(c, sql.s, n, params);
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok)
+        ixt_conn_result_error(r, sql.s, e);
+    PQclear(r);
+    ixt_buf_free(&sql);
+    if (ok && !settings_pinned(c))
+        return ixt_err_set(e, "the server keeps standard_conforming_strings off: idxtune sends "
+                              "nothing to it");
+    return ok ? 0 : -1;
+}
+
 static int conn_setup(ixt_conn *c, ixt_err *e)
 {
     make_label(c);
     PQsetErrorVerbosity(c->pg, PQERRORS_DEFAULT);
+    if (pin_settings(c, e) != 0)
+        return -1;
     /* idxtune's own statements must not show up in the slow-query list.
      * Only a superuser may switch tracking off (libpq reports whether we
      * are one at connect); for others the statements carry IXT_SQL_TAG and
@@ -144,12 +241,10 @@ static int conn_setup(ixt_conn *c, ixt_err *e)
     const char *su = PQparameterStatus(c->pg, "is_superuser");
     if (su && strcmp(su, "on") == 0)
         (void)ixt_conn_run(c, IXT_SQL_TAG "SET pg_stat_statements.track = 'none'", NULL);
-    if (c->statement_timeout_ms > 0) {
-        char sql[96];
-        snprintf(sql, sizeof sql, IXT_SQL_TAG "SET statement_timeout = %d", c->statement_timeout_ms);
-        if (ixt_conn_run(c, sql, e) != 0)
-            return -1;
-    }
+    /* The server notices a vanished idxtune while a statement runs, not
+     * when it ends.  Platforms without the check refuse it: no harm. */
+    if (PQserverVersion(c->pg) >= 140000)
+        (void)ixt_conn_run(c, IXT_SQL_TAG "SET client_connection_check_interval = '2s'", NULL);
     if (apply_identity(c, e) != 0)
         return -1;
     return ixt_conn_detect(c, e);
@@ -213,16 +308,6 @@ static void copy_field(char *dst, size_t len, const PGresult *r, int col)
     snprintf(dst, len, "%s", PQgetisnull(r, 0, col) ? "" : PQgetvalue(r, 0, col));
 }
 
-/* PostgreSQL 18 keeps a statement's text from its first token on, so the
- * leading IXT_SQL_TAG is gone from pg_stat_statements there; a copy at the
- * end survives normalization on every version.  The newline ends a "--"
- * comment the statement may close with; error positions are unchanged.
- * caller frees */
-static char *tagged(const char *sql)
-{
-    return ixt_xasprintf("%s\n" IXT_SQL_TAG, sql);
-}
-
 /* Says exactly what to change when pg_stat_statements cannot be read. */
 static void check_pgss(ixt_conn *c, bool installed, bool available, const char *db)
 {
@@ -240,9 +325,9 @@ static void check_pgss(ixt_conn *c, bool installed, bool available, const char *
                  db);
         return;
     }
-    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT 1 FROM %s.pg_stat_statements(false) LIMIT 1\n" IXT_SQL_TAG,
+    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT 1 FROM %s.pg_stat_statements(false) LIMIT 1",
                               in->pgss_schema);
-    PGresult *r = PQexec(c->pg, sql);
+    PGresult *r = exec_raw(c, sql, 0, NULL);
     free(sql);
     if (PQresultStatus(r) == PGRES_TUPLES_OK) {
         in->has_pgss = true;
@@ -356,26 +441,61 @@ static bool result_ok(const PGresult *r)
     return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY;
 }
 
+/* Before every request: connected, idle, and the quoting settings still
+ * pinned (a function the statement ran may have changed them). */
+static int ready(ixt_conn *c, ixt_err *e)
+{
+    if (!ixt_conn_ok(c))
+        return ixt_err_set(e, "not connected to the server");
+    if (c->busy)
+        return ixt_err_set(e, "the connection is busy with another request");
+    return settings_pinned(c) ? 0 : pin_settings(c, e);
+}
+
+static const char LOCK_SQL[] =
+    IXT_SQL_TAG
+    "SELECT l.relation::regclass::text, l.pid, coalesce(a.query, '')"
+    " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+    " WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()"
+    " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    " AND l.mode = ANY ($1::text[])"
+    " ORDER BY array_position($1::text[], l.mode), l.relation LIMIT 1";
+
+void ixt_conn_explain_lock_wait(ixt_conn *c, const char *sqlstate, ixt_err *e)
+{
+    if (!e || strcmp(sqlstate, "55P03") != 0 || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return;
+    /* The wait is over, so pg_blocking_pids() has nothing to say: the
+     * strongest lock another backend holds in this database is the one a
+     * statement of idxtune's waits for. */
+    const char *modes[] = {"{AccessExclusiveLock,ExclusiveLock,ShareRowExclusiveLock,ShareLock,"
+                           "ShareUpdateExclusiveLock,RowExclusiveLock}"};
+    PGresult *r = exec_raw(c, LOCK_SQL, 1, modes);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+        char query[160];
+        snprintf(query, sizeof query, "%s", PQgetvalue(r, 0, 2));
+        ixt_squash_ws(query);
+        ixt_err_set(e, "table %s is locked by pid %s (%s): gave up after lock_timeout",
+                    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), query);
+    }
+    PQclear(r);
+}
+
 PGresult *ixt_conn_exec(ixt_conn *c, const char *sql, int nparams,
                         const char *const *params, ixt_err *e)
 {
-    if (!ixt_conn_ok(c)) {
-        ixt_err_set(e, "not connected to the server");
+    if (ready(c, e) != 0)
         return NULL;
-    }
-    if (c->busy) {
-        ixt_err_set(e, "the connection is busy with another request");
-        return NULL;
-    }
-    char *text = tagged(sql);
-    PGresult *r = PQexecParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0);
-    free(text);
+    PGresult *r = exec_raw(c, sql, nparams, params);
     if (r && result_ok(r))
         return r;
-    if (PQstatus(c->pg) != CONNECTION_OK)
+    note_failure(c, r);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
         ixt_err_set(e, "connection to the server was lost: %s", PQerrorMessage(c->pg));
-    else
+    } else {
         ixt_conn_result_error(r, sql, e);
+        ixt_conn_explain_lock_wait(c, c->sqlstate, e);
+    }
     PQclear(r);
     return NULL;
 }
@@ -389,22 +509,51 @@ int ixt_conn_run(ixt_conn *c, const char *sql, ixt_err *e)
     return 0;
 }
 
-int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,
-                  const char *const *params, ixt_err *e)
+PGresult *ixt_conn_prepare(ixt_conn *c, const char *name, const char *sql, ixt_err *e)
 {
-    if (!ixt_conn_ok(c))
-        return ixt_err_set(e, "not connected to the server");
-    if (c->busy)
-        return ixt_err_set(e, "the connection is busy with another request");
+    if (ready(c, e) != 0)
+        return NULL;
     char *text = tagged(sql);
-    int ok = nparams > 0 ? PQsendQueryParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0)
-                         : PQsendQuery(c->pg, text);
+    PGresult *r = PQprepare(c->pg, name, text, 0, NULL);
     free(text);
-    if (!ok)
-        return ixt_err_set(e, "cannot send the query: %s", PQerrorMessage(c->pg));
+    if (!r)
+        ixt_err_set(e, "cannot prepare: %s", PQerrorMessage(c->pg));
+    else if (!result_ok(r))
+        note_failure(c, r);
+    return r;
+}
+
+static void sent(ixt_conn *c, const char *sql)
+{
     c->busy = true;
     free(c->sent);
     c->sent = ixt_xstrdup(sql);
+}
+
+int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,
+                  const char *const *params, ixt_err *e)
+{
+    if (ready(c, e) != 0)
+        return -1;
+    char *text = tagged(sql);
+    int ok = PQsendQueryParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0);
+    free(text);
+    if (!ok)
+        return ixt_err_set(e, "cannot send the query: %s", PQerrorMessage(c->pg));
+    sent(c, sql);
+    return 0;
+}
+
+int ixt_conn_send_prepare(ixt_conn *c, const char *name, const char *sql, ixt_err *e)
+{
+    if (ready(c, e) != 0)
+        return -1;
+    char *text = tagged(sql);
+    int ok = PQsendPrepare(c->pg, name, text, 0, NULL);
+    free(text);
+    if (!ok)
+        return ixt_err_set(e, "cannot send the query: %s", PQerrorMessage(c->pg));
+    sent(c, sql);
     return 0;
 }
 
@@ -415,13 +564,10 @@ int ixt_conn_socket(const ixt_conn *c)
     return c->pg ? PQsocket(c->pg) : -1;
 }
 
-/* Keeps the first error, otherwise the last result with rows (a request of
- * several statements answers with its query's rows), else the last. */
+/* Keeps the first error, otherwise the last result. */
 static void keep_result(ixt_conn *c, PGresult *r)
 {
-    bool pending_rows = c->pending && PQresultStatus(c->pending) == PGRES_TUPLES_OK;
-    if ((c->pending && !result_ok(c->pending)) ||
-        (pending_rows && result_ok(r) && PQresultStatus(r) != PGRES_TUPLES_OK)) {
+    if (c->pending && !result_ok(c->pending)) {
         PQclear(r);
         return;
     }
@@ -453,7 +599,9 @@ int ixt_conn_collect(ixt_conn *c, PGresult **out, ixt_err *e)
         PGresult *done = c->pending;
         c->pending = NULL;
         if (done && !result_ok(done)) {
+            note_failure(c, done);
             ixt_conn_result_error(done, c->sent, e);
+            ixt_conn_explain_lock_wait(c, c->sqlstate, e);
             PQclear(done);
         } else {
             *out = done;

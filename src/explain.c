@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pg_query.h>
+
 #include "idxtune/sqlparse.h"
 #include "idxtune/sqlplannable.h"
 #include "idxtune/workload.h"
@@ -17,8 +19,6 @@
 void ixt_explain_prep_free(ixt_explain_prep *p)
 {
     free(p->sql);
-    free(p->setup_sql);
-    free(p->explain_sql);
     ixt_script_free(&p->script);
     memset(p, 0, sizeof *p);
 }
@@ -81,27 +81,6 @@ static int classify(const ixt_sql_info *info, ixt_explain_prep *p, ixt_err *e)
     }
 }
 
-/* EXECUTE's argument list: quoted values, or NULLs for a generic plan. */
-static char *execute_args(ixt_conn *c, const ixt_explain_req *r, int nparams)
-{
-    /* without a request: NULLs, for a generic plan */
-    ixt_buf b;
-    ixt_buf_init(&b);
-    for (int i = 0; i < nparams; i++) {
-        if (i)
-            ixt_buf_add(&b, ", ");
-        const char *v = r && i < r->nparams ? r->params[i] : NULL;
-        if (!v) {
-            ixt_buf_add(&b, "NULL");
-            continue;
-        }
-        char *q = ixt_conn_quote_literal(c, v);
-        ixt_buf_add(&b, q);
-        free(q);
-    }
-    return ixt_buf_take(&b);
-}
-
 static void add_transaction(ixt_explain_prep *p, const ixt_explain_req *r)
 {
     ixt_script *s = &p->script;
@@ -110,51 +89,53 @@ static void add_transaction(ixt_explain_prep *p, const ixt_explain_req *r)
         ixt_script_addf(s, 0, IXT_SQL_TAG "SET LOCAL statement_timeout = %d", r->statement_timeout_ms);
 }
 
-/* A plan without ANALYZE runs nothing: one round trip, no transaction. */
-static void build_plan_script(ixt_conn *c, ixt_explain_prep *p)
+/* The user's statement as one request of its own: EXPLAIN with the values
+ * as parameters, which also gives the plan the application gets for them. */
+static void add_explain(ixt_explain_prep *p, const ixt_explain_req *r, const char *opts)
+{
+    char *sql = ixt_xasprintf(IXT_SQL_TAG "EXPLAIN (%s) %s", opts, p->sql);
+    p->explain_step = ixt_script_add_params(&p->script, sql, p->generic ? 0 : p->nparams, r->params,
+                                            IXT_STEP_KEEP);
+    p->user_step = p->explain_step;
+    free(sql);
+}
+
+/* A plan without ANALYZE runs nothing.  Without values for its parameters
+ * the statement is prepared and its generic plan explained with NULLs (the
+ * way that works on every version). */
+static void build_plan_script(const ixt_explain_req *r, ixt_explain_prep *p)
 {
     ixt_script *s = &p->script;
-    if (p->nparams == 0) {
-        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (" OPTS_PLAN ") %s", p->sql);
-    } else if (ixt_conn_info(c)->version_num >= 160000) {
-        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (" OPTS_PLAN
-                                          ", GENERIC_PLAN) %s", p->sql);
-    } else {
-        /* Before 16: a prepared statement forced to a generic plan, in one
-         * implicit transaction; the query's rows are the plan. */
-        char *args = execute_args(c, NULL, p->nparams);
-        p->setup_sql = ixt_xasprintf(IXT_SQL_TAG "PREPARE " PREP_NAME " AS %s", p->sql);
-        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP,
-                                          IXT_SQL_TAG "SET LOCAL plan_cache_mode = force_generic_plan; %s; "
-                                          "EXPLAIN (" OPTS_PLAN ") EXECUTE " PREP_NAME "(%s); DEALLOCATE " PREP_NAME,
-                                          p->setup_sql, args);
-        free(args);
-        ixt_script_add(s, IXT_SQL_TAG "DEALLOCATE " PREP_NAME, IXT_STEP_FINALLY | IXT_STEP_ON_FAILURE);
+    if (!p->generic) {
+        add_explain(p, r, OPTS_PLAN);
+        return;
     }
-    p->explain_sql = ixt_xstrdup(s->steps[p->explain_step].sql);
+    char *sql = ixt_xasprintf(IXT_SQL_TAG "%s", p->sql);
+    p->user_step = ixt_script_add_prepare(s, PREP_NAME, sql, 0);
+    free(sql);
+    ixt_script_add(s, IXT_SQL_TAG "BEGIN", 0);
+    ixt_script_add(s, IXT_SQL_TAG "SET LOCAL plan_cache_mode = force_generic_plan", 0);
+    ixt_buf b;
+    ixt_buf_init(&b);
+    ixt_buf_add(&b, IXT_SQL_TAG "EXPLAIN (" OPTS_PLAN ") EXECUTE " PREP_NAME "(");
+    for (int i = 0; i < p->nparams; i++)
+        ixt_buf_add(&b, i ? ", NULL" : "NULL");
+    ixt_buf_add(&b, ")");
+    p->explain_step = ixt_script_add(s, b.s, IXT_STEP_KEEP);
+    ixt_buf_free(&b);
+    ixt_script_add(s, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
+    ixt_script_add(s, IXT_SQL_TAG "DEALLOCATE " PREP_NAME, IXT_STEP_FINALLY);
 }
 
 /* EXPLAIN ANALYZE runs the statement: inside a transaction that is always
- * rolled back, READ ONLY for a SELECT. */
-static void build_analyze_script(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p)
+ * rolled back, READ ONLY for a SELECT.  What a rollback leaves behind -
+ * session-level advisory locks - goes too. */
+static void build_analyze_script(const ixt_explain_req *r, ixt_explain_prep *p)
 {
-    ixt_script *s = &p->script;
     add_transaction(p, r);
-    if (p->nparams == 0) {
-        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (" OPTS_ANALYZE ") %s", p->sql);
-    } else {
-        int setup = ixt_script_addf(s, 0, IXT_SQL_TAG "PREPARE " PREP_NAME " AS %s", p->sql);
-        p->setup_sql = ixt_xstrdup(s->steps[setup].sql);
-        char *args = execute_args(c, r, p->nparams);
-        p->explain_step = ixt_script_addf(s, IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (" OPTS_ANALYZE ") EXECUTE "
-                                          PREP_NAME "(%s)", args);
-        free(args);
-    }
-    p->explain_sql = ixt_xstrdup(s->steps[p->explain_step].sql);
-    ixt_script_add(s, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
-    /* A prepared statement outlives the transaction that made it. */
-    if (p->nparams > 0)
-        ixt_script_add(s, IXT_SQL_TAG "DEALLOCATE " PREP_NAME, IXT_STEP_FINALLY);
+    add_explain(p, r, OPTS_ANALYZE);
+    ixt_script_add(&p->script, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
+    ixt_script_add(&p->script, IXT_EXPLAIN_RESET_SQL, IXT_STEP_FINALLY);
 }
 
 /* No operator or function for unknown types: numeric operands around
@@ -165,8 +146,8 @@ static char *cast_for_call(const PGresult *r, const char *sql)
     if (fixed)
         return fixed;
     const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
-    /* the position counts characters of the PREPARE statement */
-    long at = pos ? atol(pos) - 1 - (long)strlen(IXT_SQL_TAG "PREPARE idxtune_probe AS ") : -1;
+    /* the position counts characters of the tagged statement */
+    long at = pos ? atol(pos) - 1 - (long)strlen(IXT_SQL_TAG) : -1;
     if (at < 0)
         return NULL;
     size_t byte = 0;
@@ -181,12 +162,16 @@ static char *cast_for_call(const PGresult *r, const char *sql)
 static int probe_types(ixt_conn *c, ixt_explain_prep *p, ixt_err *e)
 {
     for (int round = 0; round < 16; round++) {
-        char *sql = ixt_xasprintf(IXT_SQL_TAG "PREPARE idxtune_probe AS %s", p->sql);
-        PGresult *r = PQexec(ixt_conn_pg(c), sql);
-        free(sql);
+        char *sql = ixt_xasprintf(IXT_SQL_TAG "%s", p->sql);
+        PGresult *r = ixt_conn_prepare(c, "idxtune_probe", sql, e);
+        if (!r) {
+            free(sql);
+            return -1;
+        }
         const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
         if (PQresultStatus(r) == PGRES_COMMAND_OK) {
             PQclear(r);
+            free(sql);
             return ixt_conn_run(c, IXT_SQL_TAG "DEALLOCATE idxtune_probe", e);
         }
         char *fixed = NULL;
@@ -197,11 +182,13 @@ static int probe_types(ixt_conn *c, ixt_explain_prep *p, ixt_err *e)
         else if (state && (!strcmp(state, "42725") || !strcmp(state, "42883")))
             fixed = cast_for_call(r, p->sql);
         if (!fixed) {
-            ixt_conn_result_error(r, p->sql, e);
+            ixt_conn_result_error(r, sql, e);
             PQclear(r);
+            free(sql);
             return -1;
         }
         PQclear(r);
+        free(sql);
         free(p->sql);
         p->sql = fixed;
         p->rewritten = true;
@@ -209,7 +196,22 @@ static int probe_types(ixt_conn *c, ixt_explain_prep *p, ixt_err *e)
     return ixt_err_set(e, "cannot find types for the parameters of this statement");
 }
 
-int ixt_explain_prepare(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e)
+/* The statement exactly as the parser located it: without the empty
+ * statements (";") around it, which would end the EXPLAIN put in front. */
+static void trim_to_statement(ixt_explain_prep *p)
+{
+    PgQuerySplitResult sr = pg_query_split_with_parser(p->sql);
+    if (!sr.error && sr.n_stmts == 1) {
+        const PgQuerySplitStmt *st = sr.stmts[0];
+        char *only = ixt_xstrndup(p->sql + st->stmt_location, (size_t)st->stmt_len);
+        free(p->sql);
+        p->sql = only;
+    }
+    pg_query_free_split_result(sr);
+}
+
+/* Everything that can be checked without the server. */
+static int check_request(const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e)
 {
     memset(p, 0, sizeof *p);
     ixt_script_init(&p->script);
@@ -221,11 +223,18 @@ int ixt_explain_prepare(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep 
     if (!info)
         return -1;
     int rc = classify(info, p, e);
+    trim_to_statement(p);
     p->nparams = info->nparams;
     ixt_sql_info_free(info);
     if (rc != 0) {
         ixt_explain_prep_free(p);
         return -1;
+    }
+    /* the protocol counts parameters in 16 bits */
+    if (p->nparams > 65535) {
+        int n = p->nparams;
+        ixt_explain_prep_free(p);
+        return ixt_err_set(e, "$%d: PostgreSQL allows at most 65535 parameters", n);
     }
     p->generic = p->nparams > 0 && r->nparams < p->nparams;
     if (r->analyze && p->generic) {
@@ -234,14 +243,34 @@ int ixt_explain_prepare(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep 
         return ixt_err_set(e, "EXPLAIN ANALYZE runs the statement: it needs a value for each of its "
                               "%d parameters (the TUI asks for them, with suggestions from pg_stats)", n);
     }
+    return 0;
+}
+
+static void build_script(const ixt_explain_req *r, ixt_explain_prep *p)
+{
+    if (r->analyze)
+        build_analyze_script(r, p);
+    else
+        build_plan_script(r, p);
+}
+
+int ixt_explain_prepare_text(const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e)
+{
+    if (check_request(r, p, e) != 0)
+        return -1;
+    build_script(r, p);
+    return 0;
+}
+
+int ixt_explain_prepare(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e)
+{
+    if (check_request(r, p, e) != 0)
+        return -1;
     if (p->nparams > 0 && !r->typed && probe_types(c, p, e) != 0) {
         ixt_explain_prep_free(p);
         return -1;
     }
-    if (r->analyze)
-        build_analyze_script(c, r, p);
-    else
-        build_plan_script(c, p);
+    build_script(r, p);
     return 0;
 }
 

@@ -1,7 +1,10 @@
 /* script: statements in sequence, with clean-up steps that always run. */
 #include "idxtune/script.h"
 
+#include "idxtune/workload.h"
+
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +17,13 @@ void ixt_script_init(ixt_script *s)
 void ixt_script_free(ixt_script *s)
 {
     for (int i = 0; i < s->n; i++) {
-        free(s->steps[i].sql);
-        PQclear(s->steps[i].result);
+        ixt_step *st = &s->steps[i];
+        free(st->sql);
+        for (int k = 0; k < st->nparams; k++)
+            free(st->params[k]);
+        free(st->params);
+        free(st->prepare);
+        PQclear(st->result);
     }
     free(s->steps);
     ixt_script_init(s);
@@ -29,6 +37,25 @@ int ixt_script_add(ixt_script *s, const char *sql, unsigned flags)
     }
     s->steps[s->n] = (ixt_step){.sql = ixt_xstrdup(sql), .flags = flags};
     return s->n++;
+}
+
+int ixt_script_add_params(ixt_script *s, const char *sql, int nparams, const char *const *params,
+                          unsigned flags)
+{
+    int i = ixt_script_add(s, sql, flags);
+    ixt_step *st = &s->steps[i];
+    st->params = ixt_xcalloc((size_t)nparams + 1, sizeof *st->params);
+    for (int k = 0; k < nparams; k++)
+        st->params[k] = ixt_xstrdup(params[k]);
+    st->nparams = nparams;
+    return i;
+}
+
+int ixt_script_add_prepare(ixt_script *s, const char *name, const char *sql, unsigned flags)
+{
+    int i = ixt_script_add(s, sql, flags);
+    s->steps[i].prepare = ixt_xstrdup(name);
+    return i;
 }
 
 int ixt_script_addf(ixt_script *s, unsigned flags, const char *fmt, ...)
@@ -57,21 +84,30 @@ static int next_step(const ixt_script *s, int from)
     return s->n;
 }
 
-/* A budget step goes with the rest of the budget as its timeout, in the
- * same round trip. */
+static int send_main(ixt_conn *c, const ixt_step *st, ixt_err *e)
+{
+    if (st->prepare)
+        return ixt_conn_send_prepare(c, st->prepare, st->sql, e);
+    return ixt_conn_send(c, st->sql, st->nparams, (const char *const *)st->params, e);
+}
+
+/* A budget step is preceded by the rest of the budget as its timeout: a
+ * request of its own (see ixt_script_poll), as every request holds one
+ * statement. */
 static int send_step(ixt_script *s, ixt_conn *c, const ixt_step *st, ixt_err *e)
 {
     if (!(st->flags & IXT_STEP_BUDGET) || s->budget_ms <= 0)
-        return ixt_conn_send(c, st->sql, 0, NULL, e);
+        return send_main(c, st, e);
     if (s->deadline_ms <= 0)
         s->deadline_ms = s->step_start_ms + s->budget_ms;
     double left = s->deadline_ms - s->step_start_ms;
     if (left < 1)
         return ixt_err_set(e, "stopped: the trial would hold its lock longer than lock_timeout "
                               "(%.0f ms); raise --lock-timeout to allow more", s->budget_ms);
-    char *sql = ixt_xasprintf("SET LOCAL statement_timeout = %.0f; %s", left, st->sql);
+    char sql[96];
+    snprintf(sql, sizeof sql, IXT_SQL_TAG "SET LOCAL statement_timeout = %.0f", left);
     int rc = ixt_conn_send(c, sql, 0, NULL, e);
-    free(sql);
+    s->prelude = rc == 0;
     return rc;
 }
 
@@ -107,12 +143,14 @@ int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e)
     s->failed = false;
     s->cancelled = false;
     s->deadline_ms = 0;
+    s->prelude = false;
     ixt_err_clear(&s->err);
+    s->err_state[0] = '\0';
     int rc = send_from(s, c, 0, e);
     return rc < 0 ? -1 : 0;
 }
 
-static void step_done(ixt_script *s, PGresult *r, const ixt_err *se)
+static void step_done(ixt_script *s, ixt_conn *c, PGresult *r, const ixt_err *se)
 {
     ixt_step *st = &s->steps[s->cur];
     st->ms = ixt_now_ms() - s->step_start_ms;
@@ -120,6 +158,7 @@ static void step_done(ixt_script *s, PGresult *r, const ixt_err *se)
         if (!s->failed && !(st->flags & IXT_STEP_FINALLY)) {
             s->failed = true;
             s->err = *se;
+            snprintf(s->err_state, sizeof s->err_state, "%s", ixt_conn_last_sqlstate(c));
             if ((st->flags & IXT_STEP_BUDGET) && strstr(se->msg, "statement timeout"))
                 ixt_err_set(&s->err, "stopped: the trial would hold its lock longer than "
                                      "lock_timeout (%.0f ms); raise --lock-timeout to allow more",
@@ -154,12 +193,25 @@ int ixt_script_poll(ixt_script *s, ixt_conn *c, ixt_err *e)
             *e = s->err;
         return -1;
     }
-    step_done(s, r, &se);
+    if (s->prelude && r) {
+        PQclear(r);
+        r = NULL;
+        if (send_main(c, &s->steps[s->cur], &se) == 0) {
+            s->prelude = false;
+            return 0;
+        }
+    }
+    s->prelude = false;
+    step_done(s, c, r, &se);
     rc = send_from(s, c, s->cur + 1, e);
     if (rc == 0)
         return 0;
-    if (rc > 0 && s->failed && e)
-        *e = s->err;
+    if (rc > 0 && s->failed) {
+        /* rolled back by now, so the locks can be looked at */
+        ixt_conn_explain_lock_wait(c, s->err_state, &s->err);
+        if (e)
+            *e = s->err;
+    }
     return rc;
 }
 

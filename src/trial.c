@@ -197,19 +197,22 @@ void ixt_table_ctx_free(ixt_table_ctx *ctx)
 
 /* ===== real trials ===== */
 
-/* SAVEPOINT, EXPLAIN, ROLLBACK TO, RELEASE */
-#define RUN_STEPS 4
-
-static void add_runs(ixt_real_trial *t, const char *explain_sql, unsigned budget, int *first)
+/* Each run sits in a savepoint that is rolled back; a statement that does
+ * not write runs read-only in it, as plain EXPLAIN ANALYZE runs it. */
+static void add_runs(ixt_real_trial *t, const ixt_step *explain, bool read_only, unsigned budget, int *first)
 {
     for (int i = 0; i < t->runs; i++) {
-        ixt_script_add(&t->script, IXT_SQL_TAG "SAVEPOINT idxtune_run", budget);
-        int s = ixt_script_add(&t->script, explain_sql, IXT_STEP_KEEP | budget);
+        int start = ixt_script_add(&t->script, IXT_SQL_TAG "SAVEPOINT idxtune_run", budget);
+        if (read_only)
+            ixt_script_add(&t->script, IXT_SQL_TAG "SET LOCAL transaction_read_only = on", budget);
+        int s = ixt_script_add_params(&t->script, explain->sql, explain->nparams,
+                                      (const char *const *)explain->params, IXT_STEP_KEEP | budget);
         if (i == 0)
             *first = s;
         ixt_script_add(&t->script, IXT_SQL_TAG "ROLLBACK TO SAVEPOINT idxtune_run", budget);
         /* back in the top transaction, so the index below is its own */
         ixt_script_add(&t->script, IXT_SQL_TAG "RELEASE SAVEPOINT idxtune_run", budget);
+        t->run_steps = t->script.n - start;
     }
 }
 
@@ -221,16 +224,17 @@ void ixt_real_trial_build(ixt_real_trial *t, const char *const *creates, int ncr
     ixt_script_init(&t->script);
     t->runs = runs > 0 ? runs : 1;
     ixt_script *s = &t->script;
+    const ixt_step *explain = &prep->script.steps[prep->explain_step];
     s->budget_ms = lock_timeout_ms;
     ixt_script_add(s, IXT_SQL_TAG "BEGIN", 0);
     ixt_script_addf(s, 0, IXT_SQL_TAG "SET LOCAL lock_timeout = %d", lock_timeout_ms);
     ixt_script_addf(s, 0, IXT_SQL_TAG "SET LOCAL statement_timeout = %d", statement_timeout_ms);
-    if (prep->setup_sql)
-        ixt_script_add(s, prep->setup_sql, 0);
-    add_runs(t, prep->explain_sql, 0, &t->before_first);
+    add_runs(t, explain, !prep->writes, 0, &t->before_first);
     t->nbuild = ncreates;
     for (int i = 0; i < ncreates; i++) {
-        int st = ixt_script_add(s, creates[i], IXT_STEP_TIMED | IXT_STEP_BUDGET);
+        char *sql = ixt_xasprintf(IXT_SQL_TAG "%s", creates[i]);
+        int st = ixt_script_add(s, sql, IXT_STEP_TIMED | IXT_STEP_BUDGET);
+        free(sql);
         if (i == 0)
             t->build_first = st;
     }
@@ -240,10 +244,16 @@ void ixt_real_trial_build(ixt_real_trial *t, const char *const *creates, int ncr
                                   " FROM pg_class c WHERE c.relkind = 'i'"
                                   " AND c.xmin = pg_current_xact_id()::xid",
                                   IXT_STEP_KEEP | IXT_STEP_BUDGET);
-    add_runs(t, prep->explain_sql, IXT_STEP_BUDGET, &t->after_first);
+    add_runs(t, explain, !prep->writes, IXT_STEP_BUDGET, &t->after_first);
     ixt_script_add(s, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
-    if (prep->setup_sql)
-        ixt_script_add(s, IXT_SQL_TAG "DEALLOCATE idxtune_explain", IXT_STEP_FINALLY);
+    ixt_script_add(s, IXT_EXPLAIN_RESET_SQL, IXT_STEP_FINALLY);
+}
+
+const char *ixt_real_trial_caveat(const ixt_explain_prep *prep)
+{
+    return prep->writes ? "sequences advance: the measured statement's rows are rolled back, but "
+                          "PostgreSQL cannot roll back the sequence values it took"
+                        : NULL;
 }
 
 void ixt_real_trial_free(ixt_real_trial *t)
@@ -268,7 +278,7 @@ static int read_runs(const ixt_real_trial *t, int first, run_stats *st, char **f
     double *ms = ixt_xcalloc((size_t)t->runs, sizeof *ms);
     double hit = 0, read = 0;
     for (int i = 0; i < t->runs; i++) {
-        PGresult *r = ixt_script_result(&t->script, first + i * RUN_STEPS);
+        PGresult *r = ixt_script_result(&t->script, first + i * t->run_steps);
         ixt_plan *p = r ? ixt_plan_parse(PQgetvalue(r, 0, 0), e) : NULL;
         if (!p) {
             free(ms);

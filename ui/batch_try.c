@@ -30,6 +30,9 @@ static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result 
     ixt_explain_prep prep;
     if (ixt_explain_prepare(c, &req, &prep, e) != 0)
         return -1;
+    const char *caveat = ixt_real_trial_caveat(&prep);
+    if (caveat)
+        fprintf(stderr, "idxtune: note: %s\n", caveat);
     ixt_real_trial trial;
     ixt_real_trial_build(&trial, o->indexes, o->nindexes, &prep, o->cfg.runs, o->cfg.lock_timeout_ms,
                          o->cfg.statement_timeout_ms);

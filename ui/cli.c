@@ -269,5 +269,6 @@ int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err)
         return -1;
     }
     o->conn.statement_timeout_ms = o->cfg.statement_timeout_ms;
+    o->conn.lock_timeout_ms = o->cfg.lock_timeout_ms;
     return 0;
 }

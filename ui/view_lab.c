@@ -359,6 +359,9 @@ static void real_confirmed(app *a, const char *text, bool ok)
     const char **defs = ixt_xcalloc((size_t)l->lab.nidx, sizeof *defs);
     for (int i = 0; i < l->lab.nidx; i++)
         defs[i] = l->lab.idx[i].def;
+    const char *caveat = ixt_real_trial_caveat(&l->prep);
+    if (caveat)
+        app_message(a, false, "Real trial running; %s", caveat);
     ixt_real_trial_free(&l->trial);
     ixt_real_trial_build(&l->trial, defs, l->lab.nidx, &l->prep, a->opts->cfg.runs,
                          a->opts->cfg.lock_timeout_ms, a->opts->cfg.statement_timeout_ms);

@@ -20,6 +20,9 @@ typedef struct ixt_conn_opts {
     const char *user;
     const char *dbname;
     int statement_timeout_ms; /* 0: server default */
+    /* lock_timeout of every statement on the connection, so nothing idxtune
+     * sends waits behind a lock for long.  0: IXT_LOCK_TIMEOUT_MS */
+    int lock_timeout_ms;
     int connect_timeout_s;    /* 0: 10 s */
     /* Run as the application does: SET ROLE and settings such as
      * app.tenant_id=1, so row-level security policies apply as they do
@@ -28,6 +31,8 @@ typedef struct ixt_conn_opts {
     const char *const *settings;  /* "name=value" */
     int nsettings;
 } ixt_conn_opts;
+
+#define IXT_LOCK_TIMEOUT_MS 2000
 
 typedef struct ixt_server_info {
     int version_num;         /* server_version_num, e.g. 150018 */
@@ -70,6 +75,12 @@ bool ixt_conn_ok(const ixt_conn *c);
 /* Re-reads the server facts (version, extensions, rights). */
 int ixt_conn_detect(ixt_conn *c, ixt_err *e);
 
+/* Every request goes through the extended protocol, one statement per call,
+ * so no text can turn into several statements whatever the server's
+ * quoting settings.  The settings libpg_query's parser assumes
+ * (standard_conforming_strings on, backslash_quote off) are pinned at
+ * connect and after every reconnect, and checked before each request. */
+
 /* Runs one statement and waits.  Returns the result of a successful
  * command or NULL with e filled (the server's message, with the position
  * marked in the statement when the server gives one).  caller PQclear()s */
@@ -79,9 +90,33 @@ PGresult *ixt_conn_exec(ixt_conn *c, const char *sql, int nparams,
 /* Runs a command whose result is not needed. */
 int ixt_conn_run(ixt_conn *c, const char *sql, ixt_err *e);
 
-/* Non-blocking requests, one at a time per connection. */
+/* Prepares sql as the named statement.  Returns the server's answer, a
+ * failure too (its SQLSTATE and position tell what to fix), or NULL with e
+ * filled when nothing could be sent.  caller PQclear()s */
+PGresult *ixt_conn_prepare(ixt_conn *c, const char *name, const char *sql, ixt_err *e);
+
+/* SQLSTATE of the last request that failed on c ("" when none).  borrowed */
+const char *ixt_conn_last_sqlstate(const ixt_conn *c);
+/* After a lock timeout (sqlstate 55P03), outside a failed transaction:
+ * rewrites e to say which table is locked by which backend, e.g. "table t
+ * is locked by pid 42 (LOCK TABLE t ...)".  Requests do it themselves;
+ * a script does it once its transaction is rolled back. */
+void ixt_conn_explain_lock_wait(ixt_conn *c, const char *sqlstate, ixt_err *e);
+
+/* What the server said besides results (NOTICE, WARNING): libpq would print
+ * it on stderr, over the screen; it is kept here instead.  The count of
+ * notices received so far (to see that new ones came) and the i-th newest
+ * of the last IXT_CONN_NOTICES (0 is the newest; NULL past the end).  Read
+ * them while no other thread uses the connection.  borrowed */
+#define IXT_CONN_NOTICES 8
+unsigned long ixt_conn_notice_count(const ixt_conn *c);
+const char *ixt_conn_notice(const ixt_conn *c, int i);
+
+/* Non-blocking requests, one at a time per connection: a statement with
+ * its parameters (NULL entries are SQL NULL), or a named prepare. */
 int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,
                   const char *const *params, ixt_err *e);
+int ixt_conn_send_prepare(ixt_conn *c, const char *name, const char *sql, ixt_err *e);
 bool ixt_conn_busy(const ixt_conn *c);   /* a request is under way */
 int ixt_conn_socket(const ixt_conn *c);  /* for poll(); -1 when broken */
 /* Reads what the server sent.  Returns 1 and sets *out when the request is

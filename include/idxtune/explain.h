@@ -10,6 +10,7 @@
 #include "idxtune/conn.h"
 #include "idxtune/script.h"
 #include "idxtune/util.h"
+#include "idxtune/workload.h"
 
 typedef struct ixt_explain_req {
     const char *sql;
@@ -30,11 +31,15 @@ typedef struct ixt_explain_prep {
     bool generic;       /* a generic plan: parameters unknown */
     bool writes;        /* INSERT/UPDATE/DELETE/MERGE or SELECT ... FOR UPDATE */
     bool rewritten;     /* the text had to be rewritten to be planned */
-    ixt_script script;  /* the statements to run */
-    int explain_step;   /* the step whose result is the plan */
-    char *setup_sql;    /* PREPARE ... when the statement has parameters.  owned */
-    char *explain_sql;  /* the EXPLAIN itself, for repeating it.  owned */
+    ixt_script script;  /* the statements to run, one per request */
+    int explain_step;   /* the step whose result is the plan; with
+                         * ANALYZE it is the one to repeat, with its values */
+    int user_step;      /* the only step that carries the statement's text */
 } ixt_explain_prep;
+
+/* Undoes what outlives a rollback of a statement that ran: session-level
+ * advisory locks.  (Settings it changed are rolled back with it.) */
+#define IXT_EXPLAIN_RESET_SQL IXT_SQL_TAG "SELECT pg_advisory_unlock_all()"
 
 /* Checks the statement and builds the script that explains it.  Fails with
  * a clear reason for what cannot be explained (utility commands, hidden or
@@ -42,6 +47,9 @@ typedef struct ixt_explain_prep {
  * ixt_explain_prep_free. */
 int ixt_explain_prepare(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e);
 void ixt_explain_prep_free(ixt_explain_prep *p);
+/* The same without the server: no checks against it and no probing of
+ * parameter types.  What idxtune would send for a text; for tests. */
+int ixt_explain_prepare_text(const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e);
 /* The plan JSON after the script ran.  caller frees */
 char *ixt_explain_json(const ixt_explain_prep *p, ixt_err *e);
 

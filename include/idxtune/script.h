@@ -24,8 +24,13 @@ enum {
     IXT_STEP_ON_FAILURE = 1 << 4, /* with FINALLY: only after a failure */
 };
 
+/* A step is one statement sent with the extended protocol: with its
+ * parameters, or prepared under a name. */
 typedef struct ixt_step {
     char *sql;
+    char **params;             /* NULL entries are SQL NULL */
+    int nparams;
+    char *prepare;             /* prepare sql as this statement */
     unsigned flags;
     PGresult *result;          /* IXT_STEP_KEEP results */
     double ms;                 /* IXT_STEP_TIMED: wall time */
@@ -40,7 +45,9 @@ typedef struct ixt_script {
     double budget_ms;          /* for IXT_STEP_BUDGET steps; 0: none */
     double deadline_ms;        /* set when the first budget step starts */
     double step_start_ms;
+    bool prelude;              /* a budget step's SET LOCAL is under way */
     ixt_err err;               /* the first error */
+    char err_state[6];         /* its SQLSTATE */
 } ixt_script;
 
 void ixt_script_init(ixt_script *s);
@@ -49,6 +56,11 @@ void ixt_script_free(ixt_script *s);
 int ixt_script_add(ixt_script *s, const char *sql, unsigned flags);
 int ixt_script_addf(ixt_script *s, unsigned flags, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A step with parameters; sql and params are copied. */
+int ixt_script_add_params(ixt_script *s, const char *sql, int nparams, const char *const *params,
+                          unsigned flags);
+/* A step that prepares sql as statement name. */
+int ixt_script_add_prepare(ixt_script *s, const char *name, const char *sql, unsigned flags);
 
 /* Sends the first step. */
 int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e);

@@ -60,11 +60,13 @@ void ixt_table_ctx_free(ixt_table_ctx *ctx);
 
 /* A real trial: N runs of EXPLAIN ANALYZE without the index, the build,
  * N runs with it, then ROLLBACK - all in one transaction.  Each run sits in
- * a savepoint so a writing statement sees the same data every time. */
+ * a savepoint so a writing statement sees the same data every time; a
+ * statement that does not write runs read-only. */
 typedef struct ixt_real_trial {
     ixt_script script;
     int runs;
     int before_first, after_first;   /* steps of the first EXPLAIN of each half */
+    int run_steps;                   /* steps per run */
     int build_first, nbuild, size_step;
 } ixt_real_trial;
 
@@ -76,6 +78,9 @@ void ixt_real_trial_build(ixt_real_trial *t, const char *const *creates, int ncr
                           const ixt_explain_prep *prep, int runs, int lock_timeout_ms,
                           int statement_timeout_ms);
 void ixt_real_trial_free(ixt_real_trial *t);
+/* What a real trial of the statement changes for good, to tell the user
+ * before it runs: NULL when nothing.  borrowed */
+const char *ixt_real_trial_caveat(const ixt_explain_prep *prep);
 
 typedef struct ixt_real_result {
     double before_median_ms, before_min_ms;

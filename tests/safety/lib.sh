@@ -55,7 +55,9 @@ db_state() {
     sq "SELECT 'rows t ' || count(*) || ' ' || md5(string_agg(id || ':' || a || ':' || b, ',' ORDER BY id)) FROM t"
     sq "SELECT 'seq ' || schemaname || '.' || sequencename || ' ' || coalesce(last_value, 0) FROM pg_sequences ORDER BY 1"
     sq "SELECT 'lock ' || locktype || ' ' || mode || ' ' || coalesce(relation::regclass::text, objid::text, '')
-          FROM pg_locks WHERE pid <> pg_backend_pid() AND locktype NOT IN ('virtualxid') ORDER BY 1"
+          FROM pg_locks WHERE pid <> pg_backend_pid() AND locktype NOT IN ('virtualxid')
+           AND pid NOT IN (SELECT pid FROM pg_stat_activity WHERE backend_type = 'autovacuum worker')
+         ORDER BY 1"
     sq "SELECT 'backend ' || application_name || ' ' || state FROM pg_stat_activity
          WHERE application_name LIKE 'idxtune/%' OR state LIKE 'idle in transaction%' ORDER BY 1"
     sq "SELECT 'prepared xact ' || gid FROM pg_prepared_xacts ORDER BY 1"
