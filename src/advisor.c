@@ -13,7 +13,6 @@
 #include "idxtune/plan.h"
 #include "idxtune/sqlsplit.h"
 #include "idxtune/trial.h"
-#include "idxtune/workload.h"
 
 /* ===== what-if cache ===== */
 

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "idxtune/explain.h"
-#include "idxtune/workload.h"
 
 /* Plans sql; typed: it is a planned text from an earlier run.  *planned
  * (when not NULL) gets the text that was planned.  caller frees both */

@@ -10,7 +10,6 @@
 #include "idxtune/indexdef.h"
 #include "idxtune/jsonout.h"
 #include "idxtune/sqlquote.h"
-#include "idxtune/workload.h"
 
 void ixt_review_item_free(ixt_review_item *it)
 {

@@ -11,7 +11,6 @@
 #include "idxtune/lab.h"
 #include "idxtune/plan_json.h"
 #include "idxtune/plan_text.h"
-#include "idxtune/workload.h"
 
 typedef struct try_result {
     ixt_conn *conn;
