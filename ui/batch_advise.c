@@ -223,7 +223,7 @@ static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, const doub
         return 1;
     }
     int rc = 0;
-    ixt_export_opts eo = {.concurrently = !o->no_concurrently};
+    ixt_export_opts eo = {.concurrently = o->cfg.concurrently};
     char *text = NULL;
     if (o->format == FMT_JSON) {
         json_t *j = advice_json(a, h, rates, wall_ms);

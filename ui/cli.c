@@ -10,7 +10,7 @@
 enum {
     O_HELP = 1000, O_VERSION, O_ONCE, O_LIMIT, O_SORT, O_FORMAT, O_QUERYID, O_ANALYZE,
     O_INDEX, O_REAL, O_ROLE, O_SET, O_LOAD, O_FORCE, O_CONFIG_KEY, O_ACCEPT, O_ROLLBACK,
-    O_NO_CONCURRENTLY, O_INTERVAL,
+    O_INTERVAL,
 };
 
 static const struct option LONGOPTS[] = {
@@ -49,7 +49,7 @@ static const struct option LONGOPTS[] = {
     {"force", no_argument, NULL, O_FORCE},
     {"accept", no_argument, NULL, O_ACCEPT},
     {"rollback", required_argument, NULL, O_ROLLBACK},
-    {"no-concurrently", no_argument, NULL, O_NO_CONCURRENTLY},
+    {"no-concurrently", no_argument, NULL, O_CONFIG_KEY},
     {"interval", required_argument, NULL, O_INTERVAL},
     {NULL, 0, NULL, 0},
 };
@@ -241,9 +241,12 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case 'd': o->conn.dbname = optarg; return 0;
     case 'r': return set_config(o, "refresh", optarg, err);
     case O_CONFIG_KEY:
-        /* Options and config keys share their names; --no-mouse is "mouse". */
+        /* Options and config keys share their names; --no-mouse is "mouse",
+         * --no-concurrently "concurrently". */
         if (strcmp(name, "no-mouse") == 0)
             return set_config(o, "mouse", "false", err);
+        if (strcmp(name, "no-concurrently") == 0)
+            return set_config(o, "concurrently", "false", err);
         return set_config(o, name, optarg ? optarg : "true", err);
     case 'c': o->sql = optarg; return 0;
     case 'f': o->file = optarg; return 0;
@@ -274,7 +277,6 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case O_FORCE: o->force = true; return 0;
     case O_ACCEPT: o->accept = true; return 0;
     case O_ROLLBACK: o->rollback = optarg; return 0;
-    case O_NO_CONCURRENTLY: o->no_concurrently = true; return 0;
     case O_INTERVAL: {
         long long n;
         if (cli_number("--interval", optarg, 1, 3600, &n, err) != 0)
