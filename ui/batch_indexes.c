@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "idxtune/export.h"
 #include "idxtune/health.h"
 #include "idxtune/jsonout.h"
 
@@ -96,10 +97,15 @@ static char *to_text(const ixt_health *h, bool md)
         findings_text(&f, x->findings);
         char *why = ixt_health_reasons(h, i);
         ixt_fmt_bytes(x->size_bytes, sz, sizeof sz);
-        if (md)
-            ixt_buf_printf(&b, "| `%s` | `%s` | %s | %.0f | %s | %s | %s |\n", tbl, x->name, sz, x->idx_scan,
-                           con ? con : "", f.s, why);
-        else {
+        if (md) {
+            ixt_buf_add(&b, "| ");
+            ixt_md_code(&b, tbl, 200, true);
+            ixt_buf_add(&b, " | ");
+            ixt_md_code(&b, x->name, 100, true);
+            ixt_buf_printf(&b, " | %s | %.0f | %s | %s | ", sz, x->idx_scan, con ? con : "", f.s);
+            ixt_md_text(&b, why, 1000);
+            ixt_buf_add(&b, " |\n");
+        } else {
             ixt_buf_printf(&b, "%-32s %-36s %9s %10.0f %-11s %s\n", tbl, x->name, sz, x->idx_scan, con ? con : "-",
                            f.s);
             if (why[0])
@@ -112,10 +118,17 @@ static char *to_text(const ixt_health *h, bool md)
     ixt_buf_add(&b, md ? "\n" : "");
     for (size_t i = 0; i < h->nfks; i++) {
         const ixt_fk_health *fk = &h->fks[i];
-        if (fk->unindexed)
-            ixt_buf_printf(&b, "%s%s.%s: foreign key %s (%s) has no index leading with its columns: deletes and "
-                               "key updates on the referenced table scan this one\n",
-                           md ? "- " : "unindexed foreign key: ", fk->schema, fk->table, fk->name, fk->columns);
+        if (!fk->unindexed)
+            continue;
+        char *what = ixt_xasprintf("%s.%s: foreign key %s (%s)", fk->schema, fk->table, fk->name, fk->columns);
+        ixt_buf_add(&b, md ? "- " : "unindexed foreign key: ");
+        if (md)
+            ixt_md_text(&b, what, 1000);
+        else
+            ixt_buf_add(&b, what);
+        ixt_buf_add(&b, " has no index leading with its columns: deletes and key updates on the referenced "
+                        "table scan this one\n");
+        free(what);
     }
     return ixt_buf_take(&b);
 }
