@@ -13,7 +13,6 @@
 #include "idxtune/plan.h"
 #include "idxtune/sqlsplit.h"
 #include "idxtune/trial.h"
-#include "idxtune/workload.h"
 
 /* ===== what-if cache ===== */
 
@@ -692,8 +691,11 @@ static move best_move(ixt_advisor *a, hypos *h, bool *active, double used_bytes)
         double saving = saving_of(a, h, active, k, r, &size);
         if (saving <= floor || saving <= 0)
             continue;
-        if (a->budget_mb > 0 && used_bytes + size > a->budget_mb * 1024 * 1024)
+        if (a->budget_mb > 0 && used_bytes + size > a->budget_mb * 1024 * 1024) {
+            if (a->left_out_bytes == 0 || size < a->left_out_bytes)
+                a->left_out_bytes = size;
             continue;
+        }
         double ratio = saving / (size > 8192 ? size / (1024.0 * 1024.0) : 0.0078125);
         if (best.add < 0 || ratio > best.ratio)
             best = (move){k, r, ratio, saving, size};

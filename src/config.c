@@ -34,6 +34,7 @@ static const ixt_config_option OPTIONS[] = {
     {"ascii", NULL, "ASCII line drawing (automatic when the locale is not UTF-8)"},
     {"no-color", NULL, "monochrome screen (also when NO_COLOR is set)"},
     {"mouse", NULL, "mouse clicks and wheel (default true; --no-mouse)"},
+    {"concurrently", NULL, "CREATE/DROP INDEX CONCURRENTLY in exported SQL (default true; --no-concurrently)"},
 };
 
 static const spec SPECS[] = {
@@ -50,6 +51,7 @@ static const spec SPECS[] = {
     {K_BOOL, offsetof(ixt_config, ascii), 0, 1, "true or false"},
     {K_BOOL, offsetof(ixt_config, no_color), 0, 1, "true or false"},
     {K_BOOL, offsetof(ixt_config, mouse), 0, 1, "true or false"},
+    {K_BOOL, offsetof(ixt_config, concurrently), 0, 1, "true or false"},
 };
 
 #define NOPTIONS (sizeof OPTIONS / sizeof OPTIONS[0])
@@ -75,6 +77,7 @@ void ixt_config_defaults(ixt_config *c)
     c->ascii = false;
     c->no_color = false;
     c->mouse = true;
+    c->concurrently = true;
 }
 
 /* ===== values ===== */

@@ -1,7 +1,6 @@
 /* conn: libpq connections with server detection and non-blocking requests. */
 #include "idxtune/conn.h"
 
-#include "idxtune/workload.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,7 +10,6 @@
 
 #include "idxtune/sqlparse.h"
 #include "idxtune/sqlplannable.h"
-#include "idxtune/workload.h"
 
 #define PREP_NAME "idxtune_explain"
 #define OPTS_PLAN "FORMAT JSON, VERBOSE, COSTS, SETTINGS, SUMMARY"

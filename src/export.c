@@ -144,10 +144,7 @@ static size_t backtick_run(const char *s)
     return best;
 }
 
-/* Markdown inline code: one line, fenced by more backticks than the text
- * holds (so it cannot close the span; HTML in a span stays text), pipes
- * escaped inside a table. */
-static void md_code(ixt_buf *b, const char *s, size_t max, bool in_table)
+void ixt_md_code(ixt_buf *b, const char *s, size_t max, bool in_table)
 {
     char *one = ixt_comment_text(s, max);
     size_t n = backtick_run(one) + 1;
@@ -168,10 +165,7 @@ static void md_code(ixt_buf *b, const char *s, size_t max, bool in_table)
     free(one);
 }
 
-/* Markdown text: the characters that start inline markup (emphasis, code,
- * links, images, raw HTML, entities, table pipes) escaped; the text is one
- * line in the middle of a sentence, so block markup cannot start. */
-static void md_text(ixt_buf *b, const char *s, size_t max)
+void ixt_md_text(ixt_buf *b, const char *s, size_t max)
 {
     char *one = ixt_comment_text(s, max);
     for (const char *p = one; *p; p++) {
@@ -201,9 +195,9 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
     char date[64], sz[32], t1[32], t2[32];
     now_text(o, date, sizeof date);
     ixt_buf_printf(&b, "# Index changes\n\nProposed by idxtune %s on %s for ", IXT_VERSION, date);
-    md_code(&b, r->conn_label ? r->conn_label : "?", 400, false);
+    ixt_md_code(&b, r->conn_label ? r->conn_label : "?", 400, false);
     ixt_buf_add(&b, " (PostgreSQL ");
-    md_text(&b, r->server_version ? r->server_version : "?", 100);
+    ixt_md_text(&b, r->server_version ? r->server_version : "?", 100);
     ixt_buf_add(&b, ").\n\n");
     ixt_buf_add(&b, "| # | Index | Table | Statement | Cost before | Cost after | Change | Measured | Size |\n"
                     "|---|---|---|---|---:|---:|---:|---|---:|\n");
@@ -213,11 +207,11 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
         double pct = ev->cost_before > 0 ? (ev->cost_after - ev->cost_before) / ev->cost_before * 100 : 0;
         char *rel = ixt_xasprintf("%s.%s", it->schema, it->table);
         ixt_buf_printf(&b, "| %d | ", i + 1);
-        md_code(&b, it->name, 100, true);
+        ixt_md_code(&b, it->name, 100, true);
         ixt_buf_add(&b, " | ");
-        md_code(&b, rel, 200, true);
+        ixt_md_code(&b, rel, 200, true);
         ixt_buf_add(&b, " | ");
-        md_code(&b, ev->sql, 80, true);
+        ixt_md_code(&b, ev->sql, 80, true);
         free(rel);
         ixt_buf_printf(&b, " | %.2f | %.2f | %+.1f%% | ", ev->cost_before, ev->cost_after, pct);
         if (ev->measured)

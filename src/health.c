@@ -10,7 +10,6 @@
 
 #include "idxtune/indexdef.h"
 #include "idxtune/sqlquote.h"
-#include "idxtune/workload.h"
 
 /* Rows of kind 'i' (an index) and 'f' (a foreign key) share the columns;
  * lists come as JSON arrays so no array literal has to be parsed here.

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "idxtune/sqlquote.h"
-#include "idxtune/workload.h"
 
 typedef struct tree {
     PgQueryProtobufParseResult raw;

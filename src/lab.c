@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "idxtune/explain.h"
-#include "idxtune/workload.h"
 
 /* Plans sql; typed: it is a planned text from an earlier run.  *planned
  * (when not NULL) gets the text that was planned.  caller frees both */
@@ -88,11 +87,15 @@ int ixt_lab_remove(ixt_lab *l, ixt_conn *c, int i, ixt_err *e)
 {
     if (i < 0 || i >= l->nidx)
         return ixt_err_set(e, "no such index in the lab");
-    int rc = ixt_hypo_drop(c, l->idx[i].hypo.oid, e);
+    /* an index whose drop failed still shapes the plans of this backend:
+     * it stays listed, so the plans shown stay true and a retry can drop it */
+    ixt_err de;
+    if (ixt_hypo_drop(c, l->idx[i].hypo.oid, &de) != 0)
+        return ixt_err_set(e, "the hypothetical index is still in the lab: its drop failed: %s", de.msg);
     free(l->idx[i].def);
     memmove(&l->idx[i], &l->idx[i + 1], (size_t)(l->nidx - i - 1) * sizeof *l->idx);
     l->nidx--;
-    return rc == 0 ? replan(l, c, e) : -1;
+    return replan(l, c, e);
 }
 
 const char *ixt_lab_unused_reason(ixt_lab *l, ixt_conn *c, int i)

@@ -1,18 +1,13 @@
 /* plan_json: a plan as a nested JSON tree (see plan_json.h). */
 #include "idxtune/plan_json.h"
 
-#include <math.h>
 #include <stdlib.h>
+
+#include "idxtune/jsonout.h"
 
 static json_t *jstr(const char *s)
 {
     return s ? json_string(s) : json_null();
-}
-
-/* json_real refuses inf and NaN; figures from a hostile input may be both. */
-static json_t *jnum(double d)
-{
-    return isfinite(d) ? json_real(d) : json_null();
 }
 
 static json_t *node_json(const ixt_plan *p, const ixt_plan_diff *diff, const ixt_plan_node *n, json_t **kids)
@@ -29,27 +24,27 @@ static json_t *node_json(const ixt_plan *p, const ixt_plan_diff *diff, const ixt
     json_object_set_new(o, "schema", jstr(n->schema));
     json_object_set_new(o, "alias", jstr(n->alias));
     json_object_set_new(o, "index", jstr(n->index_name));
-    json_object_set_new(o, "startup_cost", jnum(n->startup_cost));
-    json_object_set_new(o, "total_cost", jnum(n->total_cost));
-    json_object_set_new(o, "exclusive_cost", jnum(n->exclusive_cost));
-    json_object_set_new(o, "plan_rows", jnum(n->plan_rows));
-    json_object_set_new(o, "plan_width", jnum(n->plan_width));
-    json_object_set_new(o, "actual_rows", a ? jnum(n->actual_rows) : json_null());
-    json_object_set_new(o, "loops", a ? jnum(n->loops) : json_null());
+    json_object_set_new(o, "startup_cost", ixt_json_real(n->startup_cost, IXT_JSON_COST));
+    json_object_set_new(o, "total_cost", ixt_json_real(n->total_cost, IXT_JSON_COST));
+    json_object_set_new(o, "exclusive_cost", ixt_json_real(n->exclusive_cost, IXT_JSON_COST));
+    json_object_set_new(o, "plan_rows", ixt_json_count(n->plan_rows));
+    json_object_set_new(o, "plan_width", ixt_json_count(n->plan_width));
+    json_object_set_new(o, "actual_rows", a ? ixt_json_real(n->actual_rows, IXT_JSON_COST) : json_null());
+    json_object_set_new(o, "loops", a ? ixt_json_count(n->loops) : json_null());
     json_object_set_new(o, "never_executed", json_boolean(n->never_executed));
-    json_object_set_new(o, "actual_startup_ms", t ? jnum(n->actual_startup_ms) : json_null());
-    json_object_set_new(o, "actual_total_ms", t ? jnum(n->actual_total_ms) : json_null());
-    json_object_set_new(o, "inclusive_ms", t ? jnum(n->inclusive_ms) : json_null());
-    json_object_set_new(o, "exclusive_ms", t ? jnum(n->exclusive_ms) : json_null());
-    json_object_set_new(o, "share", jnum(n->share));
-    json_object_set_new(o, "misestimate", a ? jnum(n->misestimate) : json_null());
+    json_object_set_new(o, "actual_startup_ms", t ? ixt_json_real(n->actual_startup_ms, IXT_JSON_MS) : json_null());
+    json_object_set_new(o, "actual_total_ms", t ? ixt_json_real(n->actual_total_ms, IXT_JSON_MS) : json_null());
+    json_object_set_new(o, "inclusive_ms", t ? ixt_json_real(n->inclusive_ms, IXT_JSON_MS) : json_null());
+    json_object_set_new(o, "exclusive_ms", t ? ixt_json_real(n->exclusive_ms, IXT_JSON_MS) : json_null());
+    json_object_set_new(o, "share", ixt_json_real(n->share, IXT_JSON_RATIO));
+    json_object_set_new(o, "misestimate", a ? ixt_json_real(n->misestimate, IXT_JSON_COST) : json_null());
     json_object_set_new(o, "misestimate_direction",
                         a && n->misestimate > 1 ? json_string(n->mis_under ? "under" : "over") : json_null());
-    json_object_set_new(o, "shared_hit", jnum(n->shared_hit));
-    json_object_set_new(o, "shared_read", jnum(n->shared_read));
-    json_object_set_new(o, "temp_read", jnum(n->temp_read));
-    json_object_set_new(o, "temp_written", jnum(n->temp_written));
-    json_object_set_new(o, "rows_removed_by_filter", a ? jnum(n->rows_removed) : json_null());
+    json_object_set_new(o, "shared_hit", ixt_json_count(n->shared_hit));
+    json_object_set_new(o, "shared_read", ixt_json_count(n->shared_read));
+    json_object_set_new(o, "temp_read", ixt_json_count(n->temp_read));
+    json_object_set_new(o, "temp_written", ixt_json_count(n->temp_written));
+    json_object_set_new(o, "rows_removed_by_filter", a ? ixt_json_count(n->rows_removed) : json_null());
     json_object_set_new(o, "selective_seq_scan", json_boolean(n->selective_seq_scan));
     json_t *conds = json_object();
     for (int i = 0; i < n->nconds; i++)
@@ -66,11 +61,11 @@ static json_t *node_json(const ixt_plan *p, const ixt_plan_diff *diff, const ixt
 json_t *ixt_plan_to_json(const ixt_plan *p, const ixt_plan_diff *diff)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "total_cost", jnum(p->total_cost));
-    json_object_set_new(o, "planning_ms", p->planning_ms >= 0 ? jnum(p->planning_ms) : json_null());
-    json_object_set_new(o, "execution_ms", p->execution_ms >= 0 ? jnum(p->execution_ms) : json_null());
-    json_object_set_new(o, "triggers_ms", p->triggers_ms >= 0 ? jnum(p->triggers_ms) : json_null());
-    json_object_set_new(o, "jit_ms", p->jit_ms >= 0 ? jnum(p->jit_ms) : json_null());
+    json_object_set_new(o, "total_cost", ixt_json_real(p->total_cost, IXT_JSON_COST));
+    json_object_set_new(o, "planning_ms", ixt_json_known(p->planning_ms, IXT_JSON_MS));
+    json_object_set_new(o, "execution_ms", ixt_json_known(p->execution_ms, IXT_JSON_MS));
+    json_object_set_new(o, "triggers_ms", ixt_json_known(p->triggers_ms, IXT_JSON_MS));
+    json_object_set_new(o, "jit_ms", ixt_json_known(p->jit_ms, IXT_JSON_MS));
     json_object_set_new(o, "has_analyze", json_boolean(p->has_analyze));
     json_object_set_new(o, "nodes", json_integer((json_int_t)p->nnodes));
     json_object_set_new(o, "hottest_node", json_integer(p->hottest ? p->hottest->id : 0));
@@ -83,8 +78,8 @@ json_t *ixt_plan_to_json(const ixt_plan *p, const ixt_plan_diff *diff)
         json_array_append_new(trig, json_pack("{s:s, s:o, s:o, s:o, s:o}", "name", p->triggers[i].name,
                                               "constraint", jstr(p->triggers[i].constraint),
                                               "relation", jstr(p->triggers[i].relation),
-                                              "time_ms", jnum(p->triggers[i].time_ms),
-                                              "calls", jnum(p->triggers[i].calls)));
+                                              "time_ms", ixt_json_real(p->triggers[i].time_ms, IXT_JSON_MS),
+                                              "calls", ixt_json_count(p->triggers[i].calls)));
     json_object_set_new(o, "triggers", trig);
     /* one object per node, then each is hung on its parent's children in
      * preorder, which keeps the children in order: no recursion */

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "idxtune/indexdef.h"
+#include "idxtune/jsonout.h"
 #include "idxtune/sqlquote.h"
-#include "idxtune/workload.h"
 
 void ixt_review_item_free(ixt_review_item *it)
 {
@@ -167,14 +167,18 @@ void ixt_review_free(ixt_review *r)
 
 static json_t *item_json(const ixt_review_item *it)
 {
-    json_t *ev = json_pack("{s:s, s:I, s:f, s:f, s:b, s:f, s:f, s:f}", "statement", it->ev.sql ? it->ev.sql : "",
-                           "queryid", (json_int_t)it->ev.queryid, "cost_before", it->ev.cost_before,
-                           "cost_after", it->ev.cost_after, "measured", it->ev.measured,
-                           "median_ms_before", it->ev.ms_before, "median_ms_after", it->ev.ms_after,
-                           "build_ms", it->ev.build_ms);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o}", "name", it->name, "schema", it->schema,
+    const ixt_evidence *ev = &it->ev;
+    json_t *evj = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o}", "statement", ev->sql ? ev->sql : "",
+                            "queryid", ixt_json_id(ev->queryid), "cost_before",
+                            ixt_json_real(ev->cost_before, IXT_JSON_COST), "cost_after",
+                            ixt_json_real(ev->cost_after, IXT_JSON_COST), "measured", ev->measured,
+                            "median_ms_before", ev->measured ? ixt_json_real(ev->ms_before, IXT_JSON_MS) : json_null(),
+                            "median_ms_after", ev->measured ? ixt_json_real(ev->ms_after, IXT_JSON_MS) : json_null(),
+                            "build_ms", ev->measured ? ixt_json_real(ev->build_ms, IXT_JSON_MS) : json_null());
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "name", it->name, "schema", it->schema,
                      "table", it->table, "method", it->method, "definition", it->def, "size_bytes",
-                     it->size_bytes, "write_rate", it->write_rate, "evidence", ev);
+                     ixt_json_count(it->size_bytes), "write_rate", ixt_json_known(it->write_rate, IXT_JSON_RATE),
+                     "evidence", evj);
 }
 
 static json_t *list_json(const ixt_review_item *list, int n)
@@ -192,10 +196,8 @@ char *ixt_review_to_json(const ixt_review *r)
                              "server_version", r->server_version ? r->server_version : "",
                              "accepted", list_json(r->items, r->n),
                              "rejected", list_json(r->rejected, r->nrejected));
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *out = ixt_json_text(root);
     json_decref(root);
-    char *out = ixt_xasprintf("%s\n", s);
-    free(s);
     return out;
 }
 
@@ -217,6 +219,16 @@ static int get_num(json_t *o, const char *key, double *out, ixt_err *e)
         return ixt_err_set(e, "\"%s\" %s", key, v ? "is not a number" : "is missing");
     *out = json_number_value(v);
     return 0;
+}
+
+/* A figure that may be unknown: null gives unknown. */
+static int get_num_or_null(json_t *o, const char *key, double unknown, double *out, ixt_err *e)
+{
+    if (json_is_null(json_object_get(o, key))) {
+        *out = unknown;
+        return 0;
+    }
+    return get_num(o, key, out, e);
 }
 
 static int get_name(json_t *o, const char *key, const char **out, ixt_err *e)
@@ -251,16 +263,17 @@ static int evidence_from(json_t *o, ixt_evidence *ev, const char **sql, ixt_err 
         return ixt_err_set(e, "\"evidence\" %s", o ? "is not an object" : "is missing");
     json_t *qid = json_object_get(o, "queryid"), *measured = json_object_get(o, "measured");
     ixt_err fe;
-    if (!json_is_integer(qid))
-        return ixt_err_set(e, "evidence: \"queryid\" %s", qid ? "is not an integer" : "is missing");
+    /* an integer in version 1 files, a string since; null when typed */
+    if (!qid || ixt_json_read_id(qid, &ev->queryid) != 0)
+        return ixt_err_set(e, "evidence: \"queryid\" %s", qid ? "is not a query id" : "is missing");
     if (!json_is_boolean(measured))
         return ixt_err_set(e, "evidence: \"measured\" %s", measured ? "is not true or false" : "is missing");
     if (get_str(o, "statement", sql, &fe) != 0 || get_num(o, "cost_before", &ev->cost_before, &fe) != 0 ||
         get_num(o, "cost_after", &ev->cost_after, &fe) != 0 ||
-        get_num(o, "median_ms_before", &ev->ms_before, &fe) != 0 ||
-        get_num(o, "median_ms_after", &ev->ms_after, &fe) != 0 || get_num(o, "build_ms", &ev->build_ms, &fe) != 0)
+        get_num_or_null(o, "median_ms_before", 0, &ev->ms_before, &fe) != 0 ||
+        get_num_or_null(o, "median_ms_after", 0, &ev->ms_after, &fe) != 0 ||
+        get_num_or_null(o, "build_ms", 0, &ev->build_ms, &fe) != 0)
         return ixt_err_set(e, "evidence: %s", fe.msg);
-    ev->queryid = json_integer_value(qid);
     ev->measured = json_is_true(measured);
     return 0;
 }
@@ -274,7 +287,7 @@ static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
     if (get_name(o, "name", &name, e) != 0 || get_name(o, "schema", &schema, e) != 0 ||
         get_name(o, "table", &table, e) != 0 || get_name(o, "method", &method, e) != 0 ||
         get_str(o, "definition", &def, e) != 0 || get_num(o, "size_bytes", &it->size_bytes, e) != 0 ||
-        get_num(o, "write_rate", &it->write_rate, e) != 0 ||
+        get_num_or_null(o, "write_rate", -1, &it->write_rate, e) != 0 ||
         evidence_from(json_object_get(o, "evidence"), &it->ev, &sql, e) != 0 ||
         check_definition(def, schema, table, method, e) != 0)
         return -1;

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "idxtune/plan.h"
-#include "idxtune/workload.h"
 
 static void copy_json_str(char *dst, size_t len, json_t *obj, const char *key)
 {

@@ -16,8 +16,11 @@ int batch_indexes(const ixt_opts *o);
 /* Writes text to path (atomically; existing files only with --force), or
  * to standard output when path is NULL.  Returns the exit status. */
 int batch_emit(const char *path, const char *text, bool force);
-/* The statement of -c, -f or --queryid, or NULL with the error printed.
- * caller frees */
+/* Whether exactly one of -c, -f and --queryid was given; false with the
+ * usage error printed (exit 2). */
+bool batch_statement_given(const ixt_opts *o);
+/* The statement of -c, -f or --queryid (batch_statement_given holds), or
+ * NULL with the error printed.  caller frees */
 char *batch_statement(const ixt_opts *o, ixt_conn *c);
 
 /* Opens a connection for a batch command, printing the error.  caller

@@ -1,5 +1,6 @@
 /* batch_advise: `idxtune advise`, indexes for the whole workload. */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "idxtune/advisor.h"
 #include "idxtune/export.h"
 #include "idxtune/indexdef.h"
+#include "idxtune/jsonout.h"
 #include "idxtune/plan.h"
 #include "idxtune/workload.h"
 
@@ -146,12 +148,14 @@ static json_t *advice_json(ixt_advisor *a, const helped *h, const double *rates,
         json_t *hs = json_array();
         for (int i = 0; i < a->nstmts; i++)
             if (h->uses[p * a->nstmts + i])
-                json_array_append_new(hs, json_pack("{s:s, s:I, s:f, s:f, s:f}", "statement", a->stmts[i].sql,
-                                                    "queryid", (json_int_t)a->stmts[i].queryid, "cost_before",
-                                                    a->stmts[i].base_cost, "cost_after", h->final[i], "weight",
-                                                    a->stmts[i].weight));
-        json_array_append_new(idx, json_pack("{s:s, s:s, s:f, s:f, s:o}", "definition", def, "table", c->table,
-                                             "size_bytes", c->size_bytes, "write_rate", rates[p], "helps", hs));
+                json_array_append_new(hs, json_pack("{s:s, s:o, s:o, s:o, s:o}", "statement", a->stmts[i].sql,
+                                                    "queryid", ixt_json_id(a->stmts[i].queryid), "cost_before",
+                                                    ixt_json_real(a->stmts[i].base_cost, IXT_JSON_COST),
+                                                    "cost_after", ixt_json_real(h->final[i], IXT_JSON_COST),
+                                                    "weight", ixt_json_count(a->stmts[i].weight)));
+        json_array_append_new(idx, json_pack("{s:s, s:s, s:o, s:o, s:o}", "definition", def, "table", c->table,
+                                             "size_bytes", ixt_json_count(c->size_bytes), "write_rate",
+                                             ixt_json_known(rates[p], IXT_JSON_RATE), "helps", hs));
         free(def);
     }
     json_t *skipped = json_array();
@@ -167,12 +171,15 @@ static json_t *advice_json(ixt_advisor *a, const helped *h, const double *rates,
     json_t *un = json_array();
     for (int i = 0; i < a->nunanalyzed; i++)
         json_array_append_new(un, json_string(a->unanalyzed[i]));
-    return json_pack("{s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:I, s:I, s:f, s:o, s:o, s:o, s:o}", "connection",
+    return json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "connection",
                      ixt_conn_label(a->c), "as", ixt_conn_as(a->c), "statements", a->nstmts, "candidates",
-                     a->ncands, "weighted_cost_before", a->weighted_before, "weighted_cost_after",
-                     a->weighted_after, "total_size_bytes", a->size_bytes, "whatif_calls",
-                     (json_int_t)a->whatif_calls, "cache_hits", (json_int_t)a->cache_hits, "wall_ms", wall_ms,
-                     "indexes", idx, "skipped", skipped, "never_analyzed", un, "not_scored", untestable);
+                     a->ncands, "weighted_cost_before", ixt_json_real(a->weighted_before, IXT_JSON_COST),
+                     "weighted_cost_after", ixt_json_real(a->weighted_after, IXT_JSON_COST), "total_size_bytes",
+                     ixt_json_count(a->size_bytes), "budget_left_out_bytes",
+                     a->left_out_bytes > 0 ? ixt_json_count(a->left_out_bytes) : json_null(), "whatif_calls",
+                     (json_int_t)a->whatif_calls, "cache_hits", (json_int_t)a->cache_hits, "wall_ms",
+                     ixt_json_real(wall_ms, IXT_JSON_MS), "indexes", idx, "skipped", skipped, "never_analyzed", un,
+                     "not_scored", untestable);
 }
 
 /* The picks as a review set: for --format sql|md and --session. */
@@ -216,11 +223,11 @@ static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, const doub
         return 1;
     }
     int rc = 0;
-    ixt_export_opts eo = {.concurrently = !o->no_concurrently};
+    ixt_export_opts eo = {.concurrently = o->cfg.concurrently};
     char *text = NULL;
     if (o->format == FMT_JSON) {
         json_t *j = advice_json(a, h, rates, wall_ms);
-        rc = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 ? 0 : 1;
+        rc = json_dumpf(j, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
         putchar('\n');
         json_decref(j);
     } else if (o->format == FMT_SQL || o->format == FMT_MD) {
@@ -263,6 +270,18 @@ static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, const doub
     return rc;
 }
 
+/* A budget that leaves every useful index out says what the smallest
+ * would need, rather than an empty list with no reason. */
+static void budget_hint(const ixt_advisor *a)
+{
+    if (a->npicks > 0 || a->left_out_bytes <= 0)
+        return;
+    char sz[32];
+    fprintf(stderr, "idxtune: no useful index fits the budget of %.0f MB: the smallest needs %s "
+                    "(--budget-mb %.0f or more)\n", a->budget_mb, ixt_fmt_bytes(a->left_out_bytes, sz, sizeof sz),
+            ceil(a->left_out_bytes / (1024.0 * 1024.0)));
+}
+
 int batch_advise(const ixt_opts *o)
 {
     ixt_conn *c = batch_connect(o);
@@ -282,6 +301,7 @@ int batch_advise(const ixt_opts *o)
             double wall = ixt_now_ms() - t0;
             if (isatty(2))
                 fputs("\r\033[K", stderr);
+            budget_hint(&a);
             helped h;
             find_helped(&a, &h);
             double *rates = ixt_xcalloc((size_t)a.npicks + 1, sizeof *rates);

@@ -6,19 +6,22 @@
 
 #include "batch.h"
 #include "idxtune/explain.h"
+#include "idxtune/jsonout.h"
 #include "idxtune/plan.h"
 #include "idxtune/plan_json.h"
 #include "idxtune/plan_text.h"
 #include "idxtune/workload.h"
 
-/* The statement text from -c, -f or --queryid.  caller frees */
+bool batch_statement_given(const ixt_opts *o)
+{
+    if (!!o->sql + !!o->file + !!o->queryid == 1)
+        return true;
+    fprintf(stderr, "idxtune: give exactly one of -c SQL, -f FILE or --queryid ID\n");
+    return false;
+}
+
 char *batch_statement(const ixt_opts *o, ixt_conn *c)
 {
-    int given = !!o->sql + !!o->file + !!o->queryid;
-    if (given != 1) {
-        fprintf(stderr, "idxtune: give exactly one of -c SQL, -f FILE or --queryid ID\n");
-        return NULL;
-    }
     ixt_err e;
     if (o->sql)
         return ixt_xstrdup(o->sql);
@@ -57,7 +60,7 @@ static int print_plan(const ixt_opts *o, const ixt_plan *p, const ixt_explain_pr
         json_object_set_new(j, "generic", json_boolean(prep->generic));
         json_object_set_new(j, "rolled_back", json_boolean(prep->writes && o->analyze));
         json_object_set_new(j, "planned_sql", json_string(prep->sql));
-        int rc = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 ? 0 : 1;
+        int rc = json_dumpf(j, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
         putchar('\n');
         json_decref(j);
         return rc;
@@ -81,6 +84,8 @@ int batch_explain(const ixt_opts *o)
         fprintf(stderr, "idxtune: explain prints text or json\n");
         return 2;
     }
+    if (!batch_statement_given(o))
+        return 2;
     ixt_conn *c = batch_connect(o);
     if (!c)
         return 1;

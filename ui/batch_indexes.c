@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "batch.h"
+#include "idxtune/export.h"
 #include "idxtune/health.h"
+#include "idxtune/jsonout.h"
 
 static json_t *findings_json(unsigned findings)
 {
@@ -23,13 +25,14 @@ static json_t *index_json(const ixt_health *h, size_t i)
     const ixt_index_health *x = &h->idx[i];
     char *why = ixt_health_reasons(h, i);
     const char *con = ixt_constraint_word(x->constraint);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:f, s:f, s:f, s:f, s:o, s:o, s:b, s:o, s:o, s:b, s:o, s:s}",
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:b, s:o, s:s}",
                           "schema", x->schema, "table", x->table, "index", x->name, "method", x->method,
-                          "definition", x->def, "valid", x->valid, "size_bytes", x->size_bytes,
-                          "idx_scan", x->idx_scan, "idx_tup_read", x->tup_read, "idx_tup_fetch", x->tup_fetch,
+                          "definition", x->def, "valid", x->valid, "size_bytes", ixt_json_count(x->size_bytes),
+                          "idx_scan", ixt_json_count(x->idx_scan), "idx_tup_read", ixt_json_count(x->tup_read),
+                          "idx_tup_fetch", ixt_json_count(x->tup_fetch),
                           "last_idx_scan", x->last_scan ? json_string(x->last_scan) : json_null(),
                           "constraint", con ? json_string(con) : json_null(), "fk_referenced", x->fk_referenced,
-                          "table_writes_per_s", x->write_rate >= 0 ? json_real(x->write_rate) : json_null(),
+                          "table_writes_per_s", ixt_json_known(x->write_rate, IXT_JSON_RATE),
                           "findings", findings_json(x->findings), "droppable", x->droppable,
                           "other_index", x->other >= 0 ? json_string(h->idx[x->other].name) : json_null(),
                           "reasons", why);
@@ -57,13 +60,9 @@ static char *to_json_text(const ixt_health *h)
     for (size_t i = 0; i < h->nfks; i++)
         if (h->fks[i].unindexed)
             json_array_append_new(arr, fk_json(&h->fks[i]));
-    char *s = json_dumps(arr, JSON_INDENT(2));
+    char *s = ixt_json_text(arr);
     json_decref(arr);
-    ixt_buf b;
-    ixt_buf_init(&b);
-    ixt_buf_printf(&b, "%s\n", s);
-    free(s);
-    return ixt_buf_take(&b);
+    return s;
 }
 
 static void findings_text(ixt_buf *b, unsigned findings)
@@ -98,10 +97,15 @@ static char *to_text(const ixt_health *h, bool md)
         findings_text(&f, x->findings);
         char *why = ixt_health_reasons(h, i);
         ixt_fmt_bytes(x->size_bytes, sz, sizeof sz);
-        if (md)
-            ixt_buf_printf(&b, "| `%s` | `%s` | %s | %.0f | %s | %s | %s |\n", tbl, x->name, sz, x->idx_scan,
-                           con ? con : "", f.s, why);
-        else {
+        if (md) {
+            ixt_buf_add(&b, "| ");
+            ixt_md_code(&b, tbl, 200, true);
+            ixt_buf_add(&b, " | ");
+            ixt_md_code(&b, x->name, 100, true);
+            ixt_buf_printf(&b, " | %s | %.0f | %s | %s | ", sz, x->idx_scan, con ? con : "", f.s);
+            ixt_md_text(&b, why, 1000);
+            ixt_buf_add(&b, " |\n");
+        } else {
             ixt_buf_printf(&b, "%-32s %-36s %9s %10.0f %-11s %s\n", tbl, x->name, sz, x->idx_scan, con ? con : "-",
                            f.s);
             if (why[0])
@@ -114,10 +118,17 @@ static char *to_text(const ixt_health *h, bool md)
     ixt_buf_add(&b, md ? "\n" : "");
     for (size_t i = 0; i < h->nfks; i++) {
         const ixt_fk_health *fk = &h->fks[i];
-        if (fk->unindexed)
-            ixt_buf_printf(&b, "%s%s.%s: foreign key %s (%s) has no index leading with its columns: deletes and "
-                               "key updates on the referenced table scan this one\n",
-                           md ? "- " : "unindexed foreign key: ", fk->schema, fk->table, fk->name, fk->columns);
+        if (!fk->unindexed)
+            continue;
+        char *what = ixt_xasprintf("%s.%s: foreign key %s (%s)", fk->schema, fk->table, fk->name, fk->columns);
+        ixt_buf_add(&b, md ? "- " : "unindexed foreign key: ");
+        if (md)
+            ixt_md_text(&b, what, 1000);
+        else
+            ixt_buf_add(&b, what);
+        ixt_buf_add(&b, " has no index leading with its columns: deletes and key updates on the referenced "
+                        "table scan this one\n");
+        free(what);
     }
     return ixt_buf_take(&b);
 }

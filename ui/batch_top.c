@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "batch.h"
 #include "sigcancel.h"
+#include "idxtune/jsonout.h"
 #include "idxtune/workload.h"
 
 ixt_conn *batch_connect(const ixt_opts *o)
@@ -20,37 +22,65 @@ ixt_conn *batch_connect(const ixt_opts *o)
     return c;
 }
 
-static json_t *stmt_json(const ixt_stmt *s)
+/* Rates (calls_per_s, ms_per_s) are null on one snapshot. */
+static json_t *stmt_json(const ixt_stmt *s, bool rates)
 {
-    char id[32];
-    snprintf(id, sizeof id, "%" PRId64, s->queryid);
-    return json_pack("{s:s, s:s?, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
-                     "queryid", id, "query", s->query_full, "calls", s->calls,
-                     "total_ms", s->total_ms, "mean_ms", s->mean_ms, "rows", s->rows,
-                     "share", s->share, "shared_blks_hit", s->shared_hit,
-                     "shared_blks_read", s->shared_read);
+    json_t *o = json_object();
+    json_object_set_new(o, "queryid", ixt_json_id(s->queryid));
+    json_object_set_new(o, "query", s->query_full ? json_string(s->query_full) : json_null());
+    json_object_set_new(o, "calls", ixt_json_count(s->calls));
+    json_object_set_new(o, "total_ms", ixt_json_real(s->total_ms, IXT_JSON_MS));
+    json_object_set_new(o, "mean_ms", ixt_json_real(s->mean_ms, IXT_JSON_MS));
+    json_object_set_new(o, "rows", ixt_json_count(s->rows));
+    json_object_set_new(o, "share", ixt_json_real(s->share, IXT_JSON_RATIO));
+    json_object_set_new(o, "shared_blks_hit", ixt_json_count(s->shared_hit));
+    json_object_set_new(o, "shared_blks_read", ixt_json_count(s->shared_read));
+    json_object_set_new(o, "calls_per_s", rates ? ixt_json_real(s->calls_rate, IXT_JSON_RATE) : json_null());
+    json_object_set_new(o, "ms_per_s", rates ? ixt_json_real(s->ms_rate, IXT_JSON_RATE) : json_null());
+    return o;
 }
 
-static void print_text(ixt_stmt **v, size_t n)
+static void print_text(ixt_stmt **v, size_t n, bool rates)
 {
-    printf("%20s %12s %10s %12s %10s %6s  %s\n", "queryid", "total_ms", "calls", "mean_ms",
-           "rows", "share", "query");
+    printf("%20s %12s %10s %12s %10s %6s", "queryid", "total_ms", "calls", "mean_ms", "rows", "share");
+    if (rates)
+        printf(" %10s %10s", "calls/s", "ms/s");
+    printf("  %s\n", "query");
     for (size_t i = 0; i < n; i++) {
         const ixt_stmt *s = v[i];
-        printf("%20" PRId64 " %12.1f %10.0f %12.3f %10.0f %5.1f%%  %s\n", s->queryid, s->total_ms,
-               s->calls, s->mean_ms, s->rows, s->share * 100, s->query ? s->query : "");
+        printf("%20" PRId64 " %12.1f %10.0f %12.3f %10.0f %5.1f%%", s->queryid, s->total_ms, s->calls, s->mean_ms,
+               s->rows, s->share * 100);
+        if (rates)
+            printf(" %10.1f %10.1f", s->calls_rate, s->ms_rate);
+        printf("  %s\n", s->query ? s->query : "");
     }
 }
 
-static int print_json(ixt_stmt **v, size_t n)
+static int print_json(ixt_stmt **v, size_t n, bool rates)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, stmt_json(v[i]));
-    int rc = json_dumpf(arr, stdout, JSON_INDENT(2)) == 0 ? 0 : 1;
+        json_array_append_new(arr, stmt_json(v[i], rates));
+    int rc = json_dumpf(arr, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
     putchar('\n');
     json_decref(arr);
     return rc;
+}
+
+/* Rates need two snapshots: the first, a pause of --interval, the second.
+ * A signal during the pause ends it early; main then exits. */
+static int snapshots(const ixt_opts *o, ixt_workload *w, ixt_conn *c, bool rates, ixt_err *e)
+{
+    if (ixt_workload_refresh(w, c, e) != 0)
+        return -1;
+    if (!rates)
+        return 0;
+    double ms = o->interval_ms > 0 ? o->interval_ms : 1000;
+    struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)((long long)ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    if (sigcancel_caught())
+        return ixt_err_set(e, "interrupted");
+    return ixt_workload_refresh(w, c, e);
 }
 
 int batch_top(const ixt_opts *o)
@@ -72,7 +102,8 @@ int batch_top(const ixt_opts *o)
     ixt_workload_init(&w);
     ixt_err e;
     int rc = 0;
-    if (ixt_workload_refresh(&w, c, &e) != 0) {
+    bool rates = col == IXT_COL_CALLS_RATE || col == IXT_COL_MS_RATE || o->interval_ms > 0;
+    if (snapshots(o, &w, c, rates, &e) != 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
         rc = 1;
     } else {
@@ -84,9 +115,9 @@ int batch_top(const ixt_opts *o)
         if (o->limit > 0 && (size_t)o->limit < n)
             n = (size_t)o->limit;
         if (o->format == FMT_JSON)
-            rc = print_json(v, n);
+            rc = print_json(v, n, rates);
         else
-            print_text(v, n);
+            print_text(v, n, rates);
         free(v);
     }
     ixt_workload_free(&w);

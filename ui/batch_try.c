@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "batch.h"
+#include "idxtune/jsonout.h"
 #include "idxtune/lab.h"
 #include "idxtune/plan_json.h"
 #include "idxtune/plan_text.h"
-#include "idxtune/workload.h"
 
 typedef struct try_result {
     ixt_conn *conn;
@@ -52,16 +52,16 @@ static json_t *index_json(const try_result *t, int i)
     json_object_set_new(o, "definition", json_string(x ? x->def : ""));
     json_object_set_new(o, "table", json_string(x ? x->target.table : ""));
     json_object_set_new(o, "used", json_boolean(x && x->used));
-    json_object_set_new(o, "size_bytes", json_real(x ? x->hypo.size_bytes : 0));
+    json_object_set_new(o, "size_bytes", x ? ixt_json_count(x->hypo.size_bytes) : json_null());
     json_object_set_new(o, "hypothetical_name", json_string(x ? x->hypo.name : ""));
     const ixt_table_ctx *ctx = &t->ctx[i];
-    json_object_set_new(o, "table_rows", json_real(ctx->rows));
-    json_object_set_new(o, "table_writes", json_real(ctx->writes));
+    json_object_set_new(o, "table_rows", ixt_json_count(ctx->rows));
+    json_object_set_new(o, "table_writes", ixt_json_count(ctx->writes));
     json_t *existing = json_array();
     for (int k = 0; k < ctx->nindexes; k++)
-        json_array_append_new(existing, json_pack("{s:s, s:f, s:f}", "name", ctx->indexes[k].name,
-                                                  "idx_scan", ctx->indexes[k].scans,
-                                                  "size_bytes", ctx->indexes[k].size_bytes));
+        json_array_append_new(existing, json_pack("{s:s, s:o, s:o}", "name", ctx->indexes[k].name,
+                                                  "idx_scan", ixt_json_count(ctx->indexes[k].scans),
+                                                  "size_bytes", ixt_json_count(ctx->indexes[k].size_bytes)));
     json_object_set_new(o, "existing_indexes", existing);
     return o;
 }
@@ -71,40 +71,41 @@ static int print_json(const ixt_opts *o, const try_result *t)
     const ixt_lab *l = &t->lab;
     json_t *before = json_object(), *after = json_object();
     if (t->hypothetical) {
-        json_object_set_new(before, "total_cost", json_real(l->before->total_cost));
-        json_object_set_new(before, "startup_cost", json_real(l->before->root->startup_cost));
-        json_object_set_new(before, "plan_rows", json_real(l->before->root->plan_rows));
-        json_object_set_new(after, "total_cost", json_real(ixt_lab_after_cost(l)));
+        json_object_set_new(before, "total_cost", ixt_json_real(l->before->total_cost, IXT_JSON_COST));
+        json_object_set_new(before, "startup_cost", ixt_json_real(l->before->root->startup_cost, IXT_JSON_COST));
+        json_object_set_new(before, "plan_rows", ixt_json_count(l->before->root->plan_rows));
+        json_object_set_new(after, "total_cost", ixt_json_real(ixt_lab_after_cost(l), IXT_JSON_COST));
         json_object_set_new(after, "startup_cost",
-                            json_real(l->after ? l->after->root->startup_cost : l->before->root->startup_cost));
+                            ixt_json_real(l->after ? l->after->root->startup_cost : l->before->root->startup_cost,
+                                          IXT_JSON_COST));
         json_object_set_new(after, "plan", l->after ? ixt_plan_to_json(l->after, l->diff) : json_null());
     }
     if (t->real) {
-        json_object_set_new(before, "median_ms", json_real(t->rr.before_median_ms));
-        json_object_set_new(before, "min_ms", json_real(t->rr.before_min_ms));
-        json_object_set_new(before, "shared_hit", json_real(t->rr.before_hit));
-        json_object_set_new(before, "shared_read", json_real(t->rr.before_read));
-        json_object_set_new(after, "median_ms", json_real(t->rr.after_median_ms));
-        json_object_set_new(after, "min_ms", json_real(t->rr.after_min_ms));
-        json_object_set_new(after, "shared_hit", json_real(t->rr.after_hit));
-        json_object_set_new(after, "shared_read", json_real(t->rr.after_read));
+        json_object_set_new(before, "median_ms", ixt_json_real(t->rr.before_median_ms, IXT_JSON_MS));
+        json_object_set_new(before, "min_ms", ixt_json_real(t->rr.before_min_ms, IXT_JSON_MS));
+        json_object_set_new(before, "shared_hit", ixt_json_count(t->rr.before_hit));
+        json_object_set_new(before, "shared_read", ixt_json_count(t->rr.before_read));
+        json_object_set_new(after, "median_ms", ixt_json_real(t->rr.after_median_ms, IXT_JSON_MS));
+        json_object_set_new(after, "min_ms", ixt_json_real(t->rr.after_min_ms, IXT_JSON_MS));
+        json_object_set_new(after, "shared_hit", ixt_json_count(t->rr.after_hit));
+        json_object_set_new(after, "shared_read", ixt_json_count(t->rr.after_read));
     }
     json_t *root = json_object();
     json_object_set_new(root, "statement", json_string(l->sql ? l->sql : ""));
     json_object_set_new(root, "generic", json_boolean(l->generic));
     json_object_set_new(root, "before", before);
     json_object_set_new(root, "after", after);
-    json_object_set_new(root, "change_pct", t->hypothetical ? json_real(ixt_lab_change_pct(l)) : json_null());
+    json_object_set_new(root, "change_pct", t->hypothetical ? ixt_json_real(ixt_lab_change_pct(l), 1) : json_null());
     json_t *idx = json_array();
     for (int i = 0; i < o->nindexes; i++)
         json_array_append_new(idx, index_json(t, i));
     json_object_set_new(root, "indexes", idx);
     if (t->real) {
-        json_object_set_new(root, "build_ms", json_real(t->rr.build_ms));
-        json_object_set_new(root, "real_size_bytes", json_real(t->rr.size_bytes));
+        json_object_set_new(root, "build_ms", ixt_json_real(t->rr.build_ms, IXT_JSON_MS));
+        json_object_set_new(root, "real_size_bytes", ixt_json_count(t->rr.size_bytes));
         json_object_set_new(root, "runs", json_integer(o->cfg.runs));
     }
-    int rc = json_dumpf(root, stdout, JSON_INDENT(2)) == 0 ? 0 : 1;
+    int rc = json_dumpf(root, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
     putchar('\n');
     json_decref(root);
     return rc;
@@ -173,6 +174,8 @@ static int try_all(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *
 
 int batch_try(const ixt_opts *o)
 {
+    if (!batch_statement_given(o))
+        return 2;
     if (o->nindexes == 0) {
         fprintf(stderr, "idxtune: try needs at least one --index \"CREATE INDEX ON table (columns)\"\n");
         return 2;

@@ -10,7 +10,7 @@
 enum {
     O_HELP = 1000, O_VERSION, O_ONCE, O_LIMIT, O_SORT, O_FORMAT, O_QUERYID, O_ANALYZE,
     O_INDEX, O_REAL, O_ROLE, O_SET, O_LOAD, O_FORCE, O_CONFIG_KEY, O_ACCEPT, O_ROLLBACK,
-    O_NO_CONCURRENTLY,
+    O_INTERVAL,
 };
 
 static const struct option LONGOPTS[] = {
@@ -49,76 +49,124 @@ static const struct option LONGOPTS[] = {
     {"force", no_argument, NULL, O_FORCE},
     {"accept", no_argument, NULL, O_ACCEPT},
     {"rollback", required_argument, NULL, O_ROLLBACK},
-    {"no-concurrently", no_argument, NULL, O_NO_CONCURRENTLY},
+    {"no-concurrently", no_argument, NULL, O_CONFIG_KEY},
+    {"interval", required_argument, NULL, O_INTERVAL},
     {NULL, 0, NULL, 0},
 };
 
-static const char USAGE[] =
-    "idxtune " IXT_VERSION " - interactive index tuner for PostgreSQL\n"
-    "\n"
-    "Usage:\n"
-    "  idxtune [OPTIONS] [DBNAME|CONNINFO|URI]          the terminal UI\n"
-    "  idxtune top [OPTIONS] --once [--limit N] [--sort COL] [--format text|json]\n"
-    "  idxtune explain [OPTIONS] (-c SQL | -f FILE | --queryid ID) [--analyze]\n"
-    "                  [--format text|json]\n"
-    "  idxtune try [OPTIONS] (-c SQL | -f FILE | --queryid ID) --index DEF [--index DEF]\n"
-    "              [--real [--runs N]] [--accept --session FILE] [--format text|json]\n"
-    "  idxtune advise [OPTIONS] [--queries FILE | --top N] [--budget-mb MB]\n"
-    "                 [--role NAME --set NAME=VALUE] [--session FILE] [--format text|sql|json|md]\n"
-    "  idxtune export --session FILE [--format sql|md|json] [-o FILE] [--rollback FILE]\n"
-    "                 [--no-concurrently] [--force]\n"
-    "  idxtune indexes [OPTIONS] [--format text|json|md|sql] [-o FILE] [--rollback FILE]\n"
-    "                  [--force]\n"
-    "\n"
-    "Connection (as psql; PG* environment, ~/.pgpass and service files work):\n"
-    "  -h, --host=HOST        server host or socket directory\n"
-    "  -p, --port=PORT        server port\n"
-    "  -U, --username=USER    user name\n"
-    "  -d, --dbname=DBNAME    database name, conninfo string or URI\n"
-    "\n"
-    "Terminal UI:\n"
-    "  -r, --refresh=SECONDS  refresh interval (default 2)\n"
-    "      --theme=NAME       colour theme (default, light, high-contrast, monochrome)\n"
-    "      --no-color         monochrome UI (also when NO_COLOR is set)\n"
-    "      --ascii            ASCII line drawing (automatic when the locale is not UTF-8)\n"
-    "      --no-mouse         ignore the mouse\n"
-    "\n"
-    "Batch:\n"
-    "      --once             one snapshot (top)\n"
-    "      --limit=N          at most N statements (top)\n"
-    "      --sort=COLUMN      total_ms, calls, mean_ms, rows, share, calls_per_s,\n"
-    "                         ms_per_s, queryid, query (top; default total_ms)\n"
-    "      --format=FORMAT    text or json\n"
-    "  -c, --command=SQL      the statement (explain)\n"
-    "  -f, --file=FILE        read the statement from FILE (explain)\n"
-    "      --queryid=ID       the pg_stat_statements entry (explain)\n"
-    "      --analyze          EXPLAIN ANALYZE: SELECT in a read-only transaction,\n"
-    "                         writes inside BEGIN ... ROLLBACK\n"
-    "      --index=DEF        CREATE INDEX ... to try (try; repeatable)\n"
-    "      --real             also build it for real inside a rolled-back transaction (try)\n"
-    "      --runs=N           timed runs without and with the index (default 5)\n"
-    "      --accept           add the index with its evidence to --session FILE (try)\n"
-    "      --session=FILE     session file (try, export; --load for the TUI)\n"
-    "  -o, --output=FILE      write to FILE instead of standard output (export)\n"
-    "      --rollback=FILE    also write the rollback SQL (export)\n"
-    "      --no-concurrently  plain CREATE/DROP INDEX for migration tools (export)\n"
-    "      --force            replace existing files (export)\n"
-    "      --load=FILE        open a saved session in the TUI\n"
-    "      --queries=FILE     statements to advise on, separated by ';' (advise)\n"
-    "      --top=N            the N statements with the most total time (advise; default 50)\n"
-    "      --budget-mb=MB     storage budget of the advice (0: none)\n"
-    "      --role=NAME        plan as this role (SET ROLE): row-level security applies\n"
-    "      --set=NAME=VALUE   a setting of the application, e.g. app.tenant_id=1 (repeatable)\n"
+#define CONN_HELP                                                                          \
+    "Connection (as psql; PG* environment, ~/.pgpass and service files work):\n"           \
+    "  -h, --host=HOST        server host or socket directory\n"                            \
+    "  -p, --port=PORT        server port\n"                                                \
+    "  -U, --username=USER    user name\n"                                                  \
+    "  -d, --dbname=DBNAME    database name, conninfo string or URI\n"                      \
     "      --statement-timeout=MS   per-statement timeout (default 30000)\n"
-    "      --lock-timeout=MS  lock timeout for trials (default 2000)\n"
-    "\n"
-    "  -?, --help             show this help\n"
-    "      --version          show the version\n"
-    "\n"
-    "Settings are read from ~/.config/idxtune/config first (same names as the\n"
-    "long options).  Options may come before or after the subcommand.\n"
-    "Ctrl-C, SIGTERM and SIGHUP cancel what runs on the server, then exit.\n"
-    "Exit status: 0 ok, 1 error, 2 usage error, 128+N on signal N (130: Ctrl-C).\n";
+#define STMT_HELP                                                                          \
+    "  -c, --command=SQL      the statement\n"                                              \
+    "  -f, --file=FILE        read the statement from FILE\n"                               \
+    "      --queryid=ID       the pg_stat_statements entry\n"
+#define ROLE_HELP                                                                          \
+    "      --role=NAME        plan as this role (SET ROLE): row-level security applies\n"   \
+    "      --set=NAME=VALUE   a setting of the application, e.g. app.tenant_id=1 (repeatable)\n"
+#define EXIT_HELP                                                                          \
+    "Exit status: 0 ok, 1 error, 2 usage error, 128+N on signal N (130: Ctrl-C).\n"
+
+/* One entry per subcommand: `idxtune CMD --help` prints its own; plain
+ * `idxtune --help` prints the synopses and the TUI's options. */
+static const struct cmd_help {
+    ixt_cmd cmd;
+    const char *name, *synopsis, *options;
+} HELP[] = {
+    {CMD_TUI, NULL,
+     "  idxtune [OPTIONS] [DBNAME|CONNINFO|URI]          the terminal UI\n",
+     "Terminal UI:\n"
+     "  -r, --refresh=SECONDS  refresh interval (default 2)\n"
+     "      --theme=NAME       colour theme (default, light, high-contrast, monochrome)\n"
+     "      --no-color         monochrome UI (also when NO_COLOR is set)\n"
+     "      --ascii            ASCII line drawing (automatic when the locale is not UTF-8)\n"
+     "      --no-mouse         ignore the mouse\n"
+     "      --load=FILE        open a saved session\n"
+     "      --lock-timeout=MS  lock timeout for trials (default 2000)\n"
+     "      --runs=N           timed runs without and with an index (default 5)\n"
+     "      --no-concurrently  plain CREATE/DROP INDEX in exported files\n"},
+    {CMD_TOP, "top",
+     "  idxtune top [OPTIONS] --once [--limit N] [--sort COL] [--interval S] [--format text|json]\n",
+     "      --once             one listing, then exit (the live list is the TUI)\n"
+     "      --limit=N          at most N statements\n"
+     "      --sort=COLUMN      total_ms, calls, mean_ms, rows, share, calls_per_s,\n"
+     "                         ms_per_s, queryid, query (default total_ms)\n"
+     "      --interval=S       seconds between the two snapshots the rates need\n"
+     "                         (calls_per_s, ms_per_s; default 1)\n"
+     "      --format=FORMAT    text or json\n"},
+    {CMD_EXPLAIN, "explain",
+     "  idxtune explain [OPTIONS] (-c SQL | -f FILE | --queryid ID) [--analyze]\n"
+     "                  [--format text|json]\n",
+     STMT_HELP
+     "      --analyze          EXPLAIN ANALYZE: SELECT in a read-only transaction,\n"
+     "                         writes inside BEGIN ... ROLLBACK\n"
+     ROLE_HELP
+     "      --format=FORMAT    text or json\n"},
+    {CMD_TRY, "try",
+     "  idxtune try [OPTIONS] (-c SQL | -f FILE | --queryid ID) --index DEF [--index DEF]\n"
+     "              [--real [--runs N]] [--accept --session FILE] [--format text|json]\n",
+     STMT_HELP
+     "      --index=DEF        CREATE INDEX ... to try (repeatable)\n"
+     "      --real             also build it for real inside a rolled-back transaction\n"
+     "      --runs=N           timed runs without and with the index (default 5)\n"
+     "      --lock-timeout=MS  lock timeout for the real build (default 2000)\n"
+     "      --accept           add the index with its evidence to --session FILE\n"
+     "      --session=FILE     the session file\n"
+     ROLE_HELP
+     "      --format=FORMAT    text or json\n"},
+    {CMD_ADVISE, "advise",
+     "  idxtune advise [OPTIONS] [--queries FILE | --top N] [--budget-mb MB]\n"
+     "                 [--role NAME --set NAME=VALUE] [--session FILE] [--format text|sql|json|md]\n",
+     "      --queries=FILE     statements to advise on, separated by ';'\n"
+     "      --top=N            the N statements with the most total time (default 50)\n"
+     "      --budget-mb=MB     storage budget of the advice (0: none)\n"
+     ROLE_HELP
+     "      --session=FILE     record the advice as accepted in FILE\n"
+     "      --no-concurrently  plain CREATE INDEX (--format sql|md)\n"
+     "      --format=FORMAT    text, sql, json or md\n"},
+    {CMD_EXPORT, "export",
+     "  idxtune export --session FILE [--format sql|md|json] [-o FILE] [--rollback FILE]\n"
+     "                 [--no-concurrently] [--force]\n",
+     "      --session=FILE     the session file\n"
+     "  -o, --output=FILE      write to FILE instead of standard output\n"
+     "      --rollback=FILE    also write the rollback SQL\n"
+     "      --no-concurrently  plain CREATE/DROP INDEX for migration tools\n"
+     "      --force            replace existing files\n"
+     "      --format=FORMAT    sql, md or json\n"},
+    {CMD_INDEXES, "indexes",
+     "  idxtune indexes [OPTIONS] [--format text|json|md|sql] [-o FILE] [--rollback FILE]\n"
+     "                  [--force]\n",
+     "  -o, --output=FILE      write to FILE instead of standard output\n"
+     "      --rollback=FILE    also write the rollback SQL (--format sql)\n"
+     "      --force            replace existing files\n"
+     "      --format=FORMAT    text, json, md or sql\n"},
+};
+
+static void print_help(ixt_cmd cmd, FILE *out)
+{
+    const struct cmd_help *h = NULL;
+    for (size_t i = 0; i < sizeof HELP / sizeof HELP[0]; i++)
+        if (HELP[i].cmd == cmd)
+            h = &HELP[i];
+    fputs("idxtune " IXT_VERSION " - interactive index tuner for PostgreSQL\n\nUsage:\n", out);
+    if (cmd == CMD_TUI)
+        for (size_t i = 0; i < sizeof HELP / sizeof HELP[0]; i++)
+            fputs(HELP[i].synopsis, out);
+    else
+        fputs(h->synopsis, out);
+    fprintf(out, "\n%s%s\n" CONN_HELP "\n"
+                 "  -?, --help             show this help%s\n"
+                 "      --version          show the version\n\n"
+                 "Settings are read from ~/.config/idxtune/config first (same names as the\n"
+                 "long options).  Options may come before or after the subcommand.\n"
+                 "Ctrl-C, SIGTERM and SIGHUP cancel what runs on the server, then exit.\n" EXIT_HELP,
+            cmd == CMD_TUI ? "" : "Options:\n", h->options,
+            cmd == CMD_TUI ? " (idxtune COMMAND --help: that command's)" : "");
+}
 
 static int parse_format(const char *s, ixt_format *f)
 {
@@ -193,9 +241,12 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case 'd': o->conn.dbname = optarg; return 0;
     case 'r': return set_config(o, "refresh", optarg, err);
     case O_CONFIG_KEY:
-        /* Options and config keys share their names; --no-mouse is "mouse". */
+        /* Options and config keys share their names; --no-mouse is "mouse",
+         * --no-concurrently "concurrently". */
         if (strcmp(name, "no-mouse") == 0)
             return set_config(o, "mouse", "false", err);
+        if (strcmp(name, "no-concurrently") == 0)
+            return set_config(o, "concurrently", "false", err);
         return set_config(o, name, optarg ? optarg : "true", err);
     case 'c': o->sql = optarg; return 0;
     case 'f': o->file = optarg; return 0;
@@ -226,12 +277,19 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case O_FORCE: o->force = true; return 0;
     case O_ACCEPT: o->accept = true; return 0;
     case O_ROLLBACK: o->rollback = optarg; return 0;
-    case O_NO_CONCURRENTLY: o->no_concurrently = true; return 0;
+    case O_INTERVAL: {
+        long long n;
+        if (cli_number("--interval", optarg, 1, 3600, &n, err) != 0)
+            return -1;
+        o->interval_ms = n * 1000;
+        return 0;
+    }
     case O_HELP: case '?':
         if (c == '?' && optopt != '?')
             break;
-        fputs(USAGE, out);
-        return 1;
+        /* answered once the subcommand is known: `idxtune top --help` */
+        o->help = true;
+        return 0;
     case O_VERSION:
         fprintf(out, "idxtune %s\n", IXT_VERSION);
         return 1;
@@ -261,6 +319,10 @@ int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err)
     }
     if (optind < argc && parse_cmd(argv[optind], &o->cmd) == 0)
         optind++;
+    if (o->help) {
+        print_help(o->cmd, out);
+        return 1;
+    }
     if (optind < argc)
         o->conn.target = argv[optind++];
     if (optind < argc) {

@@ -43,7 +43,8 @@ typedef struct ixt_opts {
     const char *rollback;
     bool force;
     bool accept;
-    bool no_concurrently;
+    long long interval_ms;   /* --interval: between top's two snapshots, 0 when not given */
+    bool help;               /* --help: answered once the subcommand is known */
 } ixt_opts;
 
 /* Parses argv.  Returns 0 to go on, 1 when --help or --version was

@@ -99,7 +99,7 @@ static int write_one(app *a, const char *path, const char *text, bool force)
 
 static void export_files(app *a, const char *base, bool force)
 {
-    ixt_export_opts eo = {.concurrently = true};
+    ixt_export_opts eo = {.concurrently = a->opts->cfg.concurrently};
     ixt_err e;
     char *sql = ixt_export_sql(&a->review, &eo, &e);
     char *rb = sql ? ixt_export_rollback(&a->review, &eo) : NULL;

@@ -46,6 +46,9 @@ typedef struct ixt_advisor {
     int *picks;                /* indexes into cands, in the order chosen */
     int npicks;
     double budget_mb;          /* 0: no limit */
+    /* size of the smallest index that would have helped but did not fit
+     * the budget; 0 when the budget left none out */
+    double left_out_bytes;
     double min_share;          /* a step must save at least this share (0.01) */
     double weighted_before, weighted_after, size_bytes;
     long whatif_calls, cache_hits;

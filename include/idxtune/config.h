@@ -12,6 +12,7 @@
  *     ascii = false          true/false, yes/no, on/off, 1/0
  *     no-color = false
  *     mouse = true
+ *     concurrently = true    CONCURRENTLY in exported SQL (--no-concurrently)
  */
 #ifndef IDXTUNE_CONFIG_H
 #define IDXTUNE_CONFIG_H
@@ -31,6 +32,7 @@ typedef struct ixt_config {
     bool ascii;                /* ASCII line drawing; default false */
     bool no_color;             /* default false */
     bool mouse;                /* default true */
+    bool concurrently;         /* exported SQL builds/drops CONCURRENTLY; default true */
 } ixt_config;
 
 /* One setting of the table, for --help, getopt tables and error hints. */

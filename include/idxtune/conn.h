@@ -11,6 +11,12 @@
 
 #include "idxtune/util.h"
 
+/* Every statement idxtune sends starts with this comment (the connection
+ * tags what it sends), so that a role that may not switch
+ * pg_stat_statements off still does not see idxtune's own statements in
+ * the list. */
+#define IXT_SQL_TAG "/* idxtune */ "
+
 /* Where to connect: a DBNAME, CONNINFO or URI (any may be NULL) plus psql's
  * -h -p -U -d, which override what the string says. */
 typedef struct ixt_conn_opts {

@@ -19,4 +19,15 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e);
 char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o);
 char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err *e);
 
+/* Markdown for text from the catalog or the user, here and in every other
+ * Markdown report (index health).  ixt_md_code: inline code on one line
+ * (at most max bytes), fenced by more backticks than the text holds so it
+ * cannot close the span (HTML in a span stays text), pipes escaped inside
+ * a table.  ixt_md_text: the characters that start inline markup
+ * (emphasis, code, links, images, raw HTML, entities, table pipes)
+ * escaped; one line in the middle of a sentence, so block markup cannot
+ * start. */
+void ixt_md_code(ixt_buf *b, const char *s, size_t max, bool in_table);
+void ixt_md_text(ixt_buf *b, const char *s, size_t max);
+
 #endif

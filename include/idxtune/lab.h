@@ -37,6 +37,8 @@ int ixt_lab_open(ixt_lab *l, ixt_conn *c, const char *sql, ixt_err *e);
 void ixt_lab_close(ixt_lab *l, ixt_conn *c);
 /* Adds a hypothetical index and plans again. */
 int ixt_lab_add(ixt_lab *l, ixt_conn *c, const char *create_sql, ixt_err *e);
+/* Drops index i and plans again.  When the drop fails the index stays in
+ * the lab (it still lives in the backend) and e says so. */
 int ixt_lab_remove(ixt_lab *l, ixt_conn *c, int i, ixt_err *e);
 /* Why the planner may not use index i, when the reason can be told:
  * under row-level security only leakproof operators become index

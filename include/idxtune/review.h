@@ -9,7 +9,8 @@
 #include "idxtune/conn.h"
 #include "idxtune/util.h"
 
-#define IXT_SESSION_VERSION 1
+/* 2: query ids are strings, unknown figures null; version 1 files load too */
+#define IXT_SESSION_VERSION 2
 
 typedef struct ixt_evidence {
     char *sql;                 /* the statement helped.  owned */

@@ -14,11 +14,6 @@
 #include "idxtune/conn.h"
 #include "idxtune/util.h"
 
-/* Every statement idxtune sends starts with this comment, so that a role
- * that may not switch pg_stat_statements off still does not see idxtune's
- * own statements in the list. */
-#define IXT_SQL_TAG "/* idxtune */ "
-
 typedef enum ixt_stmt_col {
     IXT_COL_TOTAL,      /* total execution time */
     IXT_COL_CALLS,

@@ -158,7 +158,7 @@ static void test_explain_json(void **state)
     assert_int_equal(run_prog("explain -c 'SELEC 1'", &out), 1);
     assert_non_null(strstr(out, "syntax error"));
     free(out);
-    assert_int_equal(run_prog("explain", &out), 1);
+    assert_int_equal(run_prog("explain", &out), 2);
     assert_non_null(strstr(out, "exactly one of"));
     free(out);
 }

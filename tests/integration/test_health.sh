@@ -107,4 +107,12 @@ psql -qX -v ON_ERROR_STOP=1 -f "$dir/undo.sql" >/dev/null 2>>"$dir/psql.err"; ok
 
 "$IXT_PROG" indexes --format md >"$dir/h.md" 2>/dev/null
 grep -q '| `public.t` | `t_a_idx` |' "$dir/h.md"; ok $? "Markdown report"
+
+# catalog names with a pipe and a backtick stay inside their cells and spans
+q 'CREATE TABLE "we|rd`t" (x int); CREATE INDEX "i|x`y" ON "we|rd`t" (x)' >/dev/null
+"$IXT_PROG" indexes --format md >"$dir/h2.md" 2>/dev/null
+row=$(grep -F 'rd`t' "$dir/h2.md")
+pipes=$(printf '%s' "$row" | sed 's/\\|//g' | tr -cd '|' | wc -c)
+[ "$pipes" = 8 ] && printf '%s' "$row" | grep -qF '``i\|x`y``'
+ok $? "Markdown escapes catalog names as the export does ($pipes cell pipes: $row)"
 exit $fails

@@ -81,6 +81,30 @@ static void test_hypothetical_indexes_vanish_with_connection(void **state)
     ixt_conn_close(c);
 }
 
+/* A hypothetical index whose drop failed still lives in the backend: the
+ * lab keeps it (and says so), so a later remove or close can drop it. */
+static void test_failed_drop_keeps_the_index(void **state)
+{
+    (void)state;
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    ixt_lab lab;
+    ixt_err e;
+    assert_int_equal(ixt_lab_open(&lab, c, LOG_TAIL, &e), 0);
+    assert_int_equal(ixt_lab_add(&lab, c, "CREATE INDEX ON run_logs (run_id, seq)", &e), 0);
+    /* an aborted transaction makes the drop fail */
+    assert_int_equal(ixt_conn_run(c, "BEGIN", &e), 0);
+    assert_int_not_equal(ixt_conn_run(c, "SELECT 1/0", &e), 0);
+    assert_int_not_equal(ixt_lab_remove(&lab, c, 0, &e), 0);
+    assert_int_equal(lab.nidx, 1);
+    assert_non_null(strstr(e.msg, "still"));
+    assert_int_equal(ixt_conn_run(c, "ROLLBACK", &e), 0);
+    assert_int_equal(ixt_lab_remove(&lab, c, 0, &e), 0);
+    assert_int_equal(lab.nidx, 0);
+    assert_int_equal(scalar(c, "SELECT count(*) FROM hypopg_list_indexes"), 0);
+    ixt_lab_close(&lab, c);
+    ixt_conn_close(c);
+}
+
 static void test_bad_index_definitions(void **state)
 {
     (void)state;
@@ -210,6 +234,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hypothetical_index_cuts_cost),
         cmocka_unit_test(test_hypothetical_indexes_vanish_with_connection),
+        cmocka_unit_test(test_failed_drop_keeps_the_index),
         cmocka_unit_test(test_bad_index_definitions),
         cmocka_unit_test(test_real_trial_measures_and_rolls_back),
         cmocka_unit_test(test_writer_waits_at_most_lock_timeout),

@@ -63,5 +63,19 @@ check w "Review: 2 accepted indexes" "with its indexes"
 check w "runs_by_workflow_recent" "and their names"
 keys w q
 check w "EXITED 0" "quits"
+# --no-concurrently reaches the export of the review screen too
+start x 140x45 -d idxdemo --load "$dir/session.json" --no-concurrently
+check x "Slow queries" "the session reopens with --no-concurrently"
+keys x R
+check x "Review: 2 accepted indexes" "the review"
+keys x e C-u
+type_text x "$dir/plain"
+keys x Enter
+check x "exported .*plain.sql" "e exports"
+grep -q "^CREATE INDEX IF NOT EXISTS runs_by_workflow_recent" "$dir/plain.sql" &&
+    ! grep -q "^CREATE INDEX CONCURRENTLY" "$dir/plain.sql"
+ok $? "the exported SQL has plain CREATE INDEX"
+keys x q
+check x "EXITED 0" "quits"
 cd / && rm -rf "$dir"
 finish

@@ -32,7 +32,7 @@ static void test_option_table(void **state)
     size_t n;
     const ixt_config_option *o = ixt_config_options(&n);
     const char *want[] = {"refresh", "theme", "lock-timeout", "statement-timeout", "runs",
-                          "budget-mb", "ascii", "no-color", "mouse"};
+                          "budget-mb", "ascii", "no-color", "mouse", "concurrently"};
     assert_int_equal(n, sizeof want / sizeof want[0]);
     ixt_config c, d;
     ixt_config_defaults(&c);

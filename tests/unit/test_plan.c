@@ -324,7 +324,7 @@ static void test_delete_and_triggers(void **state)
     json_t *j = ixt_plan_to_json(p, NULL);
     json_t *t = json_array_get(json_object_get(j, "triggers"), 0);
     assert_string_equal(json_string_value(json_object_get(t, "constraint")), "run_logs_run_id_fkey");
-    assert_near(json_real_value(json_object_get(t, "time_ms")), 12488.877);
+    assert_near(json_number_value(json_object_get(t, "time_ms")), 12488.877);
     json_decref(j);
     ixt_plan_free(p);
 }
@@ -476,9 +476,9 @@ static void test_json_output(void **state)
     (void)state;
     ixt_plan *p = load("seqscan_analyze.json");
     json_t *j = ixt_plan_to_json(p, NULL);
-    assert_near(json_real_value(json_object_get(j, "execution_ms")), 47.733);
-    assert_near(json_real_value(json_object_get(j, "planning_ms")), 0.19);
-    assert_near(json_real_value(json_object_get(j, "total_cost")), 23824.09);
+    assert_near(json_number_value(json_object_get(j, "execution_ms")), 47.733);
+    assert_near(json_number_value(json_object_get(j, "planning_ms")), 0.19);
+    assert_near(json_number_value(json_object_get(j, "total_cost")), 23824.09);
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "settings"),
                                                           "max_parallel_workers_per_gather")), "0");
     json_t *plan = json_object_get(j, "plan");
@@ -486,10 +486,10 @@ static void test_json_output(void **state)
     json_t *scan = json_array_get(json_object_get(plan, "children"), 0);
     assert_string_equal(json_string_value(json_object_get(scan, "relation")), "run_logs");
     assert_true(json_is_null(json_object_get(scan, "index")));
-    assert_near(json_real_value(json_object_get(scan, "exclusive_ms")), 47.615);
-    assert_near(json_real_value(json_object_get(scan, "actual_total_ms")), 47.615);
-    assert_near(json_real_value(json_object_get(scan, "actual_rows")), 6);
-    assert_near(json_real_value(json_object_get(scan, "plan_rows")), 6);
+    assert_near(json_number_value(json_object_get(scan, "exclusive_ms")), 47.615);
+    assert_near(json_number_value(json_object_get(scan, "actual_total_ms")), 47.615);
+    assert_near(json_number_value(json_object_get(scan, "actual_rows")), 6);
+    assert_near(json_number_value(json_object_get(scan, "plan_rows")), 6);
     assert_true(json_is_true(json_object_get(scan, "selective_seq_scan")));
     assert_string_equal(json_string_value(json_object_get(json_object_get(scan, "conditions"), "Filter")),
                         "(run_logs.run_id = 4242)");
@@ -507,7 +507,7 @@ static void test_json_output(void **state)
     json_t *hash = json_array_get(json_object_get(plan, "children"), 1);
     json_t *users = json_array_get(json_object_get(hash, "children"), 0);
     assert_string_equal(json_string_value(json_object_get(users, "relation")), "users");
-    assert_near(json_real_value(json_object_get(users, "exclusive_cost")), 93.5);
+    assert_near(json_number_value(json_object_get(users, "exclusive_cost")), 93.5);
     json_decref(j);
     ixt_plan_free(p);
 }
