@@ -59,6 +59,7 @@ static ixt_sql_info *parse_plannable(const char *sql, ixt_explain_prep *p, ixt_e
         return NULL;
     }
     p->rewritten = strcmp(fixed, sql) != 0;
+    p->squashed = ixt_sql_has_squashed_list(sql);
     p->sql = fixed;
     return info;
 }

@@ -272,6 +272,52 @@ static ixt_pt_step fix_tree(json_t *obj, void *ctx)
     return IXT_PT_DESCEND;
 }
 
+/* PostgreSQL 18 squashes a list of constants to one placeholder and the
+ * comment ", ... " inside IN ( ).  As written it plans for one element; as
+ * "= ANY($1)" (NOT IN: "<> ALL($1)") the placeholder is the whole list, an
+ * array, which is what the application sends.  Returns the token index of
+ * the placeholder of a squashed list starting at token i (IN), or -1. */
+static int squashed_at(const ixt_tokens *t, const char *sql, int i)
+{
+    if (i + 4 >= t->n || t->tk[i]->token != PG_QUERY__TOKEN__IN_P || !ixt_tok_is(t->tk[i + 1], sql, '(') ||
+        t->tk[i + 2]->token != PG_QUERY__TOKEN__PARAM || t->tk[i + 3]->token != PG_QUERY__TOKEN__C_COMMENT ||
+        !ixt_tok_is(t->tk[i + 4], sql, ')'))
+        return -1;
+    static const char mark[] = "/*, ... */";
+    const PgQuery__ScanToken *c = t->tk[i + 3];
+    if (c->end - c->start != (int)strlen(mark) || strncmp(sql + c->start, mark, strlen(mark)) != 0)
+        return -1;
+    return i + 2;
+}
+
+static void squashed_lists(pctx *p)
+{
+    for (int i = 0; i < p->tk.n; i++) {
+        int pi = squashed_at(&p->tk, p->sql, i);
+        if (pi < 0)
+            continue;
+        bool not = i > 0 && (p->tk.tk[i - 1]->token == PG_QUERY__TOKEN__NOT ||
+                             p->tk.tk[i - 1]->token == PG_QUERY__TOKEN__NOT_LA);
+        int start = not ? p->tk.tk[i - 1]->start : p->tk.tk[i]->start;
+        const PgQuery__ScanToken *param = p->tk.tk[pi];
+        add_edit(p, start, p->tk.tk[i + 4]->end,
+                 ixt_xasprintf("%s(%.*s)", not ? "<> ALL" : "= ANY", param->end - param->start,
+                               p->sql + param->start));
+    }
+}
+
+bool ixt_sql_has_squashed_list(const char *sql)
+{
+    ixt_tokens t;
+    if (!sql || ixt_tok_scan(sql, &t, NULL) != 0)
+        return false;
+    bool found = false;
+    for (int i = 0; i < t.n && !found; i++)
+        found = squashed_at(&t, sql, i) >= 0;
+    ixt_tok_free(&t);
+    return found;
+}
+
 static int edit_cmp(const void *a, const void *b)
 {
     const edit *x = a, *y = b;
@@ -349,6 +395,7 @@ char *ixt_sql_plannable(const char *normalized, ixt_err *e)
     json_t *stmts = ixt_pt_get(doc, "stmts");
     ixt_pt_walk(stmts, find_numeric_names, &p);
     ixt_pt_walk(stmts, fix_tree, &p);
+    squashed_lists(&p);
     char *out = apply_edits(&p);
     bool any_removed = false;
     for (int n = 1; n <= p.maxp; n++)

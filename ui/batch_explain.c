@@ -70,6 +70,8 @@ static int print_plan(const ixt_opts *o, const ixt_plan *p, const ixt_explain_pr
                prep->nparams);
     if (prep->rewritten)
         printf("Planned as: %s\n", prep->sql);
+    if (prep->squashed)
+        printf("An IN list was squashed by pg_stat_statements (its length is unknown): planned with the list as one array parameter.\n");
     if (prep->writes && o->analyze)
         printf("The statement ran inside BEGIN ... ROLLBACK: its changes were rolled back.\n");
     char *text = ixt_plan_render_text(p, o->cfg.ascii);

@@ -161,8 +161,9 @@ static void draw_header(app *a, pview *p, int y)
     char info[512], t1[24], t2[24];
     const ixt_plan *plan = p->plan;
     if (plan)
-        snprintf(info, sizeof info, "%s%s  cost %.2f  planning %s%s%s%s",
+        snprintf(info, sizeof info, "%s%s%s  cost %.2f  planning %s%s%s%s",
                  p->example ? "LITERAL EXAMPLE  " : p->prep.generic ? "GENERIC PLAN (parameters unknown)  " : "",
+                 p->prep.squashed ? "IN list as = ANY(array)  " : "",
                  plan->has_analyze ? "ANALYZE" : "estimated (a: run ANALYZE)", plan->total_cost,
                  ixt_fmt_ms(plan->planning_ms, t1, sizeof t1),
                  plan->execution_ms >= 0 ? "  execution " : "",

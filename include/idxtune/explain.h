@@ -31,6 +31,7 @@ typedef struct ixt_explain_prep {
     bool generic;       /* a generic plan: parameters unknown */
     bool writes;        /* INSERT/UPDATE/DELETE/MERGE or SELECT ... FOR UPDATE */
     bool rewritten;     /* the text had to be rewritten to be planned */
+    bool squashed;      /* an IN list of unknown length, planned as = ANY(array) */
     ixt_script script;  /* the statements to run, one per request */
     int explain_step;   /* the step whose result is the plan; with
                          * ANALYZE it is the one to repeat, with its values */

@@ -5,6 +5,8 @@
 #ifndef IDXTUNE_SQLPLANNABLE_H
 #define IDXTUNE_SQLPLANNABLE_H
 
+#include <stdbool.h>
+
 #include "idxtune/util.h"
 
 /* Repairs a pg_stat_statements text so the server plans it (PREPARE):
@@ -18,10 +20,17 @@
  * - placeholders with no type the server can find: both operands of
  *   arithmetic ("$8 + $9"), unary minus, sum/avg of a placeholder or of a
  *   CASE whose results are all placeholders, "$1 IS NULL", and select-list
- *   placeholders of subqueries and CTEs used as numbers outside.
+ *   placeholders of subqueries and CTEs used as numbers outside;
+ * - lists PostgreSQL 18 squashed to one placeholder followed by the
+ *   comment ", ... " inside IN ( ): "= ANY($1)" ("<> ALL($1)" for NOT IN),
+ *   the placeholder an array.
  * Returns text that libpg_query parses (unchanged when nothing needed
  * repair); NULL with e filled when the input does not parse.  caller frees */
 char *ixt_sql_plannable(const char *normalized, ixt_err *e);
+
+/* The text holds a list of constants squashed by PostgreSQL 18's
+ * pg_stat_statements (see above): its length is unknown. */
+bool ixt_sql_has_squashed_list(const char *sql);
 
 /* Casts placeholder $n to type everywhere in sql (for a server that says
  * it cannot determine its type).  caller frees */

@@ -547,6 +547,9 @@ static void test_syntax_error(void **state)
     assert_int_equal(byte, -1);
     assert_null(ixt_sql_analyze(NULL, &e));
     assert_null(ixt_sql_plannable("SELECT FROM WHERE", &e));
+    assert_true(ixt_sql_has_squashed_list("SELECT 1 FROM t WHERE b IN ($1 /*, ... */)"));
+    assert_false(ixt_sql_has_squashed_list("SELECT 1 FROM t WHERE b IN ($1, $2)"));
+    assert_false(ixt_sql_has_squashed_list(NULL));
     assert_non_null(strstr(e.msg, "syntax error"));
 }
 
@@ -565,6 +568,11 @@ static void test_plannable_rewrites(void **state)
 {
     (void)state;
     static const char *const cases[][2] = {
+        /* PostgreSQL 18's squashed lists: the placeholder is the array */
+        {"SELECT a FROM t WHERE b IN ($1 /*, ... */) AND c NOT IN ($2 /*, ... */)",
+         "SELECT a FROM t WHERE b = ANY($1) AND c <> ALL($2)"},
+        /* a comment of the user's own is left alone */
+        {"SELECT a FROM t WHERE b IN ($1 /* one */)", "SELECT a FROM t WHERE b IN ($1 /* one */)"},
         {"SELECT * FROM o WHERE d >= date $1 AND d < date $2 + interval $3",
          "SELECT * FROM o WHERE d >= $1::date AND d < $2::date + $3::interval"},
         {"SELECT 1 FROM l WHERE d <= date $1 - interval $2 day",
