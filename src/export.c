@@ -267,6 +267,14 @@ static void md_review(ixt_buf *b, const ixt_review *r)
     }
 }
 
+char *ixt_export_review_markdown(const ixt_review *r)
+{
+    ixt_buf b;
+    ixt_buf_init(&b);
+    md_review(&b, r);
+    return ixt_buf_take(&b);
+}
+
 char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
 {
     ixt_buf b;

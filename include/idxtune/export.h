@@ -25,6 +25,10 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
  * only what the SQL creates. */
 bool ixt_export_runs(const ixt_review_item *it);
 
+/* The Markdown report's review table alone: each index's verdict,
+ * reviewer, time and comment.  caller frees */
+char *ixt_export_review_markdown(const ixt_review *r);
+
 /* Untrusted text appended to Markdown as one line: escaped text in the
  * middle of a sentence or table cell, or an inline code span (pipes
  * escaped in a table), cut to max bytes. */
