@@ -98,8 +98,10 @@ static void rview_draw(app *a, ui_view *v, int top, int rows)
     rview *r = (rview *)v;
     attr_t h = draw_style(IXT_ROLE_HEADER);
     char title[160];
-    snprintf(title, sizeof title, " Review: %d accepted index%s, in rollout order%s", a->review.n,
-             a->review.n == 1 ? "" : "es", a->review.unsaved ? " (not exported or saved)" : "");
+    snprintf(title, sizeof title, " Review: %d accepted index%s, in rollout order, %d approved%s%s", a->review.n,
+             a->review.n == 1 ? "" : "es", ixt_review_count(&a->review, IXT_VERDICT_APPROVED),
+             a->review.unsaved ? " (not exported or saved)" : "",
+             a->opts->review_only ? "  [read-only review: hypothetical plans only]" : "");
     draw_fill(top, 0, COLS, draw_style(IXT_ROLE_NORMAL));
     draw_text(top, 0, COLS, title, draw_style(IXT_ROLE_NORMAL) | A_BOLD, true);
     draw_fill(top + 1, 0, COLS, h);
