@@ -8,6 +8,7 @@
 #include "idxtune/export.h"
 #include "idxtune/indexdef.h"
 #include "idxtune/review.h"
+#include "idxtune/review_diff.h"
 #include "idxtune/sqlquote.h"
 #include "testutil.h"
 
@@ -517,6 +518,35 @@ static void test_review_fields_checked(void **state)
     ixt_review_free(&r);
 }
 
+/* diff: a swap moves both, an addition or removal moves nothing else, a
+ * changed definition is matched by name. */
+static void test_review_diff(void **state)
+{
+    (void)state;
+    ixt_review old, new_;
+    sample(&old);
+    add(&old, "CREATE INDEX ON t (a)", "t_a_idx", "public", "t", 10, 1, false);
+    sample(&new_);
+    ixt_review_move(&new_, 0, 1);
+    ixt_review_remove(&new_, 2);
+    add(&new_, "CREATE INDEX ON t (b)", "t_b_idx", "public", "t", 10, 1, false);
+    free(new_.items[1].def);
+    new_.items[1].def = ixt_xstrdup("CREATE INDEX ON run_logs (run_id, seq, ts)");
+    ixt_review_diff d;
+    ixt_review_diff_make(&old, &new_, &d);
+    char *text = ixt_review_diff_text(&d, false);
+    assert_string_equal(text, "moved      mixed_case_select_expr_idx: #2 -> #1\n"
+                              "moved      run_logs_run_id_seq_idx: #1 -> #2\n"
+                              "definition run_logs_run_id_seq_idx: CREATE INDEX ON run_logs (run_id, seq) -> "
+                              "CREATE INDEX ON run_logs (run_id, seq, ts)\n"
+                              "added      t_b_idx: CREATE INDEX ON t (b)\n"
+                              "removed    t_a_idx: CREATE INDEX ON t (a)\n");
+    free(text);
+    ixt_review_diff_free(&d);
+    ixt_review_free(&old);
+    ixt_review_free(&new_);
+}
+
 /* Every input the fuzzer kept (tests/fuzz/corpus/session) still gives a
  * session or an error; a session exports. */
 static void test_session_corpus_replays(void **state)
@@ -569,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_session_corpus_replays),
         cmocka_unit_test(test_verdicts_gate_export),
         cmocka_unit_test(test_review_fields_checked),
+        cmocka_unit_test(test_review_diff),
     };
     return IXT_RUN_TESTS(tests);
 }
