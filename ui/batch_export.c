@@ -72,7 +72,12 @@ int batch_export(const ixt_opts *o)
     }
     if (r.n == 0)
         fprintf(stderr, "idxtune: %s has no accepted indexes: the files only hold the header\n", o->load_file);
-    ixt_export_opts eo = {.concurrently = !o->no_concurrently, .date = getenv("IXT_EXPORT_DATE")};
+    else if (ixt_review_count(&r, IXT_VERDICT_APPROVED) < r.n)
+        fprintf(stderr, "idxtune: %d of %d indexes approved: the others are %s (idxtune review --session %s)\n",
+                ixt_review_count(&r, IXT_VERDICT_APPROVED), r.n,
+                o->approved_only ? "left out" : "written commented out", o->load_file);
+    ixt_export_opts eo = {.concurrently = !o->no_concurrently, .date = getenv("IXT_EXPORT_DATE"),
+                          .approved_only = o->approved_only};
     char *text = NULL;
     switch (o->format) {
     case FMT_MD: text = ixt_export_markdown(&r, &eo, &e); break;

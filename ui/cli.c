@@ -11,6 +11,7 @@ enum {
     O_HELP = 1000, O_VERSION, O_ONCE, O_LIMIT, O_SORT, O_FORMAT, O_QUERYID, O_ANALYZE,
     O_INDEX, O_REAL, O_ROLE, O_SET, O_LOAD, O_FORCE, O_CONFIG_KEY, O_ACCEPT, O_ROLLBACK,
     O_NO_CONCURRENTLY,
+    O_VERDICT, O_COMMENT, O_AS, O_APPROVED_ONLY, O_REVIEW_ONLY, O_DIFF_FROM,
 };
 
 static const struct option LONGOPTS[] = {
@@ -50,6 +51,14 @@ static const struct option LONGOPTS[] = {
     {"accept", no_argument, NULL, O_ACCEPT},
     {"rollback", required_argument, NULL, O_ROLLBACK},
     {"no-concurrently", no_argument, NULL, O_NO_CONCURRENTLY},
+    {"approve", required_argument, NULL, O_VERDICT},
+    {"reject", required_argument, NULL, O_VERDICT},
+    {"needs-trial", required_argument, NULL, O_VERDICT},
+    {"comment", required_argument, NULL, O_COMMENT},
+    {"as", required_argument, NULL, O_AS},
+    {"approved-only", no_argument, NULL, O_APPROVED_ONLY},
+    {"review-only", no_argument, NULL, O_REVIEW_ONLY},
+    {"diff-from", required_argument, NULL, O_DIFF_FROM},
     {NULL, 0, NULL, 0},
 };
 
@@ -66,7 +75,10 @@ static const char USAGE[] =
     "  idxtune advise [OPTIONS] [--queries FILE | --top N] [--budget-mb MB]\n"
     "                 [--role NAME --set NAME=VALUE] [--session FILE] [--format text|sql|json|md]\n"
     "  idxtune export --session FILE [--format sql|md|json] [-o FILE] [--rollback FILE]\n"
-    "                 [--no-concurrently] [--force]\n"
+    "                 [--no-concurrently] [--approved-only] [--force]\n"
+    "  idxtune review --session FILE [--approve NAME | --reject NAME | --needs-trial NAME]\n"
+    "                 [--comment TEXT] [--as NAME] [--format text|json|md]\n"
+    "  idxtune diff OLD.json NEW.json [--format text|md]\n"
     "  idxtune indexes [OPTIONS] [--format text|json|md|sql] [-o FILE] [--rollback FILE]\n"
     "                  [--force]\n"
     "\n"
@@ -104,6 +116,16 @@ static const char USAGE[] =
     "      --no-concurrently  plain CREATE/DROP INDEX for migration tools (export)\n"
     "      --force            replace existing files (export)\n"
     "      --load=FILE        open a saved session in the TUI\n"
+    "      --review-only      with --load: give verdicts and comments; nothing but\n"
+    "                         hypothetical plans runs on the server\n"
+    "      --diff-from=OLD    with --load: show what changed since the session OLD\n"
+    "      --approve=NAME, --reject=NAME, --needs-trial=NAME\n"
+    "                         record a verdict on the index NAME (review)\n"
+    "      --comment=TEXT     the reason, with the verdict (review)\n"
+    "      --as=NAME          the reviewer (default: the connected role in the TUI,\n"
+    "                         the operating system user in batch)\n"
+    "      --approved-only    write only the approved indexes (export; otherwise the\n"
+    "                         others are written commented out)\n"
     "      --queries=FILE     statements to advise on, separated by ';' (advise)\n"
     "      --top=N            the N statements with the most total time (advise; default 50)\n"
     "      --budget-mb=MB     storage budget of the advice (0: none)\n"
@@ -137,6 +159,7 @@ static int parse_cmd(const char *s, ixt_cmd *c)
         {"top", CMD_TOP}, {"explain", CMD_EXPLAIN}, {"try", CMD_TRY},
         {"advise", CMD_ADVISE}, {"export", CMD_EXPORT},
         {"indexes", CMD_INDEXES},
+        {"review", CMD_REVIEW}, {"diff", CMD_DIFF},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(s, cmds[i].name) == 0) {
@@ -227,6 +250,20 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case O_ACCEPT: o->accept = true; return 0;
     case O_ROLLBACK: o->rollback = optarg; return 0;
     case O_NO_CONCURRENTLY: o->no_concurrently = true; return 0;
+    case O_VERDICT:
+        if (o->verdict_on) {
+            fprintf(err, "idxtune: one of --approve, --reject and --needs-trial at a time\n");
+            return -1;
+        }
+        o->verdict_on = optarg;
+        o->verdict = name[0] == 'a' ? IXT_VERDICT_APPROVED
+                     : name[0] == 'r' ? IXT_VERDICT_REJECTED : IXT_VERDICT_NEEDS_TRIAL;
+        return 0;
+    case O_COMMENT: o->comment = optarg; return 0;
+    case O_AS: o->as = optarg; return 0;
+    case O_APPROVED_ONLY: o->approved_only = true; return 0;
+    case O_REVIEW_ONLY: o->review_only = true; return 0;
+    case O_DIFF_FROM: o->diff_from = optarg; return 0;
     case O_HELP: case '?':
         if (c == '?' && optopt != '?')
             break;
@@ -254,7 +291,7 @@ int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err)
     opterr = 1;
     int c, idx;
     while ((c = getopt_long(argc, argv, "h:p:U:d:r:c:f:o:?", LONGOPTS, &idx)) != -1) {
-        const char *name = c == O_CONFIG_KEY || c == O_LIMIT ? LONGOPTS[idx].name : NULL;
+        const char *name = c == O_CONFIG_KEY || c == O_LIMIT || c == O_VERDICT ? LONGOPTS[idx].name : NULL;
         int rc = parse_one(c, name, o, out, err);
         if (rc != 0)
             return rc;
@@ -263,6 +300,8 @@ int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err)
         optind++;
     if (optind < argc)
         o->conn.target = argv[optind++];
+    if (optind < argc && o->cmd == CMD_DIFF)
+        o->target2 = argv[optind++];
     if (optind < argc) {
         fprintf(err, "idxtune: unexpected argument '%s'\nTry 'idxtune --help' for more information.\n",
                 argv[optind]);

@@ -8,10 +8,12 @@
 
 #include "idxtune/config.h"
 #include "idxtune/conn.h"
+#include "idxtune/review.h"
 
 typedef enum ixt_cmd {
     CMD_TUI, CMD_TOP, CMD_EXPLAIN, CMD_TRY, CMD_ADVISE, CMD_EXPORT,
-    CMD_INDEXES
+    CMD_INDEXES,
+    CMD_REVIEW, CMD_DIFF
 } ixt_cmd;
 
 typedef enum ixt_format { FMT_TEXT, FMT_JSON, FMT_SQL, FMT_MD } ixt_format;
@@ -44,6 +46,15 @@ typedef struct ixt_opts {
     bool force;
     bool accept;
     bool no_concurrently;
+    /* review, diff */
+    const char *verdict_on;  /* --approve/--reject/--needs-trial NAME; NULL lists */
+    ixt_verdict verdict;
+    const char *comment;
+    const char *as;          /* the reviewer's name */
+    bool approved_only;      /* export */
+    bool review_only;        /* TUI: verdicts and hypothetical plans only */
+    const char *diff_from;   /* TUI: the older session to compare --load with */
+    const char *target2;     /* diff: the newer file (conn.target is the older) */
 } ixt_opts;
 
 /* Parses argv.  Returns 0 to go on, 1 when --help or --version was

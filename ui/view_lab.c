@@ -379,7 +379,10 @@ static void real_confirmed(app *a, const char *text, bool ok)
 static void real_trial(app *a, lview *l)
 {
     const ixt_server_info *in = ixt_conn_info(a->lab);
-    if (l->lab.nidx == 0) {
+    if (a->opts->review_only) {
+        app_message(a, true, "read-only review (--review-only): no real trial runs on the server; "
+                             "the hypothetical plans are shown, t marks the index as needing a real trial");
+    } else if (l->lab.nidx == 0) {
         app_message(a, true, "add an index first (c)");
     } else if (in->in_recovery) {
         app_message(a, true, "real trials need a primary: this server is a hot standby "

@@ -12,11 +12,27 @@
 typedef struct ixt_export_opts {
     bool concurrently;         /* false for migration tools that wrap files in a transaction */
     const char *date;          /* "2026-11-24 10:00 UTC"; NULL: now */
+    bool approved_only;        /* leave out what is not approved instead of commenting it out */
 } ixt_export_opts;
 
 /* caller frees each */
 char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e);
 char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o);
 char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err *e);
+
+/* Only approved indexes are written to run: the others are written
+ * commented out (or left out with approved_only), and the rollback drops
+ * only what the SQL creates. */
+bool ixt_export_runs(const ixt_review_item *it);
+
+/* The Markdown report's review table alone: each index's verdict,
+ * reviewer, time and comment.  caller frees */
+char *ixt_export_review_markdown(const ixt_review *r);
+
+/* Untrusted text appended to Markdown as one line: escaped text in the
+ * middle of a sentence or table cell, or an inline code span (pipes
+ * escaped in a table), cut to max bytes. */
+void ixt_md_text(ixt_buf *b, const char *s, size_t max);
+void ixt_md_code(ixt_buf *b, const char *s, size_t max, bool in_table);
 
 #endif

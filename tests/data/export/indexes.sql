@@ -16,6 +16,7 @@
 --    size 13.5 MB
 --    write cost: public.run_logs takes 12.5 writes/s, each now also updates this index
 --    tried as: CREATE INDEX ON run_logs (run_id, seq)
+--    review: approved by alice at 2026-11-18T11:06:40Z: checked on staging
 CREATE INDEX CONCURRENTLY IF NOT EXISTS run_logs_run_id_seq_idx ON public.run_logs USING btree (run_id, seq);
 
 -- 2. mixed_case_select_expr_idx on Odd Schema.Mixed Case (btree)
@@ -24,6 +25,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS run_logs_run_id_seq_idx ON public.run_lo
 --    estimated cost 1200.00 -> 35.50 (-97.0%)
 --    size 13.5 MB (estimate)
 --    tried as: create index on "Mixed Case" ("Select", lower("ünï")) where "with space" is not null
+--    review: approved by bob at 2026-11-18T11:06:40Z
 CREATE INDEX CONCURRENTLY IF NOT EXISTS mixed_case_select_expr_idx ON "Odd Schema"."Mixed Case" USING btree ("Select", lower("ünï")) WHERE "with space" IS NOT NULL;
 
 -- Checks after the rollout
