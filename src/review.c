@@ -19,6 +19,7 @@ void ixt_review_item_free(ixt_review_item *it)
     free(it->table);
     free(it->method);
     free(it->ev.sql);
+    ixt_baseline_free(&it->baseline);
     memset(it, 0, sizeof *it);
 }
 
@@ -31,6 +32,7 @@ static ixt_review_item copy_item(const ixt_review_item *item)
     c.table = ixt_xstrdup(item->table);
     c.method = ixt_xstrdup(item->method);
     c.ev.sql = ixt_xstrdup(item->ev.sql);
+    c.baseline = ixt_baseline_copy(&item->baseline);
     return c;
 }
 
@@ -172,9 +174,13 @@ static json_t *item_json(const ixt_review_item *it)
                            "cost_after", it->ev.cost_after, "measured", it->ev.measured,
                            "median_ms_before", it->ev.ms_before, "median_ms_after", it->ev.ms_after,
                            "build_ms", it->ev.build_ms);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o}", "name", it->name, "schema", it->schema,
-                     "table", it->table, "method", it->method, "definition", it->def, "size_bytes",
-                     it->size_bytes, "write_rate", it->write_rate, "evidence", ev);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:f, s:o}", "name", it->name, "schema", it->schema,
+                          "table", it->table, "method", it->method, "definition", it->def, "size_bytes",
+                          it->size_bytes, "write_rate", it->write_rate, "evidence", ev);
+    /* absent when none, so that older sessions save as they loaded */
+    if (it->baseline.n)
+        json_object_set_new(o, "baseline", ixt_baseline_to_json(&it->baseline));
+    return o;
 }
 
 static json_t *list_json(const ixt_review_item *list, int n)
@@ -277,6 +283,9 @@ static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
         get_num(o, "write_rate", &it->write_rate, e) != 0 ||
         evidence_from(json_object_get(o, "evidence"), &it->ev, &sql, e) != 0 ||
         check_definition(def, schema, table, method, e) != 0)
+        return -1;
+    json_t *bl = json_object_get(o, "baseline");
+    if (bl && ixt_baseline_from_json(bl, &it->baseline, e) != 0)
         return -1;
     it->name = ixt_xstrdup(name);
     it->schema = ixt_xstrdup(schema);

@@ -8,6 +8,7 @@
 
 #include "idxtune/conn.h"
 #include "idxtune/util.h"
+#include "idxtune/verify.h"
 
 #define IXT_SESSION_VERSION 1
 
@@ -29,6 +30,7 @@ typedef struct ixt_review_item {
     double size_bytes;         /* estimate, or real size when measured */
     double write_rate;         /* writes/s of the table when accepted, -1 unknown */
     ixt_evidence ev;
+    ixt_baseline baseline;     /* pg_stat_statements when accepted (verify) */
 } ixt_review_item;
 
 typedef struct ixt_review {
