@@ -46,7 +46,7 @@ static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
     char t1[32], t2[32], sz[32];
     const ixt_evidence *ev = &it->ev;
     double pct = ev->cost_before > 0 ? (ev->cost_after - ev->cost_before) / ev->cost_before * 100 : 0;
-    comment(b, "-- ", 400, "%d. %s on %s.%s (%s)", i + 1, it->name, it->schema, it->table, it->method);
+    comment(b, "-- ", 400, "Phase %d. %s on %s.%s (%s)", i + 1, it->name, it->schema, it->table, it->method);
     if (ev->queryid)
         ixt_buf_printf(b, "--    helps queryid %lld:\n", ev->queryid);
     else
@@ -63,6 +63,21 @@ static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
         comment(b, "--    write cost: ", 400, "%s.%s takes %.1f writes/s, each now also updates this index",
                 it->schema, it->table, it->write_rate);
     comment(b, "--    tried as: ", 300, "%s", it->def);
+}
+
+/* Each index is a phase of the rollout: after its CREATE, its validity
+ * check and the verify run that decides whether the next phase goes on. */
+static void phase_end(ixt_buf *b, const ixt_review *r, int i, const ixt_export_opts *o)
+{
+    const ixt_review_item *it = &r->items[i];
+    char *rel = ixt_quote_qualified(it->schema, it->name);
+    char *lit = ixt_quote_literal(rel);
+    ixt_buf_printf(b, "-- Phase %d check: valid must be true (false or no row: the build failed)\n"
+                      "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass(%s);\n", i + 1, lit);
+    comment(b, "-- ", 600, "Then, under the usual load%s: idxtune verify --session %s --phase %d --window 60",
+            i + 1 < r->n ? ", before the next phase" : "", o->session ? o->session : "SESSION.json", i + 1);
+    free(lit);
+    free(rel);
 }
 
 char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
@@ -91,8 +106,10 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
             ixt_buf_free(&b);
             return NULL;
         }
-        ixt_buf_printf(&b, "%s;\n\n", sql);
+        ixt_buf_printf(&b, "%s;\n", sql);
         free(sql);
+        phase_end(&b, r, i, o);
+        ixt_buf_addc(&b, '\n');
     }
     ixt_buf_add(&b, "-- Checks after the rollout\n"
                     "-- 1. Indexes left INVALID by a failed concurrent build (should return no rows):\n"

@@ -72,7 +72,8 @@ int batch_export(const ixt_opts *o)
     }
     if (r.n == 0)
         fprintf(stderr, "idxtune: %s has no accepted indexes: the files only hold the header\n", o->load_file);
-    ixt_export_opts eo = {.concurrently = !o->no_concurrently, .date = getenv("IXT_EXPORT_DATE")};
+    ixt_export_opts eo = {.concurrently = !o->no_concurrently, .date = getenv("IXT_EXPORT_DATE"),
+                          .session = o->load_file};
     char *text = NULL;
     switch (o->format) {
     case FMT_MD: text = ixt_export_markdown(&r, &eo, &e); break;

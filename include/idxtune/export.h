@@ -12,6 +12,7 @@
 typedef struct ixt_export_opts {
     bool concurrently;         /* false for migration tools that wrap files in a transaction */
     const char *date;          /* "2026-11-24 10:00 UTC"; NULL: now */
+    const char *session;       /* the session file, for the verify command of each phase; NULL: SESSION.json */
 } ixt_export_opts;
 
 /* caller frees each */
