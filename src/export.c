@@ -256,3 +256,52 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
     free(rb);
     return ixt_buf_take(&b);
 }
+
+char *ixt_export_verify_markdown(const ixt_review *r, const ixt_verify_report *v, const ixt_export_opts *o)
+{
+    ixt_buf b;
+    ixt_buf_init(&b);
+    char date[64], sz[32];
+    now_text(o, date, sizeof date);
+    ixt_buf_printf(&b, "# Index rollout: verification\n\nMeasured by idxtune %s on %s over a %.0f s window on ",
+                   IXT_VERSION, date, v->window_s);
+    md_code(&b, r->conn_label ? r->conn_label : "?", 400, false);
+    ixt_buf_add(&b, ", against the baselines taken when the indexes were accepted.\n\n"
+                    "| Phase | Index | Exists | Valid | Scans in window | Size | Verdict | Reason |\n"
+                    "|---:|---|---|---|---:|---:|---|---|\n");
+    for (int i = 0; i < v->nidx; i++) {
+        const ixt_verify_index *x = &v->idx[i];
+        ixt_buf_printf(&b, "| %d | ", x->phase);
+        md_code(&b, x->name, 100, true);
+        ixt_buf_printf(&b, " | %s | %s | %.0f | %s | **%s** | ", x->exists ? "yes" : "no", x->valid ? "yes" : "no",
+                       x->scans, ixt_fmt_bytes(x->size_bytes, sz, sizeof sz), ixt_verdict_word(x->verdict));
+        md_text(&b, x->reason, 300);
+        ixt_buf_add(&b, " |\n");
+    }
+    ixt_buf_add(&b, "\n## Statements, before and after\n\n"
+                    "| Phase | Query id | Kind | Statement | Mean before (ms) | Mean after (ms) | Change | Calls |\n"
+                    "|---:|---:|---|---|---:|---:|---:|---:|\n");
+    for (int i = 0; i < v->nst; i++) {
+        const ixt_verify_stmt *s = &v->st[i];
+        ixt_buf_printf(&b, "| %d | %lld | %s | ", s->phase, (long long)s->queryid, s->write ? "write" : "read");
+        md_code(&b, s->query, 80, true);
+        if (s->mean_after >= 0)
+            ixt_buf_printf(&b, " | %.3f | %.3f | %+.1f%%%s | %.0f |\n", s->mean_before, s->mean_after,
+                           s->change_pct, s->regressed ? " (regressed)" : "", s->calls);
+        else
+            ixt_buf_printf(&b, " | %.3f | - | - | 0 |\n", s->mean_before);
+    }
+    ixt_buf_printf(&b, "\n## Regressions\n\n");
+    if (v->nregressions == 0)
+        ixt_buf_add(&b, "None.\n");
+    for (int i = 0; i < v->nregressions; i++) {
+        ixt_buf_add(&b, "- ");
+        md_text(&b, v->regressions[i], 600);
+        ixt_buf_addc(&b, '\n');
+    }
+    ixt_buf_add(&b, "\nidxtune drops nothing by itself: a regressed index is rolled back by a person.\n");
+    char *rb = ixt_export_rollback(r, o);
+    md_block(&b, "Rollback", rb);
+    free(rb);
+    return ixt_buf_take(&b);
+}

@@ -10,7 +10,7 @@
 enum {
     O_HELP = 1000, O_VERSION, O_ONCE, O_LIMIT, O_SORT, O_FORMAT, O_QUERYID, O_ANALYZE,
     O_INDEX, O_REAL, O_ROLE, O_SET, O_LOAD, O_FORCE, O_CONFIG_KEY, O_ACCEPT, O_ROLLBACK,
-    O_NO_CONCURRENTLY,
+    O_NO_CONCURRENTLY, O_WINDOW, O_PHASE,
 };
 
 static const struct option LONGOPTS[] = {
@@ -50,6 +50,8 @@ static const struct option LONGOPTS[] = {
     {"accept", no_argument, NULL, O_ACCEPT},
     {"rollback", required_argument, NULL, O_ROLLBACK},
     {"no-concurrently", no_argument, NULL, O_NO_CONCURRENTLY},
+    {"window", required_argument, NULL, O_WINDOW},
+    {"phase", required_argument, NULL, O_PHASE},
     {NULL, 0, NULL, 0},
 };
 
@@ -69,6 +71,8 @@ static const char USAGE[] =
     "                 [--no-concurrently] [--force]\n"
     "  idxtune indexes [OPTIONS] [--format text|json|md|sql] [-o FILE] [--rollback FILE]\n"
     "                  [--force]\n"
+    "  idxtune verify [OPTIONS] --session FILE [--window SECONDS] [--phase N]\n"
+    "                 [--format text|json|md] [-o FILE]\n"
     "\n"
     "Connection (as psql; PG* environment, ~/.pgpass and service files work):\n"
     "  -h, --host=HOST        server host or socket directory\n"
@@ -104,6 +108,8 @@ static const char USAGE[] =
     "      --no-concurrently  plain CREATE/DROP INDEX for migration tools (export)\n"
     "      --force            replace existing files (export)\n"
     "      --load=FILE        open a saved session in the TUI\n"
+    "      --window=SECONDS   measuring window of verify (default 60)\n"
+    "      --phase=N          verify phases 1..N of the rollout (default: all)\n"
     "      --queries=FILE     statements to advise on, separated by ';' (advise)\n"
     "      --top=N            the N statements with the most total time (advise; default 50)\n"
     "      --budget-mb=MB     storage budget of the advice (0: none)\n"
@@ -136,7 +142,7 @@ static int parse_cmd(const char *s, ixt_cmd *c)
     static const struct { const char *name; ixt_cmd cmd; } cmds[] = {
         {"top", CMD_TOP}, {"explain", CMD_EXPLAIN}, {"try", CMD_TRY},
         {"advise", CMD_ADVISE}, {"export", CMD_EXPORT},
-        {"indexes", CMD_INDEXES},
+        {"indexes", CMD_INDEXES}, {"verify", CMD_VERIFY},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(s, cmds[i].name) == 0) {
@@ -227,6 +233,13 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case O_ACCEPT: o->accept = true; return 0;
     case O_ROLLBACK: o->rollback = optarg; return 0;
     case O_NO_CONCURRENTLY: o->no_concurrently = true; return 0;
+    case O_WINDOW: case O_PHASE: {
+        long long n;
+        if (cli_number(c == O_WINDOW ? "--window" : "--phase", optarg, 1, 86400, &n, err) != 0)
+            return -1;
+        *(c == O_WINDOW ? &o->window_s : &o->phase) = (int)n;
+        return 0;
+    }
     case O_HELP: case '?':
         if (c == '?' && optopt != '?')
             break;
@@ -269,5 +282,7 @@ int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err)
         return -1;
     }
     o->conn.statement_timeout_ms = o->cfg.statement_timeout_ms;
+    if (!o->window_s)
+        o->window_s = 60;
     return 0;
 }

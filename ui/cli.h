@@ -11,7 +11,7 @@
 
 typedef enum ixt_cmd {
     CMD_TUI, CMD_TOP, CMD_EXPLAIN, CMD_TRY, CMD_ADVISE, CMD_EXPORT,
-    CMD_INDEXES
+    CMD_INDEXES, CMD_VERIFY
 } ixt_cmd;
 
 typedef enum ixt_format { FMT_TEXT, FMT_JSON, FMT_SQL, FMT_MD } ixt_format;
@@ -44,6 +44,8 @@ typedef struct ixt_opts {
     bool force;
     bool accept;
     bool no_concurrently;
+    int window_s;            /* verify */
+    int phase;               /* verify: 0 all */
 } ixt_opts;
 
 /* Parses argv.  Returns 0 to go on, 1 when --help or --version was

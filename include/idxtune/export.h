@@ -8,6 +8,7 @@
 
 #include "idxtune/review.h"
 #include "idxtune/util.h"
+#include "idxtune/verify.h"
 
 typedef struct ixt_export_opts {
     bool concurrently;         /* false for migration tools that wrap files in a transaction */
@@ -19,5 +20,8 @@ typedef struct ixt_export_opts {
 char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e);
 char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o);
 char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err *e);
+/* The rollout report of a verify run for the change ticket: verdicts,
+ * the before/after table, regressions, the rollback.  caller frees */
+char *ixt_export_verify_markdown(const ixt_review *r, const ixt_verify_report *v, const ixt_export_opts *o);
 
 #endif
