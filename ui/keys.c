@@ -71,6 +71,8 @@ static const ui_key TABLE[] = {
     {UI_V_REVIEW, {'e', KEY_F(5)}, "F5 e", "Export",
      "export NAME.sql, NAME_rollback.sql and NAME.md", ACT_EXPORT},
     {UI_V_REVIEW, {'s', KEY_F(6)}, "F6 s", "Save", "save the session file", ACT_SAVE},
+    {UI_V_REVIEW, {'V'}, "V", "Verify",
+     "verify the rolled-out indexes against their baselines over a 10 s window", ACT_VERIFY},
     {0, {0}, NULL, NULL, NULL, ACT_NONE},
 };
 
