@@ -55,7 +55,7 @@ static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
     char t1[32], t2[32], sz[32];
     const ixt_evidence *ev = &it->ev;
     double pct = ev->cost_before > 0 ? (ev->cost_after - ev->cost_before) / ev->cost_before * 100 : 0;
-    comment(b, "-- ", 400, "%d. %s on %s.%s (%s)", i + 1, it->name, it->schema, it->table, it->method);
+    comment(b, "-- ", 400, "Phase %d. %s on %s.%s (%s)", i + 1, it->name, it->schema, it->table, it->method);
     if (ev->queryid)
         ixt_buf_printf(b, "--    helps queryid %lld:\n", ev->queryid);
     else
@@ -88,6 +88,21 @@ static void commented_out(ixt_buf *b, const ixt_review_item *it, const char *sql
             ixt_verdict_label(it->decision.verdict), it->name);
     comment(b, "-- ", strlen(sql) + 1, "%s;", sql);
     ixt_buf_addc(b, '\n');
+}
+
+/* Each index is a phase of the rollout: after its CREATE, its validity
+ * check and the verify run that decides whether the next phase goes on. */
+static void phase_end(ixt_buf *b, const ixt_review *r, int i, const ixt_export_opts *o)
+{
+    const ixt_review_item *it = &r->items[i];
+    char *rel = ixt_quote_qualified(it->schema, it->name);
+    char *lit = ixt_quote_literal(rel);
+    ixt_buf_printf(b, "-- Phase %d check: valid must be true (false or no row: the build failed)\n"
+                      "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass(%s);\n", i + 1, lit);
+    comment(b, "-- ", 600, "Then, under the usual load%s: idxtune verify --session %s --phase %d --window 60",
+            i + 1 < r->n ? ", before the next phase" : "", o->session ? o->session : "SESSION.json", i + 1);
+    free(lit);
+    free(rel);
 }
 
 char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
@@ -123,10 +138,13 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
             ixt_buf_free(&b);
             return NULL;
         }
-        if (ixt_export_runs(it))
-            ixt_buf_printf(&b, "%s;\n\n", sql);
-        else
+        if (ixt_export_runs(it)) {
+            ixt_buf_printf(&b, "%s;\n", sql);
+            phase_end(&b, r, i, o);
+            ixt_buf_addc(&b, '\n');
+        } else {
             commented_out(&b, it, sql);
+        }
         free(sql);
     }
     ixt_buf_add(&b, "-- Checks after the rollout\n"
@@ -322,6 +340,55 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
     md_block(&b, "SQL", sql);
     md_block(&b, "Rollback", rb);
     free(sql);
+    free(rb);
+    return ixt_buf_take(&b);
+}
+
+char *ixt_export_verify_markdown(const ixt_review *r, const ixt_verify_report *v, const ixt_export_opts *o)
+{
+    ixt_buf b;
+    ixt_buf_init(&b);
+    char date[64], sz[32];
+    now_text(o, date, sizeof date);
+    ixt_buf_printf(&b, "# Index rollout: verification\n\nMeasured by idxtune %s on %s over a %.0f s window on ",
+                   IXT_VERSION, date, v->window_s);
+    md_code(&b, r->conn_label ? r->conn_label : "?", 400, false);
+    ixt_buf_add(&b, ", against the baselines taken when the indexes were accepted.\n\n"
+                    "| Phase | Index | Exists | Valid | Scans in window | Size | Verdict | Reason |\n"
+                    "|---:|---|---|---|---:|---:|---|---|\n");
+    for (int i = 0; i < v->nidx; i++) {
+        const ixt_verify_index *x = &v->idx[i];
+        ixt_buf_printf(&b, "| %d | ", x->phase);
+        md_code(&b, x->name, 100, true);
+        ixt_buf_printf(&b, " | %s | %s | %.0f | %s | **%s** | ", x->exists ? "yes" : "no", x->valid ? "yes" : "no",
+                       x->scans, ixt_fmt_bytes(x->size_bytes, sz, sizeof sz), ixt_outcome_word(x->verdict));
+        md_text(&b, x->reason, 300);
+        ixt_buf_add(&b, " |\n");
+    }
+    ixt_buf_add(&b, "\n## Statements, before and after\n\n"
+                    "| Phase | Query id | Kind | Statement | Mean before (ms) | Mean after (ms) | Change | Calls |\n"
+                    "|---:|---:|---|---|---:|---:|---:|---:|\n");
+    for (int i = 0; i < v->nst; i++) {
+        const ixt_verify_stmt *s = &v->st[i];
+        ixt_buf_printf(&b, "| %d | %lld | %s | ", s->phase, (long long)s->queryid, s->write ? "write" : "read");
+        md_code(&b, s->query, 80, true);
+        if (s->mean_after >= 0)
+            ixt_buf_printf(&b, " | %.3f | %.3f | %+.1f%%%s | %.0f |\n", s->mean_before, s->mean_after,
+                           s->change_pct, s->regressed ? " (regressed)" : "", s->calls);
+        else
+            ixt_buf_printf(&b, " | %.3f | - | - | 0 |\n", s->mean_before);
+    }
+    ixt_buf_printf(&b, "\n## Regressions\n\n");
+    if (v->nregressions == 0)
+        ixt_buf_add(&b, "None.\n");
+    for (int i = 0; i < v->nregressions; i++) {
+        ixt_buf_add(&b, "- ");
+        md_text(&b, v->regressions[i], 600);
+        ixt_buf_addc(&b, '\n');
+    }
+    ixt_buf_add(&b, "\nidxtune drops nothing by itself: a regressed index is rolled back by a person.\n");
+    char *rb = ixt_export_rollback(r, o);
+    md_block(&b, "Rollback", rb);
     free(rb);
     return ixt_buf_take(&b);
 }

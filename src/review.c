@@ -22,6 +22,7 @@ void ixt_review_item_free(ixt_review_item *it)
     free(it->decision.comment);
     free(it->decision.by);
     free(it->decision.at);
+    ixt_baseline_free(&it->baseline);
     memset(it, 0, sizeof *it);
 }
 
@@ -37,6 +38,7 @@ static ixt_review_item copy_item(const ixt_review_item *item)
     c.decision.comment = ixt_xstrdup(item->decision.comment);
     c.decision.by = ixt_xstrdup(item->decision.by);
     c.decision.at = ixt_xstrdup(item->decision.at);
+    c.baseline = ixt_baseline_copy(&item->baseline);
     return c;
 }
 
@@ -294,6 +296,9 @@ static json_t *item_json(const ixt_review_item *it)
     json_t *rv = decision_json(&it->decision);
     if (rv)
         json_object_set_new(o, "review", rv);
+    /* absent when none, so that older sessions save as they loaded */
+    if (it->baseline.n)
+        json_object_set_new(o, "baseline", ixt_baseline_to_json(&it->baseline));
     return o;
 }
 
@@ -445,6 +450,9 @@ static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
         evidence_from(json_object_get(o, "evidence"), &it->ev, &sql, e) != 0 ||
         check_definition(def, schema, table, method, e) != 0 ||
         decision_from(json_object_get(o, "review"), &it->decision, e) != 0)
+        return -1;
+    json_t *bl = json_object_get(o, "baseline");
+    if (bl && ixt_baseline_from_json(bl, &it->baseline, e) != 0)
         return -1;
     it->name = ixt_xstrdup(name);
     it->schema = ixt_xstrdup(schema);

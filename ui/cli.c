@@ -10,7 +10,7 @@
 enum {
     O_HELP = 1000, O_VERSION, O_ONCE, O_LIMIT, O_SORT, O_FORMAT, O_QUERYID, O_ANALYZE,
     O_INDEX, O_REAL, O_ROLE, O_SET, O_LOAD, O_FORCE, O_CONFIG_KEY, O_ACCEPT, O_ROLLBACK,
-    O_NO_CONCURRENTLY,
+    O_NO_CONCURRENTLY, O_WINDOW, O_PHASE,
     O_VERDICT, O_COMMENT, O_AS, O_APPROVED_ONLY, O_REVIEW_ONLY, O_DIFF_FROM,
 };
 
@@ -59,6 +59,8 @@ static const struct option LONGOPTS[] = {
     {"approved-only", no_argument, NULL, O_APPROVED_ONLY},
     {"review-only", no_argument, NULL, O_REVIEW_ONLY},
     {"diff-from", required_argument, NULL, O_DIFF_FROM},
+    {"window", required_argument, NULL, O_WINDOW},
+    {"phase", required_argument, NULL, O_PHASE},
     {NULL, 0, NULL, 0},
 };
 
@@ -81,6 +83,8 @@ static const char USAGE[] =
     "  idxtune diff OLD.json NEW.json [--format text|md]\n"
     "  idxtune indexes [OPTIONS] [--format text|json|md|sql] [-o FILE] [--rollback FILE]\n"
     "                  [--force]\n"
+    "  idxtune verify [OPTIONS] --session FILE [--window SECONDS] [--phase N]\n"
+    "                 [--format text|json|md] [-o FILE]\n"
     "\n"
     "Connection (as psql; PG* environment, ~/.pgpass and service files work):\n"
     "  -h, --host=HOST        server host or socket directory\n"
@@ -126,6 +130,8 @@ static const char USAGE[] =
     "                         the operating system user in batch)\n"
     "      --approved-only    write only the approved indexes (export; otherwise the\n"
     "                         others are written commented out)\n"
+    "      --window=SECONDS   measuring window of verify (default 60)\n"
+    "      --phase=N          verify phases 1..N of the rollout (default: all)\n"
     "      --queries=FILE     statements to advise on, separated by ';' (advise)\n"
     "      --top=N            the N statements with the most total time (advise; default 50)\n"
     "      --budget-mb=MB     storage budget of the advice (0: none)\n"
@@ -158,7 +164,7 @@ static int parse_cmd(const char *s, ixt_cmd *c)
     static const struct { const char *name; ixt_cmd cmd; } cmds[] = {
         {"top", CMD_TOP}, {"explain", CMD_EXPLAIN}, {"try", CMD_TRY},
         {"advise", CMD_ADVISE}, {"export", CMD_EXPORT},
-        {"indexes", CMD_INDEXES},
+        {"indexes", CMD_INDEXES}, {"verify", CMD_VERIFY},
         {"review", CMD_REVIEW}, {"diff", CMD_DIFF},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
@@ -264,6 +270,13 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case O_APPROVED_ONLY: o->approved_only = true; return 0;
     case O_REVIEW_ONLY: o->review_only = true; return 0;
     case O_DIFF_FROM: o->diff_from = optarg; return 0;
+    case O_WINDOW: case O_PHASE: {
+        long long n;
+        if (cli_number(c == O_WINDOW ? "--window" : "--phase", optarg, 1, 86400, &n, err) != 0)
+            return -1;
+        *(c == O_WINDOW ? &o->window_s : &o->phase) = (int)n;
+        return 0;
+    }
     case O_HELP: case '?':
         if (c == '?' && optopt != '?')
             break;
@@ -309,5 +322,7 @@ int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err)
     }
     o->conn.statement_timeout_ms = o->cfg.statement_timeout_ms;
     o->conn.lock_timeout_ms = o->cfg.lock_timeout_ms;
+    if (!o->window_s)
+        o->window_s = 60;
     return 0;
 }

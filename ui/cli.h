@@ -13,7 +13,7 @@
 typedef enum ixt_cmd {
     CMD_TUI, CMD_TOP, CMD_EXPLAIN, CMD_TRY, CMD_ADVISE, CMD_EXPORT,
     CMD_INDEXES,
-    CMD_REVIEW, CMD_DIFF
+    CMD_REVIEW, CMD_DIFF, CMD_VERIFY
 } ixt_cmd;
 
 typedef enum ixt_format { FMT_TEXT, FMT_JSON, FMT_SQL, FMT_MD } ixt_format;
@@ -55,6 +55,8 @@ typedef struct ixt_opts {
     bool review_only;        /* TUI: verdicts and hypothetical plans only */
     const char *diff_from;   /* TUI: the older session to compare --load with */
     const char *target2;     /* diff: the newer file (conn.target is the older) */
+    int window_s;            /* verify */
+    int phase;               /* verify: 0 all */
 } ixt_opts;
 
 /* Parses argv.  Returns 0 to go on, 1 when --help or --version was

@@ -78,6 +78,8 @@ static const ui_key TABLE[] = {
     {UI_V_REVIEW, {'c'}, "c", "Comment", "comment on the selected index", ACT_COMMENT},
     {UI_V_REVIEW, {'D'}, "D", NULL, "show the changes since the older session (--diff-from) or the evidence",
      ACT_CHANGES},
+    {UI_V_REVIEW, {'V'}, "V", "Verify",
+     "verify the rolled-out indexes against their baselines over a 10 s window", ACT_VERIFY},
     {0, {0}, NULL, NULL, NULL, ACT_NONE},
 };
 

@@ -448,12 +448,28 @@ static int evidence_item(app *a, lview *l, ixt_review_item *it)
     return 0;
 }
 
+/* The baseline of the accepted index: its statement, those of the
+ * workload it helps in the lab, and the writes on its table. */
+static void take_baseline(app *a, lview *l, ixt_review_item *it)
+{
+    ixt_baseline_target *t = ixt_xcalloc((size_t)l->neffects + 1, sizeof *t);
+    int nt = 0;
+    for (int i = 0; i < l->neffects; i++)
+        if (l->effects[i].after_cost >= 0 && l->effects[i].after_cost < l->effects[i].before_cost)
+            t[nt++] = (ixt_baseline_target){.sql = l->effect_sql[i]};
+    ixt_err e;
+    if (ixt_baseline_take(a->lab, it, t, nt, &e) != 0)
+        app_message(a, true, "no baseline for verify: %s", e.msg);
+    free(t);
+}
+
 static void accept_index(app *a, lview *l, bool accept)
 {
     ixt_review_item it;
     if (l->lab.nidx == 0 || evidence_item(a, l, &it) != 0)
         return;
     if (accept) {
+        take_baseline(a, l, &it);
         ixt_review_accept(&a->review, &it);
         app_message(a, false, "accepted: %s as %s (%d in the review set; R reviews)", it.def, it.name, a->review.n);
     } else {

@@ -13,6 +13,11 @@
 #include "views.h"
 
 #define DETAIL_ROWS 10
+#define VERIFY_WINDOW_S 10
+
+/* A verify run: two snapshots on the lab connection, sent and collected
+ * without blocking, VERIFY_WINDOW_S apart. */
+typedef enum { VF_IDLE, VF_FIRST, VF_WINDOW, VF_SECOND, VF_DONE } vf_stage;
 
 typedef struct rview {
     ui_view base;
@@ -20,6 +25,13 @@ typedef struct rview {
     int list_rows;
     char pending_path[1024];   /* asked to overwrite */
     bool show_changes;         /* the detail area shows a->review_changes */
+    vf_stage vf;
+    ixt_verify_query vq;
+    ixt_verify_snap va, vb;
+    ixt_verify_report vr;
+    double vf_until_ms;
+    bool vf_stop;              /* Esc while a snapshot runs: cancelled */
+    char vf_error[1024];
 } rview;
 
 static rview *top_rview(app *a)
@@ -93,6 +105,120 @@ static void draw_detail(app *a, rview *r, int y, int rows)
     draw_wrapped(y + k, 1, rows - k, COLS - 2, ev->sql ? ev->sql : "", draw_style(IXT_ROLE_MUTED));
 }
 
+/* What `idxtune verify` shows: the countdown, then a line per index and
+ * per statement. */
+static void draw_verify(rview *r, int y, int rows)
+{
+    attr_t h = draw_style(IXT_ROLE_HEADER), n = draw_style(IXT_ROLE_NORMAL);
+    char line[1024];
+    draw_fill(y, 0, COLS, h);
+    if (r->vf_error[0])
+        snprintf(line, sizeof line, " Verify failed: %.900s", r->vf_error);
+    else if (r->vf != VF_DONE)
+        snprintf(line, sizeof line, " Verify: measuring the workload, %.0f s left (Esc stops)",
+                 r->vf == VF_WINDOW ? (r->vf_until_ms - ixt_now_ms()) / 1000 : r->vf == VF_FIRST ? VERIFY_WINDOW_S : 0);
+    else
+        snprintf(line, sizeof line, " Verify over %.0f s: %d regression%s (V runs again)", r->vr.window_s,
+                 r->vr.nregressions, r->vr.nregressions == 1 ? "" : "s");
+    draw_text(y, 0, COLS, line, h, true);
+    if (r->vf != VF_DONE)
+        return;
+    int k = 1;
+    for (int i = 0; i < r->vr.nidx && k < rows; i++, k++) {
+        const ixt_verify_index *x = &r->vr.idx[i];
+        snprintf(line, sizeof line, " %d %-28.28s %-9s scans %-6.0f %s", x->phase, x->name,
+                 ixt_outcome_word(x->verdict), x->scans, x->reason);
+        draw_text(y + k, 0, COLS, line,
+                  draw_style(x->verdict == IXT_OUTCOME_KEEP ? IXT_ROLE_GOOD
+                             : x->verdict == IXT_OUTCOME_WATCH ? IXT_ROLE_MUTED : IXT_ROLE_BAD), true);
+    }
+    for (int i = 0; i < r->vr.nst && k < rows; i++, k++) {
+        const ixt_verify_stmt *s = &r->vr.st[i];
+        char after[32] = "-", pct[32] = "";
+        if (s->mean_after >= 0) {
+            snprintf(after, sizeof after, "%.3f", s->mean_after);
+            snprintf(pct, sizeof pct, "%+.1f%%", s->change_pct);
+        }
+        snprintf(line, sizeof line, "   %-5s %10.3f -> %-10s ms %9s %6.0f calls  %s", s->write ? "write" : "read",
+                 s->mean_before, after, pct, s->calls, s->query);
+        draw_text(y + k, 0, COLS, line, s->regressed ? draw_style(IXT_ROLE_BAD) : n, true);
+    }
+}
+
+static void verify_reset(rview *r)
+{
+    ixt_verify_query_free(&r->vq);
+    ixt_verify_snap_free(&r->va);
+    ixt_verify_snap_free(&r->vb);
+    ixt_verify_report_free(&r->vr);
+    r->vf = VF_IDLE;
+    r->vf_stop = false;
+    r->vf_error[0] = '\0';
+}
+
+static void verify_send(app *a, rview *r, vf_stage next)
+{
+    ixt_err e;
+    if (ixt_conn_send(a->lab, r->vq.sql, 3, (const char *const *)r->vq.params, &e) != 0) {
+        snprintf(r->vf_error, sizeof r->vf_error, "%s", e.msg);
+        r->vf = VF_DONE;
+        return;
+    }
+    r->vf = next;
+}
+
+static void verify_start(app *a, rview *r)
+{
+    ixt_err e;
+    verify_reset(r);
+    if (a->review.n == 0)
+        return;
+    if (ixt_conn_busy(a->lab)) {
+        app_message(a, true, "the lab connection is busy: try again when it is free");
+        return;
+    }
+    if (ixt_verify_query_make(&a->review, ixt_conn_info(a->lab), &r->vq, &e) != 0) {
+        snprintf(r->vf_error, sizeof r->vf_error, "%s", e.msg);
+        r->vf = VF_DONE;
+        return;
+    }
+    verify_send(a, r, VF_FIRST);
+}
+
+static void rview_tick(app *a, ui_view *v)
+{
+    rview *r = (rview *)v;
+    if (r->vf == VF_WINDOW) {
+        a->dirty = true;   /* the countdown */
+        if (ixt_now_ms() >= r->vf_until_ms)
+            verify_send(a, r, VF_SECOND);
+        return;
+    }
+    if (r->vf != VF_FIRST && r->vf != VF_SECOND)
+        return;
+    PGresult *res;
+    ixt_err e;
+    int rc = ixt_conn_collect(a->lab, &res, &e);
+    if (rc == 0)
+        return;
+    a->dirty = true;
+    ixt_verify_snap *s = r->vf == VF_FIRST ? &r->va : &r->vb;
+    if (r->vf_stop) {
+        verify_reset(r);
+        app_message(a, false, "verify stopped");
+    } else if (rc < 0 || !res || ixt_verify_snap_ingest(&a->review, res, ixt_now_ms(), s, &e) != 0) {
+        snprintf(r->vf_error, sizeof r->vf_error, "%s", e.msg);
+        r->vf = VF_DONE;
+    } else if (r->vf == VF_FIRST) {
+        r->vf = VF_WINDOW;
+        r->vf_until_ms = ixt_now_ms() + VERIFY_WINDOW_S * 1000.0;
+    } else {
+        ixt_verify_compare(&a->review, &r->va, &r->vb, &r->vr);
+        r->vf = VF_DONE;
+    }
+    PQclear(res);
+}
+
 static void rview_draw(app *a, ui_view *v, int top, int rows)
 {
     rview *r = (rview *)v;
@@ -128,7 +254,10 @@ static void rview_draw(app *a, ui_view *v, int top, int rows)
     if (a->review.n == 0)
         draw_text(top + 3, 2, COLS - 4, "nothing accepted yet: in the lab, A accepts the selected index",
                   draw_style(IXT_ROLE_MUTED), true);
-    draw_detail(a, r, top + rows - DETAIL_ROWS, DETAIL_ROWS);
+    if (r->vf == VF_IDLE)
+        draw_detail(a, r, top + rows - DETAIL_ROWS, DETAIL_ROWS);
+    else
+        draw_verify(r, top + rows - DETAIL_ROWS, DETAIL_ROWS);
 }
 
 /* ===== export and save ===== */
@@ -268,6 +397,16 @@ static bool rview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     (void)ch;
     rview *r = (rview *)v;
+    if (act == ACT_BACK && (r->vf == VF_FIRST || r->vf == VF_SECOND)) {
+        r->vf_stop = true;
+        (void)ixt_conn_cancel(a->lab, NULL);
+        return true;
+    }
+    if (act == ACT_BACK && r->vf == VF_WINDOW) {
+        verify_reset(r);
+        app_message(a, false, "verify stopped");
+        return true;
+    }
     if (list_key(&r->list, act, a->review.n, r->list_rows))
         return true;
     bool any = a->review.n > 0;
@@ -312,12 +451,14 @@ static bool rview_key(app *a, ui_view *v, ui_action act, int ch)
         return true;
     case ACT_EXPORT: app_input(a, "Export to (name, without .sql): ", "idxtune-indexes", NULL, export_done); return true;
     case ACT_SAVE: app_input(a, "Save session to: ", "idxtune-session.json", NULL, save_done); return true;
+    case ACT_VERIFY: verify_start(a, r); return true;
     default: return false;
     }
 }
 
 static void rview_destroy(ui_view *v)
 {
+    verify_reset((rview *)v);
     free(v);
 }
 
@@ -329,6 +470,7 @@ static rview *review_new(app *a)
     r->base.draw = rview_draw;
     r->base.key = rview_key;
     r->base.destroy = rview_destroy;
+    r->base.tick = rview_tick;
     app_push(a, &r->base);
     return r;
 }

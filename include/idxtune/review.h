@@ -9,6 +9,7 @@
 
 #include "idxtune/conn.h"
 #include "idxtune/util.h"
+#include "idxtune/verify.h"
 
 #define IXT_SESSION_VERSION 1
 
@@ -50,6 +51,7 @@ typedef struct ixt_review_item {
     double write_rate;         /* writes/s of the table when accepted, -1 unknown */
     ixt_evidence ev;
     ixt_decision decision;     /* reset to proposed when new evidence replaces the old */
+    ixt_baseline baseline;     /* pg_stat_statements when accepted (verify) */
 } ixt_review_item;
 
 typedef struct ixt_review {
