@@ -43,7 +43,8 @@ jqe '.accepted[0].baseline | any(.kind == "write" and (.query | startswith("UPDA
     "$dir/s.json" >/dev/null
 ok $? "the baseline holds the writes on the table"
 
-"$IXT_PROG" export --session "$dir/s.json" -o "$dir/s.sql" 2>/dev/null &&
+"$IXT_PROG" review --session "$dir/s.json" --approve ev_acct_idx --as dba >/dev/null 2>&1 &&
+    "$IXT_PROG" export --session "$dir/s.json" -o "$dir/s.sql" 2>/dev/null &&
     grep -q -- "idxtune verify --session $dir/s.json --phase 1" "$dir/s.sql" &&
     psql -qX -v ON_ERROR_STOP=1 -f "$dir/s.sql" >"$dir/apply.out"
 ok $? "export names the verify command of the phase; applied with psql"

@@ -19,8 +19,11 @@ reads() { for i in $(seq 10); do echo "SELECT count(*) FROM vt WHERE acct = $i;"
 reads | psql -qX >/dev/null
 qid=$(psql -qAtX -c "SELECT queryid FROM pg_stat_statements WHERE query = 'SELECT count(*) FROM vt WHERE acct = \$1' AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")
 "$IXT_PROG" try --queryid "$qid" --index "CREATE INDEX ON vt (acct)" --accept --session "$dir/s.json" >/dev/null 2>&1
-"$IXT_PROG" export --session "$dir/s.json" -o "$dir/s.sql" 2>/dev/null && psql -qX -f "$dir/s.sql" >/dev/null
-ok $? "setup: accepted with a baseline, exported and applied"
+"$IXT_PROG" review --session "$dir/s.json" --approve vt_acct_idx --as dba >/dev/null 2>&1 &&
+    "$IXT_PROG" export --session "$dir/s.json" -o "$dir/s.sql" 2>/dev/null &&
+    psql -qX -v ON_ERROR_STOP=1 -f "$dir/s.sql" >/dev/null &&
+    [ "$(psql -qAtX -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'vt_acct_idx'")" = 1 ]
+ok $? "setup: accepted with a baseline, approved, exported and applied"
 (while :; do reads | psql -qX >/dev/null; done) &
 
 start v 140x40 --load "$dir/s.json"
