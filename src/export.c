@@ -41,12 +41,21 @@ static void comment(ixt_buf *b, const char *prefix, size_t max, const char *fmt,
     ixt_buf_free(&raw);
 }
 
+static void review_line(ixt_buf *b, const ixt_decision *d)
+{
+    if (!d->by)
+        comment(b, "--    review: ", 100, "%s (nobody decided yet)", ixt_verdict_label(d->verdict));
+    else
+        comment(b, "--    review: ", 600, "%s by %s at %s%s%s", ixt_verdict_label(d->verdict), d->by,
+                d->at ? d->at : "?", d->comment ? ": " : "", d->comment ? d->comment : "");
+}
+
 static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
 {
     char t1[32], t2[32], sz[32];
     const ixt_evidence *ev = &it->ev;
     double pct = ev->cost_before > 0 ? (ev->cost_after - ev->cost_before) / ev->cost_before * 100 : 0;
-    comment(b, "-- ", 400, "%d. %s on %s.%s (%s)", i + 1, it->name, it->schema, it->table, it->method);
+    comment(b, "-- ", 400, "Phase %d. %s on %s.%s (%s)", i + 1, it->name, it->schema, it->table, it->method);
     if (ev->queryid)
         ixt_buf_printf(b, "--    helps queryid %lld:\n", ev->queryid);
     else
@@ -63,6 +72,37 @@ static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
         comment(b, "--    write cost: ", 400, "%s.%s takes %.1f writes/s, each now also updates this index",
                 it->schema, it->table, it->write_rate);
     comment(b, "--    tried as: ", 300, "%s", it->def);
+    review_line(b, &it->decision);
+}
+
+bool ixt_export_runs(const ixt_review_item *it)
+{
+    return it->decision.verdict == IXT_VERDICT_APPROVED;
+}
+
+/* The CREATE of an index that is not approved, on comment lines that no
+ * character of any field can end. */
+static void commented_out(ixt_buf *b, const ixt_review_item *it, const char *sql)
+{
+    comment(b, "-- NOT APPLIED: ", 200, "%s; approve it (idxtune review --approve %s) to run it",
+            ixt_verdict_label(it->decision.verdict), it->name);
+    comment(b, "-- ", strlen(sql) + 1, "%s;", sql);
+    ixt_buf_addc(b, '\n');
+}
+
+/* Each index is a phase of the rollout: after its CREATE, its validity
+ * check and the verify run that decides whether the next phase goes on. */
+static void phase_end(ixt_buf *b, const ixt_review *r, int i, const ixt_export_opts *o)
+{
+    const ixt_review_item *it = &r->items[i];
+    char *rel = ixt_quote_qualified(it->schema, it->name);
+    char *lit = ixt_quote_literal(rel);
+    ixt_buf_printf(b, "-- Phase %d check: valid must be true (false or no row: the build failed)\n"
+                      "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass(%s);\n", i + 1, lit);
+    comment(b, "-- ", 600, "Then, under the usual load%s: idxtune verify --session %s --phase %d --window 60",
+            i + 1 < r->n ? ", before the next phase" : "", o->session ? o->session : "SESSION.json", i + 1);
+    free(lit);
+    free(rel);
 }
 
 char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
@@ -74,7 +114,12 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
     ixt_buf_printf(&b, "-- Index changes proposed by idxtune %s\n", IXT_VERSION);
     comment(&b, "-- Server:   ", 400, "%s (PostgreSQL %s)", r->conn_label ? r->conn_label : "?",
             r->server_version ? r->server_version : "?");
-    ixt_buf_printf(&b, "-- Date:     %s\n-- Indexes:  %d\n--\n", date, r->n);
+    int approved = ixt_review_count(r, IXT_VERDICT_APPROVED);
+    ixt_buf_printf(&b, "-- Date:     %s\n-- Indexes:  %d\n", date, r->n);
+    if (approved < r->n)
+        ixt_buf_printf(&b, "-- Approved: %d; the %d not approved %s\n", approved, r->n - approved,
+                       o->approved_only ? "are left out" : "are below, commented out");
+    ixt_buf_add(&b, "--\n");
     if (o->concurrently)
         ixt_buf_add(&b, "-- Apply with: psql -v ON_ERROR_STOP=1 -f THIS_FILE (not with -1 or --single-transaction):\n"
                         "-- CREATE INDEX CONCURRENTLY cannot run inside a transaction block.  It does not\n"
@@ -85,13 +130,21 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
                         "-- transaction: each CREATE INDEX blocks writes to its table while it builds.\n\n");
     for (int i = 0; i < r->n; i++) {
         const ixt_review_item *it = &r->items[i];
+        if (o->approved_only && !ixt_export_runs(it))
+            continue;
         rationale(&b, it, i);
         char *sql = ixt_indexdef_render(it->def, it->schema, it->name, o->concurrently, true, e);
         if (!sql) {
             ixt_buf_free(&b);
             return NULL;
         }
-        ixt_buf_printf(&b, "%s;\n\n", sql);
+        if (ixt_export_runs(it)) {
+            ixt_buf_printf(&b, "%s;\n", sql);
+            phase_end(&b, r, i, o);
+            ixt_buf_addc(&b, '\n');
+        } else {
+            commented_out(&b, it, sql);
+        }
         free(sql);
     }
     ixt_buf_add(&b, "-- Checks after the rollout\n"
@@ -103,12 +156,15 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
                     "-- 2. Are the new indexes used?  (idx_scan grows with the workload)\n"
                     "SELECT schemaname, relname, indexrelname, idx_scan, pg_size_pretty(pg_relation_size(indexrelid))\n"
                     "  FROM pg_stat_user_indexes\n WHERE indexrelname IN (");
+    int listed = 0;
     for (int i = 0; i < r->n; i++) {
+        if (!ixt_export_runs(&r->items[i]))
+            continue;
         char *lit = ixt_quote_literal(r->items[i].name);
-        ixt_buf_printf(&b, "%s%s", i ? ", " : "", lit);
+        ixt_buf_printf(&b, "%s%s", listed++ ? ", " : "", lit);
         free(lit);
     }
-    ixt_buf_add(&b, r->n ? ");\n" : "NULL);\n");
+    ixt_buf_add(&b, listed ? ");\n" : "NULL);\n");
     return ixt_buf_take(&b);
 }
 
@@ -121,10 +177,16 @@ char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o)
     ixt_buf_printf(&b, "-- Rollback of the index changes proposed by idxtune %s (%s)\n", IXT_VERSION, date);
     comment(&b, "-- Server: ", 400, "%s", r->conn_label ? r->conn_label : "?");
     ixt_buf_add(&b, "-- Drops the indexes in reverse order.\n");
+    int approved = ixt_review_count(r, IXT_VERDICT_APPROVED);
+    if (approved < r->n)
+        ixt_buf_printf(&b, "-- Only the %d approved: the SQL file does not create the %d others.\n", approved,
+                       r->n - approved);
     if (o->concurrently)
         ixt_buf_add(&b, "-- DROP INDEX CONCURRENTLY cannot run inside a transaction block.\n");
     ixt_buf_addc(&b, '\n');
     for (int i = r->n - 1; i >= 0; i--) {
+        if (!ixt_export_runs(&r->items[i]))
+            continue;
         char *sql = ixt_index_drop_sql(r->items[i].schema, r->items[i].name, o->concurrently);
         ixt_buf_printf(&b, "%s;\n", sql);
         free(sql);
@@ -188,6 +250,33 @@ static void md_block(ixt_buf *b, const char *title, const char *text)
     ixt_buf_free(&fence);
 }
 
+/* Each index's verdict, who decided, when and why. */
+static void md_review(ixt_buf *b, const ixt_review *r)
+{
+    int approved = ixt_review_count(r, IXT_VERDICT_APPROVED);
+    ixt_buf_printf(b, "\n## Review\n\n%d of %d approved; only approved indexes are created by the SQL.\n\n"
+                      "| # | Index | Verdict | Reviewer | When | Comment |\n|---|---|---|---|---|---|\n",
+                   approved, r->n);
+    for (int i = 0; i < r->n; i++) {
+        const ixt_decision *d = &r->items[i].decision;
+        ixt_buf_printf(b, "| %d | ", i + 1);
+        ixt_md_code(b, r->items[i].name, 100, true);
+        ixt_buf_printf(b, " | **%s** | ", ixt_verdict_label(d->verdict));
+        ixt_md_text(b, d->by ? d->by : "-", IXT_REVIEWER_MAX);
+        ixt_buf_printf(b, " | %s | ", d->at ? d->at : "-");
+        ixt_md_text(b, d->comment ? d->comment : "-", IXT_REVIEW_COMMENT_MAX);
+        ixt_buf_add(b, " |\n");
+    }
+}
+
+char *ixt_export_review_markdown(const ixt_review *r)
+{
+    ixt_buf b;
+    ixt_buf_init(&b);
+    md_review(&b, r);
+    return ixt_buf_take(&b);
+}
+
 char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
 {
     ixt_buf b;
@@ -199,8 +288,8 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
     ixt_buf_add(&b, " (PostgreSQL ");
     ixt_md_text(&b, r->server_version ? r->server_version : "?", 100);
     ixt_buf_add(&b, ").\n\n");
-    ixt_buf_add(&b, "| # | Index | Table | Statement | Cost before | Cost after | Change | Measured | Size |\n"
-                    "|---|---|---|---|---:|---:|---:|---|---:|\n");
+    ixt_buf_add(&b, "| # | Index | Table | Statement | Cost before | Cost after | Change | Measured | Size | Write cost |\n"
+                    "|---|---|---|---|---:|---:|---:|---|---:|---:|\n");
     for (int i = 0; i < r->n; i++) {
         const ixt_review_item *it = &r->items[i];
         const ixt_evidence *ev = &it->ev;
@@ -219,8 +308,13 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
                            ixt_fmt_ms(ev->ms_after, t2, sizeof t2));
         else
             ixt_buf_add(&b, "-");
-        ixt_buf_printf(&b, " | %s |\n", ixt_fmt_bytes(it->size_bytes, sz, sizeof sz));
+        ixt_buf_printf(&b, " | %s | ", ixt_fmt_bytes(it->size_bytes, sz, sizeof sz));
+        if (it->write_rate >= 0)
+            ixt_buf_printf(&b, "%.1f writes/s |\n", it->write_rate);
+        else
+            ixt_buf_add(&b, "- |\n");
     }
+    md_review(&b, r);
     char *sql = ixt_export_sql(r, o, e);
     if (!sql) {
         ixt_buf_free(&b);
@@ -230,6 +324,55 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
     md_block(&b, "SQL", sql);
     md_block(&b, "Rollback", rb);
     free(sql);
+    free(rb);
+    return ixt_buf_take(&b);
+}
+
+char *ixt_export_verify_markdown(const ixt_review *r, const ixt_verify_report *v, const ixt_export_opts *o)
+{
+    ixt_buf b;
+    ixt_buf_init(&b);
+    char date[64], sz[32];
+    now_text(o, date, sizeof date);
+    ixt_buf_printf(&b, "# Index rollout: verification\n\nMeasured by idxtune %s on %s over a %.0f s window on ",
+                   IXT_VERSION, date, v->window_s);
+    ixt_md_code(&b, r->conn_label ? r->conn_label : "?", 400, false);
+    ixt_buf_add(&b, ", against the baselines taken when the indexes were accepted.\n\n"
+                    "| Phase | Index | Exists | Valid | Scans in window | Size | Verdict | Reason |\n"
+                    "|---:|---|---|---|---:|---:|---|---|\n");
+    for (int i = 0; i < v->nidx; i++) {
+        const ixt_verify_index *x = &v->idx[i];
+        ixt_buf_printf(&b, "| %d | ", x->phase);
+        ixt_md_code(&b, x->name, 100, true);
+        ixt_buf_printf(&b, " | %s | %s | %.0f | %s | **%s** | ", x->exists ? "yes" : "no", x->valid ? "yes" : "no",
+                       x->scans, ixt_fmt_bytes(x->size_bytes, sz, sizeof sz), ixt_outcome_word(x->verdict));
+        ixt_md_text(&b, x->reason, 300);
+        ixt_buf_add(&b, " |\n");
+    }
+    ixt_buf_add(&b, "\n## Statements, before and after\n\n"
+                    "| Phase | Query id | Kind | Statement | Mean before (ms) | Mean after (ms) | Change | Calls |\n"
+                    "|---:|---:|---|---|---:|---:|---:|---:|\n");
+    for (int i = 0; i < v->nst; i++) {
+        const ixt_verify_stmt *s = &v->st[i];
+        ixt_buf_printf(&b, "| %d | %lld | %s | ", s->phase, (long long)s->queryid, s->write ? "write" : "read");
+        ixt_md_code(&b, s->query, 80, true);
+        if (s->mean_after >= 0)
+            ixt_buf_printf(&b, " | %.3f | %.3f | %+.1f%%%s | %.0f |\n", s->mean_before, s->mean_after,
+                           s->change_pct, s->regressed ? " (regressed)" : "", s->calls);
+        else
+            ixt_buf_printf(&b, " | %.3f | - | - | 0 |\n", s->mean_before);
+    }
+    ixt_buf_printf(&b, "\n## Regressions\n\n");
+    if (v->nregressions == 0)
+        ixt_buf_add(&b, "None.\n");
+    for (int i = 0; i < v->nregressions; i++) {
+        ixt_buf_add(&b, "- ");
+        ixt_md_text(&b, v->regressions[i], 600);
+        ixt_buf_addc(&b, '\n');
+    }
+    ixt_buf_add(&b, "\nidxtune drops nothing by itself: a regressed index is rolled back by a person.\n");
+    char *rb = ixt_export_rollback(r, o);
+    md_block(&b, "Rollback", rb);
     free(rb);
     return ixt_buf_take(&b);
 }

@@ -19,6 +19,10 @@ void ixt_review_item_free(ixt_review_item *it)
     free(it->table);
     free(it->method);
     free(it->ev.sql);
+    free(it->decision.comment);
+    free(it->decision.by);
+    free(it->decision.at);
+    ixt_baseline_free(&it->baseline);
     memset(it, 0, sizeof *it);
 }
 
@@ -31,6 +35,10 @@ static ixt_review_item copy_item(const ixt_review_item *item)
     c.table = ixt_xstrdup(item->table);
     c.method = ixt_xstrdup(item->method);
     c.ev.sql = ixt_xstrdup(item->ev.sql);
+    c.decision.comment = ixt_xstrdup(item->decision.comment);
+    c.decision.by = ixt_xstrdup(item->decision.by);
+    c.decision.at = ixt_xstrdup(item->decision.at);
+    c.baseline = ixt_baseline_copy(&item->baseline);
     return c;
 }
 
@@ -147,6 +155,100 @@ int ixt_review_rename(ixt_review *r, int i, const char *name, ixt_err *e)
     return 0;
 }
 
+/* ===== verdicts ===== */
+
+static const struct {
+    const char *name, *label;
+} VERDICTS[] = {
+    [IXT_VERDICT_PROPOSED] = {"proposed", "proposed"},
+    [IXT_VERDICT_APPROVED] = {"approved", "approved"},
+    [IXT_VERDICT_REJECTED] = {"rejected", "rejected"},
+    [IXT_VERDICT_NEEDS_TRIAL] = {"needs_trial", "needs real trial"},
+};
+#define NVERDICTS ((int)(sizeof VERDICTS / sizeof VERDICTS[0]))
+
+const char *ixt_verdict_name(ixt_verdict v)
+{
+    return (int)v >= 0 && (int)v < NVERDICTS ? VERDICTS[v].name : "?";
+}
+
+const char *ixt_verdict_label(ixt_verdict v)
+{
+    return (int)v >= 0 && (int)v < NVERDICTS ? VERDICTS[v].label : "?";
+}
+
+int ixt_verdict_parse(const char *name, ixt_verdict *v)
+{
+    for (int i = 0; i < NVERDICTS; i++)
+        if (strcmp(name, VERDICTS[i].name) == 0) {
+            *v = (ixt_verdict)i;
+            return 0;
+        }
+    return -1;
+}
+
+int ixt_review_find(const ixt_review *r, const char *name)
+{
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->items[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int ixt_review_count(const ixt_review *r, ixt_verdict v)
+{
+    int n = 0;
+    for (int i = 0; i < r->n; i++)
+        n += r->items[i].decision.verdict == v;
+    return n;
+}
+
+/* The same checks as on load, so what is recorded can be saved and read
+ * back. */
+static int check_reviewer(const char *what, const char *by, ixt_err *e)
+{
+    if (!by[0])
+        return ixt_err_set(e, "%s is empty", what);
+    if (strlen(by) > IXT_REVIEWER_MAX)
+        return ixt_err_set(e, "%s is longer than %d bytes", what, IXT_REVIEWER_MAX);
+    return 0;
+}
+
+static int check_comment(const char *what, const char *comment, ixt_err *e)
+{
+    if (strlen(comment) > IXT_REVIEW_COMMENT_MAX)
+        return ixt_err_set(e, "%s is longer than %d bytes", what, IXT_REVIEW_COMMENT_MAX);
+    return 0;
+}
+
+int ixt_review_decide(ixt_review *r, int i, ixt_verdict v, const char *comment, const char *by, time_t when,
+                      ixt_err *e)
+{
+    if (i < 0 || i >= r->n)
+        return ixt_err_set(e, "no such index");
+    if ((int)v < 0 || (int)v >= NVERDICTS)
+        return ixt_err_set(e, "unknown verdict");
+    if (check_reviewer("the reviewer's name", by ? by : "", e) != 0 ||
+        (comment && check_comment("the comment", comment, e) != 0))
+        return -1;
+    struct tm tm;
+    char at[32];
+    gmtime_r(&when, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ixt_decision *d = &r->items[i].decision;
+    d->verdict = v;
+    free(d->by);
+    d->by = ixt_xstrdup(by);
+    free(d->at);
+    d->at = ixt_xstrdup(at);
+    if (comment) {
+        free(d->comment);
+        d->comment = comment[0] ? ixt_xstrdup(comment) : NULL;
+    }
+    r->unsaved = true;
+    return 0;
+}
+
 static void free_list(ixt_review_item *list, int n)
 {
     for (int i = 0; i < n; i++)
@@ -165,6 +267,22 @@ void ixt_review_free(ixt_review *r)
 
 /* ===== session file ===== */
 
+/* The "review" object of an item; NULL for an untouched proposal, so a
+ * session nobody reviewed keeps its bytes. */
+static json_t *decision_json(const ixt_decision *d)
+{
+    if (d->verdict == IXT_VERDICT_PROPOSED && !d->comment && !d->by)
+        return NULL;
+    json_t *o = json_pack("{s:s}", "verdict", ixt_verdict_name(d->verdict));
+    if (d->comment)
+        json_object_set_new(o, "comment", json_string(d->comment));
+    if (d->by)
+        json_object_set_new(o, "by", json_string(d->by));
+    if (d->at)
+        json_object_set_new(o, "at", json_string(d->at));
+    return o;
+}
+
 static json_t *item_json(const ixt_review_item *it)
 {
     const ixt_evidence *ev = &it->ev;
@@ -175,10 +293,17 @@ static json_t *item_json(const ixt_review_item *it)
                             "median_ms_before", ev->measured ? ixt_json_real(ev->ms_before, IXT_JSON_MS) : json_null(),
                             "median_ms_after", ev->measured ? ixt_json_real(ev->ms_after, IXT_JSON_MS) : json_null(),
                             "build_ms", ev->measured ? ixt_json_real(ev->build_ms, IXT_JSON_MS) : json_null());
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "name", it->name, "schema", it->schema,
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "name", it->name, "schema", it->schema,
                      "table", it->table, "method", it->method, "definition", it->def, "size_bytes",
                      ixt_json_count(it->size_bytes), "write_rate", ixt_json_known(it->write_rate, IXT_JSON_RATE),
                      "evidence", evj);
+    json_t *rv = decision_json(&it->decision);
+    if (rv)
+        json_object_set_new(o, "review", rv);
+    /* absent when none, so that older sessions save as they loaded */
+    if (it->baseline.n)
+        json_object_set_new(o, "baseline", ixt_baseline_to_json(&it->baseline));
+    return o;
 }
 
 static json_t *list_json(const ixt_review_item *list, int n)
@@ -278,6 +403,53 @@ static int evidence_from(json_t *o, ixt_evidence *ev, const char **sql, ixt_err 
     return 0;
 }
 
+/* An optional string of an object: absent (NULL) or a string. */
+static int opt_str(json_t *o, const char *key, const char **out, ixt_err *e)
+{
+    json_t *v = json_object_get(o, key);
+    *out = NULL;
+    if (v && !json_is_string(v))
+        return ixt_err_set(e, "\"%s\" is not a string", key);
+    *out = json_string_value(v);
+    return 0;
+}
+
+/* "2026-11-24T10:00:00Z" and nothing else. */
+static int check_time(const char *at, ixt_err *e)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!end || *end || strlen(at) != 20)
+        return ixt_err_set(e, "\"at\" is not a time like 2026-11-24T10:00:00Z");
+    return 0;
+}
+
+/* The optional "review" object: a verdict, and a comment, reviewer and
+ * time as strings (the comment may hold anything: it is sanitised where
+ * it is written). */
+static int decision_from(json_t *o, ixt_decision *d, ixt_err *e)
+{
+    if (!o)
+        return 0;
+    if (!json_is_object(o))
+        return ixt_err_set(e, "\"review\" is not an object");
+    const char *verdict = NULL, *comment, *by, *at;
+    ixt_err fe;
+    if (get_str(o, "verdict", &verdict, &fe) != 0)
+        return ixt_err_set(e, "review: %s", fe.msg);
+    if (ixt_verdict_parse(verdict, &d->verdict) != 0)
+        return ixt_err_set(e, "review: \"verdict\" is not proposed, approved, rejected or needs_trial");
+    if (opt_str(o, "comment", &comment, &fe) != 0 || opt_str(o, "by", &by, &fe) != 0 ||
+        opt_str(o, "at", &at, &fe) != 0 || (comment && check_comment("\"comment\"", comment, &fe) != 0) ||
+        (by && check_reviewer("\"by\"", by, &fe) != 0) || (at && check_time(at, &fe) != 0))
+        return ixt_err_set(e, "review: %s", fe.msg);
+    d->comment = ixt_xstrdup(comment);
+    d->by = ixt_xstrdup(by);
+    d->at = ixt_xstrdup(at);
+    return 0;
+}
+
 static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
 {
     const char *name = NULL, *schema = NULL, *table = NULL, *method = NULL, *def = NULL, *sql = NULL;
@@ -289,7 +461,11 @@ static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
         get_str(o, "definition", &def, e) != 0 || get_num(o, "size_bytes", &it->size_bytes, e) != 0 ||
         get_num_or_null(o, "write_rate", -1, &it->write_rate, e) != 0 ||
         evidence_from(json_object_get(o, "evidence"), &it->ev, &sql, e) != 0 ||
-        check_definition(def, schema, table, method, e) != 0)
+        check_definition(def, schema, table, method, e) != 0 ||
+        decision_from(json_object_get(o, "review"), &it->decision, e) != 0)
+        return -1;
+    json_t *bl = json_object_get(o, "baseline");
+    if (bl && ixt_baseline_from_json(bl, &it->baseline, e) != 0)
         return -1;
     it->name = ixt_xstrdup(name);
     it->schema = ixt_xstrdup(schema);

@@ -45,6 +45,10 @@ run_tap() {
     if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
         notok=1
         echo "not ok - $name exited with status $rc"
+    elif [ $((ok + notok + skip)) -eq 0 ]; then
+        # a test that reports nothing proves nothing (no TAP: IXT_RUN_TESTS)
+        notok=1
+        echo "not ok - $name reported no test"
     fi
     passed=$((passed + ok))
     failed=$((failed + notok))

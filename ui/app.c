@@ -543,6 +543,7 @@ static void app_free(app *a)
     ixt_workload_free(&a->wl);
     ixt_activity_free(&a->act);
     ixt_review_free(&a->review);
+    free(a->review_changes);
     ixt_theme_list_free(a->theme_names, a->ntheme_names);
     ixt_conn_close(a->lab);
     ixt_conn_close(a->mon);
@@ -554,6 +555,10 @@ int app_run(ixt_opts *opts)
     if (!isatty(0) || !isatty(1)) {
         fprintf(stderr, "idxtune: the terminal UI needs a terminal; for scripts use the batch commands "
                         "(idxtune top --once, explain, try, advise, export)\n");
+        return 2;
+    }
+    if ((opts->review_only || opts->diff_from) && !opts->load_file) {
+        fprintf(stderr, "idxtune: --review-only and --diff-from go with --load FILE\n");
         return 2;
     }
     app a;
@@ -583,14 +588,21 @@ int app_run(ixt_opts *opts)
         ixt_conn_close(a.mon);
         return 1;
     }
-    free(a.review.conn_label);
-    free(a.review.server_version);
-    a.review.conn_label = ixt_xstrdup(ixt_conn_label(a.mon));
-    a.review.server_version = ixt_xstrdup(ixt_conn_info(a.mon)->version);
+    /* a reviewer's own connection is not where the indexes were chosen */
+    if (!opts->review_only) {
+        free(a.review.conn_label);
+        free(a.review.server_version);
+        a.review.conn_label = ixt_xstrdup(ixt_conn_label(a.mon));
+        a.review.server_version = ixt_xstrdup(ixt_conn_info(a.mon)->version);
+    }
     load_themes(&a);
     signal(SIGPIPE, SIG_IGN);
     terminal_start(&a);
     app_push(&a, view_queries_new());
+    if (opts->diff_from && view_review_open_changes(&a, opts->diff_from, &e) != 0)
+        app_message(&a, true, "%s", e.msg);
+    else if (opts->review_only && !opts->diff_from)
+        view_review_open(&a);
     mon_start(&a);
     a.dirty = true;
     while (!a.quit) {

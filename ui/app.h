@@ -73,6 +73,7 @@ struct app {
     /* Tab in the line editor, when the view offers completion. */
     void (*input_complete)(app *a, ui_line *line);
     ixt_review review;       /* accepted indexes with their evidence */
+    char *review_changes;    /* since the --diff-from session, one line each; NULL without.  owned */
 };
 
 /* Runs the TUI until the user quits.  Returns the exit status. */

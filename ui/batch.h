@@ -13,6 +13,9 @@ int batch_try(const ixt_opts *o);
 int batch_export(const ixt_opts *o);
 int batch_advise(const ixt_opts *o);
 int batch_indexes(const ixt_opts *o);
+int batch_review(const ixt_opts *o);
+int batch_diff(const ixt_opts *o);
+int batch_verify(const ixt_opts *o);
 /* Writes text to path (atomically; existing files only with --force), or
  * to standard output when path is NULL.  Returns the exit status. */
 int batch_emit(const char *path, const char *text, bool force);

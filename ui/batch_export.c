@@ -72,7 +72,12 @@ int batch_export(const ixt_opts *o)
     }
     if (r.n == 0)
         fprintf(stderr, "idxtune: %s has no accepted indexes: the files only hold the header\n", o->load_file);
-    ixt_export_opts eo = {.concurrently = o->cfg.concurrently, .date = getenv("IXT_EXPORT_DATE")};
+    else if (ixt_review_count(&r, IXT_VERDICT_APPROVED) < r.n)
+        fprintf(stderr, "idxtune: %d of %d indexes approved: the others are %s (idxtune review --session %s)\n",
+                ixt_review_count(&r, IXT_VERDICT_APPROVED), r.n,
+                o->approved_only ? "left out" : "written commented out", o->load_file);
+    ixt_export_opts eo = {.concurrently = o->cfg.concurrently, .date = getenv("IXT_EXPORT_DATE"),
+                          .approved_only = o->approved_only, .session = o->load_file};
     char *text = NULL;
     switch (o->format) {
     case FMT_MD: text = ixt_export_markdown(&r, &eo, &e); break;
@@ -128,6 +133,8 @@ int batch_accept(const ixt_opts *o, ixt_conn *c, const ixt_lab *lab, const ixt_r
         it.ev.ms_before = measured ? rr->before_median_ms : 0;
         it.ev.ms_after = measured ? rr->after_median_ms : 0;
         it.ev.build_ms = measured ? rr->build_ms : 0;
+        if (ixt_baseline_take(c, &it, NULL, 0, &e) != 0)
+            fprintf(stderr, "idxtune: warning: no baseline for verify: %s\n", e.msg);
         ixt_review_accept(&r, &it);
         fprintf(stderr, "accepted %s as %s.%s into %s\n", it.def, it.schema, it.name, o->load_file);
         ixt_review_item_free(&it);

@@ -10,7 +10,8 @@
 enum {
     O_HELP = 1000, O_VERSION, O_ONCE, O_LIMIT, O_SORT, O_FORMAT, O_QUERYID, O_ANALYZE,
     O_INDEX, O_REAL, O_ROLE, O_SET, O_LOAD, O_FORCE, O_CONFIG_KEY, O_ACCEPT, O_ROLLBACK,
-    O_INTERVAL,
+    O_INTERVAL, O_WINDOW, O_PHASE,
+    O_VERDICT, O_COMMENT, O_AS, O_APPROVED_ONLY, O_REVIEW_ONLY, O_DIFF_FROM,
 };
 
 static const struct option LONGOPTS[] = {
@@ -51,6 +52,16 @@ static const struct option LONGOPTS[] = {
     {"rollback", required_argument, NULL, O_ROLLBACK},
     {"no-concurrently", no_argument, NULL, O_CONFIG_KEY},
     {"interval", required_argument, NULL, O_INTERVAL},
+    {"approve", required_argument, NULL, O_VERDICT},
+    {"reject", required_argument, NULL, O_VERDICT},
+    {"needs-trial", required_argument, NULL, O_VERDICT},
+    {"comment", required_argument, NULL, O_COMMENT},
+    {"as", required_argument, NULL, O_AS},
+    {"approved-only", no_argument, NULL, O_APPROVED_ONLY},
+    {"review-only", no_argument, NULL, O_REVIEW_ONLY},
+    {"diff-from", required_argument, NULL, O_DIFF_FROM},
+    {"window", required_argument, NULL, O_WINDOW},
+    {"phase", required_argument, NULL, O_PHASE},
     {NULL, 0, NULL, 0},
 };
 
@@ -86,6 +97,9 @@ static const struct cmd_help {
      "      --ascii            ASCII line drawing (automatic when the locale is not UTF-8)\n"
      "      --no-mouse         ignore the mouse\n"
      "      --load=FILE        open a saved session\n"
+     "      --review-only      with --load: give verdicts and comments; nothing but\n"
+     "                         hypothetical plans runs on the server\n"
+     "      --diff-from=OLD    with --load: show what changed since the session OLD\n"
      "      --lock-timeout=MS  lock timeout for trials (default 2000)\n"
      "      --runs=N           timed runs without and with an index (default 5)\n"
      "      --no-concurrently  plain CREATE/DROP INDEX in exported files\n"},
@@ -130,11 +144,13 @@ static const struct cmd_help {
      "      --format=FORMAT    text, sql, json or md\n"},
     {CMD_EXPORT, "export",
      "  idxtune export --session FILE [--format sql|md|json] [-o FILE] [--rollback FILE]\n"
-     "                 [--no-concurrently] [--force]\n",
+     "                 [--no-concurrently] [--approved-only] [--force]\n",
      "      --session=FILE     the session file\n"
      "  -o, --output=FILE      write to FILE instead of standard output\n"
      "      --rollback=FILE    also write the rollback SQL\n"
      "      --no-concurrently  plain CREATE/DROP INDEX for migration tools\n"
+     "      --approved-only    write only the approved indexes (otherwise the others\n"
+     "                         are written commented out)\n"
      "      --force            replace existing files\n"
      "      --format=FORMAT    sql, md or json\n"},
     {CMD_INDEXES, "indexes",
@@ -144,6 +160,27 @@ static const struct cmd_help {
      "      --rollback=FILE    also write the rollback SQL (--format sql)\n"
      "      --force            replace existing files\n"
      "      --format=FORMAT    text, json, md or sql\n"},
+    {CMD_REVIEW, "review",
+     "  idxtune review --session FILE [--approve NAME | --reject NAME | --needs-trial NAME]\n"
+     "                 [--comment TEXT] [--as NAME] [--format text|json|md]\n",
+     "      --session=FILE     the session file (written back)\n"
+     "      --approve=NAME, --reject=NAME, --needs-trial=NAME\n"
+     "                         record a verdict on the index NAME (without one: list)\n"
+     "      --comment=TEXT     the reason, with the verdict\n"
+     "      --as=NAME          the reviewer (default: the operating system user)\n"
+     "      --format=FORMAT    text, json or md\n"},
+    {CMD_DIFF, "diff",
+     "  idxtune diff OLD.json NEW.json [--format text|md]\n",
+     "      --format=FORMAT    text or md\n"},
+    {CMD_VERIFY, "verify",
+     "  idxtune verify [OPTIONS] --session FILE [--window SECONDS] [--phase N]\n"
+     "                 [--format text|json|md] [-o FILE]\n",
+     "      --session=FILE     the session whose indexes were rolled out\n"
+     "      --window=SECONDS   measuring window (default 60)\n"
+     "      --phase=N          verify phases 1..N of the rollout (default: all)\n"
+     ROLE_HELP
+     "  -o, --output=FILE      write to FILE instead of standard output\n"
+     "      --format=FORMAT    text, json or md\n"},
 };
 
 static void print_help(ixt_cmd cmd, FILE *out)
@@ -184,7 +221,8 @@ static int parse_cmd(const char *s, ixt_cmd *c)
     static const struct { const char *name; ixt_cmd cmd; } cmds[] = {
         {"top", CMD_TOP}, {"explain", CMD_EXPLAIN}, {"try", CMD_TRY},
         {"advise", CMD_ADVISE}, {"export", CMD_EXPORT},
-        {"indexes", CMD_INDEXES},
+        {"indexes", CMD_INDEXES}, {"verify", CMD_VERIFY},
+        {"review", CMD_REVIEW}, {"diff", CMD_DIFF},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(s, cmds[i].name) == 0) {
@@ -277,6 +315,27 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case O_FORCE: o->force = true; return 0;
     case O_ACCEPT: o->accept = true; return 0;
     case O_ROLLBACK: o->rollback = optarg; return 0;
+    case O_VERDICT:
+        if (o->verdict_on) {
+            fprintf(err, "idxtune: one of --approve, --reject and --needs-trial at a time\n");
+            return -1;
+        }
+        o->verdict_on = optarg;
+        o->verdict = name[0] == 'a' ? IXT_VERDICT_APPROVED
+                     : name[0] == 'r' ? IXT_VERDICT_REJECTED : IXT_VERDICT_NEEDS_TRIAL;
+        return 0;
+    case O_COMMENT: o->comment = optarg; return 0;
+    case O_AS: o->as = optarg; return 0;
+    case O_APPROVED_ONLY: o->approved_only = true; return 0;
+    case O_REVIEW_ONLY: o->review_only = true; return 0;
+    case O_DIFF_FROM: o->diff_from = optarg; return 0;
+    case O_WINDOW: case O_PHASE: {
+        long long n;
+        if (cli_number(c == O_WINDOW ? "--window" : "--phase", optarg, 1, 86400, &n, err) != 0)
+            return -1;
+        *(c == O_WINDOW ? &o->window_s : &o->phase) = (int)n;
+        return 0;
+    }
     case O_INTERVAL: {
         long long n;
         if (cli_number("--interval", optarg, 1, 3600, &n, err) != 0)
@@ -312,7 +371,7 @@ int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err)
     opterr = 1;
     int c, idx;
     while ((c = getopt_long(argc, argv, "h:p:U:d:r:c:f:o:?", LONGOPTS, &idx)) != -1) {
-        const char *name = c == O_CONFIG_KEY || c == O_LIMIT ? LONGOPTS[idx].name : NULL;
+        const char *name = c == O_CONFIG_KEY || c == O_LIMIT || c == O_VERDICT ? LONGOPTS[idx].name : NULL;
         int rc = parse_one(c, name, o, out, err);
         if (rc != 0)
             return rc;
@@ -325,6 +384,8 @@ int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err)
     }
     if (optind < argc)
         o->conn.target = argv[optind++];
+    if (optind < argc && o->cmd == CMD_DIFF)
+        o->target2 = argv[optind++];
     if (optind < argc) {
         fprintf(err, "idxtune: unexpected argument '%s'\nTry 'idxtune --help' for more information.\n",
                 argv[optind]);
@@ -332,5 +393,7 @@ int cli_parse(int argc, char **argv, ixt_opts *o, FILE *out, FILE *err)
     }
     o->conn.statement_timeout_ms = o->cfg.statement_timeout_ms;
     o->conn.lock_timeout_ms = o->cfg.lock_timeout_ms;
+    if (!o->window_s)
+        o->window_s = 60;
     return 0;
 }

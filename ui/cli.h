@@ -8,10 +8,12 @@
 
 #include "idxtune/config.h"
 #include "idxtune/conn.h"
+#include "idxtune/review.h"
 
 typedef enum ixt_cmd {
     CMD_TUI, CMD_TOP, CMD_EXPLAIN, CMD_TRY, CMD_ADVISE, CMD_EXPORT,
-    CMD_INDEXES
+    CMD_INDEXES,
+    CMD_REVIEW, CMD_DIFF, CMD_VERIFY
 } ixt_cmd;
 
 typedef enum ixt_format { FMT_TEXT, FMT_JSON, FMT_SQL, FMT_MD } ixt_format;
@@ -45,6 +47,17 @@ typedef struct ixt_opts {
     bool accept;
     long long interval_ms;   /* --interval: between top's two snapshots, 0 when not given */
     bool help;               /* --help: answered once the subcommand is known */
+    /* review, diff */
+    const char *verdict_on;  /* --approve/--reject/--needs-trial NAME; NULL lists */
+    ixt_verdict verdict;
+    const char *comment;
+    const char *as;          /* the reviewer's name */
+    bool approved_only;      /* export */
+    bool review_only;        /* TUI: verdicts and hypothetical plans only */
+    const char *diff_from;   /* TUI: the older session to compare --load with */
+    const char *target2;     /* diff: the newer file (conn.target is the older) */
+    int window_s;            /* verify */
+    int phase;               /* verify: 0 all */
 } ixt_opts;
 
 /* Parses argv.  Returns 0 to go on, 1 when --help or --version was

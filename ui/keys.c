@@ -71,6 +71,15 @@ static const ui_key TABLE[] = {
     {UI_V_REVIEW, {'e', KEY_F(5)}, "F5 e", "Export",
      "export NAME.sql, NAME_rollback.sql and NAME.md", ACT_EXPORT},
     {UI_V_REVIEW, {'s', KEY_F(6)}, "F6 s", "Save", "save the session file", ACT_SAVE},
+    {UI_V_REVIEW, {'a'}, "a", "Approve", "approve the selected index (only approved indexes are exported to run)",
+     ACT_APPROVE},
+    {UI_V_REVIEW, {'x'}, "x", NULL, "reject the selected index", ACT_REJECT},
+    {UI_V_REVIEW, {'t'}, "t", NULL, "mark the selected index as needing a real trial", ACT_NEEDS_TRIAL},
+    {UI_V_REVIEW, {'c'}, "c", "Comment", "comment on the selected index", ACT_COMMENT},
+    {UI_V_REVIEW, {'D'}, "D", NULL, "show the changes since the older session (--diff-from) or the evidence",
+     ACT_CHANGES},
+    {UI_V_REVIEW, {'V'}, "V", "Verify",
+     "verify the rolled-out indexes against their baselines over a 10 s window", ACT_VERIFY},
     {0, {0}, NULL, NULL, NULL, ACT_NONE},
 };
 

@@ -22,6 +22,9 @@ static int run(ixt_opts *o)
     case CMD_EXPORT: return batch_export(o);
     case CMD_ADVISE: return batch_advise(o);
     case CMD_INDEXES: return batch_indexes(o);
+    case CMD_REVIEW: return batch_review(o);
+    case CMD_DIFF: return batch_diff(o);
+    case CMD_VERIFY: return batch_verify(o);
     case CMD_TUI: return app_run(o);
     default:
         fprintf(stderr, "idxtune: this subcommand is not available yet\n");

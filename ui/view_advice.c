@@ -105,6 +105,17 @@ static void accept_pick(app *a, aview *x)
                                .cost_after = ixt_advisor_cost_with(ad, s, p)};
     else
         it.ev.sql = ixt_xstrdup("");
+    /* the baseline for verify: the statements the pick helps, the writes on its table */
+    ixt_baseline_target *t = ixt_xcalloc((size_t)ad->nstmts + 1, sizeof *t);
+    int nt = 0;
+    for (int i = 0; i < ad->nstmts; i++) {
+        double with = ad->stmts[i].ok ? ixt_advisor_cost_with(ad, i, p) : -1;
+        if (with >= 0 && with < ad->stmts[i].base_cost)
+            t[nt++] = (ixt_baseline_target){.queryid = ad->stmts[i].queryid, .sql = ad->stmts[i].sql};
+    }
+    if (ixt_baseline_take(a->lab, &it, t, nt, &e) != 0)
+        app_message(a, true, "no baseline for verify: %s", e.msg);
+    free(t);
     ixt_review_accept(&a->review, &it);
     app_message(a, false, "accepted %s as %s (%d in the review set)", c->def, it.name, a->review.n);
     ixt_review_item_free(&it);

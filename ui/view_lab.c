@@ -379,7 +379,10 @@ static void real_confirmed(app *a, const char *text, bool ok)
 static void real_trial(app *a, lview *l)
 {
     const ixt_server_info *in = ixt_conn_info(a->lab);
-    if (l->lab.nidx == 0) {
+    if (a->opts->review_only) {
+        app_message(a, true, "read-only review (--review-only): no real trial runs on the server; "
+                             "the hypothetical plans are shown, t marks the index as needing a real trial");
+    } else if (l->lab.nidx == 0) {
         app_message(a, true, "add an index first (c)");
     } else if (in->in_recovery) {
         app_message(a, true, "real trials need a primary: this server is a hot standby "
@@ -445,12 +448,28 @@ static int evidence_item(app *a, lview *l, ixt_review_item *it)
     return 0;
 }
 
+/* The baseline of the accepted index: its statement, those of the
+ * workload it helps in the lab, and the writes on its table. */
+static void take_baseline(app *a, lview *l, ixt_review_item *it)
+{
+    ixt_baseline_target *t = ixt_xcalloc((size_t)l->neffects + 1, sizeof *t);
+    int nt = 0;
+    for (int i = 0; i < l->neffects; i++)
+        if (l->effects[i].after_cost >= 0 && l->effects[i].after_cost < l->effects[i].before_cost)
+            t[nt++] = (ixt_baseline_target){.sql = l->effect_sql[i]};
+    ixt_err e;
+    if (ixt_baseline_take(a->lab, it, t, nt, &e) != 0)
+        app_message(a, true, "no baseline for verify: %s", e.msg);
+    free(t);
+}
+
 static void accept_index(app *a, lview *l, bool accept)
 {
     ixt_review_item it;
     if (l->lab.nidx == 0 || evidence_item(a, l, &it) != 0)
         return;
     if (accept) {
+        take_baseline(a, l, &it);
         ixt_review_accept(&a->review, &it);
         app_message(a, false, "accepted: %s as %s (%d in the review set; R reviews)", it.def, it.name, a->review.n);
     } else {

@@ -344,7 +344,11 @@ static bool pview_key(app *a, ui_view *v, ui_action act, int ch)
         return true;
     }
     if (act == ACT_ANALYZE) {
-        analyze(a, p);
+        if (a->opts->review_only)
+            app_message(a, true, "read-only review (--review-only): EXPLAIN ANALYZE does not run; "
+                                 "the plan shown is the planner's estimate");
+        else
+            analyze(a, p);
         return true;
     }
     if (act == ACT_LAB) {

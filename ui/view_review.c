@@ -1,20 +1,37 @@
 /* view_review: the accepted indexes with their evidence; rename, reorder,
- * drop, send back to the lab, export the SQL, rollback and Markdown files,
- * save the session. */
+ * drop, send back to the lab, approve or reject with a comment, show the
+ * changes since an older session, export the SQL, rollback and Markdown
+ * files, save the session. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "idxtune/export.h"
+#include "idxtune/review_diff.h"
+#include "idxtune/sqlquote.h"
 #include "views.h"
 
-#define DETAIL_ROWS 9
+#define DETAIL_ROWS 10
+#define VERIFY_WINDOW_S 10
+
+/* A verify run: two snapshots on the lab connection, sent and collected
+ * without blocking, VERIFY_WINDOW_S apart. */
+typedef enum { VF_IDLE, VF_FIRST, VF_WINDOW, VF_SECOND, VF_DONE } vf_stage;
 
 typedef struct rview {
     ui_view base;
     ui_list list;
     int list_rows;
     char pending_path[1024];   /* asked to overwrite */
+    bool show_changes;         /* the detail area shows a->review_changes */
+    vf_stage vf;
+    ixt_verify_query vq;
+    ixt_verify_snap va, vb;
+    ixt_verify_report vr;
+    double vf_until_ms;
+    bool vf_stop;              /* Esc while a snapshot runs: cancelled */
+    char vf_error[1024];
 } rview;
 
 static rview *top_rview(app *a)
@@ -22,8 +39,44 @@ static rview *top_rview(app *a)
     return (rview *)a->view;
 }
 
+/* "approved by alice at ...: comment"; the comment comes from a
+ * colleague's file and is kept to its line. */
+static void draw_verdict(int y, const ixt_decision *d)
+{
+    char *said = ixt_comment_text(d->comment ? d->comment : "", 600);
+    char *line = d->by ? ixt_xasprintf(" %s by %s at %s%s%s", ixt_verdict_label(d->verdict), d->by,
+                                       d->at ? d->at : "?", said[0] ? ": " : "", said)
+                       : ixt_xasprintf(" %s: a approves, x rejects, t asks for a real trial, c comments",
+                                       ixt_verdict_label(d->verdict));
+    ixt_role role = d->verdict == IXT_VERDICT_APPROVED ? IXT_ROLE_GOOD
+                    : d->verdict == IXT_VERDICT_PROPOSED ? IXT_ROLE_NORMAL : IXT_ROLE_BAD;
+    draw_text(y, 0, COLS, line, draw_style(role) | A_BOLD, true);
+    free(line);
+    free(said);
+}
+
+/* The changes since the --diff-from session, in place of the evidence. */
+static void draw_changes(app *a, int y, int rows)
+{
+    draw_text(y, 0, COLS, " Changes since the older session (D shows the evidence again)", draw_style(IXT_ROLE_HEADER),
+              true);
+    const char *p = a->review_changes;
+    for (int k = 1; k < rows && p && *p; k++) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        char line[1024];
+        snprintf(line, sizeof line, " %.*s", len, p);
+        draw_text(y + k, 0, COLS, line, draw_style(IXT_ROLE_NORMAL), true);
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
 static void draw_detail(app *a, rview *r, int y, int rows)
 {
+    if (r->show_changes && a->review_changes) {
+        draw_changes(a, y, rows);
+        return;
+    }
     attr_t h = draw_style(IXT_ROLE_HEADER), n = draw_style(IXT_ROLE_NORMAL);
     draw_fill(y, 0, COLS, h);
     if (a->review.n == 0)
@@ -34,6 +87,7 @@ static void draw_detail(app *a, rview *r, int y, int rows)
     snprintf(line, sizeof line, " %s on %s.%s (%s)", it->name, it->schema, it->table, it->method);
     draw_text(y, 0, COLS, line, h, true);
     int k = 1;
+    draw_verdict(y + k++, &it->decision);
     double pct = ev->cost_before > 0 ? (ev->cost_after - ev->cost_before) / ev->cost_before * 100 : 0;
     snprintf(line, sizeof line, " cost %.2f -> %.2f (%+.1f%%)   size %s%s   write rate %s", ev->cost_before,
              ev->cost_after, pct, ixt_fmt_bytes(it->size_bytes, sz, sizeof sz), ev->measured ? "" : " (estimate)",
@@ -51,18 +105,134 @@ static void draw_detail(app *a, rview *r, int y, int rows)
     draw_wrapped(y + k, 1, rows - k, COLS - 2, ev->sql ? ev->sql : "", draw_style(IXT_ROLE_MUTED));
 }
 
+/* What `idxtune verify` shows: the countdown, then a line per index and
+ * per statement. */
+static void draw_verify(rview *r, int y, int rows)
+{
+    attr_t h = draw_style(IXT_ROLE_HEADER), n = draw_style(IXT_ROLE_NORMAL);
+    char line[1024];
+    draw_fill(y, 0, COLS, h);
+    if (r->vf_error[0])
+        snprintf(line, sizeof line, " Verify failed: %.900s", r->vf_error);
+    else if (r->vf != VF_DONE)
+        snprintf(line, sizeof line, " Verify: measuring the workload, %.0f s left (Esc stops)",
+                 r->vf == VF_WINDOW ? (r->vf_until_ms - ixt_now_ms()) / 1000 : r->vf == VF_FIRST ? VERIFY_WINDOW_S : 0);
+    else
+        snprintf(line, sizeof line, " Verify over %.0f s: %d regression%s (V runs again)", r->vr.window_s,
+                 r->vr.nregressions, r->vr.nregressions == 1 ? "" : "s");
+    draw_text(y, 0, COLS, line, h, true);
+    if (r->vf != VF_DONE)
+        return;
+    int k = 1;
+    for (int i = 0; i < r->vr.nidx && k < rows; i++, k++) {
+        const ixt_verify_index *x = &r->vr.idx[i];
+        snprintf(line, sizeof line, " %d %-28.28s %-9s scans %-6.0f %s", x->phase, x->name,
+                 ixt_outcome_word(x->verdict), x->scans, x->reason);
+        draw_text(y + k, 0, COLS, line,
+                  draw_style(x->verdict == IXT_OUTCOME_KEEP ? IXT_ROLE_GOOD
+                             : x->verdict == IXT_OUTCOME_WATCH ? IXT_ROLE_MUTED : IXT_ROLE_BAD), true);
+    }
+    for (int i = 0; i < r->vr.nst && k < rows; i++, k++) {
+        const ixt_verify_stmt *s = &r->vr.st[i];
+        char after[32] = "-", pct[32] = "";
+        if (s->mean_after >= 0) {
+            snprintf(after, sizeof after, "%.3f", s->mean_after);
+            snprintf(pct, sizeof pct, "%+.1f%%", s->change_pct);
+        }
+        snprintf(line, sizeof line, "   %-5s %10.3f -> %-10s ms %9s %6.0f calls  %s", s->write ? "write" : "read",
+                 s->mean_before, after, pct, s->calls, s->query);
+        draw_text(y + k, 0, COLS, line, s->regressed ? draw_style(IXT_ROLE_BAD) : n, true);
+    }
+}
+
+static void verify_reset(rview *r)
+{
+    ixt_verify_query_free(&r->vq);
+    ixt_verify_snap_free(&r->va);
+    ixt_verify_snap_free(&r->vb);
+    ixt_verify_report_free(&r->vr);
+    r->vf = VF_IDLE;
+    r->vf_stop = false;
+    r->vf_error[0] = '\0';
+}
+
+static void verify_send(app *a, rview *r, vf_stage next)
+{
+    ixt_err e;
+    if (ixt_conn_send(a->lab, r->vq.sql, 3, (const char *const *)r->vq.params, &e) != 0) {
+        snprintf(r->vf_error, sizeof r->vf_error, "%s", e.msg);
+        r->vf = VF_DONE;
+        return;
+    }
+    r->vf = next;
+}
+
+static void verify_start(app *a, rview *r)
+{
+    ixt_err e;
+    verify_reset(r);
+    if (a->review.n == 0)
+        return;
+    if (ixt_conn_busy(a->lab)) {
+        app_message(a, true, "the lab connection is busy: try again when it is free");
+        return;
+    }
+    if (ixt_verify_query_make(&a->review, ixt_conn_info(a->lab), &r->vq, &e) != 0) {
+        snprintf(r->vf_error, sizeof r->vf_error, "%s", e.msg);
+        r->vf = VF_DONE;
+        return;
+    }
+    verify_send(a, r, VF_FIRST);
+}
+
+static void rview_tick(app *a, ui_view *v)
+{
+    rview *r = (rview *)v;
+    if (r->vf == VF_WINDOW) {
+        a->dirty = true;   /* the countdown */
+        if (ixt_now_ms() >= r->vf_until_ms)
+            verify_send(a, r, VF_SECOND);
+        return;
+    }
+    if (r->vf != VF_FIRST && r->vf != VF_SECOND)
+        return;
+    PGresult *res;
+    ixt_err e;
+    int rc = ixt_conn_collect(a->lab, &res, &e);
+    if (rc == 0)
+        return;
+    a->dirty = true;
+    ixt_verify_snap *s = r->vf == VF_FIRST ? &r->va : &r->vb;
+    if (r->vf_stop) {
+        verify_reset(r);
+        app_message(a, false, "verify stopped");
+    } else if (rc < 0 || !res || ixt_verify_snap_ingest(&a->review, res, ixt_now_ms(), s, &e) != 0) {
+        snprintf(r->vf_error, sizeof r->vf_error, "%s", e.msg);
+        r->vf = VF_DONE;
+    } else if (r->vf == VF_FIRST) {
+        r->vf = VF_WINDOW;
+        r->vf_until_ms = ixt_now_ms() + VERIFY_WINDOW_S * 1000.0;
+    } else {
+        ixt_verify_compare(&a->review, &r->va, &r->vb, &r->vr);
+        r->vf = VF_DONE;
+    }
+    PQclear(res);
+}
+
 static void rview_draw(app *a, ui_view *v, int top, int rows)
 {
     rview *r = (rview *)v;
     attr_t h = draw_style(IXT_ROLE_HEADER);
     char title[160];
-    snprintf(title, sizeof title, " Review: %d accepted index%s, in rollout order%s", a->review.n,
-             a->review.n == 1 ? "" : "es", a->review.unsaved ? " (not exported or saved)" : "");
+    snprintf(title, sizeof title, " Review: %d accepted index%s, in rollout order, %d approved%s%s", a->review.n,
+             a->review.n == 1 ? "" : "es", ixt_review_count(&a->review, IXT_VERDICT_APPROVED),
+             a->review.unsaved ? " (not exported or saved)" : "",
+             a->opts->review_only ? "  [read-only review: hypothetical plans only]" : "");
     draw_fill(top, 0, COLS, draw_style(IXT_ROLE_NORMAL));
     draw_text(top, 0, COLS, title, draw_style(IXT_ROLE_NORMAL) | A_BOLD, true);
     draw_fill(top + 1, 0, COLS, h);
-    draw_text(top + 1, 0, COLS, "  #  Index                              Table              Cost change    Size  Statement",
-              h, true);
+    draw_text(top + 1, 0, COLS, "  #  Index                              Verdict          Table          Cost change    Size"
+              "  Statement", h, true);
     r->list_rows = rows - 2 - DETAIL_ROWS;
     list_clamp(&r->list, a->review.n, r->list_rows);
     for (int i = 0; i < r->list_rows && r->list.top + i < a->review.n; i++) {
@@ -73,8 +243,9 @@ static void rview_draw(app *a, ui_view *v, int top, int rows)
         char line[1024], sz[32];
         char *sql = ixt_xstrdup(ev->sql ? ev->sql : "");
         ixt_squash_ws(sql);
-        snprintf(line, sizeof line, " %2d  %-34.34s %-18.18s %+10.1f%% %8s  %s", idx + 1, it->name, it->table, pct,
-                 ixt_fmt_bytes(it->size_bytes, sz, sizeof sz), sql);
+        snprintf(line, sizeof line, " %2d  %-34.34s %-16.16s %-14.14s %+10.1f%% %8s  %s", idx + 1, it->name,
+                 ixt_verdict_label(it->decision.verdict), it->table, pct, ixt_fmt_bytes(it->size_bytes, sz, sizeof sz),
+                 sql);
         free(sql);
         attr_t st = idx == r->list.sel ? draw_style(IXT_ROLE_SELECTED) : draw_style(IXT_ROLE_NORMAL);
         draw_fill(top + 2 + i, 0, COLS, st);
@@ -83,7 +254,10 @@ static void rview_draw(app *a, ui_view *v, int top, int rows)
     if (a->review.n == 0)
         draw_text(top + 3, 2, COLS - 4, "nothing accepted yet: in the lab, A accepts the selected index",
                   draw_style(IXT_ROLE_MUTED), true);
-    draw_detail(a, r, top + rows - DETAIL_ROWS, DETAIL_ROWS);
+    if (r->vf == VF_IDLE)
+        draw_detail(a, r, top + rows - DETAIL_ROWS, DETAIL_ROWS);
+    else
+        draw_verify(r, top + rows - DETAIL_ROWS, DETAIL_ROWS);
 }
 
 /* ===== export and save ===== */
@@ -196,10 +370,43 @@ static void rename_done(app *a, const char *text, bool ok)
         app_message(a, true, "%s", e.msg);
 }
 
+/* The reviewer: --as, or the role idxtune is connected as. */
+static const char *reviewer(app *a)
+{
+    return a->opts->as ? a->opts->as : PQuser(ixt_conn_pg(a->mon));
+}
+
+static void decide(app *a, rview *r, ixt_verdict v, const char *comment)
+{
+    ixt_err e;
+    const ixt_review_item *it = &a->review.items[r->list.sel];
+    if (ixt_review_decide(&a->review, r->list.sel, v, comment, reviewer(a), time(NULL), &e) != 0)
+        app_message(a, true, "%s", e.msg);
+    else
+        app_message(a, false, "%s: %s by %s (s saves the session)", it->name, ixt_verdict_label(v), it->decision.by);
+}
+
+static void comment_done(app *a, const char *text, bool ok)
+{
+    rview *r = top_rview(a);
+    if (ok)
+        decide(a, r, a->review.items[r->list.sel].decision.verdict, text);
+}
+
 static bool rview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     (void)ch;
     rview *r = (rview *)v;
+    if (act == ACT_BACK && (r->vf == VF_FIRST || r->vf == VF_SECOND)) {
+        r->vf_stop = true;
+        (void)ixt_conn_cancel(a->lab, NULL);
+        return true;
+    }
+    if (act == ACT_BACK && r->vf == VF_WINDOW) {
+        verify_reset(r);
+        app_message(a, false, "verify stopped");
+        return true;
+    }
     if (list_key(&r->list, act, a->review.n, r->list_rows))
         return true;
     bool any = a->review.n > 0;
@@ -226,18 +433,36 @@ static bool rview_key(app *a, ui_view *v, ui_action act, int ch)
             view_lab_open(a, it->ev.sql, it->ev.queryid, NULL, 0);
         }
         return true;
+    case ACT_APPROVE: case ACT_REJECT: case ACT_NEEDS_TRIAL:
+        if (any)
+            decide(a, r, act == ACT_APPROVE ? IXT_VERDICT_APPROVED
+                         : act == ACT_REJECT ? IXT_VERDICT_REJECTED : IXT_VERDICT_NEEDS_TRIAL, NULL);
+        return true;
+    case ACT_COMMENT:
+        if (any)
+            app_input(a, "Comment (Enter keeps it, empty removes it): ", a->review.items[r->list.sel].decision.comment,
+                      NULL, comment_done);
+        return true;
+    case ACT_CHANGES:
+        if (a->review_changes)
+            r->show_changes = !r->show_changes;
+        else
+            app_message(a, false, "no older session to compare with: start with --load NEW --diff-from OLD");
+        return true;
     case ACT_EXPORT: app_input(a, "Export to (name, without .sql): ", "idxtune-indexes", NULL, export_done); return true;
     case ACT_SAVE: app_input(a, "Save session to: ", "idxtune-session.json", NULL, save_done); return true;
+    case ACT_VERIFY: verify_start(a, r); return true;
     default: return false;
     }
 }
 
 static void rview_destroy(ui_view *v)
 {
+    verify_reset((rview *)v);
     free(v);
 }
 
-void view_review_open(app *a)
+static rview *review_new(app *a)
 {
     rview *r = ixt_xcalloc(1, sizeof *r);
     r->base.kind = UI_V_REVIEW;
@@ -245,5 +470,28 @@ void view_review_open(app *a)
     r->base.draw = rview_draw;
     r->base.key = rview_key;
     r->base.destroy = rview_destroy;
+    r->base.tick = rview_tick;
     app_push(a, &r->base);
+    return r;
+}
+
+void view_review_open(app *a)
+{
+    review_new(a);
+}
+
+int view_review_open_changes(app *a, const char *old, ixt_err *e)
+{
+    ixt_review before;
+    if (ixt_review_load(&before, old, e) != 0)
+        return -1;
+    ixt_review_diff d;
+    ixt_review_diff_make(&before, &a->review, &d);
+    free(a->review_changes);
+    a->review_changes = ixt_review_diff_text(&d, false);
+    app_message(a, false, "%d change%s since %s (D shows the evidence)", d.n, d.n == 1 ? "" : "s", old);
+    ixt_review_diff_free(&d);
+    ixt_review_free(&before);
+    review_new(a)->show_changes = true;
+    return 0;
 }

@@ -29,6 +29,9 @@ void view_advice_open(app *a);
 
 /* The review set: accepted indexes with their evidence. */
 void view_review_open(app *a);
+/* The changes from the session file old to the loaded one, shown in the
+ * Review screen (opened over the current view). */
+int view_review_open_changes(app *a, const char *old, ixt_err *e);
 
 /* The Indexes tab of the first screen: the health of existing indexes. */
 typedef struct ui_indexes ui_indexes;

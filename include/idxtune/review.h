@@ -5,9 +5,11 @@
 #define IDXTUNE_REVIEW_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "idxtune/conn.h"
 #include "idxtune/util.h"
+#include "idxtune/verify.h"
 
 /* 2: query ids are strings, unknown figures null; version 1 files load too */
 #define IXT_SESSION_VERSION 2
@@ -21,6 +23,25 @@ typedef struct ixt_evidence {
     double build_ms;
 } ixt_evidence;
 
+/* A reviewer's decision on an accepted index.  Only an approved index is
+ * exported to run; the others are written commented out. */
+typedef enum ixt_verdict {
+    IXT_VERDICT_PROPOSED,      /* the default: nobody decided yet */
+    IXT_VERDICT_APPROVED,
+    IXT_VERDICT_REJECTED,
+    IXT_VERDICT_NEEDS_TRIAL,   /* needs a real trial before a decision */
+} ixt_verdict;
+
+#define IXT_REVIEW_COMMENT_MAX 4000  /* bytes of a comment */
+#define IXT_REVIEWER_MAX 200         /* bytes of a reviewer's name */
+
+typedef struct ixt_decision {
+    ixt_verdict verdict;
+    char *comment;             /* NULL when none.  owned (all strings); untrusted text */
+    char *by;                  /* who decided (a role or a person); NULL while proposed */
+    char *at;                  /* when, "YYYY-MM-DDTHH:MM:SSZ"; NULL while proposed */
+} ixt_decision;
+
 typedef struct ixt_review_item {
     char *def;                 /* CREATE INDEX ... as tried.  owned (all strings) */
     char *name;                /* the name it will get */
@@ -30,6 +51,8 @@ typedef struct ixt_review_item {
     double size_bytes;         /* estimate, or real size when measured */
     double write_rate;         /* writes/s of the table when accepted, -1 unknown */
     ixt_evidence ev;
+    ixt_decision decision;     /* reset to proposed when new evidence replaces the old */
+    ixt_baseline baseline;     /* pg_stat_statements when accepted (verify) */
 } ixt_review_item;
 
 typedef struct ixt_review {
@@ -59,6 +82,23 @@ void ixt_review_move(ixt_review *r, int i, int delta);
 /* Renames item i (made plain: lower case, digits and "_"). */
 int ixt_review_rename(ixt_review *r, int i, const char *name, ixt_err *e);
 void ixt_review_free(ixt_review *r);
+
+/* The verdict's name in session files and on the command line
+ * ("needs_trial"), and as people read it ("needs real trial").  static */
+const char *ixt_verdict_name(ixt_verdict v);
+const char *ixt_verdict_label(ixt_verdict v);
+/* 0 and *v set for a name of ixt_verdict_name, -1 otherwise. */
+int ixt_verdict_parse(const char *name, ixt_verdict *v);
+
+/* The accepted index called name, or -1. */
+int ixt_review_find(const ixt_review *r, const char *name);
+/* Records a decision on item i: the verdict, by whom (not empty), at
+ * when (time(NULL) for now); comment NULL keeps the item's comment, ""
+ * removes it. */
+int ixt_review_decide(ixt_review *r, int i, ixt_verdict v, const char *comment, const char *by, time_t when,
+                      ixt_err *e);
+/* How many accepted indexes have verdict v. */
+int ixt_review_count(const ixt_review *r, ixt_verdict v);
 
 /* The session as JSON text (stable: saving what was loaded gives the same
  * bytes).  caller frees */

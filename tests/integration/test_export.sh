@@ -21,6 +21,9 @@ ok $? "try --accept creates the session file"
 ok $? "a second index (measured) is added"
 grep -q '"measured": true' "$dir/s.json"; ok $? "the session keeps the measured evidence"
 ! grep -qi password "$dir/s.json"; ok $? "no password in the session"
+"$IXT_PROG" review --session "$dir/s.json" --approve run_logs_run_id_seq_idx --as alice >/dev/null 2>>"$dir/err" &&
+    "$IXT_PROG" review --session "$dir/s.json" --approve runs_run_at_idx --as alice >/dev/null 2>>"$dir/err"
+ok $? "a reviewer approves both"
 "$IXT_PROG" export --session "$dir/s.json" -o "$dir/up.sql" --rollback "$dir/down.sql" 2>>"$dir/err"
 ok $? "export writes the SQL and the rollback"
 "$IXT_PROG" export --session "$dir/s.json" -o "$dir/up.sql" 2>"$dir/err2"
@@ -51,6 +54,8 @@ SQL
     --index 'CREATE INDEX ON "Odd Schema"."Mixed Case" ("Select", "quo""te") INCLUDE ("ünï") WHERE "with space" IS NOT NULL' \
     --accept --session "$dir/odd.json" >/dev/null 2>"$dir/err3"
 ok $? "an index on awkward names is accepted"
+"$IXT_PROG" review --session "$dir/odd.json" --approve mixed_case_select_quo_te_idx >/dev/null 2>>"$dir/err3"
+ok $? "and approved"
 "$IXT_PROG" export --session "$dir/odd.json" -o "$dir/odd.sql" --rollback "$dir/odd_down.sql" 2>/dev/null
 psql -qX -v ON_ERROR_STOP=1 -f "$dir/odd.sql" >/dev/null 2>"$dir/psql3.err"; ok $? "its SQL applies"
 def=$(q "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = '\"Odd Schema\".\"Mixed Case\"'::regclass")

@@ -18,7 +18,8 @@ session() {
           accepted: [{name: $name, schema: $schema, table: $table, method: $method, definition: $definition,
                       size_bytes: 8192, write_rate: 1.5,
                       evidence: {statement: $sql, queryid: 7, cost_before: 10, cost_after: 1, measured: false,
-                                 median_ms_before: 0, median_ms_after: 0, build_ms: 0}}],
+                                 median_ms_before: 0, median_ms_after: 0, build_ms: 0},
+                      review: {verdict: "approved", by: "reviewer", at: "2026-11-24T10:00:00Z"}}],
           rejected: []}'
 }
 

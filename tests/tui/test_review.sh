@@ -29,7 +29,7 @@ keys v Down A
 check v "\(2 in the review set" "second accepted"
 keys v R
 check v "Queries > Plan > Lab > Review" "R opens the review"
-check v "Review: 2 accepted indexes, in rollout order \(not exported or saved\)" "both listed"
+check v "Review: 2 accepted indexes, in rollout order, 0 approved \(not exported or saved\)" "both listed"
 check v "runs_workflow_id_created_at_idx" "with their names"
 check v "cost [0-9.]+ -> [0-9.]+ \(-[0-9.]+%\)" "and their evidence"
 keys v J

@@ -8,8 +8,11 @@
 #include "idxtune/export.h"
 #include "idxtune/indexdef.h"
 #include "idxtune/review.h"
+#include "idxtune/review_diff.h"
 #include "idxtune/sqlquote.h"
 #include "testutil.h"
+
+#define WHEN ((time_t)1795000000) /* 2026-11-18T11:06:40Z */
 
 static void add(ixt_review *r, const char *def, const char *name, const char *schema, const char *table,
                 double before, double after, bool measured)
@@ -33,6 +36,9 @@ static void sample(ixt_review *r)
         4.95, true);
     add(r, "create index on \"Mixed Case\" (\"Select\", lower(\"ünï\")) where \"with space\" is not null",
         "mixed_case_select_expr_idx", "Odd Schema", "Mixed Case", 1200, 35.5, false);
+    ixt_err e;
+    assert_int_equal(ixt_review_decide(r, 0, IXT_VERDICT_APPROVED, "checked on staging", "alice", WHEN, &e), 0);
+    assert_int_equal(ixt_review_decide(r, 1, IXT_VERDICT_APPROVED, NULL, "bob", WHEN, &e), 0);
 }
 
 static void check_golden(const char *name, const char *got)
@@ -97,6 +103,11 @@ static void test_session_round_trip(void **state)
     assert_int_equal(back.nrejected, 1);
     assert_string_equal(back.items[1].schema, "Odd Schema");
     assert_true(back.items[0].ev.queryid == -810177043276847703LL);
+    assert_int_equal(back.items[0].decision.verdict, IXT_VERDICT_APPROVED);
+    assert_string_equal(back.items[0].decision.comment, "checked on staging");
+    assert_string_equal(back.items[0].decision.by, "alice");
+    assert_string_equal(back.items[0].decision.at, "2026-11-18T11:06:40Z");
+    assert_null(back.items[1].decision.comment);
     assert_null(strstr(one, "password"));
     /* through a file: save, load, save gives the same bytes */
     char dir[] = "/tmp/ixt-session-XXXXXX";
@@ -306,6 +317,8 @@ static void test_quoting(void **state)
     free(q);
 }
 
+#define HOSTILE_COMMENT "ok\n; DROP TABLE victim; --\r\n```\n`x` | <img src=x onerror=alert(1)> *y* [l](http://e)"
+
 /* A session item with the given name, schema, table, definition and
  * connection label: the fields a colleague's file can set. */
 static void hostile(ixt_review *r, const char *name, const char *schema, const char *table, const char *def,
@@ -318,6 +331,9 @@ static void hostile(ixt_review *r, const char *name, const char *schema, const c
                           .table = (char *)table, .method = "btree\nDROP TABLE victim;", .write_rate = 3,
                           .ev = {.sql = "SELECT 1\n; DROP TABLE victim; -- `x` | <script>"}};
     ixt_review_accept(r, &it);
+    ixt_err e;
+    assert_int_equal(ixt_review_decide(r, 0, IXT_VERDICT_APPROVED, HOSTILE_COMMENT, "eve\n; DROP TABLE victim; |<i>",
+                                       WHEN, &e), 0);
 }
 
 /* No line of the SQL or rollback starts anything but a comment, the one
@@ -379,7 +395,12 @@ static void test_markdown_escapes(void **state)
     int pipes = 0;
     for (const char *p = row; *p && *p != '\n'; p++)
         pipes += *p == '|' && p[-1] != '\\';
-    assert_int_equal(pipes, 10);
+    assert_int_equal(pipes, 11);
+    /* the review table: the hostile comment and reviewer are escaped text
+     * on one row of exactly six cells */
+    assert_non_null(strstr(md, "| 1 | ``a\\|b`c<img src=x>`` | **approved** | eve ; DROP TABLE victim; \\|\\<i\\> | "
+                               "2026-11-18T11:06:40Z | ok ; DROP TABLE victim; -- \\`\\`\\` \\`x\\` \\| "
+                               "\\<img src=x onerror=alert(1)\\> \\*y\\* \\[l\\](http://e) |\n"));
     /* the definition holds ``` on a line of its own: the SQL block's fence
      * is longer, so that line cannot close it and the HTML after it stays
      * code */
@@ -387,6 +408,143 @@ static void test_markdown_escapes(void **state)
     assert_non_null(strstr(md, "\n```\n<b>x</b>"));
     free(md);
     ixt_review_free(&r);
+}
+
+/* Only approved indexes run: the others are commented out (or left out
+ * with approved_only) and the rollback drops only what the SQL creates. */
+static void test_verdicts_gate_export(void **state)
+{
+    (void)state;
+    ixt_review r;
+    sample(&r);
+    ixt_err e;
+    assert_int_equal(ixt_review_decide(&r, 1, IXT_VERDICT_NEEDS_TRIAL, "try it for real\nCREATE INDEX evil ON t (a);",
+                                       "carol", WHEN, &e), 0);
+    ixt_export_opts o = {.concurrently = true, .date = "2026-11-24 10:00 UTC"};
+    char *sql = ixt_export_sql(&r, &o, &e), *rb = ixt_export_rollback(&r, &o);
+    check_lines(sql);
+    assert_non_null(strstr(sql, "-- Approved: 1; the 1 not approved are below, commented out\n"));
+    assert_non_null(strstr(sql, "\nCREATE INDEX CONCURRENTLY IF NOT EXISTS run_logs_run_id_seq_idx ON"));
+    assert_non_null(strstr(sql, "\n-- NOT APPLIED: needs real trial; approve it (idxtune review --approve "
+                                "mixed_case_select_expr_idx) to run it\n-- CREATE INDEX CONCURRENTLY IF NOT EXISTS "
+                                "mixed_case_select_expr_idx ON"));
+    assert_non_null(strstr(sql, "--    review: needs real trial by carol at 2026-11-18T11:06:40Z: try it for real "
+                                "CREATE INDEX evil ON t (a);\n"));
+    assert_non_null(strstr(sql, "IN ('run_logs_run_id_seq_idx');"));
+    assert_null(strstr(rb, "mixed_case_select_expr_idx"));
+    assert_non_null(strstr(rb, "DROP INDEX CONCURRENTLY IF EXISTS public.run_logs_run_id_seq_idx;"));
+    free(sql);
+    o.approved_only = true;
+    sql = ixt_export_sql(&r, &o, &e);
+    check_lines(sql);
+    assert_null(strstr(sql, "mixed_case_select_expr_idx"));
+    assert_non_null(strstr(sql, "the 1 not approved are left out"));
+    char *rb2 = ixt_export_rollback(&r, &o);
+    assert_string_equal(rb, rb2);
+    free(sql);
+    free(rb);
+    free(rb2);
+    /* a proposal nobody decided on says so; re-accepting with new
+     * evidence resets the verdict */
+    ixt_review_item again = r.items[0];
+    ixt_review_accept(&r, &again);
+    assert_int_equal(r.items[0].decision.verdict, IXT_VERDICT_APPROVED);
+    ixt_review_item fresh = r.items[0];
+    fresh.decision = (ixt_decision){0};
+    ixt_review_accept(&r, &fresh);
+    assert_int_equal(r.items[0].decision.verdict, IXT_VERDICT_PROPOSED);
+    sql = ixt_export_sql(&r, &o, &e);
+    assert_non_null(strstr(sql, "-- Approved: 0;"));
+    assert_null(strstr(sql, "\nCREATE INDEX"));
+    free(sql);
+    o.approved_only = false;
+    sql = ixt_export_sql(&r, &o, &e);
+    assert_non_null(strstr(sql, "--    review: proposed (nobody decided yet)\n"));
+    free(sql);
+    assert_int_equal(ixt_review_decide(&r, 5, IXT_VERDICT_APPROVED, NULL, "x", WHEN, &e), -1);
+    assert_int_equal(ixt_review_decide(&r, 0, IXT_VERDICT_APPROVED, NULL, "", WHEN, &e), -1);
+    assert_non_null(strstr(e.msg, "reviewer's name is empty"));
+    assert_int_equal(ixt_review_find(&r, "mixed_case_select_expr_idx"), 1);
+    assert_int_equal(ixt_review_find(&r, "nope"), -1);
+    ixt_verdict v;
+    assert_int_equal(ixt_verdict_parse("needs_trial", &v), 0);
+    assert_int_equal(v, IXT_VERDICT_NEEDS_TRIAL);
+    assert_int_equal(ixt_verdict_parse("ok", &v), -1);
+    ixt_review_free(&r);
+}
+
+/* The "review" object of a session item is checked field by field. */
+static void test_review_fields_checked(void **state)
+{
+    (void)state;
+    static const struct { const char *review, *msg; } cases[] = {
+        {"{\"verdict\": \"approved\", \"comment\": \"a\\nb\", \"by\": \"x\", \"at\": \"2026-11-18T11:06:40Z\"}", NULL},
+        {"{\"verdict\": \"proposed\"}", NULL},
+        {"[]", "\"review\" is not an object"},
+        {"{}", "review: \"verdict\" is missing"},
+        {"{\"verdict\": \"yes\"}", "review: \"verdict\" is not proposed, approved, rejected or needs_trial"},
+        {"{\"verdict\": \"approved\", \"comment\": 3}", "review: \"comment\" is not a string"},
+        {"{\"verdict\": \"approved\", \"by\": \"\"}", "review: \"by\" is empty"},
+        {"{\"verdict\": \"approved\", \"by\": null}", "review: \"by\" is not a string"},
+        {"{\"verdict\": \"approved\", \"at\": \"yesterday\"}", "review: \"at\" is not a time"},
+        {"{\"verdict\": \"approved\", \"at\": \"2026-11-18T11:06:40Z; DROP\"}", "review: \"at\" is not a time"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *text = ixt_xasprintf("{\"idxtune_session\": 1, \"accepted\": [{\"name\": \"i\", \"schema\": \"public\", "
+                                   "\"table\": \"t\", \"method\": \"btree\", \"definition\": \"CREATE INDEX ON t (a)\", "
+                                   "\"size_bytes\": 1, \"write_rate\": -1, \"evidence\": {\"statement\": \"\", "
+                                   "\"queryid\": 0, \"cost_before\": 1, \"cost_after\": 1, \"measured\": false, "
+                                   "\"median_ms_before\": 0, \"median_ms_after\": 0, \"build_ms\": 0}, "
+                                   "\"review\": %s}], \"rejected\": []}", cases[i].review);
+        ixt_review r;
+        ixt_err e;
+        int rc = ixt_review_from_json(&r, text, "s.json", &e);
+        free(text);
+        if (!cases[i].msg) {
+            assert_int_equal(rc, 0);
+            ixt_review_free(&r);
+        } else if (rc == 0 || !strstr(e.msg, cases[i].msg) || !strstr(e.msg, "s.json: accepted 1: ")) {
+            fail_msg("case %zu: %s", i, rc == 0 ? "loaded" : e.msg);
+        }
+    }
+    char *big = ixt_xcalloc(IXT_REVIEW_COMMENT_MAX + 2, 1);
+    memset(big, 'x', IXT_REVIEW_COMMENT_MAX + 1);
+    ixt_review r;
+    sample(&r);
+    ixt_err e;
+    assert_int_equal(ixt_review_decide(&r, 0, IXT_VERDICT_REJECTED, big, "x", WHEN, &e), -1);
+    assert_non_null(strstr(e.msg, "comment is longer than"));
+    free(big);
+    ixt_review_free(&r);
+}
+
+/* diff: a swap moves both, an addition or removal moves nothing else, a
+ * changed definition is matched by name. */
+static void test_review_diff(void **state)
+{
+    (void)state;
+    ixt_review old, new_;
+    sample(&old);
+    add(&old, "CREATE INDEX ON t (a)", "t_a_idx", "public", "t", 10, 1, false);
+    sample(&new_);
+    ixt_review_move(&new_, 0, 1);
+    ixt_review_remove(&new_, 2);
+    add(&new_, "CREATE INDEX ON t (b)", "t_b_idx", "public", "t", 10, 1, false);
+    free(new_.items[1].def);
+    new_.items[1].def = ixt_xstrdup("CREATE INDEX ON run_logs (run_id, seq, ts)");
+    ixt_review_diff d;
+    ixt_review_diff_make(&old, &new_, &d);
+    char *text = ixt_review_diff_text(&d, false);
+    assert_string_equal(text, "moved      mixed_case_select_expr_idx: #2 -> #1\n"
+                              "moved      run_logs_run_id_seq_idx: #1 -> #2\n"
+                              "definition run_logs_run_id_seq_idx: CREATE INDEX ON run_logs (run_id, seq) -> "
+                              "CREATE INDEX ON run_logs (run_id, seq, ts)\n"
+                              "added      t_b_idx: CREATE INDEX ON t (b)\n"
+                              "removed    t_a_idx: CREATE INDEX ON t (a)\n");
+    free(text);
+    ixt_review_diff_free(&d);
+    ixt_review_free(&old);
+    ixt_review_free(&new_);
 }
 
 /* Every input the fuzzer kept (tests/fuzz/corpus/session) still gives a
@@ -439,6 +597,9 @@ int main(void)
         cmocka_unit_test(test_hostile_fields_stay_in_place),
         cmocka_unit_test(test_markdown_escapes),
         cmocka_unit_test(test_session_corpus_replays),
+        cmocka_unit_test(test_verdicts_gate_export),
+        cmocka_unit_test(test_review_fields_checked),
+        cmocka_unit_test(test_review_diff),
     };
     return IXT_RUN_TESTS(tests);
 }

@@ -1,0 +1,477 @@
+/* verify: baselines at accept time, snapshots after the rollout, and their
+ * comparison. */
+#include "idxtune/verify.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idxtune/review.h"
+#include "idxtune/sqlparse.h"
+#include "idxtune/workload.h"
+
+/* ===== baselines ===== */
+
+void ixt_baseline_free(ixt_baseline *b)
+{
+    for (int i = 0; i < b->n; i++) {
+        free(b->s[i].query);
+        free(b->s[i].taken_at);
+    }
+    free(b->s);
+    memset(b, 0, sizeof *b);
+}
+
+ixt_baseline ixt_baseline_copy(const ixt_baseline *b)
+{
+    ixt_baseline c = {.n = b->n, .s = b->n ? ixt_xcalloc((size_t)b->n, sizeof *c.s) : NULL};
+    for (int i = 0; i < b->n; i++) {
+        c.s[i] = b->s[i];
+        c.s[i].query = ixt_xstrdup(b->s[i].query);
+        c.s[i].taken_at = ixt_xstrdup(b->s[i].taken_at);
+    }
+    return c;
+}
+
+json_t *ixt_baseline_to_json(const ixt_baseline *b)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < b->n; i++) {
+        const ixt_baseline_stmt *s = &b->s[i];
+        char qid[32];
+        snprintf(qid, sizeof qid, "%lld", (long long)s->queryid);
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:s}", "queryid",
+                                           qid, "query", s->query, "kind", s->write ? "write" : "read", "calls",
+                                           s->calls, "total_ms", s->total_ms, "mean_ms", s->mean_ms, "stddev_ms",
+                                           s->stddev_ms, "rows", s->rows, "shared_blks_hit", s->shared_hit,
+                                           "shared_blks_read", s->shared_read, "taken_at", s->taken_at));
+    }
+    return a;
+}
+
+static int field_num(json_t *o, const char *key, double *out, ixt_err *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_number(v))
+        return ixt_err_set(e, "\"%s\" %s", key, v ? "is not a number" : "is missing");
+    *out = json_number_value(v);
+    if (!isfinite(*out) || *out < 0)
+        return ixt_err_set(e, "\"%s\" is not a count or a time", key);
+    return 0;
+}
+
+static int field_str(json_t *o, const char *key, const char **out, ixt_err *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v))
+        return ixt_err_set(e, "\"%s\" %s", key, v ? "is not a string" : "is missing");
+    *out = json_string_value(v);
+    return 0;
+}
+
+/* A query id: a whole decimal number in a string, in bigint range. */
+static int parse_queryid(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!s[0] || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) || *end || errno == ERANGE || v == 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int stmt_from(json_t *o, ixt_baseline_stmt *s, ixt_err *e)
+{
+    const char *qid = NULL, *query = NULL, *kind = NULL, *at = NULL;
+    if (!json_is_object(o))
+        return ixt_err_set(e, "not an object");
+    if (field_str(o, "queryid", &qid, e) != 0)
+        return -1;
+    if (parse_queryid(qid, &s->queryid) != 0)
+        return ixt_err_set(e, "\"queryid\" is not a query id");
+    if (field_str(o, "query", &query, e) != 0 || field_str(o, "kind", &kind, e) != 0 ||
+        field_num(o, "calls", &s->calls, e) != 0 || field_num(o, "total_ms", &s->total_ms, e) != 0 ||
+        field_num(o, "mean_ms", &s->mean_ms, e) != 0 || field_num(o, "stddev_ms", &s->stddev_ms, e) != 0 ||
+        field_num(o, "rows", &s->rows, e) != 0 || field_num(o, "shared_blks_hit", &s->shared_hit, e) != 0 ||
+        field_num(o, "shared_blks_read", &s->shared_read, e) != 0 || field_str(o, "taken_at", &at, e) != 0)
+        return -1;
+    if (strcmp(kind, "read") != 0 && strcmp(kind, "write") != 0)
+        return ixt_err_set(e, "\"kind\" is neither read nor write");
+    s->write = kind[0] == 'w';
+    /* shown on screen and in reports: one line, bounded */
+    s->query = ixt_xstrndup(query, ixt_utf8_cut(query, IXT_QUERY_LINE_MAX));
+    ixt_squash_ws(s->query);
+    s->taken_at = ixt_xstrndup(at, ixt_utf8_cut(at, 40));
+    ixt_squash_ws(s->taken_at);
+    return 0;
+}
+
+int ixt_baseline_from_json(json_t *a, ixt_baseline *b, ixt_err *e)
+{
+    memset(b, 0, sizeof *b);
+    if (!json_is_array(a))
+        return ixt_err_set(e, "\"baseline\" is not a list");
+    b->s = ixt_xcalloc(json_array_size(a) + 1, sizeof *b->s);
+    size_t i;
+    json_t *o;
+    json_array_foreach(a, i, o) {
+        ixt_err se;
+        if (stmt_from(o, &b->s[b->n], &se) != 0) {
+            ixt_baseline_free(b);
+            return ixt_err_set(e, "baseline %zu: %s", i + 1, se.msg);
+        }
+        b->n++;
+    }
+    return 0;
+}
+
+static const char *pgss_schema(const ixt_server_info *in)
+{
+    return in->pgss_schema[0] ? in->pgss_schema : "public";
+}
+
+/* The candidates: the targets' query ids, and every statement whose text
+ * names the table (the parse decides). */
+static char *baseline_sql(const ixt_server_info *in)
+{
+    bool v13 = in->version_num >= 130000;
+    return ixt_xasprintf(IXT_SQL_TAG
+                         "SELECT queryid, min(query), sum(calls), sum(%s), sum(rows), sum(shared_blks_hit),"
+                         " sum(shared_blks_read), max(%s),"
+                         " to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+                         " FROM %s.pg_stat_statements(true)"
+                         " WHERE dbid = $1 AND queryid IS NOT NULL AND queryid <> 0"
+                         " AND (queryid IN (SELECT json_array_elements_text($2::json)::bigint)"
+                         " OR strpos(lower(query), lower($3)) > 0)"
+                         " GROUP BY queryid",
+                         v13 ? "total_exec_time" : "total_time", v13 ? "stddev_exec_time" : "stddev_time",
+                         pgss_schema(in));
+}
+
+static bool is_write(ixt_sql_kind k)
+{
+    return k == IXT_SQL_INSERT || k == IXT_SQL_UPDATE || k == IXT_SQL_DELETE || k == IXT_SQL_MERGE;
+}
+
+static bool names_table(const ixt_sql_info *info, const ixt_review_item *it)
+{
+    for (int i = 0; i < info->ntables; i++)
+        if (strcmp(info->tables[i].name, it->table) == 0 &&
+            (!info->tables[i].schema || strcmp(info->tables[i].schema, it->schema) == 0))
+            return true;
+    return false;
+}
+
+/* Whether a pg_stat_statements entry belongs in the item's baseline, and
+ * whether it writes the table. */
+static bool wanted(const ixt_review_item *it, const ixt_baseline_target *t, int nt, const uint64_t *fps,
+                   int64_t qid, const char *text, bool *write)
+{
+    if (strncmp(text, IXT_SQL_TAG, strlen(IXT_SQL_TAG)) == 0)
+        return false;
+    ixt_err pe;
+    ixt_sql_info *info = ixt_sql_analyze(text, &pe);
+    bool target = false;
+    uint64_t fp = info ? ixt_sql_fingerprint(text) : 0;
+    for (int i = 0; i < nt && !target; i++)
+        target = qid == t[i].queryid || (fp && fp == fps[i]);
+    *write = info && is_write(info->kind) && names_table(info, it);
+    ixt_sql_info_free(info);
+    return target || *write;
+}
+
+int ixt_baseline_take(ixt_conn *c, ixt_review_item *it, const ixt_baseline_target *targets, int ntargets,
+                      ixt_err *e)
+{
+    /* the item's own statement first, then the others */
+    int nt = ntargets + 1;
+    ixt_baseline_target *t = ixt_xcalloc((size_t)nt, sizeof *t);
+    uint64_t *fps = ixt_xcalloc((size_t)nt, sizeof *fps);
+    t[0] = (ixt_baseline_target){.queryid = it->ev.queryid, .sql = it->ev.sql};
+    if (ntargets)
+        memcpy(t + 1, targets, (size_t)ntargets * sizeof *t);
+    json_t *ids = json_array();
+    for (int i = 0; i < nt; i++) {
+        fps[i] = t[i].sql && t[i].sql[0] ? ixt_sql_fingerprint(t[i].sql) : 0;
+        if (t[i].queryid) {
+            char q[32];
+            snprintf(q, sizeof q, "%lld", (long long)t[i].queryid);
+            json_array_append_new(ids, json_string(q));
+        }
+    }
+    char *idtext = json_dumps(ids, JSON_COMPACT);
+    json_decref(ids);
+    char oid[16];
+    snprintf(oid, sizeof oid, "%u", ixt_conn_info(c)->db_oid);
+    char *sql = baseline_sql(ixt_conn_info(c));
+    const char *params[] = {oid, idtext, it->table};
+    PGresult *res = ixt_conn_info(c)->has_pgss ? ixt_conn_exec(c, sql, 3, params, e) : NULL;
+    if (!ixt_conn_info(c)->has_pgss)
+        ixt_err_set(e, "no baseline: %s", ixt_conn_info(c)->pgss_problem);
+    if (res) {
+        ixt_baseline_free(&it->baseline);
+        it->baseline.s = ixt_xcalloc((size_t)PQntuples(res) + 1, sizeof *it->baseline.s);
+        for (int r = 0; r < PQntuples(res); r++) {
+            int64_t qid = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+            bool write;
+            if (!wanted(it, t, nt, fps, qid, PQgetvalue(res, r, 1), &write))
+                continue;
+            ixt_baseline_stmt *s = &it->baseline.s[it->baseline.n++];
+            s->queryid = qid;
+            s->query = ixt_xstrndup(PQgetvalue(res, r, 1), ixt_utf8_cut(PQgetvalue(res, r, 1), IXT_QUERY_LINE_MAX));
+            ixt_squash_ws(s->query);
+            s->write = write;
+            s->calls = atof(PQgetvalue(res, r, 2));
+            s->total_ms = atof(PQgetvalue(res, r, 3));
+            s->mean_ms = s->calls > 0 ? s->total_ms / s->calls : 0;
+            s->rows = atof(PQgetvalue(res, r, 4));
+            s->shared_hit = atof(PQgetvalue(res, r, 5));
+            s->shared_read = atof(PQgetvalue(res, r, 6));
+            s->stddev_ms = atof(PQgetvalue(res, r, 7));
+            s->taken_at = ixt_xstrdup(PQgetvalue(res, r, 8));
+        }
+    }
+    int rc = res ? 0 : -1;
+    PQclear(res);
+    free(sql);
+    free(idtext);
+    free(fps);
+    free(t);
+    return rc;
+}
+
+/* ===== snapshots ===== */
+
+/* One query for both: kind 'i' rows (key: the index's place in the
+ * session) and 's' rows (key: the query id). */
+int ixt_verify_query_make(const ixt_review *r, const ixt_server_info *in, ixt_verify_query *q, ixt_err *e)
+{
+    memset(q, 0, sizeof *q);
+    if (!in->has_pgss)
+        return ixt_err_set(e, "pg_stat_statements is needed: %s", in->pgss_problem);
+    json_t *names = json_array(), *ids = json_array();
+    for (int i = 0; i < r->n; i++) {
+        json_array_append_new(names, json_pack("[s, s]", r->items[i].schema, r->items[i].name));
+        for (int k = 0; k < r->items[i].baseline.n; k++) {
+            char qid[32];
+            snprintf(qid, sizeof qid, "%lld", (long long)r->items[i].baseline.s[k].queryid);
+            json_array_append_new(ids, json_string(qid));
+        }
+    }
+    q->params[0] = json_dumps(names, JSON_COMPACT);
+    q->params[1] = json_dumps(ids, JSON_COMPACT);
+    q->params[2] = ixt_xasprintf("%u", in->db_oid);
+    json_decref(names);
+    json_decref(ids);
+    q->sql = ixt_xasprintf(
+        IXT_SQL_TAG
+        "SELECT 'i', x.ord, c.oid IS NOT NULL, coalesce(i.indisvalid, false),"
+        " coalesce(pg_relation_size(c.oid), 0)::float8, coalesce(s.idx_scan, 0)::float8"
+        " FROM json_array_elements($1::json) WITH ORDINALITY AS x(j, ord)"
+        " LEFT JOIN pg_namespace n ON n.nspname = x.j->>0"
+        " LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = x.j->>1 AND c.relkind = 'i'"
+        " LEFT JOIN pg_index i ON i.indexrelid = c.oid"
+        " LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = c.oid"
+        " UNION ALL"
+        " SELECT 's', queryid, false, false, sum(calls)::float8, sum(%s)::float8"
+        " FROM %s.pg_stat_statements(false)"
+        " WHERE dbid = $3::oid AND queryid IN (SELECT json_array_elements_text($2::json)::bigint)"
+        " GROUP BY queryid",
+        in->version_num >= 130000 ? "total_exec_time" : "total_time", pgss_schema(in));
+    return 0;
+}
+
+void ixt_verify_query_free(ixt_verify_query *q)
+{
+    free(q->sql);
+    for (int i = 0; i < 3; i++)
+        free(q->params[i]);
+    memset(q, 0, sizeof *q);
+}
+
+void ixt_verify_snap_free(ixt_verify_snap *s)
+{
+    free(s->idx);
+    free(s->st);
+    memset(s, 0, sizeof *s);
+}
+
+int ixt_verify_snap_ingest(const ixt_review *r, const PGresult *res, double at_ms, ixt_verify_snap *s, ixt_err *e)
+{
+    memset(s, 0, sizeof *s);
+    if (PQnfields(res) != 6)
+        return ixt_err_set(e, "unexpected snapshot result");
+    s->at_ms = at_ms;
+    s->nidx = r->n;
+    s->idx = ixt_xcalloc((size_t)r->n + 1, sizeof *s->idx);
+    s->st = ixt_xcalloc((size_t)PQntuples(res) + 1, sizeof *s->st);
+    for (int row = 0; row < PQntuples(res); row++) {
+        long long key = strtoll(PQgetvalue(res, row, 1), NULL, 10);
+        double a = atof(PQgetvalue(res, row, 4)), b = atof(PQgetvalue(res, row, 5));
+        if (PQgetvalue(res, row, 0)[0] == 'i' && key >= 1 && key <= r->n) {
+            s->idx[key - 1].exists = PQgetvalue(res, row, 2)[0] == 't';
+            s->idx[key - 1].valid = PQgetvalue(res, row, 3)[0] == 't';
+            s->idx[key - 1].size_bytes = a;
+            s->idx[key - 1].idx_scan = b;
+        } else if (PQgetvalue(res, row, 0)[0] == 's') {
+            s->st[s->nst].queryid = key;
+            s->st[s->nst].calls = a;
+            s->st[s->nst].total_ms = b;
+            s->nst++;
+        }
+    }
+    return 0;
+}
+
+int ixt_verify_snapshot(ixt_conn *c, const ixt_review *r, ixt_verify_snap *s, ixt_err *e)
+{
+    ixt_verify_query q;
+    memset(s, 0, sizeof *s);
+    if (ixt_verify_query_make(r, ixt_conn_info(c), &q, e) != 0)
+        return -1;
+    PGresult *res = ixt_conn_exec(c, q.sql, 3, (const char *const *)q.params, e);
+    int rc = res ? ixt_verify_snap_ingest(r, res, ixt_now_ms(), s, e) : -1;
+    PQclear(res);
+    ixt_verify_query_free(&q);
+    return rc;
+}
+
+/* ===== comparison ===== */
+
+const char *ixt_outcome_word(ixt_outcome v)
+{
+    static const char *const words[] = {"keep", "watch", "regressed"};
+    return words[v];
+}
+
+static int find_st(const ixt_verify_snap *s, int64_t qid)
+{
+    for (int i = 0; i < s->nst; i++)
+        if (s->st[i].queryid == qid)
+            return i;
+    return -1;
+}
+
+/* The calls and time of one statement between the snapshots; a statement
+ * missing from a, or counters that went back (a stats reset), count from
+ * zero. */
+static void window_delta(const ixt_verify_snap *a, const ixt_verify_snap *b, int64_t qid, double *calls,
+                         double *ms)
+{
+    int ia = find_st(a, qid), ib = find_st(b, qid);
+    *calls = *ms = 0;
+    if (ib < 0)
+        return;
+    *calls = b->st[ib].calls;
+    *ms = b->st[ib].total_ms;
+    if (ia >= 0 && a->st[ia].calls <= *calls) {
+        *calls -= a->st[ia].calls;
+        *ms -= a->st[ia].total_ms;
+    }
+}
+
+static int report_stmt(ixt_verify_report *out, const ixt_baseline_stmt *bs, int phase, const ixt_verify_snap *a,
+                       const ixt_verify_snap *b)
+{
+    for (int i = 0; i < out->nst; i++)
+        if (out->st[i].queryid == bs->queryid)
+            return i;
+    ixt_verify_stmt *s = &out->st[out->nst];
+    double ms;
+    *s = (ixt_verify_stmt){.queryid = bs->queryid, .query = bs->query, .write = bs->write, .phase = phase,
+                           .mean_before = bs->mean_ms, .mean_after = -1};
+    window_delta(a, b, bs->queryid, &s->calls, &ms);
+    if (s->calls > 0) {
+        s->mean_after = ms / s->calls;
+        s->change_pct = bs->mean_ms > 0 ? (s->mean_after - bs->mean_ms) / bs->mean_ms * 100 : 0;
+        s->regressed = s->calls >= IXT_VERIFY_MIN_CALLS && s->change_pct > IXT_VERIFY_REGRESS_PCT &&
+                       s->mean_after - bs->mean_ms > IXT_VERIFY_REGRESS_MS;
+    }
+    if (s->regressed)
+        out->regressions[out->nregressions++] =
+            ixt_xasprintf("%s statement %lld: mean %.3f ms -> %.3f ms (%+.0f%%) over %.0f calls: %s",
+                          s->write ? "write" : "read", (long long)s->queryid, s->mean_before, s->mean_after,
+                          s->change_pct, s->calls, s->query);
+    return out->nst++;
+}
+
+static void judge(ixt_verify_report *out, ixt_verify_index *x, const ixt_review_item *it)
+{
+    int worst = -1, reads = 0;
+    for (int k = 0; k < it->baseline.n; k++) {
+        const ixt_verify_stmt *s = NULL;
+        for (int i = 0; i < out->nst && !s; i++)
+            if (out->st[i].queryid == it->baseline.s[k].queryid)
+                s = &out->st[i];
+        if (!s->write) {
+            x->calls += s->calls;
+            reads++;
+        }
+        if (s->regressed && (worst < 0 || s->change_pct > out->st[worst].change_pct))
+            worst = (int)(s - out->st);
+    }
+    x->verdict = IXT_OUTCOME_REGRESSED;
+    if (!x->exists)
+        snprintf(x->reason, sizeof x->reason, "does not exist: phase %d not applied, or its build failed", x->phase);
+    else if (!x->valid)
+        snprintf(x->reason, sizeof x->reason, "INVALID: the concurrent build failed; drop it and build it again");
+    else if (worst >= 0)
+        snprintf(x->reason, sizeof x->reason, "%s statement %lld got slower: %.3f -> %.3f ms (%+.0f%%)",
+                 out->st[worst].write ? "write" : "read", (long long)out->st[worst].queryid,
+                 out->st[worst].mean_before, out->st[worst].mean_after, out->st[worst].change_pct);
+    else if (x->scans <= 0 && x->calls >= IXT_VERIFY_MIN_CALLS)
+        snprintf(x->reason, sizeof x->reason, "not scanned in the window although its statements ran %.0f times",
+                 x->calls);
+    else if (x->scans <= 0 || (x->calls < IXT_VERIFY_MIN_CALLS && reads > 0)) {
+        x->verdict = IXT_OUTCOME_WATCH;
+        snprintf(x->reason, sizeof x->reason, "not enough in the window: %.0f calls of its statements, %.0f scans",
+                 x->calls, x->scans);
+    } else {
+        x->verdict = IXT_OUTCOME_KEEP;
+        snprintf(x->reason, sizeof x->reason, "scanned %.0f times in the window, no statement slower", x->scans);
+    }
+    if (x->verdict == IXT_OUTCOME_REGRESSED && (!x->exists || !x->valid || worst < 0))
+        out->regressions[out->nregressions++] = ixt_xasprintf("index %s.%s: %s", x->schema, x->name, x->reason);
+}
+
+void ixt_verify_compare(const ixt_review *r, const ixt_verify_snap *a, const ixt_verify_snap *b,
+                        ixt_verify_report *out)
+{
+    memset(out, 0, sizeof *out);
+    out->window_s = (b->at_ms - a->at_ms) / 1000;
+    int nb = 0;
+    for (int i = 0; i < r->n; i++)
+        nb += r->items[i].baseline.n;
+    out->idx = ixt_xcalloc((size_t)r->n + 1, sizeof *out->idx);
+    out->st = ixt_xcalloc((size_t)nb + 1, sizeof *out->st);
+    out->regressions = ixt_xcalloc((size_t)(nb + r->n) + 1, sizeof *out->regressions);
+    for (int i = 0; i < r->n; i++)
+        for (int k = 0; k < r->items[i].baseline.n; k++)
+            report_stmt(out, &r->items[i].baseline.s[k], i + 1, a, b);
+    for (int i = 0; i < r->n; i++) {
+        const ixt_review_item *it = &r->items[i];
+        ixt_verify_index *x = &out->idx[out->nidx++];
+        *x = (ixt_verify_index){.schema = it->schema, .name = it->name, .table = it->table, .phase = i + 1};
+        if (i < a->nidx && i < b->nidx) {
+            x->exists = b->idx[i].exists;
+            x->valid = b->idx[i].valid;
+            x->size_bytes = b->idx[i].size_bytes;
+            x->idx_scan = b->idx[i].idx_scan;
+            x->scans = b->idx[i].idx_scan - (a->idx[i].idx_scan <= b->idx[i].idx_scan ? a->idx[i].idx_scan : 0);
+        }
+        judge(out, x, it);
+    }
+}
+
+void ixt_verify_report_free(ixt_verify_report *out)
+{
+    for (int i = 0; i < out->nregressions; i++)
+        free(out->regressions[i]);
+    free(out->regressions);
+    free(out->idx);
+    free(out->st);
+    memset(out, 0, sizeof *out);
+}
