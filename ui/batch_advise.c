@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "idxtune/advisor.h"
+#include "idxtune/verify.h"
 #include "idxtune/export.h"
 #include "idxtune/indexdef.h"
 #include "idxtune/jsonout.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "idxtune/advisor.h"
+#include "idxtune/verify.h"
 #include "views.h"
 
 #define TOP_STATEMENTS 50

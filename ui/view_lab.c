@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "idxtune/advisor.h"
+#include "idxtune/verify.h"
 #include "idxtune/lab.h"
 #include "idxtune/plan_text.h"
 #include "views.h"

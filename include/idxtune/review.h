@@ -9,7 +9,7 @@
 
 #include "idxtune/conn.h"
 #include "idxtune/util.h"
-#include "idxtune/verify.h"
+#include "idxtune/baseline.h"
 
 /* 2: query ids are strings, unknown figures null; version 1 files load too */
 #define IXT_SESSION_VERSION 2

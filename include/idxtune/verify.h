@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "idxtune/baseline.h"
 #include "idxtune/conn.h"
 #include "idxtune/util.h"
 
@@ -22,29 +23,8 @@
 /* Fewer calls of an index's statements in the window: "watch". */
 #define IXT_VERIFY_MIN_CALLS 5
 
-/* One statement as pg_stat_statements had it when the index was accepted. */
-typedef struct ixt_baseline_stmt {
-    int64_t queryid;     /* a string in JSON: a bigint does not fit a double */
-    char *query;         /* one line.  owned */
-    bool write;          /* INSERT/UPDATE/DELETE/MERGE on the index's table */
-    double calls, total_ms, mean_ms, stddev_ms, rows, shared_hit, shared_read;
-    char *taken_at;      /* server time of the snapshot, "YYYY-MM-DDTHH:MM:SSZ".  owned */
-} ixt_baseline_stmt;
-
-typedef struct ixt_baseline {
-    ixt_baseline_stmt *s;   /* owned */
-    int n;
-} ixt_baseline;
-
 struct ixt_review;
 struct ixt_review_item;
-
-void ixt_baseline_free(ixt_baseline *b);
-ixt_baseline ixt_baseline_copy(const ixt_baseline *b);   /* caller frees */
-/* The session file's "baseline" list.  new reference */
-json_t *ixt_baseline_to_json(const ixt_baseline *b);
-/* Checks every field (an error names it); on failure *b is empty. */
-int ixt_baseline_from_json(json_t *a, ixt_baseline *b, ixt_err *e);
 
 /* A statement the index was accepted for or helps: its query id, or its
  * text when typed (matched by fingerprint). */
