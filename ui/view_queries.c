@@ -305,6 +305,17 @@ static void set_refresh(app *a, double s)
     app_message(a, false, "refresh every %.1f s", s);
 }
 
+/* The statement at the selected row, now: the next key typed ahead (Enter
+ * after j) acts on it whatever the drawing did in between. */
+static void follow_row(app *a, qview *q)
+{
+    ixt_stmt **v;
+    size_t n = ixt_workload_view(&a->wl, q->sort, q->desc, q->filter, &v);
+    q->sel_id = 0;
+    sync_selection(q, v, n);
+    free(v);
+}
+
 static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     qview *q = (qview *)v;
@@ -320,7 +331,7 @@ static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
     }
     if (list_key(l, act, n, q->list_rows)) {
         if (!q->activity)
-            q->sel_id = 0; /* set from the row at the next draw */
+            follow_row(a, q);
         return true;
     }
     switch (act) {
