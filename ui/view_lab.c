@@ -165,6 +165,7 @@ typedef struct change_job {
     double ms;
     /* workload effect */
     char **sqls;               /* statements to plan.  owned */
+    int nsqls;
     char **effect_sql;
     int neffects;
     ixt_lab_effect *effects;
@@ -177,7 +178,7 @@ static void change_job_free(void *ctx)
     ixt_catalog_free(&x->cat);
     for (int i = 0; i < x->nsugg; i++)
         free(x->sugg[i]);
-    free_strs(x->sqls, x->neffects);
+    free_strs(x->sqls, x->nsqls);
     free_strs(x->effect_sql, x->neffects);
     free(x->effects);
     free(x);
@@ -808,7 +809,7 @@ static void workload_effect(app *a, lview *l)
         x->effect_sql[k++] = ixt_xstrdup(v[i]->query);
     }
     free(v);
-    x->neffects = k;
+    x->neffects = x->nsqls = k;
     submit_change(a, l, x, "planning the top statements without and with the indexes");
 }
 
