@@ -728,9 +728,14 @@ static void apply_move(ixt_advisor *a, hypos *h, bool *active, move m)
         }
 }
 
+static bool stopped(const ixt_advisor *a)
+{
+    return a->stop && a->stop(a->stop_ctx);
+}
+
 static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
 {
-    for (int i = 0; i < a->nstmts; i++) {
+    for (int i = 0; i < a->nstmts && !stopped(a); i++) {
         ixt_adv_stmt *s = &a->stmts[i];
         if (progress)
             progress(ctx, i, a->nstmts, "planning the statements");
@@ -793,6 +798,8 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     plan_all(a, progress, ctx);
     if (lost(a, e) != 0)
         return -1;
+    if (stopped(a))
+        return ixt_err_set(e, "cancelled");
     ixt_catalog cat;
     if (ixt_catalog_load(a->c, &cat, e) != 0)
         return -1;
@@ -814,6 +821,8 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     for (int step = 0; step < 64; step++) {
         if (progress)
             progress(ctx, step, a->ncands, "choosing indexes");
+        if (stopped(a))
+            break;
         move m = best_move(a, &h, active, used);
         if (lost(a, e) != 0)
             break;
@@ -833,6 +842,8 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     free(served_set);
     free(active);
     free(h.oid);
+    if (stopped(a))
+        return ixt_err_set(e, "cancelled");
     return lost(a, e);
 }
 

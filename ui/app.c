@@ -23,6 +23,7 @@
 #define MIN_COLS 80
 #define MIN_ROWS 24
 #define TICK_MS 250
+#define JOB_TICK_MS 100   /* the running line's clock */
 #define RECONNECT_MS 2000
 
 void app_message(app *a, bool error, const char *fmt, ...)
@@ -50,6 +51,7 @@ void app_pop(app *a)
     if (!v || !v->below)
         return;
     a->view = v->below;
+    jobs_orphan(a->jobs, v);
     if (v->destroy)
         v->destroy(v);
     a->dirty = true;
@@ -158,6 +160,25 @@ static void mon_collect(app *a)
     PQclear(r);
 }
 
+static int lab_reconnect_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    (void)j;
+    int rc;
+    while ((rc = ixt_conn_reconnect_step(lab, e)) == 0)
+        poll(NULL, 0, 10);
+    return rc < 0 ? -1 : 0;
+}
+
+static void lab_reconnect_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
+{
+    (void)j;
+    (void)owner;
+    if (end == JOB_DONE)
+        sigcancel_watch(a->lab);
+    else
+        app_message(a, true, "monitor reconnected, lab connection not: %s", msg);
+}
+
 static void mon_reconnect(app *a)
 {
     if (ixt_now_ms() < a->next_reconnect_ms)
@@ -176,16 +197,9 @@ static void mon_reconnect(app *a)
     a->conn_error[0] = '\0';
     sigcancel_watch(a->mon);
     /* the lab connection went with the server (libpq only notices on its
-     * next use): renew it now that the server is back, which is quick and
-     * bounded by connect_timeout */
-    while ((rc = ixt_conn_reconnect_step(a->lab, &e)) == 0)
-        poll(NULL, 0, 10);
-    if (rc < 0) {
-        app_message(a, true, "monitor reconnected, lab connection not: %s", e.msg);
-        mon_start(a);
-        return;
-    }
-    sigcancel_watch(a->lab);
+     * next use): renew it now that the server is back, in its turn */
+    jobs_submit(a->jobs, job_new("reconnecting the lab connection", lab_reconnect_run, lab_reconnect_done,
+                                 NULL, NULL, NULL));
     app_message(a, false, "reconnected to %s", ixt_conn_label(a->mon));
     mon_start(a);
 }
@@ -237,6 +251,13 @@ static void status_text(app *a, ixt_buf *b)
 static void draw_status(app *a)
 {
     int y = LINES - 2;
+    char job[256];
+    if (jobs_running_line(a->jobs, job, sizeof job)) {
+        attr_t jt = draw_style(IXT_ROLE_COST_WARM) | A_BOLD;
+        draw_fill(y, 0, COLS, jt);
+        draw_text(y, 1, COLS - 2, job, jt, true);
+        return;
+    }
     bool msg = a->message[0] && ixt_now_ms() < a->message_until_ms;
     attr_t st = draw_style(IXT_ROLE_STATUS);
     if (msg || !a->connected)
@@ -410,6 +431,10 @@ static void handle_key(app *a, int ch)
     }
     if (views_input_key(a, ch))
         return;
+    if (ch == 27 && jobs_waited_for(a->jobs)) {
+        jobs_cancel(a->jobs);
+        return;
+    }
     if (ch == KEY_MOUSE) {
         mouse_key(a);
         return;
@@ -427,21 +452,28 @@ static void loop_once(app *a)
     struct pollfd fds[3];
     int nfds = 0;
     fds[nfds++] = (struct pollfd){.fd = 0, .events = POLLIN};
+    fds[nfds++] = (struct pollfd){.fd = jobs_fd(a->jobs), .events = POLLIN};
     int mon_fd = a->connected && ixt_conn_busy(a->mon) ? ixt_conn_socket(a->mon) : -1;
     if (mon_fd >= 0)
         fds[nfds++] = (struct pollfd){.fd = mon_fd, .events = POLLIN};
-    int lab_fd = a->lab && ixt_conn_busy(a->lab) ? ixt_conn_socket(a->lab) : -1;
-    if (lab_fd >= 0)
-        fds[nfds++] = (struct pollfd){.fd = lab_fd, .events = POLLIN};
-    int rc = poll(fds, (nfds_t)nfds, TICK_MS);
+    bool working = jobs_waited_for(a->jobs);
+    static double turn_start_ms;
+    if (turn_start_ms > 0 && ixt_now_ms() - turn_start_ms > a->loop_max_ms)
+        a->loop_max_ms = ixt_now_ms() - turn_start_ms;
+    int rc = poll(fds, (nfds_t)nfds, working ? JOB_TICK_MS : TICK_MS);
+    turn_start_ms = ixt_now_ms();
     /* the terminal went away (ssh dropped): nothing more will come */
     if ((rc < 0 && errno != EINTR) || (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) || sigcancel_caught()) {
         a->quit = true;
         return;
     }
+    if (working)
+        a->dirty = true;
     int ch;
     while ((ch = getch()) != ERR && !a->quit)
         handle_key(a, ch);
+    if (fds[1].revents & POLLIN)
+        jobs_collect(a->jobs, a);
     if (mon_fd >= 0 && ixt_conn_busy(a->mon))
         mon_collect(a);
     double now = ixt_now_ms();
@@ -466,22 +498,25 @@ static void loop_once(app *a)
 #define WIND_DOWN_MS 3000
 
 /* Leaving with work under way on the lab connection (a signal, a lost
- * terminal): cancel it and let the views' scripts run their clean-up
+ * terminal): cancel it and let the jobs' scripts run their clean-up
  * (ROLLBACK) before the connection closes. */
 static void wind_down(app *a)
 {
-    if (!ixt_conn_busy(a->lab))
+    if (!jobs_stop(a->jobs, WIND_DOWN_MS))
+        a->lab = NULL;   /* still in the worker's hands: closed by the exit */
+    a->jobs = NULL;
+}
+
+/* IXT_LOOP_STATS=FILE: the longest turn of the loop outside poll(), i.e.
+ * the longest the keyboard waited, written when idxtune ends. */
+static void loop_stats(const app *a)
+{
+    const char *path = getenv("IXT_LOOP_STATS");
+    FILE *f = path && path[0] ? fopen(path, "w") : NULL;
+    if (!f)
         return;
-    if (!sigcancel_caught())
-        (void)ixt_conn_cancel(a->lab, NULL);
-    double until = ixt_now_ms() + WIND_DOWN_MS;
-    while (ixt_conn_busy(a->lab) && ixt_now_ms() < until) {
-        struct pollfd p = {.fd = ixt_conn_socket(a->lab), .events = POLLIN};
-        poll(&p, 1, 100);
-        for (ui_view *v = a->view; v; v = v->below)
-            if (v->tick)
-                v->tick(a, v);
-    }
+    fprintf(f, "max_blocked_ms %.1f\n", a->loop_max_ms);
+    fclose(f);
 }
 
 static bool want_ascii(const ixt_opts *o)
@@ -540,6 +575,7 @@ static void app_free(app *a)
         if (v->destroy)
             v->destroy(v);
     }
+    view_lab_store_free(a);
     ixt_workload_free(&a->wl);
     ixt_activity_free(&a->act);
     ixt_review_free(&a->review);
@@ -581,9 +617,17 @@ int app_run(ixt_opts *opts)
     a.connected = true;
     sigcancel_watch(a.mon);
     sigcancel_watch(a.lab);
+
     ixt_workload_init(&a.wl);
     if (opts->load_file && ixt_review_load(&a.review, opts->load_file, &e) != 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
+        ixt_conn_close(a.lab);
+        ixt_conn_close(a.mon);
+        return 1;
+    }
+    a.jobs = jobs_start(a.lab);
+    if (!a.jobs) {
+        fprintf(stderr, "idxtune: cannot start the worker thread\n");
         ixt_conn_close(a.lab);
         ixt_conn_close(a.mon);
         return 1;
@@ -612,6 +656,7 @@ int app_run(ixt_opts *opts)
     }
     wind_down(&a);
     endwin();
+    loop_stats(&a);
     app_free(&a);
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "idxtune/review.h"
 #include "idxtune/theme.h"
 #include "idxtune/workload.h"
+#include "jobs.h"
 #include "keys.h"
 
 typedef struct app app;
@@ -38,7 +39,9 @@ typedef enum mon_stage {
 struct app {
     ixt_opts *opts;
     ixt_conn *mon;           /* monitor: statistics refresh */
-    ixt_conn *lab;           /* lab: EXPLAIN and index trials */
+    ixt_conn *lab;           /* lab: EXPLAIN and index trials; owned by the jobs' worker */
+    ui_jobs *jobs;           /* long work on the lab connection */
+    double loop_max_ms;      /* longest turn of the loop outside poll() */
     ixt_workload wl;
     ixt_activity_list act;
     mon_stage stage;
@@ -66,14 +69,17 @@ struct app {
     int click_y;             /* screen row of the last mouse click */
     bool input_on;
     ui_line input;
-    char input_label[256];
+    char input_label[512];
     /* Called on every change (live filter) and at the end (ok false on Esc). */
     void (*input_changed)(app *a, const char *text);
     void (*input_done)(app *a, const char *text, bool ok);
+    /* A y/n question in input_label, answered with one key. */
+    void (*confirm_done)(app *a, bool yes);
     /* Tab in the line editor, when the view offers completion. */
     void (*input_complete)(app *a, ui_line *line);
     ixt_review review;       /* accepted indexes with their evidence */
     char *review_changes;    /* since the --diff-from session, one line each; NULL without.  owned */
+    struct lab_work *labs;   /* the lab's work, per statement (view_lab) */
 };
 
 /* Runs the TUI until the user quits.  Returns the exit status. */

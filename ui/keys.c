@@ -57,6 +57,10 @@ static const ui_key TABLE[] = {
     {UI_V_LAB, {'A'}, "A", "Accept", "accept the selected index into the review set", ACT_ACCEPT},
     {UI_V_LAB, {'x'}, "x", NULL, "reject the selected index (kept in the session as tried and rejected)",
      ACT_REJECT},
+    {UI_V_LAB, {'1', '2', '3', '4', '5'}, "1-5", NULL, "try suggestion 1-5 (when the suggestions are shown)",
+     ACT_TRY_SUGGESTION},
+    {UI_V_LAB, {'s'}, "s", NULL, "show or hide the advisor's suggestions for this statement", ACT_SUGGESTIONS},
+    {UI_V_LAB, {'L'}, "L", NULL, "change the lock timeout of real trials for this session", ACT_LOCK_TIMEOUT},
     {UI_V_QUERIES, {'W', KEY_F(11)}, "F11 W", "Advise",
      "advise indexes for the top 50 statements of the workload", ACT_ADVISE},
     {UI_V_ADVICE, {'A'}, "A", "Accept", "accept the selected index into the review set", ACT_ACCEPT},
@@ -93,7 +97,7 @@ ui_action ui_key_action(unsigned view, int ch)
     for (const ui_key *k = TABLE; k->action != ACT_NONE; k++) {
         if (!(k->views & view))
             continue;
-        for (int i = 0; i < 4 && k->keys[i]; i++)
+        for (size_t i = 0; i < sizeof k->keys / sizeof k->keys[0] && k->keys[i]; i++)
             if (k->keys[i] == ch)
                 return k->action;
     }

@@ -29,12 +29,13 @@ typedef enum ui_action {
     ACT_REVIEW, ACT_RENAME, ACT_MOVE_UP, ACT_MOVE_DOWN, ACT_EXPORT, ACT_SAVE, ACT_VERIFY, ACT_ADVISE, ACT_REJECT,
     ACT_RELOAD,
     ACT_APPROVE, ACT_NEEDS_TRIAL, ACT_COMMENT, ACT_CHANGES,
+    ACT_SUGGESTIONS, ACT_TRY_SUGGESTION, ACT_LOCK_TIMEOUT,
     ACT_COUNT
 } ui_action;
 
 typedef struct ui_key {
     unsigned views;       /* mask of ui_view_kind */
-    int keys[4];          /* curses key codes; 0 ends the list */
+    int keys[6];          /* curses key codes; 0 ends the list */
     const char *keyname;  /* as shown in help and the key bar */
     const char *bar;      /* key bar label, NULL when not on the bar */
     const char *help;

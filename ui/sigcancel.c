@@ -107,6 +107,15 @@ void sigcancel_watch(ixt_conn *c)
         PQfreeCancel(stale);
 }
 
+int sigcancel_cancel(ixt_conn *c)
+{
+    char buf[256];
+    for (int i = 0; i < MAX_CONNS; i++)
+        if (conns[i].conn == c && conns[i].cancel)
+            return PQcancel(conns[i].cancel, buf, sizeof buf) ? 0 : -1;
+    return -1;
+}
+
 int sigcancel_caught(void)
 {
     return caught;

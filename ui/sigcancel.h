@@ -17,6 +17,9 @@
 void sigcancel_install(void);
 /* Prepares (again, after a reconnect) the cancel handle of c. */
 void sigcancel_watch(ixt_conn *c);
+/* Cancels what runs on c with its prepared handle (PQcancel is safe from
+ * any thread; nothing is allocated).  Returns 0 when the request was sent. */
+int sigcancel_cancel(ixt_conn *c);
 /* The signal received, or 0. */
 int sigcancel_caught(void);
 /* Says "cancelled" on stderr and returns the exit status for the signal

@@ -21,26 +21,17 @@ typedef struct aview {
     char error[IXT_ERR_MAX];
 } aview;
 
-/* Drawn from inside the search, which blocks: the bar must show now. */
-static void progress(void *ctx, int done, int total, const char *what)
-{
-    (void)ctx;
-    int w = COLS - 4;
-    char line[512];
-    snprintf(line, sizeof line, " %s %d/%d", what, done, total);
-    int filled = total > 0 ? (int)((double)done / total * w) : 0;
-    draw_fill(LINES - 1, 0, COLS, draw_style(IXT_ROLE_KEYBAR));
-    draw_fill(LINES - 1, 2, filled > w ? w : filled, draw_style(IXT_ROLE_SELECTED));
-    draw_text(LINES - 1, 2, w, line, draw_style(IXT_ROLE_KEYBAR) | A_BOLD, true);
-    refresh();
-}
-
 static void aview_draw(app *a, ui_view *v, int top, int rows)
 {
     (void)a;
     aview *x = (aview *)v;
     ixt_advisor *ad = &x->adv;
     char line[1024], sz[32];
+    if (!x->done) {
+        draw_text(top + 1, 2, COLS - 4, "searching: what-if plans of the top statements on the lab connection "
+                  "(the status line shows the progress; Esc cancels)", draw_style(IXT_ROLE_MUTED), true);
+        return;
+    }
     if (x->error[0]) {
         draw_wrapped(top + 1, 2, 4, COLS - 4, x->error, draw_style(IXT_ROLE_ERROR));
         return;
@@ -91,6 +82,10 @@ static void accept_pick(app *a, aview *x)
     ixt_advisor *ad = &x->adv;
     if (ad->npicks == 0)
         return;
+    if (!jobs_lab_settle(a->jobs, a, SETTLE_MS)) {
+        app_message(a, true, "the lab connection is busy: wait or press Esc to cancel");
+        return;
+    }
     int p = x->list.sel, s = best_statement(ad, p);
     const ixt_adv_cand *c = &ad->cands[ad->picks[p]];
     ixt_review_item it;
@@ -133,9 +128,14 @@ static bool aview_key(app *a, ui_view *v, ui_action act, int ch)
         return true;
     }
     if (act == ACT_OPEN && x->adv.npicks) {
+        if (!jobs_lab_settle(a->jobs, a, SETTLE_MS)) {
+            app_message(a, true, "the lab connection is busy: wait or press Esc to cancel");
+            return true;
+        }
         int s = best_statement(&x->adv, x->list.sel);
         if (s >= 0)
-            view_lab_open(a, x->adv.stmts[s].sql, x->adv.stmts[s].queryid, NULL, 0);
+            view_lab_open(a, x->adv.stmts[s].sql, x->adv.stmts[s].queryid, NULL, 0,
+                          x->adv.cands[x->adv.picks[x->list.sel]].def);
         return true;
     }
     return false;
@@ -148,32 +148,81 @@ static void aview_destroy(ui_view *v)
     free(x);
 }
 
-void view_advice_open(app *a)
+/* ===== the search, as a job ===== */
+
+typedef struct advice_job {
+    ixt_advisor adv;
+    double wall_ms;
+} advice_job;
+
+static void advice_job_free(void *ctx)
 {
-    if (ixt_conn_busy(a->lab)) {
-        app_message(a, true, "the lab connection is busy");
+    advice_job *x = ctx;
+    ixt_advisor_free(&x->adv);
+    free(x);
+}
+
+static bool advice_stop(void *ctx)
+{
+    return job_cancelled(ctx);
+}
+
+static void advice_progress(void *ctx, int done, int total, const char *what)
+{
+    job_progress(ctx, done, total, what);
+}
+
+static int advice_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    advice_job *x = j->ctx;
+    (void)lab;   /* the advisor was made for it */
+    x->adv.stop = advice_stop;
+    x->adv.stop_ctx = j;
+    double t0 = ixt_now_ms();
+    int rc = ixt_advisor_run(&x->adv, advice_progress, j, e);
+    x->wall_ms = ixt_now_ms() - t0;
+    x->adv.stop = NULL;
+    return rc;
+}
+
+static void advice_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
+{
+    advice_job *r = j->ctx;
+    aview *x = (aview *)owner;
+    if (end == JOB_CANCELLED)
+        app_message(a, false, "workload advice cancelled");
+    else if (end == JOB_FAILED)
+        app_message(a, true, "advice failed: %s", msg);
+    if (!x)
+        return;
+    x->done = true;
+    if (end != JOB_DONE) {
+        snprintf(x->error, sizeof x->error, "%s", end == JOB_CANCELLED ? "advice cancelled (Esc goes back)" : msg);
         return;
     }
+    ixt_advisor_free(&x->adv);
+    x->adv = r->adv;
+    memset(&r->adv, 0, sizeof r->adv);
+    x->wall_ms = r->wall_ms;
+}
+
+void view_advice_open(app *a)
+{
     aview *x = ixt_xcalloc(1, sizeof *x);
     x->base.kind = UI_V_ADVICE;
     x->base.title = "Advice";
     x->base.draw = aview_draw;
     x->base.key = aview_key;
     x->base.destroy = aview_destroy;
+    advice_job *r = ixt_xcalloc(1, sizeof *r);
+    ixt_advisor_init(&r->adv, a->lab, a->opts->cfg.budget_mb, 0.01);
     ixt_advisor_init(&x->adv, a->lab, a->opts->cfg.budget_mb, 0.01);
     ixt_stmt **v;
     size_t n = ixt_workload_view(&a->wl, IXT_COL_TOTAL, true, NULL, &v);
-    for (size_t i = 0; i < n && x->adv.nstmts < TOP_STATEMENTS; i++)
+    for (size_t i = 0; i < n && r->adv.nstmts < TOP_STATEMENTS; i++)
         if (v[i]->query_full)
-            ixt_advisor_add(&x->adv, v[i]->query_full, v[i]->calls, (long long)v[i]->queryid);
+            ixt_advisor_add(&r->adv, v[i]->query_full, v[i]->calls, (long long)v[i]->queryid);
     free(v);
     app_push(a, &x->base);
-    ixt_err e;
-    double t0 = ixt_now_ms();
-    if (ixt_advisor_run(&x->adv, progress, a, &e) != 0) {
-        snprintf(x->error, sizeof x->error, "%s", e.msg);
-        app_message(a, true, "advice failed: %s", e.msg);
-    }
-    x->wall_ms = ixt_now_ms() - t0;
-    x->done = true;
+    jobs_submit(a->jobs, job_new("workload advice", advice_run, advice_done, r, advice_job_free, &x->base));
 }

@@ -42,7 +42,7 @@ void indexes_tab_reload(app *a, ui_indexes *x)
 {
     if (x->running)
         return;
-    if (ixt_conn_busy(a->lab)) {
+    if (!jobs_lab_idle(a->jobs) || ixt_conn_busy(a->lab)) {
         app_message(a, true, "the lab connection is busy: the indexes are read when it is free");
         return;
     }

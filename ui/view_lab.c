@@ -11,39 +11,52 @@
 #include "idxtune/verify.h"
 #include "idxtune/lab.h"
 #include "idxtune/plan_text.h"
+#include "idxtune/sqlparse.h"
 #include "views.h"
 
 #define WORKLOAD_TOP 10
 
+/* The lab's work on one statement: it belongs to the statement, not to
+ * the screen, so leaving the lab and coming back (or coming from Review or
+ * Advice) finds the indexes tried, the values given and the results. */
+typedef struct lab_work {
+    char *sql;                 /* owned */
+    long long queryid;
+    char **defs;               /* the indexes tried, in order.  owned */
+    int ndefs;
+    char **values;             /* parameter values for a real trial.  owned */
+    int nvalues;
+    bool values_given;
+    ixt_lab lab;               /* live while `live`; changed only by jobs */
+    bool live;
+    int changing;              /* jobs under way that change lab: not drawn */
+    bool measured;
+    ixt_real_result rr;
+    ixt_lab_effect *effects;   /* workload effect.  owned */
+    char **effect_sql;
+    int neffects;
+    char *sugg[5];             /* the advisor's suggestions.  owned */
+    double sugg_cost[5];
+    double sugg_size[5];
+    int nsugg;
+    bool suggested;
+    struct lab_work *next;
+} lab_work;
+
 typedef struct lview {
     ui_view base;
-    app *app;                  /* to drop the hypothetical indexes on the way out */
-    ixt_lab lab;
+    app *app;                  /* to leave the backend clean on the way out */
+    lab_work *w;               /* borrowed from the app's store */
     bool open;                 /* the lab has its before plan */
-    long long queryid;
-    char **values;
-    int nvalues;
     ixt_catalog cat;
     ui_list list;              /* selected active index */
     ixt_table_ctx ctx;         /* write context of the selected index's table */
     char ctx_table[128];
+    bool ctx_reading;          /* ctx is lent to a job */
     double ctx_refresh_ms;
-    /* real trial under way / done */
-    ixt_explain_prep prep;
-    ixt_real_trial trial;
-    bool running;
-    bool measured;
-    ixt_real_result rr;
+    bool running;              /* a real trial */
     double started_ms;
-    /* workload effect */
-    ixt_lab_effect *effects;
-    char **effect_sql;
-    int neffects;
-    /* the advisor's suggestions for this statement */
-    char *sugg[5];
-    double sugg_cost[5];
-    double sugg_size[5];
-    int nsugg;
+    bool show_sugg;            /* the suggestions are on screen: 1-5 try them */
     char error[IXT_ERR_MAX];
 } lview;
 
@@ -57,21 +70,310 @@ static void set_error(lview *l, const char *msg)
     snprintf(l->error, sizeof l->error, "%s", msg);
 }
 
+static void free_strs(char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static char **copy_strs(char *const *v, int n)
+{
+    char **out = ixt_xcalloc((size_t)n + 1, sizeof *out);
+    for (int i = 0; i < n; i++)
+        out[i] = v[i] ? ixt_xstrdup(v[i]) : NULL;
+    return out;
+}
+
+/* ===== the store: one lab_work per statement ===== */
+
+static lab_work *work_for(app *a, const char *sql, long long queryid)
+{
+    for (lab_work *w = a->labs; w; w = w->next)
+        if (queryid ? w->queryid == queryid : strcmp(w->sql, sql) == 0)
+            return w;
+    lab_work *w = ixt_xcalloc(1, sizeof *w);
+    w->sql = ixt_xstrdup(sql);
+    w->queryid = queryid;
+    w->next = a->labs;
+    a->labs = w;
+    return w;
+}
+
+static void work_effects_free(lab_work *w)
+{
+    free_strs(w->effect_sql, w->neffects);
+    free(w->effects);
+    w->effect_sql = NULL;
+    w->effects = NULL;
+    w->neffects = 0;
+}
+
+void view_lab_store_free(app *a)
+{
+    while (a->labs) {
+        lab_work *w = a->labs;
+        a->labs = w->next;
+        ixt_lab_close(&w->lab, NULL);
+        free(w->sql);
+        free_strs(w->defs, w->ndefs);
+        free_strs(w->values, w->nvalues);
+        ixt_real_result_free(&w->rr);
+        work_effects_free(w);
+        for (int i = 0; i < w->nsugg; i++)
+            free(w->sugg[i]);
+        free(w);
+    }
+}
+
+/* The definitions kept are those the live lab holds. */
+static void sync_defs(lab_work *w)
+{
+    if (!w->live)
+        return;
+    free_strs(w->defs, w->ndefs);
+    w->ndefs = w->lab.nidx;
+    w->defs = ixt_xcalloc((size_t)w->ndefs + 1, sizeof *w->defs);
+    for (int i = 0; i < w->ndefs; i++)
+        w->defs[i] = ixt_xstrdup(w->lab.idx[i].def);
+}
+
+static void work_add_def(lab_work *w, const char *def)
+{
+    for (int i = 0; i < w->ndefs; i++)
+        if (strcmp(w->defs[i], def) == 0)
+            return;
+    w->defs = ixt_xrealloc(w->defs, (size_t)(w->ndefs + 1) * sizeof *w->defs);
+    w->defs[w->ndefs++] = ixt_xstrdup(def);
+}
+
+/* ===== jobs on the lab connection ===== */
+
+/* A job that changes w->lab: the screen leaves the lab alone meanwhile. */
+typedef struct change_job {
+    lab_work *w;
+    char **defs;               /* to add, in order */
+    int ndefs;
+    int drop;                  /* index to drop, -1 none */
+    bool reopen;               /* plan the statement again first */
+    bool suggest;
+    ixt_catalog cat;
+    char *sugg[5];
+    double sugg_cost[5], sugg_size[5];
+    int nsugg;
+    char why[IXT_ERR_MAX];     /* the last added index is not used because */
+    char failed[IXT_ERR_MAX];  /* an index that could not be added */
+    double ms;
+    /* workload effect */
+    char **sqls;               /* statements to plan.  owned */
+    int nsqls;
+    char **effect_sql;
+    int neffects;
+    ixt_lab_effect *effects;
+} change_job;
+
+static void change_job_free(void *ctx)
+{
+    change_job *x = ctx;
+    free_strs(x->defs, x->ndefs);
+    ixt_catalog_free(&x->cat);
+    for (int i = 0; i < x->nsugg; i++)
+        free(x->sugg[i]);
+    free_strs(x->sqls, x->nsqls);
+    free_strs(x->effect_sql, x->neffects);
+    free(x->effects);
+    free(x);
+}
+
+/* The advisor on this statement alone, before any index is tried (it
+ * clears the backend's hypothetical indexes). */
+static void suggest(change_job *x, ixt_conn *lab)
+{
+    ixt_advisor adv;
+    ixt_err e;
+    ixt_advisor_init(&adv, lab, 0, 0.01);
+    ixt_advisor_add(&adv, x->w->sql, 1, x->w->queryid);
+    if (ixt_advisor_run(&adv, NULL, NULL, &e) == 0) {
+        int order[5];
+        double costs[5];
+        x->nsugg = ixt_advisor_rank(&adv, 0, order, costs, 5);
+        for (int i = 0; i < x->nsugg; i++) {
+            x->sugg[i] = ixt_xstrdup(adv.cands[order[i]].def);
+            x->sugg_cost[i] = costs[i];
+            x->sugg_size[i] = adv.cands[order[i]].size_bytes;
+        }
+    }
+    ixt_advisor_free(&adv);
+}
+
+static int change_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    change_job *x = j->ctx;
+    lab_work *w = x->w;
+    double t0 = ixt_now_ms();
+    if (x->reopen) {
+        ixt_lab_close(&w->lab, lab);
+        if (ixt_lab_open(&w->lab, lab, w->sql, e) != 0)
+            return -1;
+        if (ixt_catalog_load(lab, &x->cat, e) != 0)
+            return -1;
+        if (x->suggest)
+            suggest(x, lab);
+    }
+    if (x->drop >= 0 && ixt_lab_remove(&w->lab, lab, x->drop, e) != 0)
+        return -1;
+    for (int i = 0; i < x->ndefs && !job_cancelled(j); i++) {
+        ixt_err ae;
+        if (ixt_lab_add(&w->lab, lab, x->defs[i], &ae) != 0) {
+            snprintf(x->failed, sizeof x->failed, "%s", ae.msg);
+            continue;
+        }
+        const char *why = ixt_lab_unused_reason(&w->lab, lab, w->lab.nidx - 1);
+        snprintf(x->why, sizeof x->why, "%s", why ? why : "");
+    }
+    if (x->sqls) {
+        x->effects = ixt_xcalloc((size_t)x->neffects + 1, sizeof *x->effects);
+        if (ixt_lab_workload(&w->lab, lab, (const char *const *)x->sqls, x->neffects, x->effects, e) != 0)
+            return -1;
+    }
+    x->ms = ixt_now_ms() - t0;
+    return x->failed[0] && x->ndefs == 1 ? ixt_err_set(e, "%s", x->failed) : 0;
+}
+
+static void refresh_ctx(app *a, lview *l);
+
+static void change_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
+{
+    change_job *x = j->ctx;
+    lab_work *w = x->w;
+    lview *l = (lview *)owner;
+    w->changing--;
+    if (x->reopen)
+        w->live = end == JOB_DONE || w->lab.before != NULL;
+    sync_defs(w);
+    if (x->nsugg) {
+        for (int i = 0; i < w->nsugg; i++)
+            free(w->sugg[i]);
+        w->nsugg = x->nsugg;
+        for (int i = 0; i < x->nsugg; i++) {
+            w->sugg[i] = x->sugg[i];
+            w->sugg_cost[i] = x->sugg_cost[i];
+            w->sugg_size[i] = x->sugg_size[i];
+        }
+        x->nsugg = 0;
+        w->suggested = true;
+    }
+    if (x->sqls && end == JOB_DONE) {
+        work_effects_free(w);
+        w->effects = x->effects;
+        w->effect_sql = x->effect_sql;
+        w->neffects = x->neffects;
+        x->effects = NULL;
+        x->effect_sql = NULL;
+        x->neffects = 0;
+        app_message(a, false, "%d statements planned without and with the indexes in %.0f ms", w->neffects, x->ms);
+    }
+    if (!l)
+        return;
+    a->dirty = true;
+    if (x->reopen) {
+        l->open = w->live;
+        ixt_catalog_free(&l->cat);
+        l->cat = x->cat;
+        memset(&x->cat, 0, sizeof x->cat);
+        l->show_sugg = w->lab.nidx == 0 && w->nsugg > 0;
+    }
+    if (end == JOB_CANCELLED) {
+        app_message(a, false, "cancelled");
+    } else if (end == JOB_FAILED) {
+        set_error(l, msg);
+        return;
+    }
+    if (x->failed[0])
+        set_error(l, x->failed);
+    if (w->live && x->ndefs == 1 && !x->reopen && w->lab.nidx > 0) {
+        l->list.sel = w->lab.nidx - 1;
+        const ixt_lab_index *ix = &w->lab.idx[l->list.sel];
+        app_message(a, false, "%s: cost %+.1f%% (%.0f ms)%s%s", ix->target.table, ixt_lab_change_pct(&w->lab), x->ms,
+                    ix->used ? "" : "; the planner does not use this index", x->why[0] ? ": " : "");
+        if (x->why[0])
+            set_error(l, x->why);
+    }
+    list_clamp(&l->list, w->lab.nidx, 6);
+    if (w->live && w->lab.nidx)
+        refresh_ctx(a, l);
+}
+
+static void submit_change(app *a, lview *l, change_job *x, const char *what)
+{
+    x->w = l->w;
+    l->w->changing++;
+    l->error[0] = '\0';
+    jobs_submit(a->jobs, job_new(what, change_run, change_done, x, change_job_free, &l->base));
+}
+
+static change_job *change_new(void)
+{
+    change_job *x = ixt_xcalloc(1, sizeof *x);
+    x->drop = -1;
+    return x;
+}
+
 /* ===== write context ===== */
 
+typedef struct ctx_job {
+    ixt_index_target target;
+    ixt_table_ctx ctx;
+} ctx_job;
+
+static void ctx_job_free(void *p)
+{
+    ctx_job *x = p;
+    ixt_table_ctx_free(&x->ctx);
+    free(x);
+}
+
+static int ctx_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    ctx_job *x = j->ctx;
+    return ixt_table_ctx_read(lab, &x->target, &x->ctx, e);
+}
+
+static void ctx_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
+{
+    ctx_job *x = j->ctx;
+    lview *l = (lview *)owner;
+    if (!l)
+        return;
+    l->ctx_reading = false;
+    l->ctx = x->ctx;
+    memset(&x->ctx, 0, sizeof x->ctx);
+    l->ctx_refresh_ms = ixt_now_ms();
+    if (end == JOB_FAILED)
+        set_error(l, msg);
+    a->dirty = true;
+}
+
+/* The table context lives in the view; a job borrows it to refresh it. */
 static void refresh_ctx(app *a, lview *l)
 {
-    if (l->lab.nidx == 0 || l->running)
+    lab_work *w = l->w;
+    if (l->ctx_reading || !w->live || w->changing || w->lab.nidx == 0)
         return;
-    const ixt_index_target *t = &l->lab.idx[l->list.sel].target;
-    ixt_err e;
+    const ixt_index_target *t = &w->lab.idx[l->list.sel].target;
     if (strcmp(t->table, l->ctx_table) != 0) {
         ixt_table_ctx_free(&l->ctx);
         snprintf(l->ctx_table, sizeof l->ctx_table, "%s", t->table);
     }
-    if (ixt_table_ctx_read(a->lab, t, &l->ctx, &e) != 0)
-        set_error(l, e.msg);
+    ctx_job *x = ixt_xcalloc(1, sizeof *x);
+    x->target = *t;
+    x->ctx = l->ctx;
+    memset(&l->ctx, 0, sizeof l->ctx);
+    l->ctx_reading = true;
     l->ctx_refresh_ms = ixt_now_ms();
+    ui_job *j = job_new("reading the table's write context", ctx_run, ctx_done, x, ctx_job_free, &l->base);
+    j->quiet = true;
+    jobs_submit(a->jobs, j);
 }
 
 /* ===== drawing ===== */
@@ -83,7 +385,7 @@ static attr_t delta_style(double pct)
 
 static int draw_summary(lview *l, int y)
 {
-    const ixt_lab *lab = &l->lab;
+    const ixt_lab *lab = &l->w->lab;
     char line[512];
     double pct = ixt_lab_change_pct(lab);
     const ixt_plan_node *ra = lab->after ? lab->after->root : lab->before->root;
@@ -101,14 +403,14 @@ static int draw_indexes(lview *l, int y, int rows)
     attr_t h = draw_style(IXT_ROLE_HEADER);
     draw_fill(y, 0, COLS, h);
     draw_text(y, 1, COLS - 2, "Hypothetical indexes (c: add, d: drop, r: real trial, A: accept)", h, true);
-    if (l->lab.nidx == 0) {
-        draw_text(y + 1, 2, COLS - 4, "none yet: press c and type one, e.g. CREATE INDEX ON runs (status, run_at)",
+    if (l->w->lab.nidx == 0) {
+        draw_text(y + 1, 2, COLS - 4, "none yet: press c and type one (Tab completes tables and columns), or 1-5 for a suggestion",
                   draw_style(IXT_ROLE_MUTED), true);
         return 2;
     }
     int shown = 0;
-    for (int i = 0; i < l->lab.nidx && shown < rows - 1; i++, shown++) {
-        const ixt_lab_index *x = &l->lab.idx[i];
+    for (int i = 0; i < l->w->lab.nidx && shown < rows - 1; i++, shown++) {
+        const ixt_lab_index *x = &l->w->lab.idx[i];
         char size[32], line[1024];
         snprintf(line, sizeof line, " %d  %-9s %9s  %s", i + 1, x->used ? "used" : "NOT USED",
                  ixt_fmt_bytes(x->hypo.size_bytes, size, sizeof size), x->def);
@@ -122,7 +424,7 @@ static int draw_indexes(lview *l, int y, int rows)
 
 static int draw_context(lview *l, int y)
 {
-    if (l->lab.nidx == 0 || !l->ctx_table[0])
+    if (l->w->lab.nidx == 0 || !l->ctx_table[0])
         return 0;
     ixt_buf b;
     ixt_buf_init(&b);
@@ -149,15 +451,15 @@ static int draw_real(lview *l, int y)
         draw_text(y, 0, COLS, line, draw_style(IXT_ROLE_COST_WARM), true);
         return 1;
     }
-    if (!l->measured)
+    if (!l->w->measured)
         return 0;
-    double pct = l->rr.before_median_ms > 0
-                     ? (l->rr.after_median_ms - l->rr.before_median_ms) / l->rr.before_median_ms * 100 : 0;
+    double pct = l->w->rr.before_median_ms > 0
+                     ? (l->w->rr.after_median_ms - l->w->rr.before_median_ms) / l->w->rr.before_median_ms * 100 : 0;
     snprintf(line, sizeof line, " Measured: median %s -> %s (%+.0f%%), min %.2f -> %.2f ms, buffers %.0f -> %.0f, "
              "build %.0f ms, real size %s (rolled back)",
-             ixt_fmt_ms(l->rr.before_median_ms, b1, sizeof b1), ixt_fmt_ms(l->rr.after_median_ms, b2, sizeof b2),
-             pct, l->rr.before_min_ms, l->rr.after_min_ms, l->rr.before_hit + l->rr.before_read,
-             l->rr.after_hit + l->rr.after_read, l->rr.build_ms, ixt_fmt_bytes(l->rr.size_bytes, b3, sizeof b3));
+             ixt_fmt_ms(l->w->rr.before_median_ms, b1, sizeof b1), ixt_fmt_ms(l->w->rr.after_median_ms, b2, sizeof b2),
+             pct, l->w->rr.before_min_ms, l->w->rr.after_min_ms, l->w->rr.before_hit + l->w->rr.before_read,
+             l->w->rr.after_hit + l->w->rr.after_read, l->w->rr.build_ms, ixt_fmt_bytes(l->w->rr.size_bytes, b3, sizeof b3));
     draw_text(y, 0, COLS, line, delta_style(pct) | A_BOLD, true);
     return 1;
 }
@@ -174,20 +476,20 @@ static const char *diff_mark(ixt_diff_mark m, bool ascii)
 
 static void draw_plan(app *a, lview *l, int y, int rows)
 {
-    const ixt_plan *p = l->lab.after ? l->lab.after : l->lab.before;
+    const ixt_plan *p = l->w->lab.after ? l->w->lab.after : l->w->lab.before;
     attr_t h = draw_style(IXT_ROLE_HEADER);
     draw_fill(y, 0, COLS, h);
-    draw_text(y, 1, COLS - 2, l->lab.after ? "Plan with the indexes (+ new node, * changed, ~ cost moved)"
+    draw_text(y, 1, COLS - 2, l->w->lab.after ? "Plan with the indexes (+ new node, * changed, ~ cost moved)"
                                            : "Plan without indexes", h, true);
     for (size_t i = 0; i < p->nnodes && (int)i < rows - 1; i++) {
         const ixt_plan_node *n = p->nodes[i];
-        ixt_diff_mark m = l->lab.diff ? l->lab.diff->mark[i] : IXT_DIFF_SAME;
+        ixt_diff_mark m = l->w->lab.diff ? l->w->lab.diff->mark[i] : IXT_DIFF_SAME;
         char prefix[512], label[512], line[1200];
         ixt_plan_prefix(n, a->ascii, prefix, sizeof prefix);
         ixt_plan_node_label(n, label, sizeof label);
-        snprintf(line, sizeof line, "%s%s%s  cost=%.2f rows=%.0f", l->lab.after ? diff_mark(m, a->ascii) : "",
+        snprintf(line, sizeof line, "%s%s%s  cost=%.2f rows=%.0f", l->w->lab.after ? diff_mark(m, a->ascii) : "",
                  prefix, label, n->total_cost, n->plan_rows);
-        attr_t st = draw_style(m == IXT_DIFF_SAME || !l->lab.after ? IXT_ROLE_NORMAL : IXT_ROLE_GOOD);
+        attr_t st = draw_style(m == IXT_DIFF_SAME || !l->w->lab.after ? IXT_ROLE_NORMAL : IXT_ROLE_GOOD);
         draw_text(y + 1 + (int)i, 1, COLS - 2, line, st, true);
     }
 }
@@ -197,89 +499,85 @@ static void draw_effects(lview *l, int y, int rows)
     attr_t h = draw_style(IXT_ROLE_HEADER);
     draw_fill(y, 0, COLS, h);
     draw_text(y, 1, COLS - 2, "Effect on the top statements (cost before -> after)", h, true);
-    for (int i = 0; i < l->neffects && i < rows - 1; i++) {
-        const ixt_lab_effect *f = &l->effects[i];
+    for (int i = 0; i < l->w->neffects && i < rows - 1; i++) {
+        const ixt_lab_effect *f = &l->w->effects[i];
         char line[512];
         double pct = f->before_cost > 0 && f->after_cost >= 0
                          ? (f->after_cost - f->before_cost) / f->before_cost * 100 : 0;
         if (f->after_cost < 0)
-            snprintf(line, sizeof line, " %12s %12s %8s  %s", "-", "-", "n/a", l->effect_sql[i]);
+            snprintf(line, sizeof line, " %12s %12s %8s  %s", "-", "-", "n/a", l->w->effect_sql[i]);
         else
             snprintf(line, sizeof line, " %12.2f %12.2f %+7.1f%%  %s", f->before_cost, f->after_cost, pct,
-                     l->effect_sql[i]);
+                     l->w->effect_sql[i]);
         draw_text(y + 1 + i, 0, COLS, line, delta_style(pct), true);
     }
 }
 
 static int draw_suggestions(lview *l, int y)
 {
-    if (l->nsugg == 0)
+    if (l->w->nsugg == 0)
         return 0;
     attr_t h = draw_style(IXT_ROLE_HEADER);
     draw_fill(y, 0, COLS, h);
-    draw_text(y, 1, COLS - 2, "Suggestions (press 1-5 to try one)", h, true);
-    for (int i = 0; i < l->nsugg; i++) {
+    draw_text(y, 1, COLS - 2, "Suggestions (press 1-5 to try one; s hides them)", h, true);
+    for (int i = 0; i < l->w->nsugg; i++) {
         char line[1024], sz[32];
-        double pct = l->lab.before->total_cost > 0 && l->sugg_cost[i] >= 0
-                         ? (l->sugg_cost[i] - l->lab.before->total_cost) / l->lab.before->total_cost * 100 : 0;
-        snprintf(line, sizeof line, " %d  %+7.1f%%  %9s  %s", i + 1, pct, ixt_fmt_bytes(l->sugg_size[i], sz, sizeof sz),
-                 l->sugg[i]);
+        double pct = l->w->lab.before->total_cost > 0 && l->w->sugg_cost[i] >= 0
+                         ? (l->w->sugg_cost[i] - l->w->lab.before->total_cost) / l->w->lab.before->total_cost * 100 : 0;
+        snprintf(line, sizeof line, " %d  %+7.1f%%  %9s  %s", i + 1, pct, ixt_fmt_bytes(l->w->sugg_size[i], sz, sizeof sz),
+                 l->w->sugg[i]);
         draw_text(y + 1 + i, 0, COLS, line, delta_style(pct), true);
     }
-    return 1 + l->nsugg;
+    return 1 + l->w->nsugg;
 }
 
 static void lview_draw(app *a, ui_view *v, int top, int rows)
 {
     lview *l = (lview *)v;
-    if (!l->open) {
-        draw_wrapped(top + 1, 2, 4, COLS - 4, l->error, draw_style(IXT_ROLE_ERROR));
+    if (!l->open || l->w->changing) {
+        draw_text(top, 1, COLS - 2, l->w->sql, draw_style(IXT_ROLE_MUTED), true);
+        if (l->w->changing)
+            draw_text(top + 2, 2, COLS - 4, "working on the lab connection (the status line says what; Esc cancels)",
+                      draw_style(IXT_ROLE_MUTED), true);
+        draw_wrapped(top + 3, 2, 4, COLS - 4, l->error, draw_style(IXT_ROLE_ERROR));
         return;
     }
     int y = top;
-    draw_text(y++, 1, COLS - 2, l->lab.sql, draw_style(IXT_ROLE_MUTED), true);
+    draw_text(y++, 1, COLS - 2, l->w->lab.sql, draw_style(IXT_ROLE_MUTED), true);
     y += draw_summary(l, y);
-    int idx_rows = l->lab.nidx + 1 < 6 ? l->lab.nidx + 2 : 6;
+    int idx_rows = l->w->lab.nidx + 1 < 6 ? l->w->lab.nidx + 2 : 6;
     y += draw_indexes(l, y, idx_rows);
-    if (l->lab.nidx == 0)
+    if (l->show_sugg)
         y += draw_suggestions(l, y);
     y += draw_context(l, y);
     y += draw_real(l, y);
     if (l->error[0])
         y += draw_wrapped(y, 1, 3, COLS - 2, l->error, draw_style(IXT_ROLE_ERROR));
     int left = top + rows - y;
-    if (l->neffects > 0) {
-        int er = l->neffects + 1 < left / 2 ? l->neffects + 1 : left / 2;
+    if (l->w->neffects > 0) {
+        int er = l->w->neffects + 1 < left / 2 ? l->w->neffects + 1 : left / 2;
         draw_effects(l, top + rows - er, er);
         left -= er;
     }
     draw_plan(a, l, y, left);
-    if (l->running)
-        a->dirty = true;
 }
 
 /* ===== actions ===== */
 
+static void add_defs(app *a, lview *l, char *const *defs, int n)
+{
+    change_job *x = change_new();
+    x->defs = copy_strs(defs, n);
+    x->ndefs = n;
+    l->show_sugg = false;
+    submit_change(a, l, x, n == 1 ? "adding the hypothetical index" : "adding the hypothetical indexes");
+}
+
 static void index_done(app *a, const char *text, bool ok)
 {
     lview *l = top_lview(a);
-    if (!ok || !text[0])
-        return;
-    ixt_err e;
-    l->error[0] = '\0';
-    double t0 = ixt_now_ms();
-    if (ixt_lab_add(&l->lab, a->lab, text, &e) != 0) {
-        set_error(l, e.msg);
-        return;
-    }
-    l->list.sel = l->lab.nidx - 1;
-    refresh_ctx(a, l);
-    const ixt_lab_index *x = &l->lab.idx[l->list.sel];
-    const char *why = ixt_lab_unused_reason(&l->lab, a->lab, l->list.sel);
-    app_message(a, false, "%s: cost %+.1f%% (%.0f ms)%s%s", x->target.table, ixt_lab_change_pct(&l->lab),
-                ixt_now_ms() - t0, x->used ? "" : "; the planner does not use this index", why ? ": " : "");
-    if (why)
-        set_error(l, why);
+    if (ok && text[0])
+        add_defs(a, l, (char *const *)&text, 1);
 }
 
 static void complete(app *a, ui_line *line)
@@ -320,7 +618,7 @@ static void complete(app *a, ui_line *line)
 static void new_index(app *a, lview *l)
 {
     char initial[300] = "CREATE INDEX ON ";
-    const ixt_plan *p = l->lab.before;
+    const ixt_plan *p = l->w->lab.before;
     for (size_t i = 0; i < p->ncostly; i++)
         if (p->costly[i]->relation && strcmp(p->costly[i]->node_type, "Seq Scan") == 0) {
             snprintf(initial, sizeof initial, "CREATE INDEX ON %s (", p->costly[i]->relation);
@@ -332,120 +630,216 @@ static void new_index(app *a, lview *l)
 
 static void drop_index(app *a, lview *l)
 {
-    if (l->lab.nidx == 0)
+    if (l->w->lab.nidx == 0)
         return;
-    ixt_err e;
-    if (ixt_lab_remove(&l->lab, a->lab, l->list.sel, &e) != 0)
-        set_error(l, e.msg);
-    list_clamp(&l->list, l->lab.nidx, 6);
-    l->measured = false;
+    change_job *x = change_new();
+    x->drop = l->list.sel;
+    l->w->measured = false;
+    submit_change(a, l, x, "dropping the hypothetical index");
 }
 
-static void real_confirmed(app *a, const char *text, bool ok)
+/* ----- real trial ----- */
+
+typedef struct trial_job {
+    lab_work *w;
+    char *sql;
+    char **defs;
+    int ndefs;
+    char **values;
+    int nvalues;
+    int runs, lock_ms, stmt_ms;
+    ixt_explain_prep prep;
+    ixt_real_trial trial;
+    ixt_real_result rr;
+} trial_job;
+
+static void trial_job_free(void *p)
+{
+    trial_job *x = p;
+    free(x->sql);
+    free_strs(x->defs, x->ndefs);
+    free_strs(x->values, x->nvalues);
+    ixt_explain_prep_free(&x->prep);
+    ixt_real_trial_free(&x->trial);
+    ixt_real_result_free(&x->rr);
+    free(x);
+}
+
+static int trial_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    trial_job *x = j->ctx;
+    ixt_explain_req req = {.sql = x->sql, .analyze = true, .statement_timeout_ms = x->stmt_ms,
+                           .params = (const char *const *)x->values, .nparams = x->nvalues};
+    if (ixt_explain_prepare(lab, &req, &x->prep, e) != 0)
+        return -1;
+    ixt_real_trial_build(&x->trial, (const char *const *)x->defs, x->ndefs, &x->prep, x->runs, x->lock_ms,
+                         x->stmt_ms);
+    if (job_script_run(j, &x->trial.script, lab, e) != 0)
+        return -1;
+    return ixt_real_trial_result(&x->trial, &x->rr, e);
+}
+
+static void trial_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
+{
+    trial_job *x = j->ctx;
+    lview *l = (lview *)owner;
+    if (end == JOB_DONE) {
+        ixt_real_result_free(&x->w->rr);
+        x->w->rr = x->rr;
+        memset(&x->rr, 0, sizeof x->rr);
+        x->w->measured = true;
+        const char *caveat = ixt_real_trial_caveat(&x->prep);
+        app_message(a, false, "real trial done: the index was built, measured and rolled back%s%s",
+                    caveat ? "; " : "", caveat ? caveat : "");
+    } else if (end == JOB_CANCELLED) {
+        app_message(a, false, "real trial cancelled: rolled back, nothing was kept");
+    }
+    if (!l)
+        return;
+    l->running = false;
+    a->dirty = true;
+    if (end == JOB_FAILED)
+        set_error(l, msg);
+}
+
+static void real_confirmed(app *a, bool yes)
 {
     lview *l = top_lview(a);
-    if (!ok || (text[0] != 'y' && text[0] != 'Y')) {
+    lab_work *w = l->w;
+    if (!yes) {
         app_message(a, false, "real trial not started");
         return;
     }
-    ixt_explain_req req = {.sql = l->lab.sql, .analyze = true,
-                           .statement_timeout_ms = a->opts->cfg.statement_timeout_ms,
-                           .params = (const char *const *)l->values, .nparams = l->nvalues};
-    ixt_err e;
-    ixt_explain_prep_free(&l->prep);
-    if (ixt_explain_prepare(a->lab, &req, &l->prep, &e) != 0) {
-        set_error(l, e.msg);
-        return;
-    }
-    const char **defs = ixt_xcalloc((size_t)l->lab.nidx, sizeof *defs);
-    for (int i = 0; i < l->lab.nidx; i++)
-        defs[i] = l->lab.idx[i].def;
-    const char *caveat = ixt_real_trial_caveat(&l->prep);
-    if (caveat)
-        app_message(a, false, "Real trial running; %s", caveat);
-    ixt_real_trial_free(&l->trial);
-    ixt_real_trial_build(&l->trial, defs, l->lab.nidx, &l->prep, a->opts->cfg.runs,
-                         a->opts->cfg.lock_timeout_ms, a->opts->cfg.statement_timeout_ms);
-    free(defs);
-    if (ixt_script_start(&l->trial.script, a->lab, &e) != 0) {
-        set_error(l, e.msg);
-        return;
-    }
+    trial_job *x = ixt_xcalloc(1, sizeof *x);
+    x->w = w;
+    x->sql = ixt_xstrdup(w->sql);
+    x->ndefs = w->lab.nidx;
+    x->defs = ixt_xcalloc((size_t)x->ndefs + 1, sizeof *x->defs);
+    for (int i = 0; i < x->ndefs; i++)
+        x->defs[i] = ixt_xstrdup(w->lab.idx[i].def);
+    x->values = copy_strs(w->values, w->nvalues);
+    x->nvalues = w->nvalues;
+    x->runs = a->opts->cfg.runs;
+    x->lock_ms = a->opts->cfg.lock_timeout_ms;
+    x->stmt_ms = a->opts->cfg.statement_timeout_ms;
+    ixt_script_init(&x->prep.script);
+    ixt_script_init(&x->trial.script);
     l->running = true;
-    l->measured = false;
+    w->measured = false;
     l->error[0] = '\0';
     l->started_ms = ixt_now_ms();
+    jobs_submit(a->jobs, job_new("real trial", trial_run, trial_done, x, trial_job_free, &l->base));
+}
+
+static void ask_real(app *a, lview *l)
+{
+    const char *table = l->w->lab.idx[0].target.table;
+    char label[400];
+    snprintf(label, sizeof label, "Real trial on %.100s? writers to %.100s may wait up to %d ms (L changes it)",
+             table, table, a->opts->cfg.lock_timeout_ms);
+    app_message(a, false, "the index is built inside a transaction that is rolled back; lock_timeout bounds "
+                "how long writers wait");
+    views_confirm(a, label, real_confirmed);
+}
+
+static void trial_values(app *a, char **values, int n, bool ok)
+{
+    lview *l = top_lview(a);
+    if (!ok) {
+        app_message(a, false, "real trial not started");
+        return;
+    }
+    free_strs(l->w->values, l->w->nvalues);
+    l->w->values = values;
+    l->w->nvalues = n;
+    l->w->values_given = true;
+    ask_real(a, l);
+}
+
+static int param_count(const char *sql)
+{
+    ixt_sql_info *in = ixt_sql_analyze(sql, NULL);
+    int n = in ? in->nparams : 0;
+    ixt_sql_info_free(in);
+    return n;
 }
 
 static void real_trial(app *a, lview *l)
 {
     const ixt_server_info *in = ixt_conn_info(a->lab);
+    int np = param_count(l->w->sql);
     if (a->opts->review_only) {
         app_message(a, true, "read-only review (--review-only): no real trial runs on the server; "
                              "the hypothetical plans are shown, t marks the index as needing a real trial");
-    } else if (l->lab.nidx == 0) {
+    } else if (l->w->lab.nidx == 0)
         app_message(a, true, "add an index first (c)");
-    } else if (in->in_recovery) {
+    else if (in->in_recovery)
         app_message(a, true, "real trials need a primary: this server is a hot standby "
                              "(hypothetical trials work here)");
-    } else if (l->lab.generic && l->nvalues == 0) {
-        app_message(a, true, "the statement has parameters: run ANALYZE (a) in the plan view to give "
-                             "values, then come back");
-    } else {
-        const char *table = l->lab.idx[0].target.table;
-        char label[200];
-        snprintf(label, sizeof label, "Real trial on %.100s? y/n: ", table);
-        app_message(a, false, "Writes to %s wait while the trial runs (at most %d ms, lock_timeout); "
-                    "the index is built inside a transaction that is rolled back", table,
-                    a->opts->cfg.lock_timeout_ms);
-        app_input(a, label, NULL, NULL, real_confirmed);
+    else if (np > 0 && !l->w->values_given)
+        views_ask_values(a, l->w->sql, np, trial_values);
+    else
+        ask_real(a, l);
+}
+
+static void lock_timeout_done(app *a, const char *text, bool ok)
+{
+    lview *l = top_lview(a);
+    char *end;
+    double s = ok ? strtod(text, &end) : 0;
+    if (!ok || !text[0])
+        return;
+    if (*end || s <= 0 || s > 600) {
+        app_message(a, true, "lock timeout: seconds between 0.1 and 600, e.g. 5");
+        return;
     }
+    a->opts->cfg.lock_timeout_ms = (int)(s * 1000);
+    const char *table = l->w->lab.nidx ? l->w->lab.idx[0].target.table : "the table";
+    app_message(a, false, "lock timeout %.1f s for this session: writers to %s may wait up to %.1f s during a real trial",
+                s, table, s);
 }
 
 static void workload_effect(app *a, lview *l)
 {
     ixt_stmt **v;
     size_t n = ixt_workload_view(&a->wl, IXT_COL_TOTAL, true, NULL, &v);
-    for (int i = 0; i < l->neffects; i++)
-        free(l->effect_sql[i]);
-    free(l->effect_sql);
-    free(l->effects);
-    l->neffects = 0;
-    const char **sqls = ixt_xcalloc(WORKLOAD_TOP, sizeof *sqls);
-    l->effect_sql = ixt_xcalloc(WORKLOAD_TOP, sizeof *l->effect_sql);
-    for (size_t i = 0; i < n && l->neffects < WORKLOAD_TOP; i++) {
+    change_job *x = change_new();
+    x->sqls = ixt_xcalloc(WORKLOAD_TOP, sizeof *x->sqls);
+    x->effect_sql = ixt_xcalloc(WORKLOAD_TOP, sizeof *x->effect_sql);
+    /* the texts are copied: the workload may refresh while the job runs */
+    int k = 0;
+    for (size_t i = 0; i < n && k < WORKLOAD_TOP; i++) {
         if (!v[i]->query_full)
             continue;
-        sqls[l->neffects] = v[i]->query_full;
-        l->effect_sql[l->neffects++] = ixt_xstrdup(v[i]->query);
+        x->sqls[k] = ixt_xstrdup(v[i]->query_full);
+        x->effect_sql[k++] = ixt_xstrdup(v[i]->query);
     }
-    l->effects = ixt_xcalloc((size_t)l->neffects + 1, sizeof *l->effects);
-    ixt_err e;
-    double t0 = ixt_now_ms();
-    if (ixt_lab_workload(&l->lab, a->lab, sqls, l->neffects, l->effects, &e) != 0)
-        set_error(l, e.msg);
-    else
-        app_message(a, false, "%d statements planned without and with the indexes in %.0f ms", l->neffects,
-                    ixt_now_ms() - t0);
-    free(sqls);
     free(v);
+    x->neffects = x->nsqls = k;
+    submit_change(a, l, x, "planning the top statements without and with the indexes");
 }
 
 /* The selected index with its evidence, for the review set. */
 static int evidence_item(app *a, lview *l, ixt_review_item *it)
 {
-    ixt_lab_index *x = &l->lab.idx[l->list.sel];
+    lab_work *w = l->w;
+    ixt_lab_index *x = &w->lab.idx[l->list.sel];
     ixt_err e;
-    if (ixt_review_item_make(a->lab, &a->review, x->def, it, &e) != 0) {
+    ixt_conn *lab = jobs_lab_settle(a->jobs, a, SETTLE_MS);
+    if (!lab) {
+        app_message(a, true, "the lab connection is busy: wait or press Esc to cancel");
+        return -1;
+    }
+    if (ixt_review_item_make(lab, &a->review, x->def, it, &e) != 0) {
         set_error(l, e.msg);
         return -1;
     }
-    it->size_bytes = l->measured ? l->rr.size_bytes : x->hypo.size_bytes;
+    it->size_bytes = w->measured ? w->rr.size_bytes : x->hypo.size_bytes;
     it->write_rate = l->ctx.write_rate;
-    it->ev = (ixt_evidence){.sql = ixt_xstrdup(l->lab.sql), .queryid = l->queryid,
-                            .cost_before = l->lab.before->total_cost, .cost_after = ixt_lab_after_cost(&l->lab),
-                            .measured = l->measured, .ms_before = l->rr.before_median_ms,
-                            .ms_after = l->rr.after_median_ms, .build_ms = l->rr.build_ms};
+    it->ev = (ixt_evidence){.sql = ixt_xstrdup(w->lab.sql), .queryid = w->queryid,
+                            .cost_before = w->lab.before->total_cost, .cost_after = ixt_lab_after_cost(&w->lab),
+                            .measured = w->measured, .ms_before = w->rr.before_median_ms,
+                            .ms_after = w->rr.after_median_ms, .build_ms = w->rr.build_ms};
     return 0;
 }
 
@@ -453,11 +847,11 @@ static int evidence_item(app *a, lview *l, ixt_review_item *it)
  * workload it helps in the lab, and the writes on its table. */
 static void take_baseline(app *a, lview *l, ixt_review_item *it)
 {
-    ixt_baseline_target *t = ixt_xcalloc((size_t)l->neffects + 1, sizeof *t);
+    ixt_baseline_target *t = ixt_xcalloc((size_t)l->w->neffects + 1, sizeof *t);
     int nt = 0;
-    for (int i = 0; i < l->neffects; i++)
-        if (l->effects[i].after_cost >= 0 && l->effects[i].after_cost < l->effects[i].before_cost)
-            t[nt++] = (ixt_baseline_target){.sql = l->effect_sql[i]};
+    for (int i = 0; i < l->w->neffects; i++)
+        if (l->w->effects[i].after_cost >= 0 && l->w->effects[i].after_cost < l->w->effects[i].before_cost)
+            t[nt++] = (ixt_baseline_target){.sql = l->w->effect_sql[i]};
     ixt_err e;
     if (ixt_baseline_take(a->lab, it, t, nt, &e) != 0)
         app_message(a, true, "no baseline for verify: %s", e.msg);
@@ -467,7 +861,7 @@ static void take_baseline(app *a, lview *l, ixt_review_item *it)
 static void accept_index(app *a, lview *l, bool accept)
 {
     ixt_review_item it;
-    if (l->lab.nidx == 0 || evidence_item(a, l, &it) != 0)
+    if (l->w->lab.nidx == 0 || evidence_item(a, l, &it) != 0)
         return;
     if (accept) {
         take_baseline(a, l, &it);
@@ -483,49 +877,29 @@ static void accept_index(app *a, lview *l, bool accept)
 static void lview_tick(app *a, ui_view *v)
 {
     lview *l = (lview *)v;
-    if (l->running) {
-        ixt_err e;
-        int rc = ixt_script_poll(&l->trial.script, a->lab, &e);
-        if (rc == 0)
-            return;
-        l->running = false;
+    if (l->running)
         a->dirty = true;
-        if (rc < 0 || l->trial.script.failed)
-            set_error(l, e.msg);
-        else if (ixt_real_trial_result(&l->trial, &l->rr, &e) != 0)
-            set_error(l, e.msg);
-        else
-            l->measured = true;
-        return;
-    }
     /* the write rate needs two samples: refresh with the monitor's pace */
-    if (l->lab.nidx && ixt_now_ms() - l->ctx_refresh_ms > a->refresh_s * 1000 && !ixt_conn_busy(a->lab)) {
+    else if (l->open && ixt_now_ms() - l->ctx_refresh_ms > a->refresh_s * 1000 && jobs_idle(a->jobs))
         refresh_ctx(a, l);
-        a->dirty = true;
-    }
 }
 
 static bool lview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     lview *l = (lview *)v;
-    if (l->running) {
-        if (act == ACT_BACK) {
-            ixt_err e;
-            if (ixt_script_cancel(&l->trial.script, a->lab, &e) != 0)
-                app_message(a, true, "%s", e.msg);
-            return true;
-        }
-        return act != ACT_QUIT && act != ACT_HELP;
-    }
-    if (!l->open)
-        return false;
-    if (act == ACT_NONE && ch >= '1' && ch <= '0' + l->nsugg) {
-        index_done(a, l->sugg[ch - '1'], true);
+    lab_work *w = l->w;
+    if (!l->open || w->changing || l->running)
+        return act != ACT_QUIT && act != ACT_HELP && act != ACT_BACK && act != ACT_REVIEW;
+    if (act == ACT_TRY_SUGGESTION) {
+        if (l->show_sugg && ch - '1' < w->nsugg)
+            add_defs(a, l, &w->sugg[ch - '1'], 1);
+        else
+            app_message(a, false, "no suggestion %c on screen (s shows them)", ch);
         return true;
     }
     switch (act) {
     case ACT_UP: case ACT_DOWN:
-        list_key(&l->list, act, l->lab.nidx, 6);
+        list_key(&l->list, act, w->lab.nidx, 6);
         refresh_ctx(a, l);
         return true;
     case ACT_NEW_INDEX: new_index(a, l); return true;
@@ -534,58 +908,70 @@ static bool lview_key(app *a, ui_view *v, ui_action act, int ch)
     case ACT_WORKLOAD: workload_effect(a, l); return true;
     case ACT_ACCEPT: accept_index(a, l, true); return true;
     case ACT_REJECT: accept_index(a, l, false); return true;
+    case ACT_SUGGESTIONS:
+        l->show_sugg = !l->show_sugg && w->nsugg > 0;
+        if (!w->nsugg)
+            app_message(a, false, "no suggestions for this statement");
+        return true;
+    case ACT_LOCK_TIMEOUT: {
+        char cur[32];
+        snprintf(cur, sizeof cur, "%g", a->opts->cfg.lock_timeout_ms / 1000.0);
+        app_input(a, "Lock timeout for real trials, seconds: ", cur, NULL, lock_timeout_done);
+        return true;
+    }
     default: return false;
     }
+}
+
+typedef struct close_job {
+    lab_work *w;
+} close_job;
+
+static int close_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    close_job *x = j->ctx;
+    (void)e;
+    ixt_lab_close(&x->w->lab, lab);
+    return 0;
+}
+
+static void close_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
+{
+    close_job *x = j->ctx;
+    (void)a, (void)owner, (void)end, (void)msg;
+    x->w->live = false;
+    x->w->changing--;
 }
 
 static void lview_destroy(ui_view *v)
 {
     lview *l = (lview *)v;
-    ixt_lab_close(&l->lab, ixt_conn_busy(l->app->lab) ? NULL : l->app->lab);
+    app *a = l->app;
+    /* the hypothetical indexes leave the backend (the plan view must not
+     * see them); their definitions stay with the statement */
+    if (a->jobs && l->w->live) {
+        close_job *x = ixt_xcalloc(1, sizeof *x);
+        x->w = l->w;
+        l->w->changing++;
+        ui_job *j = job_new("leaving the lab", close_run, close_done, x, free, NULL);
+        j->quiet = true;
+        jobs_submit(a->jobs, j);
+    }
     ixt_catalog_free(&l->cat);
     ixt_table_ctx_free(&l->ctx);
-    ixt_explain_prep_free(&l->prep);
-    ixt_real_trial_free(&l->trial);
-    ixt_real_result_free(&l->rr);
-    for (int i = 0; i < l->nvalues; i++)
-        free(l->values[i]);
-    free(l->values);
-    for (int i = 0; i < l->neffects; i++)
-        free(l->effect_sql[i]);
-    for (int i = 0; i < l->nsugg; i++)
-        free(l->sugg[i]);
-    free(l->effect_sql);
-    free(l->effects);
     free(l);
 }
 
-/* The advisor on this statement alone, before any index is tried (it
- * clears the backend's hypothetical indexes). */
-static void suggest(app *a, lview *l)
+void view_lab_open(app *a, const char *sql, long long queryid, char *const *values, int nvalues, const char *def)
 {
-    ixt_advisor adv;
-    ixt_err e;
-    ixt_advisor_init(&adv, a->lab, 0, 0.01);
-    ixt_advisor_add(&adv, l->lab.sql, 1, l->queryid);
-    if (ixt_advisor_run(&adv, NULL, NULL, &e) == 0) {
-        int order[5];
-        double costs[5];
-        l->nsugg = ixt_advisor_rank(&adv, 0, order, costs, 5);
-        for (int i = 0; i < l->nsugg; i++) {
-            l->sugg[i] = ixt_xstrdup(adv.cands[order[i]].def);
-            l->sugg_cost[i] = costs[i];
-            l->sugg_size[i] = adv.cands[order[i]].size_bytes;
-        }
+    lab_work *w = work_for(a, sql, queryid);
+    if (nvalues > 0 && !w->values_given) {
+        w->values = copy_strs(values, nvalues);
+        w->nvalues = nvalues;
+        w->values_given = true;
     }
-    ixt_advisor_free(&adv);
-}
-
-void view_lab_open(app *a, const char *sql, long long queryid, char *const *values, int nvalues)
-{
-    if (ixt_conn_busy(a->lab)) {
-        app_message(a, true, "the lab connection is busy: wait or press Esc to cancel");
-        return;
-    }
+    if (def)
+        work_add_def(w, def);
     lview *l = ixt_xcalloc(1, sizeof *l);
     l->base.kind = UI_V_LAB;
     l->base.title = "Lab";
@@ -593,25 +979,18 @@ void view_lab_open(app *a, const char *sql, long long queryid, char *const *valu
     l->base.key = lview_key;
     l->base.tick = lview_tick;
     l->base.destroy = lview_destroy;
-    l->queryid = queryid;
     l->app = a;
-    ixt_script_init(&l->trial.script);
-    ixt_script_init(&l->prep.script);
-    l->values = ixt_xcalloc((size_t)nvalues + 1, sizeof *l->values);
-    for (int i = 0; i < nvalues; i++)
-        l->values[l->nvalues++] = ixt_xstrdup(values[i]);
+    l->w = w;
+    l->running = false;
     app_push(a, &l->base);
-    ixt_err e;
     const ixt_server_info *in = ixt_conn_info(a->lab);
-    if (ixt_lab_open(&l->lab, a->lab, sql, &e) != 0) {
-        set_error(l, e.msg);
-        return;
-    }
-    l->open = true;
-    if (ixt_catalog_load(a->lab, &l->cat, &e) != 0)
-        set_error(l, e.msg);
+    change_job *x = change_new();
+    x->reopen = true;
+    x->suggest = in->has_hypopg && !w->suggested;
+    x->defs = copy_strs(w->defs, w->ndefs);
+    x->ndefs = w->ndefs;
+    submit_change(a, l, x, "opening the lab");
     if (!in->has_hypopg)
         set_error(l, ixt_hypo_missing_hint(in));
-    else
-        suggest(a, l);
+    l->list.sel = def ? w->ndefs - 1 : 0;
 }

@@ -21,7 +21,8 @@ typedef struct pview {
     long long queryid;
     ixt_explain_prep prep;
     bool running;
-    bool analyze;             /* the plan shown (or coming) is ANALYZE */
+    bool analyze;             /* the plan coming is ANALYZE */
+    bool rolled_back;         /* the plan shown ran and was rolled back */
     double started_ms;
     ixt_plan *plan;
     ixt_plan_fold fold;       /* what is folded in plan, the rows shown */
@@ -48,83 +49,128 @@ static void free_values(pview *p)
     p->nvalues = 0;
 }
 
-static void start_explain(app *a, pview *p, bool analyze)
+/* ===== the EXPLAIN job ===== */
+
+typedef struct explain_job {
+    char *sql;
+    long long queryid;
+    bool analyze;
+    bool may_example;          /* a normalized text may be replaced by a literal example */
+    bool example;              /* sql is now that example */
+    int timeout_ms;
+    char **values;
+    int nvalues;
+    ixt_explain_prep prep;
+    ixt_plan *plan;
+} explain_job;
+
+static void explain_job_free(void *ctx)
 {
-    if (ixt_conn_busy(a->lab)) {
-        app_message(a, true, "the lab connection is busy: wait or press Esc to cancel");
-        return;
-    }
-    ixt_explain_prep_free(&p->prep);
-    ixt_explain_req req = {.sql = p->sql, .analyze = analyze,
-                           .statement_timeout_ms = a->opts->cfg.statement_timeout_ms,
-                           .params = (const char *const *)p->values, .nparams = p->nvalues};
-    ixt_err e;
-    p->error[0] = '\0';
-    if (ixt_explain_prepare(a->lab, &req, &p->prep, &e) != 0 ||
-        ixt_script_start(&p->prep.script, a->lab, &e) != 0) {
-        snprintf(p->error, sizeof p->error, "%s", e.msg);
-        return;
-    }
-    p->running = true;
-    p->analyze = analyze;
-    p->started_ms = ixt_now_ms();
+    explain_job *x = ctx;
+    free(x->sql);
+    for (int i = 0; i < x->nvalues; i++)
+        free(x->values[i]);
+    free(x->values);
+    ixt_explain_prep_free(&x->prep);
+    ixt_plan_free(x->plan);
+    free(x);
 }
 
-static void plan_arrived(app *a, pview *p)
+static int explain_attempt(ui_job *j, explain_job *x, ixt_conn *lab, ixt_err *e)
 {
-    ixt_err e;
-    char *json = ixt_explain_json(&p->prep, &e);
-    ixt_plan *plan = json ? ixt_plan_parse(json, &e) : NULL;
+    ixt_explain_req req = {.sql = x->sql, .analyze = x->analyze, .statement_timeout_ms = x->timeout_ms,
+                           .params = (const char *const *)x->values, .nparams = x->nvalues};
+    ixt_explain_prep_free(&x->prep);
+    ixt_script_init(&x->prep.script);
+    if (ixt_explain_prepare(lab, &req, &x->prep, e) != 0 || job_script_run(j, &x->prep.script, lab, e) != 0)
+        return -1;
+    char *json = ixt_explain_json(&x->prep, e);
+    x->plan = json ? ixt_plan_parse(json, e) : NULL;
     free(json);
-    if (!plan) {
-        snprintf(p->error, sizeof p->error, "%s", e.msg);
-        return;
-    }
-    ixt_plan_fold_free(&p->fold);
-    ixt_plan_free(p->plan);
-    p->plan = plan;
-    ixt_plan_fold_init(&p->fold, plan);
-    p->costly_pos = 0;
-    p->list.sel = plan->hottest ? ixt_plan_fold_row(&p->fold, plan->hottest) : 0;
-    if (p->analyze && p->prep.writes)
-        app_message(a, false, "EXPLAIN ANALYZE ran inside BEGIN ... ROLLBACK: the change was rolled back");
+    return x->plan ? 0 : -1;
 }
 
-/* The normalized text does not plan: plan a literal example of it. */
-static void try_example(app *a, pview *p)
+/* The normalized text may not plan: then plan a literal example of it. */
+static int explain_run(ui_job *j, ixt_conn *lab, ixt_err *e)
 {
-    ixt_err e;
-    char *example = ixt_explain_example(a->lab, p->queryid, &e);
+    explain_job *x = j->ctx;
+    if (explain_attempt(j, x, lab, e) == 0)
+        return 0;
+    if (!x->may_example || job_cancelled(j))
+        return -1;
+    ixt_err ee;
+    char *example = ixt_explain_example(lab, x->queryid, &ee);
     if (!example) {
-        size_t n = strlen(p->error);
-        snprintf(p->error + n, sizeof p->error - n, "; %s", e.msg);
-        return;
+        size_t n = strlen(e->msg);
+        snprintf(e->msg + n, sizeof e->msg - n, "; %s", ee.msg);
+        return -1;
     }
-    free(p->sql);
-    p->sql = example;
-    p->example = true;
-    app_message(a, false, "the normalized text does not plan: planning a literal example from pg_stat_activity");
-    start_explain(a, p, false);
+    free(x->sql);
+    x->sql = example;
+    x->example = true;
+    return explain_attempt(j, x, lab, e);
 }
 
-static void pview_tick(app *a, ui_view *v)
+static void explain_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
 {
-    pview *p = (pview *)v;
-    if (!p->running)
-        return;
-    ixt_err e;
-    int rc = ixt_script_poll(&p->prep.script, a->lab, &e);
-    if (rc == 0)
+    explain_job *x = j->ctx;
+    pview *p = (pview *)owner;
+    if (!p)
         return;
     p->running = false;
     a->dirty = true;
-    if (rc >= 0 && !p->prep.script.failed) {
-        plan_arrived(a, p);
+    const char *what = x->analyze ? "EXPLAIN ANALYZE" : "EXPLAIN";
+    if (end == JOB_CANCELLED) {
+        snprintf(p->error, sizeof p->error, "%s cancelled%s", what,
+                 p->plan ? ": the plan shown is the one from before" : "");
+        app_message(a, false, "%s cancelled", what);
         return;
     }
-    snprintf(p->error, sizeof p->error, "%s", e.msg);
-    if (!p->analyze && p->queryid && !p->example)
-        try_example(a, p);
+    if (end == JOB_FAILED) {
+        snprintf(p->error, sizeof p->error, "%s", msg);
+        return;
+    }
+    if (x->example) {
+        free(p->sql);
+        p->sql = ixt_xstrdup(x->sql);
+        p->example = true;
+        app_message(a, false, "the normalized text does not plan: planned a literal example from pg_stat_activity");
+    }
+    ixt_explain_prep_free(&p->prep);
+    p->prep = x->prep;
+    ixt_script_init(&x->prep.script);
+    memset(&x->prep, 0, sizeof x->prep);
+    ixt_plan_fold_free(&p->fold);
+    ixt_plan_free(p->plan);
+    p->plan = x->plan;
+    x->plan = NULL;
+    ixt_plan_fold_init(&p->fold, p->plan);
+    p->costly_pos = 0;
+    p->list.sel = p->plan->hottest ? ixt_plan_fold_row(&p->fold, p->plan->hottest) : 0;
+    /* the mark goes with the plan that actually ran and was rolled back */
+    p->rolled_back = x->analyze && p->prep.writes && p->plan->has_analyze;
+    if (p->rolled_back)
+        app_message(a, false, "EXPLAIN ANALYZE ran inside BEGIN ... ROLLBACK: the change was rolled back");
+}
+
+static void start_explain(app *a, pview *p, bool analyze)
+{
+    explain_job *x = ixt_xcalloc(1, sizeof *x);
+    x->sql = ixt_xstrdup(p->sql);
+    x->queryid = p->queryid;
+    x->analyze = analyze;
+    x->may_example = !analyze && p->queryid && !p->example;
+    x->timeout_ms = a->opts->cfg.statement_timeout_ms;
+    x->values = ixt_xcalloc((size_t)p->nvalues + 1, sizeof *x->values);
+    for (int i = 0; i < p->nvalues; i++)
+        x->values[x->nvalues++] = p->values[i] ? ixt_xstrdup(p->values[i]) : NULL;
+    ixt_script_init(&x->prep.script);
+    p->error[0] = '\0';
+    p->running = true;
+    p->analyze = analyze;
+    p->started_ms = ixt_now_ms();
+    jobs_submit(a->jobs, job_new(analyze ? "EXPLAIN ANALYZE" : "planning", explain_run, explain_done, x,
+                                 explain_job_free, &p->base));
 }
 
 /* ===== drawing ===== */
@@ -168,7 +214,7 @@ static void draw_header(app *a, pview *p, int y)
                  ixt_fmt_ms(plan->planning_ms, t1, sizeof t1),
                  plan->execution_ms >= 0 ? "  execution " : "",
                  plan->execution_ms >= 0 ? ixt_fmt_ms(plan->execution_ms, t2, sizeof t2) : "",
-                 p->analyze && p->prep.writes ? "  (rolled back)" : "");
+                 p->rolled_back ? "  (rolled back)" : "");
     else
         snprintf(info, sizeof info, "%s", p->sql);
     draw_fill(y, 0, COLS, st);
@@ -283,51 +329,25 @@ static void fold(pview *p, ui_action act)
         p->list.sel = ixt_plan_fold_row(&p->fold, n);
 }
 
-static void value_done(app *a, const char *text, bool ok);
-
-static void ask_next_value(app *a, pview *p)
-{
-    if (p->nvalues >= p->prep.nparams) {
-        start_explain(a, p, true);
-        return;
-    }
-    char label[256];
-    char **hints = NULL;
-    ixt_err e;
-    int nh = ixt_explain_param_hints(a->lab, p->sql, p->nvalues + 1, &hints, &e);
-    ixt_buf b;
-    ixt_buf_init(&b);
-    for (int i = 0; i < nh && i < 4; i++)
-        ixt_buf_printf(&b, "%s%s", i ? ", " : " e.g. ", hints[i]);
-    snprintf(label, sizeof label, "$%d%s (empty: NULL): ", p->nvalues + 1, b.s ? b.s : "");
-    app_input(a, label, nh > 0 ? hints[0] : NULL, NULL, value_done);
-    for (int i = 0; i < nh; i++)
-        free(hints[i]);
-    free(hints);
-    ixt_buf_free(&b);
-}
-
-static void value_done(app *a, const char *text, bool ok)
+static void values_given(app *a, char **values, int n, bool ok)
 {
     pview *p = top_pview(a);
+    free_values(p);
     if (!ok) {
-        free_values(p);
-        app_message(a, false, "EXPLAIN ANALYZE cancelled");
+        app_message(a, false, "EXPLAIN ANALYZE not started");
         return;
     }
-    p->values = ixt_xrealloc(p->values, (size_t)(p->nvalues + 1) * sizeof *p->values);
-    /* an empty answer is SQL NULL (LIMIT NULL: no limit) */
-    p->values[p->nvalues++] = text[0] ? ixt_xstrdup(text) : NULL;
-    ask_next_value(a, p);
+    p->values = values;
+    p->nvalues = n;
+    start_explain(a, p, true);
 }
 
 static void analyze(app *a, pview *p)
 {
     if (p->running)
         return;
-    free_values(p);
     if (p->prep.nparams > 0)
-        ask_next_value(a, p);
+        views_ask_values(a, p->sql, p->prep.nparams, values_given);
     else
         start_explain(a, p, true);
 }
@@ -335,14 +355,6 @@ static void analyze(app *a, pview *p)
 static bool pview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     pview *p = (pview *)v;
-    if (act == ACT_BACK && p->running) {
-        ixt_err e;
-        if (ixt_script_cancel(&p->prep.script, a->lab, &e) != 0)
-            app_message(a, true, "%s", e.msg);
-        else
-            app_message(a, false, "cancelling...");
-        return true;
-    }
     if (act == ACT_ANALYZE) {
         if (a->opts->review_only)
             app_message(a, true, "read-only review (--review-only): EXPLAIN ANALYZE does not run; "
@@ -352,7 +364,7 @@ static bool pview_key(app *a, ui_view *v, ui_action act, int ch)
         return true;
     }
     if (act == ACT_LAB) {
-        view_lab_open(a, p->sql, p->queryid, p->values, p->nvalues);
+        view_lab_open(a, p->sql, p->queryid, p->values, p->nvalues, NULL);
         return true;
     }
     if (!p->plan)
@@ -394,7 +406,6 @@ void view_plan_open(app *a, const char *sql, long long queryid)
     p->base.title = "Plan";
     p->base.draw = pview_draw;
     p->base.key = pview_key;
-    p->base.tick = pview_tick;
     p->base.destroy = pview_destroy;
     p->sql = ixt_xstrdup(sql);
     p->queryid = queryid;

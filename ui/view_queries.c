@@ -331,6 +331,17 @@ static void next_tab(app *a, qview *q)
     q->base.kind = q->indexes ? UI_V_INDEXES : q->activity ? UI_V_ACTIVITY : UI_V_QUERIES;
 }
 
+/* The statement at the selected row, now: the next key typed ahead (Enter
+ * after j) acts on it whatever the drawing did in between. */
+static void follow_row(app *a, qview *q)
+{
+    ixt_stmt **v;
+    size_t n = ixt_workload_view(&a->wl, q->sort, q->desc, q->filter, &v);
+    q->sel_id = 0;
+    sync_selection(q, v, n);
+    free(v);
+}
+
 static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     qview *q = (qview *)v;
@@ -352,7 +363,7 @@ static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
     }
     if (list_key(l, act, n, q->list_rows)) {
         if (!q->activity)
-            q->sel_id = 0; /* set from the row at the next draw */
+            follow_row(a, q);
         return true;
     }
     switch (act) {

@@ -173,7 +173,7 @@ static void verify_start(app *a, rview *r)
     verify_reset(r);
     if (a->review.n == 0)
         return;
-    if (ixt_conn_busy(a->lab)) {
+    if (!jobs_lab_idle(a->jobs) || ixt_conn_busy(a->lab)) {
         app_message(a, true, "the lab connection is busy: try again when it is free");
         return;
     }
@@ -310,10 +310,10 @@ static bool exists(const char *base)
     return false;
 }
 
-static void overwrite_answered(app *a, const char *text, bool ok)
+static void overwrite_answered(app *a, bool yes)
 {
     rview *r = top_rview(a);
-    if (ok && (text[0] == 'y' || text[0] == 'Y'))
+    if (yes)
         export_files(a, r->pending_path, true);
     else
         app_message(a, false, "not exported");
@@ -329,14 +329,14 @@ static void export_done(app *a, const char *text, bool ok)
         return;
     }
     snprintf(r->pending_path, sizeof r->pending_path, "%s", text);
-    app_input(a, "Files exist: replace them? y/n: ", NULL, NULL, overwrite_answered);
+    views_confirm(a, "Files exist: replace them?", overwrite_answered);
 }
 
-static void save_overwrite(app *a, const char *text, bool ok)
+static void save_overwrite(app *a, bool yes)
 {
     rview *r = top_rview(a);
     ixt_err e;
-    if (!ok || (text[0] != 'y' && text[0] != 'Y'))
+    if (!yes)
         app_message(a, false, "not saved");
     else if (ixt_review_save(&a->review, r->pending_path, true, &e) != 0)
         app_message(a, true, "%s", e.msg);
@@ -354,7 +354,7 @@ static void save_done(app *a, const char *text, bool ok)
     if (f) {
         fclose(f);
         snprintf(r->pending_path, sizeof r->pending_path, "%s", text);
-        app_input(a, "The file exists: replace it? y/n: ", NULL, NULL, save_overwrite);
+        views_confirm(a, "The file exists: replace it?", save_overwrite);
     } else if (ixt_review_save(&a->review, text, false, &e) != 0) {
         app_message(a, true, "%s", e.msg);
     } else {
@@ -430,7 +430,7 @@ static bool rview_key(app *a, ui_view *v, ui_action act, int ch)
     case ACT_OPEN:
         if (any) {
             const ixt_review_item *it = &a->review.items[r->list.sel];
-            view_lab_open(a, it->ev.sql, it->ev.queryid, NULL, 0);
+            view_lab_open(a, it->ev.sql, it->ev.queryid, NULL, 0, it->def);
         }
         return true;
     case ACT_APPROVE: case ACT_REJECT: case ACT_NEEDS_TRIAL:

@@ -20,9 +20,13 @@ bool list_key(ui_list *l, ui_action act, int n, int rows);
 /* Keeps sel inside 0..n-1 and visible. */
 void list_clamp(ui_list *l, int n, int rows);
 
-/* Opens the index lab for sql; values are the parameter values the plan
- * view was given for ANALYZE (may be NULL). */
-void view_lab_open(app *a, const char *sql, long long queryid, char *const *values, int nvalues);
+/* Opens the index lab for sql with what was tried on it before; values are
+ * the parameter values the plan view was given for ANALYZE (may be NULL),
+ * def an index to try at once (may be NULL). */
+void view_lab_open(app *a, const char *sql, long long queryid, char *const *values, int nvalues,
+                   const char *def);
+/* Frees the lab's work of every statement (once the jobs stopped). */
+void view_lab_store_free(app *a);
 
 /* The advisor over the top statements of the workload. */
 void view_advice_open(app *a);
@@ -43,6 +47,16 @@ void indexes_tab_reload(app *a, ui_indexes *x);
 void indexes_tab_tick(app *a, ui_indexes *x);
 void indexes_tab_draw(app *a, ui_indexes *x, int top, int rows);
 bool indexes_tab_key(app *a, ui_indexes *x, ui_action act, int ch);
+
+/* Asks for the values of $1..$n one at a time, offering values from
+ * pg_stats (when the lab connection is free); done gets them (NULL entries
+ * are SQL NULL; values: callee frees) or ok false on Esc. */
+void views_ask_values(app *a, const char *sql, int nparams,
+                      void (*done)(app *a, char **values, int n, bool ok));
+
+/* A y/n question answered with one key (Esc is no); the answer stays shown
+ * on the status line. */
+void views_confirm(app *a, const char *question, void (*done)(app *a, bool yes));
 
 /* The line editor, drawn in place of the key bar while it is open. */
 bool views_draw_input(app *a);

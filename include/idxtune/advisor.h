@@ -56,6 +56,10 @@ typedef struct ixt_advisor {
     char **unanalyzed;         /* tables never analyzed.  owned */
     int nunanalyzed;
     void *cache;               /* what-if results */
+    /* Asked between two what-if steps: true stops the run, which then
+     * fails with "cancelled" (the TUI's Esc).  NULL: never. */
+    bool (*stop)(void *ctx);
+    void *stop_ctx;
 } ixt_advisor;
 
 typedef void (*ixt_adv_progress)(void *ctx, int done, int total, const char *what);

@@ -14,6 +14,6 @@ keys w A
 check w "accepted CREATE INDEX ON .* \(1 in the review set\)" "A accepts the selected index"
 keys w Enter
 check w "Advice > Lab" "Enter opens the lab on the statement it helps most"
-keys w Escape Escape q y Enter
+keys w Escape Escape q y
 check w "EXITED 0" "quits"
 finish

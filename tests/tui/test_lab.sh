@@ -15,7 +15,7 @@ check l "Seq Scan on public.run_logs" "plan of a typed statement"
 keys l i
 check l "Queries > Plan > Lab" "i opens the lab"
 check l "none yet: press c" "the lab starts without indexes"
-check l "Suggestions \(press 1-5 to try one\)" "the advisor's suggestions for the statement are listed"
+check l "Suggestions \(press 1-5 to try one" "the advisor's suggestions for the statement are listed"
 check l " 1 +-[0-9.]+% .*CREATE INDEX ON run_logs \(run_id" "the best one first, with its cost change and size"
 keys l 1
 check l "1  used .*CREATE INDEX ON run_logs \(run_id" "1 tries the first suggestion"
@@ -49,22 +49,28 @@ check l "Effect on the top statements" "w applies the set to the workload"
 keys l A
 check l "accepted: CREATE INDEX ON run_logs \(run_id, seq\) as run_logs_run_id_seq_idx \(1 in the review set" "A accepts with evidence"
 keys l r
-check l "Real trial on run_logs\? y/n" "a real trial asks first"
-check l "Writes to run_logs wait while the trial runs" "naming the table whose writes wait"
+check l "Real trial on run_logs\? writers to run_logs may wait up to 2000 ms" "a real trial asks first, naming the table whose writes wait"
+check l "y/n \(Esc: no\)" "with a one-key answer"
 type_text l "y"
-keys l Enter
+check l "real trial running|Measured: median" "y alone starts it, without Enter" 5
 check l "Measured: median .* -> .*rolled back" "the real trial shows timings" 30
 keys l '?'
 check l "Keys: Lab" "help overlay of the lab"
 check l "real trial: build the indexes" "lists the lab keys"
+check l "1-5 +try suggestion" "including 1-5"
 keys l Escape
+keys l Escape
+check l "Queries > Plan  |Queries > Plan$|Queries > Plan " "Esc goes back to the plan"
+keys l i
+check l "1  used .*CREATE INDEX ON run_logs \(run_id, seq\)" "i again: the lab kept its index"
+check l "Measured: median .* -> .*rolled back" "and its measurement"
 keys l Escape Escape
 check l "Slow queries" "back to the list"
 keys l q
 check l "1 accepted index is not exported or saved: quit anyway\? y/n" "q asks first when accepted work would be lost"
-keys l n Enter
-check l "Slow queries" "n keeps idxtune running"
-keys l q y Enter
+keys l n
+check l "quit anyway\? no" "n keeps idxtune running, and says so"
+keys l q y
 check l "EXITED 0" "y quits"
 [ "$(psql -qAtX -c "SELECT count(*) FROM pg_class WHERE relkind = 'i'")" = "$before" ]
 ok $? "no index was left behind"

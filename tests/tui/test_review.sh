@@ -48,7 +48,7 @@ keys v e C-u
 type_text v "$dir/rollout"
 keys v Enter
 check v "Files exist: replace them\? y/n" "exporting again asks before replacing"
-keys v n Enter
+keys v n
 check v "not exported" "n keeps the files"
 keys v s C-u
 type_text v "$dir/session.json"

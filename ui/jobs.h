@@ -1,0 +1,98 @@
+/* jobs: long work on the lab connection, off the UI thread.  One worker
+ * thread owns the lab connection while a job runs and runs the core's
+ * plain blocking calls (the same ones the batch commands use), in the order
+ * the jobs were submitted, so work that depends on the lab backend's
+ * hypothetical state sees it as the previous jobs left it.  A finished job
+ * is announced through a pipe the UI's poll() loop watches, and its done
+ * callback runs on the UI thread.  Cancelling sends PQcancel and lets the
+ * job's clean-up steps (ROLLBACK) run.
+ *
+ * The rule that keeps this simple: run touches only the job (its ctx and
+ * the connection it is given), never the views or the app; done may touch
+ * everything.  The UI thread uses the lab connection itself only through
+ * jobs_lab_idle(), i.e. when no job is queued or running. */
+#ifndef IDXTUNE_UI_JOBS_H
+#define IDXTUNE_UI_JOBS_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "idxtune/conn.h"
+#include "idxtune/script.h"
+
+typedef struct app app;
+typedef struct ui_view ui_view;
+typedef struct ui_job ui_job;
+typedef struct ui_jobs ui_jobs;
+
+typedef enum job_end { JOB_DONE, JOB_FAILED, JOB_CANCELLED } job_end;
+
+struct ui_job {
+    char what[96];             /* "EXPLAIN ANALYZE", on the running line */
+    /* On the worker.  Returns 0, or -1 with e filled. */
+    int (*run)(ui_job *j, ixt_conn *lab, ixt_err *e);
+    /* On the UI thread once run returned; owner is NULL when the view that
+     * asked went away meanwhile.  msg is the failure's reason (JOB_FAILED). */
+    void (*done)(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg);
+    void (*free_ctx)(void *ctx);
+    void *ctx;                 /* owned by the job */
+    ui_view *owner;
+    /* Background upkeep: no running line, and Esc leaves it alone. */
+    bool quiet;
+    /* ----- runner's ----- */
+    atomic_bool cancel;
+    atomic_int progress_done, progress_total;
+    _Atomic(const char *) progress_what;   /* a static string */
+    double started_ms;
+    int rc;
+    ixt_err err;
+    ui_job *next;
+};
+
+/* Starts the worker for lab.  caller frees with jobs_stop */
+ui_jobs *jobs_start(ixt_conn *lab);
+/* Cancels what runs and waits (at most wait_ms) for the worker to finish;
+ * the jobs left are dropped without their done callbacks.  False when the
+ * worker did not finish: it keeps the lab connection until the exit. */
+bool jobs_stop(ui_jobs *q, int wait_ms);
+
+/* A new job running fn; ctx is freed with free_ctx.  caller submits it */
+ui_job *job_new(const char *what, int (*run)(ui_job *, ixt_conn *, ixt_err *),
+                void (*done)(app *, ui_job *, ui_view *, job_end, const char *),
+                void *ctx, void (*free_ctx)(void *), ui_view *owner);
+/* Queues j behind the jobs already there.  The queue owns it. */
+void jobs_submit(ui_jobs *q, ui_job *j);
+
+/* The read end of the pipe, for poll(). */
+int jobs_fd(const ui_jobs *q);
+/* Calls the done callbacks of the finished jobs, in order, and frees them.
+ * Returns how many finished. */
+int jobs_collect(ui_jobs *q, app *a);
+/* Cancels every queued and running job. */
+void jobs_cancel(ui_jobs *q);
+/* The views going away: their jobs still finish (the connection must be
+ * left clean) but report to no one. */
+void jobs_orphan(ui_jobs *q, const ui_view *owner);
+/* A job the user waits for is queued or running (Esc cancels it). */
+bool jobs_waited_for(ui_jobs *q);
+/* Nothing queued or running. */
+bool jobs_idle(ui_jobs *q);
+/* Describes the running job ("EXPLAIN ANALYZE 1.2 s"); false when none. */
+bool jobs_running_line(ui_jobs *q, char *buf, size_t len);
+/* lab when no job is queued or running (the UI thread may use it), else
+ * NULL. */
+ixt_conn *jobs_lab_idle(ui_jobs *q);
+/* The same, after letting queued background upkeep (quiet jobs, short
+ * catalog reads) finish, at most wait_ms: a key typed right after a move
+ * acts in order.  The done callbacks of those jobs run first. */
+#define SETTLE_MS 1000
+ixt_conn *jobs_lab_settle(ui_jobs *q, app *a, int wait_ms);
+
+/* ----- for run functions ----- */
+bool job_cancelled(ui_job *j);
+void job_progress(ui_job *j, int done, int total, const char *what);
+/* Runs a script on lab and waits, stopping it (clean-up steps still run)
+ * as soon as the job is cancelled.  Returns 0 when every step succeeded. */
+int job_script_run(ui_job *j, ixt_script *s, ixt_conn *lab, ixt_err *e);
+
+#endif
