@@ -72,7 +72,7 @@ int batch_export(const ixt_opts *o)
     }
     if (r.n == 0)
         fprintf(stderr, "idxtune: %s has no accepted indexes: the files only hold the header\n", o->load_file);
-    else if (ixt_review_count(&r, IXT_VERDICT_APPROVED) < r.n)
+    else if (o->format != FMT_JSON && ixt_review_count(&r, IXT_VERDICT_APPROVED) < r.n)
         fprintf(stderr, "idxtune: %d of %d indexes approved: the others are %s (idxtune review --session %s)\n",
                 ixt_review_count(&r, IXT_VERDICT_APPROVED), r.n,
                 o->approved_only ? "left out" : "written commented out", o->load_file);

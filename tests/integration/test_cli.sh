@@ -36,7 +36,7 @@ for args in "explain" "try --index x" "explain -c 'SELECT 1' -f /dev/null" "try 
 done
 
 # each subcommand's --help is its own; the global one lists them all
-for cmd in top explain try advise export indexes; do
+for cmd in top explain try advise export indexes review diff verify; do
     out=$("$IXT_PROG" $cmd --help 2>&1)
     rc=$?
     others=$(printf '%s\n' "$out" | grep -cE '^  idxtune [a-z]+ ' )
@@ -47,8 +47,8 @@ out=$("$IXT_PROG" explain --help 2>&1)
 printf '%s' "$out" | grep -q -- --analyze && ! printf '%s' "$out" | grep -q -- --sort
 ok $? "explain --help lists --analyze, not top's --sort" "$out"
 out=$("$IXT_PROG" --help 2>&1)
-[ "$(printf '%s\n' "$out" | grep -cE '^  idxtune [a-z]+ ')" = 6 ]
-ok $? "idxtune --help lists the six subcommands" "$out"
+[ "$(printf '%s\n' "$out" | grep -cE '^  idxtune [a-z]+ ')" = 9 ]
+ok $? "idxtune --help lists the nine subcommands" "$out"
 
 out=$("$IXT_PROG" -p "$PGPORT" -d idxdemo top --once --limit 2 2>&1)
 rc=$?

@@ -36,6 +36,8 @@ check v "needs real trial by $me at .*: check the write rate \| <b>first</b>" "t
 check v "1 approved \(not exported or saved\)" "the title counts the approved"
 keys v Enter
 check v "Lab" "Enter opens the lab"
+# the lab has tried the index (its open runs as a job)
+wait_for v "1 +used .*CREATE INDEX ON runs" 20
 keys v r
 check v "read-only review \(--review-only\): no real trial runs on the server" "a real trial is refused"
 keys v Escape
