@@ -62,7 +62,7 @@ static void refresh_ctx(app *a, lview *l)
 {
     if (l->lab.nidx == 0 || l->running)
         return;
-    const ixt_index_target *t = &l->lab.idx[l->list.sel].target;
+    const ixt_indexdef *t = &l->lab.idx[l->list.sel].index;
     ixt_err e;
     if (strcmp(t->table, l->ctx_table) != 0) {
         ixt_table_ctx_free(&l->ctx);
@@ -267,7 +267,14 @@ static void index_done(app *a, const char *text, bool ok)
     ixt_err e;
     l->error[0] = '\0';
     double t0 = ixt_now_ms();
-    if (ixt_lab_add(&l->lab, a->lab, text, &e) != 0) {
+    ixt_indexdef d;
+    if (ixt_indexdef_parse(text, &d, &e) != 0) {
+        set_error(l, e.msg);
+        return;
+    }
+    int rc = ixt_lab_add(&l->lab, a->lab, &d, &e);
+    ixt_indexdef_free(&d);
+    if (rc != 0) {
         set_error(l, e.msg);
         return;
     }
@@ -275,8 +282,9 @@ static void index_done(app *a, const char *text, bool ok)
     refresh_ctx(a, l);
     const ixt_lab_index *x = &l->lab.idx[l->list.sel];
     const char *why = ixt_lab_unused_reason(&l->lab, a->lab, l->list.sel);
-    app_message(a, false, "%s: cost %+.1f%% (%.0f ms)%s%s", x->target.table, ixt_lab_change_pct(&l->lab),
-                ixt_now_ms() - t0, x->used ? "" : "; the planner does not use this index", why ? ": " : "");
+    app_message(a, false, "%s: cost %+.1f%% (%.0f ms)%s%s%s%s", x->index.table, ixt_lab_change_pct(&l->lab),
+                ixt_now_ms() - t0, x->index.note ? "; " : "", x->index.note ? x->index.note : "",
+                x->used ? "" : "; the planner does not use this index", why ? ": " : "");
     if (why)
         set_error(l, why);
 }
@@ -388,7 +396,7 @@ static void real_trial(app *a, lview *l)
         app_message(a, true, "the statement has parameters: run ANALYZE (a) in the plan view to give "
                              "values, then come back");
     } else {
-        const char *table = l->lab.idx[0].target.table;
+        const char *table = l->lab.idx[0].index.table;
         char label[200];
         snprintf(label, sizeof label, "Real trial on %.100s? y/n: ", table);
         app_message(a, false, "Writes to %s wait while the trial runs (at most %d ms, lock_timeout); "
@@ -432,7 +440,7 @@ static int evidence_item(app *a, lview *l, ixt_review_item *it)
 {
     ixt_lab_index *x = &l->lab.idx[l->list.sel];
     ixt_err e;
-    if (ixt_review_item_make(a->lab, &a->review, x->def, it, &e) != 0) {
+    if (ixt_review_item_make(a->lab, &a->review, &x->index, it, &e) != 0) {
         set_error(l, e.msg);
         return -1;
     }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "idxtune/conn.h"
+#include "idxtune/indexdef.h"
 #include "idxtune/util.h"
 
 /* 2: query ids are strings, unknown figures null; version 1 files load too */
@@ -44,9 +45,11 @@ typedef struct ixt_review {
 
 /* Fills an item for a definition tried on c: the table's schema as the
  * server resolves it, the access method, and a name following
- * table_cols_idx that no relation and no other item has.  Strings in
- * *item are owned by it; free with ixt_review_item_free. */
-int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const char *def, ixt_review_item *item, ixt_err *e);
+ * table_cols_idx that no relation of the schema (a catalog look-up) and no
+ * other item has.  Strings in *item are owned by it; free with
+ * ixt_review_item_free. */
+int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const ixt_indexdef *d, ixt_review_item *item,
+                         ixt_err *e);
 void ixt_review_item_free(ixt_review_item *it);
 
 /* Adds a copy of item.  An index already accepted (same definition) gets
