@@ -133,7 +133,12 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
         if (o->approved_only && !ixt_export_runs(it))
             continue;
         rationale(&b, it, i);
-        char *sql = ixt_indexdef_render(it->def, it->schema, it->name, o->concurrently, true, e);
+        ixt_indexdef d;
+        char *sql = NULL;
+        if (ixt_indexdef_parse(it->def, &d, e) == 0) {
+            sql = ixt_indexdef_render(&d, it->schema, it->name, o->concurrently, true, e);
+            ixt_indexdef_free(&d);
+        }
         if (!sql) {
             ixt_buf_free(&b);
             return NULL;

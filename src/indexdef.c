@@ -1,5 +1,6 @@
-/* indexdef: CREATE INDEX through libpg_query's protobuf tree: parse, give
- * it a schema and a name, deparse. */
+/* indexdef: CREATE INDEX through libpg_query's protobuf tree: parsed once,
+ * the packed tree kept; rendering gives a copy of it a schema and a name
+ * and deparses. */
 #include "idxtune/indexdef.h"
 
 #include <pg_query.h>
@@ -9,49 +10,19 @@
 #include <string.h>
 
 #include "idxtune/sqlquote.h"
+#include "idxtune/sqltree.h"
 
-typedef struct tree {
-    PgQueryProtobufParseResult raw;
-    PgQuery__ParseResult *res;
-} tree;
-
-static int tree_parse(const char *sql, tree *t, ixt_err *e)
+/* The one statement of a parse result as an IndexStmt, NULL otherwise. */
+static PgQuery__IndexStmt *index_stmt(PgQuery__ParseResult *res)
 {
-    t->raw = pg_query_parse_protobuf(sql);
-    t->res = NULL;
-    if (t->raw.error) {
-        ixt_err_set(e, "the index definition does not parse: %s (at character %d)", t->raw.error->message,
-                    t->raw.error->cursorpos);
-        pg_query_free_protobuf_parse_result(t->raw);
-        return -1;
-    }
-    t->res = pg_query__parse_result__unpack(NULL, t->raw.parse_tree.len, (const uint8_t *)t->raw.parse_tree.data);
-    if (!t->res) {
-        pg_query_free_protobuf_parse_result(t->raw);
-        return ixt_err_set(e, "cannot read the index definition");
-    }
-    return 0;
-}
-
-static void tree_free(tree *t)
-{
-    pg_query__parse_result__free_unpacked(t->res, NULL);
-    pg_query_free_protobuf_parse_result(t->raw);
-}
-
-static PgQuery__Node *only_stmt(tree *t)
-{
-    return t->res->n_stmts == 1 ? t->res->stmts[0]->stmt : NULL;
-}
-
-static PgQuery__IndexStmt *index_stmt(tree *t, ixt_err *e)
-{
-    PgQuery__Node *n = only_stmt(t);
-    if (!n || n->node_case != PG_QUERY__NODE__NODE_INDEX_STMT) {
-        ixt_err_set(e, "expected one CREATE INDEX statement");
+    if (res->n_stmts != 1 || res->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_INDEX_STMT)
         return NULL;
-    }
-    return n->index_stmt;
+    return res->stmts[0]->stmt->index_stmt;
+}
+
+static PgQuery__ParseResult *unpack(const void *buf, size_t len)
+{
+    return pg_query__parse_result__unpack(NULL, len, (const uint8_t *)buf);
 }
 
 /* Replaces a protobuf string; free_unpacked frees it with free(). */
@@ -62,11 +33,11 @@ static void set_str(char **field, const char *value)
     *field = ixt_xstrdup(value ? value : "");
 }
 
-static char *deparse(tree *t, ixt_err *e)
+static char *deparse(PgQuery__ParseResult *res, ixt_err *e)
 {
-    size_t len = pg_query__parse_result__get_packed_size(t->res);
+    size_t len = pg_query__parse_result__get_packed_size(res);
     uint8_t *buf = ixt_xmalloc(len);
-    pg_query__parse_result__pack(t->res, buf);
+    pg_query__parse_result__pack(res, buf);
     PgQueryProtobuf pb = {len, (char *)buf};
     PgQueryDeparseResult d = pg_query_deparse_protobuf(pb);
     free(buf);
@@ -97,14 +68,48 @@ static char *column_names(const PgQuery__IndexStmt *is)
     return ixt_buf_take(&b);
 }
 
+/* sql without the CONCURRENTLY keyword (and the blanks after it), cut at
+ * the scanner's token so the rest stays as the user wrote it.  In CREATE
+ * [UNIQUE] INDEX CONCURRENTLY nothing before the keyword can scan as it,
+ * and an index or column called concurrently must be quoted (an
+ * identifier then).  caller frees */
+static char *without_concurrently(const char *sql)
+{
+    ixt_tokens t;
+    if (ixt_tok_scan(sql, &t, NULL) != 0)
+        return NULL;
+    char *out = NULL;
+    for (int i = 0; i < t.n && !out; i++) {
+        if (t.tk[i]->token != PG_QUERY__TOKEN__CONCURRENTLY)
+            continue;
+        size_t to = (size_t)t.tk[i]->end;
+        while (sql[to] == ' ' || sql[to] == '\t' || sql[to] == '\n' || sql[to] == '\r')
+            to++;
+        out = ixt_xasprintf("%.*s%s", t.tk[i]->start, sql, sql + to);
+    }
+    ixt_tok_free(&t);
+    return out;
+}
+
 int ixt_indexdef_parse(const char *create_sql, ixt_indexdef *d, ixt_err *e)
 {
     memset(d, 0, sizeof *d);
-    tree t;
-    if (tree_parse(create_sql, &t, e) != 0)
+    PgQueryProtobufParseResult raw = pg_query_parse_protobuf(create_sql);
+    if (raw.error) {
+        ixt_err_set(e, "the index definition does not parse: %s (at character %d)", raw.error->message,
+                    raw.error->cursorpos);
+        pg_query_free_protobuf_parse_result(raw);
         return -1;
-    PgQuery__IndexStmt *is = index_stmt(&t, e);
+    }
+    PgQuery__ParseResult *res = unpack(raw.parse_tree.data, raw.parse_tree.len);
+    PgQuery__IndexStmt *is = res ? index_stmt(res) : NULL;
+    if (!res)
+        ixt_err_set(e, "cannot read the index definition");
+    else if (!is)
+        ixt_err_set(e, "expected one CREATE INDEX statement, e.g. CREATE INDEX ON runs (status, run_at)");
     if (is) {
+        d->sql = is->concurrent ? without_concurrently(create_sql) : ixt_xstrdup(create_sql);
+        d->note = is->concurrent ? IXT_INDEXDEF_NOTE_CONCURRENTLY : NULL;
         d->schema = present(is->relation->schemaname) ? ixt_xstrdup(is->relation->schemaname) : NULL;
         d->table = ixt_xstrdup(is->relation->relname);
         d->method = ixt_xstrdup(present(is->access_method) ? is->access_method : "btree");
@@ -112,18 +117,47 @@ int ixt_indexdef_parse(const char *create_sql, ixt_indexdef *d, ixt_err *e)
         d->colnames = column_names(is);
         d->unique = is->unique;
         d->partial = is->where_clause != NULL;
+        d->treelen = raw.parse_tree.len;
+        d->tree = ixt_xmalloc(d->treelen);
+        memcpy(d->tree, raw.parse_tree.data, d->treelen);
     }
-    tree_free(&t);
+    pg_query__parse_result__free_unpacked(res, NULL);
+    pg_query_free_protobuf_parse_result(raw);
+    if (is && !d->sql) {
+        ixt_indexdef_free(d);
+        return ixt_err_set(e, "cannot leave CONCURRENTLY out of the index definition");
+    }
     return is ? 0 : -1;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? ixt_xstrdup(s) : NULL;
+}
+
+void ixt_indexdef_copy(ixt_indexdef *dst, const ixt_indexdef *src)
+{
+    *dst = *src;
+    dst->sql = dup_or_null(src->sql);
+    dst->schema = dup_or_null(src->schema);
+    dst->table = dup_or_null(src->table);
+    dst->method = dup_or_null(src->method);
+    dst->name = dup_or_null(src->name);
+    dst->colnames = dup_or_null(src->colnames);
+    dst->tree = ixt_xmalloc(src->treelen ? src->treelen : 1);
+    if (src->treelen)
+        memcpy(dst->tree, src->tree, src->treelen);
 }
 
 void ixt_indexdef_free(ixt_indexdef *d)
 {
+    free(d->sql);
     free(d->schema);
     free(d->table);
     free(d->method);
     free(d->name);
     free(d->colnames);
+    free(d->tree);
     memset(d, 0, sizeof *d);
 }
 
@@ -169,74 +203,47 @@ char *ixt_index_name(const char *table, const char *colnames)
     return name;
 }
 
-static bool taken_in(const char *name, char *const *taken, int n)
+char *ixt_index_name_nth(const char *base, int n)
 {
-    for (int i = 0; i < n; i++)
-        if (strcmp(taken[i], name) == 0)
-            return true;
-    return false;
+    if (n < 2)
+        return ixt_xstrdup(base);
+    char suffix[16];
+    snprintf(suffix, sizeof suffix, "_%d", n);
+    return fit_name(base, suffix);
 }
 
-char *ixt_index_unique_name(ixt_conn *c, const char *schema, const char *base,
-                            char *const *taken, int ntaken, ixt_err *e)
-{
-    static const char SQL[] = IXT_SQL_TAG
-        "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = coalesce($1, current_schema()) AND c.relname = $2)";
-    char *name = ixt_xstrdup(base);
-    for (int i = 2; i < 1000; i++) {
-        const char *params[] = {schema, name};
-        PGresult *r = ixt_conn_exec(c, SQL, 2, params, e);
-        if (!r) {
-            free(name);
-            return NULL;
-        }
-        bool exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-        PQclear(r);
-        if (!exists && !taken_in(name, taken, ntaken))
-            return name;
-        free(name);
-        char suffix[16];
-        snprintf(suffix, sizeof suffix, "_%d", i);
-        name = fit_name(base, suffix);
-    }
-    free(name);
-    ixt_err_set(e, "no free name for index %s", base);
-    return NULL;
-}
-
-char *ixt_indexdef_render(const char *create_sql, const char *schema, const char *name,
+char *ixt_indexdef_render(const ixt_indexdef *d, const char *schema, const char *name,
                           bool concurrently, bool if_not_exists, ixt_err *e)
 {
-    tree t;
-    if (tree_parse(create_sql, &t, e) != 0)
+    /* a fresh copy of the tree each time: rendering leaves d as it was */
+    PgQuery__ParseResult *res = d->tree ? unpack(d->tree, d->treelen) : NULL;
+    PgQuery__IndexStmt *is = res ? index_stmt(res) : NULL;
+    if (!is) {
+        pg_query__parse_result__free_unpacked(res, NULL);
+        ixt_err_set(e, "cannot read the index definition");
         return NULL;
-    PgQuery__IndexStmt *is = index_stmt(&t, e);
-    char *out = NULL;
-    if (is) {
-        if (schema)
-            set_str(&is->relation->schemaname, schema);
-        if (!name && present(is->idxname))
-            name = is->idxname;
-        /* libpg_query 15's deparser writes the index name unquoted: it is
-         * left out and put back through ixt_quote_ident */
-        char *qname = name ? ixt_quote_ident(name) : NULL;
-        set_str(&is->idxname, NULL);
-        is->concurrent = concurrently;
-        is->if_not_exists = false;
-        char *body = deparse(&t, e);
-        char *head = ixt_xasprintf("CREATE %sINDEX %s", is->unique ? "UNIQUE " : "",
-                                   concurrently ? "CONCURRENTLY " : "");
-        if (body && strncmp(body, head, strlen(head)) == 0 && strncmp(body + strlen(head), "ON ", 3) == 0)
-            out = ixt_xasprintf("%s%s%s%s%s", head, if_not_exists && qname ? "IF NOT EXISTS " : "",
-                                qname ? qname : "", qname ? " " : "", body + strlen(head));
-        else if (body)
-            ixt_err_set(e, "cannot write the definition back out: unexpected %s", body);
-        free(head);
-        free(body);
-        free(qname);
     }
-    tree_free(&t);
+    set_str(&is->relation->schemaname, schema ? schema : d->schema);
+    if (!name)
+        name = d->name;
+    /* libpg_query 15's deparser writes the index name unquoted: it is
+     * left out and put back through ixt_quote_ident */
+    char *qname = name ? ixt_quote_ident(name) : NULL;
+    set_str(&is->idxname, NULL);
+    is->concurrent = concurrently;
+    is->if_not_exists = false;
+    char *body = deparse(res, e);
+    char *head = ixt_xasprintf("CREATE %sINDEX %s", is->unique ? "UNIQUE " : "", concurrently ? "CONCURRENTLY " : "");
+    char *out = NULL;
+    if (body && strncmp(body, head, strlen(head)) == 0 && strncmp(body + strlen(head), "ON ", 3) == 0)
+        out = ixt_xasprintf("%s%s%s%s%s", head, if_not_exists && qname ? "IF NOT EXISTS " : "", qname ? qname : "",
+                            qname ? " " : "", body + strlen(head));
+    else if (body)
+        ixt_err_set(e, "cannot write the definition back out: unexpected %s", body);
+    free(head);
+    free(body);
+    free(qname);
+    pg_query__parse_result__free_unpacked(res, NULL);
     return out;
 }
 

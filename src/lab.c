@@ -44,6 +44,7 @@ void ixt_lab_close(ixt_lab *l, ixt_conn *c)
         if (c && ixt_conn_ok(c))
             (void)ixt_hypo_drop(c, l->idx[i].hypo.oid, NULL);
         free(l->idx[i].def);
+        ixt_indexdef_free(&l->idx[i].index);
     }
     free(l->idx);
     ixt_plan_free(l->before);
@@ -72,12 +73,13 @@ static int replan(ixt_lab *l, ixt_conn *c, ixt_err *e)
     return 0;
 }
 
-int ixt_lab_add(ixt_lab *l, ixt_conn *c, const char *create_sql, ixt_err *e)
+int ixt_lab_add(ixt_lab *l, ixt_conn *c, const ixt_indexdef *d, ixt_err *e)
 {
     ixt_lab_index x = {0};
-    if (ixt_index_parse(create_sql, &x.target, e) != 0 || ixt_hypo_create(c, create_sql, &x.hypo, e) != 0)
+    if (ixt_hypo_create_def(c, d, &x.hypo, e) != 0)
         return -1;
-    x.def = ixt_xstrdup(create_sql);
+    x.def = ixt_xstrdup(d->sql);
+    ixt_indexdef_copy(&x.index, d);
     l->idx = ixt_xrealloc(l->idx, (size_t)(l->nidx + 1) * sizeof *l->idx);
     l->idx[l->nidx++] = x;
     return replan(l, c, e);
@@ -93,6 +95,7 @@ int ixt_lab_remove(ixt_lab *l, ixt_conn *c, int i, ixt_err *e)
     if (ixt_hypo_drop(c, l->idx[i].hypo.oid, &de) != 0)
         return ixt_err_set(e, "the hypothetical index is still in the lab: its drop failed: %s", de.msg);
     free(l->idx[i].def);
+    ixt_indexdef_free(&l->idx[i].index);
     memmove(&l->idx[i], &l->idx[i + 1], (size_t)(l->nidx - i - 1) * sizeof *l->idx);
     l->nidx--;
     return replan(l, c, e);
@@ -103,7 +106,7 @@ const char *ixt_lab_unused_reason(ixt_lab *l, ixt_conn *c, int i)
     static const char SQL[] = IXT_SQL_TAG "SELECT row_security_active(to_regclass($1))";
     if (i < 0 || i >= l->nidx || l->idx[i].used)
         return NULL;
-    const char *params[] = {l->idx[i].target.table};
+    const char *params[] = {l->idx[i].index.table};
     PGresult *r = ixt_conn_exec(c, SQL, 1, params, NULL);
     bool rls = r && PQntuples(r) && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
     PQclear(r);
@@ -150,7 +153,7 @@ int ixt_lab_workload(ixt_lab *l, ixt_conn *c, const char *const *sqls, int n,
         out[i].before_cost = cost_of(c, sqls[i], out[i].error, sizeof out[i].error);
     }
     for (int i = 0; i < l->nidx; i++)
-        if (ixt_hypo_create(c, l->idx[i].def, &l->idx[i].hypo, e) != 0)
+        if (ixt_hypo_create_def(c, &l->idx[i].index, &l->idx[i].hypo, e) != 0)
             return -1;
     for (int i = 0; i < n; i++)
         out[i].after_cost = out[i].before_cost < 0 ? -1 : cost_of(c, sqls[i], out[i].error, sizeof out[i].error);

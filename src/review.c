@@ -46,37 +46,68 @@ static const char SCHEMA_SQL[] = IXT_SQL_TAG
     "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.oid = to_regclass($1)";
 
-int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const char *def, ixt_review_item *item, ixt_err *e)
+static bool taken_in(const char *name, char *const *taken, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(taken[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* A name that no relation of the schema has yet (nor any in taken):
+ * base, else base with _2, _3 ...  caller frees */
+static char *unique_name(ixt_conn *c, const char *schema, const char *base, char *const *taken, int ntaken,
+                         ixt_err *e)
+{
+    static const char SQL[] = IXT_SQL_TAG
+        "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = coalesce($1, current_schema()) AND c.relname = $2)";
+    for (int i = 1; i < 1000; i++) {
+        char *name = ixt_index_name_nth(base, i);
+        const char *params[] = {schema, name};
+        PGresult *r = ixt_conn_exec(c, SQL, 2, params, e);
+        if (!r) {
+            free(name);
+            return NULL;
+        }
+        bool exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+        PQclear(r);
+        if (!exists && !taken_in(name, taken, ntaken))
+            return name;
+        free(name);
+    }
+    ixt_err_set(e, "no free name for index %s", base);
+    return NULL;
+}
+
+int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const ixt_indexdef *d, ixt_review_item *item,
+                         ixt_err *e)
 {
     memset(item, 0, sizeof *item);
-    ixt_indexdef d;
-    if (ixt_indexdef_parse(def, &d, e) != 0)
-        return -1;
     /* the relation as the server sees it (search_path) */
-    char *rel = ixt_quote_qualified(d.schema, d.table);
+    char *rel = ixt_quote_qualified(d->schema, d->table);
     const char *params[] = {rel};
     PGresult *res = ixt_conn_exec(c, SCHEMA_SQL, 1, params, e);
     int rc = -1;
     if (res && PQntuples(res) == 1) {
         item->schema = ixt_xstrdup(PQgetvalue(res, 0, 0));
-        char *base = d.name ? ixt_xstrdup(d.name) : ixt_index_name(d.table, d.colnames);
+        char *base = d->name ? ixt_xstrdup(d->name) : ixt_index_name(d->table, d->colnames);
         char **taken = ixt_xcalloc((size_t)r->n + 1, sizeof *taken);
         for (int i = 0; i < r->n; i++)
             taken[i] = r->items[i].name;
-        item->name = ixt_index_unique_name(c, item->schema, base, taken, r->n, e);
+        item->name = unique_name(c, item->schema, base, taken, r->n, e);
         free(taken);
         free(base);
         rc = item->name ? 0 : -1;
     } else if (res) {
-        ixt_err_set(e, "table %s not found", d.table);
+        ixt_err_set(e, "table %s not found", d->table);
     }
     PQclear(res);
     free(rel);
-    item->def = ixt_xstrdup(def);
-    item->table = ixt_xstrdup(d.table);
-    item->method = ixt_xstrdup(d.method);
+    item->def = ixt_xstrdup(d->sql);
+    item->table = ixt_xstrdup(d->table);
+    item->method = ixt_xstrdup(d->method);
     item->write_rate = -1;
-    ixt_indexdef_free(&d);
     if (rc != 0)
         ixt_review_item_free(item);
     return rc;

@@ -2,49 +2,11 @@
  * trials inside a transaction that is always rolled back. */
 #include "idxtune/trial.h"
 
-#include <jansson.h>
-#include <pg_query.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "idxtune/plan.h"
-
-static void copy_json_str(char *dst, size_t len, json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    snprintf(dst, len, "%s", s ? s : "");
-}
-
-int ixt_index_parse(const char *create_sql, ixt_index_target *t, ixt_err *e)
-{
-    memset(t, 0, sizeof *t);
-    PgQueryParseResult pr = pg_query_parse(create_sql);
-    if (pr.error) {
-        ixt_err_set(e, "the index definition does not parse: %s (at character %d)",
-                    pr.error->message, pr.error->cursorpos);
-        pg_query_free_parse_result(pr);
-        return -1;
-    }
-    json_t *root = json_loads(pr.parse_tree, 0, NULL);
-    pg_query_free_parse_result(pr);
-    json_t *stmts = json_object_get(root, "stmts");
-    json_t *idx = json_object_get(json_object_get(json_array_get(stmts, 0), "stmt"), "IndexStmt");
-    int rc = 0;
-    if (json_array_size(stmts) != 1 || !idx) {
-        rc = ixt_err_set(e, "expected one CREATE INDEX statement, e.g. "
-                            "CREATE INDEX ON runs (status, run_at)");
-    } else {
-        json_t *rel = json_object_get(idx, "relation");
-        copy_json_str(t->schema, sizeof t->schema, rel, "schemaname");
-        copy_json_str(t->table, sizeof t->table, rel, "relname");
-        if (json_is_true(json_object_get(idx, "concurrent")))
-            rc = ixt_err_set(e, "CREATE INDEX CONCURRENTLY cannot be tried inside a "
-                                "transaction: leave out CONCURRENTLY (the export adds it)");
-    }
-    json_decref(root);
-    return rc;
-}
 
 const char *ixt_hypo_missing_hint(const ixt_server_info *in)
 {
@@ -62,18 +24,17 @@ static int need_hypopg(ixt_conn *c, ixt_err *e)
     return in->has_hypopg ? 0 : ixt_err_set(e, "%s", ixt_hypo_missing_hint(in));
 }
 
-int ixt_hypo_create(ixt_conn *c, const char *create_sql, ixt_hypo *h, ixt_err *e)
+int ixt_hypo_create_def(ixt_conn *c, const ixt_indexdef *d, ixt_hypo *h, ixt_err *e)
 {
     memset(h, 0, sizeof *h);
-    ixt_index_target t;
-    if (need_hypopg(c, e) != 0 || ixt_index_parse(create_sql, &t, e) != 0)
+    if (need_hypopg(c, e) != 0)
         return -1;
     const char *schema = ixt_conn_info(c)->hypopg_schema;
     char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT h.indexrelid, h.indexname,"
                               " %s.hypopg_relation_size(h.indexrelid)"
                               " FROM %s.hypopg_create_index($1) h",
                               schema, schema);
-    const char *params[] = {create_sql};
+    const char *params[] = {d->sql};
     PGresult *r = ixt_conn_exec(c, sql, 1, params, e);
     free(sql);
     if (!r)
@@ -88,6 +49,17 @@ int ixt_hypo_create(ixt_conn *c, const char *create_sql, ixt_hypo *h, ixt_err *e
     h->size_bytes = atof(PQgetvalue(r, 0, 2));
     PQclear(r);
     return 0;
+}
+
+int ixt_hypo_create(ixt_conn *c, const char *create_sql, ixt_hypo *h, ixt_err *e)
+{
+    memset(h, 0, sizeof *h);
+    ixt_indexdef d;
+    if (ixt_indexdef_parse(create_sql, &d, e) != 0)
+        return -1;
+    int rc = ixt_hypo_create_def(c, &d, h, e);
+    ixt_indexdef_free(&d);
+    return rc;
 }
 
 int ixt_hypo_drop(ixt_conn *c, unsigned int oid, ixt_err *e)
@@ -113,10 +85,10 @@ int ixt_hypo_reset(ixt_conn *c, ixt_err *e)
 
 /* ===== table context ===== */
 
-static char *qualified(ixt_conn *c, const ixt_index_target *t)
+static char *qualified(ixt_conn *c, const ixt_indexdef *t)
 {
     char *tbl = ixt_conn_quote_ident(c, t->table);
-    if (!t->schema[0])
+    if (!t->schema)
         return tbl;
     char *sch = ixt_conn_quote_ident(c, t->schema);
     char *q = ixt_xasprintf("%s.%s", sch, tbl);
@@ -157,7 +129,7 @@ static void read_indexes(const PGresult *r, ixt_table_ctx *ctx)
     }
 }
 
-int ixt_table_ctx_read(ixt_conn *c, const ixt_index_target *t, ixt_table_ctx *ctx, ixt_err *e)
+int ixt_table_ctx_read(ixt_conn *c, const ixt_indexdef *t, ixt_table_ctx *ctx, ixt_err *e)
 {
     char *rel = qualified(c, t);
     const char *params[] = {rel};

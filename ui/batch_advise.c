@@ -95,8 +95,12 @@ static double write_rate(ixt_conn *c, const char *table, double seconds, const P
 
 static char *pretty(const char *def)
 {
-    ixt_err e;
-    char *p = ixt_indexdef_render(def, NULL, NULL, false, false, &e);
+    ixt_indexdef d;
+    char *p = NULL;
+    if (ixt_indexdef_parse(def, &d, NULL) == 0) {
+        p = ixt_indexdef_render(&d, NULL, NULL, false, false, NULL);
+        ixt_indexdef_free(&d);
+    }
     return p ? p : ixt_xstrdup(def);
 }
 
@@ -208,7 +212,12 @@ static int to_review(ixt_advisor *a, const helped *h, const double *rates, bool 
     for (int p = 0; p < a->npicks; p++) {
         const ixt_adv_cand *c = &a->cands[a->picks[p]];
         ixt_review_item it;
-        if (ixt_review_item_make(a->c, r, c->def, &it, e) != 0)
+        ixt_indexdef d;
+        if (ixt_indexdef_parse(c->def, &d, e) != 0)
+            return -1;
+        int rc = ixt_review_item_make(a->c, r, &d, &it, e);
+        ixt_indexdef_free(&d);
+        if (rc != 0)
             return -1;
         it.size_bytes = c->size_bytes;
         it.write_rate = rates[p];

@@ -118,7 +118,7 @@ int batch_accept(const ixt_opts *o, ixt_conn *c, const ixt_lab *lab, const ixt_r
     int rc = 0;
     for (int i = 0; i < lab->nidx && rc == 0; i++) {
         ixt_review_item it;
-        if (ixt_review_item_make(c, &r, lab->idx[i].def, &it, &e) != 0) {
+        if (ixt_review_item_make(c, &r, &lab->idx[i].index, &it, &e) != 0) {
             fprintf(stderr, "idxtune: %s\n", e.msg);
             rc = 1;
             break;

@@ -18,6 +18,7 @@ typedef struct try_result {
     bool hypothetical;
     bool real;
     ixt_real_result rr;
+    ixt_indexdef *defs;        /* per index, read once */
     ixt_table_ctx *ctx;        /* per index */
 } try_result;
 
@@ -33,9 +34,13 @@ static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result 
     const char *caveat = ixt_real_trial_caveat(&prep);
     if (caveat)
         fprintf(stderr, "idxtune: note: %s\n", caveat);
+    const char **creates = ixt_xcalloc((size_t)o->nindexes, sizeof *creates);
+    for (int i = 0; i < o->nindexes; i++)
+        creates[i] = t->defs[i].sql;
     ixt_real_trial trial;
-    ixt_real_trial_build(&trial, o->indexes, o->nindexes, &prep, o->cfg.runs, o->cfg.lock_timeout_ms,
+    ixt_real_trial_build(&trial, creates, o->nindexes, &prep, o->cfg.runs, o->cfg.lock_timeout_ms,
                          o->cfg.statement_timeout_ms);
+    free(creates);
     int rc = ixt_script_run(&trial.script, c, e);
     if (rc == 0)
         rc = ixt_real_trial_result(&trial, &t->rr, e);
@@ -50,7 +55,7 @@ static json_t *index_json(const try_result *t, int i)
     const ixt_lab_index *x = t->hypothetical ? &t->lab.idx[i] : NULL;
     json_t *o = json_object();
     json_object_set_new(o, "definition", json_string(x ? x->def : ""));
-    json_object_set_new(o, "table", json_string(x ? x->target.table : ""));
+    json_object_set_new(o, "table", json_string(x ? x->index.table : ""));
     json_object_set_new(o, "used", json_boolean(x && x->used));
     json_object_set_new(o, "size_bytes", x ? ixt_json_count(x->hypo.size_bytes) : json_null());
     json_object_set_new(o, "hypothetical_name", json_string(x ? x->hypo.name : ""));
@@ -152,11 +157,14 @@ static void print_text(const ixt_opts *o, const try_result *t)
 
 static int try_all(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
 {
+    t->defs = ixt_xcalloc((size_t)o->nindexes, sizeof *t->defs);
     t->ctx = ixt_xcalloc((size_t)o->nindexes, sizeof *t->ctx);
     for (int i = 0; i < o->nindexes; i++) {
-        ixt_index_target target;
-        if (ixt_index_parse(o->indexes[i], &target, e) != 0 || ixt_table_ctx_read(c, &target, &t->ctx[i], e) != 0)
+        if (ixt_indexdef_parse(o->indexes[i], &t->defs[i], e) != 0 ||
+            ixt_table_ctx_read(c, &t->defs[i], &t->ctx[i], e) != 0)
             return -1;
+        if (t->defs[i].note)
+            fprintf(stderr, "idxtune: note: index %d: %s\n", i + 1, t->defs[i].note);
     }
     const ixt_server_info *in = ixt_conn_info(c);
     if (!in->has_hypopg && !o->real)
@@ -166,7 +174,7 @@ static int try_all(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *
             return -1;
         t->hypothetical = true;
         for (int i = 0; i < o->nindexes; i++)
-            if (ixt_lab_add(&t->lab, c, o->indexes[i], e) != 0)
+            if (ixt_lab_add(&t->lab, c, &t->defs[i], e) != 0)
                 return -1;
     }
     return o->real ? run_real(o, c, sql, t, e) : 0;
@@ -205,9 +213,12 @@ int batch_try(const ixt_opts *o)
     }
     else if (sql)
         fprintf(stderr, "idxtune: %s\n", e.msg);
-    for (int i = 0; t.ctx && i < o->nindexes; i++)
+    for (int i = 0; t.ctx && i < o->nindexes; i++) {
         ixt_table_ctx_free(&t.ctx[i]);
+        ixt_indexdef_free(&t.defs[i]);
+    }
     free(t.ctx);
+    free(t.defs);
     ixt_real_result_free(&t.rr);
     ixt_lab_close(&t.lab, c);
     free(sql);

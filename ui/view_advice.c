@@ -89,8 +89,15 @@ static void accept_pick(app *a, aview *x)
     int p = x->list.sel, s = best_statement(ad, p);
     const ixt_adv_cand *c = &ad->cands[ad->picks[p]];
     ixt_review_item it;
+    ixt_indexdef d;
     ixt_err e;
-    if (ixt_review_item_make(a->lab, &a->review, c->def, &it, &e) != 0) {
+    if (ixt_indexdef_parse(c->def, &d, &e) != 0) {
+        app_message(a, true, "%s", e.msg);
+        return;
+    }
+    int rc = ixt_review_item_make(a->lab, &a->review, &d, &it, &e);
+    ixt_indexdef_free(&d);
+    if (rc != 0) {
         app_message(a, true, "%s", e.msg);
         return;
     }

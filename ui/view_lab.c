@@ -224,7 +224,13 @@ static int change_run(ui_job *j, ixt_conn *lab, ixt_err *e)
         return -1;
     for (int i = 0; i < x->ndefs && !job_cancelled(j); i++) {
         ixt_err ae;
-        if (ixt_lab_add(&w->lab, lab, x->defs[i], &ae) != 0) {
+        ixt_indexdef d;
+        int rc = ixt_indexdef_parse(x->defs[i], &d, &ae);
+        if (rc == 0) {
+            rc = ixt_lab_add(&w->lab, lab, &d, &ae);
+            ixt_indexdef_free(&d);
+        }
+        if (rc != 0) {
             snprintf(x->failed, sizeof x->failed, "%s", ae.msg);
             continue;
         }
@@ -294,7 +300,8 @@ static void change_done(app *a, ui_job *j, ui_view *owner, job_end end, const ch
     if (w->live && x->ndefs == 1 && !x->reopen && w->lab.nidx > 0) {
         l->list.sel = w->lab.nidx - 1;
         const ixt_lab_index *ix = &w->lab.idx[l->list.sel];
-        app_message(a, false, "%s: cost %+.1f%% (%.0f ms)%s%s", ix->target.table, ixt_lab_change_pct(&w->lab), x->ms,
+        app_message(a, false, "%s: cost %+.1f%% (%.0f ms)%s%s%s%s", ix->index.table, ixt_lab_change_pct(&w->lab),
+                    x->ms, ix->index.note ? "; " : "", ix->index.note ? ix->index.note : "",
                     ix->used ? "" : "; the planner does not use this index", x->why[0] ? ": " : "");
         if (x->why[0])
             set_error(l, x->why);
@@ -322,7 +329,7 @@ static change_job *change_new(void)
 /* ===== write context ===== */
 
 typedef struct ctx_job {
-    ixt_index_target target;
+    ixt_indexdef target;
     ixt_table_ctx ctx;
 } ctx_job;
 
@@ -330,6 +337,7 @@ static void ctx_job_free(void *p)
 {
     ctx_job *x = p;
     ixt_table_ctx_free(&x->ctx);
+    ixt_indexdef_free(&x->target);
     free(x);
 }
 
@@ -360,13 +368,13 @@ static void refresh_ctx(app *a, lview *l)
     lab_work *w = l->w;
     if (l->ctx_reading || !w->live || w->changing || w->lab.nidx == 0)
         return;
-    const ixt_index_target *t = &w->lab.idx[l->list.sel].target;
+    const ixt_indexdef *t = &w->lab.idx[l->list.sel].index;
     if (strcmp(t->table, l->ctx_table) != 0) {
         ixt_table_ctx_free(&l->ctx);
         snprintf(l->ctx_table, sizeof l->ctx_table, "%s", t->table);
     }
     ctx_job *x = ixt_xcalloc(1, sizeof *x);
-    x->target = *t;
+    ixt_indexdef_copy(&x->target, t);
     x->ctx = l->ctx;
     memset(&l->ctx, 0, sizeof l->ctx);
     l->ctx_reading = true;
@@ -733,7 +741,7 @@ static void real_confirmed(app *a, bool yes)
 
 static void ask_real(app *a, lview *l)
 {
-    const char *table = l->w->lab.idx[0].target.table;
+    const char *table = l->w->lab.idx[0].index.table;
     char label[400];
     snprintf(label, sizeof label, "Real trial on %.100s? writers to %.100s may wait up to %d ms (L changes it)",
              table, table, a->opts->cfg.lock_timeout_ms);
@@ -794,7 +802,7 @@ static void lock_timeout_done(app *a, const char *text, bool ok)
         return;
     }
     a->opts->cfg.lock_timeout_ms = (int)(s * 1000);
-    const char *table = l->w->lab.nidx ? l->w->lab.idx[0].target.table : "the table";
+    const char *table = l->w->lab.nidx ? l->w->lab.idx[0].index.table : "the table";
     app_message(a, false, "lock timeout %.1f s for this session: writers to %s may wait up to %.1f s during a real trial",
                 s, table, s);
 }
@@ -830,7 +838,7 @@ static int evidence_item(app *a, lview *l, ixt_review_item *it)
         app_message(a, true, "the lab connection is busy: wait or press Esc to cancel");
         return -1;
     }
-    if (ixt_review_item_make(lab, &a->review, x->def, it, &e) != 0) {
+    if (ixt_review_item_make(lab, &a->review, &x->index, it, &e) != 0) {
         set_error(l, e.msg);
         return -1;
     }

@@ -1,18 +1,22 @@
-/* indexdef: an index definition as PostgreSQL's parser reads it, given a
- * name and a schema and written back out (libpg_query's deparser quotes
- * the identifiers of the definition; the index name, which it would leave
- * bare, goes through ixt_quote_ident). */
+/* indexdef: the one reader of CREATE INDEX.  A definition is parsed once
+ * (libpg_query) into an ixt_indexdef; everything else takes that struct:
+ * its table and facts, the text a trial runs, and the definition written
+ * back out with a schema and a name (libpg_query's deparser quotes the
+ * identifiers of the definition; the index name, which it would leave
+ * bare, goes through ixt_quote_ident).  Pure: no server. */
 #ifndef IDXTUNE_INDEXDEF_H
 #define IDXTUNE_INDEXDEF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-#include "idxtune/conn.h"
 #include "idxtune/util.h"
 
 #define IXT_NAMEDATALEN 63   /* PostgreSQL's identifier limit in bytes */
 
 typedef struct ixt_indexdef {
+    char *sql;          /* the definition as given, CONCURRENTLY left out: what a
+                         * trial runs inside its transaction.  owned */
     char *schema;       /* as written, or NULL.  owned */
     char *table;        /* owned */
     char *method;       /* "btree", "hash", "brin", ...  owned */
@@ -20,26 +24,34 @@ typedef struct ixt_indexdef {
     char *colnames;     /* "run_id_seq": the columns, for a default name.  owned */
     bool unique;
     bool partial;
+    const char *note;   /* what reading changed, to tell the user; NULL when
+                         * nothing.  static */
+    void *tree;         /* the parse tree (packed protobuf), for rendering.  owned */
+    size_t treelen;
 } ixt_indexdef;
 
-/* Reads one CREATE INDEX.  Free with ixt_indexdef_free. */
+#define IXT_INDEXDEF_NOTE_CONCURRENTLY "CONCURRENTLY dropped: a trial builds inside a transaction"
+
+/* Reads one CREATE INDEX; anything else fails with a clear message.  A
+ * CONCURRENTLY is cut out of sql with a note: a DBA pastes what they will
+ * run, and the export adds it back.  Free with ixt_indexdef_free. */
 int ixt_indexdef_parse(const char *create_sql, ixt_indexdef *d, ixt_err *e);
+/* A deep copy.  Free with ixt_indexdef_free. */
+void ixt_indexdef_copy(ixt_indexdef *dst, const ixt_indexdef *src);
 void ixt_indexdef_free(ixt_indexdef *d);
 
 /* PostgreSQL's convention, table_col1_col2_idx, within 63 bytes: a longer
  * one is cut at a character boundary and ends in a short hash of the full
  * name, so two long names stay apart.  caller frees */
 char *ixt_index_name(const char *table, const char *colnames);
-
-/* A name that no relation of the schema has yet (nor any in taken):
- * base, else base with _2, _3 ... within 63 bytes.  caller frees */
-char *ixt_index_unique_name(ixt_conn *c, const char *schema, const char *base,
-                            char *const *taken, int ntaken, ixt_err *e);
+/* The n-th choice of a name after base is taken: base for n < 2, else
+ * base_n within 63 bytes (cut as ixt_index_name cuts).  caller frees */
+char *ixt_index_name_nth(const char *base, int n);
 
 /* The definition written out with the given schema and name (NULL: as
  * written), CONCURRENTLY and IF NOT EXISTS when asked; the name goes
  * through ixt_quote_ident.  caller frees */
-char *ixt_indexdef_render(const char *create_sql, const char *schema, const char *name,
+char *ixt_indexdef_render(const ixt_indexdef *d, const char *schema, const char *name,
                           bool concurrently, bool if_not_exists, ixt_err *e);
 /* DROP INDEX [CONCURRENTLY] IF EXISTS schema.name, quoted by
  * ixt_quote_qualified.  caller frees */

@@ -7,14 +7,15 @@
 #include <stdbool.h>
 
 #include "idxtune/conn.h"
+#include "idxtune/indexdef.h"
 #include "idxtune/plan.h"
 #include "idxtune/plan_diff.h"
 #include "idxtune/trial.h"
 #include "idxtune/util.h"
 
 typedef struct ixt_lab_index {
-    char *def;                 /* CREATE INDEX ... as given.  owned */
-    ixt_index_target target;
+    char *def;                 /* CREATE INDEX ... as tried (index.sql).  owned */
+    ixt_indexdef index;        /* owned */
     ixt_hypo hypo;
     bool used;                 /* the plan with the active set uses it */
 } ixt_lab_index;
@@ -35,8 +36,8 @@ typedef struct ixt_lab {
 int ixt_lab_open(ixt_lab *l, ixt_conn *c, const char *sql, ixt_err *e);
 /* Drops the lab's hypothetical indexes and frees it. */
 void ixt_lab_close(ixt_lab *l, ixt_conn *c);
-/* Adds a hypothetical index and plans again. */
-int ixt_lab_add(ixt_lab *l, ixt_conn *c, const char *create_sql, ixt_err *e);
+/* Adds a hypothetical index (a copy of d) and plans again. */
+int ixt_lab_add(ixt_lab *l, ixt_conn *c, const ixt_indexdef *d, ixt_err *e);
 /* Drops index i and plans again.  When the drop fails the index stays in
  * the lab (it still lives in the backend) and e says so. */
 int ixt_lab_remove(ixt_lab *l, ixt_conn *c, int i, ixt_err *e);

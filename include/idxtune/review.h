@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "idxtune/conn.h"
+#include "idxtune/indexdef.h"
 #include "idxtune/util.h"
 #include "idxtune/baseline.h"
 
@@ -67,9 +68,11 @@ typedef struct ixt_review {
 
 /* Fills an item for a definition tried on c: the table's schema as the
  * server resolves it, the access method, and a name following
- * table_cols_idx that no relation and no other item has.  Strings in
- * *item are owned by it; free with ixt_review_item_free. */
-int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const char *def, ixt_review_item *item, ixt_err *e);
+ * table_cols_idx that no relation of the schema (a catalog look-up) and no
+ * other item has.  Strings in *item are owned by it; free with
+ * ixt_review_item_free. */
+int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const ixt_indexdef *d, ixt_review_item *item,
+                         ixt_err *e);
 void ixt_review_item_free(ixt_review_item *it);
 
 /* Adds a copy of item.  An index already accepted (same definition) gets

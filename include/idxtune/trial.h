@@ -9,17 +9,9 @@
 
 #include "idxtune/conn.h"
 #include "idxtune/explain.h"
+#include "idxtune/indexdef.h"
 #include "idxtune/script.h"
 #include "idxtune/util.h"
-
-typedef struct ixt_index_target {
-    char schema[128];   /* empty when not written */
-    char table[128];
-} ixt_index_target;
-
-/* Reads the table a CREATE INDEX statement is on (libpg_query).  Fails with
- * a clear message for anything that is not one CREATE INDEX. */
-int ixt_index_parse(const char *create_sql, ixt_index_target *t, ixt_err *e);
 
 typedef struct ixt_hypo {
     unsigned int oid;   /* HypoPG's pseudo oid */
@@ -27,7 +19,10 @@ typedef struct ixt_hypo {
     double size_bytes;  /* hypopg_relation_size estimate */
 } ixt_hypo;
 
-/* Creates a hypothetical index in c's backend. */
+/* Creates a hypothetical index of d->sql in c's backend. */
+int ixt_hypo_create_def(ixt_conn *c, const ixt_indexdef *d, ixt_hypo *h, ixt_err *e);
+/* The same for a definition held as text (the advisor's candidates): read
+ * by ixt_indexdef_parse first. */
 int ixt_hypo_create(ixt_conn *c, const char *create_sql, ixt_hypo *h, ixt_err *e);
 int ixt_hypo_drop(ixt_conn *c, unsigned int oid, ixt_err *e);
 /* Drops every hypothetical index of the backend. */
@@ -54,8 +49,8 @@ typedef struct ixt_table_ctx {
     int nindexes;
 } ixt_table_ctx;
 
-/* Reads (or refreshes, computing the write rate) a table's context. */
-int ixt_table_ctx_read(ixt_conn *c, const ixt_index_target *t, ixt_table_ctx *ctx, ixt_err *e);
+/* Reads (or refreshes, computing the write rate) the context of d's table. */
+int ixt_table_ctx_read(ixt_conn *c, const ixt_indexdef *d, ixt_table_ctx *ctx, ixt_err *e);
 void ixt_table_ctx_free(ixt_table_ctx *ctx);
 
 /* A real trial: N runs of EXPLAIN ANALYZE without the index, the build,

@@ -100,14 +100,15 @@ static const char *ixt_prepare_violation(const char *text)
             why = ixt_check_trial(&p, "CREATE INDEX ON t (a)");
         ixt_explain_prep_free(&p);
     }
-    ixt_index_target target;
-    if (!why && ixt_index_parse(text, &target, NULL) == 0) {
+    ixt_indexdef target;
+    if (!why && ixt_indexdef_parse(text, &target, NULL) == 0) {
         ixt_explain_req r = {.sql = "SELECT * FROM t WHERE a = 1", .analyze = true};
         ixt_explain_prep p;
         if (ixt_explain_prepare_text(&r, &p, NULL) == 0) {
-            why = ixt_check_trial(&p, text);
+            why = ixt_check_trial(&p, target.sql);
             ixt_explain_prep_free(&p);
         }
+        ixt_indexdef_free(&target);
     }
     return why;
 }

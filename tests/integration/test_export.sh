@@ -65,6 +65,22 @@ psql -qX -v ON_ERROR_STOP=1 -f "$dir/odd_down.sql" >/dev/null 2>>"$dir/psql3.err
 [ "$(q "SELECT count(*) FROM pg_index WHERE indrelid = '\"Odd Schema\".\"Mixed Case\"'::regclass")" = 0 ]
 ok $? "its rollback removes it"
 q 'DROP SCHEMA "Odd Schema" CASCADE' >/dev/null
+
+# a DBA pastes what they will run: try takes CREATE INDEX CONCURRENTLY,
+# builds it without the keyword inside the rolled-back trial, and says so
+"$IXT_PROG" try -c "SELECT id FROM runs WHERE status = 'queued'" \
+    --index "CREATE INDEX CONCURRENTLY ON runs (status)" --real --runs 1 \
+    --accept --session "$dir/conc.json" >/dev/null 2>"$dir/err6"
+ok $? "try --real takes a CONCURRENTLY definition"
+grep -q "note: index 1: CONCURRENTLY dropped: a trial builds inside a transaction" "$dir/err6"
+ok $? "with a note that CONCURRENTLY was dropped"
+grep -q '"definition": "CREATE INDEX ON runs (status)"' "$dir/conc.json"
+ok $? "the session keeps the definition as tried"
+"$IXT_PROG" export --session "$dir/conc.json" -o "$dir/conc.sql" 2>/dev/null
+grep -q "^CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_status_idx ON public.runs" "$dir/conc.sql"
+ok $? "and the export builds it CONCURRENTLY again"
+[ "$(q "SELECT count(*) FROM pg_class WHERE relname = 'runs_status_idx'")" = 0 ]
+ok $? "the trial left no index behind"
 "$IXT_PROG" export --session /nonexistent.json 2>"$dir/err4"; [ $? = 1 ] && grep -q "nonexistent.json" "$dir/err4"
 ok $? "a missing session file is a clear error"
 echo '{"idxtune_session": 7, "accepted": []}' > "$dir/new.json"

@@ -246,46 +246,6 @@ static void test_index_names(void **state)
     ixt_review_free(&r);
 }
 
-static void test_indexdef(void **state)
-{
-    (void)state;
-    ixt_indexdef d;
-    ixt_err e;
-    assert_int_equal(ixt_indexdef_parse("CREATE UNIQUE INDEX x ON s.t USING hash (lower(a)) WHERE b", &d, &e), 0);
-    assert_string_equal(d.schema, "s");
-    assert_string_equal(d.table, "t");
-    assert_string_equal(d.method, "hash");
-    assert_string_equal(d.name, "x");
-    assert_string_equal(d.colnames, "expr");
-    assert_true(d.unique && d.partial);
-    ixt_indexdef_free(&d);
-    assert_int_equal(ixt_indexdef_parse("SELECT 1", &d, &e), -1);
-    assert_non_null(strstr(e.msg, "CREATE INDEX"));
-    assert_int_equal(ixt_indexdef_parse("CREATE INDEX ON", &d, &e), -1);
-    char *sql = ixt_indexdef_render("CREATE INDEX ON \"select\" (\"from\" DESC NULLS LAST) INCLUDE (\"Id\")",
-                                    "public", "select_from_idx", true, true, &e);
-    assert_string_equal(sql, "CREATE INDEX CONCURRENTLY IF NOT EXISTS select_from_idx ON public.\"select\" "
-                             "USING btree (\"from\" DESC NULLS LAST) INCLUDE (\"Id\")");
-    free(sql);
-    sql = ixt_index_drop_sql(NULL, "x_idx", false);
-    assert_string_equal(sql, "DROP INDEX IF EXISTS x_idx");
-    free(sql);
-    /* the index name is quoted like every other identifier */
-    sql = ixt_indexdef_render("CREATE UNIQUE INDEX ON t (a)", "My Schema", "MyIdx", true, true, &e);
-    assert_string_equal(sql, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"MyIdx\" ON \"My Schema\".t "
-                             "USING btree (a)");
-    free(sql);
-    sql = ixt_indexdef_render("CREATE INDEX \"Kept\" ON t (a)", NULL, NULL, false, false, &e);
-    assert_string_equal(sql, "CREATE INDEX \"Kept\" ON t USING btree (a)");
-    free(sql);
-    sql = ixt_indexdef_render("CREATE INDEX ON t (a)", NULL, "select", false, false, &e);
-    assert_string_equal(sql, "CREATE INDEX \"select\" ON t USING btree (a)");
-    free(sql);
-    sql = ixt_index_drop_sql("S", "x ON t (a); DROP TABLE victim", true);
-    assert_string_equal(sql, "DROP INDEX CONCURRENTLY IF EXISTS \"S\".\"x ON t (a); DROP TABLE victim\"");
-    free(sql);
-}
-
 static void test_quoting(void **state)
 {
     (void)state;
@@ -592,7 +552,6 @@ int main(void)
         cmocka_unit_test(test_session_errors),
         cmocka_unit_test(test_session_fields_checked),
         cmocka_unit_test(test_index_names),
-        cmocka_unit_test(test_indexdef),
         cmocka_unit_test(test_quoting),
         cmocka_unit_test(test_hostile_fields_stay_in_place),
         cmocka_unit_test(test_markdown_escapes),
