@@ -19,6 +19,14 @@ int batch_verify(const ixt_opts *o);
 /* Writes text to path (atomically; existing files only with --force), or
  * to standard output when path is NULL.  Returns the exit status. */
 int batch_emit(const char *path, const char *text, bool force);
+/* Writes text to -o (or standard output) and rollback, when there is one,
+ * to --rollback; either NULL means it could not be made (e says why).
+ * Returns the exit status. */
+int batch_emit_pair(const ixt_opts *o, const char *text, const char *rollback, const ixt_err *e);
+/* Loads the session file of --session for the command cmd ("export"):
+ * 0 with r filled, else the exit status with the error printed (2: no
+ * --session, 1: a bad file).  r: free with ixt_review_free */
+int batch_load_session(const ixt_opts *o, const char *cmd, ixt_review *r);
 /* Whether exactly one of -c, -f and --queryid was given; false with the
  * usage error printed (exit 2). */
 bool batch_statement_given(const ixt_opts *o);

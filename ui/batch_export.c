@@ -24,6 +24,30 @@ int batch_emit(const char *path, const char *text, bool force)
     return 0;
 }
 
+int batch_emit_pair(const ixt_opts *o, const char *text, const char *rollback, const ixt_err *e)
+{
+    if (!text || (o->rollback && !rollback)) {
+        fprintf(stderr, "idxtune: %s\n", e->msg);
+        return 1;
+    }
+    int rc = batch_emit(o->output, text, o->force);
+    return rc == 0 && rollback ? batch_emit(o->rollback, rollback, o->force) : rc;
+}
+
+int batch_load_session(const ixt_opts *o, const char *cmd, ixt_review *r)
+{
+    if (!o->load_file) {
+        fprintf(stderr, "idxtune: %s needs --session FILE\n", cmd);
+        return 2;
+    }
+    ixt_err e;
+    if (ixt_review_load(r, o->load_file, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        return 1;
+    }
+    return 0;
+}
+
 /* The file a path names once links and ".." are resolved, for a path that
  * may not exist yet (its directory must).  caller frees */
 static char *resolved(const char *path)
@@ -55,21 +79,16 @@ static bool same_file(const char *a, const char *b)
 
 int batch_export(const ixt_opts *o)
 {
-    if (!o->load_file) {
-        fprintf(stderr, "idxtune: export needs --session FILE\n");
-        return 2;
-    }
-    if (same_file(o->output, o->rollback) || same_file(o->output, o->load_file) ||
-        same_file(o->rollback, o->load_file)) {
+    if (o->load_file && (same_file(o->output, o->rollback) || same_file(o->output, o->load_file) ||
+                         same_file(o->rollback, o->load_file))) {
         fprintf(stderr, "idxtune: -o, --rollback and --session must be three different files\n");
         return 2;
     }
     ixt_review r;
-    ixt_err e;
-    if (ixt_review_load(&r, o->load_file, &e) != 0) {
-        fprintf(stderr, "idxtune: %s\n", e.msg);
-        return 1;
-    }
+    ixt_err e = {{0}};
+    int loaded = batch_load_session(o, "export", &r);
+    if (loaded != 0)
+        return loaded;
     if (r.n == 0)
         fprintf(stderr, "idxtune: %s has no accepted indexes: the files only hold the header\n", o->load_file);
     else if (o->format != FMT_JSON && ixt_review_count(&r, IXT_VERDICT_APPROVED) < r.n)
@@ -85,11 +104,7 @@ int batch_export(const ixt_opts *o)
     default: text = ixt_export_sql(&r, &eo, &e); break;
     }
     char *rollback = text && o->rollback ? ixt_export_rollback(&r, &eo) : NULL;
-    int rc = 1;
-    if (!text || (o->rollback && !rollback))
-        fprintf(stderr, "idxtune: %s\n", e.msg);
-    else if ((rc = batch_emit(o->output, text, o->force)) == 0 && rollback)
-        rc = batch_emit(o->rollback, rollback, o->force);
+    int rc = batch_emit_pair(o, text, rollback, &e);
     free(text);
     free(rollback);
     ixt_review_free(&r);

@@ -164,11 +164,7 @@ int batch_indexes(const ixt_opts *o)
         break;
     default: text = to_text(&h, false); break;
     }
-    int rc = 1;
-    if (!text || (o->rollback && !rollback))
-        fprintf(stderr, "idxtune: %s\n", e.msg);
-    else if ((rc = batch_emit(o->output, text, o->force)) == 0 && rollback)
-        rc = batch_emit(o->rollback, rollback, o->force);
+    int rc = batch_emit_pair(o, text, rollback, &e);
     free(text);
     free(rollback);
     ixt_health_free(&h);

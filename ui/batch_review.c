@@ -61,20 +61,15 @@ static char *list_json(const ixt_review *r)
 
 int batch_review(const ixt_opts *o)
 {
-    if (!o->load_file) {
-        fprintf(stderr, "idxtune: review needs --session FILE\n");
-        return 2;
-    }
     if (o->comment && !o->verdict_on) {
         fprintf(stderr, "idxtune: --comment goes with --approve, --reject or --needs-trial NAME\n");
         return 2;
     }
     ixt_review r;
     ixt_err e;
-    if (ixt_review_load(&r, o->load_file, &e) != 0) {
-        fprintf(stderr, "idxtune: %s\n", e.msg);
-        return 1;
-    }
+    int loaded = batch_load_session(o, "review", &r);
+    if (loaded != 0)
+        return loaded;
     int rc = 0;
     if (o->verdict_on) {
         int i = ixt_review_find(&r, o->verdict_on);

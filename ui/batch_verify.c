@@ -111,16 +111,11 @@ static bool wait_window(int window_s)
 
 int batch_verify(const ixt_opts *o)
 {
-    if (!o->load_file) {
-        fprintf(stderr, "idxtune: verify needs --session FILE\n");
-        return 2;
-    }
     ixt_review r;
     ixt_err e;
-    if (ixt_review_load(&r, o->load_file, &e) != 0) {
-        fprintf(stderr, "idxtune: %s\n", e.msg);
-        return 1;
-    }
+    int loaded = batch_load_session(o, "verify", &r);
+    if (loaded != 0)
+        return loaded;
     if (o->phase > r.n) {
         fprintf(stderr, "idxtune: --phase %d: %s has %d phases\n", o->phase, o->load_file, r.n);
         ixt_review_free(&r);
