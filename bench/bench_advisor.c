@@ -38,7 +38,7 @@ static void report(const char *name, ixt_advisor *a, double ms)
 static int run(ixt_conn *c, const char *name, const char *path, int max, double budget)
 {
     ixt_advisor a;
-    ixt_advisor_init(&a, c, budget, 0.01);
+    ixt_advisor_init(&a, c, budget, 0);
     if (load(&a, path, max) != 0)
         return -1;
     ixt_err e;
@@ -87,7 +87,7 @@ static double cost_of_set(ixt_advisor *a, unsigned mask, double budget_bytes)
 static void greedy_vs_exhaustive(ixt_conn *c, const char *path, int max, double budget_mb)
 {
     ixt_advisor a;
-    ixt_advisor_init(&a, c, budget_mb, 0.01);
+    ixt_advisor_init(&a, c, budget_mb, 0);
     if (load(&a, path, max) != 0)
         return;
     ixt_err e;

@@ -75,21 +75,6 @@ static void find_helped(ixt_advisor *a, helped *h)
     free(names);
 }
 
-static double write_rate(ixt_conn *c, const char *table, double seconds, const PGresult *before)
-{
-    static const char SQL[] = IXT_SQL_TAG
-        "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relname = $1";
-    double w0 = -1;
-    for (int r = 0; before && r < PQntuples(before); r++)
-        if (strcmp(PQgetvalue(before, r, 0), table) == 0)
-            w0 = atof(PQgetvalue(before, r, 1));
-    const char *params[] = {table};
-    PGresult *res = ixt_conn_exec(c, SQL, 1, params, NULL);
-    double rate = res && PQntuples(res) && w0 >= 0 && seconds > 0 ? (atof(PQgetvalue(res, 0, 0)) - w0) / seconds : -1;
-    PQclear(res);
-    return rate;
-}
-
 static char *pretty(const char *def)
 {
     ixt_err e;
@@ -97,7 +82,7 @@ static char *pretty(const char *def)
     return p ? p : ixt_xstrdup(def);
 }
 
-static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, const double *rates, double wall_ms)
+static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, double wall_ms)
 {
     char sz[32];
     const char *as = ixt_conn_as(a->c);
@@ -106,9 +91,16 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, const
     for (int p = 0; p < a->npicks; p++) {
         const ixt_adv_cand *c = &a->cands[a->picks[p]];
         char *def = pretty(c->def);
-        printf("\n%d. %s\n   size %s", p + 1, def, ixt_fmt_bytes(c->size_bytes, sz, sizeof sz));
-        if (rates[p] >= 0)
-            printf(", %s: %.1f writes/s (each also updates this index)", c->table, rates[p]);
+        char szr[32];
+        printf("\n%d. %s\n   size %s (HypoPG estimate %s)", p + 1, def, ixt_fmt_bytes(c->size_real, szr, sizeof szr),
+               ixt_fmt_bytes(c->size_bytes, sz, sizeof sz));
+        if (c->replaces[0])
+            printf("; replaces the existing index %s, which it makes redundant", c->replaces);
+        printf("\n   saves %.1f cost/s of reads; costs %.1f writes/s on %s = %.1f cost/s", c->benefit,
+               c->writes_per_s, c->table, c->write_cost);
+        if (c->hot_breaks)
+            printf("; breaks HOT updates for %d statement%s: `%s` (%.1f/s)", c->hot_breaks,
+                   c->hot_breaks > 1 ? "s" : "", c->hot_example, c->hot_rate);
         printf("\n");
         for (int i = 0; i < a->nstmts; i++) {
             if (!h->uses[p * a->nstmts + i])
@@ -122,9 +114,11 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, const
         free(def);
     }
     double pct = a->weighted_before > 0 ? (a->weighted_after - a->weighted_before) / a->weighted_before * 100 : 0;
-    printf("\nWeighted workload cost %.0f -> %.0f (%+.1f%%); %d indexes, %s in all%s\n", a->weighted_before,
-           a->weighted_after, pct, a->npicks, ixt_fmt_bytes(a->size_bytes, sz, sizeof sz),
-           o->cfg.budget_mb > 0 ? " (within the budget)" : "");
+    char szr[32];
+    printf("\nWeighted workload cost %.0f -> %.0f (%+.1f%%); %d indexes, %s in all (HypoPG estimate %s)%s; "
+           "write cost %.1f cost/s\n", a->weighted_before, a->weighted_after, pct, a->npicks,
+           ixt_fmt_bytes(a->size_real, szr, sizeof szr), ixt_fmt_bytes(a->size_bytes, sz, sizeof sz),
+           o->cfg.budget_mb > 0 ? " (within the budget)" : "", a->write_cost);
     printf("What-if calls %ld, cache hits %ld, wall time %.0f ms\n", a->whatif_calls, a->cache_hits, wall_ms);
     for (int k = 0; k < a->ncands; k++)
         if (a->cands[k].untestable)
@@ -137,7 +131,7 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, const
             printf("Skipped: %.70s: %s\n", a->stmts[i].sql, a->stmts[i].error);
 }
 
-static json_t *advice_json(ixt_advisor *a, const helped *h, const double *rates, double wall_ms)
+static json_t *advice_json(ixt_advisor *a, const helped *h, double wall_ms)
 {
     json_t *idx = json_array();
     for (int p = 0; p < a->npicks; p++) {
@@ -150,8 +144,14 @@ static json_t *advice_json(ixt_advisor *a, const helped *h, const double *rates,
                                                     "queryid", (json_int_t)a->stmts[i].queryid, "cost_before",
                                                     a->stmts[i].base_cost, "cost_after", h->final[i], "weight",
                                                     a->stmts[i].weight));
-        json_array_append_new(idx, json_pack("{s:s, s:s, s:f, s:f, s:o}", "definition", def, "table", c->table,
-                                             "size_bytes", c->size_bytes, "write_rate", rates[p], "helps", hs));
+        json_t *one = json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:i, s:f, s:o}", "definition", def, "table",
+                                c->table, "size_bytes", c->size_bytes, "size_corrected_bytes", c->size_real,
+                                "write_rate", c->writes_per_s, "write_cost_per_s", c->write_cost,
+                                "benefit_per_s", c->benefit, "hot_breaks", c->hot_breaks, "hot_rate", c->hot_rate,
+                                "helps", hs);
+        json_object_set_new(one, "hot_example", c->hot_breaks ? json_string(c->hot_example) : json_null());
+        json_object_set_new(one, "replaces", c->replaces[0] ? json_string(c->replaces) : json_null());
+        json_array_append_new(idx, one);
         free(def);
     }
     json_t *skipped = json_array();
@@ -167,16 +167,18 @@ static json_t *advice_json(ixt_advisor *a, const helped *h, const double *rates,
     json_t *un = json_array();
     for (int i = 0; i < a->nunanalyzed; i++)
         json_array_append_new(un, json_string(a->unanalyzed[i]));
-    return json_pack("{s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:I, s:I, s:f, s:o, s:o, s:o, s:o}", "connection",
-                     ixt_conn_label(a->c), "as", ixt_conn_as(a->c), "statements", a->nstmts, "candidates",
-                     a->ncands, "weighted_cost_before", a->weighted_before, "weighted_cost_after",
-                     a->weighted_after, "total_size_bytes", a->size_bytes, "whatif_calls",
+    return json_pack("{s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:f, s:o, s:o, s:o, s:o}",
+                     "connection", ixt_conn_label(a->c), "as", ixt_conn_as(a->c), "statements", a->nstmts,
+                     "candidates", a->ncands, "weighted_cost_before", a->weighted_before, "weighted_cost_after",
+                     a->weighted_after, "total_size_bytes", a->size_bytes, "total_size_corrected_bytes",
+                     a->size_real, "write_cost_per_s", a->write_cost, "write_weight", a->write_weight,
+                     "whatif_calls",
                      (json_int_t)a->whatif_calls, "cache_hits", (json_int_t)a->cache_hits, "wall_ms", wall_ms,
                      "indexes", idx, "skipped", skipped, "never_analyzed", un, "not_scored", untestable);
 }
 
 /* The picks as a review set: for --format sql|md and --session. */
-static int to_review(ixt_advisor *a, const helped *h, const double *rates, ixt_review *r, ixt_err *e)
+static int to_review(ixt_advisor *a, const helped *h, ixt_review *r, ixt_err *e)
 {
     memset(r, 0, sizeof *r);
     r->conn_label = ixt_xstrdup(ixt_conn_label(a->c));
@@ -186,8 +188,8 @@ static int to_review(ixt_advisor *a, const helped *h, const double *rates, ixt_r
         ixt_review_item it;
         if (ixt_review_item_make(a->c, r, c->def, &it, e) != 0)
             return -1;
-        it.size_bytes = c->size_bytes;
-        it.write_rate = rates[p];
+        it.size_bytes = c->size_real;
+        it.write_rate = c->writes_per_s;
         int best = -1;
         for (int i = 0; i < a->nstmts; i++)
             if (h->uses[p * a->nstmts + i] &&
@@ -205,12 +207,12 @@ static int to_review(ixt_advisor *a, const helped *h, const double *rates, ixt_r
     return 0;
 }
 
-static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, const double *rates, double wall_ms)
+static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, double wall_ms)
 {
     ixt_err e;
     ixt_review r;
     bool need_review = o->format == FMT_SQL || o->format == FMT_MD || o->load_file;
-    if (need_review && to_review(a, h, rates, &r, &e) != 0) {
+    if (need_review && to_review(a, h, &r, &e) != 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
         ixt_review_free(&r);
         return 1;
@@ -219,7 +221,7 @@ static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, const doub
     ixt_export_opts eo = {.concurrently = !o->no_concurrently};
     char *text = NULL;
     if (o->format == FMT_JSON) {
-        json_t *j = advice_json(a, h, rates, wall_ms);
+        json_t *j = advice_json(a, h, wall_ms);
         rc = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 ? 0 : 1;
         putchar('\n');
         json_decref(j);
@@ -230,7 +232,7 @@ static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, const doub
         else
             rc = 1;
     } else {
-        print_text(o, a, h, rates, wall_ms);
+        print_text(o, a, h, wall_ms);
     }
     free(text);
     if (rc == 0 && o->load_file) {
@@ -269,10 +271,9 @@ int batch_advise(const ixt_opts *o)
     if (!c)
         return 1;
     ixt_advisor a;
-    ixt_advisor_init(&a, c, o->cfg.budget_mb, 0.01);
+    ixt_advisor_init(&a, c, o->cfg.budget_mb, 0);
+    a.write_weight = o->cfg.write_weight;
     int rc = 1;
-    PGresult *writes = ixt_conn_exec(c, IXT_SQL_TAG "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del"
-                                        " FROM pg_stat_user_tables", 0, NULL, NULL);
     double t0 = ixt_now_ms();
     ixt_err e;
     if (load_statements(o, c, &a) == 0) {
@@ -284,19 +285,14 @@ int batch_advise(const ixt_opts *o)
                 fputs("\r\033[K", stderr);
             helped h;
             find_helped(&a, &h);
-            double *rates = ixt_xcalloc((size_t)a.npicks + 1, sizeof *rates);
-            for (int p = 0; p < a.npicks; p++)
-                rates[p] = write_rate(c, a.cands[a.picks[p]].table, wall / 1000, writes);
             if (ixt_conn_ok(c))
-                rc = output(o, &a, &h, rates, wall);
+                rc = output(o, &a, &h, wall);
             else
                 fprintf(stderr, "idxtune: connection to the server was lost: the advice is incomplete\n");
-            free(rates);
             free(h.uses);
             free(h.final);
         }
     }
-    PQclear(writes);
     ixt_advisor_free(&a);
     ixt_conn_close(c);
     return rc;

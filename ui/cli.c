@@ -24,6 +24,7 @@ static const struct option LONGOPTS[] = {
     {"statement-timeout", required_argument, NULL, O_CONFIG_KEY},
     {"runs", required_argument, NULL, O_CONFIG_KEY},
     {"budget-mb", required_argument, NULL, O_CONFIG_KEY},
+    {"write-weight", required_argument, NULL, O_CONFIG_KEY},
     {"ascii", no_argument, NULL, O_CONFIG_KEY},
     {"no-color", no_argument, NULL, O_CONFIG_KEY},
     {"no-mouse", no_argument, NULL, O_CONFIG_KEY},
@@ -105,6 +106,7 @@ static const char USAGE[] =
     "      --queries=FILE     statements to advise on, separated by ';' (advise)\n"
     "      --top=N            the N statements with the most total time (advise; default 50)\n"
     "      --budget-mb=MB     storage budget of the advice (0: none)\n"
+    "      --write-weight=W   weight of index maintenance against read savings (advise; default 1)\n"
     "      --role=NAME        plan as this role (SET ROLE): row-level security applies\n"
     "      --set=NAME=VALUE   a setting of the application, e.g. app.tenant_id=1 (repeatable)\n"
     "      --statement-timeout=MS   per-statement timeout (default 30000)\n"

@@ -53,19 +53,22 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
     draw_text(top, 0, COLS, line, draw_style(pct < 0 ? IXT_ROLE_GOOD : IXT_ROLE_NORMAL) | A_BOLD, true);
     attr_t h = draw_style(IXT_ROLE_HEADER);
     draw_fill(top + 1, 0, COLS, h);
-    draw_text(top + 1, 0, COLS, "  #      Size  Index (A accepts the selected one, Enter opens the lab)", h, true);
+    draw_text(top + 1, 0, COLS, "  #      Size  Saves/s  Writes/s  HOT  Index (A accepts the selected one, Enter opens the lab)",
+              h, true);
     x->list_rows = rows - 2;
     list_clamp(&x->list, ad->npicks, x->list_rows);
     for (int i = 0; i < x->list_rows && x->list.top + i < ad->npicks; i++) {
         int p = x->list.top + i;
         const ixt_adv_cand *c = &ad->cands[ad->picks[p]];
-        snprintf(line, sizeof line, " %2d %9s  %s", p + 1, ixt_fmt_bytes(c->size_bytes, sz, sizeof sz), c->def);
+        snprintf(line, sizeof line, " %2d %9s %8.0f %9.1f %4d  %s%s%s", p + 1,
+                 ixt_fmt_bytes(c->size_real, sz, sizeof sz), c->benefit, c->writes_per_s, c->hot_breaks, c->def,
+                 c->replaces[0] ? "  replaces " : "", c->replaces);
         attr_t st = p == x->list.sel ? draw_style(IXT_ROLE_SELECTED) : draw_style(IXT_ROLE_NORMAL);
         draw_fill(top + 2 + i, 0, COLS, st);
         draw_text(top + 2 + i, 0, COLS, line, st, true);
     }
     if (ad->npicks == 0)
-        draw_text(top + 3, 2, COLS - 4, "no index saves at least 1% of the weighted workload cost",
+        draw_text(top + 3, 2, COLS - 4, "no index is worth its size and its writes",
                   draw_style(IXT_ROLE_MUTED), true);
 }
 
@@ -98,7 +101,7 @@ static void accept_pick(app *a, aview *x)
         app_message(a, true, "%s", e.msg);
         return;
     }
-    it.size_bytes = c->size_bytes;
+    it.size_bytes = c->size_real;
     if (s >= 0)
         it.ev = (ixt_evidence){.sql = ixt_xstrdup(ad->stmts[s].sql), .queryid = ad->stmts[s].queryid,
                                .cost_before = ad->stmts[s].base_cost,
@@ -148,7 +151,8 @@ void view_advice_open(app *a)
     x->base.draw = aview_draw;
     x->base.key = aview_key;
     x->base.destroy = aview_destroy;
-    ixt_advisor_init(&x->adv, a->lab, a->opts->cfg.budget_mb, 0.01);
+    ixt_advisor_init(&x->adv, a->lab, a->opts->cfg.budget_mb, 0);
+    x->adv.write_weight = a->opts->cfg.write_weight;
     ixt_stmt **v;
     size_t n = ixt_workload_view(&a->wl, IXT_COL_TOTAL, true, NULL, &v);
     for (size_t i = 0; i < n && x->adv.nstmts < TOP_STATEMENTS; i++)

@@ -542,7 +542,7 @@ static void suggest(app *a, lview *l)
 {
     ixt_advisor adv;
     ixt_err e;
-    ixt_advisor_init(&adv, a->lab, 0, 0.01);
+    ixt_advisor_init(&adv, a->lab, 0, 0);
     ixt_advisor_add(&adv, l->lab.sql, 1, l->queryid);
     if (ixt_advisor_run(&adv, NULL, NULL, &e) == 0) {
         int order[5];
