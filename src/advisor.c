@@ -183,9 +183,9 @@ static void write_cost_of(ixt_advisor *a, int k)
     ixt_adv_cand *c = &a->cands[k];
     const ixt_cand *s = &a->set.v[k];
     const ixt_table_fact *t = ixt_cand_table(&a->facts, s->table);
-    if (!t)
+    c->writes_per_s = t ? t->writes_per_s : -1;
+    if (!t || t->writes_per_s < 0)
         return;
-    c->writes_per_s = t->writes_per_s;
     double cost = (t->writes_per_s - t->updates_per_s * t->hot_share) * ENTRY_COST;
     for (int i = 0; i < a->nstmts; i++) {
         const ixt_adv_stmt *st = &a->stmts[i];
@@ -220,7 +220,9 @@ static double dedup_factor(const ixt_advisor *a, int k)
 {
     const ixt_cand *s = &a->set.v[k];
     const ixt_table_fact *t = ixt_cand_table(&a->facts, s->table);
-    if (s->gin || s->expr || s->nincl || !t || t->reltuples < 1 || ixt_conn_info(a->c)->version_num < 130000)
+    /* a partial index holds an unknown share of the rows: left as estimated */
+    if (s->gin || s->expr || s->nincl || s->where || !t || t->reltuples < 1 ||
+        ixt_conn_info(a->c)->version_num < 130000)
         return 1;
     double rows = t->reltuples, groups = 1, width = 0;
     for (int i = 0; i < s->nkeys; i++) {
@@ -435,10 +437,12 @@ static double total_weighted(const ixt_advisor *a)
     return t;
 }
 
-/* Value per second: read cost saved net of the weighted write cost. */
+/* Value per second: read cost saved net of the weighted write cost.  A
+ * file of statements has no rate, so its savings and the writes per
+ * second have no common unit: the write cost is shown, not subtracted. */
 static double value(const ixt_advisor *a, double saving, double write_cost)
 {
-    return saving / a->span_s - a->write_weight * write_cost;
+    return saving / a->span_s - (a->timed ? a->write_weight * write_cost : 0);
 }
 
 /* Value below which a pick is not worth having. */
@@ -669,22 +673,25 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
 {
     if (!ixt_conn_info(a->c)->has_hypopg)
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
-    if (check_hypopg_rights(a, e) != 0 || ixt_hypo_reset(a->c, e) != 0)
+    ixt_cand_facts since;
+    if (check_hypopg_rights(a, e) != 0 || ixt_hypo_reset(a->c, e) != 0 || ixt_cand_facts_tables(a->c, &since, e) != 0)
         return -1;
+    /* write rates are measured over the planning of the statements */
     plan_all(a, progress, ctx);
-    if (lost(a, e) != 0)
-        return -1;
     double span;
-    if (ixt_cand_facts_load(a->c, &a->facts, &span, e) != 0)
+    int rc = lost(a, e) != 0 ? -1 : ixt_cand_facts_load(a->c, &since, &a->facts, &span, e);
+    ixt_cand_facts_free(&since);
+    if (rc != 0)
         return -1;
     /* weights are calls since pg_stat_statements' reset, or one run of a file */
     bool from_stats = false;
     for (int i = 0; i < a->nstmts; i++)
         from_stats |= a->stmts[i].queryid != 0;
-    a->span_s = from_stats && span > 0 ? span : 1;
+    a->timed = from_stats && span > 0;
+    a->span_s = a->timed ? span : 1;
     for (int i = 0; i < a->nstmts; i++)
         if (a->stmts[i].ok) {
-            ixt_cands_for(&a->set, a->stmts[i].info, a->stmts[i].queryid, &a->facts);
+            a->qualstats_uses += ixt_cands_for(&a->set, a->stmts[i].info, a->stmts[i].queryid, &a->facts);
             for (int t = 0; t < a->stmts[i].info->ntables; t++)
                 note_unanalyzed(a, a->stmts[i].info->tables[t].name);
         }

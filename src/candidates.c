@@ -284,9 +284,11 @@ static void policy_cols(const ixt_cand_facts *f, const char *table, colset *lead
     }
 }
 
-static void gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long queryid, const char *table, tcols *tc,
-                   ixt_sql_info **keep, int *nkeep)
+/* Returns the number of pg_qualstats predicates on the table. */
+static int gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long queryid, const char *table, tcols *tc,
+                  ixt_sql_info **keep, int *nkeep)
 {
+    int nquals = 0;
     memset(tc, 0, sizeof *tc);
     policy_cols(f, table, &tc->lead, keep, nkeep);
     for (int i = 0; i < in->nuses; i++)
@@ -300,11 +302,13 @@ static void gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long qu
         ixt_col_use u = {.table = qf->table, .column = qf->column, .op = qf->op,
                          .kind = strcmp(qf->op, "=") == 0 ? IXT_USE_EQ : IXT_USE_RANGE};
         gather_use(&f->cat, in, table, &u, tc);
+        nquals += strcmp(qf->table, table) == 0;
     }
     /* the policy's columns first, then the statement's equalities */
     colset eq = tc->lead;
     concat(&eq, &tc->eq, -1);
     tc->eq = eq;
+    return nquals;
 }
 
 /* Key orders for one table of one statement: equality first, then the
@@ -422,8 +426,9 @@ static bool seen_before(const ixt_sql_info *in, int t)
     return false;
 }
 
-void ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, const ixt_cand_facts *f)
+int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, const ixt_cand_facts *f)
 {
+    int nquals = 0;
     for (int t = 0; t < in->ntables; t++) {
         if (seen_before(in, t))
             continue;
@@ -431,13 +436,14 @@ void ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid,
         ixt_sql_info *keep[MAX_POLICIES];
         int nkeep = 0;
         tcols tc;
-        gather(f, in, queryid, table, &tc, keep, &nkeep);
+        nquals += gather(f, in, queryid, table, &tc, keep, &nkeep);
         keyed_candidates(set, table, &tc);
         partial_candidates(set, f, in, table, &tc);
         expression_candidates(set, f, in, table);
         for (int i = 0; i < nkeep; i++)
             ixt_sql_info_free(keep[i]);
     }
+    return nquals;
 }
 
 int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *table, const ixt_cand_facts *f,
@@ -451,7 +457,7 @@ int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *t
         ixt_sql_info *keep[MAX_POLICIES];
         int nkeep = 0;
         tcols tc;
-        gather(f, infos[s], 0, table, &tc, keep, &nkeep);
+        (void)gather(f, infos[s], 0, table, &tc, keep, &nkeep);
         const colset *sets[] = {&tc.eq, &tc.rng, &tc.srt, &tc.grp};
         for (int k = 0; k < 4; k++)
             for (int i = 0; i < sets[k]->n; i++) {

@@ -31,17 +31,14 @@ static const char QUALS_SQL[] = IXT_SQL_TAG
     " JOIN pg_attribute a ON a.attrelid = q.lrelid AND a.attnum = q.lattnum"
     " JOIN pg_operator o ON o.oid = q.opno WHERE q.queryid IS NOT NULL LIMIT 20000";
 
-/* Rates since the statistics were reset (else since the server started). */
+/* Cumulative write counters, with the server's clock: rates are the
+ * difference between two reads. */
 static const char TABLES_SQL[] = IXT_SQL_TAG
-    "WITH span AS (SELECT greatest(extract(epoch FROM now() - coalesce("
-    "   (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()),"
-    "   pg_postmaster_start_time())), 1) AS s)"
-    " SELECT " TABLE_NAME ", greatest(c.reltuples, 0),"
-    " (t.n_tup_ins + t.n_tup_upd + t.n_tup_del) / span.s, t.n_tup_upd / span.s,"
-    " CASE WHEN t.n_tup_upd > 0 THEN t.n_tup_hot_upd::float8 / t.n_tup_upd ELSE 0 END,"
-    " t.last_analyze IS NULL AND t.last_autoanalyze IS NULL"
+    "SELECT " TABLE_NAME ", greatest(c.reltuples, 0), t.n_tup_ins + t.n_tup_upd + t.n_tup_del, t.n_tup_upd,"
+    " t.n_tup_hot_upd, t.last_analyze IS NULL AND t.last_autoanalyze IS NULL,"
+    " extract(epoch FROM clock_timestamp())"
     " FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid"
-    " JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN span";
+    " JOIN pg_namespace n ON n.oid = c.relnamespace";
 
 static const char INDEXES_SQL[] = IXT_SQL_TAG
     "SELECT " TABLE_NAME ", ic.relname, pg_get_indexdef(i.indexrelid),"
@@ -101,10 +98,39 @@ static void load_tables(PGresult *r, ixt_cand_facts *f)
     for (int i = 0; i < n; i++)
         f->tables[f->ntables++] = (ixt_table_fact){.table = ixt_xstrdup(PQgetvalue(r, i, 0)),
                                                    .reltuples = atof(PQgetvalue(r, i, 1)),
-                                                   .writes_per_s = atof(PQgetvalue(r, i, 2)),
-                                                   .updates_per_s = atof(PQgetvalue(r, i, 3)),
-                                                   .hot_share = atof(PQgetvalue(r, i, 4)),
-                                                   .never_analyzed = PQgetvalue(r, i, 5)[0] == 't'};
+                                                   .writes = atof(PQgetvalue(r, i, 2)),
+                                                   .updates = atof(PQgetvalue(r, i, 3)),
+                                                   .hot_updates = atof(PQgetvalue(r, i, 4)),
+                                                   .never_analyzed = PQgetvalue(r, i, 5)[0] == 't',
+                                                   .at = atof(PQgetvalue(r, i, 6)),
+                                                   .writes_per_s = -1};
+}
+
+int ixt_cand_facts_tables(ixt_conn *c, ixt_cand_facts *f, ixt_err *e)
+{
+    memset(f, 0, sizeof *f);
+    PGresult *r = ixt_conn_exec(c, TABLES_SQL, 0, NULL, e);
+    if (!r)
+        return -1;
+    load_tables(r, f);
+    PQclear(r);
+    return 0;
+}
+
+/* Rates over the interval since the earlier read; the HOT share of the
+ * updates since the statistics began (a longer history than the interval). */
+static void rates_since(ixt_cand_facts *f, const ixt_cand_facts *since)
+{
+    for (int i = 0; i < f->ntables; i++) {
+        ixt_table_fact *t = &f->tables[i];
+        t->hot_share = t->updates > 0 ? t->hot_updates / t->updates : 0;
+        const ixt_table_fact *o = since ? ixt_cand_table(since, t->table) : NULL;
+        double dt = o ? t->at - o->at : 0;
+        if (dt <= 0)
+            continue;
+        t->writes_per_s = (t->writes - o->writes) / dt;
+        t->updates_per_s = (t->updates - o->updates) / dt;
+    }
 }
 
 static void load_indexes(PGresult *r, ixt_cand_facts *f)
@@ -130,7 +156,7 @@ static void load_indexes(PGresult *r, ixt_cand_facts *f)
     }
 }
 
-int ixt_cand_facts_load(ixt_conn *c, ixt_cand_facts *f, double *span_s, ixt_err *e)
+int ixt_cand_facts_load(ixt_conn *c, const ixt_cand_facts *since, ixt_cand_facts *f, double *span_s, ixt_err *e)
 {
     memset(f, 0, sizeof *f);
     if (ixt_catalog_load(c, &f->cat, e) != 0)
@@ -164,5 +190,6 @@ int ixt_cand_facts_load(ixt_conn *c, ixt_cand_facts *f, double *span_s, ixt_err 
                                        ? SPAN_SQL : SPAN_OLD_SQL, 0, NULL, NULL);
     *span_s = r && PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
+    rates_since(f, since);
     return 0;
 }

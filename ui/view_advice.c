@@ -109,7 +109,7 @@ static void accept_pick(app *a, aview *x)
     else
         it.ev.sql = ixt_xstrdup("");
     ixt_review_accept(&a->review, &it);
-    app_message(a, false, "accepted %s as %s (%d in the review set)", c->def, it.name, a->review.n);
+    app_message(a, false, "%d in the review set: accepted %s as %s", a->review.n, c->def, it.name);
     ixt_review_item_free(&it);
 }
 

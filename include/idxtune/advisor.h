@@ -58,6 +58,7 @@ typedef struct ixt_advisor {
     double min_share;          /* a pick must be worth at least this share of the workload (0.001) */
     double write_weight;       /* scales write costs in the objective (1) */
     double span_s;             /* seconds the weights cover (1 for a file of statements) */
+    bool timed;                /* weights are calls over span_s: write costs count in the choice */
     ixt_cand_set set;          /* the candidates' shapes, parallel to cands */
     ixt_cand_facts facts;
     double weighted_before, weighted_after, size_bytes, size_real, write_cost;

@@ -41,9 +41,13 @@ typedef struct ixt_qual_fact {
 typedef struct ixt_table_fact {
     char *table;               /* owned */
     double reltuples;
+    double writes, updates, hot_updates;  /* pg_stat_user_tables counters */
+    double at;                 /* when read: epoch seconds of the server */
+    /* Over the interval the advisor measured (bulk loads since the last
+     * statistics reset would swamp rates since then). */
     double writes_per_s;       /* inserts + updates + deletes per second; -1 unknown */
     double updates_per_s;      /* of which updates */
-    double hot_share;          /* share of updates that were HOT (0..1) */
+    double hot_share;          /* share of updates that were HOT (0..1), since the reset */
     bool never_analyzed;
 } ixt_table_fact;
 
@@ -99,8 +103,9 @@ const ixt_col_fact *ixt_cand_col(const ixt_cand_facts *f, const char *table, con
 const ixt_table_fact *ixt_cand_table(const ixt_cand_facts *f, const char *table);
 
 /* Adds the candidates of one statement (info: its parse tree, queryid for
- * pg_qualstats, 0 when none) to set, without duplicates. */
-void ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *info, long long queryid, const ixt_cand_facts *f);
+ * pg_qualstats, 0 when none) to set, without duplicates.  Returns how many
+ * pg_qualstats predicates it used. */
+int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *info, long long queryid, const ixt_cand_facts *f);
 /* The columns of table an index key could use in any of the statements
  * (equality, range, sort, group), in order of first use.  *out: caller
  * frees the array only (strings borrowed from infos and f) */
