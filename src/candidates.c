@@ -227,10 +227,6 @@ static bool has_column(const ixt_catalog *cat, const char *table, const char *co
     return false;
 }
 
-/* Policies read per table: their parse trees stay alive while the
- * candidates of one statement are built. */
-#define MAX_POLICIES 16
-
 typedef struct tcols {
     colset lead, eq, rng, srt, grp, out;
 } tcols;
@@ -262,7 +258,7 @@ static void gather_use(const ixt_catalog *cat, const ixt_sql_info *in, const cha
 /* Row-level security: a policy that applies to the role adds its equality
  * to every statement on the table.  Its column leads the key when the
  * comparison can be an index condition (a leakproof =). */
-static void policy_cols(const ixt_cand_facts *f, const char *table, colset *lead, ixt_sql_info **keep, int *nkeep)
+static void policy_cols(const ixt_cand_facts *f, const char *table, colset *lead)
 {
     for (int p = 0; p < f->npolicies; p++) {
         if (!same_table(f->policies[p].table, table))
@@ -273,24 +269,21 @@ static void policy_cols(const ixt_cand_facts *f, const char *table, colset *lead
         for (int u = 0; pi && u < pi->nuses; u++) {
             const ixt_col_use *pu = &pi->uses[u];
             const ixt_col_fact *cf = pu->column ? ixt_cand_col(f, table, pu->column) : NULL;
+            /* the name from the facts: it outlives the policy's parse tree */
             if (pu->kind == IXT_USE_EQ && pu->column && (!pu->op || !strcmp(pu->op, "=")) && cf &&
                 cf->eq_leakproof)
-                colset_add(lead, pu->column, false);
+                colset_add(lead, cf->column, false);
         }
-        if (pi)
-            keep[(*nkeep)++] = pi;
-        if (*nkeep == MAX_POLICIES)
-            return;
+        ixt_sql_info_free(pi);
     }
 }
 
 /* Returns the number of pg_qualstats predicates on the table. */
-static int gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long queryid, const char *table, tcols *tc,
-                  ixt_sql_info **keep, int *nkeep)
+static int gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long queryid, const char *table, tcols *tc)
 {
     int nquals = 0;
     memset(tc, 0, sizeof *tc);
-    policy_cols(f, table, &tc->lead, keep, nkeep);
+    policy_cols(f, table, &tc->lead);
     for (int i = 0; i < in->nuses; i++)
         gather_use(&f->cat, in, table, &in->uses[i], tc);
     /* pg_qualstats saw these predicates too (also those hidden in
@@ -433,15 +426,11 @@ int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, 
         if (seen_before(in, t))
             continue;
         const char *table = in->tables[t].name;
-        ixt_sql_info *keep[MAX_POLICIES];
-        int nkeep = 0;
         tcols tc;
-        nquals += gather(f, in, queryid, table, &tc, keep, &nkeep);
+        nquals += gather(f, in, queryid, table, &tc);
         keyed_candidates(set, table, &tc);
         partial_candidates(set, f, in, table, &tc);
         expression_candidates(set, f, in, table);
-        for (int i = 0; i < nkeep; i++)
-            ixt_sql_info_free(keep[i]);
     }
     return nquals;
 }
@@ -454,10 +443,8 @@ int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *t
     for (int s = 0; s < n; s++) {
         if (!infos[s])
             continue;
-        ixt_sql_info *keep[MAX_POLICIES];
-        int nkeep = 0;
         tcols tc;
-        (void)gather(f, infos[s], 0, table, &tc, keep, &nkeep);
+        (void)gather(f, infos[s], 0, table, &tc);
         const colset *sets[] = {&tc.eq, &tc.rng, &tc.srt, &tc.grp};
         for (int k = 0; k < 4; k++)
             for (int i = 0; i < sets[k]->n; i++) {
@@ -469,8 +456,6 @@ int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *t
                     v[nv++] = sets[k]->cols[i];
                 }
             }
-        for (int i = 0; i < nkeep; i++)
-            ixt_sql_info_free(keep[i]);
     }
     *out = v;
     return nv;
