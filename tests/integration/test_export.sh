@@ -76,6 +76,7 @@ grep -q "note: index 1: CONCURRENTLY dropped: a trial builds inside a transactio
 ok $? "with a note that CONCURRENTLY was dropped"
 grep -q '"definition": "CREATE INDEX ON runs (status)"' "$dir/conc.json"
 ok $? "the session keeps the definition as tried"
+"$IXT_PROG" review --session "$dir/conc.json" --approve runs_status_idx --as dba >/dev/null 2>&1
 "$IXT_PROG" export --session "$dir/conc.json" -o "$dir/conc.sql" 2>/dev/null
 grep -q "^CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_status_idx ON public.runs" "$dir/conc.sql"
 ok $? "and the export builds it CONCURRENTLY again"
