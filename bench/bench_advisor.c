@@ -30,7 +30,9 @@ static void report(const char *name, ixt_advisor *a, double ms)
     printf("%s_statements %d\n%s_candidates %d\n", name, a->nstmts, name, a->ncands);
     printf("%s_weighted_cost_before %.0f\n%s_weighted_cost_after %.0f\n", name, a->weighted_before, name,
            a->weighted_after);
-    printf("%s_indexes %d\n%s_size_mb %.1f\n", name, a->npicks, name, a->size_bytes / 1048576.0);
+    printf("%s_indexes %d\n%s_size_mb %.1f\n%s_size_corrected_mb %.1f\n", name, a->npicks, name,
+           a->size_bytes / 1048576.0, name, a->size_real / 1048576.0);
+    printf("%s_write_cost_per_s %.1f\n", name, a->write_cost);
     printf("%s_whatif_calls %ld\n%s_cache_hits %ld\n%s_wall_ms %.0f\n", name, a->whatif_calls, name, a->cache_hits,
            name, ms);
 }
@@ -38,7 +40,7 @@ static void report(const char *name, ixt_advisor *a, double ms)
 static int run(ixt_conn *c, const char *name, const char *path, int max, double budget)
 {
     ixt_advisor a;
-    ixt_advisor_init(&a, c, budget, 0.01);
+    ixt_advisor_init(&a, c, budget, 0);
     if (load(&a, path, max) != 0)
         return -1;
     ixt_err e;
@@ -87,7 +89,7 @@ static double cost_of_set(ixt_advisor *a, unsigned mask, double budget_bytes)
 static void greedy_vs_exhaustive(ixt_conn *c, const char *path, int max, double budget_mb)
 {
     ixt_advisor a;
-    ixt_advisor_init(&a, c, budget_mb, 0.01);
+    ixt_advisor_init(&a, c, budget_mb, 0);
     if (load(&a, path, max) != 0)
         return;
     ixt_err e;
@@ -130,7 +132,9 @@ int main(void)
         return 1;
     }
     run(c, "advise_demo", "demo/statements.sql", 1000, 0);
+    run(c, "advise_demo_100mb", "demo/statements.sql", 1000, 100);
     run(ct, "advise_analytic", "demo/analytics/statements.sql", 1000, 0);
+    run(ct, "advise_analytic_50mb", "demo/analytics/statements.sql", 1000, 50);
     greedy_vs_exhaustive(c, "demo/statements.sql", 4, 100);
     ixt_conn_close(c);
     ixt_conn_close(ct);

@@ -1,5 +1,6 @@
-/* advisor: candidates from the parse tree, greedy selection scored with
- * HypoPG, what-if results cached per (statement, indexes on its tables). */
+/* advisor: catalog facts once, candidates from the parse trees, greedy
+ * selection scored with HypoPG, what-if results cached per (statement,
+ * the active indexes that can matter to it). */
 #include "idxtune/advisor.h"
 
 #include <pg_query.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "idxtune/explain.h"
+#include "idxtune/facts.h"
 #include "idxtune/lab.h"
 #include "idxtune/plan.h"
 #include "idxtune/sqlsplit.h"
@@ -84,7 +86,9 @@ void ixt_advisor_init(ixt_advisor *a, ixt_conn *c, double budget_mb, double min_
     memset(a, 0, sizeof *a);
     a->c = c;
     a->budget_mb = budget_mb;
-    a->min_share = min_share > 0 ? min_share : 0.01;
+    a->min_share = min_share > 0 ? min_share : 0.001;
+    a->write_weight = 1;
+    a->span_s = 1;
     a->cache = ixt_xcalloc(1, sizeof(cache));
 }
 
@@ -95,10 +99,8 @@ void ixt_advisor_free(ixt_advisor *a)
         free(a->stmts[i].planned);
         ixt_sql_info_free(a->stmts[i].info);
     }
-    for (int i = 0; i < a->ncands; i++) {
-        free(a->cands[i].def);
-        free(a->cands[i].table);
-    }
+    ixt_cand_set_free(&a->set);
+    ixt_cand_facts_free(&a->facts);
     for (int i = 0; i < a->nunanalyzed; i++)
         free(a->unanalyzed[i]);
     free(a->unanalyzed);
@@ -157,403 +159,113 @@ int ixt_advisor_add_file(ixt_advisor *a, const char *path, ixt_err *e)
     return 0;
 }
 
-/* ===== candidates ===== */
+/* ===== candidates, their sizes and their write costs ===== */
 
-/* An identifier as SQL: as it is when the scanner reads it as one plain
- * word, else quoted by libpq. */
-static char *ident(ixt_conn *c, const char *name)
+/* One index entry written, in planner cost units: about one page touched
+ * (the descent is cached), as seq_page_cost prices a page. */
+#define ENTRY_COST 1.0
+
+static int existing_on(const ixt_advisor *a, const char *table)
 {
-    bool plain = name[0] && !(name[0] >= '0' && name[0] <= '9');
-    for (const char *p = name; *p && plain; p++)
-        plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
-    if (plain) {
-        PgQueryScanResult r = pg_query_scan(name);
-        PgQuery__ScanResult *sr = r.error ? NULL
-            : pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
-        plain = sr && sr->n_tokens == 1 && sr->tokens[0]->token == PG_QUERY__TOKEN__IDENT;
-        if (sr)
-            pg_query__scan_result__free_unpacked(sr, NULL);
-        pg_query_free_scan_result(r);
-    }
-    return plain ? ixt_xstrdup(name) : ixt_conn_quote_ident(c, name);
+    int n = 0;
+    for (int i = 0; i < a->facts.nindexes; i++)
+        n += strcmp(a->facts.indexes[i].table, table) == 0;
+    return n;
 }
 
-static void add_cand(ixt_advisor *a, const char *table, const char *def)
+/* Maintenance the index adds, per second: an entry for every insert and
+ * every update that is not HOT; and when a workload UPDATE sets one of its
+ * columns, the updates that were HOT no longer are, and then every index
+ * of the table gets an entry. */
+static void write_cost_of(ixt_advisor *a, int k)
 {
-    for (int i = 0; i < a->ncands; i++)
-        if (strcmp(a->cands[i].def, def) == 0)
-            return;
-    a->cands = ixt_xrealloc(a->cands, (size_t)(a->ncands + 1) * sizeof *a->cands);
-    a->cands[a->ncands++] = (ixt_adv_cand){.def = ixt_xstrdup(def), .table = ixt_xstrdup(table), .size_bytes = -1};
-}
-
-typedef struct colset {
-    const char *cols[8];
-    bool desc[8];
-    int n;
-} colset;
-
-static void colset_add(colset *s, const char *col, bool desc)
-{
-    for (int i = 0; i < s->n; i++)
-        if (strcmp(s->cols[i], col) == 0)
-            return;
-    if (s->n < 8) {
-        s->desc[s->n] = desc;
-        s->cols[s->n++] = col;
-    }
-}
-
-/* "CREATE INDEX ON t (a, b DESC) INCLUDE (c) WHERE ..." from column sets. */
-static void add_keyed(ixt_advisor *a, const char *table, const colset *key, const colset *incl, const char *where,
-                      bool keep_desc)
-{
-    if (key->n == 0)
+    ixt_adv_cand *c = &a->cands[k];
+    const ixt_cand *s = &a->set.v[k];
+    const ixt_table_fact *t = ixt_cand_table(&a->facts, s->table);
+    c->writes_per_s = t ? t->writes_per_s : -1;
+    if (!t || t->writes_per_s < 0)
         return;
-    ixt_buf b;
-    ixt_buf_init(&b);
-    char *t = ident(a->c, table);
-    ixt_buf_printf(&b, "CREATE INDEX ON %s (", t);
-    free(t);
-    for (int i = 0; i < key->n; i++) {
-        char *col = ident(a->c, key->cols[i]);
-        ixt_buf_printf(&b, "%s%s%s", i ? ", " : "", col, keep_desc && key->desc[i] ? " DESC" : "");
-        free(col);
-    }
-    ixt_buf_addc(&b, ')');
-    for (int i = 0; incl && i < incl->n; i++) {
-        char *col = ident(a->c, incl->cols[i]);
-        ixt_buf_printf(&b, "%s%s", i ? ", " : " INCLUDE (", col);
-        free(col);
-    }
-    if (incl && incl->n)
-        ixt_buf_addc(&b, ')');
-    if (where)
-        ixt_buf_printf(&b, " WHERE %s", where);
-    add_cand(a, table, b.s);
-    ixt_buf_free(&b);
-}
-
-/* The statement's table that has column col (for unqualified columns). */
-static const char *owner_of(const ixt_catalog *cat, const ixt_sql_info *in, const char *col)
-{
-    for (int t = 0; t < in->ntables; t++)
-        for (int i = 0; i < cat->ncols; i++)
-            if (strcmp(cat->col_table[i], in->tables[t].name) == 0 && strcmp(cat->cols[i], col) == 0)
-                return in->tables[t].name;
-    return NULL;
-}
-
-static const char *use_table(const ixt_catalog *cat, const ixt_sql_info *in, const ixt_col_use *u)
-{
-    if (u->table)
-        return u->table;
-    return u->column ? owner_of(cat, in, u->column) : NULL;
-}
-
-/* Only real columns of the table become index keys (not output names, not
- * columns of another query level). */
-static bool has_column(const ixt_catalog *cat, const char *table, const char *col)
-{
-    size_t tl = strlen(table);
-    for (int i = 0; i < cat->ncols; i++) {
-        const char *ct = cat->col_table[i];
-        size_t cl = strlen(ct);
-        /* the catalog names tables outside public as "schema.table" */
-        bool same = strcmp(ct, table) == 0 || (cl > tl && ct[cl - tl - 1] == '.' && strcmp(ct + cl - tl, table) == 0);
-        if (same && strcmp(cat->cols[i], col) == 0)
-            return true;
-    }
-    return false;
-}
-
-static bool mixed_directions(const colset *s)
-{
-    for (int i = 1; i < s->n; i++)
-        if (s->desc[i] != s->desc[0])
-            return true;
-    return false;
-}
-
-typedef struct tcols {
-    colset eq, rng, srt, grp, out;
-} tcols;
-
-static void gather(const ixt_catalog *cat, const ixt_sql_info *in, const char *table, tcols *tc)
-{
-    memset(tc, 0, sizeof *tc);
-    for (int i = 0; i < in->nuses; i++) {
-        const ixt_col_use *u = &in->uses[i];
-        const char *t = use_table(cat, in, u);
-        if (!t || strcmp(t, table) != 0 || !u->column || !has_column(cat, table, u->column))
+    double cost = (t->writes_per_s - t->updates_per_s * t->hot_share) * ENTRY_COST;
+    for (int i = 0; i < a->nstmts; i++) {
+        const ixt_adv_stmt *st = &a->stmts[i];
+        if (!st->ok || st->info->kind != IXT_SQL_UPDATE || st->info->ntables < 1 ||
+            strcmp(st->info->tables[0].name, s->table) != 0)
             continue;
-        bool plain_op = !u->op || !*u->op || !strcmp(u->op, "=") || !strcmp(u->op, "<") || !strcmp(u->op, ">") ||
-                        !strcmp(u->op, "<=") || !strcmp(u->op, ">=") || !strcmp(u->op, "IS NULL");
-        switch (u->kind) {
-        case IXT_USE_EQ: case IXT_USE_JOIN: case IXT_USE_NULL:
-            if (plain_op)
-                colset_add(&tc->eq, u->column, false);
-            break;
-        case IXT_USE_RANGE: colset_add(&tc->rng, u->column, false); break;
-        case IXT_USE_SORT: colset_add(&tc->srt, u->column, u->desc); break;
-        case IXT_USE_GROUP: colset_add(&tc->grp, u->column, false); break;
-        case IXT_USE_OUTPUT: colset_add(&tc->out, u->column, false); break;
+        bool sets = false;
+        for (int p = 0; p < st->info->nparams && !sets; p++) {
+            const ixt_sql_param *pr = &st->info->params[p];
+            sets = pr->op && !strcmp(pr->op, "SET") && pr->column && ixt_cand_has_column(s, pr->column);
         }
-    }
-}
-
-static void concat(colset *dst, const colset *src, int max)
-{
-    for (int i = 0; i < src->n && (max < 0 || i < max); i++)
-        colset_add(dst, src->cols[i], src->desc[i]);
-}
-
-/* Key orders for one table of one statement: equality first, then the
- * sort, then a range. */
-static void keyed_candidates(ixt_advisor *a, const char *table, const tcols *tc)
-{
-    colset k;
-    for (int i = 0; i < tc->eq.n; i++) {
-        colset one = {.n = 0};
-        colset_add(&one, tc->eq.cols[i], false);
-        add_keyed(a, table, &one, NULL, NULL, false);
-    }
-    for (int i = 0; i < tc->rng.n; i++) {
-        colset one = {.n = 0};
-        colset_add(&one, tc->rng.cols[i], false);
-        add_keyed(a, table, &one, NULL, NULL, false);
-    }
-    k = (colset){.n = 0};
-    concat(&k, &tc->eq, 3);
-    concat(&k, &tc->rng, 1);
-    add_keyed(a, table, &k, NULL, NULL, false);
-    if (tc->srt.n) {
-        k = (colset){.n = 0};
-        concat(&k, &tc->eq, 3);
-        concat(&k, &tc->srt, -1);
-        bool keep = mixed_directions(&tc->srt);
-        add_keyed(a, table, &k, NULL, NULL, keep);
-        colset incl = {.n = 0};
-        for (int i = 0; i < tc->out.n; i++) {
-            bool in_key = false;
-            for (int j = 0; j < k.n; j++)
-                in_key |= strcmp(k.cols[j], tc->out.cols[i]) == 0;
-            if (!in_key)
-                colset_add(&incl, tc->out.cols[i], false);
-        }
-        if (incl.n > 0 && incl.n <= 3)
-            add_keyed(a, table, &k, &incl, NULL, keep);
-        if (tc->rng.n) {
-            concat(&k, &tc->rng, 1);
-            add_keyed(a, table, &k, NULL, NULL, keep);
-        }
-    }
-    if (tc->grp.n) {
-        k = (colset){.n = 0};
-        concat(&k, &tc->eq, 3);
-        concat(&k, &tc->grp, 3);
-        add_keyed(a, table, &k, NULL, NULL, false);
-    }
-}
-
-/* Whether a constant predicate on the column names a class of rows (a
- * status among a few) rather than one example value (run_id = 4242): only
- * the first makes a partial index worth having. */
-static bool few_values(ixt_conn *c, const char *table, const char *column)
-{
-    static const char SQL[] = IXT_SQL_TAG
-        "SELECT n_distinct FROM pg_stats WHERE tablename = $1 AND attname = $2 LIMIT 1";
-    const char *params[] = {table, column};
-    PGresult *r = ixt_conn_exec(c, SQL, 2, params, NULL);
-    double nd = r && PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
-    PQclear(r);
-    return nd >= 1 && nd <= 20;
-}
-
-/* Partial indexes for constant equality predicates (status = 'queued'):
- * the rest of the key without that column. */
-static void partial_candidates(ixt_advisor *a, const ixt_catalog *cat, const ixt_sql_info *in, const char *table,
-                               const tcols *tc)
-{
-    for (int i = 0; i < in->nuses; i++) {
-        const ixt_col_use *u = &in->uses[i];
-        const char *t = use_table(cat, in, u);
-        if (!t || strcmp(t, table) != 0 || !u->column || !u->constant || u->kind != IXT_USE_EQ ||
-            !u->op || strcmp(u->op, "=") != 0 || !few_values(a->c, table, u->column))
+        if (!sets)
             continue;
-        colset k = {.n = 0};
-        for (int j = 0; j < tc->eq.n; j++)
-            if (strcmp(tc->eq.cols[j], u->column) != 0)
-                colset_add(&k, tc->eq.cols[j], false);
-        concat(&k, &tc->srt, -1);
-        concat(&k, &tc->rng, 1);
-        if (k.n == 0)
-            continue;
-        char *col = ident(a->c, u->column);
-        char *where = ixt_xasprintf("%s = %s", col, u->constant);
-        add_keyed(a, table, &k, NULL, where, mixed_directions(&tc->srt));
-        free(where);
-        free(col);
-    }
-}
-
-/* Expression indexes (lower(email), payload->>'k') and GIN for @>. */
-static void expression_candidates(ixt_advisor *a, const ixt_catalog *cat, const ixt_sql_info *in, const char *table)
-{
-    for (int i = 0; i < in->nuses; i++) {
-        const ixt_col_use *u = &in->uses[i];
-        const char *t = use_table(cat, in, u);
-        if (!t || strcmp(t, table) != 0 || !u->op)
-            continue;
-        char *tq = ident(a->c, table);
-        if (u->expr && !u->column && (!strcmp(u->op, "=") || u->kind == IXT_USE_RANGE)) {
-            char *def = ixt_xasprintf("CREATE INDEX ON %s ((%s))", tq, u->expr);
-            add_cand(a, table, def);
-            free(def);
-        } else if (u->column && !strcmp(u->op, "@>")) {
-            char *col = ident(a->c, u->column);
-            char *def = ixt_xasprintf("CREATE INDEX ON %s USING gin (%s jsonb_path_ops)", tq, col);
-            add_cand(a, table, def);
-            free(def);
-            free(col);
+        double rate = st->weight / a->span_s;
+        if (c->hot_breaks++ == 0) {
+            char *one = ixt_xstrdup(st->sql);
+            ixt_squash_ws(one);
+            snprintf(c->hot_example, sizeof c->hot_example, "%.80s%s", one, strlen(one) > 80 ? "..." : "");
+            free(one);
         }
-        free(tq);
+        c->hot_rate += rate;
+        cost += rate * t->hot_share * (existing_on(a, s->table) + 1) * ENTRY_COST;
     }
+    c->write_cost = cost;
 }
 
-/* Existing plain btree indexes as "t:a,b," column lists, to leave out
- * candidates they already serve (same leading columns). */
-static const char EXISTING_SQL[] = IXT_SQL_TAG
-    "SELECT c.relname, string_agg(a.attname, ',' ORDER BY k.ord) || ','"
-    " FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
-    " JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam"
-    " CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)"
-    " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
-    " WHERE am.amname = 'btree' AND i.indpred IS NULL AND c.relnamespace::regnamespace::text"
-    "  NOT IN ('pg_catalog', 'information_schema')"
-    " GROUP BY c.relname, i.indexrelid";
-
-static bool served(PGresult *existing, const char *table, const char *def)
+/* Btree deduplication (PostgreSQL 13+) stores a key once for a run of
+ * equal keys, then 6 bytes per row; HypoPG sizes every row as a full
+ * tuple.  The share of HypoPG's estimate the real index takes, from the
+ * keys' n_distinct and widths (1 when not known or not deduplicated). */
+static double dedup_factor(const ixt_advisor *a, int k)
 {
-    /* only plain column lists: "CREATE INDEX ON t (a, b)" */
-    const char *open = strchr(def, '(');
-    if (!existing || !open || strstr(def, " WHERE ") || strstr(def, "INCLUDE") || strstr(def, "USING") ||
-        strstr(def, "((") || strstr(def, " DESC"))
+    const ixt_cand *s = &a->set.v[k];
+    const ixt_table_fact *t = ixt_cand_table(&a->facts, s->table);
+    /* a partial index holds an unknown share of the rows: left as estimated */
+    if (s->gin || s->expr || s->nincl || s->where || !t || t->reltuples < 1 ||
+        ixt_conn_info(a->c)->version_num < 130000)
+        return 1;
+    double rows = t->reltuples, groups = 1, width = 0;
+    for (int i = 0; i < s->nkeys; i++) {
+        const ixt_col_fact *cf = ixt_cand_col(&a->facts, s->table, s->keys[i]);
+        if (!cf || cf->n_distinct == 0 || cf->avg_width <= 0)
+            return 1;
+        groups *= cf->n_distinct > 0 ? cf->n_distinct : -cf->n_distinct * rows;
+        width += cf->avg_width;
+    }
+    double dup = groups < rows ? rows / groups : 1;
+    if (dup > 400) /* a posting list holds about a third of a page */
+        dup = 400;
+    double tuple = (double)(((size_t)(8 + width) + 7) & ~(size_t)7) + 4;
+    double per_row = tuple / dup + 6;
+    return per_row < tuple ? per_row / tuple : 1;
+}
+
+/* An existing plain btree whose keys start with the candidate's: the
+ * candidate adds nothing. */
+static bool served(const ixt_advisor *a, int k)
+{
+    const ixt_cand *s = &a->set.v[k];
+    if (s->where || s->expr || s->gin || s->nincl)
         return false;
-    ixt_buf cols;
-    ixt_buf_init(&cols);
-    for (const char *p = open + 1; *p && *p != ')'; p++)
-        if (*p != ' ' && *p != '"')
-            ixt_buf_addc(&cols, *p);
-    ixt_buf_addc(&cols, ',');
-    bool hit = false;
-    for (int r = 0; r < PQntuples(existing) && !hit; r++)
-        hit = strcmp(PQgetvalue(existing, r, 0), table) == 0 &&
-              strncmp(PQgetvalue(existing, r, 1), cols.s, cols.len) == 0;
-    ixt_buf_free(&cols);
-    return hit;
-}
-
-/* Row-level security: the policy predicates the planner adds (for a role
- * the policies apply to) become equality uses of the statement, so their
- * columns are candidates too. */
-static void policy_uses(ixt_advisor *a, ixt_adv_stmt *s)
-{
-    static const char SQL[] = IXT_SQL_TAG
-        "SELECT qual FROM pg_policies WHERE tablename = $1 AND qual IS NOT NULL"
-        " AND row_security_active(format('%I.%I', schemaname, tablename)::regclass)";
-    int n = s->info->ntables;
-    for (int t = 0; t < n; t++) {
-        const char *params[] = {s->info->tables[t].name};
-        PGresult *r = ixt_conn_exec(a->c, SQL, 1, params, NULL);
-        for (int i = 0; r && i < PQntuples(r); i++) {
-            char *q = ixt_xasprintf("SELECT 1 FROM %s WHERE %s", s->info->tables[t].name, PQgetvalue(r, i, 0));
-            ixt_sql_info *pi = ixt_sql_analyze(q, NULL);
-            for (int u = 0; pi && u < pi->nuses; u++) {
-                if (pi->uses[u].kind != IXT_USE_EQ || !pi->uses[u].column)
-                    continue;
-                s->info->uses = ixt_xrealloc(s->info->uses, (size_t)(s->info->nuses + 1) * sizeof *s->info->uses);
-                ixt_col_use *nu = &s->info->uses[s->info->nuses++];
-                memset(nu, 0, sizeof *nu);
-                nu->kind = IXT_USE_EQ;
-                nu->table = ixt_xstrdup(s->info->tables[t].name);
-                nu->column = ixt_xstrdup(pi->uses[u].column);
-                nu->op = ixt_xstrdup("=");
-            }
-            ixt_sql_info_free(pi);
-            free(q);
-        }
-        PQclear(r);
+    for (int i = 0; i < a->facts.nindexes; i++) {
+        const ixt_index_fact *x = &a->facts.indexes[i];
+        bool hit = x->plain && strcmp(x->table, s->table) == 0 && x->nkeys >= s->nkeys;
+        for (int j = 0; hit && j < s->nkeys; j++)
+            hit = x->keys[j] && strcmp(x->keys[j], s->keys[j]) == 0 && !s->desc[j];
+        if (hit)
+            return true;
     }
+    return false;
 }
 
-/* pg_qualstats, when installed, saw the predicates the statement ran with:
- * they become uses too (also the ones the parse tree hides in functions or
- * views). */
-static void qualstats_uses(ixt_advisor *a, ixt_adv_stmt *s)
-{
-    static const char SQL[] = IXT_SQL_TAG
-        "SELECT DISTINCT c.relname, a.attname, o.oprname FROM pg_qualstats() q"
-        " JOIN pg_class c ON c.oid = q.lrelid"
-        " JOIN pg_attribute a ON a.attrelid = q.lrelid AND a.attnum = q.lattnum"
-        " JOIN pg_operator o ON o.oid = q.opno WHERE q.queryid = $1::bigint";
-    if (!ixt_conn_info(a->c)->has_qualstats || !s->queryid)
-        return;
-    char id[32];
-    snprintf(id, sizeof id, "%lld", s->queryid);
-    const char *params[] = {id};
-    PGresult *r = ixt_conn_exec(a->c, SQL, 1, params, NULL);
-    for (int i = 0; r && i < PQntuples(r); i++) {
-        const char *op = PQgetvalue(r, i, 2);
-        s->info->uses = ixt_xrealloc(s->info->uses, (size_t)(s->info->nuses + 1) * sizeof *s->info->uses);
-        ixt_col_use *u = &s->info->uses[s->info->nuses++];
-        memset(u, 0, sizeof *u);
-        u->kind = strcmp(op, "=") == 0 ? IXT_USE_EQ : IXT_USE_RANGE;
-        u->table = ixt_xstrdup(PQgetvalue(r, i, 0));
-        u->column = ixt_xstrdup(PQgetvalue(r, i, 1));
-        u->op = ixt_xstrdup(op);
-        a->qualstats_uses++;
-    }
-    PQclear(r);
-}
+/* ===== search state ===== */
 
-static void note_unanalyzed(ixt_advisor *a, const char *table)
-{
-    static const char SQL[] = IXT_SQL_TAG
-        "SELECT 1 FROM pg_stat_user_tables WHERE relname = $1 AND last_analyze IS NULL AND last_autoanalyze IS NULL";
-    for (int i = 0; i < a->nunanalyzed; i++)
-        if (strcmp(a->unanalyzed[i], table) == 0)
-            return;
-    const char *params[] = {table};
-    PGresult *r = ixt_conn_exec(a->c, SQL, 1, params, NULL);
-    if (r && PQntuples(r) > 0) {
-        a->unanalyzed = ixt_xrealloc(a->unanalyzed, (size_t)(a->nunanalyzed + 1) * sizeof *a->unanalyzed);
-        a->unanalyzed[a->nunanalyzed++] = ixt_xstrdup(table);
-    }
-    PQclear(r);
-}
-
-static void candidates_for(ixt_advisor *a, const ixt_catalog *cat, ixt_adv_stmt *s)
-{
-    policy_uses(a, s);
-    qualstats_uses(a, s);
-    for (int t = 0; t < s->info->ntables; t++) {
-        const char *table = s->info->tables[t].name;
-        bool seen = false;
-        for (int k = 0; k < t; k++)
-            seen |= strcmp(s->info->tables[k].name, table) == 0;
-        if (seen)
-            continue;
-        note_unanalyzed(a, table);
-        tcols tc;
-        gather(cat, s->info, table, &tc);
-        keyed_candidates(a, table, &tc);
-        partial_candidates(a, cat, s->info, table, &tc);
-        expression_candidates(a, cat, s->info, table);
-    }
-}
-
-/* ===== scoring ===== */
+typedef struct search {
+    unsigned *oid;             /* per candidate, 0 when not created */
+    bool *active;
+    bool *served;              /* an existing index does it already */
+    bool *rel;                 /* [k * nstmts + i]: k may serve statement i */
+    int cap;
+} search;
 
 static bool touches(const ixt_adv_stmt *s, const char *table)
 {
@@ -563,21 +275,80 @@ static bool touches(const ixt_adv_stmt *s, const char *table)
     return false;
 }
 
-/* The cache key: the statement and the active indexes on its tables. */
-static char *cache_key(const ixt_advisor *a, int si, const bool *active)
+/* Whether candidate k can matter to statement i: it is on one of its
+ * tables and one of its keys is a column (or the expression) the
+ * statement filters, joins, sorts or groups on.  Only those statements
+ * are planned again when k comes or goes. */
+static bool relevant(ixt_advisor *a, int i, int k)
+{
+    const ixt_adv_stmt *st = &a->stmts[i];
+    const ixt_cand *s = &a->set.v[k];
+    if (!touches(st, s->table))
+        return false;
+    if (s->expr || s->gin) {
+        for (int u = 0; u < st->info->nuses; u++)
+            if ((s->expr && st->info->uses[u].expr && !strcmp(st->info->uses[u].expr, s->keys[0])) ||
+                (s->gin && st->info->uses[u].column && !strcmp(st->info->uses[u].column, s->keys[0])))
+                return true;
+        return false;
+    }
+    const ixt_sql_info *one[] = {st->info};
+    const char **cols;
+    int n = ixt_cands_useful_cols(one, 1, s->table, &a->facts, &cols);
+    bool hit = false;
+    for (int c = 0; c < n && !hit; c++)
+        hit = ixt_cand_has_column(s, cols[c]);
+    free(cols);
+    return hit;
+}
+
+/* Takes in the candidates the set gained since the last call. */
+static void sync_cands(ixt_advisor *a, search *h)
+{
+    if (a->set.n > h->cap) {
+        int cap = a->set.n * 2 + 16;
+        h->oid = ixt_xrealloc(h->oid, (size_t)cap * sizeof *h->oid);
+        h->active = ixt_xrealloc(h->active, (size_t)cap * sizeof *h->active);
+        h->served = ixt_xrealloc(h->served, (size_t)cap * sizeof *h->served);
+        h->rel = ixt_xrealloc(h->rel, (size_t)cap * (size_t)(a->nstmts + 1) * sizeof *h->rel);
+        a->cands = ixt_xrealloc(a->cands, (size_t)cap * sizeof *a->cands);
+        h->cap = cap;
+    }
+    for (int k = a->ncands; k < a->set.n; k++) {
+        a->cands[k] = (ixt_adv_cand){.def = a->set.v[k].def, .table = a->set.v[k].table, .size_bytes = -1,
+                                     .size_real = -1};
+        a->ncands = k + 1;
+        h->oid[k] = 0;
+        h->active[k] = false;
+        h->served[k] = served(a, k);
+        for (int i = 0; i < a->nstmts; i++)
+            h->rel[(size_t)k * (size_t)a->nstmts + (size_t)i] = a->stmts[i].ok && relevant(a, i, k);
+        write_cost_of(a, k);
+    }
+}
+
+static bool rel(const ixt_advisor *a, const search *h, int k, int i)
+{
+    return h->rel[(size_t)k * (size_t)a->nstmts + (size_t)i];
+}
+
+/* ===== scoring ===== */
+
+/* The cache key: the statement and the active indexes that can matter to it. */
+static char *cache_key(const ixt_advisor *a, const search *h, int si)
 {
     ixt_buf b;
     ixt_buf_init(&b);
     ixt_buf_printf(&b, "%d", si);
     for (int k = 0; k < a->ncands; k++)
-        if (active[k] && touches(&a->stmts[si], a->cands[k].table))
+        if (h->active[k] && rel(a, h, k, si))
             ixt_buf_printf(&b, "|%d", k);
     return ixt_buf_take(&b);
 }
 
-static double whatif_cost(ixt_advisor *a, int si, const bool *active)
+static double whatif_cost(ixt_advisor *a, const search *h, int si)
 {
-    char *key = cache_key(a, si, active);
+    char *key = cache_key(a, h, si);
     double *hit = cache_find(a->cache, key);
     double cost;
     if (hit) {
@@ -592,11 +363,7 @@ static double whatif_cost(ixt_advisor *a, int si, const bool *active)
     return cost;
 }
 
-typedef struct hypos {
-    unsigned *oid;             /* per candidate, 0 when not created */
-} hypos;
-
-static int hypo_on(ixt_advisor *a, hypos *h, int k, ixt_err *e)
+static int hypo_on(ixt_advisor *a, search *h, int k, ixt_err *e)
 {
     if (h->oid[k])
         return 0;
@@ -611,44 +378,52 @@ static int hypo_on(ixt_advisor *a, hypos *h, int k, ixt_err *e)
     }
     h->oid[k] = x.oid;
     a->cands[k].size_bytes = x.size_bytes;
+    a->cands[k].size_real = x.size_bytes * dedup_factor(a, k);
     return 0;
 }
 
-static void hypo_off(ixt_advisor *a, hypos *h, int k)
+static void hypo_off(ixt_advisor *a, search *h, int k)
 {
     if (h->oid[k])
         (void)ixt_hypo_drop(a->c, h->oid[k], NULL);
     h->oid[k] = 0;
 }
 
-/* Weighted saving of turning candidate k on (and r off, for an extension)
- * on top of the active set.  Leaves the hypothetical indexes as they were. */
-static double saving_of(ixt_advisor *a, hypos *h, bool *active, int k, int r, double *size_delta)
+static void set_active(ixt_advisor *a, search *h, int k, bool on)
 {
     ixt_err e;
-    if (hypo_on(a, h, k, &e) != 0)
+    if (on && hypo_on(a, h, k, &e) != 0)
+        return;
+    if (!on)
+        hypo_off(a, h, k);
+    h->active[k] = on;
+}
+
+/* Weighted cost change of the statements k or r can matter to, when k is
+ * turned on and r off (either may be -1).  Leaves the set as it was;
+ * -1 when k cannot be simulated. */
+static double saving_of(ixt_advisor *a, search *h, int k, int r)
+{
+    ixt_err e;
+    if (k >= 0 && hypo_on(a, h, k, &e) != 0)
         return -1;
-    active[k] = true;
-    if (r >= 0) {
-        hypo_off(a, h, r);
-        active[r] = false;
-    }
+    if (k >= 0)
+        h->active[k] = true;
+    if (r >= 0)
+        set_active(a, h, r, false);
     double saving = 0;
     for (int i = 0; i < a->nstmts; i++) {
         ixt_adv_stmt *s = &a->stmts[i];
-        if (!touches(s, a->cands[k].table))
+        if (!((k >= 0 && rel(a, h, k, i)) || (r >= 0 && rel(a, h, r, i))))
             continue;
-        double c = whatif_cost(a, i, active);
+        double c = whatif_cost(a, h, i);
         if (c >= 0)
             saving += s->weight * (s->cost - c);
     }
-    active[k] = false;
-    hypo_off(a, h, k);
-    if (r >= 0) {
-        active[r] = true;
-        (void)hypo_on(a, h, r, &e);
-    }
-    *size_delta = a->cands[k].size_bytes - (r >= 0 ? a->cands[r].size_bytes : 0);
+    if (k >= 0)
+        set_active(a, h, k, false);
+    if (r >= 0)
+        set_active(a, h, r, true);
     return saving;
 }
 
@@ -661,54 +436,114 @@ static double total_weighted(const ixt_advisor *a)
     return t;
 }
 
-/* An extension of chosen index r by one more column from candidate k:
- * "(a)" and "(a, b)" on the same table, plain column lists only. */
-static bool extends(const ixt_advisor *a, int k, int r)
+/* Value per second: read cost saved net of the weighted write cost.  A
+ * file of statements has no rate, so its savings and the writes per
+ * second have no common unit: the write cost is shown, not subtracted. */
+static double value(const ixt_advisor *a, double saving, double write_cost)
 {
-    const char *dk = a->cands[k].def, *dr = a->cands[r].def;
-    size_t lr = strlen(dr);
-    return strcmp(a->cands[k].table, a->cands[r].table) == 0 && lr > 1 && dr[lr - 1] == ')' &&
-           !strstr(dr, " WHERE ") && !strstr(dr, "INCLUDE") && strncmp(dk, dr, lr - 1) == 0 && dk[lr - 1] == ',';
+    return saving / a->span_s - (a->timed ? a->write_weight * write_cost : 0);
+}
+
+/* Value below which a pick is not worth having. */
+static double value_floor(const ixt_advisor *a)
+{
+    return a->min_share * a->weighted_before / a->span_s;
+}
+
+static void recost(ixt_advisor *a, search *h, int k)
+{
+    for (int i = 0; i < a->nstmts; i++)
+        if (a->stmts[i].ok && rel(a, h, k, i)) {
+            double c = whatif_cost(a, h, i);
+            if (c >= 0)
+                a->stmts[i].cost = c;
+        }
+}
+
+static void drop_pick(ixt_advisor *a, search *h, int p)
+{
+    int k = a->picks[p];
+    set_active(a, h, k, false);
+    a->cands[k].chosen = false;
+    memmove(&a->picks[p], &a->picks[p + 1], (size_t)(a->npicks - p - 1) * sizeof *a->picks);
+    a->npicks--;
+    recost(a, h, k);
 }
 
 typedef struct move {
     int add, remove;
-    double ratio, saving, size;
+    double ratio, size;
 } move;
 
-static move best_move(ixt_advisor *a, hypos *h, bool *active, double used_bytes)
+/* The pick k would replace: one it extends (its keys are a prefix of k's)
+ * or a near duplicate (same keys, fewer INCLUDE columns).  -2 when k is
+ * itself a prefix or near duplicate of a pick: never added. */
+static int replaced_by(const ixt_advisor *a, int k)
 {
-    move best = {-1, -1, 0, 0, 0};
-    double floor = a->min_share * total_weighted(a);
+    for (int p = 0; p < a->npicks; p++) {
+        const ixt_cand *pk = &a->set.v[a->picks[p]], *ck = &a->set.v[k];
+        if (ixt_cand_covers(pk, ck) || ixt_cand_near_dup(pk, ck))
+            return -2;
+        if (ixt_cand_covers(ck, pk) || ixt_cand_near_dup(ck, pk))
+            return a->picks[p];
+    }
+    return -1;
+}
+
+static double real_size(const ixt_adv_cand *c)
+{
+    return c->size_real >= 0 ? c->size_real : 0;
+}
+
+static move best_move(ixt_advisor *a, search *h, double used_bytes)
+{
+    move best = {-1, -1, 0, 0};
+    double floor = value_floor(a);
     for (int k = 0; k < a->ncands; k++) {
-        if (active[k] || a->cands[k].chosen)
+        if (h->active[k] || h->served[k] || a->cands[k].untestable)
             continue;
-        int r = -1;
-        for (int p = 0; p < a->npicks && r < 0; p++)
-            if (active[a->picks[p]] && extends(a, k, a->picks[p]))
-                r = a->picks[p];
-        double size;
-        double saving = saving_of(a, h, active, k, r, &size);
-        if (saving <= floor || saving <= 0)
+        int r = replaced_by(a, k);
+        if (r == -2)
+            continue;
+        double saving = saving_of(a, h, k, r);
+        if (saving <= 0)
+            continue;
+        double v = value(a, saving, a->cands[k].write_cost - (r >= 0 ? a->cands[r].write_cost : 0));
+        double size = real_size(&a->cands[k]) - (r >= 0 ? real_size(&a->cands[r]) : 0);
+        if (v <= floor)
             continue;
         if (a->budget_mb > 0 && used_bytes + size > a->budget_mb * 1024 * 1024) {
             if (a->left_out_bytes == 0 || size < a->left_out_bytes)
                 a->left_out_bytes = size;
             continue;
         }
-        double ratio = saving / (size > 8192 ? size / (1024.0 * 1024.0) : 0.0078125);
+        double ratio = v / (size > 8192 ? size / (1024.0 * 1024.0) : 0.0078125);
         if (best.add < 0 || ratio > best.ratio)
-            best = (move){k, r, ratio, saving, size};
+            best = (move){k, r, ratio, size};
     }
     return best;
 }
 
-static void apply_move(ixt_advisor *a, hypos *h, bool *active, move m)
+/* Extend: the chosen index, one column longer, by each column the
+ * workload uses on its table. */
+static void grow(ixt_advisor *a, search *h, int k)
 {
-    ixt_err e;
+    const ixt_sql_info **infos = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *infos);
+    for (int i = 0; i < a->nstmts; i++)
+        infos[i] = a->stmts[i].ok && rel(a, h, k, i) ? a->stmts[i].info : NULL;
+    const char **cols;
+    int n = ixt_cands_useful_cols(infos, a->nstmts, a->set.v[k].table, &a->facts, &cols);
+    for (int c = 0; c < n && a->set.v[k].nkeys < 4; c++)
+        (void)ixt_cands_extend(&a->set, k, cols[c]);
+    free(cols);
+    free(infos);
+    sync_cands(a, h);
+}
+
+static void apply_move(ixt_advisor *a, search *h, move m)
+{
     if (m.remove >= 0) {
-        hypo_off(a, h, m.remove);
-        active[m.remove] = false;
+        set_active(a, h, m.remove, false);
         a->cands[m.remove].chosen = false;
         for (int p = 0; p < a->npicks; p++)
             if (a->picks[p] == m.remove)
@@ -717,15 +552,56 @@ static void apply_move(ixt_advisor *a, hypos *h, bool *active, move m)
         a->picks = ixt_xrealloc(a->picks, (size_t)(a->npicks + 1) * sizeof *a->picks);
         a->picks[a->npicks++] = m.add;
     }
-    (void)hypo_on(a, h, m.add, &e);
-    active[m.add] = true;
+    set_active(a, h, m.add, true);
     a->cands[m.add].chosen = true;
-    for (int i = 0; i < a->nstmts; i++)
-        if (a->stmts[i].ok && touches(&a->stmts[i], a->cands[m.add].table)) {
-            double c = whatif_cost(a, i, active);
-            if (c >= 0)
-                a->stmts[i].cost = c;
+    recost(a, h, m.add);
+    if (m.remove >= 0)
+        recost(a, h, m.remove);
+    grow(a, h, m.add);
+}
+
+/* Clean-up: the pick worth least given all the others goes while it is
+ * worth less than the floor (a pick another one took over is worth 0). */
+static void clean_up(ixt_advisor *a, search *h)
+{
+    double floor = value_floor(a);
+    for (;;) {
+        int worst = -1;
+        double worst_v = 0;
+        for (int p = 0; p < a->npicks; p++) {
+            int k = a->picks[p];
+            double saving = -saving_of(a, h, -1, k);
+            double v = value(a, saving, a->cands[k].write_cost);
+            a->cands[k].benefit = saving / a->span_s;
+            if (worst < 0 || v < worst_v) {
+                worst = p;
+                worst_v = v;
+            }
         }
+        if (worst < 0 || worst_v > floor || !ixt_conn_ok(a->c))
+            return;
+        drop_pick(a, h, worst);
+    }
+}
+
+/* An existing plain index the pick makes redundant (its keys start the
+ * pick's): "replace X by Y".  Never one that backs a constraint. */
+static void note_replaced(ixt_advisor *a)
+{
+    for (int p = 0; p < a->npicks; p++) {
+        ixt_adv_cand *c = &a->cands[a->picks[p]];
+        const ixt_cand *s = &a->set.v[a->picks[p]];
+        if (s->where || s->expr || s->gin)
+            continue;
+        for (int i = 0; i < a->facts.nindexes && !c->replaces[0]; i++) {
+            const ixt_index_fact *x = &a->facts.indexes[i];
+            bool hit = x->plain && !x->constraint && strcmp(x->table, s->table) == 0 && x->nkeys <= s->nkeys;
+            for (int j = 0; hit && j < x->nkeys; j++)
+                hit = x->keys[j] && strcmp(x->keys[j], s->keys[j]) == 0;
+            if (hit)
+                snprintf(c->replaces, sizeof c->replaces, "%s", x->name);
+        }
+    }
 }
 
 static bool stopped(const ixt_advisor *a)
@@ -789,59 +665,79 @@ static int lost(const ixt_advisor *a, ixt_err *e)
     return ixt_err_set(e, "connection to the server was lost: the advice is incomplete");
 }
 
+
+static void note_unanalyzed(ixt_advisor *a, const char *table)
+{
+    const ixt_table_fact *t = ixt_cand_table(&a->facts, table);
+    for (int i = 0; i < a->nunanalyzed; i++)
+        if (strcmp(a->unanalyzed[i], table) == 0)
+            return;
+    if (t && t->never_analyzed) {
+        a->unanalyzed = ixt_xrealloc(a->unanalyzed, (size_t)(a->nunanalyzed + 1) * sizeof *a->unanalyzed);
+        a->unanalyzed[a->nunanalyzed++] = ixt_xstrdup(table);
+    }
+}
+
 int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e)
 {
     if (!ixt_conn_info(a->c)->has_hypopg)
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
-    if (check_hypopg_rights(a, e) != 0 || ixt_hypo_reset(a->c, e) != 0)
+    ixt_cand_facts since;
+    if (check_hypopg_rights(a, e) != 0 || ixt_hypo_reset(a->c, e) != 0 || ixt_cand_facts_tables(a->c, &since, e) != 0)
         return -1;
+    /* write rates are measured over the planning of the statements */
     plan_all(a, progress, ctx);
-    if (lost(a, e) != 0)
-        return -1;
-    if (stopped(a))
+    if (stopped(a)) {
+        ixt_cand_facts_free(&since);
         return ixt_err_set(e, "cancelled");
-    ixt_catalog cat;
-    if (ixt_catalog_load(a->c, &cat, e) != 0)
+    }
+    double span;
+    int rc = lost(a, e) != 0 ? -1 : ixt_cand_facts_load(a->c, &since, &a->facts, &span, e);
+    ixt_cand_facts_free(&since);
+    if (rc != 0)
         return -1;
+    /* weights are calls since pg_stat_statements' reset, or one run of a file */
+    bool from_stats = false;
     for (int i = 0; i < a->nstmts; i++)
-        if (a->stmts[i].ok)
-            candidates_for(a, &cat, &a->stmts[i]);
-    ixt_catalog_free(&cat);
-    PGresult *existing = ixt_conn_exec(a->c, EXISTING_SQL, 0, NULL, NULL);
-    for (int k = 0; k < a->ncands; k++)
-        a->cands[k].chosen = served(existing, a->cands[k].table, a->cands[k].def); /* never considered */
-    PQclear(existing);
+        from_stats |= a->stmts[i].queryid != 0;
+    a->timed = from_stats && span > 0;
+    a->span_s = a->timed ? span : 1;
+    for (int i = 0; i < a->nstmts; i++)
+        if (a->stmts[i].ok) {
+            a->qualstats_uses += ixt_cands_for(&a->set, a->stmts[i].info, a->stmts[i].queryid, &a->facts);
+            for (int t = 0; t < a->stmts[i].info->ntables; t++)
+                note_unanalyzed(a, a->stmts[i].info->tables[t].name);
+        }
+    search h = {0};
+    sync_cands(a, &h);
     a->weighted_before = total_weighted(a);
-    hypos h = {ixt_xcalloc((size_t)a->ncands + 1, sizeof *h.oid)};
-    bool *active = ixt_xcalloc((size_t)a->ncands + 1, sizeof *active);
-    bool *served_set = ixt_xcalloc((size_t)a->ncands + 1, sizeof *served_set);
-    for (int k = 0; k < a->ncands; k++)
-        served_set[k] = a->cands[k].chosen;
     double used = 0;
-    for (int step = 0; step < 64; step++) {
+    for (int step = 0; step < 256; step++) {
         if (progress)
             progress(ctx, step, a->ncands, "choosing indexes");
         if (stopped(a))
             break;
-        move m = best_move(a, &h, active, used);
-        if (lost(a, e) != 0)
-            break;
-        if (m.add < 0)
+        move m = best_move(a, &h, used);
+        if (lost(a, e) != 0 || m.add < 0)
             break;
         used += m.size;
-        apply_move(a, &h, active, m);
+        apply_move(a, &h, m);
     }
-    a->size_bytes = 0;
-    for (int p = 0; p < a->npicks; p++)
-        a->size_bytes += a->cands[a->picks[p]].size_bytes;
+    clean_up(a, &h);
+    note_replaced(a);
+    a->size_bytes = a->size_real = a->write_cost = 0;
+    for (int p = 0; p < a->npicks; p++) {
+        const ixt_adv_cand *c = &a->cands[a->picks[p]];
+        a->size_bytes += c->size_bytes;
+        a->size_real += c->size_real;
+        a->write_cost += c->write_cost;
+    }
     a->weighted_after = total_weighted(a);
     (void)ixt_hypo_reset(a->c, NULL);
-    for (int k = 0; k < a->ncands; k++)
-        if (served_set[k])
-            a->cands[k].chosen = false;
-    free(served_set);
-    free(active);
     free(h.oid);
+    free(h.active);
+    free(h.served);
+    free(h.rel);
     if (stopped(a))
         return ixt_err_set(e, "cancelled");
     return lost(a, e);

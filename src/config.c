@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-typedef enum kind { K_SECONDS, K_MS, K_INT, K_MB, K_BOOL, K_STRING } kind;
+typedef enum kind { K_SECONDS, K_MS, K_INT, K_MB, K_NUMBER, K_BOOL, K_STRING } kind;
 
 typedef struct spec {
     kind k;
@@ -31,6 +31,7 @@ static const ixt_config_option OPTIONS[] = {
     {"statement-timeout", "MS", "statement_timeout of every statement idxtune runs (default 30000)"},
     {"runs", "N", "timed runs without and with a real trial index (default 5)"},
     {"budget-mb", "MB", "storage budget of the workload advisor, 0 = no limit (default 0)"},
+    {"write-weight", "W", "weight of index maintenance against read savings in the advice (default 1)"},
     {"ascii", NULL, "ASCII line drawing (automatic when the locale is not UTF-8)"},
     {"no-color", NULL, "monochrome screen (also when NO_COLOR is set)"},
     {"mouse", NULL, "mouse clicks and wheel (default true; --no-mouse)"},
@@ -48,6 +49,7 @@ static const spec SPECS[] = {
      "a duration from 1ms to 24h such as 30000, 30s or 5min"},
     {K_INT, offsetof(ixt_config, runs), 1, 100, "a whole number from 1 to 100"},
     {K_MB, offsetof(ixt_config, budget_mb), 0, 1e9, "a size in MB such as 500 or 2GB (0 = no limit)"},
+    {K_NUMBER, offsetof(ixt_config, write_weight), 0, 1000, "a number from 0 to 1000 such as 1 or 0.5"},
     {K_BOOL, offsetof(ixt_config, ascii), 0, 1, "true or false"},
     {K_BOOL, offsetof(ixt_config, no_color), 0, 1, "true or false"},
     {K_BOOL, offsetof(ixt_config, mouse), 0, 1, "true or false"},
@@ -74,6 +76,7 @@ void ixt_config_defaults(ixt_config *c)
     c->statement_timeout_ms = 30000;
     c->runs = 5;
     c->budget_mb = 0;
+    c->write_weight = 1;
     c->ascii = false;
     c->no_color = false;
     c->mouse = true;
@@ -181,6 +184,15 @@ static int set_value(const spec *s, void *dst, const char *v)
             return -1;
         *(double *)dst = d;
         return 0;
+    case K_NUMBER: {
+        char *end;
+        errno = 0;
+        d = strtod(v, &end);
+        if (errno || end == v || *end || !(d >= s->min && d <= s->max))
+            return -1;
+        *(double *)dst = d;
+        return 0;
+    }
     case K_BOOL:
         if (parse_bool(v, &b) != 0)
             return -1;
@@ -234,7 +246,7 @@ const char *ixt_config_get(const ixt_config *c, const char *key, char *out, size
         return NULL;
     const void *src = (const char *)c + SPECS[i].off;
     switch (SPECS[i].k) {
-    case K_SECONDS: case K_MB:
+    case K_SECONDS: case K_MB: case K_NUMBER:
         snprintf(out, outlen, "%g", *(const double *)src);
         break;
     case K_MS:

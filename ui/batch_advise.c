@@ -78,21 +78,6 @@ static void find_helped(ixt_advisor *a, helped *h)
     free(names);
 }
 
-static double write_rate(ixt_conn *c, const char *table, double seconds, const PGresult *before)
-{
-    static const char SQL[] = IXT_SQL_TAG
-        "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relname = $1";
-    double w0 = -1;
-    for (int r = 0; before && r < PQntuples(before); r++)
-        if (strcmp(PQgetvalue(before, r, 0), table) == 0)
-            w0 = atof(PQgetvalue(before, r, 1));
-    const char *params[] = {table};
-    PGresult *res = ixt_conn_exec(c, SQL, 1, params, NULL);
-    double rate = res && PQntuples(res) && w0 >= 0 && seconds > 0 ? (atof(PQgetvalue(res, 0, 0)) - w0) / seconds : -1;
-    PQclear(res);
-    return rate;
-}
-
 static char *pretty(const char *def)
 {
     ixt_indexdef d;
@@ -104,7 +89,7 @@ static char *pretty(const char *def)
     return p ? p : ixt_xstrdup(def);
 }
 
-static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, const double *rates, double wall_ms)
+static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, double wall_ms)
 {
     char sz[32];
     const char *as = ixt_conn_as(a->c);
@@ -113,9 +98,16 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, const
     for (int p = 0; p < a->npicks; p++) {
         const ixt_adv_cand *c = &a->cands[a->picks[p]];
         char *def = pretty(c->def);
-        printf("\n%d. %s\n   size %s", p + 1, def, ixt_fmt_bytes(c->size_bytes, sz, sizeof sz));
-        if (rates[p] >= 0)
-            printf(", %s: %.1f writes/s (each also updates this index)", c->table, rates[p]);
+        char szr[32];
+        printf("\n%d. %s\n   size %s (HypoPG estimate %s)", p + 1, def, ixt_fmt_bytes(c->size_real, szr, sizeof szr),
+               ixt_fmt_bytes(c->size_bytes, sz, sizeof sz));
+        if (c->replaces[0])
+            printf("; replaces the existing index %s, which it makes redundant", c->replaces);
+        printf("\n   saves %.1f cost/s of reads; costs %.1f writes/s on %s = %.1f cost/s", c->benefit,
+               c->writes_per_s, c->table, c->write_cost);
+        if (c->hot_breaks)
+            printf("; breaks HOT updates for %d statement%s: `%s` (%.1f/s)", c->hot_breaks,
+                   c->hot_breaks > 1 ? "s" : "", c->hot_example, c->hot_rate);
         printf("\n");
         for (int i = 0; i < a->nstmts; i++) {
             if (!h->uses[p * a->nstmts + i])
@@ -129,9 +121,11 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, const
         free(def);
     }
     double pct = a->weighted_before > 0 ? (a->weighted_after - a->weighted_before) / a->weighted_before * 100 : 0;
-    printf("\nWeighted workload cost %.0f -> %.0f (%+.1f%%); %d indexes, %s in all%s\n", a->weighted_before,
-           a->weighted_after, pct, a->npicks, ixt_fmt_bytes(a->size_bytes, sz, sizeof sz),
-           o->cfg.budget_mb > 0 ? " (within the budget)" : "");
+    char szr[32];
+    printf("\nWeighted workload cost %.0f -> %.0f (%+.1f%%); %d indexes, %s in all (HypoPG estimate %s)%s; "
+           "write cost %.1f cost/s\n", a->weighted_before, a->weighted_after, pct, a->npicks,
+           ixt_fmt_bytes(a->size_real, szr, sizeof szr), ixt_fmt_bytes(a->size_bytes, sz, sizeof sz),
+           o->cfg.budget_mb > 0 ? " (within the budget)" : "", a->write_cost);
     printf("What-if calls %ld, cache hits %ld, wall time %.0f ms\n", a->whatif_calls, a->cache_hits, wall_ms);
     for (int k = 0; k < a->ncands; k++)
         if (a->cands[k].untestable)
@@ -144,7 +138,7 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, const
             printf("Skipped: %.70s: %s\n", a->stmts[i].sql, a->stmts[i].error);
 }
 
-static json_t *advice_json(ixt_advisor *a, const helped *h, const double *rates, double wall_ms)
+static json_t *advice_json(ixt_advisor *a, const helped *h, double wall_ms)
 {
     json_t *idx = json_array();
     for (int p = 0; p < a->npicks; p++) {
@@ -158,9 +152,15 @@ static json_t *advice_json(ixt_advisor *a, const helped *h, const double *rates,
                                                     ixt_json_real(a->stmts[i].base_cost, IXT_JSON_COST),
                                                     "cost_after", ixt_json_real(h->final[i], IXT_JSON_COST),
                                                     "weight", ixt_json_count(a->stmts[i].weight)));
-        json_array_append_new(idx, json_pack("{s:s, s:s, s:o, s:o, s:o}", "definition", def, "table", c->table,
-                                             "size_bytes", ixt_json_count(c->size_bytes), "write_rate",
-                                             ixt_json_known(rates[p], IXT_JSON_RATE), "helps", hs));
+        json_t *one = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "definition", def, "table",
+                                c->table, "size_bytes", ixt_json_count(c->size_bytes), "size_corrected_bytes",
+                                ixt_json_count(c->size_real), "write_rate", ixt_json_known(c->writes_per_s, IXT_JSON_RATE),
+                                "write_cost_per_s", ixt_json_real(c->write_cost, IXT_JSON_COST), "benefit_per_s",
+                                ixt_json_real(c->benefit, IXT_JSON_COST), "hot_breaks", c->hot_breaks, "hot_rate",
+                                ixt_json_real(c->hot_rate, IXT_JSON_RATE), "helps", hs);
+        json_object_set_new(one, "hot_example", c->hot_breaks ? json_string(c->hot_example) : json_null());
+        json_object_set_new(one, "replaces", c->replaces[0] ? json_string(c->replaces) : json_null());
+        json_array_append_new(idx, one);
         free(def);
     }
     json_t *skipped = json_array();
@@ -176,15 +176,20 @@ static json_t *advice_json(ixt_advisor *a, const helped *h, const double *rates,
     json_t *un = json_array();
     for (int i = 0; i < a->nunanalyzed; i++)
         json_array_append_new(un, json_string(a->unanalyzed[i]));
-    return json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "connection",
-                     ixt_conn_label(a->c), "as", ixt_conn_as(a->c), "statements", a->nstmts, "candidates",
-                     a->ncands, "weighted_cost_before", ixt_json_real(a->weighted_before, IXT_JSON_COST),
-                     "weighted_cost_after", ixt_json_real(a->weighted_after, IXT_JSON_COST), "total_size_bytes",
-                     ixt_json_count(a->size_bytes), "budget_left_out_bytes",
+    json_t *j = json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
+                          "connection", ixt_conn_label(a->c), "as", ixt_conn_as(a->c), "statements", a->nstmts,
+                          "candidates", a->ncands, "weighted_cost_before",
+                          ixt_json_real(a->weighted_before, IXT_JSON_COST), "weighted_cost_after",
+                          ixt_json_real(a->weighted_after, IXT_JSON_COST), "total_size_bytes",
+                          ixt_json_count(a->size_bytes), "budget_left_out_bytes",
                      a->left_out_bytes > 0 ? ixt_json_count(a->left_out_bytes) : json_null(), "whatif_calls",
                      (json_int_t)a->whatif_calls, "cache_hits", (json_int_t)a->cache_hits, "wall_ms",
                      ixt_json_real(wall_ms, IXT_JSON_MS), "indexes", idx, "skipped", skipped, "never_analyzed", un,
                      "not_scored", untestable);
+    json_object_set_new(j, "total_size_corrected_bytes", ixt_json_count(a->size_real));
+    json_object_set_new(j, "write_cost_per_s", ixt_json_real(a->write_cost, IXT_JSON_COST));
+    json_object_set_new(j, "write_weight", ixt_json_real(a->write_weight, IXT_JSON_RATIO));
+    return j;
 }
 
 /* The baseline of pick p for verify: the statements it helps and the
@@ -204,7 +209,7 @@ static void take_baseline(ixt_advisor *a, const helped *h, int p, ixt_review_ite
 
 /* The picks as a review set: for --format sql|md and --session (with
  * baselines). */
-static int to_review(ixt_advisor *a, const helped *h, const double *rates, bool baseline, ixt_review *r, ixt_err *e)
+static int to_review(ixt_advisor *a, const helped *h, bool baseline, ixt_review *r, ixt_err *e)
 {
     memset(r, 0, sizeof *r);
     r->conn_label = ixt_xstrdup(ixt_conn_label(a->c));
@@ -219,8 +224,8 @@ static int to_review(ixt_advisor *a, const helped *h, const double *rates, bool 
         ixt_indexdef_free(&d);
         if (rc != 0)
             return -1;
-        it.size_bytes = c->size_bytes;
-        it.write_rate = rates[p];
+        it.size_bytes = c->size_real;
+        it.write_rate = c->writes_per_s;
         int best = -1;
         for (int i = 0; i < a->nstmts; i++)
             if (h->uses[p * a->nstmts + i] &&
@@ -240,12 +245,12 @@ static int to_review(ixt_advisor *a, const helped *h, const double *rates, bool 
     return 0;
 }
 
-static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, const double *rates, double wall_ms)
+static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, double wall_ms)
 {
     ixt_err e;
     ixt_review r;
     bool need_review = o->format == FMT_SQL || o->format == FMT_MD || o->load_file;
-    if (need_review && to_review(a, h, rates, o->load_file != NULL, &r, &e) != 0) {
+    if (need_review && to_review(a, h, o->load_file != NULL, &r, &e) != 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
         ixt_review_free(&r);
         return 1;
@@ -254,7 +259,7 @@ static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, const doub
     ixt_export_opts eo = {.concurrently = o->cfg.concurrently};
     char *text = NULL;
     if (o->format == FMT_JSON) {
-        json_t *j = advice_json(a, h, rates, wall_ms);
+        json_t *j = advice_json(a, h, wall_ms);
         rc = json_dumpf(j, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
         putchar('\n');
         json_decref(j);
@@ -265,7 +270,7 @@ static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, const doub
         else
             rc = 1;
     } else {
-        print_text(o, a, h, rates, wall_ms);
+        print_text(o, a, h, wall_ms);
     }
     free(text);
     if (rc == 0 && o->load_file) {
@@ -316,10 +321,9 @@ int batch_advise(const ixt_opts *o)
     if (!c)
         return 1;
     ixt_advisor a;
-    ixt_advisor_init(&a, c, o->cfg.budget_mb, 0.01);
+    ixt_advisor_init(&a, c, o->cfg.budget_mb, 0);
+    a.write_weight = o->cfg.write_weight;
     int rc = 1;
-    PGresult *writes = ixt_conn_exec(c, IXT_SQL_TAG "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del"
-                                        " FROM pg_stat_user_tables", 0, NULL, NULL);
     double t0 = ixt_now_ms();
     ixt_err e;
     if (load_statements(o, c, &a) == 0) {
@@ -332,19 +336,14 @@ int batch_advise(const ixt_opts *o)
             budget_hint(&a);
             helped h;
             find_helped(&a, &h);
-            double *rates = ixt_xcalloc((size_t)a.npicks + 1, sizeof *rates);
-            for (int p = 0; p < a.npicks; p++)
-                rates[p] = write_rate(c, a.cands[a.picks[p]].table, wall / 1000, writes);
             if (ixt_conn_ok(c))
-                rc = output(o, &a, &h, rates, wall);
+                rc = output(o, &a, &h, wall);
             else
                 fprintf(stderr, "idxtune: connection to the server was lost: the advice is incomplete\n");
-            free(rates);
             free(h.uses);
             free(h.final);
         }
     }
-    PQclear(writes);
     ixt_advisor_free(&a);
     ixt_conn_close(c);
     return rc;

@@ -52,6 +52,7 @@ static const struct option LONGOPTS[] = {
     {"rollback", required_argument, NULL, O_ROLLBACK},
     {"no-concurrently", no_argument, NULL, O_CONFIG_KEY},
     {"interval", required_argument, NULL, O_INTERVAL},
+    {"write-weight", required_argument, NULL, O_CONFIG_KEY},
     {"approve", required_argument, NULL, O_VERDICT},
     {"reject", required_argument, NULL, O_VERDICT},
     {"needs-trial", required_argument, NULL, O_VERDICT},
@@ -138,6 +139,7 @@ static const struct cmd_help {
      "      --queries=FILE     statements to advise on, separated by ';'\n"
      "      --top=N            the N statements with the most total time (default 50)\n"
      "      --budget-mb=MB     storage budget of the advice (0: none)\n"
+     "      --write-weight=W   weight of index maintenance against read savings (default 1)\n"
      ROLE_HELP
      "      --session=FILE     record the advice as accepted in FILE\n"
      "      --no-concurrently  plain CREATE INDEX (--format sql|md)\n"

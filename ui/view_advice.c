@@ -45,19 +45,22 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
     draw_text(top, 0, COLS, line, draw_style(pct < 0 ? IXT_ROLE_GOOD : IXT_ROLE_NORMAL) | A_BOLD, true);
     attr_t h = draw_style(IXT_ROLE_HEADER);
     draw_fill(top + 1, 0, COLS, h);
-    draw_text(top + 1, 0, COLS, "  #      Size  Index (A accepts the selected one, Enter opens the lab)", h, true);
+    draw_text(top + 1, 0, COLS, "  #      Size  Saves/s  Writes/s  HOT  Index (A accepts the selected one, Enter opens the lab)",
+              h, true);
     x->list_rows = rows - 2;
     list_clamp(&x->list, ad->npicks, x->list_rows);
     for (int i = 0; i < x->list_rows && x->list.top + i < ad->npicks; i++) {
         int p = x->list.top + i;
         const ixt_adv_cand *c = &ad->cands[ad->picks[p]];
-        snprintf(line, sizeof line, " %2d %9s  %s", p + 1, ixt_fmt_bytes(c->size_bytes, sz, sizeof sz), c->def);
+        snprintf(line, sizeof line, " %2d %9s %8.0f %9.1f %4d  %s%s%s", p + 1,
+                 ixt_fmt_bytes(c->size_real, sz, sizeof sz), c->benefit, c->writes_per_s, c->hot_breaks, c->def,
+                 c->replaces[0] ? "  replaces " : "", c->replaces);
         attr_t st = p == x->list.sel ? draw_style(IXT_ROLE_SELECTED) : draw_style(IXT_ROLE_NORMAL);
         draw_fill(top + 2 + i, 0, COLS, st);
         draw_text(top + 2 + i, 0, COLS, line, st, true);
     }
     if (ad->npicks == 0)
-        draw_text(top + 3, 2, COLS - 4, "no index saves at least 1% of the weighted workload cost",
+        draw_text(top + 3, 2, COLS - 4, "no index is worth its size and its writes",
                   draw_style(IXT_ROLE_MUTED), true);
 }
 
@@ -101,7 +104,7 @@ static void accept_pick(app *a, aview *x)
         app_message(a, true, "%s", e.msg);
         return;
     }
-    it.size_bytes = c->size_bytes;
+    it.size_bytes = c->size_real;
     if (s >= 0)
         it.ev = (ixt_evidence){.sql = ixt_xstrdup(ad->stmts[s].sql), .queryid = ad->stmts[s].queryid,
                                .cost_before = ad->stmts[s].base_cost,
@@ -120,7 +123,7 @@ static void accept_pick(app *a, aview *x)
         app_message(a, true, "no baseline for verify: %s", e.msg);
     free(t);
     ixt_review_accept(&a->review, &it);
-    app_message(a, false, "accepted %s as %s (%d in the review set)", c->def, it.name, a->review.n);
+    app_message(a, false, "%d in the review set: accepted %s as %s", a->review.n, c->def, it.name);
     ixt_review_item_free(&it);
 }
 
@@ -222,8 +225,10 @@ void view_advice_open(app *a)
     x->base.key = aview_key;
     x->base.destroy = aview_destroy;
     advice_job *r = ixt_xcalloc(1, sizeof *r);
-    ixt_advisor_init(&r->adv, a->lab, a->opts->cfg.budget_mb, 0.01);
-    ixt_advisor_init(&x->adv, a->lab, a->opts->cfg.budget_mb, 0.01);
+    ixt_advisor_init(&r->adv, a->lab, a->opts->cfg.budget_mb, 0);
+    r->adv.write_weight = a->opts->cfg.write_weight;
+    ixt_advisor_init(&x->adv, a->lab, a->opts->cfg.budget_mb, 0);
+    x->adv.write_weight = a->opts->cfg.write_weight;
     ixt_stmt **v;
     size_t n = ixt_workload_view(&a->wl, IXT_COL_TOTAL, true, NULL, &v);
     for (size_t i = 0; i < n && r->adv.nstmts < TOP_STATEMENTS; i++)

@@ -1,15 +1,16 @@
-/* advisor: suggests indexes for a workload.  Candidates come from each
- * statement's parse tree (equality, range, join, sort and group columns;
- * multi-column orders with equality first, then the sort, then a range;
- * partial indexes for constant predicates; expression and GIN indexes;
- * INCLUDE columns for index-only scans; the columns of row-level security
- * policies).  A greedy search scored with HypoPG picks the set that cuts
- * the weighted workload cost most per MB, within a storage budget. */
+/* advisor: suggests indexes for a workload.  The catalog facts are
+ * fetched once (facts), candidates come from the parse trees
+ * (candidates), and a greedy search scored with HypoPG picks the set with
+ * the most value per MB within a storage budget, value being the read
+ * cost saved per second net of the write cost the index adds.  Chosen
+ * indexes grow by the next column that helps; a final pass drops any pick
+ * whose own value given the others falls below the threshold. */
 #ifndef IDXTUNE_ADVISOR_H
 #define IDXTUNE_ADVISOR_H
 
 #include <stdbool.h>
 
+#include "idxtune/candidates.h"
 #include "idxtune/conn.h"
 #include "idxtune/plan.h"
 #include "idxtune/sqlparse.h"
@@ -28,9 +29,17 @@ typedef struct ixt_adv_stmt {
 } ixt_adv_stmt;
 
 typedef struct ixt_adv_cand {
-    char *def;                 /* CREATE INDEX ...  owned */
-    char *table;               /* owned */
-    double size_bytes;
+    char *def;                 /* CREATE INDEX ...  borrowed from the advisor's set */
+    char *table;               /* borrowed from the advisor's set */
+    double size_bytes;         /* HypoPG's estimate */
+    double size_real;          /* corrected for btree deduplication; the budget counts this */
+    double write_cost;         /* cost units per second of index maintenance (same unit as benefit) */
+    double writes_per_s;       /* rows written to its table per second */
+    int hot_breaks;            /* workload UPDATEs that would no longer be HOT */
+    double hot_rate;           /* their executions per second */
+    char hot_example[96];      /* the first of them */
+    double benefit;            /* read cost saved per second, given the other picks */
+    char replaces[160];        /* existing index this one makes redundant, "" when none */
     bool chosen;
     /* HypoPG cannot simulate it (GIN, GiST): worth a real trial */
     bool untestable;
@@ -45,12 +54,17 @@ typedef struct ixt_advisor {
     int ncands;
     int *picks;                /* indexes into cands, in the order chosen */
     int npicks;
-    double budget_mb;          /* 0: no limit */
+    double budget_mb;          /* 0: no limit (checked against corrected sizes) */
     /* size of the smallest index that would have helped but did not fit
      * the budget; 0 when the budget left none out */
     double left_out_bytes;
-    double min_share;          /* a step must save at least this share (0.01) */
-    double weighted_before, weighted_after, size_bytes;
+    double min_share;          /* a pick must be worth at least this share of the workload (0.001) */
+    double write_weight;       /* scales write costs in the objective (1) */
+    double span_s;             /* seconds the weights cover (1 for a file of statements) */
+    bool timed;                /* weights are calls over span_s: write costs count in the choice */
+    ixt_cand_set set;          /* the candidates' shapes, parallel to cands */
+    ixt_cand_facts facts;
+    double weighted_before, weighted_after, size_bytes, size_real, write_cost;
     long whatif_calls, cache_hits;
     int qualstats_uses;        /* predicates learned from pg_qualstats */
     char **unanalyzed;         /* tables never analyzed.  owned */
@@ -64,6 +78,7 @@ typedef struct ixt_advisor {
 
 typedef void (*ixt_adv_progress)(void *ctx, int done, int total, const char *what);
 
+/* min_share 0: the default.  write_weight starts at 1: set it after. */
 void ixt_advisor_init(ixt_advisor *a, ixt_conn *c, double budget_mb, double min_share);
 void ixt_advisor_free(ixt_advisor *a);
 /* Adds a statement; one that cannot be planned is kept with the reason. */

@@ -9,6 +9,7 @@
  *     statement-timeout = 30s
  *     runs = 5               real-trial runs, 1..100
  *     budget-mb = 500        advisor storage budget, 0 = no limit (or 2GB)
+ *     write-weight = 1       advisor: index maintenance against read savings
  *     ascii = false          true/false, yes/no, on/off, 1/0
  *     no-color = false
  *     mouse = true
@@ -29,6 +30,7 @@ typedef struct ixt_config {
     int statement_timeout_ms;  /* 1 ms..24 h; default 30000 */
     int runs;                  /* real-trial runs, 1..100; default 5 */
     double budget_mb;          /* advisor storage budget, 0 = unlimited */
+    double write_weight;       /* advisor: write cost against read savings, 0..1000; default 1 */
     bool ascii;                /* ASCII line drawing; default false */
     bool no_color;             /* default false */
     bool mouse;                /* default true */

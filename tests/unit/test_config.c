@@ -32,7 +32,7 @@ static void test_option_table(void **state)
     size_t n;
     const ixt_config_option *o = ixt_config_options(&n);
     const char *want[] = {"refresh", "theme", "lock-timeout", "statement-timeout", "runs",
-                          "budget-mb", "ascii", "no-color", "mouse", "concurrently"};
+                          "budget-mb", "write-weight", "ascii", "no-color", "mouse", "concurrently"};
     assert_int_equal(n, sizeof want / sizeof want[0]);
     ixt_config c, d;
     ixt_config_defaults(&c);
@@ -97,6 +97,9 @@ static void test_good_values(void **state)
     assert_true(c.budget_mb == 2048);
     set_ok(&c, "budget-mb", "0");
     assert_true(c.budget_mb == 0);
+    assert_true(c.write_weight == 1);
+    set_ok(&c, "write-weight", "0.5");
+    assert_true(c.write_weight == 0.5);
     set_ok(&c, "theme", "high-contrast");
     assert_string_equal(c.theme, "high-contrast");
     set_ok(&c, "theme", "/etc/idxtune/mine.theme");
@@ -159,6 +162,8 @@ static void test_bad_values(void **state)
         free(msg);
     }
     set_bad("budget-mb", "-1", "budget-mb needs a size in MB such as 500 or 2GB (0 = no limit), not '-1'");
+    set_bad("write-weight", "-1", "write-weight needs a number from 0 to 1000 such as 1 or 0.5, not '-1'");
+    set_bad("write-weight", "1x", "write-weight needs a number from 0 to 1000 such as 1 or 0.5, not '1x'");
     set_bad("budget-mb", "lots", "budget-mb needs a size in MB such as 500 or 2GB (0 = no limit), not 'lots'");
     set_bad("budget-mb", "5 parsecs",
             "budget-mb needs a size in MB such as 500 or 2GB (0 = no limit), not '5 parsecs'");

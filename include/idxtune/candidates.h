@@ -1,0 +1,130 @@
+/* candidates: the index candidates of a workload, as a pure function of
+ * the statements' parse trees and facts about the catalog fetched once
+ * beforehand (columns, pg_stats, row-security policies, pg_qualstats).
+ * No server is asked here, so the generation is tested on captured
+ * inputs.  Key orders: equality first (under row-level security the
+ * policy's column before the statement's own), then the sort, then a
+ * range; INCLUDE columns for index-only scans; partial indexes for a
+ * constant on a column of few values; expression and GIN indexes. */
+#ifndef IDXTUNE_CANDIDATES_H
+#define IDXTUNE_CANDIDATES_H
+
+#include <stdbool.h>
+
+#include "idxtune/lab.h"
+#include "idxtune/sqlparse.h"
+
+#define IXT_CAND_MAX_COLS 8
+
+/* One column as pg_stats and the catalog know it. */
+typedef struct ixt_col_fact {
+    char *table;               /* as ixt_catalog names it.  owned */
+    char *column;              /* owned */
+    double n_distinct;         /* pg_stats: > 0 a count, < 0 minus a share of the rows, 0 unknown */
+    double avg_width;          /* bytes; 0 unknown */
+    bool eq_leakproof;         /* its type's = is leakproof: usable as an index condition under RLS */
+} ixt_col_fact;
+
+/* The USING expression of a policy that applies to the role advised for. */
+typedef struct ixt_policy_fact {
+    char *table;               /* owned */
+    char *qual;                /* owned */
+} ixt_policy_fact;
+
+/* A predicate pg_qualstats saw a statement run with. */
+typedef struct ixt_qual_fact {
+    long long queryid;
+    char *table, *column, *op; /* owned */
+} ixt_qual_fact;
+
+/* A table's size and what the server saw written to it. */
+typedef struct ixt_table_fact {
+    char *table;               /* owned */
+    double reltuples;
+    double writes, updates, hot_updates;  /* pg_stat_user_tables counters */
+    double at;                 /* when read: epoch seconds of the server */
+    /* Over the interval the advisor measured (bulk loads since the last
+     * statistics reset would swamp rates since then). */
+    double writes_per_s;       /* inserts + updates + deletes per second; -1 unknown */
+    double updates_per_s;      /* of which updates */
+    double hot_share;          /* share of updates that were HOT (0..1), since the reset */
+    bool never_analyzed;
+} ixt_table_fact;
+
+/* An index that exists: its table and its definition as pg_get_indexdef. */
+typedef struct ixt_index_fact {
+    char *table;               /* owned */
+    char *name;                /* owned */
+    char *def;                 /* owned */
+    char **keys;               /* plain key columns; NULL entry for an expression.  owned */
+    int nkeys;
+    bool plain;                /* btree, no predicate, no expression, no INCLUDE */
+    bool constraint;           /* backs a constraint: never replaced */
+    double size_bytes;
+} ixt_index_fact;
+
+typedef struct ixt_cand_facts {
+    ixt_catalog cat;
+    ixt_col_fact *cols;
+    int ncols;
+    ixt_policy_fact *policies;
+    int npolicies;
+    ixt_qual_fact *quals;
+    int nquals;
+    ixt_table_fact *tables;
+    int ntables;
+    ixt_index_fact *indexes;
+    int nindexes;
+} ixt_cand_facts;
+
+/* The shape of a candidate: what the search compares (prefixes, near
+ * duplicates, extensions) and what write costs look at. */
+typedef struct ixt_cand {
+    char *def;                 /* CREATE INDEX ...  owned */
+    char *table;               /* owned */
+    char *keys[IXT_CAND_MAX_COLS];  /* column names, or one expression.  owned */
+    bool desc[IXT_CAND_MAX_COLS];
+    int nkeys;
+    char *incl[IXT_CAND_MAX_COLS];  /* owned */
+    int nincl;
+    char *where;               /* partial index predicate, NULL when none.  owned */
+    bool expr;                 /* keys[0] is an expression */
+    bool gin;
+} ixt_cand;
+
+typedef struct ixt_cand_set {
+    ixt_cand *v;
+    int n;
+} ixt_cand_set;
+
+void ixt_cand_facts_free(ixt_cand_facts *f);
+/* The facts of a column, NULL when unknown.  borrowed */
+const ixt_col_fact *ixt_cand_col(const ixt_cand_facts *f, const char *table, const char *column);
+const ixt_table_fact *ixt_cand_table(const ixt_cand_facts *f, const char *table);
+
+/* Adds the candidates of one statement (info: its parse tree, queryid for
+ * pg_qualstats, 0 when none) to set, without duplicates.  Returns how many
+ * pg_qualstats predicates it used. */
+int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *info, long long queryid, const ixt_cand_facts *f);
+/* The columns of table an index key could use in any of the statements
+ * (equality, range, sort, group), in order of first use.  *out: caller
+ * frees the array only (strings borrowed from infos and f) */
+int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *table, const ixt_cand_facts *f,
+                          const char ***out);
+/* Adds candidate base extended by one more key column; returns its index
+ * in set (an existing one when already there), -1 when base cannot grow. */
+int ixt_cands_extend(ixt_cand_set *set, int base, const char *column);
+/* Whether a's keys start with b's keys and a has at least as many
+ * (same table; neither partial nor an expression nor GIN). */
+bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b);
+/* Same keys and a's INCLUDE holds b's: b is a near duplicate of a. */
+bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b);
+/* Whether an UPDATE setting column changes a key or INCLUDE column of c
+ * (or one its predicate reads): the update is no longer HOT. */
+bool ixt_cand_has_column(const ixt_cand *c, const char *column);
+void ixt_cand_set_free(ixt_cand_set *set);
+
+/* Whether the text holds a $n placeholder: no index can be built on it. */
+bool ixt_sql_has_param(const char *text);
+
+#endif

@@ -1,0 +1,21 @@
+/* facts: what candidate generation and the search need to know about the
+ * catalog, fetched from the server once, before any what-if call: columns
+ * with their pg_stats, the row-security policies that apply to the role,
+ * pg_qualstats predicates, table write rates, existing indexes. */
+#ifndef IDXTUNE_FACTS_H
+#define IDXTUNE_FACTS_H
+
+#include "idxtune/candidates.h"
+#include "idxtune/conn.h"
+#include "idxtune/util.h"
+
+/* Reads the tables' write counters alone, into f's tables (free with
+ * ixt_cand_facts_free): the start of the interval write rates cover. */
+int ixt_cand_facts_tables(ixt_conn *c, ixt_cand_facts *f, ixt_err *e);
+/* Fills f (free with ixt_cand_facts_free); write rates are over the time
+ * since `since` was read (NULL: unknown, -1).  *span_s: the seconds the
+ * pg_stat_statements counters cover (since their reset, else since the
+ * server started). */
+int ixt_cand_facts_load(ixt_conn *c, const ixt_cand_facts *since, ixt_cand_facts *f, double *span_s, ixt_err *e);
+
+#endif

@@ -1,0 +1,550 @@
+/* candidates: index candidates from parse trees and catalog facts, with
+ * no server in the loop. */
+#include "idxtune/candidates.h"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idxtune/sqlquote.h"
+#include "idxtune/util.h"
+
+/* ===== facts ===== */
+
+/* The catalog names tables outside public "schema.table"; statements
+ * often name them bare. */
+static bool same_table(const char *catname, const char *table)
+{
+    size_t tl = strlen(table), cl = strlen(catname);
+    return strcmp(catname, table) == 0 ||
+           (cl > tl && catname[cl - tl - 1] == '.' && strcmp(catname + cl - tl, table) == 0);
+}
+
+const ixt_col_fact *ixt_cand_col(const ixt_cand_facts *f, const char *table, const char *column)
+{
+    for (int i = 0; i < f->ncols; i++)
+        if (same_table(f->cols[i].table, table) && strcmp(f->cols[i].column, column) == 0)
+            return &f->cols[i];
+    return NULL;
+}
+
+const ixt_table_fact *ixt_cand_table(const ixt_cand_facts *f, const char *table)
+{
+    for (int i = 0; i < f->ntables; i++)
+        if (same_table(f->tables[i].table, table))
+            return &f->tables[i];
+    return NULL;
+}
+
+void ixt_cand_facts_free(ixt_cand_facts *f)
+{
+    ixt_catalog_free(&f->cat);
+    for (int i = 0; i < f->ncols; i++) {
+        free(f->cols[i].table);
+        free(f->cols[i].column);
+    }
+    for (int i = 0; i < f->npolicies; i++) {
+        free(f->policies[i].table);
+        free(f->policies[i].qual);
+    }
+    for (int i = 0; i < f->nquals; i++) {
+        free(f->quals[i].table);
+        free(f->quals[i].column);
+        free(f->quals[i].op);
+    }
+    for (int i = 0; i < f->ntables; i++)
+        free(f->tables[i].table);
+    for (int i = 0; i < f->nindexes; i++) {
+        ixt_index_fact *x = &f->indexes[i];
+        free(x->table);
+        free(x->name);
+        free(x->def);
+        for (int k = 0; k < x->nkeys; k++)
+            free(x->keys[k]);
+        free(x->keys);
+    }
+    free(f->cols);
+    free(f->policies);
+    free(f->quals);
+    free(f->tables);
+    free(f->indexes);
+    memset(f, 0, sizeof *f);
+}
+
+bool ixt_sql_has_param(const char *text)
+{
+    if (!text)
+        return false;
+    PgQueryScanResult r = pg_query_scan(text);
+    PgQuery__ScanResult *sr = r.error ? NULL
+        : pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
+    /* what does not scan cannot be checked: treat it as unbuildable */
+    bool has = sr == NULL;
+    for (size_t i = 0; sr && i < sr->n_tokens && !has; i++)
+        has = sr->tokens[i]->token == PG_QUERY__TOKEN__PARAM;
+    if (sr)
+        pg_query__scan_result__free_unpacked(sr, NULL);
+    pg_query_free_scan_result(r);
+    return has;
+}
+
+/* ===== column sets ===== */
+
+typedef struct colset {
+    const char *cols[IXT_CAND_MAX_COLS];
+    bool desc[IXT_CAND_MAX_COLS];
+    int n;
+} colset;
+
+static void colset_add(colset *s, const char *col, bool desc)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->cols[i], col) == 0)
+            return;
+    if (s->n < IXT_CAND_MAX_COLS) {
+        s->desc[s->n] = desc;
+        s->cols[s->n++] = col;
+    }
+}
+
+static void concat(colset *dst, const colset *src, int max)
+{
+    for (int i = 0; i < src->n && (max < 0 || i < max); i++)
+        colset_add(dst, src->cols[i], src->desc[i]);
+}
+
+static bool mixed_directions(const colset *s)
+{
+    for (int i = 1; i < s->n; i++)
+        if (s->desc[i] != s->desc[0])
+            return true;
+    return false;
+}
+
+/* ===== rendering ===== */
+
+static void render(ixt_cand *c)
+{
+    ixt_buf b;
+    ixt_buf_init(&b);
+    char *t = ixt_quote_ident(c->table);
+    ixt_buf_printf(&b, "CREATE INDEX ON %s ", t);
+    free(t);
+    if (c->gin) {
+        char *col = ixt_quote_ident(c->keys[0]);
+        ixt_buf_printf(&b, "USING gin (%s jsonb_path_ops)", col);
+        free(col);
+    } else if (c->expr) {
+        ixt_buf_printf(&b, "((%s))", c->keys[0]);
+    } else {
+        for (int i = 0; i < c->nkeys; i++) {
+            char *col = ixt_quote_ident(c->keys[i]);
+            ixt_buf_printf(&b, "%s%s%s", i ? ", " : "(", col, c->desc[i] ? " DESC" : "");
+            free(col);
+        }
+        ixt_buf_addc(&b, ')');
+    }
+    for (int i = 0; i < c->nincl; i++) {
+        char *col = ixt_quote_ident(c->incl[i]);
+        ixt_buf_printf(&b, "%s%s", i ? ", " : " INCLUDE (", col);
+        free(col);
+    }
+    if (c->nincl)
+        ixt_buf_addc(&b, ')');
+    if (c->where)
+        ixt_buf_printf(&b, " WHERE %s", c->where);
+    c->def = ixt_buf_take(&b);
+}
+
+static void cand_free(ixt_cand *c)
+{
+    free(c->def);
+    free(c->table);
+    for (int i = 0; i < c->nkeys; i++)
+        free(c->keys[i]);
+    for (int i = 0; i < c->nincl; i++)
+        free(c->incl[i]);
+    free(c->where);
+}
+
+/* Takes c; returns its index in the set (the existing one for a repeat). */
+static int add(ixt_cand_set *set, ixt_cand *c)
+{
+    render(c);
+    for (int i = 0; i < set->n; i++)
+        if (strcmp(set->v[i].def, c->def) == 0) {
+            cand_free(c);
+            return i;
+        }
+    set->v = ixt_xrealloc(set->v, (size_t)(set->n + 1) * sizeof *set->v);
+    set->v[set->n] = *c;
+    return set->n++;
+}
+
+/* "CREATE INDEX ON t (a, b DESC) INCLUDE (c) WHERE ..." from column sets. */
+static void add_keyed(ixt_cand_set *set, const char *table, const colset *key, const colset *incl, const char *where,
+                      bool keep_desc)
+{
+    if (key->n == 0)
+        return;
+    ixt_cand c = {.table = ixt_xstrdup(table), .where = ixt_xstrdup(where), .nkeys = key->n};
+    for (int i = 0; i < key->n; i++) {
+        c.keys[i] = ixt_xstrdup(key->cols[i]);
+        c.desc[i] = keep_desc && key->desc[i];
+    }
+    for (int i = 0; incl && i < incl->n; i++)
+        c.incl[c.nincl++] = ixt_xstrdup(incl->cols[i]);
+    add(set, &c);
+}
+
+/* ===== uses ===== */
+
+/* The statement's table that has column col (for unqualified columns). */
+static const char *owner_of(const ixt_catalog *cat, const ixt_sql_info *in, const char *col)
+{
+    for (int t = 0; t < in->ntables; t++)
+        for (int i = 0; i < cat->ncols; i++)
+            if (same_table(cat->col_table[i], in->tables[t].name) && strcmp(cat->cols[i], col) == 0)
+                return in->tables[t].name;
+    return NULL;
+}
+
+static const char *use_table(const ixt_catalog *cat, const ixt_sql_info *in, const ixt_col_use *u)
+{
+    if (u->table)
+        return u->table;
+    return u->column ? owner_of(cat, in, u->column) : NULL;
+}
+
+/* Only real columns of the table become index keys (not output names, not
+ * columns of another query level). */
+static bool has_column(const ixt_catalog *cat, const char *table, const char *col)
+{
+    for (int i = 0; i < cat->ncols; i++)
+        if (same_table(cat->col_table[i], table) && strcmp(cat->cols[i], col) == 0)
+            return true;
+    return false;
+}
+
+typedef struct tcols {
+    colset lead, eq, rng, srt, grp, out;
+} tcols;
+
+static bool plain_op(const char *op)
+{
+    return !op || !*op || !strcmp(op, "=") || !strcmp(op, "<") || !strcmp(op, ">") || !strcmp(op, "<=") ||
+           !strcmp(op, ">=") || !strcmp(op, "IS NULL");
+}
+
+static void gather_use(const ixt_catalog *cat, const ixt_sql_info *in, const char *table, const ixt_col_use *u,
+                       tcols *tc)
+{
+    const char *t = use_table(cat, in, u);
+    if (!t || strcmp(t, table) != 0 || !u->column || !has_column(cat, table, u->column))
+        return;
+    switch (u->kind) {
+    case IXT_USE_EQ: case IXT_USE_JOIN: case IXT_USE_NULL:
+        if (plain_op(u->op))
+            colset_add(&tc->eq, u->column, false);
+        break;
+    case IXT_USE_RANGE: colset_add(&tc->rng, u->column, false); break;
+    case IXT_USE_SORT: colset_add(&tc->srt, u->column, u->desc); break;
+    case IXT_USE_GROUP: colset_add(&tc->grp, u->column, false); break;
+    case IXT_USE_OUTPUT: colset_add(&tc->out, u->column, false); break;
+    }
+}
+
+/* Row-level security: a policy that applies to the role adds its equality
+ * to every statement on the table.  Its column leads the key when the
+ * comparison can be an index condition (a leakproof =). */
+static void policy_cols(const ixt_cand_facts *f, const char *table, colset *lead)
+{
+    for (int p = 0; p < f->npolicies; p++) {
+        if (!same_table(f->policies[p].table, table))
+            continue;
+        char *q = ixt_xasprintf("SELECT 1 FROM %s WHERE %s", table, f->policies[p].qual);
+        ixt_sql_info *pi = ixt_sql_analyze(q, NULL);
+        free(q);
+        for (int u = 0; pi && u < pi->nuses; u++) {
+            const ixt_col_use *pu = &pi->uses[u];
+            const ixt_col_fact *cf = pu->column ? ixt_cand_col(f, table, pu->column) : NULL;
+            /* the name from the facts: it outlives the policy's parse tree */
+            if (pu->kind == IXT_USE_EQ && pu->column && (!pu->op || !strcmp(pu->op, "=")) && cf &&
+                cf->eq_leakproof)
+                colset_add(lead, cf->column, false);
+        }
+        ixt_sql_info_free(pi);
+    }
+}
+
+/* Returns the number of pg_qualstats predicates on the table. */
+static int gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long queryid, const char *table, tcols *tc)
+{
+    int nquals = 0;
+    memset(tc, 0, sizeof *tc);
+    policy_cols(f, table, &tc->lead);
+    for (int i = 0; i < in->nuses; i++)
+        gather_use(&f->cat, in, table, &in->uses[i], tc);
+    /* pg_qualstats saw these predicates too (also those hidden in
+     * functions or views) */
+    for (int q = 0; queryid && q < f->nquals; q++) {
+        const ixt_qual_fact *qf = &f->quals[q];
+        if (qf->queryid != queryid)
+            continue;
+        ixt_col_use u = {.table = qf->table, .column = qf->column, .op = qf->op,
+                         .kind = strcmp(qf->op, "=") == 0 ? IXT_USE_EQ : IXT_USE_RANGE};
+        gather_use(&f->cat, in, table, &u, tc);
+        nquals += strcmp(qf->table, table) == 0;
+    }
+    /* the policy's columns first, then the statement's equalities */
+    colset eq = tc->lead;
+    concat(&eq, &tc->eq, -1);
+    tc->eq = eq;
+    return nquals;
+}
+
+/* Key orders for one table of one statement: equality first, then the
+ * sort, then a range. */
+static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *tc)
+{
+    colset k;
+    for (int i = 0; i < tc->eq.n; i++) {
+        colset one = {.n = 0};
+        colset_add(&one, tc->eq.cols[i], false);
+        add_keyed(set, table, &one, NULL, NULL, false);
+    }
+    for (int i = 0; i < tc->rng.n; i++) {
+        colset one = {.n = 0};
+        concat(&one, &tc->lead, -1);
+        colset_add(&one, tc->rng.cols[i], false);
+        add_keyed(set, table, &one, NULL, NULL, false);
+    }
+    k = (colset){.n = 0};
+    concat(&k, &tc->eq, 3);
+    concat(&k, &tc->rng, 1);
+    add_keyed(set, table, &k, NULL, NULL, false);
+    if (tc->srt.n) {
+        k = (colset){.n = 0};
+        concat(&k, &tc->eq, 3);
+        concat(&k, &tc->srt, -1);
+        bool keep = mixed_directions(&tc->srt);
+        add_keyed(set, table, &k, NULL, NULL, keep);
+        colset incl = {.n = 0};
+        for (int i = 0; i < tc->out.n; i++) {
+            bool in_key = false;
+            for (int j = 0; j < k.n; j++)
+                in_key |= strcmp(k.cols[j], tc->out.cols[i]) == 0;
+            if (!in_key)
+                colset_add(&incl, tc->out.cols[i], false);
+        }
+        if (incl.n > 0 && incl.n <= 3)
+            add_keyed(set, table, &k, &incl, NULL, keep);
+        if (tc->rng.n) {
+            concat(&k, &tc->rng, 1);
+            add_keyed(set, table, &k, NULL, NULL, keep);
+        }
+    }
+    if (tc->grp.n) {
+        k = (colset){.n = 0};
+        concat(&k, &tc->eq, 3);
+        concat(&k, &tc->grp, 3);
+        add_keyed(set, table, &k, NULL, NULL, false);
+    }
+}
+
+/* Whether a constant predicate on the column names a class of rows (a
+ * status among a few) rather than one example value (run_id = 4242): only
+ * the first makes a partial index worth having. */
+static bool few_values(const ixt_cand_facts *f, const char *table, const char *column)
+{
+    const ixt_col_fact *cf = ixt_cand_col(f, table, column);
+    return cf && cf->n_distinct >= 1 && cf->n_distinct <= 20;
+}
+
+/* Partial indexes for constant equality predicates (status = 'queued'):
+ * the rest of the key without that column. */
+static void partial_candidates(ixt_cand_set *set, const ixt_cand_facts *f, const ixt_sql_info *in, const char *table,
+                               const tcols *tc)
+{
+    for (int i = 0; i < in->nuses; i++) {
+        const ixt_col_use *u = &in->uses[i];
+        const char *t = use_table(&f->cat, in, u);
+        if (!t || strcmp(t, table) != 0 || !u->column || !u->constant || u->kind != IXT_USE_EQ || !u->op ||
+            strcmp(u->op, "=") != 0 || ixt_sql_has_param(u->constant) || !few_values(f, table, u->column))
+            continue;
+        colset k = {.n = 0};
+        for (int j = 0; j < tc->eq.n; j++)
+            if (strcmp(tc->eq.cols[j], u->column) != 0)
+                colset_add(&k, tc->eq.cols[j], false);
+        concat(&k, &tc->srt, -1);
+        concat(&k, &tc->rng, 1);
+        if (k.n == 0)
+            continue;
+        char *col = ixt_quote_ident(u->column);
+        char *where = ixt_xasprintf("%s = %s", col, u->constant);
+        add_keyed(set, table, &k, NULL, where, mixed_directions(&tc->srt));
+        free(where);
+        free(col);
+    }
+}
+
+/* Expression indexes (lower(email), payload->>'k') and GIN for @>.  An
+ * expression holding a placeholder ($1 of a normalized text) names no
+ * index that can exist: left out. */
+static void expression_candidates(ixt_cand_set *set, const ixt_cand_facts *f, const ixt_sql_info *in,
+                                  const char *table)
+{
+    for (int i = 0; i < in->nuses; i++) {
+        const ixt_col_use *u = &in->uses[i];
+        const char *t = use_table(&f->cat, in, u);
+        if (!t || strcmp(t, table) != 0 || !u->op)
+            continue;
+        if (u->expr && !u->column && (!strcmp(u->op, "=") || u->kind == IXT_USE_RANGE) &&
+            !ixt_sql_has_param(u->expr)) {
+            ixt_cand c = {.table = ixt_xstrdup(table), .expr = true, .nkeys = 1, .keys = {ixt_xstrdup(u->expr)}};
+            add(set, &c);
+        } else if (u->column && !strcmp(u->op, "@>")) {
+            ixt_cand c = {.table = ixt_xstrdup(table), .gin = true, .nkeys = 1, .keys = {ixt_xstrdup(u->column)}};
+            add(set, &c);
+        }
+    }
+}
+
+static bool seen_before(const ixt_sql_info *in, int t)
+{
+    for (int k = 0; k < t; k++)
+        if (strcmp(in->tables[k].name, in->tables[t].name) == 0)
+            return true;
+    return false;
+}
+
+int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, const ixt_cand_facts *f)
+{
+    int nquals = 0;
+    for (int t = 0; t < in->ntables; t++) {
+        if (seen_before(in, t))
+            continue;
+        const char *table = in->tables[t].name;
+        tcols tc;
+        nquals += gather(f, in, queryid, table, &tc);
+        keyed_candidates(set, table, &tc);
+        partial_candidates(set, f, in, table, &tc);
+        expression_candidates(set, f, in, table);
+    }
+    return nquals;
+}
+
+int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *table, const ixt_cand_facts *f,
+                          const char ***out)
+{
+    const char **v = NULL;
+    int nv = 0;
+    for (int s = 0; s < n; s++) {
+        if (!infos[s])
+            continue;
+        tcols tc;
+        (void)gather(f, infos[s], 0, table, &tc);
+        const colset *sets[] = {&tc.eq, &tc.rng, &tc.srt, &tc.grp};
+        for (int k = 0; k < 4; k++)
+            for (int i = 0; i < sets[k]->n; i++) {
+                bool dup = false;
+                for (int j = 0; j < nv && !dup; j++)
+                    dup = strcmp(v[j], sets[k]->cols[i]) == 0;
+                if (!dup) {
+                    v = ixt_xrealloc(v, (size_t)(nv + 1) * sizeof *v);
+                    v[nv++] = sets[k]->cols[i];
+                }
+            }
+    }
+    *out = v;
+    return nv;
+}
+
+static bool plain_keys(const ixt_cand *c)
+{
+    return !c->where && !c->expr && !c->gin;
+}
+
+int ixt_cands_extend(ixt_cand_set *set, int base, const char *column)
+{
+    const ixt_cand *b = &set->v[base];
+    if (!plain_keys(b) || b->nkeys >= IXT_CAND_MAX_COLS)
+        return -1;
+    for (int i = 0; i < b->nkeys; i++)
+        if (strcmp(b->keys[i], column) == 0)
+            return -1;
+    ixt_cand c = {.table = ixt_xstrdup(b->table), .nkeys = b->nkeys + 1};
+    for (int i = 0; i < b->nkeys; i++) {
+        c.keys[i] = ixt_xstrdup(b->keys[i]);
+        c.desc[i] = b->desc[i];
+    }
+    c.keys[b->nkeys] = ixt_xstrdup(column);
+    for (int i = 0; i < b->nincl; i++)
+        if (strcmp(b->incl[i], column) != 0)
+            c.incl[c.nincl++] = ixt_xstrdup(b->incl[i]);
+    return add(set, &c);
+}
+
+bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b)
+{
+    if (strcmp(a->table, b->table) != 0 || !plain_keys(a) || !plain_keys(b) || a->nkeys < b->nkeys)
+        return false;
+    for (int i = 0; i < b->nkeys; i++)
+        if (strcmp(a->keys[i], b->keys[i]) != 0 || a->desc[i] != b->desc[i])
+            return false;
+    return true;
+}
+
+bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b)
+{
+    if (strcmp(a->table, b->table) != 0 || a->nkeys != b->nkeys || a->expr != b->expr || a->gin != b->gin ||
+        (a->where == NULL) != (b->where == NULL) || (a->where && strcmp(a->where, b->where) != 0))
+        return false;
+    for (int i = 0; i < a->nkeys; i++)
+        if (strcmp(a->keys[i], b->keys[i]) != 0 || a->desc[i] != b->desc[i])
+            return false;
+    for (int i = 0; i < b->nincl; i++) {
+        bool in = false;
+        for (int j = 0; j < a->nincl && !in; j++)
+            in = strcmp(a->incl[j], b->incl[i]) == 0;
+        if (!in)
+            return false;
+    }
+    return true;
+}
+
+static bool word_char(char ch)
+{
+    return ch == '_' || ((ch | 32) >= 'a' && (ch | 32) <= 'z') || (ch >= '0' && ch <= '9');
+}
+
+/* Whether word appears in text as a whole identifier. */
+static bool mentions(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = text ? strstr(text, word) : NULL; p; p = strstr(p + 1, word))
+        if ((p == text || !word_char(p[-1])) && !word_char(p[n]))
+            return true;
+    return false;
+}
+
+bool ixt_cand_has_column(const ixt_cand *c, const char *column)
+{
+    for (int i = 0; i < c->nkeys; i++)
+        if (c->expr ? mentions(c->keys[i], column) : strcmp(c->keys[i], column) == 0)
+            return true;
+    for (int i = 0; i < c->nincl; i++)
+        if (strcmp(c->incl[i], column) == 0)
+            return true;
+    return mentions(c->where, column);
+}
+
+void ixt_cand_set_free(ixt_cand_set *set)
+{
+    for (int i = 0; i < set->n; i++)
+        cand_free(&set->v[i]);
+    free(set->v);
+    set->v = NULL;
+    set->n = 0;
+}

@@ -1,0 +1,195 @@
+/* facts: the catalog facts of the advisor, a handful of queries up front. */
+#include "idxtune/facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "idxtune/workload.h"
+
+#define TABLE_NAME "CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END"
+#define USER_TABLES " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
+
+/* Columns with their statistics, and whether their type's = is leakproof
+ * (an index condition under row-level security only then). */
+static const char COLS_SQL[] = IXT_SQL_TAG
+    "SELECT " TABLE_NAME ", a.attname, coalesce(s.n_distinct, 0), coalesce(s.avg_width, 0),"
+    " coalesce((SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode"
+    "   WHERE o.oprname = '=' AND o.oprleft = a.atttypid AND o.oprright = a.atttypid LIMIT 1), false)"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+    " LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname"
+    "  AND NOT s.inherited"
+    " WHERE c.relkind IN ('r', 'p', 'm') AND" USER_TABLES " LIMIT 50000";
+
+static const char POLICIES_SQL[] = IXT_SQL_TAG
+    "SELECT tablename, qual FROM pg_policies WHERE qual IS NOT NULL"
+    " AND row_security_active(format('%I.%I', schemaname, tablename)::regclass)";
+
+static const char QUALS_SQL[] = IXT_SQL_TAG
+    "SELECT DISTINCT q.queryid, c.relname, a.attname, o.oprname FROM pg_qualstats() q"
+    " JOIN pg_class c ON c.oid = q.lrelid"
+    " JOIN pg_attribute a ON a.attrelid = q.lrelid AND a.attnum = q.lattnum"
+    " JOIN pg_operator o ON o.oid = q.opno WHERE q.queryid IS NOT NULL LIMIT 20000";
+
+/* Cumulative write counters, with the server's clock: rates are the
+ * difference between two reads. */
+static const char TABLES_SQL[] = IXT_SQL_TAG
+    "SELECT " TABLE_NAME ", greatest(c.reltuples, 0), t.n_tup_ins + t.n_tup_upd + t.n_tup_del, t.n_tup_upd,"
+    " t.n_tup_hot_upd, t.last_analyze IS NULL AND t.last_autoanalyze IS NULL,"
+    " extract(epoch FROM clock_timestamp())"
+    " FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace";
+
+static const char INDEXES_SQL[] = IXT_SQL_TAG
+    "SELECT " TABLE_NAME ", ic.relname, pg_get_indexdef(i.indexrelid),"
+    " am.amname = 'btree' AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnkeyatts = i.indnatts,"
+    " EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid),"
+    " pg_relation_size(i.indexrelid),"
+    " (SELECT string_agg(coalesce(a.attname, ''), ',' ORDER BY k.ord) FROM unnest(i.indkey[0:i.indnkeyatts - 1])"
+    "   WITH ORDINALITY AS k(attnum, ord) LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid"
+    "   AND a.attnum = k.attnum AND k.attnum > 0)"
+    " FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam"
+    " WHERE i.indisvalid AND" USER_TABLES;
+
+static const char SPAN_SQL[] = IXT_SQL_TAG
+    "SELECT greatest(extract(epoch FROM now() - coalesce((SELECT stats_reset FROM pg_stat_statements_info),"
+    " pg_postmaster_start_time())), 1)";
+
+static const char SPAN_OLD_SQL[] = IXT_SQL_TAG
+    "SELECT greatest(extract(epoch FROM now() - pg_postmaster_start_time()), 1)";
+
+static void load_cols(PGresult *r, ixt_cand_facts *f)
+{
+    int n = PQntuples(r);
+    f->cols = ixt_xcalloc((size_t)n + 1, sizeof *f->cols);
+    for (int i = 0; i < n; i++)
+        f->cols[f->ncols++] = (ixt_col_fact){.table = ixt_xstrdup(PQgetvalue(r, i, 0)),
+                                             .column = ixt_xstrdup(PQgetvalue(r, i, 1)),
+                                             .n_distinct = atof(PQgetvalue(r, i, 2)),
+                                             .avg_width = atof(PQgetvalue(r, i, 3)),
+                                             .eq_leakproof = PQgetvalue(r, i, 4)[0] == 't'};
+}
+
+static void load_policies(PGresult *r, ixt_cand_facts *f)
+{
+    int n = PQntuples(r);
+    f->policies = ixt_xcalloc((size_t)n + 1, sizeof *f->policies);
+    for (int i = 0; i < n; i++)
+        f->policies[f->npolicies++] = (ixt_policy_fact){.table = ixt_xstrdup(PQgetvalue(r, i, 0)),
+                                                        .qual = ixt_xstrdup(PQgetvalue(r, i, 1))};
+}
+
+static void load_quals(PGresult *r, ixt_cand_facts *f)
+{
+    int n = PQntuples(r);
+    f->quals = ixt_xcalloc((size_t)n + 1, sizeof *f->quals);
+    for (int i = 0; i < n; i++)
+        f->quals[f->nquals++] = (ixt_qual_fact){.queryid = atoll(PQgetvalue(r, i, 0)),
+                                                .table = ixt_xstrdup(PQgetvalue(r, i, 1)),
+                                                .column = ixt_xstrdup(PQgetvalue(r, i, 2)),
+                                                .op = ixt_xstrdup(PQgetvalue(r, i, 3))};
+}
+
+static void load_tables(PGresult *r, ixt_cand_facts *f)
+{
+    int n = PQntuples(r);
+    f->tables = ixt_xcalloc((size_t)n + 1, sizeof *f->tables);
+    for (int i = 0; i < n; i++)
+        f->tables[f->ntables++] = (ixt_table_fact){.table = ixt_xstrdup(PQgetvalue(r, i, 0)),
+                                                   .reltuples = atof(PQgetvalue(r, i, 1)),
+                                                   .writes = atof(PQgetvalue(r, i, 2)),
+                                                   .updates = atof(PQgetvalue(r, i, 3)),
+                                                   .hot_updates = atof(PQgetvalue(r, i, 4)),
+                                                   .never_analyzed = PQgetvalue(r, i, 5)[0] == 't',
+                                                   .at = atof(PQgetvalue(r, i, 6)),
+                                                   .writes_per_s = -1};
+}
+
+int ixt_cand_facts_tables(ixt_conn *c, ixt_cand_facts *f, ixt_err *e)
+{
+    memset(f, 0, sizeof *f);
+    PGresult *r = ixt_conn_exec(c, TABLES_SQL, 0, NULL, e);
+    if (!r)
+        return -1;
+    load_tables(r, f);
+    PQclear(r);
+    return 0;
+}
+
+/* Rates over the interval since the earlier read; the HOT share of the
+ * updates since the statistics began (a longer history than the interval). */
+static void rates_since(ixt_cand_facts *f, const ixt_cand_facts *since)
+{
+    for (int i = 0; i < f->ntables; i++) {
+        ixt_table_fact *t = &f->tables[i];
+        t->hot_share = t->updates > 0 ? t->hot_updates / t->updates : 0;
+        const ixt_table_fact *o = since ? ixt_cand_table(since, t->table) : NULL;
+        double dt = o ? t->at - o->at : 0;
+        if (dt <= 0)
+            continue;
+        t->writes_per_s = (t->writes - o->writes) / dt;
+        t->updates_per_s = (t->updates - o->updates) / dt;
+    }
+}
+
+static void load_indexes(PGresult *r, ixt_cand_facts *f)
+{
+    int n = PQntuples(r);
+    f->indexes = ixt_xcalloc((size_t)n + 1, sizeof *f->indexes);
+    for (int i = 0; i < n; i++) {
+        ixt_index_fact *x = &f->indexes[f->nindexes++];
+        *x = (ixt_index_fact){.table = ixt_xstrdup(PQgetvalue(r, i, 0)), .name = ixt_xstrdup(PQgetvalue(r, i, 1)),
+                              .def = ixt_xstrdup(PQgetvalue(r, i, 2)), .plain = PQgetvalue(r, i, 3)[0] == 't',
+                              .constraint = PQgetvalue(r, i, 4)[0] == 't',
+                              .size_bytes = atof(PQgetvalue(r, i, 5))};
+        /* "a,b,": an empty name is an expression key */
+        char *keys = ixt_xstrdup(PQgetvalue(r, i, 6));
+        x->keys = ixt_xcalloc(strlen(keys) + 2, sizeof *x->keys);
+        for (char *p = keys, *q; p; p = q) {
+            q = strchr(p, ',');
+            if (q)
+                *q++ = '\0';
+            x->keys[x->nkeys++] = *p ? ixt_xstrdup(p) : NULL;
+        }
+        free(keys);
+    }
+}
+
+int ixt_cand_facts_load(ixt_conn *c, const ixt_cand_facts *since, ixt_cand_facts *f, double *span_s, ixt_err *e)
+{
+    memset(f, 0, sizeof *f);
+    if (ixt_catalog_load(c, &f->cat, e) != 0)
+        return -1;
+    struct {
+        const char *sql;
+        void (*load)(PGresult *, ixt_cand_facts *);
+        bool optional;
+    } steps[] = {
+        {COLS_SQL, load_cols, false},
+        {POLICIES_SQL, load_policies, true},
+        {ixt_conn_info(c)->has_qualstats ? QUALS_SQL : NULL, load_quals, true},
+        {TABLES_SQL, load_tables, false},
+        {INDEXES_SQL, load_indexes, false},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (!steps[i].sql)
+            continue;
+        ixt_err ie;
+        PGresult *r = ixt_conn_exec(c, steps[i].sql, 0, NULL, &ie);
+        if (r)
+            steps[i].load(r, f);
+        PQclear(r);
+        if (!r && (!steps[i].optional || !ixt_conn_ok(c))) {
+            *e = ie;
+            ixt_cand_facts_free(f);
+            return -1;
+        }
+    }
+    PGresult *r = ixt_conn_exec(c, ixt_conn_info(c)->version_num >= 140000 && ixt_conn_info(c)->has_pgss
+                                       ? SPAN_SQL : SPAN_OLD_SQL, 0, NULL, NULL);
+    *span_s = r && PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    rates_since(f, since);
+    return 0;
+}

@@ -1,0 +1,180 @@
+/* candidates: generation from parse trees and captured catalog facts (the
+ * demo's runs and events tables, its row-security policy), no server. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "idxtune/candidates.h"
+#include "testutil.h"
+
+static const char *const COLS[][2] = {
+    {"runs", "id"}, {"runs", "status"}, {"runs", "run_at"}, {"runs", "started_at"}, {"runs", "workflow_id"},
+    {"events", "id"}, {"events", "tenant_id"}, {"events", "kind"}, {"events", "created_at"},
+    {"events", "payload"}, {"events", "priority"},
+};
+#define NCOLS (int)(sizeof COLS / sizeof COLS[0])
+
+/* Facts as the demo's server gives them: status has 5 values; tenant_id
+ * compares with a leakproof = (when leakproof says so). */
+static void facts(ixt_cand_facts *f, bool policy, bool leakproof)
+{
+    memset(f, 0, sizeof *f);
+    f->cat.tables = ixt_xcalloc(2, sizeof *f->cat.tables);
+    f->cat.tables[f->cat.ntables++] = ixt_xstrdup("events");
+    f->cat.tables[f->cat.ntables++] = ixt_xstrdup("runs");
+    f->cat.col_table = ixt_xcalloc(NCOLS, sizeof *f->cat.col_table);
+    f->cat.cols = ixt_xcalloc(NCOLS, sizeof *f->cat.cols);
+    f->cols = ixt_xcalloc(NCOLS, sizeof *f->cols);
+    for (int i = 0; i < NCOLS; i++) {
+        f->cat.col_table[i] = f->cat.tables[strcmp(COLS[i][0], "runs") == 0];
+        f->cat.cols[f->cat.ncols++] = ixt_xstrdup(COLS[i][1]);
+        f->cols[f->ncols++] = (ixt_col_fact){.table = ixt_xstrdup(COLS[i][0]), .column = ixt_xstrdup(COLS[i][1]),
+                                             .n_distinct = strcmp(COLS[i][1], "status") == 0 ? 5 : -0.5,
+                                             .avg_width = 8, .eq_leakproof = leakproof};
+    }
+    if (policy) {
+        f->policies = ixt_xcalloc(1, sizeof *f->policies);
+        f->policies[f->npolicies++] = (ixt_policy_fact){
+            .table = ixt_xstrdup("events"),
+            .qual = ixt_xstrdup("(tenant_id = (current_setting('app.tenant_id'::text))::integer)")};
+    }
+}
+
+static ixt_cand_set gen(const char *sql, long long queryid, const ixt_cand_facts *f)
+{
+    ixt_cand_set set = {0};
+    ixt_sql_info *in = ixt_sql_analyze(sql, NULL);
+    assert_non_null(in);
+    ixt_cands_for(&set, in, queryid, f);
+    ixt_sql_info_free(in);
+    return set;
+}
+
+static bool has(const ixt_cand_set *s, const char *def)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->v[i].def, def) == 0)
+            return true;
+    return false;
+}
+
+static void test_equality_sort_range_and_partial(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT id, workflow_id FROM runs WHERE status = 'queued' AND run_at <= now()"
+                         " ORDER BY run_at LIMIT 10", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (status, run_at)"));
+    assert_true(has(&s, "CREATE INDEX ON runs (status, run_at) INCLUDE (id, workflow_id)"));
+    /* status has few values: a partial index for the class of rows */
+    assert_true(has(&s, "CREATE INDEX ON runs (run_at) WHERE status = 'queued'"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
+static void test_no_placeholder_in_an_index(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT id, kind FROM events WHERE payload->>$1 = $2 AND kind = $3", 0, &f);
+    assert_true(s.n > 0);
+    for (int i = 0; i < s.n; i++)
+        assert_null(strchr(s.v[i].def, '$'));
+    ixt_cand_set_free(&s);
+    s = gen("SELECT id FROM events WHERE payload->>'order_id' = 'ord-1'", 0, &f);
+    assert_int_equal(s.n, 1);
+    assert_true(s.v[0].expr);
+    assert_non_null(strstr(s.v[0].def, "'order_id'"));
+    ixt_cand_set_free(&s);
+    assert_true(ixt_sql_has_param("payload->>$1"));
+    assert_false(ixt_sql_has_param("payload->>'$1'"));
+    ixt_cand_facts_free(&f);
+}
+
+/* Under RLS the policy's tenant_id is an equality of every statement on
+ * events: it leads, then the statement's own columns. */
+static void test_policy_column_leads(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, true, true);
+    ixt_cand_set s = gen("SELECT count(*) FROM events WHERE created_at > now() - interval '1 day'", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON events (tenant_id, created_at)"));
+    ixt_cand_set_free(&s);
+    s = gen("SELECT kind, count(*) FROM events GROUP BY kind", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON events (tenant_id, kind)"));
+    ixt_cand_set_free(&s);
+    s = gen("SELECT id FROM events WHERE priority = 3 ORDER BY created_at DESC LIMIT 20", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON events (tenant_id, priority, created_at)"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+    /* a = that is not leakproof is no index condition under RLS */
+    facts(&f, true, false);
+    s = gen("SELECT count(*) FROM events WHERE created_at > now() - interval '1 day'", 0, &f);
+    for (int i = 0; i < s.n; i++)
+        assert_null(strstr(s.v[i].def, "tenant_id"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
+static void test_qualstats_predicates(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    f.quals = ixt_xcalloc(1, sizeof *f.quals);
+    f.quals[f.nquals++] = (ixt_qual_fact){.queryid = 42, .table = ixt_xstrdup("runs"),
+                                          .column = ixt_xstrdup("workflow_id"), .op = ixt_xstrdup("=")};
+    ixt_cand_set s = gen("SELECT * FROM runs", 42, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id)"));
+    ixt_cand_set_free(&s);
+    s = gen("SELECT * FROM runs", 7, &f);
+    assert_int_equal(s.n, 0);
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
+static void test_shapes_prefix_near_duplicate_extend(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT id, kind FROM events WHERE tenant_id = 3 ORDER BY created_at", 0, &f);
+    int one = -1, two = -1, incl = -1;
+    for (int i = 0; i < s.n; i++) {
+        if (!strcmp(s.v[i].def, "CREATE INDEX ON events (tenant_id)"))
+            one = i;
+        if (!strcmp(s.v[i].def, "CREATE INDEX ON events (tenant_id, created_at)"))
+            two = i;
+        if (!strcmp(s.v[i].def, "CREATE INDEX ON events (tenant_id, created_at) INCLUDE (id, kind)"))
+            incl = i;
+    }
+    assert_true(one >= 0 && two >= 0 && incl >= 0);
+    assert_true(ixt_cand_covers(&s.v[two], &s.v[one]));
+    assert_false(ixt_cand_covers(&s.v[one], &s.v[two]));
+    assert_true(ixt_cand_near_dup(&s.v[incl], &s.v[two]));
+    assert_false(ixt_cand_near_dup(&s.v[two], &s.v[incl]));
+    assert_int_equal(ixt_cands_extend(&s, one, "created_at"), two);
+    int n = s.n;
+    int three = ixt_cands_extend(&s, two, "kind");
+    assert_int_equal(three, n);
+    assert_string_equal(s.v[three].def, "CREATE INDEX ON events (tenant_id, created_at, kind)");
+    assert_int_equal(ixt_cands_extend(&s, two, "tenant_id"), -1);
+    assert_true(ixt_cand_has_column(&s.v[incl], "kind"));
+    assert_false(ixt_cand_has_column(&s.v[two], "kind"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_equality_sort_range_and_partial),
+        cmocka_unit_test(test_no_placeholder_in_an_index),
+        cmocka_unit_test(test_policy_column_leads),
+        cmocka_unit_test(test_qualstats_predicates),
+        cmocka_unit_test(test_shapes_prefix_near_duplicate_extend),
+    };
+    return IXT_RUN_TESTS(tests);
+}
