@@ -239,9 +239,15 @@ static void draw_node(app *a, pview *p, const ixt_plan_node *n, int y, bool sel)
     char prefix[512], label[512], line[1100], metrics[96];
     ixt_plan_prefix(n, a->ascii, prefix, sizeof prefix);
     ixt_plan_node_label(n, label, sizeof label);
-    snprintf(line, sizeof line, "%s%s%s%s", prefix, ixt_plan_fold_collapsed(&p->fold, n) ? "[+] " : "",
-             label, n->selective_seq_scan ? (a->ascii ? "  <- index?" : "  \xe2\x97\x86 index?") : "");
-    draw_text(y, 1, COLS - METRIC_W - 2, line, st, true);
+    snprintf(line, sizeof line, "%s%s", ixt_plan_fold_collapsed(&p->fold, n) ? "[+] " : "", label);
+    /* the guides and the index hint in their own roles, except on the
+     * selected row, which reads as one bar */
+    int x = 1, w = COLS - METRIC_W - 2;
+    int used = draw_text(y, x, w, prefix, sel ? st : draw_style(IXT_ROLE_TREE), false);
+    used += draw_text(y, x + used, w - used, line, st, true);
+    if (n->selective_seq_scan)
+        draw_text(y, x + used, w - used, a->ascii ? "  <- index?" : "  \xe2\x97\x86 index?",
+                  sel ? st : draw_style(IXT_ROLE_WARNING), true);
     node_metrics(p->plan, n, metrics, sizeof metrics);
     draw_right(y, COLS - METRIC_W, METRIC_W, metrics, st);
 }
