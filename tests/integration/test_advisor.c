@@ -206,6 +206,7 @@ static double real_size(ixt_conn *c, const char *def)
 static void test_sizes_match_real_builds(void **state)
 {
     (void)state;
+    ixt_test_needs_hypopg();
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     const char *sqls[] = {"SELECT count(*) FROM runs WHERE tenant_id = 7",
                           "SELECT count(*) FROM run_logs WHERE run_id = 4242"};

@@ -115,11 +115,16 @@ ok $? "the exported session loads back unchanged" "$out2"
 rm -rf "$dir"
 
 # a budget that leaves every useful index out says what the smallest needs
-q=$(mktemp)
-echo "SELECT * FROM run_logs WHERE message = 'x' AND level = 'warn';" >"$q"
-err=$("$IXT_PROG" -d idxdemo advise --queries "$q" --budget-mb 1 2>&1 >/dev/null)
-rc=$?
-rm -f "$q"
-[ "$rc" = 0 ] && printf '%s' "$err" | grep -qE 'the smallest needs .*--budget-mb [0-9]+'
-ok $? "advise --budget-mb 1 with nothing fitting names the budget the smallest index needs (exit $rc)" "$err"
+if [ "$(psql -qAtX -d idxdemo -c "SELECT count(*) FROM pg_available_extensions WHERE name = 'hypopg'")" = 0 ]; then
+    n=$((n + 1))
+    echo "ok $n # SKIP advise needs HypoPG (hypothetical indexes), not available here"
+else
+    q=$(mktemp)
+    echo "SELECT * FROM run_logs WHERE message = 'x' AND level = 'warn';" >"$q"
+    err=$("$IXT_PROG" -d idxdemo advise --queries "$q" --budget-mb 1 2>&1 >/dev/null)
+    rc=$?
+    rm -f "$q"
+    [ "$rc" = 0 ] && printf '%s' "$err" | grep -qE 'the smallest needs .*--budget-mb [0-9]+'
+    ok $? "advise --budget-mb 1 with nothing fitting names the budget the smallest index needs (exit $rc)" "$err"
+fi
 exit $fails

@@ -5,6 +5,8 @@
 # verdicts, and `diff` of the session before and after a rename and a
 # verdict reports exactly those two changes.
 set -u
+# try --accept and advise plan with hypothetical indexes
+. "$(dirname "$0")/../hypopg.sh"
 n=0
 fails=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; [ -n "${3:-}" ] && sed 's/^/# /' "$3"; fails=1; fi; }

@@ -97,6 +97,7 @@ static void test_hypothetical_indexes_vanish_with_connection(void **state)
 static void test_failed_drop_keeps_the_index(void **state)
 {
     (void)state;
+    ixt_test_needs_hypopg();
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_lab lab;
     ixt_err e;

@@ -5,6 +5,8 @@
 # window: the index is valid, scanned, kept, and the mean time went down;
 # a write statement driven slower in the window: regressed.
 set -u
+# try --accept and advise plan with hypothetical indexes
+. "$(dirname "$0")/../hypopg.sh"
 n=0
 fails=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; fi; }

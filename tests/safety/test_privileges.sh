@@ -5,6 +5,8 @@
 # one error and exit 1, never a property of each candidate.
 cd "$(dirname "$0")/../.."
 . tests/safety/lib.sh
+# the rights it checks are HypoPG's as well as pg_read_all_stats
+. tests/hypopg.sh
 IXT_PROG=${IXT_PROG:-./idxtune}
 safety_db
 ROLE=idxsafety_ro

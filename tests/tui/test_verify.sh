@@ -3,6 +3,8 @@
 # its own: V counts the window down while the screen stays live, then shows
 # the verdict of each index and the statements before and after.
 . "$(dirname "$0")/lib.sh"
+# accepting an index plans with hypothetical ones
+. "$(dirname "$0")/../hypopg.sh"
 export PGOPTIONS="-c client_min_messages=warning" PGDATABASE=idxverifytui
 dir=$(mktemp -d /tmp/ixt-verifytui.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; wait; rm -rf "$dir"; dropdb --force --if-exists idxverifytui' EXIT
