@@ -31,12 +31,31 @@ static bool is_quoted_keyword(const char *word)
     return kw;
 }
 
+/* Keywords that servers newer than libpg_query's grammar (PostgreSQL 15)
+ * quote and its scanner does not know: an exported file is applied to
+ * whichever version the DBA runs, so it quotes them too (quoting a plain
+ * lower-case name never changes what it names).  Checked against each
+ * version's quote_ident() by tests/safety/test_quote_ident.c under
+ * make test-versions. */
+bool ixt_newer_keyword(const char *word)
+{
+    static const char *const newer[] = {
+        "json", "json_array", "json_arrayagg", "json_exists", "json_object", "json_objectagg",
+        "json_query", "json_scalar", "json_serialize", "json_table", "json_value", "merge_action",
+        "system_user",
+    };
+    for (size_t i = 0; i < sizeof newer / sizeof *newer; i++)
+        if (strcmp(word, newer[i]) == 0)
+            return true;
+    return false;
+}
+
 char *ixt_quote_ident(const char *name)
 {
     bool safe = (name[0] >= 'a' && name[0] <= 'z') || name[0] == '_';
     for (const char *p = name; *p && safe; p++)
         safe = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
-    if (safe && !is_quoted_keyword(name))
+    if (safe && !is_quoted_keyword(name) && !ixt_newer_keyword(name))
         return ixt_xstrdup(name);
     ixt_buf b;
     ixt_buf_init(&b);

@@ -5,6 +5,8 @@
 #ifndef IDXTUNE_SQLQUOTE_H
 #define IDXTUNE_SQLQUOTE_H
 
+#include <stdbool.h>
+
 #include <stddef.h>
 
 /* An identifier as the server's quote_ident() writes it: bare when it is
@@ -12,6 +14,9 @@
  * no keyword other than an unreserved one (libpg_query's keyword list);
  * otherwise in double quotes, each " doubled.  caller frees */
 char *ixt_quote_ident(const char *name);
+/* A keyword of a PostgreSQL newer than libpg_query's grammar (16 to 18)
+ * that those servers quote: ixt_quote_ident quotes it on every version. */
+bool ixt_newer_keyword(const char *word);
 
 /* schema.name, each part through ixt_quote_ident; name alone when schema
  * is NULL.  caller frees */

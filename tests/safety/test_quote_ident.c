@@ -15,7 +15,7 @@ static const char *const PIECES[] = {
     "\x7f", "é", "Ü", "€", "ß", "日", "select", "from", "user", "index", "name", "between", "left", "e", "u&",
 };
 
-static int checked, differed;
+static int checked, differed, newer_quoted;
 
 static void check(ixt_conn *c, const char *name)
 {
@@ -25,7 +25,15 @@ static void check(ixt_conn *c, const char *name)
     if (!r)
         fail_msg("%s", e.msg);
     char *mine = ixt_quote_ident(name);
-    if (strcmp(mine, PQgetvalue(r, 0, 0)) != 0) {
+    const char *server = PQgetvalue(r, 0, 0);
+    /* idxtune also quotes the keywords of newer versions: a bare name the
+     * server leaves as it is, quoted, names the same thing */
+    char *quoted = ixt_xasprintf("\"%s\"", server);
+    bool newer = ixt_newer_keyword(name) && strcmp(server, name) == 0 && strcmp(mine, quoted) == 0;
+    free(quoted);
+    if (newer)
+        newer_quoted++;
+    else if (strcmp(mine, server) != 0) {
         if (differed++ < 10)
             fprintf(stderr, "# %s: server %s, idxtune %s\n", name, PQgetvalue(r, 0, 0), mine);
     }
@@ -63,7 +71,7 @@ static void test_quote_ident_matches_server(void **state)
             strcat(name, PIECES[rand() % 2 ? rand() % 7 : rand() % (int)(sizeof PIECES / sizeof *PIECES)]);
         check(c, name);
     }
-    fprintf(stderr, "# %d names checked\n", checked);
+    fprintf(stderr, "# %d names checked (%d keywords of newer versions quoted ahead)\n", checked, newer_quoted);
     assert_true(checked > 4000);
     assert_int_equal(differed, 0);
     ixt_conn_close(c);
