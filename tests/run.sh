@@ -5,6 +5,8 @@
 # "not ok N - name"); the last line counts them all.
 #   tests/run.sh          everything
 #   tests/run.sh --unit   the unit tests alone: no server, no tmux
+#   IXT_ONLY=REGEX        only the tests whose name (e.g. "tui/test_lab.sh")
+#                         matches the extended regular expression
 #
 # IXT_SERVER_BINDIR=DIR runs the server-side tests (no unit tests) against the
 # server in DIR instead (tests/versions/run.sh); tests that need HypoPG skip
@@ -34,6 +36,7 @@ skipped=0
 # non-zero without reporting a failed test counts as one failure.
 run_tap() {
     local name=$1; shift
+    [ -n "${IXT_ONLY:-}" ] && ! [[ $name =~ $IXT_ONLY ]] && return
     local log="$LOGDIR/$(echo "$name" | tr '/ ' '__').log"
     "$@" >"$log" 2>&1
     local rc=$?
