@@ -162,6 +162,17 @@ const ixt_node *ixt_nodes_primary(const ixt_nodes *ns)
     return NULL;
 }
 
+void ixt_nodes_real_trial_refusal(const ixt_nodes *ns, char *buf, size_t len)
+{
+    const ixt_node *p = ns ? ixt_nodes_primary(ns) : NULL;
+    if (p)
+        snprintf(buf, len, "real trials need a primary: this server is a hot standby (hypothetical trials "
+                           "work here); it could run on %s", ixt_node_label(p));
+    else
+        snprintf(buf, len, "real trials need a primary: this server is a hot standby (hypothetical trials "
+                           "work here); connect to the primary, or name it with --node to be told which it is");
+}
+
 const char *ixt_node_label(const ixt_node *n)
 {
     static char buf[IXT_ERR_MAX];

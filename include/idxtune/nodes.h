@@ -58,6 +58,9 @@ int ixt_nodes_add(ixt_nodes *ns, const char *conninfo, int connect_timeout_s, ix
 /* The node that can run real trials: the primary among the nodes, or NULL.
  * borrowed */
 const ixt_node *ixt_nodes_primary(const ixt_nodes *ns);
+/* Why a real trial cannot run on the main connection, a hot standby, and
+ * where it could: the primary among the nodes, or how to name one. */
+void ixt_nodes_real_trial_refusal(const ixt_nodes *ns, char *buf, size_t len);
 /* "primary (user@host:port/db)", for messages.  borrowed until the next call */
 const char *ixt_node_label(const ixt_node *n);
 
