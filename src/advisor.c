@@ -683,7 +683,8 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     if (!ixt_conn_info(a->c)->has_hypopg)
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
     ixt_cand_facts since;
-    if (check_hypopg_rights(a, e) != 0 || ixt_hypo_reset(a->c, e) != 0 || ixt_cand_facts_tables(a->c, &since, e) != 0)
+    ixt_conn *writes = a->writes_from ? a->writes_from : a->c;
+    if (check_hypopg_rights(a, e) != 0 || ixt_hypo_reset(a->c, e) != 0 || ixt_cand_facts_tables(writes, &since, e) != 0)
         return -1;
     /* write rates are measured over the planning of the statements */
     plan_all(a, progress, ctx);
@@ -692,7 +693,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         return ixt_err_set(e, "cancelled");
     }
     double span;
-    int rc = lost(a, e) != 0 ? -1 : ixt_cand_facts_load(a->c, &since, &a->facts, &span, e);
+    int rc = lost(a, e) != 0 ? -1 : ixt_cand_facts_load(a->c, writes, &since, &a->facts, &span, e);
     ixt_cand_facts_free(&since);
     if (rc != 0)
         return -1;

@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-typedef enum kind { K_SECONDS, K_MS, K_INT, K_MB, K_NUMBER, K_BOOL, K_STRING } kind;
+typedef enum kind { K_SECONDS, K_MS, K_INT, K_MB, K_NUMBER, K_BOOL, K_STRING, K_NODE } kind;
 
 typedef struct spec {
     kind k;
@@ -36,6 +36,7 @@ static const ixt_config_option OPTIONS[] = {
     {"no-color", NULL, "monochrome screen (also when NO_COLOR is set)"},
     {"mouse", NULL, "mouse clicks and wheel (default true; --no-mouse)"},
     {"concurrently", NULL, "CREATE/DROP INDEX CONCURRENTLY in exported SQL (default true; --no-concurrently)"},
+    {"node", "CONNINFO", "another server of the cluster, primary or standby (repeatable)"},
 };
 
 static const spec SPECS[] = {
@@ -54,6 +55,8 @@ static const spec SPECS[] = {
     {K_BOOL, offsetof(ixt_config, no_color), 0, 1, "true or false"},
     {K_BOOL, offsetof(ixt_config, mouse), 0, 1, "true or false"},
     {K_BOOL, offsetof(ixt_config, concurrently), 0, 1, "true or false"},
+    {K_NODE, offsetof(ixt_config, nodes), 1, IXT_CONFIG_NODE_LEN - 1,
+     "a conninfo or URI such as 'host=standby1 port=5432' (at most 8 nodes)"},
 };
 
 #define NOPTIONS (sizeof OPTIONS / sizeof OPTIONS[0])
@@ -157,9 +160,10 @@ static bool valid_name(const char *v)
     return true;
 }
 
-/* Parses v for spec s into the field at dst; -1 when it does not fit. */
-static int set_value(const spec *s, void *dst, const char *v)
+/* Parses v for spec s into its field of c; -1 when it does not fit. */
+static int set_value(const spec *s, ixt_config *c, const char *v)
 {
+    void *dst = (char *)c + s->off;
     double d;
     long n;
     bool b;
@@ -203,6 +207,11 @@ static int set_value(const spec *s, void *dst, const char *v)
             return -1;
         snprintf((char *)dst, (size_t)s->max + 1, "%s", v);
         return 0;
+    case K_NODE: /* repeatable: each one adds a node */
+        if (c->nnodes >= IXT_CONFIG_NODES || !valid_name(v) || strlen(v) > s->max)
+            return -1;
+        snprintf(c->nodes[c->nnodes++], sizeof c->nodes[0], "%s", v);
+        return 0;
     }
     return -1;
 }
@@ -234,7 +243,7 @@ int ixt_config_set(ixt_config *c, const char *key, const char *value, ixt_err *e
     int i = find_option(key);
     if (i < 0)
         return unknown_option(key, e);
-    if (set_value(&SPECS[i], (char *)c + SPECS[i].off, value) != 0)
+    if (set_value(&SPECS[i], c, value) != 0)
         return ixt_err_set(e, "%s needs %s, not '%s'", key, SPECS[i].expect, value);
     return 0;
 }
@@ -261,6 +270,13 @@ const char *ixt_config_get(const ixt_config *c, const char *key, char *out, size
     case K_STRING:
         snprintf(out, outlen, "%s", (const char *)src);
         break;
+    case K_NODE: {
+        size_t used = 0;
+        out[0] = '\0';
+        for (int k = 0; k < c->nnodes && used < outlen; k++)
+            used += (size_t)snprintf(out + used, outlen - used, "%s%s", k ? "\n" : "", c->nodes[k]);
+        break;
+    }
     }
     return out;
 }

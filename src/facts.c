@@ -32,10 +32,13 @@ static const char QUALS_SQL[] = IXT_SQL_TAG
     " JOIN pg_operator o ON o.oid = q.opno WHERE q.queryid IS NOT NULL LIMIT 20000";
 
 /* Cumulative write counters, with the server's clock: rates are the
- * difference between two reads. */
+ * difference between two reads.  A table is never analyzed when it has no
+ * analyze time and no statistics: a hot standby knows no analyze times
+ * but has the primary's pg_statistic. */
 static const char TABLES_SQL[] = IXT_SQL_TAG
     "SELECT " TABLE_NAME ", greatest(c.reltuples, 0), t.n_tup_ins + t.n_tup_upd + t.n_tup_del, t.n_tup_upd,"
-    " t.n_tup_hot_upd, t.last_analyze IS NULL AND t.last_autoanalyze IS NULL,"
+    " t.n_tup_hot_upd, t.last_analyze IS NULL AND t.last_autoanalyze IS NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname),"
     " extract(epoch FROM clock_timestamp())"
     " FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid"
     " JOIN pg_namespace n ON n.oid = c.relnamespace";
@@ -156,7 +159,8 @@ static void load_indexes(PGresult *r, ixt_cand_facts *f)
     }
 }
 
-int ixt_cand_facts_load(ixt_conn *c, const ixt_cand_facts *since, ixt_cand_facts *f, double *span_s, ixt_err *e)
+int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *since, ixt_cand_facts *f,
+                        double *span_s, ixt_err *e)
 {
     memset(f, 0, sizeof *f);
     if (ixt_catalog_load(c, &f->cat, e) != 0)
@@ -165,22 +169,23 @@ int ixt_cand_facts_load(ixt_conn *c, const ixt_cand_facts *since, ixt_cand_facts
         const char *sql;
         void (*load)(PGresult *, ixt_cand_facts *);
         bool optional;
+        ixt_conn *on;
     } steps[] = {
-        {COLS_SQL, load_cols, false},
-        {POLICIES_SQL, load_policies, true},
-        {ixt_conn_info(c)->has_qualstats ? QUALS_SQL : NULL, load_quals, true},
-        {TABLES_SQL, load_tables, false},
-        {INDEXES_SQL, load_indexes, false},
+        {COLS_SQL, load_cols, false, c},
+        {POLICIES_SQL, load_policies, true, c},
+        {ixt_conn_info(c)->has_qualstats ? QUALS_SQL : NULL, load_quals, true, c},
+        {TABLES_SQL, load_tables, false, writes},
+        {INDEXES_SQL, load_indexes, false, c},
     };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         if (!steps[i].sql)
             continue;
         ixt_err ie;
-        PGresult *r = ixt_conn_exec(c, steps[i].sql, 0, NULL, &ie);
+        PGresult *r = ixt_conn_exec(steps[i].on, steps[i].sql, 0, NULL, &ie);
         if (r)
             steps[i].load(r, f);
         PQclear(r);
-        if (!r && (!steps[i].optional || !ixt_conn_ok(c))) {
+        if (!r && (!steps[i].optional || !ixt_conn_ok(steps[i].on))) {
             *e = ie;
             ixt_cand_facts_free(f);
             return -1;

@@ -101,6 +101,9 @@ static const char TABLE_SQL[] =
     IXT_SQL_TAG
     "SELECT coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0), c.reltuples,"
     " pg_table_size(c.oid), coalesce(s.last_analyze, s.last_autoanalyze) IS NULL"
+    /* a hot standby has no analyze times, but the primary's statistics */
+    "  AND NOT EXISTS (SELECT 1 FROM pg_stats st JOIN pg_namespace sn ON sn.nspname = st.schemaname"
+    "   WHERE sn.oid = c.relnamespace AND st.tablename = c.relname)"
     " FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid"
     " WHERE c.oid = $1::regclass";
 

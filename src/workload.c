@@ -328,6 +328,50 @@ size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
     return n;
 }
 
+void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, size_t nparts)
+{
+    dst->generation++;
+    dst->hidden = 0;
+    dst->texts_hidden = false;
+    for (size_t p = 0; p < nparts; p++) {
+        const ixt_workload *w = parts[p];
+        dst->hidden += w->hidden;
+        dst->texts_hidden |= w->texts_hidden;
+        for (size_t i = 0; i < w->n; i++) {
+            const ixt_stmt *src = &w->items[i];
+            ixt_stmt *s = lookup(dst, src->queryid);
+            if (!s)
+                s = add_stmt(dst, src->queryid);
+            if (s->seen != dst->generation) {
+                s->calls = s->total_ms = s->rows = s->shared_hit = s->shared_read = 0;
+                s->calls_rate = s->ms_rate = 0;
+                s->own = false;
+                s->seen = dst->generation;
+            }
+            s->calls += src->calls;
+            s->total_ms += src->total_ms;
+            s->rows += src->rows;
+            s->shared_hit += src->shared_hit;
+            s->shared_read += src->shared_read;
+            s->calls_rate += src->calls_rate;
+            s->ms_rate += src->ms_rate;
+            s->own |= src->own;
+            if (!s->query_full && src->query_full) {
+                s->query_full = ixt_xstrdup(src->query_full);
+                s->query = ixt_xstrdup(src->query);
+            }
+        }
+    }
+    drop_unseen(dst);
+    for (size_t i = 0; i < dst->n; i++) {
+        ixt_stmt *s = &dst->items[i];
+        s->mean_ms = s->calls > 0 ? s->total_ms / s->calls : 0;
+    }
+    compute_shares(dst);
+    dst->interval_s = nparts ? parts[0]->interval_s : 0;
+    dst->last_ms = nparts ? parts[0]->last_ms : 0;
+}
+
 int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e)
 {
     const ixt_server_info *in = ixt_conn_info(c);

@@ -3,6 +3,8 @@
 #
 #   tests/sandbox.sh start [--bindir BIN] DIR   initdb + start; writes DIR/env (PGHOST, PGPORT, ...)
 #   tests/sandbox.sh ctl DIR ARGS...            pg_ctl on DIR's cluster (stop/start in tests)
+#   tests/sandbox.sh standby PRIMARY_DIR DIR    a hot standby of PRIMARY_DIR's cluster
+#                                               (pg_basebackup -R -c fast); writes DIR/env
 #   tests/sandbox.sh stop DIR                   stop the server and remove DIR
 #
 # BIN is the server's bin directory (default: Debian's PostgreSQL 15, else the
@@ -71,14 +73,41 @@ CONF
     [[ $preload == *pg_qualstats* ]] && echo "pg_qualstats.sample_rate = 1" >>"$dir/data/postgresql.conf"
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
-    cat >"$dir/env" <<ENV
-export PGHOST='$dir'
-export PGPORT='$port'
+    write_env "$dir" "$port" "$bin"
+}
+
+write_env() {
+    cat >"$1/env" <<ENV
+export PGHOST='$1'
+export PGPORT='$2'
 export PGUSER=postgres
 export PGDATABASE=postgres
-export IXT_PG_BINDIR='$bin'
+export IXT_PG_BINDIR='$3'
 ENV
-    echo "$dir"
+    echo "$1"
+}
+
+# A hot standby streaming from the sandbox in pdir: a base backup with the
+# primary's settings, its own port and socket directory.
+standby() {
+    local pdir=$1 dir=$2 port pport
+    BINDIR=$(cat "$pdir/bindir")
+    pport=$(sed -n "s/^export PGPORT='\(.*\)'$/\1/p" "$pdir/env")
+    mkdir -p "$dir"
+    echo "$BINDIR" >"$dir/bindir"
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+    chmod 700 "$dir"
+    as_owner "$BINDIR/pg_basebackup" -h "$pdir" -p "$pport" -U postgres -D "$dir/data" -R -c fast \
+        >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+    port=$(free_port)
+    cat >>"$dir/data/postgresql.conf" <<CONF
+port = $port
+unix_socket_directories = '$dir'
+hot_standby = on
+CONF
+    as_owner "$BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+        || { cat "$dir/server.log" >&2; exit 1; }
+    write_env "$dir" "$port" "$BINDIR"
 }
 
 ctl() {
@@ -105,6 +134,7 @@ fi
 case "$cmd" in
     start) BINDIR=${BINDIR:-$(pg_bindir)}; start "${1:?directory}";;
     ctl) ctl "${1:?directory}" "${@:2}";;
+    standby) standby "${1:?primary directory}" "${2:?directory}";;
     stop) stop "${1:?directory}";;
-    *) echo "usage: $0 start [--bindir BIN] DIR | ctl DIR ARGS... | stop DIR" >&2; exit 2;;
+    *) echo "usage: $0 start [--bindir BIN] DIR | standby PRIMARY_DIR DIR | ctl DIR ARGS... | stop DIR" >&2; exit 2;;
 esac

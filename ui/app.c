@@ -59,6 +59,44 @@ void app_pop(app *a)
 
 /* ===== monitor: numbers, then new texts, then activity ===== */
 
+ixt_workload *app_mon_wl(app *a)
+{
+    return a->nodes.n > 1 ? &a->nodes.items[0].wl : &a->wl;
+}
+
+/* With other nodes, the list shows their snapshots merged. */
+static void merge_nodes(app *a)
+{
+    if (a->nodes.n > 1)
+        ixt_nodes_merge(&a->nodes, app_mon_wl(a), &a->wl);
+    a->dirty = true;
+}
+
+/* Adds a node typed in the TUI (O); the monitor's snapshot moves to the
+ * first node when the list becomes a merged one. */
+static void add_node_done(app *a, const char *text, bool ok)
+{
+    if (!ok || !text[0])
+        return;
+    bool first = a->nodes.n == 1;
+    ixt_err e;
+    int rc = ixt_nodes_add(&a->nodes, text, 3, &e);
+    if (rc < 0) {
+        app_message(a, true, "%s", e.msg);
+        return;
+    }
+    if (first) {
+        a->nodes.items[0].wl = a->wl;
+        ixt_workload_init(&a->wl);
+    }
+    const ixt_node *n = &a->nodes.items[a->nodes.n - 1];
+    if (rc > 0)
+        app_message(a, true, "%s is down (retrying): %s", ixt_node_label(n), e.msg);
+    else
+        app_message(a, false, "added %s", ixt_node_label(n));
+    merge_nodes(a);
+}
+
 static void mon_fail(app *a, const char *msg)
 {
     a->stage = MON_IDLE;
@@ -87,7 +125,7 @@ static void mon_send(app *a, mon_stage stage)
     } else if (stage == MON_TEXTS) {
         /* a few hundred texts per refresh: a server with thousands of long
          * statements is not read in one go */
-        ids = ixt_workload_missing_texts(&a->wl, 500);
+        ids = ixt_workload_missing_texts(app_mon_wl(a), 500);
         if (!ids) {
             mon_send(a, MON_ACTIVITY);
             return;
@@ -120,11 +158,11 @@ static void mon_ingest(app *a, PGresult *r)
     mon_stage next = MON_IDLE;
     switch (a->stage) {
     case MON_NUMBERS:
-        rc = ixt_workload_ingest_numbers(&a->wl, r, ixt_now_ms(), &e);
+        rc = ixt_workload_ingest_numbers(app_mon_wl(a), r, ixt_now_ms(), &e);
         next = MON_TEXTS;
         break;
     case MON_TEXTS:
-        rc = ixt_workload_ingest_texts(&a->wl, r, &e);
+        rc = ixt_workload_ingest_texts(app_mon_wl(a), r, &e);
         next = MON_ACTIVITY;
         break;
     case MON_ACTIVITY:
@@ -134,6 +172,8 @@ static void mon_ingest(app *a, PGresult *r)
     default:
         break;
     }
+    if (a->stage != MON_ACTIVITY)
+        merge_nodes(a);
     a->dirty = true;
     if (rc != 0) {
         mon_fail(a, e.msg);
@@ -242,6 +282,15 @@ static void status_text(app *a, ixt_buf *b)
         ixt_buf_add(b, " PAUSED");
     else if (a->last_refresh_ms > 0)
         ixt_buf_printf(b, ", updated %.0f s ago", (ixt_now_ms() - a->last_refresh_ms) / 1000);
+    if (a->nodes.n > 1) {
+        ixt_buf_add(b, " | nodes");
+        for (size_t i = 0; i < a->nodes.n; i++)
+            ixt_buf_printf(b, "%s%s%s", i ? ", " : " ", a->nodes.items[i].name,
+                           a->nodes.items[i].up ? "" : " DOWN");
+    }
+    char down[IXT_ERR_MAX];
+    if (ixt_nodes_down_text(&a->nodes, down, sizeof down))
+        ixt_buf_printf(b, " | %s", down);
     if (!in->has_pgss)
         ixt_buf_printf(b, " | %s", in->pgss_problem);
     else if (ixt_workload_hidden_note(&a->wl, note, sizeof note))
@@ -398,6 +447,9 @@ static void global_key(app *a, ui_action act)
         if (a->view->kind != UI_V_REVIEW)
             view_review_open(a);
         break;
+    case ACT_ADD_NODE:
+        app_input(a, "Another server of the cluster (conninfo or URI): ", "", NULL, add_node_done);
+        break;
     default: break;
     }
 }
@@ -449,13 +501,17 @@ static void handle_key(app *a, int ch)
 
 static void loop_once(app *a)
 {
-    struct pollfd fds[3];
+    struct pollfd fds[3 + IXT_CONFIG_NODES * 2];
     int nfds = 0;
     fds[nfds++] = (struct pollfd){.fd = 0, .events = POLLIN};
     fds[nfds++] = (struct pollfd){.fd = jobs_fd(a->jobs), .events = POLLIN};
     int mon_fd = a->connected && ixt_conn_busy(a->mon) ? ixt_conn_socket(a->mon) : -1;
     if (mon_fd >= 0)
         fds[nfds++] = (struct pollfd){.fd = mon_fd, .events = POLLIN};
+    int node_fds[IXT_CONFIG_NODES * 2];
+    size_t nnode = ixt_nodes_sockets(&a->nodes, node_fds, IXT_CONFIG_NODES * 2);
+    for (size_t i = 0; i < nnode; i++)
+        fds[nfds++] = (struct pollfd){.fd = node_fds[i], .events = POLLIN};
     bool working = jobs_waited_for(a->jobs);
     static double turn_start_ms;
     if (turn_start_ms > 0 && ixt_now_ms() - turn_start_ms > a->loop_max_ms)
@@ -477,6 +533,8 @@ static void loop_once(app *a)
     if (mon_fd >= 0 && ixt_conn_busy(a->mon))
         mon_collect(a);
     double now = ixt_now_ms();
+    if (!a->paused && ixt_nodes_tick(&a->nodes, now, a->refresh_s * 1000))
+        merge_nodes(a);
     if (!a->connected)
         mon_reconnect(a);
     else if (!a->paused && a->stage == MON_IDLE && now >= a->next_refresh_ms)
@@ -517,6 +575,22 @@ static void loop_stats(const app *a)
         return;
     fprintf(f, "max_blocked_ms %.1f\n", a->loop_max_ms);
     fclose(f);
+}
+
+/* The nodes of --node: one that is down at start is shown as down and
+ * rejoins; one of another cluster stops idxtune. */
+static int app_nodes_open(app *a, ixt_err *e)
+{
+    if (ixt_nodes_init(&a->nodes, a->mon, e) != 0)
+        return -1;
+    for (int i = 0; i < a->opts->cfg.nnodes; i++) {
+        ixt_err ne;
+        if (ixt_nodes_add(&a->nodes, a->opts->cfg.nodes[i], 0, &ne) < 0) {
+            *e = ne;
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static bool want_ascii(const ixt_opts *o)
@@ -577,6 +651,7 @@ static void app_free(app *a)
     }
     view_lab_store_free(a);
     ixt_workload_free(&a->wl);
+    ixt_nodes_free(&a->nodes);
     ixt_activity_free(&a->act);
     ixt_review_free(&a->review);
     free(a->review_changes);
@@ -619,8 +694,16 @@ int app_run(ixt_opts *opts)
     sigcancel_watch(a.lab);
 
     ixt_workload_init(&a.wl);
+    if (app_nodes_open(&a, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        ixt_nodes_free(&a.nodes);
+        ixt_conn_close(a.lab);
+        ixt_conn_close(a.mon);
+        return 1;
+    }
     if (opts->load_file && ixt_review_load(&a.review, opts->load_file, &e) != 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
+        ixt_nodes_free(&a.nodes);
         ixt_conn_close(a.lab);
         ixt_conn_close(a.mon);
         return 1;
@@ -628,6 +711,7 @@ int app_run(ixt_opts *opts)
     a.jobs = jobs_start(a.lab);
     if (!a.jobs) {
         fprintf(stderr, "idxtune: cannot start the worker thread\n");
+        ixt_nodes_free(&a.nodes);
         ixt_conn_close(a.lab);
         ixt_conn_close(a.mon);
         return 1;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "draw.h"
 #include "idxtune/conn.h"
+#include "idxtune/nodes.h"
 #include "idxtune/review.h"
 #include "idxtune/theme.h"
 #include "idxtune/workload.h"
@@ -42,7 +43,10 @@ struct app {
     ixt_conn *lab;           /* lab: EXPLAIN and index trials; owned by the jobs' worker */
     ui_jobs *jobs;           /* long work on the lab connection */
     double loop_max_ms;      /* longest turn of the loop outside poll() */
+    /* the list's workload: the monitor's snapshot, or with other nodes
+     * (--node) their snapshots merged, the monitor's then in nodes.items[0] */
     ixt_workload wl;
+    ixt_nodes nodes;         /* [0] is the monitor */
     ixt_activity_list act;
     mon_stage stage;
     double next_refresh_ms;
@@ -90,6 +94,9 @@ void app_pop(app *a);
 /* A message on the status line for a few seconds. */
 void app_message(app *a, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The monitor's own snapshot (borrowed). */
+ixt_workload *app_mon_wl(app *a);
 
 /* Opens the line editor at the bottom; done is called with the text. */
 void app_input(app *a, const char *label, const char *initial,

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "idxtune/lab.h"
+#include "idxtune/nodes.h"
 
 int batch_top(const ixt_opts *o);
 int batch_explain(const ixt_opts *o);
@@ -37,6 +38,16 @@ char *batch_statement(const ixt_opts *o, ixt_conn *c);
 /* Opens a connection for a batch command, printing the error.  caller
  * frees with ixt_conn_close */
 ixt_conn *batch_connect(const ixt_opts *o);
+
+/* The servers of --node around the main connection c: 0 with ns ready, or
+ * 1 with the error printed (a node of another cluster is refused).  A node
+ * that cannot be reached is a warning on stderr; the others go on.
+ * ns: free with ixt_nodes_free */
+int batch_nodes(const ixt_opts *o, ixt_conn *c, ixt_nodes *ns);
+/* The workload of every node that is up, merged into w (ixt_workload_init
+ * first).  A node that goes down is a warning; 0, or -1 with e filled when
+ * the main connection fails. */
+int batch_workload(ixt_nodes *ns, ixt_workload *w, ixt_err *e);
 
 /* Adds the lab's indexes with their evidence to the --session file. */
 int batch_accept(const ixt_opts *o, ixt_conn *c, const ixt_lab *lab, const ixt_real_result *rr, bool measured,

@@ -21,7 +21,7 @@ static void progress(void *ctx, int done, int total, const char *what)
     fprintf(stderr, "\r%s: %d/%d   ", what, done, total);
 }
 
-static int load_statements(const ixt_opts *o, ixt_conn *c, ixt_advisor *a)
+static int load_statements(const ixt_opts *o, ixt_nodes *ns, ixt_advisor *a)
 {
     ixt_err e;
     if (o->file) {
@@ -32,8 +32,9 @@ static int load_statements(const ixt_opts *o, ixt_conn *c, ixt_advisor *a)
     }
     ixt_workload w;
     ixt_workload_init(&w);
-    if (ixt_workload_refresh(&w, c, &e) != 0) {
+    if (batch_workload(ns, &w, &e) != 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
+        ixt_workload_free(&w);
         return -1;
     }
     ixt_stmt **v;
@@ -320,13 +321,22 @@ int batch_advise(const ixt_opts *o)
     ixt_conn *c = batch_connect(o);
     if (!c)
         return 1;
+    ixt_nodes ns;
+    if (batch_nodes(o, c, &ns) != 0) {
+        ixt_conn_close(c);
+        return 1;
+    }
     ixt_advisor a;
     ixt_advisor_init(&a, c, o->cfg.budget_mb, 0);
     a.write_weight = o->cfg.write_weight;
+    /* a standby counts no writes: the primary's are the write cost */
+    const ixt_node *primary = ixt_nodes_primary(&ns);
+    if (primary && primary->up && !primary->is_main)
+        a.writes_from = primary->conn;
     int rc = 1;
     double t0 = ixt_now_ms();
     ixt_err e;
-    if (load_statements(o, c, &a) == 0) {
+    if (load_statements(o, &ns, &a) == 0) {
         if (ixt_advisor_run(&a, isatty(2) ? progress : NULL, NULL, &e) != 0) {
             fprintf(stderr, "idxtune: %s\n", e.msg);
         } else {
@@ -345,6 +355,7 @@ int batch_advise(const ixt_opts *o)
         }
     }
     ixt_advisor_free(&a);
+    ixt_nodes_free(&ns);
     ixt_conn_close(c);
     return rc;
 }

@@ -32,10 +32,13 @@ char *batch_statement(const ixt_opts *o, ixt_conn *c)
         return text;
     }
     long long id = o->queryid_id;
+    ixt_nodes ns;
+    if (batch_nodes(o, c, &ns) != 0)
+        return NULL;
     ixt_workload w;
     ixt_workload_init(&w);
     char *text = NULL;
-    if (ixt_workload_refresh(&w, c, &e) != 0) {
+    if (batch_workload(&ns, &w, &e) != 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
     } else {
         const ixt_stmt *s = ixt_workload_find(&w, id);
@@ -50,6 +53,7 @@ char *batch_statement(const ixt_opts *o, ixt_conn *c)
                     o->queryid);
     }
     ixt_workload_free(&w);
+    ixt_nodes_free(&ns);
     return text;
 }
 

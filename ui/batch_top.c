@@ -9,6 +9,7 @@
 #include "batch.h"
 #include "sigcancel.h"
 #include "idxtune/jsonout.h"
+#include "idxtune/nodes.h"
 #include "idxtune/workload.h"
 
 ixt_conn *batch_connect(const ixt_opts *o)
@@ -22,8 +23,50 @@ ixt_conn *batch_connect(const ixt_opts *o)
     return c;
 }
 
-/* Rates (calls_per_s, ms_per_s) are null on one snapshot. */
-static json_t *stmt_json(const ixt_stmt *s, bool rates)
+int batch_nodes(const ixt_opts *o, ixt_conn *c, ixt_nodes *ns)
+{
+    ixt_err e;
+    if (ixt_nodes_init(ns, c, &e) != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        ixt_nodes_free(ns);
+        return 1;
+    }
+    for (int i = 0; i < o->cfg.nnodes; i++) {
+        int rc = ixt_nodes_add(ns, o->cfg.nodes[i], 0, &e);
+        if (rc < 0) {
+            fprintf(stderr, "idxtune: %s\n", e.msg);
+            ixt_nodes_free(ns);
+            return 1;
+        }
+        if (rc > 0)
+            fprintf(stderr, "idxtune: warning: %s down: %s; going on without it\n",
+                    ixt_node_label(&ns->items[ns->n - 1]), e.msg);
+    }
+    if (ns->n > 1 && ns->sysid_note[0])
+        fprintf(stderr, "idxtune: warning: %s\n", ns->sysid_note);
+    return 0;
+}
+
+int batch_workload(ixt_nodes *ns, ixt_workload *w, ixt_err *e)
+{
+    ixt_node *m = &ns->items[0];
+    if (ixt_workload_refresh(&m->wl, m->conn, e) != 0)
+        return -1;
+    bool were_up[ns->n];
+    for (size_t i = 0; i < ns->n; i++)
+        were_up[i] = ns->items[i].up;
+    ixt_nodes_refresh(ns);
+    for (size_t i = 1; i < ns->n; i++)
+        if (were_up[i] && !ns->items[i].up)
+            fprintf(stderr, "idxtune: warning: %s down: %s; going on without it\n",
+                    ixt_node_label(&ns->items[i]), ns->items[i].error);
+    ixt_nodes_merge(ns, &m->wl, w);
+    return 0;
+}
+
+/* Rates (calls_per_s, ms_per_s) are null on one snapshot; the per-node
+ * breakdown comes with --node. */
+static json_t *stmt_json(const ixt_nodes *ns, const ixt_stmt *s, bool rates)
 {
     json_t *o = json_object();
     json_object_set_new(o, "queryid", ixt_json_id(s->queryid));
@@ -37,14 +80,27 @@ static json_t *stmt_json(const ixt_stmt *s, bool rates)
     json_object_set_new(o, "shared_blks_read", ixt_json_count(s->shared_read));
     json_object_set_new(o, "calls_per_s", rates ? ixt_json_real(s->calls_rate, IXT_JSON_RATE) : json_null());
     json_object_set_new(o, "ms_per_s", rates ? ixt_json_real(s->ms_rate, IXT_JSON_RATE) : json_null());
+    if (ns->n > 1) {
+        ixt_node_share sh[IXT_CONFIG_NODES + 1];
+        size_t k = ixt_nodes_breakdown(ns, &ns->items[0].wl, s->queryid, sh, IXT_CONFIG_NODES + 1);
+        json_t *arr = json_array();
+        for (size_t i = 0; i < k; i++)
+            json_array_append_new(arr, json_pack("{s:s, s:o, s:o, s:o}", "node", sh[i].name,
+                                                 "calls", ixt_json_count(sh[i].calls),
+                                                 "total_ms", ixt_json_real(sh[i].total_ms, IXT_JSON_MS),
+                                                 "share", ixt_json_real(sh[i].share, IXT_JSON_RATIO)));
+        json_object_set_new(o, "nodes", arr);
+    }
     return o;
 }
 
-static void print_text(ixt_stmt **v, size_t n, bool rates)
+static void print_text(const ixt_nodes *ns, ixt_stmt **v, size_t n, bool rates)
 {
     printf("%20s %12s %10s %12s %10s %6s", "queryid", "total_ms", "calls", "mean_ms", "rows", "share");
     if (rates)
         printf(" %10s %10s", "calls/s", "ms/s");
+    if (ns->n > 1)
+        printf("  %-32s", "where");
     printf("  %s\n", "query");
     for (size_t i = 0; i < n; i++) {
         const ixt_stmt *s = v[i];
@@ -52,15 +108,20 @@ static void print_text(ixt_stmt **v, size_t n, bool rates)
                s->rows, s->share * 100);
         if (rates)
             printf(" %10.1f %10.1f", s->calls_rate, s->ms_rate);
+        if (ns->n > 1) {
+            char where[256];
+            ixt_nodes_breakdown_text(ns, &ns->items[0].wl, s->queryid, where, sizeof where);
+            printf("  %-32s", where);
+        }
         printf("  %s\n", s->query ? s->query : "");
     }
 }
 
-static int print_json(ixt_stmt **v, size_t n, bool rates)
+static int print_json(const ixt_nodes *ns, ixt_stmt **v, size_t n, bool rates)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, stmt_json(v[i], rates));
+        json_array_append_new(arr, stmt_json(ns, v[i], rates));
     int rc = json_dumpf(arr, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
     putchar('\n');
     json_decref(arr);
@@ -69,9 +130,9 @@ static int print_json(ixt_stmt **v, size_t n, bool rates)
 
 /* Rates need two snapshots: the first, a pause of --interval, the second.
  * A signal during the pause ends it early; main then exits. */
-static int snapshots(const ixt_opts *o, ixt_workload *w, ixt_conn *c, bool rates, ixt_err *e)
+static int snapshots(const ixt_opts *o, ixt_workload *w, ixt_nodes *ns, bool rates, ixt_err *e)
 {
-    if (ixt_workload_refresh(w, c, e) != 0)
+    if (batch_workload(ns, w, e) != 0)
         return -1;
     if (!rates)
         return 0;
@@ -80,7 +141,7 @@ static int snapshots(const ixt_opts *o, ixt_workload *w, ixt_conn *c, bool rates
     nanosleep(&ts, NULL);
     if (sigcancel_caught())
         return ixt_err_set(e, "interrupted");
-    return ixt_workload_refresh(w, c, e);
+    return batch_workload(ns, w, e);
 }
 
 int batch_top(const ixt_opts *o)
@@ -98,12 +159,17 @@ int batch_top(const ixt_opts *o)
     ixt_conn *c = batch_connect(o);
     if (!c)
         return 1;
+    ixt_nodes ns;
+    if (batch_nodes(o, c, &ns) != 0) {
+        ixt_conn_close(c);
+        return 1;
+    }
     ixt_workload w;
     ixt_workload_init(&w);
     ixt_err e;
     int rc = 0;
     bool rates = col == IXT_COL_CALLS_RATE || col == IXT_COL_MS_RATE || o->interval_ms > 0;
-    if (snapshots(o, &w, c, rates, &e) != 0) {
+    if (snapshots(o, &w, &ns, rates, &e) != 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
         rc = 1;
     } else {
@@ -115,12 +181,13 @@ int batch_top(const ixt_opts *o)
         if (o->limit > 0 && (size_t)o->limit < n)
             n = (size_t)o->limit;
         if (o->format == FMT_JSON)
-            rc = print_json(v, n, rates);
+            rc = print_json(&ns, v, n, rates);
         else
-            print_text(v, n, rates);
+            print_text(&ns, v, n, rates);
         free(v);
     }
     ixt_workload_free(&w);
+    ixt_nodes_free(&ns);
     ixt_conn_close(c);
     return rc;
 }

@@ -24,9 +24,14 @@ typedef struct try_result {
 
 static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
 {
-    if (ixt_conn_info(c)->in_recovery)
-        return ixt_err_set(e, "real trials need a primary: this server is a hot standby "
-                              "(hypothetical trials work here)");
+    if (ixt_conn_info(c)->in_recovery) {
+        ixt_nodes ns;
+        if (batch_nodes(o, c, &ns) != 0)
+            return ixt_err_set(e, "real trials need a primary: this server is a hot standby");
+        ixt_nodes_real_trial_refusal(&ns, e->msg, sizeof e->msg);
+        ixt_nodes_free(&ns);
+        return -1;
+    }
     ixt_explain_req req = {.sql = sql, .analyze = true, .statement_timeout_ms = o->cfg.statement_timeout_ms};
     ixt_explain_prep prep;
     if (ixt_explain_prepare(c, &req, &prep, e) != 0)

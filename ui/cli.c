@@ -19,6 +19,7 @@ static const struct option LONGOPTS[] = {
     {"port", required_argument, NULL, 'p'},
     {"username", required_argument, NULL, 'U'},
     {"dbname", required_argument, NULL, 'd'},
+    {"node", required_argument, NULL, O_CONFIG_KEY},
     {"refresh", required_argument, NULL, 'r'},
     {"theme", required_argument, NULL, O_CONFIG_KEY},
     {"lock-timeout", required_argument, NULL, O_CONFIG_KEY},
@@ -72,7 +73,9 @@ static const struct option LONGOPTS[] = {
     "  -p, --port=PORT        server port\n"                                                \
     "  -U, --username=USER    user name\n"                                                  \
     "  -d, --dbname=DBNAME    database name, conninfo string or URI\n"                      \
-    "      --statement-timeout=MS   per-statement timeout (default 30000)\n"
+    "      --statement-timeout=MS   per-statement timeout (default 30000)\n"                   \
+    "      --node=CONNINFO    another server of the same cluster, primary or standby\n"     \
+    "                         (repeatable): the workload is merged across them\n"
 #define STMT_HELP                                                                          \
     "  -c, --command=SQL      the statement\n"                                              \
     "  -f, --file=FILE        read the statement from FILE\n"                               \

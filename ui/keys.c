@@ -36,6 +36,8 @@ static const ui_key TABLE[] = {
     {UI_V_QUERIES, {'I', 'r'}, "I r", NULL, "invert the sort order", ACT_SORT_INVERT},
     {UI_V_QUERIES | UI_V_ACTIVITY, {'Z', 'p'}, "Z p", "Pause", "pause or resume refreshing", ACT_PAUSE},
     {UI_V_QUERIES | UI_V_ACTIVITY, {'+'}, "+", NULL, "refresh more often", ACT_FASTER},
+    {UI_V_QUERIES | UI_V_ACTIVITY, {'O'}, "O", NULL,
+     "add another server of the cluster (as --node): its statements are merged into the list", ACT_ADD_NODE},
     {UI_V_QUERIES | UI_V_ACTIVITY, {'-'}, "-", NULL, "refresh less often", ACT_SLOWER},
     {UI_V_PLAN, {'H', KEY_F(4)}, "F4 H", "Hottest", "jump to the most expensive node", ACT_HOTTEST},
     {UI_V_PLAN, {'n'}, "n", NULL, "next costly node", ACT_NEXT_COSTLY},

@@ -781,9 +781,11 @@ static void real_trial(app *a, lview *l)
                              "the hypothetical plans are shown, t marks the index as needing a real trial");
     } else if (l->w->lab.nidx == 0)
         app_message(a, true, "add an index first (c)");
-    else if (in->in_recovery)
-        app_message(a, true, "real trials need a primary: this server is a hot standby "
-                             "(hypothetical trials work here)");
+    else if (in->in_recovery) {
+        char why[IXT_ERR_MAX];
+        ixt_nodes_real_trial_refusal(&a->nodes, why, sizeof why);
+        app_message(a, true, "%s", why);
+    }
     else if (np > 0 && !l->w->values_given)
         views_ask_values(a, l->w->sql, np, trial_values);
     else

@@ -187,9 +187,11 @@ static void draw_statements(app *a, qview *q, int top, int rows)
                                          : "no statements recorded yet in this database";
         draw_wrapped(top + 3, 2, 3, COLS - 4, why, draw_style(in->has_pgss ? IXT_ROLE_MUTED : IXT_ROLE_ERROR));
     }
-    char title[96];
+    char title[320], where[256] = "";
     const ixt_stmt *s = n ? v[q->list.sel] : NULL;
-    snprintf(title, sizeof title, " queryid %" PRId64, s ? s->queryid : 0);
+    if (s && a->nodes.n > 1)
+        ixt_nodes_breakdown_text(&a->nodes, app_mon_wl(a), s->queryid, where, sizeof where);
+    snprintf(title, sizeof title, " queryid %" PRId64 "%s%s", s ? s->queryid : 0, where[0] ? " | " : "", where);
     draw_detail(s ? title : " statement", s ? s->query_full : NULL, top + rows - DETAIL_ROWS, DETAIL_ROWS);
     free(v);
 }

@@ -48,6 +48,9 @@ typedef struct ixt_adv_cand {
 
 typedef struct ixt_advisor {
     ixt_conn *c;
+    /* where table writes are counted: the primary when c is a hot standby
+     * (a standby counts none); NULL: c.  borrowed */
+    ixt_conn *writes_from;
     ixt_adv_stmt *stmts;
     int nstmts;
     ixt_adv_cand *cands;

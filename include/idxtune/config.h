@@ -14,6 +14,7 @@
  *     no-color = false
  *     mouse = true
  *     concurrently = true    CONCURRENTLY in exported SQL (--no-concurrently)
+ *     node = host=standby1 port=5432   another server of the cluster (repeatable)
  */
 #ifndef IDXTUNE_CONFIG_H
 #define IDXTUNE_CONFIG_H
@@ -22,6 +23,9 @@
 #include <stddef.h>
 
 #include "idxtune/util.h"
+
+#define IXT_CONFIG_NODES 8
+#define IXT_CONFIG_NODE_LEN 512
 
 typedef struct ixt_config {
     double refresh;            /* seconds, 0.2..3600; default 2 */
@@ -35,6 +39,9 @@ typedef struct ixt_config {
     bool no_color;             /* default false */
     bool mouse;                /* default true */
     bool concurrently;         /* exported SQL builds/drops CONCURRENTLY; default true */
+    /* other servers of the cluster (conninfo or URI); each `node` adds one */
+    char nodes[IXT_CONFIG_NODES][IXT_CONFIG_NODE_LEN];
+    int nnodes;
 } ixt_config;
 
 /* One setting of the table, for --help, getopt tables and error hints. */
@@ -57,7 +64,8 @@ void ixt_config_defaults(ixt_config *c);
 int ixt_config_set(ixt_config *c, const char *key, const char *value, ixt_err *e);
 
 /* Formats one setting as the config file would hold it ("2s" is written
- * "2000ms"), into out; returns out, or NULL for an unknown key. */
+ * "2000ms"; the nodes one a line), into out; returns out, or NULL for an
+ * unknown key. */
 const char *ixt_config_get(const ixt_config *c, const char *key, char *out, size_t outlen);
 
 /* Applies config text; `where` names the file in messages

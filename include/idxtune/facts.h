@@ -12,10 +12,13 @@
 /* Reads the tables' write counters alone, into f's tables (free with
  * ixt_cand_facts_free): the start of the interval write rates cover. */
 int ixt_cand_facts_tables(ixt_conn *c, ixt_cand_facts *f, ixt_err *e);
-/* Fills f (free with ixt_cand_facts_free); write rates are over the time
- * since `since` was read (NULL: unknown, -1).  *span_s: the seconds the
- * pg_stat_statements counters cover (since their reset, else since the
- * server started). */
-int ixt_cand_facts_load(ixt_conn *c, const ixt_cand_facts *since, ixt_cand_facts *f, double *span_s, ixt_err *e);
+/* Fills f (free with ixt_cand_facts_free); the tables' write counters and
+ * analyze times come from `writes` (the primary when c is a hot standby,
+ * which counts no writes; the same as c otherwise), write rates are over
+ * the time since `since` was read from it (NULL: unknown, -1).  *span_s:
+ * the seconds the pg_stat_statements counters cover (since their reset,
+ * else since the server started). */
+int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *since, ixt_cand_facts *f,
+                        double *span_s, ixt_err *e);
 
 #endif

@@ -99,6 +99,12 @@ const char *ixt_stmt_col_name(ixt_stmt_col col); /* borrowed, e.g. "total_ms" */
  * returns -1 when unknown. */
 int ixt_stmt_col_parse(const char *name);
 
+/* Rebuilds dst as the sum of parts by query id (several servers of one
+ * cluster): counters and rates add up, a text comes from the first part
+ * that has it and is copied once, entries in no part are dropped.  dst is
+ * updated in place, so its rows keep their texts between merges. */
+void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, size_t nparts);
+
 /* Blocking convenience for batch mode: one numbers snapshot plus texts. */
 int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e);
 

@@ -32,7 +32,7 @@ static void test_option_table(void **state)
     size_t n;
     const ixt_config_option *o = ixt_config_options(&n);
     const char *want[] = {"refresh", "theme", "lock-timeout", "statement-timeout", "runs",
-                          "budget-mb", "write-weight", "ascii", "no-color", "mouse", "concurrently"};
+                          "budget-mb", "write-weight", "ascii", "no-color", "mouse", "concurrently", "node"};
     assert_int_equal(n, sizeof want / sizeof want[0]);
     ixt_config c, d;
     ixt_config_defaults(&c);
@@ -40,6 +40,8 @@ static void test_option_table(void **state)
     for (size_t i = 0; i < n; i++) {
         assert_string_equal(o[i].name, want[i]);
         assert_non_null(o[i].help);
+        if (strcmp(o[i].name, "node") == 0) /* none by default: test_nodes */
+            continue;
         /* each option's value as written reads back to the same setting */
         char buf[160];
         ixt_err e;
@@ -58,6 +60,26 @@ static void set_ok(ixt_config *c, const char *key, const char *value)
     ixt_err e;
     if (ixt_config_set(c, key, value, &e) != 0)
         fail_msg("%s = %s: %s", key, value, e.msg);
+}
+
+/* node is repeatable: each line adds one, up to IXT_CONFIG_NODES. */
+static void test_nodes(void **state)
+{
+    (void)state;
+    ixt_config c;
+    ixt_config_defaults(&c);
+    ixt_err e;
+    assert_int_equal(ixt_config_parse("node = host=s1 port=5433\nnode = 'postgresql://s2/app'\n", "f", &c, &e), 0);
+    assert_int_equal(c.nnodes, 2);
+    assert_string_equal(c.nodes[0], "host=s1 port=5433");
+    assert_string_equal(c.nodes[1], "postgresql://s2/app");
+    char buf[256];
+    assert_string_equal(ixt_config_get(&c, "node", buf, sizeof buf), "host=s1 port=5433\npostgresql://s2/app");
+    assert_int_not_equal(ixt_config_set(&c, "node", "", &e), 0);
+    for (int i = 2; i < IXT_CONFIG_NODES; i++)
+        set_ok(&c, "node", "host=x");
+    assert_int_not_equal(ixt_config_set(&c, "node", "host=y", &e), 0);
+    assert_non_null(strstr(e.msg, "at most 8"));
 }
 
 static void test_good_values(void **state)
@@ -357,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_default_path),
+        cmocka_unit_test(test_nodes),
     };
     return IXT_RUN_TESTS(tests);
 }

@@ -196,6 +196,39 @@ static void test_version_specific_sql(void **state)
     free(sql);
 }
 
+/* Two servers of one cluster: counters add up by query id, the text comes
+ * once, a statement gone from both is dropped on the next merge. */
+static void test_merge(void **state)
+{
+    (void)state;
+    ixt_workload p, s, m;
+    ixt_workload_init(&p);
+    ixt_workload_init(&s);
+    ixt_workload_init(&m);
+    const char *np[] = {"1", "10", "100", "10", "1", "2", "2", "5", "50", "5", "0", "0"};
+    const char *ns[] = {"1", "30", "300", "30", "3", "4"};
+    ingest(&p, 2, np, 1000);
+    ingest(&s, 1, ns, 1000);
+    const char *t[] = {"1", "SELECT 1"};
+    ingest_texts(&s, 1, t);
+    const ixt_workload *parts[] = {&p, &s};
+    ixt_workload_merge(&m, parts, 2);
+    assert_int_equal(m.n, 2);
+    const ixt_stmt *a = ixt_workload_find(&m, 1);
+    assert_true(a->calls == 40 && a->total_ms == 400 && a->mean_ms == 10 && a->shared_read == 6);
+    assert_string_equal(a->query_full, "SELECT 1");
+    assert_true(a->share == 400.0 / 450.0);
+    /* merged again: sums, not accumulations; 2 is gone from the primary */
+    const char *np2[] = {"1", "10", "100", "10", "1", "2"};
+    ingest(&p, 1, np2, 2000);
+    ixt_workload_merge(&m, parts, 2);
+    assert_int_equal(m.n, 1);
+    assert_true(ixt_workload_find(&m, 1)->calls == 40);
+    ixt_workload_free(&p);
+    ixt_workload_free(&s);
+    ixt_workload_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_many_statements),
         cmocka_unit_test(test_sort_column_names),
         cmocka_unit_test(test_version_specific_sql),
+        cmocka_unit_test(test_merge),
     };
     return IXT_RUN_TESTS(tests);
 }

@@ -1,0 +1,105 @@
+/* nodes: the servers of one cluster (`--node`).  The main connection and
+ * the other servers the user names (the primary and/or standbys) each keep
+ * their own pg_stat_statements snapshot; the list shows them merged by query
+ * id, and says where each statement's time is spent.  Physical replicas
+ * share object OIDs, so query ids match across them; a server of another
+ * cluster (another system identifier) is refused. */
+#ifndef IDXTUNE_NODES_H
+#define IDXTUNE_NODES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idxtune/conn.h"
+#include "idxtune/util.h"
+#include "idxtune/workload.h"
+
+typedef enum ixt_node_stage {
+    IXT_NODE_IDLE, IXT_NODE_NUMBERS, IXT_NODE_TEXTS
+} ixt_node_stage;
+
+typedef struct ixt_node {
+    char name[32];         /* "primary", "standby-1"; "node-2" until first reached */
+    char *conninfo;        /* as given; NULL for the main connection.  owned */
+    ixt_conn *conn;        /* the main's is borrowed, the others owned; NULL if never reached */
+    bool is_main;
+    bool up;
+    bool standby;          /* pg_is_in_recovery() when last reached */
+    char error[IXT_ERR_MAX];  /* why it is down */
+    ixt_workload wl;       /* its own snapshot (the main's lives with the caller) */
+    /* the non-blocking refresh of ixt_nodes_tick */
+    ixt_node_stage stage;
+    double next_ms;        /* next refresh or reconnect attempt */
+} ixt_node;
+
+typedef struct ixt_nodes {
+    ixt_node *items;       /* [0] is the main connection */
+    size_t n;
+    char sysid[32];        /* the main's system identifier; "" when unreadable */
+    char sysid_note[IXT_ERR_MAX];  /* why the cluster could not be checked; "" when it was */
+    int version_num;
+} ixt_nodes;
+
+/* Identifies the main connection (borrowed; it must outlive ns): its
+ * cluster's system identifier and its role.  A role that may not run
+ * pg_control_system() is noted in ns->sysid_note, not refused. */
+int ixt_nodes_init(ixt_nodes *ns, ixt_conn *main_conn, ixt_err *e);
+void ixt_nodes_free(ixt_nodes *ns);
+
+/* Connects to another server of the cluster (blocking, at most
+ * connect_timeout_s).  The conninfo is used as given; the main's database
+ * is used when it names none.  Returns 0 when it is up, 1 when it could not
+ * be reached (kept as down, e says why, it rejoins once reachable), -1 when
+ * it is refused (another cluster or server version, e says which; not
+ * added). */
+int ixt_nodes_add(ixt_nodes *ns, const char *conninfo, int connect_timeout_s, ixt_err *e);
+
+/* The node that can run real trials: the primary among the nodes, or NULL.
+ * borrowed */
+const ixt_node *ixt_nodes_primary(const ixt_nodes *ns);
+/* Why a real trial cannot run on the main connection, a hot standby, and
+ * where it could: the primary among the nodes, or how to name one. */
+void ixt_nodes_real_trial_refusal(const ixt_nodes *ns, char *buf, size_t len);
+/* "primary (user@host:port/db)", for messages.  borrowed until the next call */
+const char *ixt_node_label(const ixt_node *n);
+
+/* Blocking refresh of the other nodes' snapshots (batch mode).  A node that
+ * fails is marked down with its reason and skipped; returns how many are
+ * down. */
+size_t ixt_nodes_refresh(ixt_nodes *ns);
+
+/* Non-blocking refresh of the other nodes, for the poll loop: sends,
+ * collects and reconnects one step at a time.  Returns true when a
+ * snapshot came in or a node went down or came back (the merged view needs
+ * rebuilding). */
+bool ixt_nodes_tick(ixt_nodes *ns, double now_ms, double refresh_ms);
+/* The sockets ixt_nodes_tick waits for, into fds (at most max); returns
+ * the count. */
+size_t ixt_nodes_sockets(const ixt_nodes *ns, int *fds, size_t max);
+
+/* Rebuilds out from main_wl (the main's snapshot) and the nodes that are
+ * up, summed by query id.  Texts are copied once per statement; rates are
+ * the sum of each node's. */
+void ixt_nodes_merge(const ixt_nodes *ns, const ixt_workload *main_wl, ixt_workload *out);
+
+/* Where one statement's time is spent. */
+typedef struct ixt_node_share {
+    const char *name;      /* borrowed from the node */
+    double total_ms;
+    double calls;
+    double share;          /* of the statement's time across the nodes, 0..1 */
+} ixt_node_share;
+
+/* The statement's time per node that is up (main first); returns the
+ * count (at most max). */
+size_t ixt_nodes_breakdown(const ixt_nodes *ns, const ixt_workload *main_wl, int64_t queryid,
+                           ixt_node_share *out, size_t max);
+/* "primary 12 %, standby-1 88 %" into buf. */
+void ixt_nodes_breakdown_text(const ixt_nodes *ns, const ixt_workload *main_wl, int64_t queryid,
+                              char *buf, size_t len);
+/* "standby-1 down: server unreachable ..." for each node that is down,
+ * "; "-separated; false (buf empty) when all are up. */
+bool ixt_nodes_down_text(const ixt_nodes *ns, char *buf, size_t len);
+
+#endif

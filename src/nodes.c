@@ -1,0 +1,395 @@
+/* nodes: several servers of one cluster, their snapshots merged by query id. */
+#include "idxtune/nodes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RECONNECT_MS 2000.0
+/* texts fetched per refresh and node, as the main monitor does */
+#define TEXTS_PER_REFRESH 500
+
+static const char SYSID_SQL[] = IXT_SQL_TAG "SELECT system_identifier::text FROM pg_control_system()";
+
+/* The cluster's system identifier into out (empty when the role may not
+ * read it: note says so). */
+static int read_sysid(ixt_conn *c, char *out, size_t len, char *note, size_t nlen, ixt_err *e)
+{
+    ixt_err err;
+    PGresult *r = ixt_conn_exec(c, SYSID_SQL, 0, NULL, &err);
+    out[0] = '\0';
+    if (r) {
+        snprintf(out, len, "%s", PQgetvalue(r, 0, 0));
+        PQclear(r);
+        return 0;
+    }
+    if (!ixt_conn_ok(c) || strcmp(ixt_conn_last_sqlstate(c), "42501") != 0)
+        return ixt_err_set(e, "%s", err.msg);
+    snprintf(note, nlen, "cannot check that the nodes belong to one cluster: this role may not run "
+                         "pg_control_system() (grant pg_monitor or EXECUTE on it)");
+    return 0;
+}
+
+static void name_node(ixt_nodes *ns, ixt_node *n)
+{
+    n->standby = ixt_conn_info(n->conn)->in_recovery;
+    if (!n->standby) {
+        const ixt_node *p = ixt_nodes_primary(ns);
+        if (p && p != n)
+            snprintf(n->name, sizeof n->name, "primary-%zu", (size_t)(n - ns->items) + 1);
+        else
+            snprintf(n->name, sizeof n->name, "primary");
+        return;
+    }
+    int k = 1;
+    for (ixt_node *o = ns->items; o < n; o++)
+        k += o->standby;
+    snprintf(n->name, sizeof n->name, "standby-%d", k);
+}
+
+int ixt_nodes_init(ixt_nodes *ns, ixt_conn *main_conn, ixt_err *e)
+{
+    memset(ns, 0, sizeof *ns);
+    ns->items = ixt_xcalloc(1, sizeof *ns->items);
+    ns->n = 1;
+    ixt_node *m = &ns->items[0];
+    m->is_main = true;
+    m->conn = main_conn;
+    m->up = true;
+    ixt_workload_init(&m->wl);
+    ns->version_num = ixt_conn_info(main_conn)->version_num;
+    name_node(ns, m);
+    return read_sysid(main_conn, ns->sysid, sizeof ns->sysid, ns->sysid_note, sizeof ns->sysid_note, e);
+}
+
+void ixt_nodes_free(ixt_nodes *ns)
+{
+    for (size_t i = 0; i < ns->n; i++) {
+        ixt_node *n = &ns->items[i];
+        if (!n->is_main)
+            ixt_conn_close(n->conn);
+        free(n->conninfo);
+        ixt_workload_free(&n->wl);
+    }
+    free(ns->items);
+    memset(ns, 0, sizeof *ns);
+}
+
+/* Whether the conninfo or URI names a database. */
+static bool names_db(const char *conninfo)
+{
+    PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+    bool found = false;
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strcmp(o->keyword, "dbname") == 0 && o->val && o->val[0])
+            found = true;
+    PQconninfoFree(opts);
+    return found;
+}
+
+/* Same cluster, same major version: query ids and OIDs then match. */
+static int check_node(ixt_nodes *ns, ixt_node *n, ixt_err *e)
+{
+    const ixt_server_info *in = ixt_conn_info(n->conn);
+    if (in->version_num / 10000 != ns->version_num / 10000)
+        return ixt_err_set(e, "node %s runs PostgreSQL %s, the main connection %d: not one cluster",
+                           ixt_conn_label(n->conn), in->version, ns->version_num);
+    char sysid[32], note[IXT_ERR_MAX] = "";
+    if (read_sysid(n->conn, sysid, sizeof sysid, note, sizeof note, e) != 0)
+        return -1;
+    if (sysid[0] && ns->sysid[0] && strcmp(sysid, ns->sysid) != 0)
+        return ixt_err_set(e, "node %s belongs to another cluster (system identifier %s, the main "
+                              "connection's is %s): its query ids and objects do not match; refused",
+                           ixt_conn_label(n->conn), sysid, ns->sysid);
+    if (note[0] && !ns->sysid_note[0])
+        snprintf(ns->sysid_note, sizeof ns->sysid_note, "%s", note);
+    return 0;
+}
+
+/* Connects n: opened (first time) or re-established, then checked. */
+static int open_node(ixt_nodes *ns, ixt_node *n, int connect_timeout_s, ixt_err *e)
+{
+    const char *main_db = PQdb(ixt_conn_pg(ns->items[0].conn));
+    ixt_conn_opts o = {.target = n->conninfo,
+                       .dbname = names_db(n->conninfo) ? NULL : main_db,
+                       .connect_timeout_s = connect_timeout_s};
+    n->conn = ixt_conn_open(&o, "monitor", e);
+    if (!n->conn)
+        return 1;
+    if (check_node(ns, n, e) != 0) {
+        ixt_conn_close(n->conn);
+        n->conn = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void set_down(ixt_node *n, const char *why)
+{
+    n->up = false;
+    n->stage = IXT_NODE_IDLE;
+    snprintf(n->error, sizeof n->error, "%s", why);
+}
+
+int ixt_nodes_add(ixt_nodes *ns, const char *conninfo, int connect_timeout_s, ixt_err *e)
+{
+    ns->items = ixt_xrealloc(ns->items, (ns->n + 1) * sizeof *ns->items);
+    ixt_node *n = &ns->items[ns->n];
+    memset(n, 0, sizeof *n);
+    n->conninfo = ixt_xstrdup(conninfo);
+    ixt_workload_init(&n->wl);
+    int rc = open_node(ns, n, connect_timeout_s, e);
+    if (rc < 0) {
+        free(n->conninfo);
+        return -1;
+    }
+    ns->n++;
+    if (rc > 0) {
+        snprintf(n->name, sizeof n->name, "node-%zu", ns->n);
+        set_down(n, e->msg);
+        return 1;
+    }
+    n->up = true;
+    name_node(ns, n);
+    return 0;
+}
+
+const ixt_node *ixt_nodes_primary(const ixt_nodes *ns)
+{
+    for (size_t i = 0; i < ns->n; i++)
+        if (ns->items[i].conn && !ns->items[i].standby)
+            return &ns->items[i];
+    return NULL;
+}
+
+void ixt_nodes_real_trial_refusal(const ixt_nodes *ns, char *buf, size_t len)
+{
+    const ixt_node *p = ns ? ixt_nodes_primary(ns) : NULL;
+    if (p)
+        snprintf(buf, len, "real trials need a primary: this server is a hot standby (hypothetical trials "
+                           "work here); it could run on %s", ixt_node_label(p));
+    else
+        snprintf(buf, len, "real trials need a primary: this server is a hot standby (hypothetical trials "
+                           "work here); connect to the primary, or name it with --node to be told which it is");
+}
+
+const char *ixt_node_label(const ixt_node *n)
+{
+    static char buf[IXT_ERR_MAX];
+    if (n->conn)
+        snprintf(buf, sizeof buf, "%s (%s)", n->name, ixt_conn_label(n->conn));
+    else
+        snprintf(buf, sizeof buf, "%s (%s)", n->name, n->conninfo ? n->conninfo : "?");
+    return buf;
+}
+
+/* Back after being down: reopened, rechecked, renamed if it was never
+ * reached.  Returns true when it is up again. */
+static bool rejoin(ixt_nodes *ns, ixt_node *n, ixt_err *e)
+{
+    if (!n->conn) {
+        if (open_node(ns, n, 2, e) != 0)
+            return false;
+        name_node(ns, n);
+    } else if (check_node(ns, n, e) != 0) {
+        return false;
+    }
+    n->up = true;
+    n->error[0] = '\0';
+    n->standby = ixt_conn_info(n->conn)->in_recovery;
+    return true;
+}
+
+size_t ixt_nodes_refresh(ixt_nodes *ns)
+{
+    size_t down = 0;
+    for (size_t i = 1; i < ns->n; i++) {
+        ixt_node *n = &ns->items[i];
+        ixt_err e;
+        if (!n->up && !rejoin(ns, n, &e))
+            set_down(n, e.msg);
+        else if (ixt_workload_refresh(&n->wl, n->conn, &e) != 0)
+            set_down(n, e.msg);
+        down += !n->up;
+    }
+    return down;
+}
+
+/* ===== non-blocking refresh ===== */
+
+static bool send_stage(ixt_node *n, ixt_node_stage stage)
+{
+    const ixt_server_info *in = ixt_conn_info(n->conn);
+    char oid[16];
+    snprintf(oid, sizeof oid, "%u", in->db_oid);
+    ixt_err e;
+    int rc;
+    if (stage == IXT_NODE_NUMBERS) {
+        char *sql = ixt_workload_numbers_sql(in);
+        const char *p[] = {oid};
+        rc = ixt_conn_send(n->conn, sql, 1, p, &e);
+        free(sql);
+    } else {
+        char *ids = ixt_workload_missing_texts(&n->wl, TEXTS_PER_REFRESH);
+        if (!ids) {
+            n->stage = IXT_NODE_IDLE;
+            return true;
+        }
+        char *sql = ixt_workload_texts_sql(in);
+        const char *p[] = {oid, ids};
+        rc = ixt_conn_send(n->conn, sql, 2, p, &e);
+        free(sql);
+        free(ids);
+    }
+    if (rc != 0) {
+        set_down(n, e.msg);
+        return true;
+    }
+    n->stage = stage;
+    return false;
+}
+
+/* Collects what arrived; true when the node's snapshot changed or it went down. */
+static bool collect(ixt_node *n, double now_ms)
+{
+    PGresult *r;
+    ixt_err e;
+    int rc = ixt_conn_collect(n->conn, &r, &e);
+    if (rc == 0)
+        return false;
+    if (rc < 0 || !r) {
+        set_down(n, e.msg);
+        return true;
+    }
+    ixt_node_stage was = n->stage;
+    rc = was == IXT_NODE_NUMBERS ? ixt_workload_ingest_numbers(&n->wl, r, now_ms, &e)
+                                 : ixt_workload_ingest_texts(&n->wl, r, &e);
+    PQclear(r);
+    if (rc != 0) {
+        set_down(n, e.msg);
+        return true;
+    }
+    if (was == IXT_NODE_NUMBERS)
+        send_stage(n, IXT_NODE_TEXTS);
+    else
+        n->stage = IXT_NODE_IDLE;
+    return true;
+}
+
+static bool tick_down(ixt_nodes *ns, ixt_node *n, double now_ms)
+{
+    if (now_ms < n->next_ms)
+        return false;
+    ixt_err e;
+    int rc = n->conn ? ixt_conn_reconnect_step(n->conn, &e) : 1;
+    if (rc == 0)
+        return false;
+    if (rc < 0 || !rejoin(ns, n, &e)) {
+        snprintf(n->error, sizeof n->error, "%s", e.msg);
+        n->next_ms = now_ms + RECONNECT_MS;
+        return true;
+    }
+    n->next_ms = now_ms;
+    return true;
+}
+
+bool ixt_nodes_tick(ixt_nodes *ns, double now_ms, double refresh_ms)
+{
+    bool changed = false;
+    for (size_t i = 1; i < ns->n; i++) {
+        ixt_node *n = &ns->items[i];
+        if (!n->up) {
+            changed |= tick_down(ns, n, now_ms);
+            if (!n->up)
+                continue;
+        }
+        if (n->stage != IXT_NODE_IDLE) {
+            changed |= collect(n, now_ms);
+        } else if (now_ms >= n->next_ms) {
+            n->next_ms = now_ms + refresh_ms;
+            changed |= send_stage(n, IXT_NODE_NUMBERS);
+        }
+        if (!n->up)
+            n->next_ms = now_ms + RECONNECT_MS;
+    }
+    return changed;
+}
+
+size_t ixt_nodes_sockets(const ixt_nodes *ns, int *fds, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 1; i < ns->n && k < max; i++) {
+        const ixt_node *n = &ns->items[i];
+        int fd = n->up && n->stage != IXT_NODE_IDLE ? ixt_conn_socket(n->conn) : -1;
+        if (fd >= 0)
+            fds[k++] = fd;
+    }
+    return k;
+}
+
+/* ===== the merged view ===== */
+
+static const ixt_workload *node_wl(const ixt_nodes *ns, size_t i, const ixt_workload *main_wl)
+{
+    if (i == 0)
+        return main_wl;
+    return ns->items[i].up ? &ns->items[i].wl : NULL;
+}
+
+void ixt_nodes_merge(const ixt_nodes *ns, const ixt_workload *main_wl, ixt_workload *out)
+{
+    const ixt_workload **parts = ixt_xcalloc(ns->n + 1, sizeof *parts);
+    size_t k = 0;
+    for (size_t i = 0; i < ns->n; i++)
+        if (node_wl(ns, i, main_wl))
+            parts[k++] = node_wl(ns, i, main_wl);
+    ixt_workload_merge(out, parts, k);
+    free(parts);
+}
+
+size_t ixt_nodes_breakdown(const ixt_nodes *ns, const ixt_workload *main_wl, int64_t queryid,
+                           ixt_node_share *out, size_t max)
+{
+    size_t k = 0;
+    double sum = 0;
+    for (size_t i = 0; i < ns->n && k < max; i++) {
+        const ixt_workload *w = node_wl(ns, i, main_wl);
+        if (!w)
+            continue;
+        const ixt_stmt *s = ixt_workload_find(w, queryid);
+        out[k++] = (ixt_node_share){.name = ns->items[i].name,
+                                    .total_ms = s ? s->total_ms : 0,
+                                    .calls = s ? s->calls : 0};
+        sum += s ? s->total_ms : 0;
+    }
+    for (size_t i = 0; i < k; i++)
+        out[i].share = sum > 0 ? out[i].total_ms / sum : 0;
+    return k;
+}
+
+void ixt_nodes_breakdown_text(const ixt_nodes *ns, const ixt_workload *main_wl, int64_t queryid,
+                              char *buf, size_t len)
+{
+    ixt_node_share sh[16];
+    size_t k = ixt_nodes_breakdown(ns, main_wl, queryid, sh, 16);
+    ixt_buf b;
+    ixt_buf_init(&b);
+    for (size_t i = 0; i < k; i++)
+        ixt_buf_printf(&b, "%s%s %.0f %%", i ? ", " : "", sh[i].name, sh[i].share * 100);
+    snprintf(buf, len, "%s", b.len ? b.s : "");
+    ixt_buf_free(&b);
+}
+
+bool ixt_nodes_down_text(const ixt_nodes *ns, char *buf, size_t len)
+{
+    ixt_buf b;
+    ixt_buf_init(&b);
+    for (size_t i = 1; i < ns->n; i++)
+        if (!ns->items[i].up)
+            ixt_buf_printf(&b, "%s%s down: %s", b.len ? "; " : "", ixt_node_label(&ns->items[i]),
+                           ns->items[i].error);
+    snprintf(buf, len, "%s", b.len ? b.s : "");
+    bool any = b.len > 0;
+    ixt_buf_free(&b);
+    return any;
+}
