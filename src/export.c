@@ -147,6 +147,8 @@ static void partitions_comment(ixt_buf *b, const ixt_review_item *it)
                    it->schema, it->table, it->nparts);
     for (int i = 0; i < it->nparts; i++)
         comment(b, "--      ", 300, "%s.%s -> index %s", it->parts[i].schema, it->parts[i].table, it->parts[i].index);
+    ixt_buf_add(b, "--    The estimates are HypoPG's for its index on the parent, which the planner uses on\n"
+                   "--    each partition: the size is for all partitions together.\n");
     ixt_buf_add(b, "--    A partition added since is not covered: the parent's index stays invalid until it\n"
                    "--    has its own index attached (the check below says so).\n");
 }
