@@ -14,3 +14,4 @@ ALTER TABLE webhook_deliveries ADD FOREIGN KEY (tenant_id) REFERENCES tenants;
 ALTER TABLE webhook_deliveries ADD FOREIGN KEY (webhook_id) REFERENCES webhooks;
 ALTER TABLE webhook_deliveries ADD FOREIGN KEY (run_id) REFERENCES runs;
 ALTER TABLE events ADD FOREIGN KEY (tenant_id) REFERENCES tenants;
+ALTER TABLE delivery_attempts ADD FOREIGN KEY (tenant_id) REFERENCES tenants;

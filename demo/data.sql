@@ -98,6 +98,15 @@ CROSS JOIN LATERAL (SELECT CASE WHEN demo_u(g, 12) < 0.08 THEN 'failed'
                                 ELSE 'delivered' END AS status) d;
 SELECT setval('deliveries_id_seq', :n_deliveries);
 
+-- each delivery's attempts, a few minutes apart from its creation on
+INSERT INTO delivery_attempts
+SELECT row_number() OVER (), d.id, d.tenant_id, d.webhook_id, a,
+       least(d.created_at + make_interval(mins => 5 * (a - 1)), (SELECT base FROM demo_base)),
+       CASE WHEN a = d.attempts AND d.status = 'delivered' THEN 200 WHEN a % 3 = 0 THEN NULL ELSE 503 END,
+       20 + (d.id * 31 + a) % 3000
+FROM webhook_deliveries d, generate_series(1, d.attempts) a;
+SELECT setval('attempts_id_seq', (SELECT max(id) FROM delivery_attempts));
+
 INSERT INTO events
 SELECT g, demo_tenant(g, 13), k.kind,
        (SELECT base FROM demo_base) - make_interval(secs => demo_u(g, 14) * 90 * 86400),

@@ -47,10 +47,11 @@ app_scripts=(-f app/webhook_lookup.sql@20 -f app/intake.sql@10 -f app/run_detail
              -f app/runs_of_workflow.sql@3 -f app/log_tail.sql@4 -f app/status_counts.sql@2
              -f app/events_by_order.sql@1 -f app/events_by_customer.sql@1 -f app/user_by_email.sql@3
              -f app/users_of_tenant.sql@2 -f app/recent_events.sql@2 -f app/run_steps.sql@3
-             -f app/failed_runs.sql@1 -f app/queued_count.sql@2)
+             -f app/failed_runs.sql@1 -f app/queued_count.sql@2 -f app/delivery_history.sql@2)
 sys_scripts=(-f system/queue_poll.sql@10 -f system/complete_runs.sql@10 -f system/stuck_sweep.sql@1
              -f system/deliveries_due.sql@3 -f system/retry_delivery.sql@5 -f system/insert_delivery.sql@5
-             -f system/purge_events.sql@2 -f system/tenant_usage.sql@1)
+             -f system/purge_events.sql@2 -f system/tenant_usage.sql@1
+             -f system/record_attempt.sql@5)
 "$pgbench" -n -U app_user -d "$db" -c "$clients" -T "$seconds" -R 40 "${vars[@]}" "${app_scripts[@]}" >/dev/null 2>&1 &
 app_pid=$!
 "$pgbench" -n -U "$owner" -d "$db" -c 1 -T "$seconds" -R 10 "${vars[@]}" "${sys_scripts[@]}" >/dev/null 2>&1 &

@@ -16,7 +16,7 @@ DO $$
 DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['users', 'workflows', 'webhooks', 'runs', 'run_steps',
-                             'run_logs', 'webhook_deliveries', 'events']
+                             'run_logs', 'webhook_deliveries', 'delivery_attempts', 'events']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY tenant_isolation ON %I USING '

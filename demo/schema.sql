@@ -94,6 +94,29 @@ CREATE TABLE webhook_deliveries (
     created_at      timestamptz NOT NULL
 );
 
+-- Every delivery attempt, partitioned by month (old months are detached and
+-- dropped by retention): the partitions from three months back to next month.
+CREATE TABLE delivery_attempts (
+    id            bigint NOT NULL,
+    delivery_id   bigint NOT NULL,
+    tenant_id     int NOT NULL,
+    webhook_id    int NOT NULL,
+    attempt       int NOT NULL,
+    attempted_at  timestamptz NOT NULL,
+    response_code int,
+    duration_ms   int NOT NULL,
+    PRIMARY KEY (id, attempted_at)
+) PARTITION BY RANGE (attempted_at);
+DO $$
+DECLARE m timestamptz;
+BEGIN
+    FOR i IN -3..1 LOOP
+        m := date_trunc('month', now()) + make_interval(months => i);
+        EXECUTE format('CREATE TABLE %I PARTITION OF delivery_attempts FOR VALUES FROM (%L) TO (%L)',
+                       'delivery_attempts_' || to_char(m, 'YYYY_MM'), m, m + interval '1 month');
+    END LOOP;
+END $$;
+
 CREATE TABLE events (
     id          bigint PRIMARY KEY,
     tenant_id   int NOT NULL,
@@ -106,3 +129,4 @@ CREATE SEQUENCE runs_id_seq;
 CREATE SEQUENCE run_logs_id_seq;
 CREATE SEQUENCE deliveries_id_seq;
 CREATE SEQUENCE events_id_seq;
+CREATE SEQUENCE attempts_id_seq;

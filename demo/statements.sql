@@ -30,6 +30,10 @@ SELECT id, webhook_id, attempts FROM webhook_deliveries WHERE status = 'failed' 
 UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = now() + interval '5 minutes' WHERE id = 4242 AND status = 'failed';
 INSERT INTO webhook_deliveries (id, tenant_id, webhook_id, run_id, status, attempts, next_attempt_at, created_at)
 SELECT nextval('deliveries_id_seq'), tenant_id, id, 4242, 'pending', 0, now(), now() FROM webhooks WHERE id = 42;
+SELECT attempt, attempted_at, response_code, duration_ms FROM delivery_attempts
+ WHERE webhook_id = 42 AND attempted_at > now() - interval '7 days' ORDER BY attempted_at DESC LIMIT 50;
+INSERT INTO delivery_attempts (id, delivery_id, tenant_id, webhook_id, attempt, attempted_at, response_code, duration_ms)
+SELECT nextval('attempts_id_seq'), id, tenant_id, webhook_id, attempts, now(), 503, 1200 FROM webhook_deliveries WHERE id = 4242;
 DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < now() - interval '89 days' ORDER BY created_at LIMIT 50);
 SELECT t.id, t.name, count(r.id) AS runs_7d FROM tenants t JOIN runs r ON r.tenant_id = t.id
  WHERE r.created_at > now() - interval '7 days' GROUP BY t.id, t.name ORDER BY runs_7d DESC LIMIT 10;

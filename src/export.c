@@ -105,6 +105,99 @@ static void phase_end(ixt_buf *b, const ixt_review *r, int i, const ixt_export_o
     free(rel);
 }
 
+/* ===== an index on a partitioned table =====
+ * CREATE INDEX CONCURRENTLY is refused on a partitioned table, and a plain
+ * CREATE INDEX on it blocks writes to every partition while it builds.
+ * The online way: the parent's index alone (ON ONLY: invalid, no build),
+ * each partition's index built concurrently and attached; the parent's
+ * index turns valid when the last one is attached.  The partitions are
+ * those of the table when the index was accepted. */
+
+/* The statements of the rollout, each without its ";".  caller frees
+ * each and the array */
+static char **partitioned_statements(const ixt_review_item *it, const ixt_indexdef *d, int *n, ixt_err *e)
+{
+    char **st = ixt_xcalloc((size_t)2 * it->nparts + 1, sizeof *st);
+    ixt_index_target parent = {.schema = it->schema, .name = it->name, .only = true};
+    st[0] = ixt_indexdef_render_on(d, &parent, false, true, e);
+    *n = 1;
+    char *parent_index = ixt_quote_qualified(it->schema, it->name);
+    for (int i = 0; i < it->nparts && st[*n - 1]; i++) {
+        const ixt_partition *p = &it->parts[i];
+        ixt_index_target t = {.schema = p->schema, .table = p->table, .name = p->index};
+        st[(*n)++] = ixt_indexdef_render_on(d, &t, true, true, e);
+        char *child = ixt_quote_qualified(p->schema, p->index);
+        st[(*n)++] = ixt_xasprintf("ALTER INDEX %s ATTACH PARTITION %s", parent_index, child);
+        free(child);
+    }
+    free(parent_index);
+    if (!st[*n - 1]) {
+        for (int i = 0; i < *n; i++)
+            free(st[i]);
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void partitions_comment(ixt_buf *b, const ixt_review_item *it)
+{
+    ixt_buf_printf(b, "--    %s.%s is partitioned: one index per partition (%d), built concurrently and\n"
+                      "--    attached to the parent's index; the partitions when the index was accepted:\n",
+                   it->schema, it->table, it->nparts);
+    for (int i = 0; i < it->nparts; i++)
+        comment(b, "--      ", 300, "%s.%s -> index %s", it->parts[i].schema, it->parts[i].table, it->parts[i].index);
+    ixt_buf_add(b, "--    The estimates are HypoPG's for its index on the parent, which the planner uses on\n"
+                   "--    each partition: the size is for all partitions together.\n");
+    ixt_buf_add(b, "--    A partition added since is not covered: the parent's index stays invalid until it\n"
+                   "--    has its own index attached (the check below says so).\n");
+}
+
+/* The rollout of an approved index, or its statements commented out. */
+static int partitioned_rollout(ixt_buf *b, const ixt_review *r, int i, const ixt_indexdef *d,
+                               const ixt_export_opts *o, ixt_err *e)
+{
+    const ixt_review_item *it = &r->items[i];
+    partitions_comment(b, it);
+    int n;
+    char **st = partitioned_statements(it, d, &n, e);
+    if (!st)
+        return -1;
+    if (ixt_export_runs(it)) {
+        for (int k = 0; k < n; k++)
+            ixt_buf_printf(b, "%s;\n", st[k]);
+        phase_end(b, r, i, o);
+        ixt_buf_addc(b, '\n');
+    } else {
+        comment(b, "-- NOT APPLIED: ", 200, "%s; approve it (idxtune review --approve %s) to run it",
+                ixt_verdict_label(it->decision.verdict), it->name);
+        for (int k = 0; k < n; k++)
+            comment(b, "-- ", strlen(st[k]) + 1, "%s;", st[k]);
+        ixt_buf_addc(b, '\n');
+    }
+    for (int k = 0; k < n; k++)
+        free(st[k]);
+    free(st);
+    return 0;
+}
+
+/* Dropping the parent's index drops the attached ones (DROP INDEX
+ * CONCURRENTLY is refused on a partitioned index); then any partition's
+ * index a half-done rollout left unattached. */
+static void partitioned_rollback(ixt_buf *b, const ixt_review_item *it, const ixt_export_opts *o)
+{
+    comment(b, "-- ", 400, "%s on partitioned %s.%s: dropping it drops the partitions' indexes attached to it; "
+            "it locks the table briefly", it->name, it->schema, it->table);
+    char *sql = ixt_index_drop_sql(it->schema, it->name, false);
+    ixt_buf_printf(b, "%s;\n", sql);
+    free(sql);
+    for (int i = it->nparts - 1; i >= 0; i--) {
+        sql = ixt_index_drop_sql(it->parts[i].schema, it->parts[i].index, o->concurrently);
+        ixt_buf_printf(b, "%s;\n", sql);
+        free(sql);
+    }
+}
+
 char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
 {
     ixt_buf b;
@@ -136,6 +229,15 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
         ixt_indexdef d;
         char *sql = NULL;
         if (ixt_indexdef_parse(it->def, &d, e) == 0) {
+            /* without CONCURRENTLY, PostgreSQL builds the partitions' indexes itself */
+            if (it->partitioned && o->concurrently) {
+                int rc = partitioned_rollout(&b, r, i, &d, o, e);
+                ixt_indexdef_free(&d);
+                if (rc == 0)
+                    continue;
+                ixt_buf_free(&b);
+                return NULL;
+            }
             sql = ixt_indexdef_render(&d, it->schema, it->name, o->concurrently, true, e);
             ixt_indexdef_free(&d);
         }
@@ -168,6 +270,12 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
         char *lit = ixt_quote_literal(r->items[i].name);
         ixt_buf_printf(&b, "%s%s", listed++ ? ", " : "", lit);
         free(lit);
+        /* a partitioned index has no statistics of its own: its partitions' */
+        for (int k = 0; r->items[i].partitioned && o->concurrently && k < r->items[i].nparts; k++) {
+            lit = ixt_quote_literal(r->items[i].parts[k].index);
+            ixt_buf_printf(&b, ", %s", lit);
+            free(lit);
+        }
     }
     ixt_buf_add(&b, listed ? ");\n" : "NULL);\n");
     return ixt_buf_take(&b);
@@ -192,6 +300,10 @@ char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o)
     for (int i = r->n - 1; i >= 0; i--) {
         if (!ixt_export_runs(&r->items[i]))
             continue;
+        if (r->items[i].partitioned && o->concurrently) {
+            partitioned_rollback(&b, &r->items[i], o);
+            continue;
+        }
         char *sql = ixt_index_drop_sql(r->items[i].schema, r->items[i].name, o->concurrently);
         ixt_buf_printf(&b, "%s;\n", sql);
         free(sql);

@@ -215,6 +215,14 @@ char *ixt_index_name_nth(const char *base, int n)
 char *ixt_indexdef_render(const ixt_indexdef *d, const char *schema, const char *name,
                           bool concurrently, bool if_not_exists, ixt_err *e)
 {
+    ixt_index_target t = {.schema = schema, .name = name};
+    return ixt_indexdef_render_on(d, &t, concurrently, if_not_exists, e);
+}
+
+char *ixt_indexdef_render_on(const ixt_indexdef *d, const ixt_index_target *t, bool concurrently,
+                             bool if_not_exists, ixt_err *e)
+{
+    const char *schema = t->schema, *name = t->name;
     /* a fresh copy of the tree each time: rendering leaves d as it was */
     PgQuery__ParseResult *res = d->tree ? unpack(d->tree, d->treelen) : NULL;
     PgQuery__IndexStmt *is = res ? index_stmt(res) : NULL;
@@ -224,6 +232,10 @@ char *ixt_indexdef_render(const ixt_indexdef *d, const char *schema, const char 
         return NULL;
     }
     set_str(&is->relation->schemaname, schema ? schema : d->schema);
+    if (t->table)
+        set_str(&is->relation->relname, t->table);
+    if (t->only)
+        is->relation->inh = false;
     if (!name)
         name = d->name;
     /* libpg_query 15's deparser writes the index name unquoted: it is

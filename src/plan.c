@@ -188,9 +188,10 @@ static const char *const COND_KEYS[] = {
     "Lossy Heap Blocks", "Sort Method", "Sort Space Used", "Sort Space Type", "Hash Buckets",
     "Hash Batches", "Original Hash Batches", "Peak Memory Usage", "Disk Usage", "Cache Key",
     "Cache Hits", "Cache Misses", "Cache Evictions", "Workers Planned", "Workers Launched",
-    "Output", "Workers",
+    "Output", "Partitions", "Workers",
 };
-enum { NCOND_KEYS = sizeof COND_KEYS / sizeof COND_KEYS[0], COND_WORKERS = NCOND_KEYS - 1 };
+enum { NCOND_KEYS = sizeof COND_KEYS / sizeof COND_KEYS[0], COND_WORKERS = NCOND_KEYS - 1,
+       COND_PARTITIONS = NCOND_KEYS - 2 };
 
 /* How a node's key is read: into a string or number field of the node,
  * as a condition (COND_KEYS index), or both.  Sorted by key: each key of
@@ -283,6 +284,16 @@ static int cmp_field(const void *key, const void *f)
     return strcmp(key, ((const field *)f)->key);
 }
 
+/* An Append or Merge Append over partitions pruned when the executor
+ * started (parameters, now()): its children are the partitions scanned.
+ * Partitions pruned while planning do not appear in a plan at all.
+ * caller frees */
+static char *partitions_text(double removed, json_t *plans)
+{
+    long long scanned = (long long)json_array_size(plans), pruned = (long long)fmax(0, fin(removed));
+    return ixt_xasprintf("%lld of %lld scanned (%lld pruned at executor start)", scanned, scanned + pruned, pruned);
+}
+
 static void read_node(ixt_plan *p, ixt_plan_node *n, json_t *o)
 {
     char *conds[NCOND_KEYS] = {0};
@@ -311,6 +322,9 @@ static void read_node(ixt_plan *p, ixt_plan_node *n, json_t *o)
     }
     if (!n->node_type)
         n->node_type = arena_strndup(p, "?", 1);
+    json_t *removed = json_object_get(o, "Subplans Removed");
+    if (json_is_number(removed))
+        conds[COND_PARTITIONS] = partitions_text(json_number_value(removed), json_object_get(o, "Plans"));
     n->workers_planned = clamp_int(wp, 0, 1 << 20);
     n->workers_launched = clamp_int(wl, 0, 1 << 20);
     n->loops = fmax(0, n->loops);

@@ -11,6 +11,16 @@
 #include "idxtune/jsonout.h"
 #include "idxtune/sqlquote.h"
 
+static void free_parts(ixt_partition *p, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(p[i].schema);
+        free(p[i].table);
+        free(p[i].index);
+    }
+    free(p);
+}
+
 void ixt_review_item_free(ixt_review_item *it)
 {
     free(it->def);
@@ -23,6 +33,7 @@ void ixt_review_item_free(ixt_review_item *it)
     free(it->decision.by);
     free(it->decision.at);
     ixt_baseline_free(&it->baseline);
+    free_parts(it->parts, it->nparts);
     memset(it, 0, sizeof *it);
 }
 
@@ -39,12 +50,22 @@ static ixt_review_item copy_item(const ixt_review_item *item)
     c.decision.by = ixt_xstrdup(item->decision.by);
     c.decision.at = ixt_xstrdup(item->decision.at);
     c.baseline = ixt_baseline_copy(&item->baseline);
+    c.parts = item->nparts ? ixt_xcalloc((size_t)item->nparts, sizeof *c.parts) : NULL;
+    for (int i = 0; i < item->nparts; i++)
+        c.parts[i] = (ixt_partition){ixt_xstrdup(item->parts[i].schema), ixt_xstrdup(item->parts[i].table),
+                                     ixt_xstrdup(item->parts[i].index)};
     return c;
 }
 
 static const char SCHEMA_SQL[] = IXT_SQL_TAG
-    "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    "SELECT n.nspname, c.relkind = 'p' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.oid = to_regclass($1)";
+
+/* The direct partitions of a partitioned table, in a stable order. */
+static const char PARTS_SQL[] = IXT_SQL_TAG
+    "SELECT n.nspname, c.relname, c.relkind FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE i.inhparent = to_regclass($1)"
+    " ORDER BY n.nspname, c.relname";
 
 static bool taken_in(const char *name, char *const *taken, int n)
 {
@@ -80,6 +101,51 @@ static char *unique_name(ixt_conn *c, const char *schema, const char *base, char
     return NULL;
 }
 
+/* The partitions of item's table, each with an index name that no
+ * relation and no other index of the session or of this rollout has. */
+static int partitions_of(ixt_conn *c, const ixt_review *r, const char *rel, const ixt_indexdef *d,
+                         ixt_review_item *item, ixt_err *e)
+{
+    const char *params[] = {rel};
+    PGresult *res = ixt_conn_exec(c, PARTS_SQL, 1, params, e);
+    if (!res)
+        return -1;
+    int n = PQntuples(res), rc = 0;
+    /* taken: the session's index names, this item's and its partitions' */
+    char **taken = ixt_xcalloc((size_t)(r->n + n + 1), sizeof *taken);
+    int ntaken = 0;
+    for (int i = 0; i < r->n; i++)
+        taken[ntaken++] = r->items[i].name;
+    taken[ntaken++] = item->name;
+    item->parts = ixt_xcalloc((size_t)n + 1, sizeof *item->parts);
+    for (int i = 0; i < n && rc == 0; i++) {
+        const char *schema = PQgetvalue(res, i, 0), *table = PQgetvalue(res, i, 1), kind = *PQgetvalue(res, i, 2);
+        if (kind == 'p') {
+            rc = ixt_err_set(e, "partition %s.%s of %s is itself partitioned: idxtune rolls out an index on "
+                                "one level of partitions only; try the index on %s.%s", schema, table, rel, schema,
+                             table);
+            break;
+        }
+        if (kind != 'r') {
+            rc = ixt_err_set(e, "partition %s.%s of %s is not a table (a foreign table?): it cannot have the "
+                                "index", schema, table, rel);
+            break;
+        }
+        char *base = ixt_index_name(table, d->colnames);
+        char *index = unique_name(c, schema, base, taken, ntaken, e);
+        free(base);
+        if (!index) {
+            rc = -1;
+            break;
+        }
+        item->parts[item->nparts++] = (ixt_partition){ixt_xstrdup(schema), ixt_xstrdup(table), index};
+        taken[ntaken++] = index;
+    }
+    free(taken);
+    PQclear(res);
+    return rc;
+}
+
 int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const ixt_indexdef *d, ixt_review_item *item,
                          ixt_err *e)
 {
@@ -91,6 +157,7 @@ int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const ixt_indexdef *d
     int rc = -1;
     if (res && PQntuples(res) == 1) {
         item->schema = ixt_xstrdup(PQgetvalue(res, 0, 0));
+        item->partitioned = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
         char *base = d->name ? ixt_xstrdup(d->name) : ixt_index_name(d->table, d->colnames);
         char **taken = ixt_xcalloc((size_t)r->n + 1, sizeof *taken);
         for (int i = 0; i < r->n; i++)
@@ -99,6 +166,8 @@ int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const ixt_indexdef *d
         free(taken);
         free(base);
         rc = item->name ? 0 : -1;
+        if (rc == 0 && item->partitioned)
+            rc = partitions_of(c, r, rel, d, item, e);
     } else if (res) {
         ixt_err_set(e, "table %s not found", d->table);
     }
@@ -334,6 +403,14 @@ static json_t *item_json(const ixt_review_item *it)
     /* absent when none, so that older sessions save as they loaded */
     if (it->baseline.n)
         json_object_set_new(o, "baseline", ixt_baseline_to_json(&it->baseline));
+    /* only on a partitioned table, likewise */
+    if (it->partitioned) {
+        json_t *a = json_array();
+        for (int i = 0; i < it->nparts; i++)
+            json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "schema", it->parts[i].schema, "table",
+                                               it->parts[i].table, "index", it->parts[i].index));
+        json_object_set_new(o, "partitions", a);
+    }
     return o;
 }
 
@@ -481,6 +558,36 @@ static int decision_from(json_t *o, ixt_decision *d, ixt_err *e)
     return 0;
 }
 
+/* The optional "partitions" list: names PostgreSQL keeps, and index
+ * names distinct from each other and from the parent's. */
+static int parts_from(json_t *a, ixt_review_item *it, const char *parent_index, ixt_err *e)
+{
+    if (!a)
+        return 0;
+    if (!json_is_array(a))
+        return ixt_err_set(e, "\"partitions\" is not a list");
+    it->partitioned = true;
+    it->parts = ixt_xcalloc(json_array_size(a) + 1, sizeof *it->parts);
+    size_t i;
+    json_t *p;
+    json_array_foreach(a, i, p) {
+        const char *schema, *table, *index;
+        ixt_err fe;
+        if (!json_is_object(p))
+            return ixt_err_set(e, "partition %zu: not an object", i + 1);
+        if (get_name(p, "schema", &schema, &fe) != 0 || get_name(p, "table", &table, &fe) != 0 ||
+            get_name(p, "index", &index, &fe) != 0)
+            return ixt_err_set(e, "partition %zu: %s", i + 1, fe.msg);
+        if (strcmp(index, parent_index) == 0)
+            return ixt_err_set(e, "partition %zu: \"index\" %s is the name of the parent's index", i + 1, index);
+        for (int k = 0; k < it->nparts; k++)
+            if (strcmp(it->parts[k].index, index) == 0 && strcmp(it->parts[k].schema, schema) == 0)
+                return ixt_err_set(e, "partition %zu: \"index\" %s is also partition %d's", i + 1, index, k + 1);
+        it->parts[it->nparts++] = (ixt_partition){ixt_xstrdup(schema), ixt_xstrdup(table), ixt_xstrdup(index)};
+    }
+    return 0;
+}
+
 static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
 {
     const char *name = NULL, *schema = NULL, *table = NULL, *method = NULL, *def = NULL, *sql = NULL;
@@ -497,6 +604,8 @@ static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
         return -1;
     json_t *bl = json_object_get(o, "baseline");
     if (bl && ixt_baseline_from_json(bl, &it->baseline, e) != 0)
+        return -1;
+    if (parts_from(json_object_get(o, "partitions"), it, name, e) != 0)
         return -1;
     it->name = ixt_xstrdup(name);
     it->schema = ixt_xstrdup(schema);

@@ -53,6 +53,18 @@ char *ixt_index_name_nth(const char *base, int n);
  * through ixt_quote_ident.  caller frees */
 char *ixt_indexdef_render(const ixt_indexdef *d, const char *schema, const char *name,
                           bool concurrently, bool if_not_exists, ixt_err *e);
+/* Where ixt_indexdef_render_on writes the definition: another table (a
+ * partition) than the one written, and ONLY (the partitioned parent
+ * alone).  NULL fields: as written.  All borrowed. */
+typedef struct ixt_index_target {
+    const char *schema;
+    const char *table;
+    const char *name;
+    bool only;
+} ixt_index_target;
+/* caller frees */
+char *ixt_indexdef_render_on(const ixt_indexdef *d, const ixt_index_target *t, bool concurrently,
+                             bool if_not_exists, ixt_err *e);
 /* DROP INDEX [CONCURRENTLY] IF EXISTS schema.name, quoted by
  * ixt_quote_qualified.  caller frees */
 char *ixt_index_drop_sql(const char *schema, const char *name, bool concurrently);

@@ -43,6 +43,15 @@ typedef struct ixt_decision {
     char *at;                  /* when, "YYYY-MM-DDTHH:MM:SSZ"; NULL while proposed */
 } ixt_decision;
 
+/* A partition of a partitioned table, with the name its index gets in
+ * the rollout (one index per partition, attached to the parent's).
+ * owned (all strings) */
+typedef struct ixt_partition {
+    char *schema;
+    char *table;
+    char *index;
+} ixt_partition;
+
 typedef struct ixt_review_item {
     char *def;                 /* CREATE INDEX ... as tried.  owned (all strings) */
     char *name;                /* the name it will get */
@@ -54,6 +63,9 @@ typedef struct ixt_review_item {
     ixt_evidence ev;
     ixt_decision decision;     /* reset to proposed when new evidence replaces the old */
     ixt_baseline baseline;     /* pg_stat_statements when accepted (verify) */
+    bool partitioned;          /* the table is partitioned: the export rolls out per partition */
+    ixt_partition *parts;      /* its partitions when accepted, by name.  owned */
+    int nparts;
 } ixt_review_item;
 
 typedef struct ixt_review {
@@ -69,8 +81,10 @@ typedef struct ixt_review {
 /* Fills an item for a definition tried on c: the table's schema as the
  * server resolves it, the access method, and a name following
  * table_cols_idx that no relation of the schema (a catalog look-up) and no
- * other item has.  Strings in *item are owned by it; free with
- * ixt_review_item_free. */
+ * other item has.  On a partitioned table, its partitions too, each with
+ * a free index name (partition_cols_idx); a sub-partitioned or foreign
+ * partition is refused with the reason.  Strings in *item are owned by
+ * it; free with ixt_review_item_free. */
 int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const ixt_indexdef *d, ixt_review_item *item,
                          ixt_err *e);
 void ixt_review_item_free(ixt_review_item *it);

@@ -66,6 +66,46 @@ psql -qX -v ON_ERROR_STOP=1 -f "$dir/odd_down.sql" >/dev/null 2>>"$dir/psql3.err
 ok $? "its rollback removes it"
 q 'DROP SCHEMA "Odd Schema" CASCADE' >/dev/null
 
+# an index on the demo's partitioned table: the export is an online rollout
+# per partition (CREATE INDEX CONCURRENTLY is refused on the parent), applied
+# as the export says (psql, no transaction); the rollback restores the catalog
+catalog() {
+    q "SELECT c.oid::regclass || ' ' || c.relkind::text || ' ' || coalesce(pg_get_indexdef(i.indexrelid), '')
+              || ' ' || coalesce(i.indisvalid::text, '')
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_index i ON i.indexrelid = c.oid
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') ORDER BY 1"
+    q "SELECT 'inherits ' || inhrelid::regclass || ' ' || inhparent::regclass FROM pg_inherits ORDER BY 1"
+}
+before=$(catalog)
+nparts=$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'delivery_attempts'::regclass")
+"$IXT_PROG" try -c "SELECT attempt FROM delivery_attempts WHERE webhook_id = 42 AND attempted_at > now() - interval '7 days'" \
+    --index "CREATE INDEX ON delivery_attempts (webhook_id, attempted_at)" --accept --session "$dir/part.json" \
+    >/dev/null 2>"$dir/err7"
+ok $? "an index on the partitioned delivery_attempts is accepted"
+"$IXT_PROG" review --session "$dir/part.json" --approve delivery_attempts_webhook_id_attempted_at_idx >/dev/null 2>&1
+"$IXT_PROG" export --session "$dir/part.json" -o "$dir/part.sql" --rollback "$dir/part_down.sql" 2>>"$dir/err7"
+ok $? "and exported"
+grep -q "^CREATE INDEX IF NOT EXISTS delivery_attempts_webhook_id_attempted_at_idx ON ONLY public.delivery_attempts " \
+    "$dir/part.sql"
+ok $? "the parent's index is created ON ONLY the parent"
+! grep -q "^CREATE INDEX CONCURRENTLY[A-Z ]* delivery_attempts_webhook_id_attempted_at_idx" "$dir/part.sql"
+ok $? "never CONCURRENTLY on the partitioned parent"
+[ "$(grep -c "^CREATE INDEX CONCURRENTLY IF NOT EXISTS" "$dir/part.sql")" = "$nparts" ] &&
+    [ "$(grep -c "^ALTER INDEX public.delivery_attempts_webhook_id_attempted_at_idx ATTACH PARTITION" "$dir/part.sql")" = "$nparts" ]
+ok $? "each of the $nparts partitions gets its index built concurrently and attached"
+[ "$(grep -c "^--      public.delivery_attempts_20" "$dir/part.sql")" = "$nparts" ]
+ok $? "the partitions are listed in the comments"
+psql -qX -v ON_ERROR_STOP=1 -f "$dir/part.sql" >/dev/null 2>"$dir/psql7.err"; ok $? "the rollout applies with psql"
+[ "$(q "SELECT indisvalid FROM pg_index WHERE indexrelid = 'delivery_attempts_webhook_id_attempted_at_idx'::regclass")" = t ]
+ok $? "the parent's index is valid"
+[ "$(q "SELECT count(*) FROM pg_inherits h JOIN pg_index i ON i.indexrelid = h.inhrelid AND i.indisvalid
+        WHERE h.inhparent = 'delivery_attempts_webhook_id_attempted_at_idx'::regclass")" = "$nparts" ] &&
+    [ "$(q "SELECT count(*) FROM pg_inherits p WHERE p.inhparent = 'delivery_attempts'::regclass AND NOT EXISTS
+            (SELECT 1 FROM pg_index i WHERE i.indrelid = p.inhrelid AND pg_get_indexdef(i.indexrelid) LIKE '%(webhook_id, attempted_at)')")" = 0 ]
+ok $? "each partition has a valid index attached to the parent's"
+psql -qX -v ON_ERROR_STOP=1 -f "$dir/part_down.sql" >/dev/null 2>>"$dir/psql7.err"; ok $? "the rollback applies"
+[ "$(catalog)" = "$before" ]; ok $? "the catalog is as before the rollout"
+
 # a DBA pastes what they will run: try takes CREATE INDEX CONCURRENTLY,
 # builds it without the keyword inside the rolled-back trial, and says so
 "$IXT_PROG" try -c "SELECT id FROM runs WHERE status = 'queued'" \

@@ -61,6 +61,13 @@ keys p a
 check p " ANALYZE  cost [0-9.]+ .*execution .*\(rolled back\)" "ANALYZE of a DELETE says it was rolled back, once it ran"
 keys p Escape
 keys p ':'
+type_text p "SELECT attempt FROM delivery_attempts WHERE webhook_id = 42 AND attempted_at > now() - interval '7 days'"
+keys p Enter
+check p "Seq Scan on public.delivery_attempts_" "a query over the partitioned table opens its plan"
+keys p g
+check p "Partitions: [23] of 5 scanned \([23] pruned at executor start\)" "the Append says how many partitions are scanned"
+keys p Escape
+keys p ':'
 type_text p "SELECT pg_sleep(10)"
 keys p Enter
 check p "Result" "plan of a slow statement"

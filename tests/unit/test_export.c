@@ -88,6 +88,121 @@ static void test_golden_outputs(void **state)
     ixt_review_free(&r);
 }
 
+/* An index on a partitioned table: ON ONLY the parent, each partition's
+ * index built concurrently and attached, the parent's validity checked;
+ * the rollback drops the parent's index, then any partition's left. */
+static void partitioned(ixt_review *r)
+{
+    memset(r, 0, sizeof *r);
+    ixt_partition parts[] = {
+        {"public", "delivery_attempts_2026_10", "delivery_attempts_2026_10_webhook_id_attempted_at_idx"},
+        {"Odd Schema", "Attempts \"Nov\"", "attempts_nov_webhook_id_attempted_at_idx"},
+    };
+    ixt_review_item it = {
+        .def = "CREATE INDEX ON delivery_attempts (webhook_id, attempted_at)",
+        .name = "delivery_attempts_webhook_id_attempted_at_idx", .schema = "public", .table = "delivery_attempts",
+        .method = "btree", .size_bytes = 1 << 20, .write_rate = -1, .ev = {.sql = "SELECT 1"},
+        .partitioned = true, .parts = parts, .nparts = 2,
+    };
+    ixt_review_accept(r, &it);
+}
+
+static void test_partitioned_rollout(void **state)
+{
+    (void)state;
+    ixt_review r;
+    partitioned(&r);
+    ixt_export_opts o = {.concurrently = true, .date = "2026-11-24 10:00 UTC"};
+    ixt_err e;
+    /* not approved: every statement commented out */
+    char *sql = ixt_export_sql(&r, &o, &e);
+    assert_non_null(strstr(sql, "-- ALTER INDEX public.delivery_attempts_webhook_id_attempted_at_idx ATTACH "
+                                "PARTITION \"Odd Schema\".attempts_nov_webhook_id_attempted_at_idx;"));
+    assert_null(strstr(sql, "\nALTER INDEX"));
+    free(sql);
+    assert_int_equal(ixt_review_decide(&r, 0, IXT_VERDICT_APPROVED, NULL, "alice", WHEN, &e), 0);
+    sql = ixt_export_sql(&r, &o, &e);
+    assert_non_null(sql);
+    assert_non_null(strstr(sql,
+        "--      \"Odd Schema\".\"Attempts \"Nov\"\" -> index attempts_nov_webhook_id_attempted_at_idx\n") ||
+        strstr(sql, "--      Odd Schema.Attempts \"Nov\" -> index attempts_nov_webhook_id_attempted_at_idx\n"));
+    assert_non_null(strstr(sql,
+        "CREATE INDEX IF NOT EXISTS delivery_attempts_webhook_id_attempted_at_idx ON ONLY public.delivery_attempts "
+        "USING btree (webhook_id, attempted_at);\n"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS delivery_attempts_2026_10_webhook_id_attempted_at_idx ON "
+        "public.delivery_attempts_2026_10 USING btree (webhook_id, attempted_at);\n"
+        "ALTER INDEX public.delivery_attempts_webhook_id_attempted_at_idx ATTACH PARTITION "
+        "public.delivery_attempts_2026_10_webhook_id_attempted_at_idx;\n"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS attempts_nov_webhook_id_attempted_at_idx ON "
+        "\"Odd Schema\".\"Attempts \"\"Nov\"\"\" USING btree (webhook_id, attempted_at);\n"
+        "ALTER INDEX public.delivery_attempts_webhook_id_attempted_at_idx ATTACH PARTITION "
+        "\"Odd Schema\".attempts_nov_webhook_id_attempted_at_idx;\n"
+        "-- Phase 1 check: valid must be true"));
+    /* never CONCURRENTLY on the partitioned parent */
+    assert_null(strstr(sql, "CONCURRENTLY IF NOT EXISTS delivery_attempts_webhook_id_attempted_at_idx"));
+    assert_non_null(strstr(sql, "'delivery_attempts_webhook_id_attempted_at_idx', "
+                                "'delivery_attempts_2026_10_webhook_id_attempted_at_idx', "
+                                "'attempts_nov_webhook_id_attempted_at_idx');"));
+    char *rb = ixt_export_rollback(&r, &o);
+    assert_non_null(strstr(rb, "\nDROP INDEX IF EXISTS public.delivery_attempts_webhook_id_attempted_at_idx;\n"
+                               "DROP INDEX CONCURRENTLY IF EXISTS \"Odd Schema\".attempts_nov_webhook_id_attempted_at_idx;\n"
+                               "DROP INDEX CONCURRENTLY IF EXISTS "
+                               "public.delivery_attempts_2026_10_webhook_id_attempted_at_idx;\n"));
+    free(sql);
+    free(rb);
+    /* in a migration's transaction: one plain CREATE INDEX, PostgreSQL builds the partitions' */
+    ixt_export_opts plain = {.concurrently = false, .date = "2026-11-24 10:00 UTC"};
+    sql = ixt_export_sql(&r, &plain, &e);
+    rb = ixt_export_rollback(&r, &plain);
+    assert_non_null(strstr(sql, "\nCREATE INDEX IF NOT EXISTS delivery_attempts_webhook_id_attempted_at_idx ON "
+                                "public.delivery_attempts USING btree (webhook_id, attempted_at);\n"));
+    assert_null(strstr(sql, "ATTACH"));
+    assert_non_null(strstr(rb, "\nDROP INDEX IF EXISTS public.delivery_attempts_webhook_id_attempted_at_idx;\n"));
+    free(sql);
+    free(rb);
+    /* the session keeps the partitions */
+    char *one = ixt_review_to_json(&r);
+    ixt_review back;
+    assert_int_equal(ixt_review_from_json(&back, one, "s.json", &e), 0);
+    assert_true(back.items[0].partitioned);
+    assert_int_equal(back.items[0].nparts, 2);
+    assert_string_equal(back.items[0].parts[1].table, "Attempts \"Nov\"");
+    char *two = ixt_review_to_json(&back);
+    assert_string_equal(one, two);
+    free(one);
+    free(two);
+    ixt_review_free(&back);
+    ixt_review_free(&r);
+}
+
+static void test_partitions_checked(void **state)
+{
+    (void)state;
+    static const struct { const char *parts, *msg; } bad[] = {
+        {"{}", "\"partitions\" is not a list"},
+        {"[1]", "partition 1: not an object"},
+        {"[{\"schema\": \"public\", \"table\": \"p1\"}]", "partition 1: \"index\" is missing"},
+        {"[{\"schema\": \"public\", \"table\": \"p1\", \"index\": \"\"}]", "partition 1: \"index\" is empty"},
+        {"[{\"schema\": \"public\", \"table\": \"p1\", \"index\": \"i\"}]", "is the name of the parent's index"},
+        {"[{\"schema\": \"public\", \"table\": \"p1\", \"index\": \"p_i\"},"
+         " {\"schema\": \"public\", \"table\": \"p2\", \"index\": \"p_i\"}]", "partition 2: \"index\" p_i is also"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *text = ixt_xasprintf("{\"idxtune_session\": 2, \"accepted\": [{\"name\": \"i\", \"schema\": \"public\","
+                                   " \"table\": \"t\", \"method\": \"btree\", \"definition\": \"CREATE INDEX ON t (a)\","
+                                   " \"size_bytes\": 1, \"write_rate\": null, \"evidence\": {\"statement\": \"\","
+                                   " \"queryid\": null, \"cost_before\": 1, \"cost_after\": 1, \"measured\": false,"
+                                   " \"median_ms_before\": null, \"median_ms_after\": null, \"build_ms\": null},"
+                                   " \"partitions\": %s}], \"rejected\": []}", bad[i].parts);
+        ixt_review r;
+        ixt_err e;
+        assert_int_equal(ixt_review_from_json(&r, text, "s.json", &e), -1);
+        if (!strstr(e.msg, bad[i].msg))
+            fail_msg("case %zu: %s", i, e.msg);
+        free(text);
+    }
+}
+
 static void test_session_round_trip(void **state)
 {
     (void)state;
@@ -549,6 +664,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_outputs),
         cmocka_unit_test(test_session_round_trip),
+        cmocka_unit_test(test_partitioned_rollout),
+        cmocka_unit_test(test_partitions_checked),
         cmocka_unit_test(test_session_errors),
         cmocka_unit_test(test_session_fields_checked),
         cmocka_unit_test(test_index_names),

@@ -300,6 +300,23 @@ static void test_never_executed(void **state)
     ixt_plan_free(p);
 }
 
+/* An Append over a partitioned table pruned at executor start (now()):
+ * the line says how many partitions are scanned of how many. */
+static void test_partitions_pruned(void **state)
+{
+    (void)state;
+    ixt_plan *p = load("partitions_pruned.json");
+    const ixt_plan_node *append = p->nodes[0];
+    assert_string_equal(append->node_type, "Append");
+    assert_int_equal(append->nchildren, 3);
+    assert_string_equal(ixt_plan_node_cond(append, "Partitions"), "3 of 5 scanned (2 pruned at executor start)");
+    assert_null(ixt_plan_node_cond(append->children[0], "Partitions"));
+    char *text = ixt_plan_render_text(p, true);
+    assert_non_null(strstr(text, "\n|    Partitions: 3 of 5 scanned (2 pruned at executor start)\n"));
+    free(text);
+    ixt_plan_free(p);
+}
+
 /* The DELETE is fast; the foreign key's ON DELETE CASCADE without an index
  * on run_logs (run_id) takes 12.5 s in its trigger. */
 static void test_delete_and_triggers(void **state)
@@ -828,6 +845,7 @@ int main(void)
         cmocka_unit_test(test_join_estimate_and_costly_walk),
         cmocka_unit_test(test_misestimate),
         cmocka_unit_test(test_never_executed),
+        cmocka_unit_test(test_partitions_pruned),
         cmocka_unit_test(test_delete_and_triggers),
         cmocka_unit_test(test_index_scans),
         cmocka_unit_test(test_labels),
