@@ -323,6 +323,9 @@ int batch_advise(const ixt_opts *o)
     ixt_advisor a;
     ixt_advisor_init(&a, c, o->cfg.budget_mb, 0);
     a.write_weight = o->cfg.write_weight;
+    /* the advice is the same either way: this checks it, and serves a
+     * proxy that mishandles pipelines */
+    a.sequential = getenv("IXT_NO_PIPELINE") != NULL;
     int rc = 1;
     double t0 = ixt_now_ms();
     ixt_err e;
