@@ -1034,20 +1034,59 @@ double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)
     return c;
 }
 
+/* Every candidate on the statement's tables alone, in one round trip:
+ * create, plan, drop each in turn. */
+static void rank_batch(ixt_advisor *a, int stmt, double *all)
+{
+    ixt_whatif w;
+    ixt_whatif_init(&w);
+    int *made = ixt_xcalloc((size_t)a->ncands + 1, sizeof *made);
+    for (int k = 0; k < a->ncands; k++) {
+        all[k] = -1;
+        made[k] = touches(&a->stmts[stmt], a->cands[k].table)
+                      ? ixt_whatif_create(a->c, &w, a->cands[k].def, k, NULL) : -1;
+        if (made[k] < 0)
+            continue;
+        /* the plan follows its create */
+        int plan = ixt_whatif_explain(&w, a->stmts[stmt].planned, NULL);
+        (void)ixt_whatif_drop(a->c, &w, k, 0, NULL);
+        if (plan < 0)
+            made[k] = -1;
+    }
+    if (ixt_whatif_run(a->c, &w, NULL) == 0)
+        for (int k = 0; k < a->ncands; k++) {
+            ixt_hypo h;
+            if (made[k] < 0 || ixt_whatif_hypo(&w, made[k], &h, NULL) != 0)
+                continue;
+            a->cands[k].size_bytes = h.size_bytes;
+            char *json = ixt_whatif_plan(&w, made[k] + 1, NULL);
+            ixt_plan *p = json ? ixt_plan_parse(json, NULL) : NULL;
+            all[k] = p ? p->total_cost : -1;
+            ixt_plan_free(p);
+            free(json);
+        }
+    free(made);
+    ixt_whatif_free(&w);
+}
+
 int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int max)
 {
     int n = 0;
     if (stmt < 0 || stmt >= a->nstmts || !a->stmts[stmt].ok)
         return 0;
     double *all = ixt_xcalloc((size_t)a->ncands + 1, sizeof *all);
-    for (int k = 0; k < a->ncands; k++) {
-        all[k] = -1;
-        ixt_hypo h;
-        if (!touches(&a->stmts[stmt], a->cands[k].table) || ixt_hypo_create(a->c, a->cands[k].def, &h, NULL) != 0)
-            continue;
-        a->cands[k].size_bytes = h.size_bytes;
-        all[k] = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
-        (void)ixt_hypo_drop(a->c, h.oid, NULL);
+    if (a->sequential) {
+        for (int k = 0; k < a->ncands; k++) {
+            all[k] = -1;
+            ixt_hypo h;
+            if (!touches(&a->stmts[stmt], a->cands[k].table) || ixt_hypo_create(a->c, a->cands[k].def, &h, NULL) != 0)
+                continue;
+            a->cands[k].size_bytes = h.size_bytes;
+            all[k] = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
+            (void)ixt_hypo_drop(a->c, h.oid, NULL);
+        }
+    } else {
+        rank_batch(a, stmt, all);
     }
     /* the cheapest plans first; plans within 1% of the statement's cost
      * are equals, and the smaller index goes first between equals */

@@ -133,6 +133,11 @@ int ixt_whatif_create(ixt_conn *c, ixt_whatif *w, const char *create_sql, int sl
                               schema, schema);
     char name[32];
     slot_name(name, sizeof name, slot);
+    /* emptied first, in a request of its own (a failed create rolls back
+     * what its own request set): a create that fails leaves no stale oid
+     * for a drop of the slot to take */
+    const char *clear[] = {name};
+    ixt_script_add_params(&add_op(w)->prep.script, IXT_SQL_TAG "SELECT set_config($1, '0', false)", 1, clear, 0);
     const char *params[] = {d.sql, name};
     ixt_script_add_params(&add_op(w)->prep.script, sql, 2, params, IXT_STEP_KEEP);
     free(sql);
@@ -148,8 +153,7 @@ int ixt_whatif_drop(ixt_conn *c, ixt_whatif *w, int slot, unsigned int oid, ixt_
     char name[32], id[16];
     slot_name(name, sizeof name, slot);
     snprintf(id, sizeof id, "%u", oid);
-    /* a slot is emptied as it is dropped: a later create that fails
-     * leaves nothing a drop could take for its index */
+    /* a slot is emptied as it is dropped */
     char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT %s.hypopg_drop_index(coalesce(nullif($2, '0'),"
                               " current_setting($1, true))::oid), set_config($1, '0', false)",
                               schema);
