@@ -21,6 +21,7 @@
 typedef struct centry {
     char *key;
     double cost;
+    bool fresh;                /* fetched ahead by a batch, not looked up yet */
 } centry;
 
 typedef struct cache {
@@ -36,17 +37,17 @@ static size_t hash_str(const char *s)
     return h;
 }
 
-static double *cache_find(cache *c, const char *key)
+static centry *cache_find(const cache *c, const char *key)
 {
     if (!c->cap)
         return NULL;
     for (size_t i = hash_str(key) & (c->cap - 1); c->slots[i].key; i = (i + 1) & (c->cap - 1))
         if (strcmp(c->slots[i].key, key) == 0)
-            return &c->slots[i].cost;
+            return &c->slots[i];
     return NULL;
 }
 
-static void cache_put(cache *c, const char *key, double cost)
+static void cache_put(cache *c, const char *key, double cost, bool fresh)
 {
     if ((c->n + 1) * 2 > c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
@@ -68,14 +69,21 @@ static void cache_put(cache *c, const char *key, double cost)
         j = (j + 1) & (c->cap - 1);
     c->slots[j].key = ixt_xstrdup(key);
     c->slots[j].cost = cost;
+    c->slots[j].fresh = fresh;
     c->n++;
 }
 
-static void cache_free(cache *c)
+static void cache_clear(cache *c)
 {
     for (size_t i = 0; i < c->cap; i++)
         free(c->slots[i].key);
     free(c->slots);
+    memset(c, 0, sizeof *c);
+}
+
+static void cache_free(cache *c)
+{
+    cache_clear(c);
     free(c);
 }
 
@@ -346,29 +354,34 @@ static char *cache_key(const ixt_advisor *a, const search *h, int si)
     return ixt_buf_take(&b);
 }
 
+/* A result fetched ahead by a batch counts as a what-if call when it is
+ * first looked up, as it would have been made then. */
 static double whatif_cost(ixt_advisor *a, const search *h, int si)
 {
     char *key = cache_key(a, h, si);
-    double *hit = cache_find(a->cache, key);
+    centry *hit = cache_find(a->cache, key);
     double cost;
     if (hit) {
-        a->cache_hits++;
-        cost = *hit;
+        if (hit->fresh)
+            a->whatif_calls++;
+        else
+            a->cache_hits++;
+        hit->fresh = false;
+        cost = hit->cost;
     } else {
         a->whatif_calls++;
         cost = plan_cost(a->c, a->stmts[si].planned, true, NULL, NULL, 0);
-        cache_put(a->cache, key, cost);
+        cache_put(a->cache, key, cost, false);
     }
     free(key);
     return cost;
 }
 
-static int hypo_on(ixt_advisor *a, search *h, int k, ixt_err *e)
+/* What a create of candidate k gave: its oid and size, or why HypoPG
+ * cannot simulate it. */
+static int hypo_made(ixt_advisor *a, search *h, int k, int rc, const ixt_hypo *x, const ixt_err *e)
 {
-    if (h->oid[k])
-        return 0;
-    ixt_hypo x;
-    if (ixt_hypo_create(a->c, a->cands[k].def, &x, e) != 0) {
+    if (rc != 0) {
         /* a lost server is the run's error, not the candidate's */
         if (!ixt_conn_ok(a->c))
             return -1;
@@ -376,10 +389,18 @@ static int hypo_on(ixt_advisor *a, search *h, int k, ixt_err *e)
         snprintf(a->cands[k].why, sizeof a->cands[k].why, "%.150s", e->msg);
         return -1;
     }
-    h->oid[k] = x.oid;
-    a->cands[k].size_bytes = x.size_bytes;
-    a->cands[k].size_real = x.size_bytes * dedup_factor(a, k);
+    h->oid[k] = x->oid;
+    a->cands[k].size_bytes = x->size_bytes;
+    a->cands[k].size_real = x->size_bytes * dedup_factor(a, k);
     return 0;
+}
+
+static int hypo_on(ixt_advisor *a, search *h, int k, ixt_err *e)
+{
+    if (h->oid[k])
+        return 0;
+    ixt_hypo x;
+    return hypo_made(a, h, k, ixt_hypo_create(a->c, a->cands[k].def, &x, e), &x, e);
 }
 
 static void hypo_off(ixt_advisor *a, search *h, int k)
@@ -399,18 +420,76 @@ static void set_active(ixt_advisor *a, search *h, int k, bool on)
     h->active[k] = on;
 }
 
+/* Turns k on and r off in the set's flags only (either may be -1). */
+static void flip(search *h, int k, int r, bool on)
+{
+    if (k >= 0)
+        h->active[k] = on;
+    if (r >= 0)
+        h->active[r] = !on;
+}
+
+/* The statements k or r can matter to whose cost in the set as it is is
+ * neither cached nor in queued, with their cache keys (caller frees
+ * them); stmts and keys may be NULL to count them. */
+static int scan_unknown(ixt_advisor *a, search *h, int k, int r, const cache *queued, int *stmts, char **keys)
+{
+    int n = 0;
+    for (int i = 0; i < a->nstmts; i++) {
+        if (!((k >= 0 && rel(a, h, k, i)) || (r >= 0 && rel(a, h, r, i))))
+            continue;
+        char *key = cache_key(a, h, i);
+        if (!cache_find(a->cache, key) && !(queued && cache_find(queued, key))) {
+            if (stmts)
+                stmts[n] = i;
+            if (keys) {
+                keys[n] = key;
+                key = NULL;
+            }
+            n++;
+        }
+        free(key);
+    }
+    return n;
+}
+
+/* The same with k on and r off. */
+static int unknown_costs(ixt_advisor *a, search *h, int k, int r, const cache *queued, int *stmts, char **keys)
+{
+    bool was_k = k >= 0 && h->active[k], was_r = r >= 0 && h->active[r];
+    flip(h, k, r, true);
+    int n = scan_unknown(a, h, k, r, queued, stmts, keys);
+    if (k >= 0)
+        h->active[k] = was_k;
+    if (r >= 0)
+        h->active[r] = was_r;
+    return n;
+}
+
+/* Nothing to ask the server: k's size and every cost needed are known. */
+static bool known(ixt_advisor *a, search *h, int k, int r)
+{
+    return (k < 0 || a->cands[k].size_bytes >= 0) && unknown_costs(a, h, k, r, NULL, NULL, NULL) == 0;
+}
+
 /* Weighted cost change of the statements k or r can matter to, when k is
  * turned on and r off (either may be -1).  Leaves the set as it was;
- * -1 when k cannot be simulated. */
+ * -1 when k cannot be simulated.  The indexes are created and dropped
+ * only when a cost is not known yet. */
 static double saving_of(ixt_advisor *a, search *h, int k, int r)
 {
     ixt_err e;
-    if (k >= 0 && hypo_on(a, h, k, &e) != 0)
-        return -1;
-    if (k >= 0)
-        h->active[k] = true;
-    if (r >= 0)
-        set_active(a, h, r, false);
+    bool cached = known(a, h, k, r);
+    if (cached) {
+        flip(h, k, r, true);
+    } else {
+        if (k >= 0 && hypo_on(a, h, k, &e) != 0)
+            return -1;
+        if (k >= 0)
+            h->active[k] = true;
+        if (r >= 0)
+            set_active(a, h, r, false);
+    }
     double saving = 0;
     for (int i = 0; i < a->nstmts; i++) {
         ixt_adv_stmt *s = &a->stmts[i];
@@ -420,11 +499,186 @@ static double saving_of(ixt_advisor *a, search *h, int k, int r)
         if (c >= 0)
             saving += s->weight * (s->cost - c);
     }
+    if (cached) {
+        flip(h, k, r, false);
+        return saving;
+    }
     if (k >= 0)
         set_active(a, h, k, false);
     if (r >= 0)
         set_active(a, h, r, true);
     return saving;
+}
+
+/* ===== what-if work batched into one round trip =====
+ * What saving_of and recost would ask one request at a time, in the same
+ * order (so the backend's hypothetical indexes go through the same
+ * states and the advice is the same), sent as one pipeline ahead of them;
+ * they then find every cost cached. */
+
+typedef struct bplan {
+    int op;                    /* the explain */
+    int made;                  /* the create it depends on, -1 none */
+    char *key;
+} bplan;
+
+typedef struct bhypo {
+    int op, k;
+    bool restore;              /* k was on before the probe */
+} bhypo;
+
+typedef struct batch {
+    ixt_whatif w;
+    bplan *plans;
+    int nplans;
+    bhypo *hypos;
+    int nhypos;
+    unsigned *oid;             /* per candidate; 0 once created in the batch: dropped by its slot */
+    cache queued;              /* keys of the costs asked for */
+} batch;
+
+static void batch_init(ixt_advisor *a, search *h, batch *b)
+{
+    memset(b, 0, sizeof *b);
+    ixt_whatif_init(&b->w);
+    b->oid = ixt_xcalloc((size_t)a->ncands + 1, sizeof *b->oid);
+    memcpy(b->oid, h->oid, (size_t)a->ncands * sizeof *b->oid);
+}
+
+static void batch_free(batch *b)
+{
+    for (int i = 0; i < b->nplans; i++)
+        free(b->plans[i].key);
+    free(b->plans);
+    free(b->hypos);
+    free(b->oid);
+    cache_clear(&b->queued);
+    ixt_whatif_free(&b->w);
+}
+
+static int batch_create(ixt_advisor *a, batch *b, int k, bool restore)
+{
+    ixt_err e;
+    int op = ixt_whatif_create(a->c, &b->w, a->cands[k].def, k, &e);
+    if (op < 0) {
+        ixt_hypo none = {0};
+        return hypo_made(a, NULL, k, -1, &none, &e);
+    }
+    b->hypos = ixt_xrealloc(b->hypos, (size_t)(b->nhypos + 1) * sizeof *b->hypos);
+    b->hypos[b->nhypos++] = (bhypo){op, k, restore};
+    b->oid[k] = 0;
+    return op;
+}
+
+static void batch_drop(ixt_advisor *a, batch *b, int k)
+{
+    (void)ixt_whatif_drop(a->c, &b->w, k, b->oid[k], NULL);
+    b->oid[k] = 0;
+}
+
+/* The costs of n statements in the state the batch has reached. */
+static void batch_plans(ixt_advisor *a, batch *b, const int *stmts, char **keys, int n, int made)
+{
+    b->plans = ixt_xrealloc(b->plans, (size_t)(b->nplans + n + 1) * sizeof *b->plans);
+    for (int j = 0; j < n; j++) {
+        int op = ixt_whatif_explain(&b->w, a->stmts[stmts[j]].planned, NULL);
+        if (op < 0) {
+            free(keys[j]);
+            continue;
+        }
+        cache_put(&b->queued, keys[j], 0, false);
+        b->plans[b->nplans++] = (bplan){op, made, keys[j]};
+    }
+}
+
+static void batch_run(ixt_advisor *a, search *h, batch *b);
+
+/* What saving_of(k, r) will need. */
+static void queue_probe(ixt_advisor *a, search *h, batch *b, int k, int r)
+{
+    int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
+    char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
+    int n = unknown_costs(a, h, k, r, &b->queued, stmts, keys);
+    int made = -1;
+    if (n > 0 || (k >= 0 && a->cands[k].size_bytes < 0)) {
+        if (k >= 0)
+            made = batch_create(a, b, k, false);
+        if (made >= 0 || k < 0) {
+            if (r >= 0)
+                batch_drop(a, b, r);
+            batch_plans(a, b, stmts, keys, n, made);
+            n = 0;
+            if (k >= 0)
+                batch_drop(a, b, k);
+            if (r >= 0)
+                (void)batch_create(a, b, r, true);
+        }
+    }
+    for (int j = 0; j < n; j++)
+        free(keys[j]);
+    free(keys);
+    free(stmts);
+}
+
+/* What recost(k) then recost(k2) will need (k2 may be -1). */
+static void prefetch_recost(ixt_advisor *a, search *h, int k, int k2)
+{
+    if (a->sequential)
+        return;
+    batch b;
+    batch_init(a, h, &b);
+    int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
+    char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
+    batch_plans(a, &b, stmts, keys, scan_unknown(a, h, k, k2, &b.queued, stmts, keys), -1);
+    free(keys);
+    free(stmts);
+    batch_run(a, h, &b);
+    batch_free(&b);
+}
+
+static bool batch_failed(const ixt_whatif *w, int op)
+{
+    return op >= 0 && w->ops[op].prep.script.failed;
+}
+
+/* One round trip, then the results where saving_of and recost look. */
+static void batch_run(ixt_advisor *a, search *h, batch *b)
+{
+    ixt_err e;
+    if (b->w.n == 0 || ixt_whatif_run(a->c, &b->w, &e) != 0)
+        return;
+    for (int i = 0; i < b->nhypos; i++) {
+        const bhypo *x = &b->hypos[i];
+        ixt_hypo made;
+        int rc = ixt_whatif_hypo(&b->w, x->op, &made, &e);
+        if (hypo_made(a, h, x->k, rc, &made, &e) == 0 && !x->restore)
+            h->oid[x->k] = 0;   /* dropped again in the batch */
+        else if (rc != 0 && x->restore)
+            h->active[x->k] = false;
+    }
+    for (int i = 0; i < b->nplans; i++) {
+        const bplan *p = &b->plans[i];
+        if (batch_failed(&b->w, p->made))
+            continue;
+        char *json = ixt_whatif_plan(&b->w, p->op, &e);
+        ixt_plan *plan = json ? ixt_plan_parse(json, &e) : NULL;
+        cache_put(a->cache, p->key, plan ? plan->total_cost : -1, true);
+        ixt_plan_free(plan);
+        free(json);
+    }
+}
+
+/* What saving_of(-1, p) will need for each pick p, in order. */
+static void prefetch_picks(ixt_advisor *a, search *h)
+{
+    if (a->sequential)
+        return;
+    batch b;
+    batch_init(a, h, &b);
+    for (int p = 0; p < a->npicks; p++)
+        queue_probe(a, h, &b, -1, a->picks[p]);
+    batch_run(a, h, &b);
+    batch_free(&b);
 }
 
 static double total_weighted(const ixt_advisor *a)
@@ -467,6 +721,7 @@ static void drop_pick(ixt_advisor *a, search *h, int p)
     a->cands[k].chosen = false;
     memmove(&a->picks[p], &a->picks[p + 1], (size_t)(a->npicks - p - 1) * sizeof *a->picks);
     a->npicks--;
+    prefetch_recost(a, h, k, -1);
     recost(a, h, k);
 }
 
@@ -495,14 +750,38 @@ static double real_size(const ixt_adv_cand *c)
     return c->size_real >= 0 ? c->size_real : 0;
 }
 
+/* The pick candidate k would replace when it is tried in a step (-1
+ * none), -2 when it is not tried. */
+static int probe_of(const ixt_advisor *a, const search *h, int k)
+{
+    if (h->active[k] || h->served[k] || a->cands[k].untestable)
+        return -2;
+    return replaced_by(a, k);
+}
+
+/* What best_move will need: the whole step in one round trip. */
+static void prefetch_step(ixt_advisor *a, search *h)
+{
+    if (a->sequential)
+        return;
+    batch b;
+    batch_init(a, h, &b);
+    for (int k = 0; k < a->ncands; k++) {
+        int r = probe_of(a, h, k);
+        if (r != -2)
+            queue_probe(a, h, &b, k, r);
+    }
+    batch_run(a, h, &b);
+    batch_free(&b);
+}
+
 static move best_move(ixt_advisor *a, search *h, double used_bytes)
 {
     move best = {-1, -1, 0, 0};
     double floor = value_floor(a);
+    prefetch_step(a, h);
     for (int k = 0; k < a->ncands; k++) {
-        if (h->active[k] || h->served[k] || a->cands[k].untestable)
-            continue;
-        int r = replaced_by(a, k);
+        int r = probe_of(a, h, k);
         if (r == -2)
             continue;
         double saving = saving_of(a, h, k, r);
@@ -554,6 +833,7 @@ static void apply_move(ixt_advisor *a, search *h, move m)
     }
     set_active(a, h, m.add, true);
     a->cands[m.add].chosen = true;
+    prefetch_recost(a, h, m.add, m.remove);
     recost(a, h, m.add);
     if (m.remove >= 0)
         recost(a, h, m.remove);
@@ -568,6 +848,7 @@ static void clean_up(ixt_advisor *a, search *h)
     for (;;) {
         int worst = -1;
         double worst_v = 0;
+        prefetch_picks(a, h);
         for (int p = 0; p < a->npicks; p++) {
             int k = a->picks[p];
             double saving = -saving_of(a, h, -1, k);
@@ -754,20 +1035,59 @@ double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)
     return c;
 }
 
+/* Every candidate on the statement's tables alone, in one round trip:
+ * create, plan, drop each in turn. */
+static void rank_batch(ixt_advisor *a, int stmt, double *all)
+{
+    ixt_whatif w;
+    ixt_whatif_init(&w);
+    int *made = ixt_xcalloc((size_t)a->ncands + 1, sizeof *made);
+    for (int k = 0; k < a->ncands; k++) {
+        all[k] = -1;
+        made[k] = touches(&a->stmts[stmt], a->cands[k].table)
+                      ? ixt_whatif_create(a->c, &w, a->cands[k].def, k, NULL) : -1;
+        if (made[k] < 0)
+            continue;
+        /* the plan follows its create */
+        int plan = ixt_whatif_explain(&w, a->stmts[stmt].planned, NULL);
+        (void)ixt_whatif_drop(a->c, &w, k, 0, NULL);
+        if (plan < 0)
+            made[k] = -1;
+    }
+    if (ixt_whatif_run(a->c, &w, NULL) == 0)
+        for (int k = 0; k < a->ncands; k++) {
+            ixt_hypo h;
+            if (made[k] < 0 || ixt_whatif_hypo(&w, made[k], &h, NULL) != 0)
+                continue;
+            a->cands[k].size_bytes = h.size_bytes;
+            char *json = ixt_whatif_plan(&w, made[k] + 1, NULL);
+            ixt_plan *p = json ? ixt_plan_parse(json, NULL) : NULL;
+            all[k] = p ? p->total_cost : -1;
+            ixt_plan_free(p);
+            free(json);
+        }
+    free(made);
+    ixt_whatif_free(&w);
+}
+
 int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int max)
 {
     int n = 0;
     if (stmt < 0 || stmt >= a->nstmts || !a->stmts[stmt].ok)
         return 0;
     double *all = ixt_xcalloc((size_t)a->ncands + 1, sizeof *all);
-    for (int k = 0; k < a->ncands; k++) {
-        all[k] = -1;
-        ixt_hypo h;
-        if (!touches(&a->stmts[stmt], a->cands[k].table) || ixt_hypo_create(a->c, a->cands[k].def, &h, NULL) != 0)
-            continue;
-        a->cands[k].size_bytes = h.size_bytes;
-        all[k] = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
-        (void)ixt_hypo_drop(a->c, h.oid, NULL);
+    if (a->sequential) {
+        for (int k = 0; k < a->ncands; k++) {
+            all[k] = -1;
+            ixt_hypo h;
+            if (!touches(&a->stmts[stmt], a->cands[k].table) || ixt_hypo_create(a->c, a->cands[k].def, &h, NULL) != 0)
+                continue;
+            a->cands[k].size_bytes = h.size_bytes;
+            all[k] = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
+            (void)ixt_hypo_drop(a->c, h.oid, NULL);
+        }
+    } else {
+        rank_batch(a, stmt, all);
     }
     /* the cheapest plans first; plans within 1% of the statement's cost
      * are equals, and the smaller index goes first between equals */

@@ -2,6 +2,8 @@
 #include "idxtune/conn.h"
 
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -553,6 +555,138 @@ int ixt_conn_send_prepare(ixt_conn *c, const char *name, const char *sql, ixt_er
     if (!ok)
         return ixt_err_set(e, "cannot send the query: %s", PQerrorMessage(c->pg));
     sent(c, sql);
+    return 0;
+}
+
+/* ===== pipelines ===== */
+
+/* Waits until the server sent something, flushing what libpq still holds
+ * meanwhile: the socket is non-blocking during a pipeline, so neither side
+ * can stall writing while the other one writes too. */
+static int pipe_wait(ixt_conn *c)
+{
+    int pending = PQflush(c->pg);
+    if (pending < 0)
+        return -1;
+    struct pollfd p = {.fd = PQsocket(c->pg), .events = (short)(POLLIN | (pending ? POLLOUT : 0))};
+    if (poll(&p, 1, 1000) < 0 && errno != EINTR)
+        return -1;
+    return PQconsumeInput(c->pg) ? 0 : -1;
+}
+
+/* The next result of the pipeline; NULL ends a request's results. */
+static int pipe_next(ixt_conn *c, PGresult **r)
+{
+    *r = NULL;
+    while (PQisBusy(c->pg))
+        if (pipe_wait(c) != 0)
+            return -1;
+    *r = PQgetResult(c->pg);
+    return 0;
+}
+
+static int pipe_send(ixt_conn *c, const ixt_pipe_req *q, bool last)
+{
+    char *text = tagged(q->sql);
+    int ok = q->prepare ? PQsendPrepare(c->pg, q->prepare, text, 0, NULL)
+                        : PQsendQueryParams(c->pg, text, q->nparams, NULL, q->params, NULL, NULL, 0);
+    free(text);
+    return ok && ((!q->sync && !last) || PQpipelineSync(c->pg)) ? 0 : -1;
+}
+
+/* Reads request i's results: the first one is kept (a request holds one
+ * statement), then its sync point when it has one. */
+static int pipe_read(ixt_conn *c, const ixt_pipe_req *q, bool last, PGresult **out)
+{
+    PGresult *r;
+    for (;;) {
+        if (pipe_next(c, &r) != 0)
+            return -1;
+        if (!r)
+            break;
+        if (*out)
+            PQclear(r);
+        else
+            *out = r;
+    }
+    if (!q->sync && !last)
+        return 0;
+    if (pipe_next(c, &r) != 0)
+        return -1;
+    bool synced = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    PQclear(r);
+    return synced ? 0 : -1;
+}
+
+static bool pipe_ok(const PGresult *r)
+{
+    return r && result_ok(r);
+}
+
+/* Sends everything, then reads every result; returns the index of the
+ * request whose results broke off, n when all came. */
+static int pipe_exchange(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **out, int *unpinned)
+{
+    for (int i = 0; i < n; i++)
+        if (pipe_send(c, &reqs[i], i == n - 1) != 0)
+            return 0;
+    for (int i = 0; i < n; i++) {
+        if (pipe_read(c, &reqs[i], i == n - 1, &out[i]) != 0)
+            return i;
+        /* a request that changed the pinned settings: what was parsed
+         * after it does not count */
+        if (*unpinned < 0 && !settings_pinned(c))
+            *unpinned = i;
+    }
+    return n;
+}
+
+int ixt_conn_pipeline(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **out, int *failed,
+                      ixt_err *e)
+{
+    *failed = -1;
+    for (int i = 0; i < n; i++)
+        out[i] = NULL;
+    if (n <= 0)
+        return 0;
+    if (ready(c, e) != 0)
+        return -1;
+    if (!PQenterPipelineMode(c->pg) || PQsetnonblocking(c->pg, 1) != 0) {
+        (void)PQexitPipelineMode(c->pg);
+        return ixt_err_set(e, "cannot start a pipeline: %s", PQerrorMessage(c->pg));
+    }
+    c->busy = true;
+    int unpinned = -1;
+    int done = pipe_exchange(c, reqs, n, out, &unpinned);
+    bool left = PQexitPipelineMode(c->pg) == 1;
+    (void)PQsetnonblocking(c->pg, 0);
+    c->busy = false;
+    if (done < n || !left || PQstatus(c->pg) != CONNECTION_OK) {
+        ixt_err_set(e, "connection to the server was lost during a pipeline: %s", PQerrorMessage(c->pg));
+        if (e)
+            ixt_squash_ws(e->msg);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        if (pipe_ok(out[i]) && (unpinned < 0 || i <= unpinned))
+            continue;
+        *failed = i;
+        ixt_err why;
+        if (pipe_ok(out[i]))
+            ixt_err_set(&why, "standard_conforming_strings changed during the pipeline: results "
+                              "after request %d are discarded", unpinned + 1);
+        else
+            ixt_conn_result_error(out[i], reqs[i].sql, &why);
+        ixt_err_set(e, "request %d of %d: %s", i + 1, n, why.msg);
+        note_failure(c, out[i]);
+        ixt_conn_explain_lock_wait(c, c->sqlstate, e);
+        if (unpinned >= 0)
+            for (int j = unpinned + 1; j < n; j++) {
+                PQclear(out[j]);
+                out[j] = NULL;
+            }
+        return -1;
+    }
     return 0;
 }
 

@@ -138,7 +138,8 @@ static int send_from(ixt_script *s, ixt_conn *c, int from, ixt_err *e)
     }
 }
 
-int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e)
+/* Forgets how the last run went. */
+static void start_clear(ixt_script *s)
 {
     s->failed = false;
     s->cancelled = false;
@@ -146,6 +147,11 @@ int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e)
     s->prelude = false;
     ixt_err_clear(&s->err);
     s->err_state[0] = '\0';
+}
+
+int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e)
+{
+    start_clear(s);
     int rc = send_from(s, c, 0, e);
     return rc < 0 ? -1 : 0;
 }
@@ -233,6 +239,95 @@ int ixt_script_run(ixt_script *s, ixt_conn *c, ixt_err *e)
         poll(&p, 1, 1000);
     }
     return rc < 0 || s->failed ? -1 : 0;
+}
+
+static bool pipelinable(const ixt_script *s)
+{
+    bool cleanup = false;
+    for (int i = 0; i < s->n; i++) {
+        unsigned f = s->steps[i].flags;
+        if (f & (IXT_STEP_BUDGET | IXT_STEP_TIMED | IXT_STEP_ON_FAILURE))
+            return false;
+        if (cleanup && !(f & IXT_STEP_FINALLY))
+            return false;
+        cleanup = f & IXT_STEP_FINALLY;
+    }
+    return true;
+}
+
+/* A sync point after the last step before the clean-up and after each
+ * clean-up step: a failure skips the rest of the main steps, not them. */
+static void add_requests(const ixt_script *s, ixt_pipe_req *q)
+{
+    for (int i = 0; i < s->n; i++) {
+        const ixt_step *st = &s->steps[i];
+        bool cleanup = st->flags & IXT_STEP_FINALLY;
+        q[i] = (ixt_pipe_req){.sql = st->sql, .nparams = st->nparams, .params = (const char *const *)st->params,
+                              .prepare = st->prepare,
+                              .sync = cleanup || i == s->n - 1 || (s->steps[i + 1].flags & IXT_STEP_FINALLY)};
+    }
+}
+
+/* What the sequential run would have recorded, from the pipeline's
+ * results (taken over or freed). */
+static void take_results(ixt_script *s, ixt_conn *c, PGresult **out)
+{
+    for (int i = 0; i < s->n; i++) {
+        ixt_step *st = &s->steps[i];
+        PGresult *r = out[i];
+        ExecStatusType rs = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        bool ok = rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK || rs == PGRES_EMPTY_QUERY;
+        if (!(st->flags & IXT_STEP_FINALLY) && !s->failed && !ok) {
+            s->failed = true;
+            ixt_conn_result_error(r, st->sql, &s->err);
+            const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+            snprintf(s->err_state, sizeof s->err_state, "%s", state ? state : "");
+            ixt_conn_explain_lock_wait(c, s->err_state, &s->err);
+        }
+        if (ok && (st->flags & IXT_STEP_KEEP) && !s->failed) {
+            PQclear(st->result);
+            st->result = r;
+        } else {
+            PQclear(r);
+        }
+    }
+    s->cur = s->n;
+}
+
+int ixt_script_run_batch(ixt_script *const *s, int n, ixt_conn *c, ixt_err *e)
+{
+    int total = 0;
+    for (int j = 0; j < n; j++) {
+        if (!pipelinable(s[j]))
+            return ixt_err_set(e, "this script cannot run in a pipeline");
+        total += s[j]->n;
+    }
+    ixt_pipe_req *q = ixt_xcalloc((size_t)total + 1, sizeof *q);
+    PGresult **out = ixt_xcalloc((size_t)total + 1, sizeof *out);
+    for (int j = 0, at = 0; j < n; at += s[j]->n, j++) {
+        start_clear(s[j]);
+        add_requests(s[j], q + at);
+    }
+    int failed;
+    ixt_err pe;
+    int rc = ixt_conn_pipeline(c, q, total, out, &failed, &pe);
+    if (rc != 0 && failed < 0) {
+        for (int i = 0; i < total; i++)
+            PQclear(out[i]);
+        for (int j = 0; j < n; j++) {
+            s[j]->failed = true;
+            s[j]->err = pe;
+        }
+        if (e)
+            *e = pe;
+    } else {
+        for (int j = 0, at = 0; j < n; at += s[j]->n, j++)
+            take_results(s[j], c, out + at);
+        rc = 0;
+    }
+    free(q);
+    free(out);
+    return rc;
 }
 
 PGresult *ixt_script_result(const ixt_script *s, int i)

@@ -24,6 +24,17 @@ static int need_hypopg(ixt_conn *c, ixt_err *e)
     return in->has_hypopg ? 0 : ixt_err_set(e, "%s", ixt_hypo_missing_hint(in));
 }
 
+static int hypo_read(const PGresult *r, ixt_hypo *h, ixt_err *e)
+{
+    if (PQntuples(r) != 1 || PQnfields(r) < 3)
+        return ixt_err_set(e, "HypoPG did not create the index");
+    h->oid = (unsigned int)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
+    /* HypoPG names it "<oid>btree_table_cols", as plans show it */
+    snprintf(h->name, sizeof h->name, "%s", PQgetvalue(r, 0, 1));
+    h->size_bytes = atof(PQgetvalue(r, 0, 2));
+    return 0;
+}
+
 int ixt_hypo_create_def(ixt_conn *c, const ixt_indexdef *d, ixt_hypo *h, ixt_err *e)
 {
     memset(h, 0, sizeof *h);
@@ -39,16 +50,9 @@ int ixt_hypo_create_def(ixt_conn *c, const ixt_indexdef *d, ixt_hypo *h, ixt_err
     free(sql);
     if (!r)
         return -1;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return ixt_err_set(e, "HypoPG did not create the index");
-    }
-    h->oid = (unsigned int)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
-    /* HypoPG names it "<oid>btree_table_cols", as plans show it */
-    snprintf(h->name, sizeof h->name, "%s", PQgetvalue(r, 0, 1));
-    h->size_bytes = atof(PQgetvalue(r, 0, 2));
+    int rc = hypo_read(r, h, e);
     PQclear(r);
-    return 0;
+    return rc;
 }
 
 int ixt_hypo_create(ixt_conn *c, const char *create_sql, ixt_hypo *h, ixt_err *e)
@@ -81,6 +85,127 @@ int ixt_hypo_reset(ixt_conn *c, ixt_err *e)
     int rc = ixt_conn_run(c, sql, e);
     free(sql);
     return rc;
+}
+
+/* ===== what-if batches ===== */
+
+void ixt_whatif_init(ixt_whatif *w)
+{
+    memset(w, 0, sizeof *w);
+}
+
+void ixt_whatif_free(ixt_whatif *w)
+{
+    for (int i = 0; i < w->n; i++)
+        ixt_explain_prep_free(&w->ops[i].prep);
+    free(w->ops);
+    memset(w, 0, sizeof *w);
+}
+
+static ixt_whatif_op *add_op(ixt_whatif *w)
+{
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 16;
+        w->ops = ixt_xrealloc(w->ops, (size_t)w->cap * sizeof *w->ops);
+    }
+    ixt_whatif_op *op = &w->ops[w->n++];
+    memset(op, 0, sizeof *op);
+    ixt_script_init(&op->prep.script);
+    return op;
+}
+
+/* The custom setting that holds a slot's oid in the backend. */
+static void slot_name(char *buf, size_t len, int slot)
+{
+    snprintf(buf, len, "idxtune.hypo_%d", slot);
+}
+
+int ixt_whatif_create(ixt_conn *c, ixt_whatif *w, const char *create_sql, int slot, ixt_err *e)
+{
+    ixt_indexdef d;
+    if (need_hypopg(c, e) != 0 || ixt_indexdef_parse(create_sql, &d, e) != 0)
+        return -1;
+    const char *schema = ixt_conn_info(c)->hypopg_schema;
+    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT h.indexrelid, h.indexname,"
+                              " %s.hypopg_relation_size(h.indexrelid),"
+                              " set_config($2, h.indexrelid::text, false)"
+                              " FROM %s.hypopg_create_index($1) h",
+                              schema, schema);
+    char name[32];
+    slot_name(name, sizeof name, slot);
+    /* emptied first, in a request of its own (a failed create rolls back
+     * what its own request set): a create that fails leaves no stale oid
+     * for a drop of the slot to take */
+    const char *clear[] = {name};
+    ixt_script_add_params(&add_op(w)->prep.script, IXT_SQL_TAG "SELECT set_config($1, '0', false)", 1, clear, 0);
+    const char *params[] = {d.sql, name};
+    ixt_script_add_params(&add_op(w)->prep.script, sql, 2, params, IXT_STEP_KEEP);
+    free(sql);
+    ixt_indexdef_free(&d);
+    return w->n - 1;
+}
+
+int ixt_whatif_drop(ixt_conn *c, ixt_whatif *w, int slot, unsigned int oid, ixt_err *e)
+{
+    if (need_hypopg(c, e) != 0)
+        return -1;
+    const char *schema = ixt_conn_info(c)->hypopg_schema;
+    char name[32], id[16];
+    slot_name(name, sizeof name, slot);
+    snprintf(id, sizeof id, "%u", oid);
+    /* a slot is emptied as it is dropped */
+    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT %s.hypopg_drop_index(coalesce(nullif($2, '0'),"
+                              " current_setting($1, true))::oid), set_config($1, '0', false)",
+                              schema);
+    const char *params[] = {name, id};
+    ixt_script_add_params(&add_op(w)->prep.script, sql, 2, params, 0);
+    free(sql);
+    return w->n - 1;
+}
+
+int ixt_whatif_explain(ixt_whatif *w, const char *typed_sql, ixt_err *e)
+{
+    ixt_explain_req req = {.sql = typed_sql, .typed = true};
+    ixt_explain_prep prep;
+    if (ixt_explain_prepare_text(&req, &prep, e) != 0)
+        return -1;
+    ixt_whatif_op *op = add_op(w);
+    ixt_script_free(&op->prep.script);
+    op->prep = prep;
+    return w->n - 1;
+}
+
+int ixt_whatif_run(ixt_conn *c, ixt_whatif *w, ixt_err *e)
+{
+    ixt_script **s = ixt_xcalloc((size_t)w->n + 1, sizeof *s);
+    for (int i = 0; i < w->n; i++)
+        s[i] = &w->ops[i].prep.script;
+    int rc = ixt_script_run_batch(s, w->n, c, e);
+    free(s);
+    return rc;
+}
+
+int ixt_whatif_hypo(const ixt_whatif *w, int op, ixt_hypo *h, ixt_err *e)
+{
+    memset(h, 0, sizeof *h);
+    const ixt_script *s = &w->ops[op].prep.script;
+    if (s->failed) {
+        if (e)
+            *e = s->err;
+        return -1;
+    }
+    return hypo_read(ixt_script_result(s, 0), h, e);
+}
+
+char *ixt_whatif_plan(const ixt_whatif *w, int op, ixt_err *e)
+{
+    const ixt_explain_prep *p = &w->ops[op].prep;
+    if (p->script.failed) {
+        if (e)
+            *e = p->script.err;
+        return NULL;
+    }
+    return ixt_explain_json(p, e);
 }
 
 /* ===== table context ===== */

@@ -333,6 +333,9 @@ int batch_advise(const ixt_opts *o)
     const ixt_node *primary = ixt_nodes_primary(&ns);
     if (primary && primary->up && !primary->is_main)
         a.writes_from = primary->conn;
+    /* the advice is the same either way: this checks it, and serves a
+     * proxy that mishandles pipelines */
+    a.sequential = getenv("IXT_NO_PIPELINE") != NULL;
     int rc = 1;
     double t0 = ixt_now_ms();
     ixt_err e;

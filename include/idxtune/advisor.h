@@ -73,6 +73,9 @@ typedef struct ixt_advisor {
     char **unanalyzed;         /* tables never analyzed.  owned */
     int nunanalyzed;
     void *cache;               /* what-if results */
+    /* One what-if request at a time instead of a pipeline per greedy step
+     * (the advice is the same; for comparison and old links). */
+    bool sequential;
     /* Asked between two what-if steps: true stops the run, which then
      * fails with "cancelled" (the TUI's Esc).  NULL: never. */
     bool (*stop)(void *ctx);

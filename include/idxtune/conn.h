@@ -118,6 +118,30 @@ void ixt_conn_explain_lock_wait(ixt_conn *c, const char *sqlstate, ixt_err *e);
 unsigned long ixt_conn_notice_count(const ixt_conn *c);
 const char *ixt_conn_notice(const ixt_conn *c, int i);
 
+/* Pipelines (libpq's pipeline mode): several requests sent at once and
+ * their results read back in one round trip, for what-if work over a long
+ * link.  Every request keeps the rules above (extended protocol, tagged,
+ * pinned settings checked before the pipeline and after each result,
+ * lock_timeout, notices kept); ixt_conn_cancel stops the running request.
+ * A failed request skips the requests after it up to the next sync point;
+ * what follows a sync runs whatever failed before it. */
+typedef struct ixt_pipe_req {
+    const char *sql;
+    int nparams;
+    const char *const *params;  /* NULL entries are SQL NULL */
+    const char *prepare;        /* prepare sql as this statement instead */
+    bool sync;                  /* a sync point follows this request */
+} ixt_pipe_req;
+
+/* Runs the n requests, blocking.  out[i] gets request i's result (an
+ * error result too; NULL when it was skipped or the connection broke).
+ * Returns 0 when every request succeeded, else -1 with e filled from the
+ * first failure ("request 3 of 7: ..." with the position marked) and
+ * *failed set to its index (-1 when nothing could be sent or the
+ * connection broke).  out[]: caller PQclear()s each */
+int ixt_conn_pipeline(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **out, int *failed,
+                      ixt_err *e);
+
 /* Non-blocking requests, one at a time per connection: a statement with
  * its parameters (NULL entries are SQL NULL), or a named prepare. */
 int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,

@@ -73,6 +73,14 @@ int ixt_script_poll(ixt_script *s, ixt_conn *c, ixt_err *e);
 int ixt_script_cancel(ixt_script *s, ixt_conn *c, ixt_err *e);
 /* Start and wait until done.  Returns 0 when every step succeeded. */
 int ixt_script_run(ixt_script *s, ixt_conn *c, ixt_err *e);
+/* Runs n scripts in one pipeline, one round trip: each script's steps in
+ * order, a failure skipping the rest of its script but its clean-up steps
+ * and touching no other script.  For scripts whose clean-up steps come
+ * last and that have no budget, timed or on-failure steps (what a plan
+ * without ANALYZE needs).  Returns 0 when the pipeline ran (each script's
+ * failed and err say how it went), -1 with e filled when a script cannot
+ * be pipelined or the connection broke. */
+int ixt_script_run_batch(ixt_script *const *s, int n, ixt_conn *c, ixt_err *e);
 /* The kept result of step i.  borrowed */
 PGresult *ixt_script_result(const ixt_script *s, int i);
 

@@ -30,6 +30,38 @@ int ixt_hypo_reset(ixt_conn *c, ixt_err *e);
 /* The message to show when HypoPG is missing, with how to install it. */
 const char *ixt_hypo_missing_hint(const ixt_server_info *in);
 
+/* What-if work in one round trip (one pipeline): hypothetical indexes
+ * created and dropped, statements planned, in the order added.  A create
+ * remembers its index's oid in the backend under a slot number, so that a
+ * drop later in the same batch finds it without a round trip; a failed
+ * step fails alone. */
+typedef struct ixt_whatif_op {
+    ixt_explain_prep prep;  /* its script is the op's requests */
+} ixt_whatif_op;
+
+typedef struct ixt_whatif {
+    ixt_whatif_op *ops;
+    int n, cap;
+} ixt_whatif;
+
+void ixt_whatif_init(ixt_whatif *w);
+void ixt_whatif_free(ixt_whatif *w);
+/* Each returns the op's number, or -1 with e filled (a definition or a
+ * statement that cannot be read, HypoPG missing). */
+int ixt_whatif_create(ixt_conn *c, ixt_whatif *w, const char *create_sql, int slot, ixt_err *e);
+/* Drops the index of the slot, or the one of oid when oid > 0. */
+int ixt_whatif_drop(ixt_conn *c, ixt_whatif *w, int slot, unsigned int oid, ixt_err *e);
+/* Plans a typed text (a prep's sql from an earlier run), as
+ * ixt_explain_run does. */
+int ixt_whatif_explain(ixt_whatif *w, const char *typed_sql, ixt_err *e);
+/* Runs every op added.  Returns -1 (e filled) only when the batch could
+ * not run: the connection broke.  A failed op is told by the getters. */
+int ixt_whatif_run(ixt_conn *c, ixt_whatif *w, ixt_err *e);
+/* The index a create op made, or -1 with why it failed. */
+int ixt_whatif_hypo(const ixt_whatif *w, int op, ixt_hypo *h, ixt_err *e);
+/* The plan JSON of an explain op, or NULL with why it failed.  caller frees */
+char *ixt_whatif_plan(const ixt_whatif *w, int op, ixt_err *e);
+
 /* Write context of a table: its write counters and existing indexes. */
 typedef struct ixt_table_index {
     char *name;         /* owned */

@@ -161,6 +161,65 @@ static void test_workload_lists_demo_statements(void **state)
     ixt_conn_close(c);
 }
 
+/* A pipeline: one failure skips the rest of its segment only, and the
+ * error says which request it was. */
+static void test_pipeline_reports_failed_request(void **state)
+{
+    (void)state;
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    const char *two[] = {"2"};
+    ixt_pipe_req q[] = {
+        {.sql = "SELECT 1"},
+        {.sql = "SELECT 1 / ($1::int - 2)", .nparams = 1, .params = two},
+        {.sql = "SELECT 3", .sync = true},
+        {.sql = "SELECT 4"},
+    };
+    PGresult *out[4];
+    int failed;
+    ixt_err e;
+    assert_int_equal(ixt_conn_pipeline(c, q, 4, out, &failed, &e), -1);
+    assert_int_equal(failed, 1);
+    assert_non_null(strstr(e.msg, "request 2 of 4"));
+    assert_non_null(strstr(e.msg, "division by zero"));
+    assert_string_equal(ixt_conn_last_sqlstate(c), "22012");
+    assert_int_equal(PQresultStatus(out[0]), PGRES_TUPLES_OK);
+    assert_int_equal(PQresultStatus(out[1]), PGRES_FATAL_ERROR);
+    assert_true(!out[2] || PQresultStatus(out[2]) == PGRES_PIPELINE_ABORTED);
+    assert_string_equal(PQgetvalue(out[3], 0, 0), "4");
+    for (int i = 0; i < 4; i++)
+        PQclear(out[i]);
+    /* back to one request at a time */
+    PGresult *r = ixt_conn_exec(c, "SELECT 5", 0, NULL, &e);
+    assert_non_null(r);
+    PQclear(r);
+    ixt_conn_close(c);
+}
+
+/* A request that unpins the quoting settings voids what follows it in
+ * the pipeline, and the next request pins them again. */
+static void test_pipeline_keeps_settings_pinned(void **state)
+{
+    (void)state;
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    ixt_pipe_req q[] = {
+        {.sql = "SELECT set_config('standard_conforming_strings', 'off', false)", .sync = true},
+        {.sql = "SELECT 2"},
+    };
+    PGresult *out[2];
+    int failed;
+    ixt_err e;
+    assert_int_equal(ixt_conn_pipeline(c, q, 2, out, &failed, &e), -1);
+    assert_int_equal(failed, 1);
+    assert_null(out[1]);
+    assert_non_null(strstr(e.msg, "standard_conforming_strings changed"));
+    PQclear(out[0]);
+    PGresult *r = ixt_conn_exec(c, "SHOW standard_conforming_strings", 0, NULL, &e);
+    assert_non_null(r);
+    assert_string_equal(PQgetvalue(r, 0, 0), "on");
+    PQclear(r);
+    ixt_conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +228,8 @@ int main(void)
         cmocka_unit_test(test_syntax_error_marks_position),
         cmocka_unit_test(test_script_always_rolls_back),
         cmocka_unit_test(test_cancel_running_request),
+        cmocka_unit_test(test_pipeline_reports_failed_request),
+        cmocka_unit_test(test_pipeline_keeps_settings_pinned),
         cmocka_unit_test(test_workload_lists_demo_statements),
     };
     return IXT_RUN_TESTS(tests);

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# advise sends each greedy step's what-if work as one pipeline: the advice
+# (picks, costs, sizes, what-if and cache counts) is exactly the one made
+# with one request at a time (IXT_NO_PIPELINE=1).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/hypopg.sh
+echo "1..2"
+n=0
+fails=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi; }
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+# the advice without its wall time
+advice() {
+    "$IXT_PROG" -d idxdemo advise "$@" --format json 2>"$dir/err" |
+        python3 -c 'import json, sys; d = json.load(sys.stdin); d.pop("wall_ms", None); print(json.dumps(d, indent=1, sort_keys=True))'
+}
+
+# both runs must see the same statistics: autovacuum may analyze a demo
+# table between them (the costs before any index move), then they go again
+baseline() { grep '"weighted_cost_before"' "$1"; }
+# now() moves between runs, and the estimates of "> now() - interval ..."
+# with it: the statements get the time the test started instead
+now=$(psql -qAtX -d idxdemo -c "SELECT now()")
+sed "s/now()/'$now'::timestamptz/g" demo/statements.sql >"$dir/statements.sql"
+for args in "--queries $dir/statements.sql" "--queries $dir/statements.sql --budget-mb 2"; do
+    for try in 1 2 3; do
+        IXT_NO_PIPELINE=1 advice $args >"$dir/one"
+        advice $args >"$dir/pipe"
+        [ "$(baseline "$dir/one")" = "$(baseline "$dir/pipe")" ] && break
+    done
+    picks=$(grep -c '"definition"' "$dir/one")
+    [ -s "$dir/one" ] && [ "$picks" -gt 0 ] && cmp -s "$dir/one" "$dir/pipe"
+    ok $? "advise $args: the same advice ($picks picks) pipelined and one request at a time" \
+        "$(diff "$dir/one" "$dir/pipe" | head -20; cat "$dir/err")"
+done
+exit $fails
