@@ -54,6 +54,11 @@ typedef struct ixt_review_item {
     ixt_evidence ev;
     ixt_decision decision;     /* reset to proposed when new evidence replaces the old */
     ixt_baseline baseline;     /* pg_stat_statements when accepted (verify) */
+    /* An existing index of the same table this one makes redundant
+     * ("replace X by Y"): the export drops it once this one is valid, the
+     * rollback recreates it first.  Both NULL when none. */
+    char *replaces;            /* its name */
+    char *replaces_def;        /* pg_get_indexdef of it */
 } ixt_review_item;
 
 typedef struct ixt_review {
