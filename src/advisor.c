@@ -185,10 +185,8 @@ static int existing_on(const ixt_advisor *a, const char *table)
  * every update that is not HOT; and when a workload UPDATE sets one of its
  * columns, the updates that were HOT no longer are, and then every index
  * of the table gets an entry. */
-static void write_cost_of(ixt_advisor *a, int k)
+static void write_cost_of(ixt_advisor *a, const ixt_cand *s, ixt_adv_cand *c)
 {
-    ixt_adv_cand *c = &a->cands[k];
-    const ixt_cand *s = &a->set.v[k];
     const ixt_table_fact *t = ixt_cand_table(&a->facts, s->table);
     c->writes_per_s = t ? t->writes_per_s : -1;
     if (!t || t->writes_per_s < 0)
@@ -200,10 +198,8 @@ static void write_cost_of(ixt_advisor *a, int k)
             strcmp(st->info->tables[0].name, s->table) != 0)
             continue;
         bool sets = false;
-        for (int p = 0; p < st->info->nparams && !sets; p++) {
-            const ixt_sql_param *pr = &st->info->params[p];
-            sets = pr->op && !strcmp(pr->op, "SET") && pr->column && ixt_cand_has_column(s, pr->column);
-        }
+        for (int p = 0; p < st->info->nset_cols && !sets; p++)
+            sets = ixt_cand_has_column(s, st->info->set_cols[p]);
         if (!sets)
             continue;
         double rate = st->weight / a->span_s;
@@ -223,9 +219,8 @@ static void write_cost_of(ixt_advisor *a, int k)
  * equal keys, then 6 bytes per row; HypoPG sizes every row as a full
  * tuple.  The share of HypoPG's estimate the real index takes, from the
  * keys' n_distinct and widths (1 when not known or not deduplicated). */
-static double dedup_factor(const ixt_advisor *a, int k)
+static double dedup_factor(const ixt_advisor *a, const ixt_cand *s)
 {
-    const ixt_cand *s = &a->set.v[k];
     const ixt_table_fact *t = ixt_cand_table(&a->facts, s->table);
     /* a partial index holds an unknown share of the rows: left as estimated */
     if (s->gin || s->expr || s->nincl || s->where || !t || t->reltuples < 1 ||
@@ -331,7 +326,7 @@ static void sync_cands(ixt_advisor *a, search *h)
         h->served[k] = served(a, k);
         for (int i = 0; i < a->nstmts; i++)
             h->rel[(size_t)k * (size_t)a->nstmts + (size_t)i] = a->stmts[i].ok && relevant(a, i, k);
-        write_cost_of(a, k);
+        write_cost_of(a, &a->set.v[k], &a->cands[k]);
     }
 }
 
@@ -391,7 +386,7 @@ static int hypo_made(ixt_advisor *a, search *h, int k, int rc, const ixt_hypo *x
     }
     h->oid[k] = x->oid;
     a->cands[k].size_bytes = x->size_bytes;
-    a->cands[k].size_real = x->size_bytes * dedup_factor(a, k);
+    a->cands[k].size_real = x->size_bytes * dedup_factor(a, &a->set.v[k]);
     return 0;
 }
 
@@ -730,16 +725,19 @@ typedef struct move {
     double ratio, size;
 } move;
 
-/* The pick k would replace: one it extends (its keys are a prefix of k's)
- * or a near duplicate (same keys, fewer INCLUDE columns).  -2 when k is
- * itself a prefix or near duplicate of a pick: never added. */
-static int replaced_by(const ixt_advisor *a, int k)
+/* The pick k would replace: one it extends (its keys are a prefix of k's),
+ * a near duplicate (same keys, fewer INCLUDE columns) or one with the same
+ * keys in another order (*reordered set).  -2 when k is itself a prefix or
+ * near duplicate of a pick: never added. */
+static int replaced_by(const ixt_advisor *a, int k, bool *reordered)
 {
+    *reordered = false;
     for (int p = 0; p < a->npicks; p++) {
         const ixt_cand *pk = &a->set.v[a->picks[p]], *ck = &a->set.v[k];
         if (ixt_cand_covers(pk, ck) || ixt_cand_near_dup(pk, ck))
             return -2;
-        if (ixt_cand_covers(ck, pk) || ixt_cand_near_dup(ck, pk))
+        *reordered = ixt_cand_reordered(ck, pk);
+        if (ixt_cand_covers(ck, pk) || ixt_cand_near_dup(ck, pk) || *reordered)
             return a->picks[p];
     }
     return -1;
@@ -752,11 +750,12 @@ static double real_size(const ixt_adv_cand *c)
 
 /* The pick candidate k would replace when it is tried in a step (-1
  * none), -2 when it is not tried. */
-static int probe_of(const ixt_advisor *a, const search *h, int k)
+static int probe_of(const ixt_advisor *a, const search *h, int k, bool *reordered)
 {
+    *reordered = false;
     if (h->active[k] || h->served[k] || a->cands[k].untestable)
         return -2;
-    return replaced_by(a, k);
+    return replaced_by(a, k, reordered);
 }
 
 /* What best_move will need: the whole step in one round trip. */
@@ -767,7 +766,8 @@ static void prefetch_step(ixt_advisor *a, search *h)
     batch b;
     batch_init(a, h, &b);
     for (int k = 0; k < a->ncands; k++) {
-        int r = probe_of(a, h, k);
+        bool reordered;
+        int r = probe_of(a, h, k, &reordered);
         if (r != -2)
             queue_probe(a, h, &b, k, r);
     }
@@ -781,10 +781,20 @@ static move best_move(ixt_advisor *a, search *h, double used_bytes)
     double floor = value_floor(a);
     prefetch_step(a, h);
     for (int k = 0; k < a->ncands; k++) {
-        int r = probe_of(a, h, k);
+        bool reordered;
+        int r = probe_of(a, h, k, &reordered);
         if (r == -2)
             continue;
         double saving = saving_of(a, h, k, r);
+        if (reordered) {
+            /* both orders stay only when the pick still earns its place
+             * beside k: each serves statements the other cannot */
+            double beside = saving_of(a, h, k, -1);
+            if (value(a, beside - saving, a->cands[r].write_cost) > floor) {
+                r = -1;
+                saving = beside;
+            }
+        }
         if (saving <= 0)
             continue;
         double v = value(a, saving, a->cands[k].write_cost - (r >= 0 ? a->cands[r].write_cost : 0));
@@ -1023,6 +1033,22 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     if (stopped(a))
         return ixt_err_set(e, "cancelled");
     return lost(a, e);
+}
+
+void ixt_advisor_assess(ixt_advisor *a, const ixt_cand *s, double size_bytes, ixt_adv_cand *out)
+{
+    *out = (ixt_adv_cand){.def = s->def, .table = s->table, .size_bytes = size_bytes,
+                          .size_real = size_bytes * dedup_factor(a, s)};
+    write_cost_of(a, s, out);
+}
+
+const ixt_index_fact *ixt_advisor_replaced(const ixt_advisor *a, int pick)
+{
+    const ixt_adv_cand *c = &a->cands[a->picks[pick]];
+    for (int i = 0; c->replaces[0] && i < a->facts.nindexes; i++)
+        if (strcmp(a->facts.indexes[i].name, c->replaces) == 0 && strcmp(a->facts.indexes[i].table, c->table) == 0)
+            return &a->facts.indexes[i];
+    return NULL;
 }
 
 double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)

@@ -486,6 +486,14 @@ int ixt_cands_extend(ixt_cand_set *set, int base, const char *column)
     return add(set, &c);
 }
 
+int ixt_cands_add_plain(ixt_cand_set *set, const char *table, const char *const *cols, int n)
+{
+    ixt_cand c = {.table = ixt_xstrdup(table), .nkeys = n < IXT_CAND_MAX_COLS ? n : IXT_CAND_MAX_COLS};
+    for (int i = 0; i < c.nkeys; i++)
+        c.keys[i] = ixt_xstrdup(cols[i]);
+    return add(set, &c);
+}
+
 bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b)
 {
     if (strcmp(a->table, b->table) != 0 || !plain_keys(a) || !plain_keys(b) || a->nkeys < b->nkeys)
@@ -512,6 +520,22 @@ bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b)
             return false;
     }
     return true;
+}
+
+bool ixt_cand_reordered(const ixt_cand *a, const ixt_cand *b)
+{
+    if (strcmp(a->table, b->table) != 0 || !plain_keys(a) || !plain_keys(b) || a->nkeys != b->nkeys)
+        return false;
+    bool same_order = true;
+    for (int i = 0; i < a->nkeys; i++) {
+        bool in = false;
+        for (int j = 0; j < b->nkeys && !in; j++)
+            in = strcmp(a->keys[i], b->keys[j]) == 0;
+        if (!in)
+            return false;
+        same_order &= strcmp(a->keys[i], b->keys[i]) == 0;
+    }
+    return !same_order;
 }
 
 static bool word_char(char ch)

@@ -198,6 +198,34 @@ static void partitioned_rollback(ixt_buf *b, const ixt_review_item *it, const ix
     }
 }
 
+/* "Replace X by Y": X goes only once Y is valid.  The concurrent file runs
+ * in psql, which checks it (\gset, \if); in a migration tool's
+ * transaction Y is built when the drop is reached.  Not approved: the drop
+ * is commented out with the CREATE. */
+static void drop_replaced(ixt_buf *b, const ixt_review_item *it, int i, const ixt_export_opts *o)
+{
+    if (!it->replaces)
+        return;
+    char *drop = ixt_index_drop_sql(it->schema, it->replaces, o->concurrently);
+    comment(b, "-- ", 400, "Phase %d replaces %s, which %s makes redundant: dropped once %s is valid", i + 1,
+            it->replaces, it->name, it->name);
+    if (!ixt_export_runs(it)) {
+        comment(b, "-- ", strlen(drop) + 1, "%s;", drop);
+    } else if (o->concurrently) {
+        char *rel = ixt_quote_qualified(it->schema, it->name);
+        char *lit = ixt_quote_literal(rel);
+        ixt_buf_printf(b, "SELECT coalesce((SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)), false)"
+                          " AS ixt_valid \\gset\n\\if :ixt_valid\n%s;\n\\else\n"
+                          "\\echo 'Phase %d: the new index is not valid; the index it replaces is kept'\n\\endif\n",
+                       lit, drop, i + 1);
+        free(lit);
+        free(rel);
+    } else {
+        ixt_buf_printf(b, "%s;\n", drop);
+    }
+    free(drop);
+}
+
 char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
 {
     ixt_buf b;
@@ -248,9 +276,11 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
         if (ixt_export_runs(it)) {
             ixt_buf_printf(&b, "%s;\n", sql);
             phase_end(&b, r, i, o);
+            drop_replaced(&b, it, i, o);
             ixt_buf_addc(&b, '\n');
         } else {
             commented_out(&b, it, sql);
+            drop_replaced(&b, it, i, o);
         }
         free(sql);
     }
@@ -281,6 +311,21 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
     return ixt_buf_take(&b);
 }
 
+/* The index a phase dropped comes back before the phase's own index goes
+ * (IF NOT EXISTS: the drop may not have run). */
+static void recreate_replaced(ixt_buf *b, const ixt_review_item *it, const ixt_export_opts *o)
+{
+    ixt_indexdef d;
+    ixt_err e;
+    if (!it->replaces || ixt_indexdef_parse(it->replaces_def, &d, &e) != 0)
+        return;
+    char *sql = ixt_indexdef_render(&d, it->schema, it->replaces, o->concurrently, true, &e);
+    ixt_indexdef_free(&d);
+    if (sql)
+        ixt_buf_printf(b, "%s;\n", sql);
+    free(sql);
+}
+
 char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o)
 {
     ixt_buf b;
@@ -300,6 +345,7 @@ char *ixt_export_rollback(const ixt_review *r, const ixt_export_opts *o)
     for (int i = r->n - 1; i >= 0; i--) {
         if (!ixt_export_runs(&r->items[i]))
             continue;
+        recreate_replaced(&b, &r->items[i], o);
         if (r->items[i].partitioned && o->concurrently) {
             partitioned_rollback(&b, &r->items[i], o);
             continue;

@@ -34,6 +34,8 @@ void ixt_review_item_free(ixt_review_item *it)
     free(it->decision.at);
     ixt_baseline_free(&it->baseline);
     free_parts(it->parts, it->nparts);
+    free(it->replaces);
+    free(it->replaces_def);
     memset(it, 0, sizeof *it);
 }
 
@@ -54,6 +56,8 @@ static ixt_review_item copy_item(const ixt_review_item *item)
     for (int i = 0; i < item->nparts; i++)
         c.parts[i] = (ixt_partition){ixt_xstrdup(item->parts[i].schema), ixt_xstrdup(item->parts[i].table),
                                      ixt_xstrdup(item->parts[i].index)};
+    c.replaces = ixt_xstrdup(item->replaces);
+    c.replaces_def = ixt_xstrdup(item->replaces_def);
     return c;
 }
 
@@ -411,6 +415,9 @@ static json_t *item_json(const ixt_review_item *it)
                                                it->parts[i].table, "index", it->parts[i].index));
         json_object_set_new(o, "partitions", a);
     }
+    if (it->replaces)
+        json_object_set_new(o, "replaces", json_pack("{s:s, s:s}", "name", it->replaces, "definition",
+                                                     it->replaces_def));
     return o;
 }
 
@@ -588,6 +595,24 @@ static int parts_from(json_t *a, ixt_review_item *it, const char *parent_index, 
     return 0;
 }
 
+/* "replaces": the name of an index and its definition, on the item's own
+ * table: the export drops that index and the rollback runs that text. */
+static int replaces_from(json_t *o, const char *schema, const char *table, ixt_review_item *it, ixt_err *e)
+{
+    if (!o)
+        return 0;
+    const char *name = NULL, *def = NULL;
+    ixt_err fe;
+    if (!json_is_object(o))
+        return ixt_err_set(e, "\"replaces\" is not an object");
+    if (get_name(o, "name", &name, &fe) != 0 || get_str(o, "definition", &def, &fe) != 0 ||
+        check_definition(def, schema, table, "btree", &fe) != 0)
+        return ixt_err_set(e, "replaces: %s", fe.msg);
+    it->replaces = ixt_xstrdup(name);
+    it->replaces_def = ixt_xstrdup(def);
+    return 0;
+}
+
 static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
 {
     const char *name = NULL, *schema = NULL, *table = NULL, *method = NULL, *def = NULL, *sql = NULL;
@@ -606,6 +631,8 @@ static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
     if (bl && ixt_baseline_from_json(bl, &it->baseline, e) != 0)
         return -1;
     if (parts_from(json_object_get(o, "partitions"), it, name, e) != 0)
+        return -1;
+    if (replaces_from(json_object_get(o, "replaces"), schema, table, it, e) != 0)
         return -1;
     it->name = ixt_xstrdup(name);
     it->schema = ixt_xstrdup(schema);

@@ -1013,14 +1013,28 @@ static void map_values(actx *c, int table, json_t *cols, json_t *values_lists)
     }
 }
 
-/* UPDATE ... SET col = $1 */
-static void map_set(actx *c, scope *s, int table, json_t *targets)
+/* A column an update assigns, whatever the value (SET a = a + 1, SET (a,
+ * b) = (...)), once. */
+static void note_set_col(ixt_sql_info *in, const char *col)
+{
+    for (int i = 0; i < in->nset_cols; i++)
+        if (strcmp(in->set_cols[i], col) == 0)
+            return;
+    in->set_cols = ixt_xrealloc(in->set_cols, (size_t)(in->nset_cols + 1) * sizeof *in->set_cols);
+    in->set_cols[in->nset_cols++] = ixt_xstrdup(col);
+}
+
+/* UPDATE ... SET col = $1; updates: the targets are assigned to rows that
+ * exist (not MERGE's INSERT list). */
+static void map_set(actx *c, scope *s, int table, json_t *targets, bool updates)
 {
     size_t i;
     json_t *t;
     json_array_foreach(targets, i, t) {
         json_t *rt = ixt_pt_as(t, "ResTarget");
         side sd = {table, ixt_pt_str(rt, "name"), NULL};
+        if (updates && sd.column)
+            note_set_col(c->info, sd.column);
         int p = value_param(ixt_pt_get(rt, "val"));
         if (p && sd.column)
             map_param(c, p, &sd, "SET");
@@ -1043,7 +1057,7 @@ static void analyze_stmt(actx *c, const char *type, json_t *b, scope *up)
         json_array_foreach(ixt_pt_get(b, !strcmp(type, "UpdateStmt") ? "fromClause" : "usingClause"), i, item)
             read_from(c, &s, item);
         walk_expr(c, &s, ixt_pt_get(b, "whereClause"), true, IXT_CLAUSE_WHERE);
-        map_set(c, &s, t, ixt_pt_get(b, "targetList"));
+        map_set(c, &s, t, ixt_pt_get(b, "targetList"), true);
         walk_children(c, &s, ixt_pt_get(b, "returningList"));
     } else if (!strcmp(type, "InsertStmt")) {
         int t = read_rangevar(c, NULL, ixt_pt_get(b, "relation"));
@@ -1055,7 +1069,7 @@ static void analyze_stmt(actx *c, const char *type, json_t *b, scope *up)
         scope_add(&s, ixt_pt_str(ixt_pt_get(ixt_pt_get(b, "relation"), "alias"), "aliasname"), t);
         scope_add(&s, ixt_pt_str(ixt_pt_get(b, "relation"), "relname"), t);
         json_t *oc = ixt_pt_get(b, "onConflictClause");
-        map_set(c, &s, t, ixt_pt_get(oc, "targetList"));
+        map_set(c, &s, t, ixt_pt_get(oc, "targetList"), true);
         walk_children(c, &s, ixt_pt_get(oc, "whereClause"));
     } else if (!strcmp(type, "MergeStmt")) {
         int t = read_rangevar(c, &s, ixt_pt_get(b, "relation"));
@@ -1066,7 +1080,8 @@ static void analyze_stmt(actx *c, const char *type, json_t *b, scope *up)
         json_array_foreach(ixt_pt_get(b, "mergeWhenClauses"), i, w) {
             json_t *mw = ixt_pt_as(w, "MergeWhenClause");
             walk_children(c, &s, ixt_pt_get(mw, "condition"));
-            map_set(c, &s, t, ixt_pt_get(mw, "targetList"));
+            map_set(c, &s, t, ixt_pt_get(mw, "targetList"),
+                    !ixt_pt_same(ixt_pt_str(mw, "commandType"), "CMD_INSERT"));
             walk_children(c, &s, ixt_pt_get(mw, "values"));
         }
     }
@@ -1134,6 +1149,9 @@ void ixt_sql_info_free(ixt_sql_info *in)
         free(p->expr);
         free(p->op);
     }
+    for (int i = 0; i < in->nset_cols; i++)
+        free(in->set_cols[i]);
+    free(in->set_cols);
     free(in->params);
     free(in->tables);
     free(in->uses);

@@ -227,6 +227,11 @@ static int to_review(ixt_advisor *a, const helped *h, bool baseline, ixt_review 
             return -1;
         it.size_bytes = c->size_real;
         it.write_rate = c->writes_per_s;
+        const ixt_index_fact *old = ixt_advisor_replaced(a, p);
+        if (old) {
+            it.replaces = ixt_xstrdup(old->name);
+            it.replaces_def = ixt_xstrdup(old->def);
+        }
         int best = -1;
         for (int i = 0; i < a->nstmts; i++)
             if (h->uses[p * a->nstmts + i] &&

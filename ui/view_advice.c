@@ -105,6 +105,11 @@ static void accept_pick(app *a, aview *x)
         return;
     }
     it.size_bytes = c->size_real;
+    const ixt_index_fact *old = ixt_advisor_replaced(ad, p);
+    if (old) {
+        it.replaces = ixt_xstrdup(old->name);
+        it.replaces_def = ixt_xstrdup(old->def);
+    }
     if (s >= 0)
         it.ev = (ixt_evidence){.sql = ixt_xstrdup(ad->stmts[s].sql), .queryid = ad->stmts[s].queryid,
                                .cost_before = ad->stmts[s].base_cost,

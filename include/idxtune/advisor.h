@@ -101,6 +101,13 @@ int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int ma
 /* Statement i planned with the hypothetical indexes of the backend now,
  * NULL when it cannot be.  caller frees with ixt_plan_free */
 ixt_plan *ixt_advisor_plan(ixt_advisor *a, int stmt);
+/* Size corrected for deduplication, write cost and HOT impact of an index
+ * of any shape (HypoPG's size_bytes given), from the facts of a run: to
+ * weigh another method's advice on the same scale.  out borrows from s. */
+void ixt_advisor_assess(ixt_advisor *a, const ixt_cand *s, double size_bytes, ixt_adv_cand *out);
+/* The existing index pick p makes redundant (its "replaces"), NULL when
+ * none.  borrowed from the advisor's facts */
+const ixt_index_fact *ixt_advisor_replaced(const ixt_advisor *a, int pick);
 /* Cost of statement i with only the chosen index p (for reports), or -1. */
 double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick);
 

@@ -114,11 +114,17 @@ int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *t
 /* Adds candidate base extended by one more key column; returns its index
  * in set (an existing one when already there), -1 when base cannot grow. */
 int ixt_cands_extend(ixt_cand_set *set, int base, const char *column);
+/* Adds the plain btree on table (cols) to set; returns its index in set. */
+int ixt_cands_add_plain(ixt_cand_set *set, const char *table, const char *const *cols, int n);
 /* Whether a's keys start with b's keys and a has at least as many
  * (same table; neither partial nor an expression nor GIN). */
 bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b);
 /* Same keys and a's INCLUDE holds b's: b is a near duplicate of a. */
 bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b);
+/* The same key columns in another order, e.g. (tenant_id, created_at)
+ * and (created_at, tenant_id): near duplicates unless each one serves
+ * statements the other cannot. */
+bool ixt_cand_reordered(const ixt_cand *a, const ixt_cand *b);
 /* Whether an UPDATE setting column changes a key or INCLUDE column of c
  * (or one its predicate reads): the update is no longer HOT. */
 bool ixt_cand_has_column(const ixt_cand *c, const char *column);

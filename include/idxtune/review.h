@@ -66,6 +66,11 @@ typedef struct ixt_review_item {
     bool partitioned;          /* the table is partitioned: the export rolls out per partition */
     ixt_partition *parts;      /* its partitions when accepted, by name.  owned */
     int nparts;
+    /* An existing index of the same table this one makes redundant
+     * ("replace X by Y"): the export drops it once this one is valid, the
+     * rollback recreates it first.  Both NULL when none. */
+    char *replaces;            /* its name */
+    char *replaces_def;        /* pg_get_indexdef of it */
 } ixt_review_item;
 
 typedef struct ixt_review {

@@ -102,6 +102,11 @@ typedef struct ixt_sql_info {
     bool has_limit;
     bool select_star;      /* SELECT * or t.*: no INCLUDE list can cover it */
     ixt_sql_param *params; /* [nparams]: params[n - 1] is about $n (all NULL when unknown) */
+    /* Columns of the target table an UPDATE (ON CONFLICT DO UPDATE, MERGE's
+     * UPDATE) assigns, whatever the value: an index on one of them makes
+     * those updates non-HOT.  owned */
+    char **set_cols;
+    int nset_cols;
 } ixt_sql_info;
 
 /* Parses one statement.  On a syntax error, e has the parser's message and

@@ -167,6 +167,24 @@ static void test_shapes_prefix_near_duplicate_extend(void **state)
     ixt_cand_facts_free(&f);
 }
 
+static void test_reordered_keys(void **state)
+{
+    (void)state;
+    ixt_cand_set s = {0};
+    const char *tc[] = {"tenant_id", "created_at"}, *ct[] = {"created_at", "tenant_id"}, *tk[] = {"tenant_id", "kind"};
+    int a = ixt_cands_add_plain(&s, "events", tc, 2), b = ixt_cands_add_plain(&s, "events", ct, 2);
+    int c = ixt_cands_add_plain(&s, "events", tk, 2), d = ixt_cands_add_plain(&s, "runs", ct, 2);
+    int e = ixt_cands_add_plain(&s, "events", tc, 1);
+    assert_string_equal(s.v[b].def, "CREATE INDEX ON events (created_at, tenant_id)");
+    assert_true(ixt_cand_reordered(&s.v[a], &s.v[b]));
+    assert_true(ixt_cand_reordered(&s.v[b], &s.v[a]));
+    assert_false(ixt_cand_reordered(&s.v[a], &s.v[a]));
+    assert_false(ixt_cand_reordered(&s.v[a], &s.v[c]));
+    assert_false(ixt_cand_reordered(&s.v[b], &s.v[d]));
+    assert_false(ixt_cand_reordered(&s.v[a], &s.v[e]));
+    ixt_cand_set_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_policy_column_leads),
         cmocka_unit_test(test_qualstats_predicates),
         cmocka_unit_test(test_shapes_prefix_near_duplicate_extend),
+        cmocka_unit_test(test_reordered_keys),
     };
     return IXT_RUN_TESTS(tests);
 }

@@ -2,6 +2,7 @@
  * operator classes, parameters, expressions, syntax errors, the repair of
  * pg_stat_statements texts (TPC-H 1-22), splitting, fingerprints. */
 #include <pg_query.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,22 @@ static void assert_param(const ixt_sql_info *in, int n, const char *table, const
         assert_null(p->table);
     assert_string_equal(p->column, col);
     assert_string_equal(p->op, op);
+}
+
+/* The columns the statement's updates assign are exactly the given ones
+ * (NULL-terminated), in order. */
+static void assert_set_cols(const ixt_sql_info *in, ...)
+{
+    va_list ap;
+    va_start(ap, in);
+    int n = 0;
+    for (const char *col; (col = va_arg(ap, const char *)) != NULL; n++) {
+        if (n >= in->nset_cols)
+            fail_msg("%s is not among the assigned columns", col);
+        assert_string_equal(in->set_cols[n], col);
+    }
+    va_end(ap);
+    assert_int_equal(in->nset_cols, n);
 }
 
 /* ---- statement kinds ---- */
@@ -512,12 +529,33 @@ static void test_modifying_statements(void **state)
     ixt_sql_info_free(in);
 
     in = analyze("MERGE INTO stock t USING deliveries s ON t.item = s.item "
-                 "WHEN MATCHED THEN UPDATE SET qty = t.qty + s.qty WHEN NOT MATCHED THEN INSERT VALUES (s.item, $1)");
+                 "WHEN MATCHED THEN UPDATE SET qty = t.qty + s.qty WHEN NOT MATCHED THEN INSERT (item, note) "
+                 "VALUES (s.item, $1)");
+    assert_set_cols(in, "qty", NULL);
     assert_int_equal(in->kind, IXT_SQL_MERGE);
     assert_true(has_table(in, "stock", "t"));
     assert_true(has_table(in, "deliveries", "s"));
     assert_int_equal(must_use(in, "stock", "item", IXT_USE_JOIN)->clause, IXT_CLAUSE_ON);
     assert_non_null(must_use(in, "deliveries", "item", IXT_USE_JOIN));
+    ixt_sql_info_free(in);
+}
+
+/* Every column an UPDATE assigns, whatever the value: what breaks HOT. */
+static void test_update_set_columns(void **state)
+{
+    (void)state;
+    ixt_sql_info *in = analyze("UPDATE runs SET attempts = attempts + 1, status = lower($1) WHERE id = $2");
+    assert_set_cols(in, "attempts", "status", NULL);
+    ixt_sql_info_free(in);
+    in = analyze("UPDATE runs r SET (started_at, finished_at) = (now(), NULL), note = DEFAULT WHERE r.id = 1");
+    assert_set_cols(in, "started_at", "finished_at", "note", NULL);
+    ixt_sql_info_free(in);
+    in = analyze("INSERT INTO events (tenant_id, kind) VALUES (1, 'a') ON CONFLICT (tenant_id) DO UPDATE "
+                 "SET kind = excluded.kind || 'x'");
+    assert_set_cols(in, "kind", NULL);
+    ixt_sql_info_free(in);
+    in = analyze("DELETE FROM runs WHERE id = 1");
+    assert_set_cols(in, NULL);
     ixt_sql_info_free(in);
 }
 
@@ -803,6 +841,7 @@ int main(void)
         cmocka_unit_test(test_cast_helpers),
         cmocka_unit_test(test_tpch),
         cmocka_unit_test(test_tpch_analysis),
+        cmocka_unit_test(test_update_set_columns),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_fingerprint),
     };
