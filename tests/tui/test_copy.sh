@@ -11,7 +11,10 @@ check y "Slow queries \([1-9][0-9]*\)" "list shown"
 tx delete-buffer 2>/dev/null
 keys y y
 check y "copied the statement \([0-9.]+ k?B\) to the clipboard" "y in the list says what it copied and how much"
-sel=$(psql -qAtX -c "SELECT query FROM pg_stat_statements WHERE queryid = $(screen y | sed -n 's/.* queryid \(-\?[0-9]\+\).*/\1/p' | head -1)")
+qid=$(screen y | sed -n 's/.* queryid \(-\?[0-9]\+\).*/\1/p' | head -1)
+# one text per query id in this database (other roles may have run it too)
+sel=$(psql -qAtX -c "SELECT query FROM pg_stat_statements WHERE queryid = $qid
+    AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1")
 [ -n "$sel" ] && [ "$(tx show-buffer)" = "$sel" ]
 ok $? "the terminal received the selected statement's whole text" y
 
