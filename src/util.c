@@ -342,6 +342,26 @@ char *ixt_fmt_bytes(double bytes, char *out, size_t outlen)
     return out;
 }
 
+char *ixt_base64(const void *data, size_t len)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = data;
+    char *out = ixt_xmalloc((len + 2) / 3 * 4 + 1), *o = out;
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned v = (unsigned)p[i] << 16;
+        if (i + 1 < len)
+            v |= (unsigned)p[i + 1] << 8;
+        if (i + 2 < len)
+            v |= p[i + 2];
+        *o++ = abc[v >> 18 & 63];
+        *o++ = abc[v >> 12 & 63];
+        *o++ = i + 1 < len ? abc[v >> 6 & 63] : '=';
+        *o++ = i + 2 < len ? abc[v & 63] : '=';
+    }
+    *o = '\0';
+    return out;
+}
+
 /* Levenshtein distance, case-insensitive; names longer than 63 bytes are
  * never close. */
 static size_t edit_distance(const char *a, const char *b)

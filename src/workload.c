@@ -134,8 +134,12 @@ static void update_stmt(ixt_stmt *s, double calls, double total, double interval
         dcalls = calls;
         dtotal = total;
     }
-    s->calls_rate = interval_s > 0 ? dcalls / interval_s : 0;
-    s->ms_rate = interval_s > 0 ? dtotal / interval_s : 0;
+    if (interval_s > 0 && !fresh) {
+        ixt_rate_add(&s->calls_r, dcalls / interval_s, interval_s, IXT_RATE_TAU_S);
+        ixt_rate_add(&s->ms_r, dtotal / interval_s, interval_s, IXT_RATE_TAU_S);
+    }
+    s->calls_rate = s->calls_r.avg;
+    s->ms_rate = s->ms_r.avg;
     s->calls = calls;
     s->total_ms = total;
     s->mean_ms = calls > 0 ? total / calls : 0;

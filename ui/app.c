@@ -1,6 +1,6 @@
 /* app: terminal set-up, the poll() event loop, the monitor refresh
- * pipeline, and the frame around every view (title, status line, key bar,
- * help overlay). */
+ * pipeline, the frame around every view (title, status line, key bar,
+ * help overlay), and navigation: the views' requests are acted on here. */
 #include "app.h"
 
 #include <curses.h>
@@ -18,6 +18,11 @@
 #include "draw.h"
 #include "sigcancel.h"
 #include "ui_theme.h"
+#include "view_advice.h"
+#include "view_lab.h"
+#include "view_plan.h"
+#include "view_queries.h"
+#include "view_review.h"
 #include "views.h"
 
 #define MIN_COLS 80
@@ -244,6 +249,46 @@ static void mon_reconnect(app *a)
     mon_start(a);
 }
 
+/* ===== the clipboard, through the terminal ===== */
+
+/* OSC 52 asks the terminal (xterm, iTerm2, kitty, Windows Terminal; tmux
+ * with set-clipboard on) to put text on the clipboard of the machine the
+ * DBA sits at, so it works over SSH.  The sequence moves no cursor; it is
+ * written after ncurses has flushed the frame so the two never interleave. */
+static void clipboard_copy(app *a, const char *text, const char *what)
+{
+    if (!text || !text[0]) {
+        app_message(a, true, "nothing to copy");
+        return;
+    }
+    size_t len = strlen(text);
+    char *b64 = ixt_base64(text, len);
+    free(a->clipboard);
+    a->clipboard = ixt_xasprintf("\033]52;c;%s\a", b64);
+    free(b64);
+    char sz[32];
+    app_message(a, false, "copied %s (%s) to the clipboard", what, ixt_fmt_bytes((double)len, sz, sizeof sz));
+}
+
+static void clipboard_flush(app *a)
+{
+    if (!a->clipboard)
+        return;
+    const char *p = a->clipboard;
+    size_t left = strlen(p);
+    while (left > 0) {
+        ssize_t n = write(STDOUT_FILENO, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        p += n;
+        left -= (size_t)n;
+    }
+    free(a->clipboard);
+    a->clipboard = NULL;
+}
+
 /* ===== frame ===== */
 
 static void draw_title(app *a)
@@ -394,6 +439,7 @@ static void draw_all(app *a)
     }
     curs_set(views_input_active(a) ? 1 : 0);
     refresh();
+    clipboard_flush(a);
     a->dirty = false;
 }
 
@@ -454,17 +500,38 @@ static void global_key(app *a, ui_action act)
     }
 }
 
+static void query_typed(app *a, const char *text, bool ok)
+{
+    if (ok && text[0])
+        view_plan_open(a, text, 0);
+}
+
+/* Navigation: what a view's key asked for.  act is the key's action, for
+ * the keys no view took. */
+static void act_on(app *a, ui_request r, ui_action act)
+{
+    switch (r.kind) {
+    case UI_REQ_NONE: global_key(a, act); break;
+    case UI_REQ_HANDLED: break;
+    case UI_REQ_PLAN: view_plan_open(a, r.sql, r.queryid); break;
+    case UI_REQ_ASK_QUERY: app_input(a, "Query: ", NULL, NULL, query_typed); break;
+    case UI_REQ_LAB: view_lab_open(a, r.sql, r.queryid, r.values, r.nvalues, r.def); break;
+    case UI_REQ_ADVICE: view_advice_open(a); break;
+    case UI_REQ_COPY: clipboard_copy(a, r.sql, r.what); break;
+    }
+}
+
 static void mouse_key(app *a)
 {
     MEVENT ev;
     if (getmouse(&ev) != OK)
         return;
     if (ev.bstate & BUTTON4_PRESSED)
-        a->view->key(a, a->view, ACT_UP, KEY_MOUSE);
+        act_on(a, a->view->key(a, a->view, ACT_UP, KEY_MOUSE), ACT_NONE);
     else if (ev.bstate & BUTTON5_PRESSED)
-        a->view->key(a, a->view, ACT_DOWN, KEY_MOUSE);
+        act_on(a, a->view->key(a, a->view, ACT_DOWN, KEY_MOUSE), ACT_NONE);
     else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
-        views_click(a, ev.y, ev.x);
+        act_on(a, views_click(a, ev.y, ev.x), ACT_NONE);
 }
 
 static void handle_key(app *a, int ch)
@@ -492,9 +559,7 @@ static void handle_key(app *a, int ch)
         return;
     }
     ui_action act = ui_key_action(a->view->kind, ch);
-    if (a->view->key(a, a->view, act, ch))
-        return;
-    global_key(a, act);
+    act_on(a, a->view->key(a, a->view, act, ch), act);
 }
 
 /* ===== loop ===== */
@@ -656,6 +721,7 @@ static void app_free(app *a)
     ixt_review_free(&a->review);
     free(a->review_changes);
     ixt_theme_list_free(a->theme_names, a->ntheme_names);
+    free(a->clipboard);
     ixt_conn_close(a->lab);
     ixt_conn_close(a->mon);
 }

@@ -19,14 +19,46 @@
 typedef struct app app;
 typedef struct ui_view ui_view;
 
+/* What a view's key handler asks of the app, which owns navigation and the
+ * terminal (htop's actions return a reaction the screen manager acts on):
+ * views never open each other. */
+typedef enum ui_req_kind {
+    UI_REQ_NONE,        /* not the view's key: the app's own keys apply */
+    UI_REQ_HANDLED,     /* the view did what the key asks */
+    UI_REQ_PLAN,        /* the plan of sql (queryid when known) */
+    UI_REQ_ASK_QUERY,   /* ask for a statement, then open its plan */
+    UI_REQ_LAB,         /* the lab for sql/queryid, with values and def (may be NULL) */
+    UI_REQ_ADVICE,      /* the advisor over the workload */
+    UI_REQ_COPY,        /* text to the clipboard; what names it ("the statement") */
+} ui_req_kind;
+
+/* The strings are the view's (borrowed): the app acts on the request as
+ * soon as the handler returns, and copies what it keeps. */
+typedef struct ui_request {
+    ui_req_kind kind;
+    const char *sql;         /* PLAN, LAB; the text for COPY */
+    long long queryid;
+    char *const *values;     /* LAB: parameter values given for ANALYZE */
+    int nvalues;
+    const char *def;         /* LAB: an index to try at once */
+    const char *what;        /* COPY */
+} ui_request;
+
+#define UI_HANDLED ((ui_request){.kind = UI_REQ_HANDLED})
+#define UI_IGNORED ((ui_request){.kind = UI_REQ_NONE})
+static inline ui_request ui_handled(bool handled)
+{
+    return handled ? UI_HANDLED : UI_IGNORED;
+}
+
 /* A screen.  Views draw from the app's data and turn keys into requests to
- * the core; they hold no SQL. */
+ * the core or to the app; they hold no SQL. */
 struct ui_view {
     unsigned kind;           /* ui_view_kind, selects the keys */
     const char *title;       /* breadcrumb */
     void (*draw)(app *a, ui_view *v, int top, int rows);
-    /* Returns true when the key was handled. */
-    bool (*key)(app *a, ui_view *v, ui_action act, int ch);
+    /* What the key asks for (UI_IGNORED when it is not the view's). */
+    ui_request (*key)(app *a, ui_view *v, ui_action act, int ch);
     /* Called on every loop turn so a view can collect async results. */
     void (*tick)(app *a, ui_view *v);
     void (*destroy)(ui_view *v);
@@ -84,6 +116,7 @@ struct app {
     ixt_review review;       /* accepted indexes with their evidence */
     char *review_changes;    /* since the --diff-from session, one line each; NULL without.  owned */
     struct lab_work *labs;   /* the lab's work, per statement (view_lab) */
+    char *clipboard;         /* OSC 52 sequence written after the next frame.  owned */
 };
 
 /* Runs the TUI until the user quits.  Returns the exit status. */

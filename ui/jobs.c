@@ -162,6 +162,52 @@ ui_job *job_new(const char *what, int (*run)(ui_job *, ixt_conn *, ixt_err *),
     return j;
 }
 
+typedef struct query_job {
+    char *sql;
+    char **params;
+    int nparams;
+    PGresult *res;
+} query_job;
+
+static void query_job_free(void *ctx)
+{
+    query_job *x = ctx;
+    free(x->sql);
+    for (int i = 0; i < x->nparams; i++)
+        free(x->params[i]);
+    free(x->params);
+    PQclear(x->res);
+    free(x);
+}
+
+/* A cancel reaches the statement through jobs_cancel's PQcancel. */
+static int query_job_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    query_job *x = j->ctx;
+    x->res = ixt_conn_exec(lab, x->sql, x->nparams, (const char *const *)x->params, e);
+    return x->res ? 0 : -1;
+}
+
+ui_job *job_query_new(const char *what, const char *sql, int nparams, const char *const *params,
+                      void (*done)(app *, ui_job *, ui_view *, job_end, const char *), ui_view *owner)
+{
+    query_job *x = ixt_xcalloc(1, sizeof *x);
+    x->sql = ixt_xstrdup(sql);
+    x->nparams = nparams;
+    x->params = ixt_xcalloc((size_t)nparams + 1, sizeof *x->params);
+    for (int i = 0; i < nparams; i++)
+        x->params[i] = params[i] ? ixt_xstrdup(params[i]) : NULL;
+    return job_new(what, query_job_run, done, x, query_job_free, owner);
+}
+
+PGresult *job_query_result(ui_job *j)
+{
+    query_job *x = j->ctx;
+    PGresult *r = x->res;
+    x->res = NULL;
+    return r;
+}
+
 void jobs_submit(ui_jobs *q, ui_job *j)
 {
     pthread_mutex_lock(&q->mu);

@@ -37,6 +37,7 @@ struct ui_job {
     void (*free_ctx)(void *ctx);
     void *ctx;                 /* owned by the job */
     ui_view *owner;
+    void *ref;                 /* the owner's state done updates.  borrowed, valid while owner is */
     /* Background upkeep: no running line, and Esc leaves it alone. */
     bool quiet;
     /* ----- runner's ----- */
@@ -87,6 +88,15 @@ ixt_conn *jobs_lab_idle(ui_jobs *q);
  * acts in order.  The done callbacks of those jobs run first. */
 #define SETTLE_MS 1000
 ixt_conn *jobs_lab_settle(ui_jobs *q, app *a, int wait_ms);
+
+/* A job running one statement (sql with its parameters, copied) on the lab
+ * connection; done takes the result with job_query_result.  caller
+ * submits it */
+ui_job *job_query_new(const char *what, const char *sql, int nparams, const char *const *params,
+                      void (*done)(app *, ui_job *, ui_view *, job_end, const char *), ui_view *owner);
+/* In done: the result of a query job that ended JOB_DONE, else NULL.
+ * caller PQclear()s */
+PGresult *job_query_result(ui_job *j);
 
 /* ----- for run functions ----- */
 bool job_cancelled(ui_job *j);

@@ -7,6 +7,7 @@
 
 #include "idxtune/advisor.h"
 #include "idxtune/verify.h"
+#include "view_advice.h"
 #include "views.h"
 
 #define TOP_STATEMENTS 50
@@ -132,28 +133,31 @@ static void accept_pick(app *a, aview *x)
     ixt_review_item_free(&it);
 }
 
-static bool aview_key(app *a, ui_view *v, ui_action act, int ch)
+static ui_request aview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     (void)ch;
     aview *x = (aview *)v;
     if (list_key(&x->list, act, x->adv.npicks, x->list_rows))
-        return true;
+        return UI_HANDLED;
     if (act == ACT_ACCEPT) {
         accept_pick(a, x);
-        return true;
+        return UI_HANDLED;
     }
+    if (act == ACT_COPY && x->adv.npicks)
+        return (ui_request){.kind = UI_REQ_COPY, .sql = x->adv.cands[x->adv.picks[x->list.sel]].def,
+                            .what = "the index definition"};
     if (act == ACT_OPEN && x->adv.npicks) {
         if (!jobs_lab_settle(a->jobs, a, SETTLE_MS)) {
             app_message(a, true, "the lab connection is busy: wait or press Esc to cancel");
-            return true;
+            return UI_HANDLED;
         }
         int s = best_statement(&x->adv, x->list.sel);
         if (s >= 0)
-            view_lab_open(a, x->adv.stmts[s].sql, x->adv.stmts[s].queryid, NULL, 0,
-                          x->adv.cands[x->adv.picks[x->list.sel]].def);
-        return true;
+            return (ui_request){.kind = UI_REQ_LAB, .sql = x->adv.stmts[s].sql, .queryid = x->adv.stmts[s].queryid,
+                                .def = x->adv.cands[x->adv.picks[x->list.sel]].def};
+        return UI_HANDLED;
     }
-    return false;
+    return UI_IGNORED;
 }
 
 static void aview_destroy(ui_view *v)

@@ -1,6 +1,6 @@
 /* view_indexes: the Indexes tab of the first screen.  The health of the
- * existing indexes (from the core, read on the lab connection without
- * blocking), one row per index, and the selected one's definition and
+ * existing indexes (from the core, read by a job on the lab connection),
+ * one row per index, and the selected one's definition and
  * reasons in a detail pane. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 struct ui_indexes {
     ixt_health h;
     bool loaded;
-    bool running;        /* the query is on the lab connection */
+    bool running;        /* its job is queued or running */
     char error[IXT_ERR_MAX];
     ui_list list;
     int list_rows;
@@ -38,41 +38,23 @@ size_t indexes_tab_count(const ui_indexes *x)
     return x->loaded ? x->h.n : 0;
 }
 
-void indexes_tab_reload(app *a, ui_indexes *x)
+static void health_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
 {
-    if (x->running)
-        return;
-    if (!jobs_lab_idle(a->jobs) || ixt_conn_busy(a->lab)) {
-        app_message(a, true, "the lab connection is busy: the indexes are read when it is free");
-        return;
-    }
-    ixt_err e;
-    char *sql = ixt_health_sql(ixt_conn_info(a->lab));
-    int rc = ixt_conn_send(a->lab, sql, 0, NULL, &e);
-    free(sql);
-    if (rc != 0) {
-        snprintf(x->error, sizeof x->error, "%s", e.msg);
-        return;
-    }
-    x->running = true;
-    x->error[0] = '\0';
-}
-
-void indexes_tab_tick(app *a, ui_indexes *x)
-{
-    if (!x->running)
-        return;
-    PGresult *r;
-    ixt_err e;
-    int rc = ixt_conn_collect(a->lab, &r, &e);
-    if (rc == 0)
+    ui_indexes *x = j->ref;
+    a->dirty = true;
+    if (!owner)
         return;
     x->running = false;
-    a->dirty = true;
-    if (rc < 0 || !r) {
-        snprintf(x->error, sizeof x->error, "%s", e.msg);
+    if (end == JOB_CANCELLED) {
+        snprintf(x->error, sizeof x->error, "reading the indexes was cancelled (F5 reads them again)");
         return;
     }
+    if (end == JOB_FAILED) {
+        snprintf(x->error, sizeof x->error, "%s", msg);
+        return;
+    }
+    PGresult *r = job_query_result(j);
+    ixt_err e;
     ixt_health_free(&x->h);
     if (ixt_health_ingest(&x->h, r, ixt_conn_info(a->lab)->version_num >= 160000, &e) != 0) {
         snprintf(x->error, sizeof x->error, "%s", e.msg);
@@ -82,6 +64,19 @@ void indexes_tab_tick(app *a, ui_indexes *x)
         x->loaded = true;
     }
     PQclear(r);
+}
+
+void indexes_tab_reload(app *a, ui_indexes *x)
+{
+    if (x->running)
+        return;
+    char *sql = ixt_health_sql(ixt_conn_info(a->lab));
+    ui_job *j = job_query_new("reading the indexes", sql, 0, NULL, health_done, a->view);
+    free(sql);
+    j->ref = x;
+    jobs_submit(a->jobs, j);
+    x->running = true;
+    x->error[0] = '\0';
 }
 
 static void findings_cell(unsigned f, char *out, size_t len)
@@ -160,7 +155,7 @@ void indexes_tab_draw(app *a, ui_indexes *x, int top, int rows)
     draw_detail(x, top + rows - DETAIL_ROWS, DETAIL_ROWS);
 }
 
-bool indexes_tab_key(app *a, ui_indexes *x, ui_action act, int ch)
+ui_request indexes_tab_key(app *a, ui_indexes *x, ui_action act, int ch)
 {
     int n = (int)indexes_tab_count(x);
     if (ch == KEY_MOUSE && act == ACT_NONE) {
@@ -169,11 +164,13 @@ bool indexes_tab_key(app *a, ui_indexes *x, ui_action act, int ch)
             x->list.sel = x->list.top + row;
             list_clamp(&x->list, n, x->list_rows);
         }
-        return true;
+        return UI_HANDLED;
     }
     if (act == ACT_RELOAD) {
         indexes_tab_reload(a, x);
-        return true;
+        return UI_HANDLED;
     }
-    return list_key(&x->list, act, n, x->list_rows);
+    if (act == ACT_COPY && x->list.sel < n)
+        return (ui_request){.kind = UI_REQ_COPY, .sql = x->h.idx[x->list.sel].def, .what = "the index definition"};
+    return ui_handled(list_key(&x->list, act, n, x->list_rows));
 }

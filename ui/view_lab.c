@@ -12,6 +12,7 @@
 #include "idxtune/lab.h"
 #include "idxtune/plan_text.h"
 #include "idxtune/sqlparse.h"
+#include "view_lab.h"
 #include "views.h"
 
 #define WORKLOAD_TOP 10
@@ -894,42 +895,46 @@ static void lview_tick(app *a, ui_view *v)
         refresh_ctx(a, l);
 }
 
-static bool lview_key(app *a, ui_view *v, ui_action act, int ch)
+static ui_request lview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     lview *l = (lview *)v;
     lab_work *w = l->w;
     if (!l->open || w->changing || l->running)
-        return act != ACT_QUIT && act != ACT_HELP && act != ACT_BACK && act != ACT_REVIEW;
+        return ui_handled(act != ACT_QUIT && act != ACT_HELP && act != ACT_BACK && act != ACT_REVIEW);
     if (act == ACT_TRY_SUGGESTION) {
         if (l->show_sugg && ch - '1' < w->nsugg)
             add_defs(a, l, &w->sugg[ch - '1'], 1);
         else
             app_message(a, false, "no suggestion %c on screen (s shows them)", ch);
-        return true;
+        return UI_HANDLED;
     }
     switch (act) {
     case ACT_UP: case ACT_DOWN:
         list_key(&l->list, act, w->lab.nidx, 6);
         refresh_ctx(a, l);
-        return true;
-    case ACT_NEW_INDEX: new_index(a, l); return true;
-    case ACT_DROP_INDEX: drop_index(a, l); return true;
-    case ACT_REAL_TRIAL: real_trial(a, l); return true;
-    case ACT_WORKLOAD: workload_effect(a, l); return true;
-    case ACT_ACCEPT: accept_index(a, l, true); return true;
-    case ACT_REJECT: accept_index(a, l, false); return true;
+        return UI_HANDLED;
+    case ACT_NEW_INDEX: new_index(a, l); return UI_HANDLED;
+    case ACT_DROP_INDEX: drop_index(a, l); return UI_HANDLED;
+    case ACT_REAL_TRIAL: real_trial(a, l); return UI_HANDLED;
+    case ACT_WORKLOAD: workload_effect(a, l); return UI_HANDLED;
+    case ACT_COPY:
+        if (l->list.sel >= w->lab.nidx)
+            return UI_HANDLED;
+        return (ui_request){.kind = UI_REQ_COPY, .sql = w->lab.idx[l->list.sel].def, .what = "the index definition"};
+    case ACT_ACCEPT: accept_index(a, l, true); return UI_HANDLED;
+    case ACT_REJECT: accept_index(a, l, false); return UI_HANDLED;
     case ACT_SUGGESTIONS:
         l->show_sugg = !l->show_sugg && w->nsugg > 0;
         if (!w->nsugg)
             app_message(a, false, "no suggestions for this statement");
-        return true;
+        return UI_HANDLED;
     case ACT_LOCK_TIMEOUT: {
         char cur[32];
         snprintf(cur, sizeof cur, "%g", a->opts->cfg.lock_timeout_ms / 1000.0);
         app_input(a, "Lock timeout for real trials, seconds: ", cur, NULL, lock_timeout_done);
-        return true;
+        return UI_HANDLED;
     }
-    default: return false;
+    default: return UI_IGNORED;
     }
 }
 

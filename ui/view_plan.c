@@ -10,6 +10,7 @@
 #include "idxtune/plan.h"
 #include "idxtune/plan_fold.h"
 #include "idxtune/plan_text.h"
+#include "view_plan.h"
 #include "views.h"
 
 #define DETAIL_ROWS 7
@@ -33,6 +34,7 @@ typedef struct pview {
     bool example;             /* sql is a literal example of the statement */
     char **values;            /* parameter values for ANALYZE */
     int nvalues;
+    char *copied;             /* the plan text last handed to the clipboard */
 } pview;
 
 static pview *top_pview(app *a)
@@ -358,7 +360,17 @@ static void analyze(app *a, pview *p)
         start_explain(a, p, true);
 }
 
-static bool pview_key(app *a, ui_view *v, ui_action act, int ch)
+/* The plan as EXPLAIN prints it, or the statement while there is none. */
+static ui_request copy_request(pview *p)
+{
+    if (!p->plan)
+        return (ui_request){.kind = UI_REQ_COPY, .sql = p->sql, .what = "the statement"};
+    free(p->copied);
+    p->copied = ixt_plan_render_text(p->plan, false);
+    return (ui_request){.kind = UI_REQ_COPY, .sql = p->copied, .what = "the plan"};
+}
+
+static ui_request pview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     pview *p = (pview *)v;
     if (act == ACT_ANALYZE) {
@@ -367,30 +379,31 @@ static bool pview_key(app *a, ui_view *v, ui_action act, int ch)
                                  "the plan shown is the planner's estimate");
         else
             analyze(a, p);
-        return true;
+        return UI_HANDLED;
     }
-    if (act == ACT_LAB) {
-        view_lab_open(a, p->sql, p->queryid, p->values, p->nvalues, NULL);
-        return true;
-    }
+    if (act == ACT_LAB)
+        return (ui_request){.kind = UI_REQ_LAB, .sql = p->sql, .queryid = p->queryid, .values = p->values,
+                            .nvalues = p->nvalues};
+    if (act == ACT_COPY)
+        return copy_request(p);
     if (!p->plan)
-        return false;
+        return UI_IGNORED;
     if (ch == KEY_MOUSE && act == ACT_NONE) {
         p->list.sel = p->list.top + a->click_y - 3;
         list_clamp(&p->list, (int)p->fold.nvisible, p->list_rows);
-        return true;
+        return UI_HANDLED;
     }
     if (list_key(&p->list, act, (int)p->fold.nvisible, p->list_rows))
-        return true;
+        return UI_HANDLED;
     switch (act) {
     case ACT_HOTTEST:
         if (p->plan->hottest)
             select_node(p, p->plan->hottest);
-        return true;
-    case ACT_NEXT_COSTLY: walk_costly(p, 1); return true;
-    case ACT_PREV_COSTLY: walk_costly(p, -1); return true;
-    case ACT_COLLAPSE: case ACT_EXPAND: case ACT_EXPAND_ALL: fold(p, act); return true;
-    default: return false;
+        return UI_HANDLED;
+    case ACT_NEXT_COSTLY: walk_costly(p, 1); return UI_HANDLED;
+    case ACT_PREV_COSTLY: walk_costly(p, -1); return UI_HANDLED;
+    case ACT_COLLAPSE: case ACT_EXPAND: case ACT_EXPAND_ALL: fold(p, act); return UI_HANDLED;
+    default: return UI_IGNORED;
     }
 }
 
@@ -401,6 +414,7 @@ static void pview_destroy(ui_view *v)
     ixt_plan_fold_free(&p->fold);
     ixt_plan_free(p->plan);
     free_values(p);
+    free(p->copied);
     free(p->sql);
     free(p);
 }

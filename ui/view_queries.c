@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "view_queries.h"
 #include "views.h"
 
 #define DETAIL_ROWS 5
@@ -187,11 +188,17 @@ static void draw_statements(app *a, qview *q, int top, int rows)
                                          : "no statements recorded yet in this database";
         draw_wrapped(top + 3, 2, 3, COLS - 4, why, draw_style(in->has_pgss ? IXT_ROLE_MUTED : IXT_ROLE_ERROR));
     }
-    char title[320], where[256] = "";
+    char title[512], where[256] = "";
     const ixt_stmt *s = n ? v[q->list.sel] : NULL;
     if (s && a->nodes.n > 1)
         ixt_nodes_breakdown_text(&a->nodes, app_mon_wl(a), s->queryid, where, sizeof where);
-    snprintf(title, sizeof title, " queryid %" PRId64 "%s%s", s ? s->queryid : 0, where[0] ? " | " : "", where);
+    int used = snprintf(title, sizeof title, " queryid %" PRId64 "%s%s", s ? s->queryid : 0, where[0] ? " | " : "",
+                        where);
+    /* the list shows the ~10 s average; the raw last interval is here */
+    if (s && s->ms_r.known)
+        snprintf(title + used, sizeof title - (size_t)used,
+                 "   last %.1f s: %.1f ms/s, %.1f calls/s (list: %.0f s average)", a->wl.interval_s,
+                 s->ms_r.last, s->calls_r.last, IXT_RATE_TAU_S);
     draw_detail(s ? title : " statement", s ? s->query_full : NULL, top + rows - DETAIL_ROWS, DETAIL_ROWS);
     free(v);
 }
@@ -268,13 +275,9 @@ static void filter_done(app *a, const char *text, bool ok)
     filter_changed(a, ok ? text : "");
 }
 
-static void query_done(app *a, const char *text, bool ok)
-{
-    if (ok && text[0])
-        view_plan_open(a, text, 0);
-}
-
-static void open_selected(app *a, qview *q)
+/* The selected statement or running query, as a request of kind (the
+ * plan, or the clipboard); a message when none is selected. */
+static ui_request selected(app *a, qview *q, ui_req_kind kind)
 {
     if (q->activity) {
         int n = 0;
@@ -282,19 +285,19 @@ static void open_selected(app *a, qview *q)
             const ixt_activity *x = &a->act.items[i];
             if (!act_matches(x, q->filter))
                 continue;
-            if (n++ == q->alist.sel) {
-                view_plan_open(a, x->query_full, 0);
-                return;
-            }
+            if (n++ == q->alist.sel)
+                return (ui_request){.kind = kind, .sql = x->query_full, .what = "the statement"};
         }
         app_message(a, true, "no running query selected");
-        return;
+        return UI_HANDLED;
     }
     const ixt_stmt *s = ixt_workload_find(&a->wl, q->sel_id);
-    if (!s || !s->query_full)
+    if (!s || !s->query_full) {
         app_message(a, true, "no statement selected");
-    else
-        view_plan_open(a, s->query_full, (long long)s->queryid);
+        return UI_HANDLED;
+    }
+    return (ui_request){.kind = kind, .sql = s->query_full, .queryid = (long long)s->queryid,
+                        .what = "the statement"};
 }
 
 static void change_sort(qview *q, ui_action act)
@@ -344,12 +347,12 @@ static void follow_row(app *a, qview *q)
     free(v);
 }
 
-static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
+static ui_request qview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     qview *q = (qview *)v;
     if (act == ACT_TAB) {
         next_tab(a, q);
-        return true;
+        return UI_HANDLED;
     }
     if (q->indexes)
         return indexes_tab_key(a, q->ix, act, ch);
@@ -361,33 +364,29 @@ static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
             l->sel = l->top + row;
             list_clamp(l, n, q->list_rows);
         }
-        return true;
+        return UI_HANDLED;
     }
     if (list_key(l, act, n, q->list_rows)) {
         if (!q->activity)
             follow_row(a, q);
-        return true;
+        return UI_HANDLED;
     }
     switch (act) {
-    case ACT_OPEN: open_selected(a, q); return true;
-    case ACT_FILTER: app_input(a, "Filter: ", q->filter, filter_changed, filter_done); return true;
-    case ACT_QUERY_INPUT: app_input(a, "Query: ", NULL, NULL, query_done); return true;
-    case ACT_SORT_NEXT: case ACT_SORT_PREV: change_sort(q, act); return true;
-    case ACT_SORT_INVERT: q->desc = !q->desc; return true;
-    case ACT_ADVISE: view_advice_open(a); return true;
+    case ACT_OPEN: return selected(a, q, UI_REQ_PLAN);
+    case ACT_COPY: return selected(a, q, UI_REQ_COPY);
+    case ACT_FILTER: app_input(a, "Filter: ", q->filter, filter_changed, filter_done); return UI_HANDLED;
+    case ACT_QUERY_INPUT: return (ui_request){.kind = UI_REQ_ASK_QUERY};
+    case ACT_SORT_NEXT: case ACT_SORT_PREV: change_sort(q, act); return UI_HANDLED;
+    case ACT_SORT_INVERT: q->desc = !q->desc; return UI_HANDLED;
+    case ACT_ADVISE: return (ui_request){.kind = UI_REQ_ADVICE};
     case ACT_PAUSE:
         a->paused = !a->paused;
         app_message(a, false, a->paused ? "refresh paused (Z resumes)" : "refresh resumed");
-        return true;
-    case ACT_FASTER: set_refresh(a, a->refresh_s / 2); return true;
-    case ACT_SLOWER: set_refresh(a, a->refresh_s * 2); return true;
-    default: return false;
+        return UI_HANDLED;
+    case ACT_FASTER: set_refresh(a, a->refresh_s / 2); return UI_HANDLED;
+    case ACT_SLOWER: set_refresh(a, a->refresh_s * 2); return UI_HANDLED;
+    default: return UI_IGNORED;
     }
-}
-
-static void qview_tick(app *a, ui_view *v)
-{
-    indexes_tab_tick(a, ((qview *)v)->ix);
 }
 
 static void qview_destroy(ui_view *v)
@@ -404,7 +403,6 @@ ui_view *view_queries_new(void)
     q->base.draw = qview_draw;
     q->base.key = qview_key;
     q->base.destroy = qview_destroy;
-    q->base.tick = qview_tick;
     q->ix = indexes_tab_new();
     q->sort = IXT_COL_TOTAL;
     q->desc = true;

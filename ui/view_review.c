@@ -10,13 +10,14 @@
 #include "idxtune/export.h"
 #include "idxtune/review_diff.h"
 #include "idxtune/sqlquote.h"
+#include "view_review.h"
 #include "views.h"
 
 #define DETAIL_ROWS 10
 #define VERIFY_WINDOW_S 10
 
-/* A verify run: two snapshots on the lab connection, sent and collected
- * without blocking, VERIFY_WINDOW_S apart. */
+/* A verify run: two snapshots taken by jobs on the lab connection,
+ * VERIFY_WINDOW_S apart. */
 typedef enum { VF_IDLE, VF_FIRST, VF_WINDOW, VF_SECOND, VF_DONE } vf_stage;
 
 typedef struct rview {
@@ -30,7 +31,6 @@ typedef struct rview {
     ixt_verify_snap va, vb;
     ixt_verify_report vr;
     double vf_until_ms;
-    bool vf_stop;              /* Esc while a snapshot runs: cancelled */
     char vf_error[1024];
 } rview;
 
@@ -152,61 +152,27 @@ static void verify_reset(rview *r)
     ixt_verify_snap_free(&r->vb);
     ixt_verify_report_free(&r->vr);
     r->vf = VF_IDLE;
-    r->vf_stop = false;
     r->vf_error[0] = '\0';
 }
 
-static void verify_send(app *a, rview *r, vf_stage next)
+static void verify_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
 {
-    ixt_err e;
-    if (ixt_conn_send(a->lab, r->vq.sql, 3, (const char *const *)r->vq.params, &e) != 0) {
-        snprintf(r->vf_error, sizeof r->vf_error, "%s", e.msg);
-        r->vf = VF_DONE;
+    rview *r = (rview *)owner;
+    if (end == JOB_CANCELLED)
+        app_message(a, false, "verify cancelled");
+    if (!r || (r->vf != VF_FIRST && r->vf != VF_SECOND))
         return;
-    }
-    r->vf = next;
-}
-
-static void verify_start(app *a, rview *r)
-{
-    ixt_err e;
-    verify_reset(r);
-    if (a->review.n == 0)
-        return;
-    if (!jobs_lab_idle(a->jobs) || ixt_conn_busy(a->lab)) {
-        app_message(a, true, "the lab connection is busy: try again when it is free");
-        return;
-    }
-    if (ixt_verify_query_make(&a->review, ixt_conn_info(a->lab), &r->vq, &e) != 0) {
-        snprintf(r->vf_error, sizeof r->vf_error, "%s", e.msg);
-        r->vf = VF_DONE;
-        return;
-    }
-    verify_send(a, r, VF_FIRST);
-}
-
-static void rview_tick(app *a, ui_view *v)
-{
-    rview *r = (rview *)v;
-    if (r->vf == VF_WINDOW) {
-        a->dirty = true;   /* the countdown */
-        if (ixt_now_ms() >= r->vf_until_ms)
-            verify_send(a, r, VF_SECOND);
-        return;
-    }
-    if (r->vf != VF_FIRST && r->vf != VF_SECOND)
-        return;
-    PGresult *res;
-    ixt_err e;
-    int rc = ixt_conn_collect(a->lab, &res, &e);
-    if (rc == 0)
-        return;
-    a->dirty = true;
-    ixt_verify_snap *s = r->vf == VF_FIRST ? &r->va : &r->vb;
-    if (r->vf_stop) {
+    if (end == JOB_CANCELLED) {
         verify_reset(r);
-        app_message(a, false, "verify stopped");
-    } else if (rc < 0 || !res || ixt_verify_snap_ingest(&a->review, res, ixt_now_ms(), s, &e) != 0) {
+        return;
+    }
+    PGresult *res = job_query_result(j);
+    ixt_err e;
+    ixt_verify_snap *s = r->vf == VF_FIRST ? &r->va : &r->vb;
+    if (end == JOB_FAILED) {
+        snprintf(r->vf_error, sizeof r->vf_error, "%s", msg);
+        r->vf = VF_DONE;
+    } else if (ixt_verify_snap_ingest(&a->review, res, ixt_now_ms(), s, &e) != 0) {
         snprintf(r->vf_error, sizeof r->vf_error, "%s", e.msg);
         r->vf = VF_DONE;
     } else if (r->vf == VF_FIRST) {
@@ -217,6 +183,40 @@ static void rview_tick(app *a, ui_view *v)
         r->vf = VF_DONE;
     }
     PQclear(res);
+}
+
+/* A snapshot of the statements' counters, as a job on the lab connection. */
+static void verify_snapshot(app *a, rview *r, vf_stage stage)
+{
+    r->vf = stage;
+    jobs_submit(a->jobs, job_query_new(stage == VF_FIRST ? "verify: first snapshot" : "verify: second snapshot",
+                                       r->vq.sql, 3, (const char *const *)r->vq.params, verify_done, &r->base));
+}
+
+static void verify_start(app *a, rview *r)
+{
+    ixt_err e;
+    if (r->vf == VF_FIRST || r->vf == VF_SECOND)
+        return;   /* its job runs: Esc cancels it */
+    verify_reset(r);
+    if (a->review.n == 0)
+        return;
+    if (ixt_verify_query_make(&a->review, ixt_conn_info(a->lab), &r->vq, &e) != 0) {
+        snprintf(r->vf_error, sizeof r->vf_error, "%s", e.msg);
+        r->vf = VF_DONE;
+        return;
+    }
+    verify_snapshot(a, r, VF_FIRST);
+}
+
+static void rview_tick(app *a, ui_view *v)
+{
+    rview *r = (rview *)v;
+    if (r->vf != VF_WINDOW)
+        return;
+    a->dirty = true;   /* the countdown */
+    if (ixt_now_ms() >= r->vf_until_ms)
+        verify_snapshot(a, r, VF_SECOND);
 }
 
 static void rview_draw(app *a, ui_view *v, int top, int rows)
@@ -393,28 +393,23 @@ static void comment_done(app *a, const char *text, bool ok)
         decide(a, r, a->review.items[r->list.sel].decision.verdict, text);
 }
 
-static bool rview_key(app *a, ui_view *v, ui_action act, int ch)
+static ui_request rview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     (void)ch;
     rview *r = (rview *)v;
-    if (act == ACT_BACK && (r->vf == VF_FIRST || r->vf == VF_SECOND)) {
-        r->vf_stop = true;
-        (void)ixt_conn_cancel(a->lab, NULL);
-        return true;
-    }
     if (act == ACT_BACK && r->vf == VF_WINDOW) {
         verify_reset(r);
         app_message(a, false, "verify stopped");
-        return true;
+        return UI_HANDLED;
     }
     if (list_key(&r->list, act, a->review.n, r->list_rows))
-        return true;
+        return UI_HANDLED;
     bool any = a->review.n > 0;
     switch (act) {
     case ACT_RENAME:
         if (any)
             app_input(a, "Name: ", a->review.items[r->list.sel].name, NULL, rename_done);
-        return true;
+        return UI_HANDLED;
     case ACT_MOVE_UP: case ACT_MOVE_DOWN:
         if (any) {
             int d = act == ACT_MOVE_UP ? -1 : 1;
@@ -422,37 +417,42 @@ static bool rview_key(app *a, ui_view *v, ui_action act, int ch)
             r->list.sel += d;
             list_clamp(&r->list, a->review.n, r->list_rows);
         }
-        return true;
+        return UI_HANDLED;
     case ACT_DROP_INDEX:
         if (any)
             ixt_review_remove(&a->review, r->list.sel);
-        return true;
+        return UI_HANDLED;
     case ACT_OPEN:
         if (any) {
             const ixt_review_item *it = &a->review.items[r->list.sel];
-            view_lab_open(a, it->ev.sql, it->ev.queryid, NULL, 0, it->def);
+            return (ui_request){.kind = UI_REQ_LAB, .sql = it->ev.sql, .queryid = it->ev.queryid, .def = it->def};
         }
-        return true;
+        return UI_HANDLED;
+    case ACT_COPY:
+        if (any)
+            return (ui_request){.kind = UI_REQ_COPY, .sql = a->review.items[r->list.sel].def,
+                                .what = "the index definition"};
+        return UI_HANDLED;
     case ACT_APPROVE: case ACT_REJECT: case ACT_NEEDS_TRIAL:
         if (any)
             decide(a, r, act == ACT_APPROVE ? IXT_VERDICT_APPROVED
                          : act == ACT_REJECT ? IXT_VERDICT_REJECTED : IXT_VERDICT_NEEDS_TRIAL, NULL);
-        return true;
+        return UI_HANDLED;
     case ACT_COMMENT:
         if (any)
             app_input(a, "Comment (Enter keeps it, empty removes it): ", a->review.items[r->list.sel].decision.comment,
                       NULL, comment_done);
-        return true;
+        return UI_HANDLED;
     case ACT_CHANGES:
         if (a->review_changes)
             r->show_changes = !r->show_changes;
         else
             app_message(a, false, "no older session to compare with: start with --load NEW --diff-from OLD");
-        return true;
-    case ACT_EXPORT: app_input(a, "Export to (name, without .sql): ", "idxtune-indexes", NULL, export_done); return true;
-    case ACT_SAVE: app_input(a, "Save session to: ", "idxtune-session.json", NULL, save_done); return true;
-    case ACT_VERIFY: verify_start(a, r); return true;
-    default: return false;
+        return UI_HANDLED;
+    case ACT_EXPORT: app_input(a, "Export to (name, without .sql): ", "idxtune-indexes", NULL, export_done); return UI_HANDLED;
+    case ACT_SAVE: app_input(a, "Save session to: ", "idxtune-session.json", NULL, save_done); return UI_HANDLED;
+    case ACT_VERIFY: verify_start(a, r); return UI_HANDLED;
+    default: return UI_IGNORED;
     }
 }
 

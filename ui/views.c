@@ -83,11 +83,11 @@ bool views_input_key(app *a, int ch)
     return true;
 }
 
-void views_click(app *a, int y, int x)
+ui_request views_click(app *a, int y, int x)
 {
     (void)x;
     a->click_y = y;
-    a->view->key(a, a->view, ACT_NONE, KEY_MOUSE);
+    return a->view->key(a, a->view, ACT_NONE, KEY_MOUSE);
 }
 
 void list_clamp(ui_list *l, int n, int rows)

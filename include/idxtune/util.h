@@ -93,6 +93,10 @@ char *ixt_fmt_ms(double ms, char *out, size_t outlen);
 /* Formats a byte count ("8.0 kB", "1.2 GB") into out; returns out. */
 char *ixt_fmt_bytes(double bytes, char *out, size_t outlen);
 
+/* len bytes of data in base64 (RFC 4648, padded, no line breaks), for the
+ * terminal's clipboard sequence.  caller frees */
+char *ixt_base64(const void *data, size_t len);
+
 /* The installed data directory of an executable: PREFIX/share/idxtune for
  * PREFIX/bin/idxtune, so an install works under any prefix (or DESTDIR
  * moved into place) without a rebuild.  NULL when exe is not absolute.

@@ -1,5 +1,6 @@
 /* workload: where the slow queries come from.  Snapshots of
- * pg_stat_statements with rates over the last refresh interval, and what is
+ * pg_stat_statements with rates per second (over the last refresh interval,
+ * and averaged over about IXT_RATE_TAU_S seconds), and what is
  * running now (pg_stat_activity).  The module builds the SQL and reads the
  * results; sending them is the caller's business (conn), so the UI can do it
  * without blocking. */
@@ -12,6 +13,7 @@
 #include <stdint.h>
 
 #include "idxtune/conn.h"
+#include "idxtune/rate.h"
 #include "idxtune/util.h"
 
 typedef enum ixt_stmt_col {
@@ -20,8 +22,8 @@ typedef enum ixt_stmt_col {
     IXT_COL_MEAN,
     IXT_COL_ROWS,
     IXT_COL_SHARE,      /* share of all statements' total time */
-    IXT_COL_CALLS_RATE, /* calls/s over the last interval */
-    IXT_COL_MS_RATE,    /* ms of execution per second over the last interval */
+    IXT_COL_CALLS_RATE, /* calls/s, averaged (ixt_rate) */
+    IXT_COL_MS_RATE,    /* ms of execution per second, averaged */
     IXT_COL_QUERYID,
     IXT_COL_QUERY,
     IXT_COL_COUNT
@@ -39,8 +41,10 @@ typedef struct ixt_stmt {
     double rows;
     double mean_ms;
     double share;       /* 0..1 */
-    double calls_rate;  /* per second, over the last interval */
+    double calls_rate;  /* per second, averaged over ~IXT_RATE_TAU_S: what lists and sorts use */
     double ms_rate;
+    ixt_rate calls_r;   /* the same with the last interval's value */
+    ixt_rate ms_r;
     double shared_hit;
     double shared_read;
     bool own;           /* an idxtune statement: never listed */

@@ -3,7 +3,10 @@
 # src/A.c or include/idxtune/A.h includes "idxtune/B.h".  No module may
 # include the header of a module that depends on it, so the graph must be
 # acyclic (tsort finds any loop).  The core never includes the UI or
-# curses.  TAP output.
+# curses.  In ui/, views never open each other: a view returns a request
+# and app.c, which owns navigation, acts on it; so no ui/view_*.c includes
+# another view's header or calls another view's view_*_open/_new.  TAP
+# output.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -43,5 +46,19 @@ ok $? "every core header belongs to a module" "$missing"
 up=$(grep -nE '#include ["<](curses|ncurses|ncursesw/|app\.h|views\.h|draw\.h|cli\.h|batch\.h)' src/*.c include/idxtune/*.h)
 [ -z "$up" ]
 ok $? "the core includes neither curses nor the UI" "$up"
+
+# ui/views.c is what the screens share: it opens none of them
+crossed=$(for c in ui/view_*.c ui/views.c; do
+    own=$(basename "$c" .c)
+    sed -n 's|^#include "\(view_[a-z_0-9]*\)\.h".*|\1|p' "$c" | while read -r h; do
+        [ "$h" = "$own" ] || echo "$c includes $h.h"
+    done
+    grep -noE '\bview_[a-z_0-9]+_(open|new)[a-z_]*[[:space:]]*\(' "$c" | while IFS=: read -r line call; do
+        callee=$(printf '%s' "$call" | sed -E 's/_(open|new).*//')
+        [ "$callee" = "$own" ] || echo "$c:$line calls ${call%%(*}"
+    done
+done)
+[ -z "$crossed" ]
+ok $? "views return requests to app.c instead of opening each other" "$crossed"
 
 exit $FAILED

@@ -6,6 +6,18 @@
 start w 140x40 -d idxdemo
 check w "Slow queries \([1-9][0-9]*\)" "list shown"
 keys w W
+check w "workload advice.*\(Esc cancels\)" "W shows its running line" 5
+keys w '?'
+wait_for w "Keys: Advice" 1 && screen w | grep -qE "workload advice.*\(Esc cancels\)"
+ok $? "? is answered while the advice runs" w
+keys w Escape
+check w "workload advice.*\(Esc cancels\)" "Esc closes the help, the advice still runs" 1
+keys w Escape
+check w "workload advice cancelled" "the next Esc stops the advice, said in words" 2
+check w "advice cancelled \(Esc goes back\)" "the advice screen says so too"
+keys w Escape
+check w "Slow queries \([1-9][0-9]*\)" "Esc goes back to the list"
+keys w W
 check w "Queries > Advice" "W opens the advice" 30
 check w "Advice for the top [0-9]+ statements: weighted cost [0-9]+ -> [0-9]+ \(-[0-9.]+%\), [0-9]+ indexes" \
     "with the weighted cost before and after and the size" 30

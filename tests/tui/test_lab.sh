@@ -64,6 +64,12 @@ check l "Queries > Plan  |Queries > Plan$|Queries > Plan " "Esc goes back to the
 keys l i
 check l "1  used .*CREATE INDEX ON run_logs \(run_id, seq\)" "i again: the lab kept its index"
 check l "Measured: median .* -> .*rolled back" "and its measurement"
+keys l Escape
+check l "Queries > Plan  |Queries > Plan$|Queries > Plan " "Esc back to the plan"
+keys l a
+check l " ANALYZE  cost" "ANALYZE runs in the plan view" 30
+keys l i
+check l "1  used .*CREATE INDEX ON run_logs \(run_id, seq\)" "i after ANALYZE: the lab kept its index"
 keys l Escape Escape
 check l "Slow queries" "back to the list"
 keys l q

@@ -61,6 +61,12 @@ check w "Slow queries" "the session reopens with --load"
 keys w R
 check w "Review: 2 accepted indexes" "with its indexes"
 check w "runs_by_workflow_recent" "and their names"
+# a new idxtune: the lab has no work of its own, the index comes from Review
+keys w Enter
+check w "Review > Lab" "Enter sends the selected index to the lab"
+check w "1  (used|NOT USED) .*CREATE INDEX ON runs \(status\) WHERE" "the lab opens with that index tried"
+keys w Escape
+check w "Review: 2 accepted indexes" "Esc back to the review"
 keys w q
 check w "EXITED 0" "quits"
 # --no-concurrently reaches the export of the review screen too

@@ -223,6 +223,28 @@ static void test_oom_hook(void **state)
     assert_string_equal(buf, "restored");
 }
 
+/* RFC 4648's test vectors, a byte of every value, and text with a quote,
+ * a newline and UTF-8, as the clipboard sequence carries them. */
+static void test_base64(void **state)
+{
+    (void)state;
+    const char *in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+    const char *want[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        char *b = ixt_base64(in[i], strlen(in[i]));
+        assert_string_equal(b, want[i]);
+        free(b);
+    }
+    unsigned char bytes[] = {0x00, 0xff, 0xfe, 0x80, 0x7f};
+    char *b = ixt_base64(bytes, sizeof bytes);
+    assert_string_equal(b, "AP/+gH8=");
+    free(b);
+    const char *sql = "SELECT 'é'\nFROM t";
+    b = ixt_base64(sql, strlen(sql));
+    assert_string_equal(b, "U0VMRUNUICfDqScKRlJPTSB0");
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_data_dir),
         cmocka_unit_test(test_oom_hook),
+        cmocka_unit_test(test_base64),
     };
     return IXT_RUN_TESTS(tests);
 }

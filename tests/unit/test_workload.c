@@ -73,6 +73,33 @@ static void test_rates_over_interval(void **state)
     ixt_workload_free(&w);
 }
 
+/* The top statement with no call finishing in one 2 s interval still
+ * lists a rate (not "-") and keeps its place in a sort by ms/s; the
+ * interval's own value is kept for the detail pane. */
+static void test_quiet_interval_is_smoothed(void **state)
+{
+    (void)state;
+    ixt_workload w;
+    ixt_workload_init(&w);
+    const char *s1[] = {"1", "100", "1000", "1", "0", "0", "2", "100", "1000", "1", "0", "0"};
+    ingest(&w, 2, s1, 1000);
+    const char *s2[] = {"1", "200", "2400", "1", "0", "0", "2", "200", "1200", "1", "0", "0"};
+    ingest(&w, 2, s2, 3000);
+    const char *s3[] = {"1", "200", "2400", "1", "0", "0", "2", "300", "1400", "1", "0", "0"};
+    ingest(&w, 2, s3, 5000);
+    const ixt_stmt *a = ixt_workload_find(&w, 1);
+    assert_true(a->ms_r.last == 0);
+    assert_true(a->calls_r.last == 0);
+    assert_true(a->ms_rate > 500 && a->ms_rate < 700);
+    assert_true(a->calls_rate > 0);
+    ixt_stmt **v;
+    size_t n = ixt_workload_view(&w, IXT_COL_MS_RATE, true, NULL, &v);
+    assert_int_equal(n, 2);
+    assert_true(v[0]->queryid == 1);
+    free(v);
+    ixt_workload_free(&w);
+}
+
 static void test_reset_and_disappearing_statements(void **state)
 {
     (void)state;
@@ -233,6 +260,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rates_over_interval),
+        cmocka_unit_test(test_quiet_interval_is_smoothed),
         cmocka_unit_test(test_reset_and_disappearing_statements),
         cmocka_unit_test(test_texts_only_for_new_ids),
         cmocka_unit_test(test_view_sorts_filters_and_hides_own),
