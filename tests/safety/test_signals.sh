@@ -44,9 +44,12 @@ server_quiet() {
 for sig in INT TERM; do
     before=$(db_state)
     err=$(mktemp)
-    # job control on: the background job gets SIGINT as from a terminal
+    # job control on: the background job gets SIGINT as from a terminal;
+    # SIGINT back to its default too, as at a terminal, when this run was
+    # itself started in the background (idxtune keeps an inherited ignore,
+    # as nohup expects)
     set -m
-    "$IXT_PROG" explain --analyze -c "$SLOW" -d "$SAFETY_DB" >/dev/null 2>"$err" &
+    env --default-signal=INT "$IXT_PROG" explain --analyze -c "$SLOW" -d "$SAFETY_DB" >/dev/null 2>"$err" &
     pid=$!
     set +m
     wait_active
