@@ -301,3 +301,34 @@ void ixt_real_result_free(ixt_real_result *r)
     free(r->after_json);
     memset(r, 0, sizeof *r);
 }
+
+/* ===== build estimate ===== */
+
+void ixt_build_estimate_make(double table_bytes, double measured_rate, int lock_timeout_ms,
+                             ixt_build_estimate *out)
+{
+    memset(out, 0, sizeof *out);
+    out->table_bytes = table_bytes > 0 ? table_bytes : 0;
+    out->measured = measured_rate > 0;
+    out->rate = out->measured ? measured_rate : IXT_BUILD_RATE_DEFAULT;
+    out->ms = out->table_bytes / out->rate * 1000.0;
+    out->fits = out->ms <= lock_timeout_ms;
+    /* the estimate and half again, in whole seconds: rates vary with load */
+    double want = out->ms * 1.5 / 1000.0;
+    out->suggest_timeout_ms = out->fits ? lock_timeout_ms : (int)(want + 0.999) * 1000;
+}
+
+char *ixt_build_estimate_text(const ixt_build_estimate *b, char *out, size_t n)
+{
+    char size[32], rate[32];
+    ixt_fmt_bytes(b->table_bytes, size, sizeof size);
+    ixt_fmt_bytes(b->rate, rate, sizeof rate);
+    snprintf(out, n, "build estimated %.1f s (table %s at %s/s %s)", b->ms / 1000.0, size, rate,
+             b->measured ? "measured" : "by default: no build measured yet");
+    return out;
+}
+
+double ixt_build_rate(double table_bytes, double build_ms)
+{
+    return table_bytes > 0 && build_ms > 0 ? table_bytes / (build_ms / 1000.0) : 0;
+}

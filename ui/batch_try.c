@@ -20,14 +20,13 @@ typedef struct try_result {
     ixt_real_result rr;
     ixt_indexdef *defs;        /* per index, read once */
     ixt_table_ctx *ctx;        /* per index */
+    batch_values values;       /* for a real trial */
 } try_result;
 
 static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
 {
-    if (ixt_conn_info(c)->in_recovery)
-        return ixt_err_set(e, "real trials need a primary: this server is a hot standby "
-                              "(hypothetical trials work here)");
-    ixt_explain_req req = {.sql = sql, .analyze = true, .statement_timeout_ms = o->cfg.statement_timeout_ms};
+    ixt_explain_req req = {.sql = sql, .analyze = true, .statement_timeout_ms = o->cfg.statement_timeout_ms,
+                           .params = t->values.values, .nparams = t->values.n};
     ixt_explain_prep prep;
     if (ixt_explain_prepare(c, &req, &prep, e) != 0)
         return -1;
@@ -44,6 +43,12 @@ static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result 
     int rc = ixt_script_run(&trial.script, c, e);
     if (rc == 0)
         rc = ixt_real_trial_result(&trial, &t->rr, e);
+    else {
+        char buf[IXT_ERR_MAX + 64];
+        const char *msg = batch_run_error(&t->values, c, e, buf, sizeof buf);
+        if (msg == buf)
+            ixt_err_set(e, "%s", buf);
+    }
     t->real = rc == 0;
     ixt_real_trial_free(&trial);
     ixt_explain_prep_free(&prep);
@@ -180,6 +185,23 @@ static int try_all(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *
     return o->real ? run_real(o, c, sql, t, e) : 0;
 }
 
+/* Before anything runs: where a real trial can run, and its values. */
+static int real_values(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t)
+{
+    if (!o->real && o->nparams) {
+        fprintf(stderr, "idxtune: --param gives the values of a real trial: add --real\n");
+        return 2;
+    }
+    if (!o->real)
+        return 0;
+    if (ixt_conn_info(c)->in_recovery) {
+        fprintf(stderr, "idxtune: real trials need a primary: this server is a hot standby "
+                        "(hypothetical trials work here)\n");
+        return 1;
+    }
+    return batch_param_values(o, c, sql, false, "a real trial", &t->values);
+}
+
 int batch_try(const ixt_opts *o)
 {
     if (!batch_statement_given(o))
@@ -204,15 +226,16 @@ int batch_try(const ixt_opts *o)
     memset(&t, 0, sizeof t);
     t.conn = c;
     ixt_err e;
-    int rc = 1;
-    if (sql && try_all(o, c, sql, &t, &e) == 0) {
+    int rc = sql ? real_values(o, c, sql, &t) : 1;
+    if (rc == 0 && try_all(o, c, sql, &t, &e) == 0) {
         rc = o->format == FMT_JSON ? print_json(o, &t) : (print_text(o, &t), 0);
         if (rc == 0 && o->accept)
             rc = t.hypothetical ? batch_accept(o, c, &t.lab, &t.rr, t.real, t.ctx)
                                 : (fprintf(stderr, "idxtune: --accept needs HypoPG for the evidence\n"), 1);
-    }
-    else if (sql)
+    } else if (rc == 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
+        rc = 1;
+    }
     for (int i = 0; t.ctx && i < o->nindexes; i++) {
         ixt_table_ctx_free(&t.ctx[i]);
         ixt_indexdef_free(&t.defs[i]);
@@ -220,6 +243,7 @@ int batch_try(const ixt_opts *o)
     free(t.ctx);
     free(t.defs);
     ixt_real_result_free(&t.rr);
+    batch_values_free(&t.values);
     ixt_lab_close(&t.lab, c);
     free(sql);
     ixt_conn_close(c);

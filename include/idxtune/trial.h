@@ -77,6 +77,29 @@ void ixt_real_trial_free(ixt_real_trial *t);
  * before it runs: NULL when nothing.  borrowed */
 const char *ixt_real_trial_caveat(const ixt_explain_prep *prep);
 
+/* How long the builds of a real trial hold their lock, estimated before
+ * anything runs from the size of the tables and a build rate: the one
+ * measured by an earlier build of this session, else a conservative
+ * default (what a loaded two-core server builds a two-column btree at). */
+#define IXT_BUILD_RATE_DEFAULT (40.0 * 1024 * 1024)   /* bytes per second */
+
+typedef struct ixt_build_estimate {
+    double ms;                 /* the builds, estimated */
+    double table_bytes;        /* summed over the indexes built */
+    double rate;               /* bytes per second used */
+    bool measured;             /* rate from an earlier build, not the default */
+    bool fits;                 /* ms within the lock timeout */
+    int suggest_timeout_ms;    /* a lock timeout it would fit in (when it does not) */
+} ixt_build_estimate;
+
+/* Pure.  measured_rate <= 0: none measured yet. */
+void ixt_build_estimate_make(double table_bytes, double measured_rate, int lock_timeout_ms,
+                             ixt_build_estimate *out);
+/* "build estimated 1.4 s (table 92 MB at 70 MB/s measured)".  Returns out */
+char *ixt_build_estimate_text(const ixt_build_estimate *b, char *out, size_t n);
+/* The rate a finished build ran at (bytes per second), 0 when unknown. */
+double ixt_build_rate(double table_bytes, double build_ms);
+
 typedef struct ixt_real_result {
     double before_median_ms, before_min_ms;
     double after_median_ms, after_min_ms;
