@@ -324,7 +324,7 @@ char *ixt_build_estimate_text(const ixt_build_estimate *b, char *out, size_t n)
     ixt_fmt_bytes(b->table_bytes, size, sizeof size);
     ixt_fmt_bytes(b->rate, rate, sizeof rate);
     snprintf(out, n, "build estimated %.1f s (table %s at %s/s %s)", b->ms / 1000.0, size, rate,
-             b->measured ? "measured" : "by default: no build measured yet");
+             b->measured ? "measured" : "default rate: none measured yet");
     return out;
 }
 

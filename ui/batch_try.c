@@ -21,10 +21,21 @@ typedef struct try_result {
     ixt_indexdef *defs;        /* per index, read once */
     ixt_table_ctx *ctx;        /* per index */
     batch_values values;       /* for a real trial */
+    ixt_build_estimate est;
 } try_result;
 
 static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
 {
+    double bytes = 0;
+    for (int i = 0; i < o->nindexes; i++)
+        bytes += t->ctx[i].size_bytes;
+    ixt_build_estimate_make(bytes, 0, o->cfg.lock_timeout_ms, &t->est);
+    char est[192];
+    ixt_build_estimate_text(&t->est, est, sizeof est);
+    if (!t->est.fits)
+        return ixt_err_set(e, "not run: %s, longer than the lock timeout of %.1f s (writers to %s would wait "
+                              "on it); raise it with --lock-timeout %d", est, o->cfg.lock_timeout_ms / 1000.0,
+                           t->defs[0].table, t->est.suggest_timeout_ms);
     ixt_explain_req req = {.sql = sql, .analyze = true, .statement_timeout_ms = o->cfg.statement_timeout_ms,
                            .params = t->values.values, .nparams = t->values.n};
     ixt_explain_prep prep;
@@ -112,6 +123,10 @@ static int print_json(const ixt_opts *o, const try_result *t)
     json_object_set_new(root, "indexes", idx);
     if (t->real) {
         json_object_set_new(root, "build_ms", ixt_json_real(t->rr.build_ms, IXT_JSON_MS));
+        json_object_set_new(root, "build_estimate",
+                            json_pack("{s:o, s:o, s:o, s:b}", "ms", ixt_json_real(t->est.ms, IXT_JSON_MS),
+                                      "table_bytes", ixt_json_count(t->est.table_bytes), "rate_bytes_per_s",
+                                      ixt_json_count(t->est.rate), "measured", t->est.measured));
         json_object_set_new(root, "real_size_bytes", ixt_json_count(t->rr.size_bytes));
         json_object_set_new(root, "runs", json_integer(o->cfg.runs));
     }
@@ -124,7 +139,7 @@ static int print_json(const ixt_opts *o, const try_result *t)
 static void print_text(const ixt_opts *o, const try_result *t)
 {
     ixt_lab *l = (ixt_lab *)&t->lab;
-    char b1[32], b2[32], b3[32];
+    char b1[192], b2[32], b3[32];
     if (t->hypothetical) {
         printf("Estimated cost: %.2f -> %.2f (%+.1f%%)%s\n", l->before->total_cost, ixt_lab_after_cost(l),
                ixt_lab_change_pct(l), l->generic ? "  [generic plan]" : "");
@@ -146,6 +161,9 @@ static void print_text(const ixt_opts *o, const try_result *t)
             printf("  %s  idx_scan=%.0f  %s\n", ctx->indexes[k].name, ctx->indexes[k].scans,
                    ixt_fmt_bytes(ctx->indexes[k].size_bytes, b1, sizeof b1));
     }
+    if (t->real)
+        printf("Real trial: %s, lock timeout %.1f s\n", ixt_build_estimate_text(&t->est, b1, sizeof b1),
+               o->cfg.lock_timeout_ms / 1000.0);
     if (t->real)
         printf("Measured (%d runs each, rolled back): median %s -> %s, min %.2f -> %.2f ms; "
                "buffers hit+read %.0f -> %.0f; build %.0f ms, real size %s\n",

@@ -53,6 +53,7 @@ typedef struct lview {
     ixt_table_ctx ctx;         /* write context of the selected index's table */
     char ctx_table[128];
     bool ctx_reading;          /* ctx is lent to a job */
+    double ctx_bytes;          /* ctx_table's size, kept while ctx is lent; -1 unknown */
     double ctx_refresh_ms;
     bool running;              /* a real trial */
     double started_ms;
@@ -356,6 +357,8 @@ static void ctx_done(app *a, ui_job *j, ui_view *owner, job_end end, const char 
     l->ctx_reading = false;
     l->ctx = x->ctx;
     memset(&x->ctx, 0, sizeof x->ctx);
+    if (end == JOB_DONE)
+        l->ctx_bytes = l->ctx.size_bytes;
     l->ctx_refresh_ms = ixt_now_ms();
     if (end == JOB_FAILED)
         set_error(l, msg);
@@ -372,6 +375,7 @@ static void refresh_ctx(app *a, lview *l)
     if (strcmp(t->table, l->ctx_table) != 0) {
         ixt_table_ctx_free(&l->ctx);
         snprintf(l->ctx_table, sizeof l->ctx_table, "%s", t->table);
+        l->ctx_bytes = -1;
     }
     ctx_job *x = ixt_xcalloc(1, sizeof *x);
     ixt_indexdef_copy(&x->target, t);
@@ -648,6 +652,21 @@ static void drop_index(app *a, lview *l)
 
 /* ----- real trial ----- */
 
+/* The build rate the last real trial of this session measured: the lab
+ * connection, and so the server, is one per process.  0: none yet */
+static double measured_rate;
+
+/* The bytes the lab's indexes are built over, when every one is on the
+ * table whose context was read; -1 when some table's size is not known. */
+static double build_bytes(const lview *l)
+{
+    const ixt_lab *lab = &l->w->lab;
+    for (int i = 0; i < lab->nidx; i++)
+        if (strcmp(lab->idx[i].index.table, l->ctx_table) != 0 || l->ctx_bytes < 0)
+            return -1;
+    return l->ctx_bytes * lab->nidx;
+}
+
 typedef struct trial_job {
     lab_work *w;
     char *sql;
@@ -656,6 +675,7 @@ typedef struct trial_job {
     char **values;
     int nvalues;
     int runs, lock_ms, stmt_ms;
+    double build_bytes;        /* the tables built over; -1 unknown */
     ixt_explain_prep prep;
     ixt_real_trial trial;
     ixt_real_result rr;
@@ -696,6 +716,8 @@ static void trial_done(app *a, ui_job *j, ui_view *owner, job_end end, const cha
         x->w->rr = x->rr;
         memset(&x->rr, 0, sizeof x->rr);
         x->w->measured = true;
+        if (x->build_bytes > 0)
+            measured_rate = ixt_build_rate(x->build_bytes, x->w->rr.build_ms);
         const char *caveat = ixt_real_trial_caveat(&x->prep);
         app_message(a, false, "real trial done: the index was built, measured and rolled back%s%s",
                     caveat ? "; " : "", caveat ? caveat : "");
@@ -730,6 +752,7 @@ static void real_confirmed(app *a, bool yes)
     x->runs = a->opts->cfg.runs;
     x->lock_ms = a->opts->cfg.lock_timeout_ms;
     x->stmt_ms = a->opts->cfg.statement_timeout_ms;
+    x->build_bytes = build_bytes(l);
     ixt_script_init(&x->prep.script);
     ixt_script_init(&x->trial.script);
     l->running = true;
@@ -742,11 +765,25 @@ static void real_confirmed(app *a, bool yes)
 static void ask_real(app *a, lview *l)
 {
     const char *table = l->w->lab.idx[0].index.table;
-    char label[400];
-    snprintf(label, sizeof label, "Real trial on %.100s? writers to %.100s may wait up to %d ms (L changes it)",
-             table, table, a->opts->cfg.lock_timeout_ms);
-    app_message(a, false, "the index is built inside a transaction that is rolled back; lock_timeout bounds "
-                "how long writers wait");
+    double lock_s = a->opts->cfg.lock_timeout_ms / 1000.0;
+    double bytes = build_bytes(l);
+    char est[192] = "build time not estimated (indexes on several tables)", brief[64] = "";
+    if (bytes >= 0) {
+        ixt_build_estimate b;
+        ixt_build_estimate_make(bytes, measured_rate, a->opts->cfg.lock_timeout_ms, &b);
+        ixt_build_estimate_text(&b, est, sizeof est);
+        if (!b.fits) {
+            app_message(a, true, "real trial not started: %s, longer than the lock timeout of %.1f s; "
+                        "L raises it (e.g. to %d s)", est, lock_s, b.suggest_timeout_ms / 1000);
+            return;
+        }
+        snprintf(brief, sizeof brief, "build ~%.1f s, ", b.ms / 1000.0);
+    }
+    /* the question is one line: the details go to the message line */
+    char label[256];
+    snprintf(label, sizeof label, "Real trial on %.100s (%slock timeout %.1f s)?", table, brief, lock_s);
+    app_message(a, false, "%s; writers to %s may wait up to %.1f s (L changes it); the index is built inside a "
+                "transaction that is rolled back", est, table, lock_s);
     views_confirm(a, label, real_confirmed);
 }
 
@@ -990,6 +1027,7 @@ void view_lab_open(app *a, const char *sql, long long queryid, char *const *valu
     l->app = a;
     l->w = w;
     l->running = false;
+    l->ctx_bytes = -1;
     app_push(a, &l->base);
     const ixt_server_info *in = ixt_conn_info(a->lab);
     change_job *x = change_new();

@@ -49,7 +49,8 @@ check l "Effect on the top statements" "w applies the set to the workload"
 keys l A
 check l "accepted: CREATE INDEX ON run_logs \(run_id, seq\) as run_logs_run_id_seq_idx \(1 in the review set" "A accepts with evidence"
 keys l r
-check l "Real trial on run_logs\? writers to run_logs may wait up to 2000 ms" "a real trial asks first, naming the table whose writes wait"
+check l "Real trial on run_logs \(build ~[0-9.]+ s, lock timeout 2.0 s\)\?" "a real trial asks first, with its build estimate"
+check l "build estimated [0-9.]+ s \(table [0-9.]+ MB at 40.0 MB/s default rate" "the estimate says what it is made of"
 check l "y/n \(Esc: no\)" "with a one-key answer"
 type_text l "y"
 check l "real trial running|Measured: median" "y alone starts it, without Enter" 5
