@@ -212,8 +212,9 @@ char *ixt_index_name_nth(const char *base, int n)
     return fit_name(base, suffix);
 }
 
-char *ixt_indexdef_render(const ixt_indexdef *d, const char *schema, const char *name,
-                          bool concurrently, bool if_not_exists, ixt_err *e)
+/* table: NULL keeps d's; name: NULL for none */
+static char *render(const ixt_indexdef *d, const char *schema, const char *table, const char *name,
+                    bool concurrently, bool if_not_exists, ixt_err *e)
 {
     /* a fresh copy of the tree each time: rendering leaves d as it was */
     PgQuery__ParseResult *res = d->tree ? unpack(d->tree, d->treelen) : NULL;
@@ -224,8 +225,8 @@ char *ixt_indexdef_render(const ixt_indexdef *d, const char *schema, const char 
         return NULL;
     }
     set_str(&is->relation->schemaname, schema ? schema : d->schema);
-    if (!name)
-        name = d->name;
+    if (table)
+        set_str(&is->relation->relname, table);
     /* libpg_query 15's deparser writes the index name unquoted: it is
      * left out and put back through ixt_quote_ident */
     char *qname = name ? ixt_quote_ident(name) : NULL;
@@ -245,6 +246,17 @@ char *ixt_indexdef_render(const ixt_indexdef *d, const char *schema, const char 
     free(qname);
     pg_query__parse_result__free_unpacked(res, NULL);
     return out;
+}
+
+char *ixt_indexdef_render(const ixt_indexdef *d, const char *schema, const char *name,
+                          bool concurrently, bool if_not_exists, ixt_err *e)
+{
+    return render(d, schema, NULL, name ? name : d->name, concurrently, if_not_exists, e);
+}
+
+char *ixt_indexdef_render_on(const ixt_indexdef *d, const char *schema, const char *table, ixt_err *e)
+{
+    return render(d, schema, table, NULL, false, false, e);
 }
 
 char *ixt_index_drop_sql(const char *schema, const char *name, bool concurrently)

@@ -24,12 +24,30 @@ typedef struct try_result {
     ixt_build_estimate est;
 } try_result;
 
+/* The builds estimated from the same indexes built over samples of their
+ * tables; from the default rate when the sample cannot be taken. */
+static void estimate_build(const ixt_opts *o, ixt_conn *c, try_result *t)
+{
+    ixt_build_sampler s;
+    ixt_build_sample sample = {0};
+    double bytes = 0;
+    ixt_err e;
+    if (ixt_build_sampler_make(&s, t->defs, o->nindexes, o->cfg.lock_timeout_ms, o->cfg.statement_timeout_ms,
+                               &e) != 0 ||
+        ixt_script_run(&s.script, c, &e) != 0 || ixt_build_sampler_result(&s, &bytes, &sample, &e) != 0) {
+        fprintf(stderr, "idxtune: note: the build could not be measured on a sample: %s\n", e.msg);
+        memset(&sample, 0, sizeof sample);
+        bytes = 0;
+        for (int i = 0; i < o->nindexes; i++)
+            bytes += t->ctx[i].size_bytes;
+    }
+    ixt_build_sampler_free(&s);
+    ixt_build_estimate_make(bytes, 0, &sample, o->cfg.lock_timeout_ms, &t->est);
+}
+
 static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
 {
-    double bytes = 0;
-    for (int i = 0; i < o->nindexes; i++)
-        bytes += t->ctx[i].size_bytes;
-    ixt_build_estimate_make(bytes, 0, o->cfg.lock_timeout_ms, &t->est);
+    estimate_build(o, c, t);
     char est[192];
     ixt_build_estimate_text(&t->est, est, sizeof est);
     if (!t->est.fits)
@@ -55,10 +73,10 @@ static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result 
     if (rc == 0)
         rc = ixt_real_trial_result(&trial, &t->rr, e);
     else {
-        char buf[IXT_ERR_MAX + 64];
-        const char *msg = batch_run_error(&t->values, c, e, buf, sizeof buf);
-        if (msg == buf)
-            ixt_err_set(e, "%s", buf);
+        /* with the estimate it was started on, to judge a build that overran */
+        char buf[IXT_ERR_MAX + 64], full[IXT_ERR_MAX + 256];
+        snprintf(full, sizeof full, "%s (%s)", batch_run_error(&t->values, c, e, buf, sizeof buf), est);
+        ixt_err_set(e, "%s", full);
     }
     t->real = rc == 0;
     ixt_real_trial_free(&trial);
@@ -85,6 +103,11 @@ static json_t *index_json(const try_result *t, int i)
                                                   "size_bytes", ixt_json_count(ctx->indexes[k].size_bytes)));
     json_object_set_new(o, "existing_indexes", existing);
     return o;
+}
+
+static const char *basis_name(ixt_build_basis b)
+{
+    return b == IXT_BUILD_SAMPLED ? "sample" : b == IXT_BUILD_MEASURED ? "measured" : "default";
 }
 
 static int print_json(const ixt_opts *o, const try_result *t)
@@ -124,9 +147,11 @@ static int print_json(const ixt_opts *o, const try_result *t)
     if (t->real) {
         json_object_set_new(root, "build_ms", ixt_json_real(t->rr.build_ms, IXT_JSON_MS));
         json_object_set_new(root, "build_estimate",
-                            json_pack("{s:o, s:o, s:o, s:b}", "ms", ixt_json_real(t->est.ms, IXT_JSON_MS),
+                            json_pack("{s:o, s:o, s:o, s:s, s:o, s:o}", "ms", ixt_json_real(t->est.ms, IXT_JSON_MS),
                                       "table_bytes", ixt_json_count(t->est.table_bytes), "rate_bytes_per_s",
-                                      ixt_json_count(t->est.rate), "measured", t->est.measured));
+                                      ixt_json_count(t->est.rate), "basis", basis_name(t->est.basis),
+                                      "sample_bytes", ixt_json_count(t->est.sample.sample_bytes), "sample_ms",
+                                      ixt_json_real(t->est.sample.ms, IXT_JSON_MS)));
         json_object_set_new(root, "real_size_bytes", ixt_json_count(t->rr.size_bytes));
         json_object_set_new(root, "runs", json_integer(o->cfg.runs));
     }

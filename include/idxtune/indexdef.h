@@ -53,6 +53,9 @@ char *ixt_index_name_nth(const char *base, int n);
  * through ixt_quote_ident.  caller frees */
 char *ixt_indexdef_render(const ixt_indexdef *d, const char *schema, const char *name,
                           bool concurrently, bool if_not_exists, ixt_err *e);
+/* The same index, unnamed, on another table with the same columns (a
+ * sample of d's table).  caller frees */
+char *ixt_indexdef_render_on(const ixt_indexdef *d, const char *schema, const char *table, ixt_err *e);
 /* DROP INDEX [CONCURRENTLY] IF EXISTS schema.name, quoted by
  * ixt_quote_qualified.  caller frees */
 char *ixt_index_drop_sql(const char *schema, const char *name, bool concurrently);

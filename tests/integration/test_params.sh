@@ -40,12 +40,12 @@ ok $? "try --real without values: exit 2, says to pass --param with pg_stats' su
 
 run "$T/out" "$T/err" try --real -c "$Q" --index "$IDX" --param queued --param 3
 [ "$RC" = 0 ] && grep -q '^Measured (5 runs each, rolled back)' "$T/out" \
-    && grep -Eq '^Real trial: build estimated [0-9.]+ s \(table [0-9.]+ [kM]B at 40.0 MB/s default rate' "$T/out"
+    && grep -Eq '^Real trial: build estimated [0-9.]+ s: a [0-9.]+ % sample built in [0-9]+ ms \(table [0-9.]+ [kM]B\)' "$T/out"
 ok $? "try --real --param VALUE --param VALUE measures, with the build estimate (exit $RC)" "$(cat "$T/out" "$T/err")"
 unchanged "the database is unchanged after the real trial with values"
 
 run "$T/out" "$T/err" try --real --format json -c "$Q" --index "$IDX" --param queued --param 3
-[ "$RC" = 0 ] && jq -e '.build_estimate.measured == false and .build_estimate.ms >= 0 and .build_ms > 0' "$T/out" >/dev/null
+[ "$RC" = 0 ] && jq -e '.build_estimate.basis == "sample" and .build_estimate.ms >= 0 and .build_ms > 0' "$T/out" >/dev/null
 ok $? "try --real JSON gives the build estimate (exit $RC)" "$(cat "$T/err")"
 
 run "$T/out" "$T/err" try --real -c "$Q" --index "$IDX" --param queued --param abc
@@ -81,11 +81,33 @@ big=$(sq "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND c.relnamesp
 run "$T/out" "$T/err" try --real -c "SELECT * FROM $big WHERE run_id = 5" --index "CREATE INDEX ON $big (run_id)"
 [ "$big" = run_logs ] && [ "$RC" = 0 ] && grep -q '^Measured' "$T/out" && grep -q 'lock timeout 2.0 s' "$T/out"
 ok $? "try --real on the demo's biggest table ($big) runs with the default lock timeout (exit $RC)" "$(cat "$T/out" "$T/err")"
+# the sample copies a few MB of the table, not the table
+run "$T/out" "$T/err" try --real --format json -c "SELECT * FROM $big WHERE run_id = 5" --index "CREATE INDEX ON $big (run_id)" --lock-timeout 60000
+[ "$RC" = 0 ] && jq -e '.build_estimate | .basis == "sample" and .sample_bytes > 0 and .sample_ms > 0
+                        and .sample_bytes * 10 < .table_bytes' "$T/out" >/dev/null
+ok $? "the build is measured on a sample of a few MB of $big (exit $RC)" "$(jq -c .build_estimate "$T/out" 2>&1; cat "$T/err")"
 # a lock timeout it cannot fit in: not run, with the estimate and the way out
 run "$T/out" "$T/err" try --real -c "SELECT * FROM $big WHERE run_id = 5" --index "CREATE INDEX ON $big (run_id)" --lock-timeout 100
-[ "$RC" = 1 ] && grep -Eq "not run: build estimated [0-9.]+ s .*longer than the lock timeout of 0.1 s .*raise it with --lock-timeout [0-9]+000" "$T/err"
+[ "$RC" = 1 ] && grep -Eq "not run: build estimated [0-9.]+ s: a [0-9.]+ % sample built in [0-9]+ ms .*longer than the lock timeout of 0.1 s .*raise it with --lock-timeout [0-9]+000" "$T/err"
 ok $? "a build that does not fit the lock timeout is not run, with the estimate and --lock-timeout to raise (exit $RC)" "$(cat "$T/err")"
 unchanged "the database is unchanged after the trials on $big"
+
+# The sample only reads the table (ACCESS SHARE): it is measured while a
+# writer holds ROW EXCLUSIVE, which the build's SHARE lock then waits for.
+PGAPPNAME=idxtest-writer psql -qAtX -c "BEGIN; LOCK TABLE runs IN ROW EXCLUSIVE MODE; SELECT pg_sleep(60)" >/dev/null 2>&1 &
+writer=$!
+for ((i = 0; i < 100; i++)); do
+    [ "$(sq "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+              WHERE a.application_name = 'idxtest-writer' AND l.relation = 'runs'::regclass AND l.granted")" = 1 ] && break
+    sleep 0.1
+done
+run "$T/out" "$T/err" try --real -c "$Q" --index "$IDX" --param queued --param 3 --lock-timeout 500
+[ "$RC" = 1 ] && grep -Eq "lock.*\(build estimated [0-9.]+ s: a [0-9.]+ % sample built in [0-9]+ ms" "$T/err" \
+    && ! grep -q 'could not be measured' "$T/err"
+ok $? "beside a writer the sample is measured, and only the build waits for the writer (exit $RC)" "$(cat "$T/err")"
+sq "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'idxtest-writer'" >/dev/null
+wait "$writer"
+unchanged "the database is unchanged after the trial beside a writer"
 
 echo "1..$S_N"
 safety_finish
