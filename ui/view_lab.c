@@ -734,6 +734,7 @@ static void trial_done(app *a, ui_job *j, ui_view *owner, job_end end, const cha
     if (end == JOB_FAILED)
         set_error(l, msg);
 }
+
 static void real_confirmed(app *a, bool yes)
 {
     lview *l = top_lview(a);
