@@ -241,7 +241,8 @@ static int check_request(const ixt_explain_req *r, ixt_explain_prep *p, ixt_err 
         int n = p->nparams;
         ixt_explain_prep_free(p);
         return ixt_err_set(e, "EXPLAIN ANALYZE runs the statement: it needs a value for each of its "
-                              "%d parameters (the TUI asks for them, with suggestions from pg_stats)", n);
+                              "%d parameters ($1..$%d: --param VALUE for each in order; the TUI asks for them, "
+                              "with suggestions from pg_stats)", n, n);
     }
     return 0;
 }
@@ -297,7 +298,7 @@ char *ixt_explain_run(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p
 
 static const char HINTS_SQL[] =
     IXT_SQL_TAG
-    "SELECT v FROM (SELECT v, 1 AS k, o FROM pg_stats s,"
+    "SELECT v, k = 1 FROM (SELECT v, 1 AS k, o FROM pg_stats s,"
     "  unnest(s.most_common_vals::text::text[]) WITH ORDINALITY AS u(v, o)"
     "  WHERE s.tablename = $1 AND s.attname = $2"
     " UNION ALL SELECT v, 2, o FROM pg_stats s,"
@@ -305,29 +306,93 @@ static const char HINTS_SQL[] =
     "  WHERE s.tablename = $1 AND s.attname = $2 AND o % 25 = 1) x"
     " ORDER BY k, o LIMIT 8";
 
-int ixt_explain_param_hints(ixt_conn *c, const char *sql, int n, char ***out, ixt_err *e)
+/* The statement as the hints see it: placeholders keep their numbers
+ * when the text parses as written.  caller frees */
+static ixt_sql_info *hints_info(const char *sql)
 {
-    *out = NULL;
     ixt_sql_info *info = ixt_sql_analyze(sql, NULL);
     if (!info) {
         char *fixed = ixt_sql_plannable(sql, NULL);
         info = fixed ? ixt_sql_analyze(fixed, NULL) : NULL;
         free(fixed);
     }
-    /* the column $n is compared with: IN lists, BETWEEN bounds, SET too */
-    const ixt_sql_param *u = info ? ixt_sql_param_target(info, n) : NULL;
-    int count = 0;
-    if (u && u->table && u->column) {
-        const char *params[] = {u->table, u->column};
-        PGresult *r = ixt_conn_exec(c, HINTS_SQL, 2, params, e);
-        count = r ? PQntuples(r) : 0;
-        *out = ixt_xcalloc((size_t)count + 1, sizeof **out);
-        for (int i = 0; i < count; i++)
-            (*out)[i] = ixt_xstrdup(PQgetvalue(r, i, 0));
-        PQclear(r);
+    return info;
+}
+
+static void hint_free(ixt_param_hint *h)
+{
+    for (int k = 0; k < h->nvalues; k++)
+        free(h->values[k]);
+    free(h->values);
+    free(h->column);
+}
+
+/* Fills h for $n from pg_stats of the column it is compared with: IN
+ * lists, BETWEEN bounds, SET too. */
+static int hint_for(ixt_conn *c, const ixt_sql_info *info, int n, ixt_param_hint *h, ixt_err *e)
+{
+    memset(h, 0, sizeof *h);
+    h->values = ixt_xcalloc(1, sizeof *h->values);
+    const ixt_sql_param *u = ixt_sql_param_target(info, n);
+    if (!u || !u->table || !u->column)
+        return 0;
+    h->column = ixt_xasprintf("%s.%s", u->table, u->column);
+    const char *params[] = {u->table, u->column};
+    PGresult *r = ixt_conn_exec(c, HINTS_SQL, 2, params, e);
+    if (!r)
+        return -1;
+    h->nvalues = PQntuples(r);
+    h->values = ixt_xrealloc(h->values, ((size_t)h->nvalues + 1) * sizeof *h->values);
+    for (int i = 0; i < h->nvalues; i++) {
+        h->values[i] = ixt_xstrdup(PQgetvalue(r, i, 0));
+        h->nmcv += strcmp(PQgetvalue(r, i, 1), "t") == 0;
     }
+    h->values[h->nvalues] = NULL;
+    PQclear(r);
+    return 0;
+}
+
+int ixt_explain_param_hints(ixt_conn *c, const char *sql, int n, char ***out, ixt_err *e)
+{
+    ixt_sql_info *info = hints_info(sql);
+    ixt_param_hint h;
+    int rc = info ? hint_for(c, info, n, &h, e) : -1;
     ixt_sql_info_free(info);
-    return count;
+    *out = NULL;
+    if (rc != 0) {
+        if (info)
+            hint_free(&h);
+        return 0;
+    }
+    free(h.column);
+    *out = h.values;
+    return h.nvalues;
+}
+
+int ixt_explain_hints(ixt_conn *c, const char *sql, ixt_param_hint **out, ixt_err *e)
+{
+    *out = NULL;
+    ixt_sql_info *info = hints_info(sql);
+    if (!info)
+        return 0;
+    int n = info->nparams;
+    *out = ixt_xcalloc((size_t)n + 1, sizeof **out);
+    for (int i = 0; i < n; i++)
+        if (hint_for(c, info, i + 1, &(*out)[i], e) != 0) {
+            ixt_param_hints_free(*out, i + 1);
+            *out = NULL;
+            n = -1;
+            break;
+        }
+    ixt_sql_info_free(info);
+    return n;
+}
+
+void ixt_param_hints_free(ixt_param_hint *h, int n)
+{
+    for (int i = 0; h && i < n; i++)
+        hint_free(&h[i]);
+    free(h);
 }
 
 char *ixt_explain_example(ixt_conn *c, long long queryid, ixt_err *e)

@@ -236,7 +236,7 @@ char *ixt_indexdef_render_on(const ixt_indexdef *d, const ixt_index_target *t, b
         set_str(&is->relation->relname, t->table);
     if (t->only)
         is->relation->inh = false;
-    if (!name)
+    if (!name && !t->unnamed)
         name = d->name;
     /* libpg_query 15's deparser writes the index name unquoted: it is
      * left out and put back through ixt_quote_ident */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "idxtune/plan.h"
+#include "idxtune/sqlquote.h"
 
 const char *ixt_hypo_missing_hint(const ixt_server_info *in)
 {
@@ -428,4 +429,124 @@ void ixt_real_result_free(ixt_real_result *r)
 {
     free(r->after_json);
     memset(r, 0, sizeof *r);
+}
+
+/* ===== build estimate ===== */
+
+void ixt_build_estimate_make(double table_bytes, double measured_rate, const ixt_build_sample *sample,
+                             int lock_timeout_ms, ixt_build_estimate *out)
+{
+    memset(out, 0, sizeof *out);
+    out->table_bytes = table_bytes > 0 ? table_bytes : 0;
+    if (measured_rate > 0) {
+        out->basis = IXT_BUILD_MEASURED;
+        out->rate = measured_rate;
+    } else if (sample && sample->ms > 0 && sample->sample_bytes > 0) {
+        out->basis = IXT_BUILD_SAMPLED;
+        out->sample = *sample;
+        out->rate = ixt_build_rate(sample->sample_bytes, sample->ms) / IXT_BUILD_SAMPLE_MARGIN;
+    } else {
+        out->basis = IXT_BUILD_DEFAULT;
+        out->rate = IXT_BUILD_RATE_DEFAULT;
+    }
+    out->ms = out->table_bytes / out->rate * 1000.0;
+    out->fits = out->ms <= lock_timeout_ms;
+    /* the estimate and half again, in whole seconds: rates vary with load */
+    double want = out->ms * 1.5 / 1000.0;
+    out->suggest_timeout_ms = out->fits ? lock_timeout_ms : (int)(want + 0.999) * 1000;
+}
+
+char *ixt_build_estimate_text(const ixt_build_estimate *b, char *out, size_t n)
+{
+    char size[32], rate[32];
+    ixt_fmt_bytes(b->table_bytes, size, sizeof size);
+    ixt_fmt_bytes(b->rate, rate, sizeof rate);
+    if (b->basis == IXT_BUILD_SAMPLED) {
+        /* the share of the table the sample copied, as the message gives it */
+        double pct = b->table_bytes > 0 ? 100.0 * b->sample.sample_bytes / b->table_bytes : 100;
+        snprintf(out, n, "build estimated %.1f s: a %.*f %% sample built in %.0f ms (table %s)", b->ms / 1000.0,
+                 pct < 10 ? 1 : 0, pct > 100 ? 100 : pct, b->sample.ms, size);
+    } else
+        snprintf(out, n, "build estimated %.1f s (table %s at %s/s %s)", b->ms / 1000.0, size, rate,
+                 b->basis == IXT_BUILD_MEASURED ? "measured by the last build" : "default rate: not measured");
+    return out;
+}
+
+double ixt_build_rate(double table_bytes, double build_ms)
+{
+    return table_bytes > 0 && build_ms > 0 ? table_bytes / (build_ms / 1000.0) : 0;
+}
+
+/* The heap a build scans (TOAST is read only for a toasted key; a copy has
+ * no free space or visibility map yet): of the table named by $1, or of
+ * its partitions when it has them (a partitioned table has no heap of its
+ * own; pg_partition_tree lists nothing for a plain table). */
+#define HEAP_BYTES "greatest(pg_relation_size($1::regclass), (SELECT coalesce(sum(pg_relation_size(relid)), 0)" \
+                   " FROM pg_partition_tree($1::regclass)))"
+
+int ixt_build_sampler_make(ixt_build_sampler *s, const ixt_indexdef *defs, int n, int lock_timeout_ms,
+                           int statement_timeout_ms, ixt_err *e)
+{
+    memset(s, 0, sizeof *s);
+    ixt_script_init(&s->script);
+    s->n = n;
+    ixt_script_add(&s->script, IXT_SQL_TAG "BEGIN", 0);
+    ixt_script_addf(&s->script, 0, IXT_SQL_TAG "SET LOCAL lock_timeout = %d", lock_timeout_ms);
+    ixt_script_addf(&s->script, 0, IXT_SQL_TAG "SET LOCAL statement_timeout = %d", statement_timeout_ms);
+    for (int i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "idxtune_sample_%d", i + 1);
+        char *create = ixt_indexdef_render_on(&defs[i], &(ixt_index_target){.schema = "pg_temp", .table = name, .unnamed = true}, false, false, e);
+        if (!create) {
+            ixt_build_sampler_free(s);
+            return -1;
+        }
+        char *rel = ixt_quote_qualified(defs[i].schema, defs[i].table);
+        char *copy = ixt_xasprintf(IXT_SQL_TAG "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT * FROM %s"
+                                   " TABLESAMPLE SYSTEM (least(100, %.0f * 100.0 / greatest(" HEAP_BYTES ", 1)))",
+                                   name, rel, IXT_BUILD_SAMPLE_BYTES);
+        const char *params[] = {rel};
+        int start = ixt_script_add_params(&s->script, copy, 1, params, 0);
+        for (int k = 0; k < IXT_BUILD_SAMPLE_BUILDS; k++) {
+            char *sql = ixt_xasprintf(IXT_SQL_TAG "%s", create);
+            int st = ixt_script_add(&s->script, sql, IXT_STEP_TIMED);
+            free(sql);
+            if (i == 0 && k == 0)
+                s->first = st;
+        }
+        char *size = ixt_xasprintf(IXT_SQL_TAG "SELECT pg_relation_size('pg_temp.%s'::regclass), " HEAP_BYTES, name);
+        ixt_script_add_params(&s->script, size, 1, params, IXT_STEP_KEEP);
+        s->steps = s->script.n - start;
+        free(size);
+        free(copy);
+        free(rel);
+        free(create);
+    }
+    ixt_script_add(&s->script, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
+    return 0;
+}
+
+int ixt_build_sampler_result(const ixt_build_sampler *s, double *table_bytes, ixt_build_sample *out, ixt_err *e)
+{
+    memset(out, 0, sizeof *out);
+    *table_bytes = 0;
+    for (int i = 0; i < s->n; i++) {
+        int first = s->first + i * s->steps;
+        PGresult *r = ixt_script_result(&s->script, first + IXT_BUILD_SAMPLE_BUILDS);
+        if (!r || PQntuples(r) != 1)
+            return ixt_err_set(e, "the sample's size was not read");
+        double ms[IXT_BUILD_SAMPLE_BUILDS];
+        for (int k = 0; k < IXT_BUILD_SAMPLE_BUILDS; k++)
+            ms[k] = s->script.steps[first + k].ms;
+        qsort(ms, IXT_BUILD_SAMPLE_BUILDS, sizeof *ms, cmp_double);
+        out->ms += ms[IXT_BUILD_SAMPLE_BUILDS / 2];
+        out->sample_bytes += atof(PQgetvalue(r, 0, 0));
+        *table_bytes += atof(PQgetvalue(r, 0, 1));
+    }
+    return 0;
+}
+
+void ixt_build_sampler_free(ixt_build_sampler *s)
+{
+    ixt_script_free(&s->script);
 }

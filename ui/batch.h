@@ -4,6 +4,8 @@
 #ifndef IDXTUNE_UI_BATCH_H
 #define IDXTUNE_UI_BATCH_H
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "idxtune/lab.h"
 #include "idxtune/nodes.h"
@@ -34,6 +36,29 @@ bool batch_statement_given(const ixt_opts *o);
 /* The statement of -c, -f or --queryid (batch_statement_given holds), or
  * NULL with the error printed.  caller frees */
 char *batch_statement(const ixt_opts *o, ixt_conn *c);
+
+/* Values for the statement's $1..$n. */
+typedef struct batch_values {
+    const char *const *values; /* borrowed from the options or picked */
+    int n;
+    char **picked;             /* owned */
+    json_t *used;              /* [{param, value, source}]: what ran.  owned */
+} batch_values;
+
+/* --param as given, checked against the statement's parameters; without
+ * them and with pick, pg_stats' first suggestion for each, said on stderr
+ * up front (none picked for --queryid when a parameter has no suggestion:
+ * a literal example may do).  what ("a real trial") names the run in messages.  Returns 0
+ * (v->n may be 0: no parameters, or none picked), else the exit status
+ * with the message printed: 2 when values are missing (the message lists
+ * pg_stats' suggestions) or too many, 1 on error.  v: free with
+ * batch_values_free */
+int batch_param_values(const ixt_opts *o, ixt_conn *c, const char *sql, bool pick, const char *what,
+                       batch_values *v);
+void batch_values_free(batch_values *v);
+/* The message for a run that failed: a --param value the server refused
+ * (a data exception) is named as such.  borrowed: points into e or buf */
+const char *batch_run_error(const batch_values *v, ixt_conn *c, const ixt_err *e, char *buf, size_t n);
 
 /* Opens a connection for a batch command, printing the error.  caller
  * frees with ixt_conn_close */

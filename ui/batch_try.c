@@ -20,7 +20,30 @@ typedef struct try_result {
     ixt_real_result rr;
     ixt_indexdef *defs;        /* per index, read once */
     ixt_table_ctx *ctx;        /* per index */
+    batch_values values;       /* for a real trial */
+    ixt_build_estimate est;
 } try_result;
+
+/* The builds estimated from the same indexes built over samples of their
+ * tables; from the default rate when the sample cannot be taken. */
+static void estimate_build(const ixt_opts *o, ixt_conn *c, try_result *t)
+{
+    ixt_build_sampler s;
+    ixt_build_sample sample = {0};
+    double bytes = 0;
+    ixt_err e;
+    if (ixt_build_sampler_make(&s, t->defs, o->nindexes, o->cfg.lock_timeout_ms, o->cfg.statement_timeout_ms,
+                               &e) != 0 ||
+        ixt_script_run(&s.script, c, &e) != 0 || ixt_build_sampler_result(&s, &bytes, &sample, &e) != 0) {
+        fprintf(stderr, "idxtune: note: the build could not be measured on a sample: %s\n", e.msg);
+        memset(&sample, 0, sizeof sample);
+        bytes = 0;
+        for (int i = 0; i < o->nindexes; i++)
+            bytes += t->ctx[i].size_bytes;
+    }
+    ixt_build_sampler_free(&s);
+    ixt_build_estimate_make(bytes, 0, &sample, o->cfg.lock_timeout_ms, &t->est);
+}
 
 static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
 {
@@ -32,7 +55,15 @@ static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result 
         ixt_nodes_free(&ns);
         return -1;
     }
-    ixt_explain_req req = {.sql = sql, .analyze = true, .statement_timeout_ms = o->cfg.statement_timeout_ms};
+    estimate_build(o, c, t);
+    char est[192];
+    ixt_build_estimate_text(&t->est, est, sizeof est);
+    if (!t->est.fits)
+        return ixt_err_set(e, "not run: %s, longer than the lock timeout of %.1f s (writers to %s would wait "
+                              "on it); raise it with --lock-timeout %d", est, o->cfg.lock_timeout_ms / 1000.0,
+                           t->defs[0].table, t->est.suggest_timeout_ms);
+    ixt_explain_req req = {.sql = sql, .analyze = true, .statement_timeout_ms = o->cfg.statement_timeout_ms,
+                           .params = t->values.values, .nparams = t->values.n};
     ixt_explain_prep prep;
     if (ixt_explain_prepare(c, &req, &prep, e) != 0)
         return -1;
@@ -49,6 +80,12 @@ static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result 
     int rc = ixt_script_run(&trial.script, c, e);
     if (rc == 0)
         rc = ixt_real_trial_result(&trial, &t->rr, e);
+    else {
+        /* with the estimate it was started on, to judge a build that overran */
+        char buf[IXT_ERR_MAX + 64], full[IXT_ERR_MAX + 256];
+        snprintf(full, sizeof full, "%s (%s)", batch_run_error(&t->values, c, e, buf, sizeof buf), est);
+        ixt_err_set(e, "%s", full);
+    }
     t->real = rc == 0;
     ixt_real_trial_free(&trial);
     ixt_explain_prep_free(&prep);
@@ -74,6 +111,11 @@ static json_t *index_json(const try_result *t, int i)
                                                   "size_bytes", ixt_json_count(ctx->indexes[k].size_bytes)));
     json_object_set_new(o, "existing_indexes", existing);
     return o;
+}
+
+static const char *basis_name(ixt_build_basis b)
+{
+    return b == IXT_BUILD_SAMPLED ? "sample" : b == IXT_BUILD_MEASURED ? "measured" : "default";
 }
 
 static int print_json(const ixt_opts *o, const try_result *t)
@@ -112,6 +154,12 @@ static int print_json(const ixt_opts *o, const try_result *t)
     json_object_set_new(root, "indexes", idx);
     if (t->real) {
         json_object_set_new(root, "build_ms", ixt_json_real(t->rr.build_ms, IXT_JSON_MS));
+        json_object_set_new(root, "build_estimate",
+                            json_pack("{s:o, s:o, s:o, s:s, s:o, s:o}", "ms", ixt_json_real(t->est.ms, IXT_JSON_MS),
+                                      "table_bytes", ixt_json_count(t->est.table_bytes), "rate_bytes_per_s",
+                                      ixt_json_count(t->est.rate), "basis", basis_name(t->est.basis),
+                                      "sample_bytes", ixt_json_count(t->est.sample.sample_bytes), "sample_ms",
+                                      ixt_json_real(t->est.sample.ms, IXT_JSON_MS)));
         json_object_set_new(root, "real_size_bytes", ixt_json_count(t->rr.size_bytes));
         json_object_set_new(root, "runs", json_integer(o->cfg.runs));
     }
@@ -124,7 +172,7 @@ static int print_json(const ixt_opts *o, const try_result *t)
 static void print_text(const ixt_opts *o, const try_result *t)
 {
     ixt_lab *l = (ixt_lab *)&t->lab;
-    char b1[32], b2[32], b3[32];
+    char b1[192], b2[32], b3[32];
     if (t->hypothetical) {
         printf("Estimated cost: %.2f -> %.2f (%+.1f%%)%s\n", l->before->total_cost, ixt_lab_after_cost(l),
                ixt_lab_change_pct(l), l->generic ? "  [generic plan]" : "");
@@ -146,6 +194,9 @@ static void print_text(const ixt_opts *o, const try_result *t)
             printf("  %s  idx_scan=%.0f  %s\n", ctx->indexes[k].name, ctx->indexes[k].scans,
                    ixt_fmt_bytes(ctx->indexes[k].size_bytes, b1, sizeof b1));
     }
+    if (t->real)
+        printf("Real trial: %s, lock timeout %.1f s\n", ixt_build_estimate_text(&t->est, b1, sizeof b1),
+               o->cfg.lock_timeout_ms / 1000.0);
     if (t->real)
         printf("Measured (%d runs each, rolled back): median %s -> %s, min %.2f -> %.2f ms; "
                "buffers hit+read %.0f -> %.0f; build %.0f ms, real size %s\n",
@@ -185,6 +236,23 @@ static int try_all(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *
     return o->real ? run_real(o, c, sql, t, e) : 0;
 }
 
+/* Before anything runs: where a real trial can run, and its values. */
+static int real_values(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t)
+{
+    if (!o->real && o->nparams) {
+        fprintf(stderr, "idxtune: --param gives the values of a real trial: add --real\n");
+        return 2;
+    }
+    if (!o->real)
+        return 0;
+    if (ixt_conn_info(c)->in_recovery) {
+        fprintf(stderr, "idxtune: real trials need a primary: this server is a hot standby "
+                        "(hypothetical trials work here)\n");
+        return 1;
+    }
+    return batch_param_values(o, c, sql, false, "a real trial", &t->values);
+}
+
 int batch_try(const ixt_opts *o)
 {
     if (!batch_statement_given(o))
@@ -209,15 +277,16 @@ int batch_try(const ixt_opts *o)
     memset(&t, 0, sizeof t);
     t.conn = c;
     ixt_err e;
-    int rc = 1;
-    if (sql && try_all(o, c, sql, &t, &e) == 0) {
+    int rc = sql ? real_values(o, c, sql, &t) : 1;
+    if (rc == 0 && try_all(o, c, sql, &t, &e) == 0) {
         rc = o->format == FMT_JSON ? print_json(o, &t) : (print_text(o, &t), 0);
         if (rc == 0 && o->accept)
             rc = t.hypothetical ? batch_accept(o, c, &t.lab, &t.rr, t.real, t.ctx)
                                 : (fprintf(stderr, "idxtune: --accept needs HypoPG for the evidence\n"), 1);
-    }
-    else if (sql)
+    } else if (rc == 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
+        rc = 1;
+    }
     for (int i = 0; t.ctx && i < o->nindexes; i++) {
         ixt_table_ctx_free(&t.ctx[i]);
         ixt_indexdef_free(&t.defs[i]);
@@ -225,6 +294,7 @@ int batch_try(const ixt_opts *o)
     free(t.ctx);
     free(t.defs);
     ixt_real_result_free(&t.rr);
+    batch_values_free(&t.values);
     ixt_lab_close(&t.lab, c);
     free(sql);
     ixt_conn_close(c);

@@ -10,7 +10,7 @@
 enum {
     O_HELP = 1000, O_VERSION, O_ONCE, O_LIMIT, O_SORT, O_FORMAT, O_QUERYID, O_ANALYZE,
     O_INDEX, O_REAL, O_ROLE, O_SET, O_LOAD, O_FORCE, O_CONFIG_KEY, O_ACCEPT, O_ROLLBACK,
-    O_INTERVAL, O_WINDOW, O_PHASE,
+    O_INTERVAL, O_WINDOW, O_PHASE, O_PARAM,
     O_VERDICT, O_COMMENT, O_AS, O_APPROVED_ONLY, O_REVIEW_ONLY, O_DIFF_FROM,
 };
 
@@ -43,6 +43,7 @@ static const struct option LONGOPTS[] = {
     {"analyze", no_argument, NULL, O_ANALYZE},
     {"index", required_argument, NULL, O_INDEX},
     {"real", no_argument, NULL, O_REAL},
+    {"param", required_argument, NULL, O_PARAM},
     {"role", required_argument, NULL, O_ROLE},
     {"set", required_argument, NULL, O_SET},
     {"load", required_argument, NULL, O_LOAD},
@@ -83,6 +84,8 @@ static const struct option LONGOPTS[] = {
 #define ROLE_HELP                                                                          \
     "      --role=NAME        plan as this role (SET ROLE): row-level security applies\n"   \
     "      --set=NAME=VALUE   a setting of the application, e.g. app.tenant_id=1 (repeatable)\n"
+#define PARAM_HELP                                                                         \
+    "      --param=VALUE      the value of $1, then $2, ... (repeatable, in order)\n"
 #define EXIT_HELP                                                                          \
     "Exit status: 0 ok, 1 error, 2 usage error, 128+N on signal N (130: Ctrl-C).\n"
 
@@ -118,18 +121,26 @@ static const struct cmd_help {
      "      --format=FORMAT    text or json\n"},
     {CMD_EXPLAIN, "explain",
      "  idxtune explain [OPTIONS] (-c SQL | -f FILE | --queryid ID) [--analyze]\n"
-     "                  [--format text|json]\n",
+     "                  [--param VALUE ...] [--format text|json]\n",
      STMT_HELP
      "      --analyze          EXPLAIN ANALYZE: SELECT in a read-only transaction,\n"
      "                         writes inside BEGIN ... ROLLBACK\n"
+     PARAM_HELP
+     "                         without values, --analyze takes pg_stats' most common\n"
+     "                         value (or a histogram bound) of each parameter's column\n"
+     "                         and says so on stderr\n"
      ROLE_HELP
      "      --format=FORMAT    text or json\n"},
     {CMD_TRY, "try",
      "  idxtune try [OPTIONS] (-c SQL | -f FILE | --queryid ID) --index DEF [--index DEF]\n"
-     "              [--real [--runs N]] [--accept --session FILE] [--format text|json]\n",
+     "              [--real [--runs N] [--param VALUE ...]] [--accept --session FILE]\n"
+     "              [--format text|json]\n",
      STMT_HELP
      "      --index=DEF        CREATE INDEX ... to try (repeatable)\n"
      "      --real             also build it for real inside a rolled-back transaction\n"
+     "                         when the build is estimated to fit in --lock-timeout\n"
+     PARAM_HELP
+     "                         a real trial runs the statement: it needs one per $n\n"
      "      --runs=N           timed runs without and with the index (default 5)\n"
      "      --lock-timeout=MS  lock timeout for the real build (default 2000)\n"
      "      --accept           add the index with its evidence to --session FILE\n"
@@ -314,6 +325,7 @@ static int parse_one(int c, const char *name, ixt_opts *o, FILE *out, FILE *err)
     case O_ANALYZE: o->analyze = true; return 0;
     case O_INDEX: return add_list(o->indexes, &o->nindexes, optarg, "--index", err);
     case O_REAL: o->real = true; return 0;
+    case O_PARAM: return add_list(o->params, &o->nparams, optarg, "--param", err);
     case O_ROLE: o->role = optarg; return 0;
     case O_SET: return add_list(o->settings, &o->nsettings, optarg, "--set", err);
     case O_LOAD: o->load_file = optarg; return 0;

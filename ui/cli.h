@@ -38,6 +38,8 @@ typedef struct ixt_opts {
     const char *indexes[IXT_MAX_LIST];
     int nindexes;
     bool real;
+    const char *params[IXT_MAX_LIST];  /* --param: $1, $2, ... */
+    int nparams;
     const char *role;
     const char *settings[IXT_MAX_LIST];
     int nsettings;

@@ -33,6 +33,12 @@ typedef struct lab_work {
     int changing;              /* jobs under way that change lab: not drawn */
     bool measured;
     ixt_real_result rr;
+    /* The rate the last real trial built at, for the indexes it built: a
+     * rate belongs to its indexes and tables (on the demo one table builds
+     * at four times another's), so it is only reused for the same ones. */
+    double build_rate;         /* bytes per second; 0 none */
+    double build_bytes;        /* the tables it built over */
+    char *build_key;           /* its indexes, one a line.  owned */
     ixt_lab_effect *effects;   /* workload effect.  owned */
     char **effect_sql;
     int neffects;
@@ -56,6 +62,8 @@ typedef struct lview {
     bool ctx_reading;          /* ctx is lent to a job */
     double ctx_refresh_ms;
     bool running;              /* a real trial */
+    bool estimating;           /* its build, measured on a sample first */
+    double est_bytes;          /* the tables the estimate was made for; 0 unknown */
     double started_ms;
     bool show_sugg;            /* the suggestions are on screen: 1-5 try them */
     char error[IXT_ERR_MAX];
@@ -120,6 +128,7 @@ void view_lab_store_free(app *a)
         free_strs(w->defs, w->ndefs);
         free_strs(w->values, w->nvalues);
         ixt_real_result_free(&w->rr);
+        free(w->build_key);
         work_effects_free(w);
         for (int i = 0; i < w->nsugg; i++)
             free(w->sugg[i]);
@@ -649,6 +658,16 @@ static void drop_index(app *a, lview *l)
 
 /* ----- real trial ----- */
 
+/* Index definitions, one a line: what a build rate belongs to.  caller frees */
+static char *build_key(char *const *defs, int n)
+{
+    ixt_buf b;
+    ixt_buf_init(&b);
+    for (int i = 0; i < n; i++)
+        ixt_buf_printf(&b, "%s\n", defs[i]);
+    return b.s;
+}
+
 typedef struct trial_job {
     lab_work *w;
     char *sql;
@@ -657,6 +676,7 @@ typedef struct trial_job {
     char **values;
     int nvalues;
     int runs, lock_ms, stmt_ms;
+    double build_bytes;        /* the tables built over; 0 unknown */
     ixt_explain_prep prep;
     ixt_real_trial trial;
     ixt_real_result rr;
@@ -691,12 +711,17 @@ static int trial_run(ui_job *j, ixt_conn *lab, ixt_err *e)
 static void trial_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
 {
     trial_job *x = j->ctx;
+    lab_work *w = x->w;
     lview *l = (lview *)owner;
     if (end == JOB_DONE) {
-        ixt_real_result_free(&x->w->rr);
-        x->w->rr = x->rr;
+        ixt_real_result_free(&w->rr);
+        w->rr = x->rr;
         memset(&x->rr, 0, sizeof x->rr);
-        x->w->measured = true;
+        w->measured = true;
+        free(w->build_key);
+        w->build_key = build_key(x->defs, x->ndefs);
+        w->build_rate = ixt_build_rate(x->build_bytes, w->rr.build_ms);
+        w->build_bytes = x->build_bytes;
         const char *caveat = ixt_real_trial_caveat(&x->prep);
         app_message(a, false, "real trial done: the index was built, measured and rolled back%s%s",
                     caveat ? "; " : "", caveat ? caveat : "");
@@ -731,6 +756,7 @@ static void real_confirmed(app *a, bool yes)
     x->runs = a->opts->cfg.runs;
     x->lock_ms = a->opts->cfg.lock_timeout_ms;
     x->stmt_ms = a->opts->cfg.statement_timeout_ms;
+    x->build_bytes = l->est_bytes;
     ixt_script_init(&x->prep.script);
     ixt_script_init(&x->trial.script);
     l->running = true;
@@ -740,15 +766,106 @@ static void real_confirmed(app *a, bool yes)
     jobs_submit(a->jobs, job_new("real trial", trial_run, trial_done, x, trial_job_free, &l->base));
 }
 
-static void ask_real(app *a, lview *l)
+/* The question, with the build estimate (NULL: none, for the reason in
+ * est): a build that cannot fit the lock timeout is not offered. */
+static void confirm_real(app *a, lview *l, const ixt_build_estimate *b, const char *est)
 {
     const char *table = l->w->lab.idx[0].index.table;
-    char label[400];
-    snprintf(label, sizeof label, "Real trial on %.100s? writers to %.100s may wait up to %d ms (L changes it)",
-             table, table, a->opts->cfg.lock_timeout_ms);
-    app_message(a, false, "the index is built inside a transaction that is rolled back; lock_timeout bounds "
-                "how long writers wait");
+    double lock_s = a->opts->cfg.lock_timeout_ms / 1000.0;
+    char brief[64] = "build not estimated, ";
+    if (b && !b->fits) {
+        app_message(a, true, "real trial not started: %s, longer than the lock timeout of %.1f s; "
+                    "L raises it (e.g. to %d s)", est, lock_s, b->suggest_timeout_ms / 1000);
+        return;
+    }
+    if (b)
+        snprintf(brief, sizeof brief, "build ~%.1f s, ", b->ms / 1000.0);
+    l->est_bytes = b ? b->table_bytes : 0;
+    /* the question is one line: the details go to the message line */
+    char label[256];
+    snprintf(label, sizeof label, "Real trial on %.100s (%slock timeout %.1f s)?", table, brief, lock_s);
+    app_message(a, false, "%s; writers to %s may wait up to %.1f s (L changes it); the index is built inside a "
+                "transaction that is rolled back", est, table, lock_s);
     views_confirm(a, label, real_confirmed);
+}
+
+typedef struct sample_job {
+    ixt_build_sampler sampler;
+    double table_bytes;
+    ixt_build_sample sample;
+} sample_job;
+
+static void sample_job_free(void *p)
+{
+    sample_job *x = p;
+    ixt_build_sampler_free(&x->sampler);
+    free(x);
+}
+
+static int sample_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    sample_job *x = j->ctx;
+    if (job_script_run(j, &x->sampler.script, lab, e) != 0)
+        return -1;
+    return ixt_build_sampler_result(&x->sampler, &x->table_bytes, &x->sample, e);
+}
+
+static void sample_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
+{
+    sample_job *x = j->ctx;
+    lview *l = (lview *)owner;
+    if (!l)
+        return;
+    l->estimating = false;
+    a->dirty = true;
+    /* the question belongs to the lab on screen */
+    if (end == JOB_CANCELLED || a->view != owner) {
+        app_message(a, false, "real trial not started");
+        return;
+    }
+    if (end == JOB_FAILED) {
+        char why[IXT_ERR_MAX + 64];
+        snprintf(why, sizeof why, "the build could not be measured on a sample (%s)", msg);
+        confirm_real(a, l, NULL, why);
+        return;
+    }
+    ixt_build_estimate b;
+    char est[192];
+    ixt_build_estimate_make(x->table_bytes, 0, &x->sample, a->opts->cfg.lock_timeout_ms, &b);
+    confirm_real(a, l, &b, ixt_build_estimate_text(&b, est, sizeof est));
+}
+
+/* The build estimated from the rate an earlier trial of the same indexes
+ * built at, else measured on a sample first (a job: it reads the tables). */
+static void ask_real(app *a, lview *l)
+{
+    lab_work *w = l->w;
+    char *key = build_key(w->defs, w->ndefs);
+    bool same = w->build_rate > 0 && w->build_key && strcmp(key, w->build_key) == 0;
+    free(key);
+    if (same) {
+        ixt_build_estimate b;
+        char est[192];
+        ixt_build_estimate_make(w->build_bytes, w->build_rate, NULL, a->opts->cfg.lock_timeout_ms, &b);
+        confirm_real(a, l, &b, ixt_build_estimate_text(&b, est, sizeof est));
+        return;
+    }
+    sample_job *x = ixt_xcalloc(1, sizeof *x);
+    ixt_indexdef *defs = ixt_xcalloc((size_t)w->lab.nidx, sizeof *defs);
+    for (int i = 0; i < w->lab.nidx; i++)
+        defs[i] = w->lab.idx[i].index;
+    ixt_err e;
+    int rc = ixt_build_sampler_make(&x->sampler, defs, w->lab.nidx, a->opts->cfg.lock_timeout_ms,
+                                    a->opts->cfg.statement_timeout_ms, &e);
+    free(defs);
+    if (rc != 0) {
+        sample_job_free(x);
+        confirm_real(a, l, NULL, e.msg);
+        return;
+    }
+    l->estimating = true;
+    jobs_submit(a->jobs, job_new("measuring the build on a sample of the table", sample_run, sample_done, x,
+                                 sample_job_free, &l->base));
 }
 
 static void trial_values(app *a, char **values, int n, bool ok)
@@ -786,7 +903,8 @@ static void real_trial(app *a, lview *l)
         char why[IXT_ERR_MAX];
         ixt_nodes_real_trial_refusal(&a->nodes, why, sizeof why);
         app_message(a, true, "%s", why);
-    }
+    } else if (l->running || l->estimating)
+        app_message(a, true, "a real trial is already under way");
     else if (np > 0 && !l->w->values_given)
         views_ask_values(a, l->w->sql, np, trial_values);
     else

@@ -69,4 +69,18 @@ char *ixt_explain_example(ixt_conn *c, long long queryid, ixt_err *e);
  * Returns the count; *out: caller frees each and the array. */
 int ixt_explain_param_hints(ixt_conn *c, const char *sql, int n, char ***out, ixt_err *e);
 
+/* The suggestions for every parameter at once, with where they come from,
+ * for a script that must say which values it used. */
+typedef struct ixt_param_hint {
+    char *column;       /* "runs.status": what $n is compared with; NULL when unknown.  owned */
+    char **values;      /* most common values first, then histogram bounds.  owned */
+    int nvalues;
+    int nmcv;           /* values[0 .. nmcv-1] are most common values */
+} ixt_param_hint;
+
+/* Returns the number of parameters ($1..$n as the text is written), with
+ * *out[n] filled, or -1 with e set.  *out: free with ixt_param_hints_free */
+int ixt_explain_hints(ixt_conn *c, const char *sql, ixt_param_hint **out, ixt_err *e);
+void ixt_param_hints_free(ixt_param_hint *h, int n);
+
 #endif

@@ -61,6 +61,7 @@ typedef struct ixt_index_target {
     const char *table;
     const char *name;
     bool only;
+    bool unnamed;       /* no name: PostgreSQL picks one (a sample's index) */
 } ixt_index_target;
 /* caller frees */
 char *ixt_indexdef_render_on(const ixt_indexdef *d, const ixt_index_target *t, bool concurrently,

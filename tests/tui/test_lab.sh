@@ -49,11 +49,16 @@ check l "Effect on the top statements" "w applies the set to the workload"
 keys l A
 check l "accepted: CREATE INDEX ON run_logs \(run_id, seq\) as run_logs_run_id_seq_idx \(1 in the review set" "A accepts with evidence"
 keys l r
-check l "Real trial on run_logs\? writers to run_logs may wait up to 2000 ms" "a real trial asks first, naming the table whose writes wait"
+check l "Real trial on run_logs \(build ~[0-9.]+ s, lock timeout 2.0 s\)\?" "a real trial asks first, with its build estimate"
+check l "build estimated [0-9.]+ s: a [0-9.]+ % sample built in [0-9]+ ms \(table [0-9.]+ MB\)" "the estimate is measured on a sample"
 check l "y/n \(Esc: no\)" "with a one-key answer"
 type_text l "y"
 check l "real trial running|Measured: median" "y alone starts it, without Enter" 5
 check l "Measured: median .* -> .*rolled back" "the real trial shows timings" 30
+keys l r
+check l "build estimated [0-9.]+ s \(table [0-9.]+ MB at [0-9.]+ MB/s measured by the last build\)" "the same index again: estimated from the build just measured"
+keys l n
+check l "real trial not started" "n declines"
 keys l '?'
 check l "Keys: Lab" "help overlay of the lab"
 check l "real trial: build the indexes" "lists the lab keys"

@@ -178,6 +178,26 @@ static void test_render_leaves_the_definition_alone(void **state)
     ixt_indexdef_free(&c);
 }
 
+/* The same index on a sample table: name dropped, columns, expressions,
+ * method, INCLUDE and predicate kept. */
+static void test_render_on_another_table(void **state)
+{
+    (void)state;
+    ixt_indexdef d;
+    ixt_err e;
+    assert_int_equal(ixt_indexdef_parse("CREATE UNIQUE INDEX CONCURRENTLY x ON s.\"T\" USING hash (lower(a))"
+                                        " WHERE b > 0", &d, &e), 0);
+    char *out = ixt_indexdef_render_on(&d, &(ixt_index_target){.schema = "pg_temp", .table = "idxtune_sample_1", .unnamed = true}, false, false, &e);
+    assert_string_equal(out, "CREATE UNIQUE INDEX ON pg_temp.idxtune_sample_1 USING hash (lower(a)) WHERE b > 0");
+    free(out);
+    ixt_indexdef_free(&d);
+    assert_int_equal(ixt_indexdef_parse("CREATE INDEX ON t (a) INCLUDE (\"Odd col\")", &d, &e), 0);
+    out = ixt_indexdef_render_on(&d, &(ixt_index_target){.schema = "pg_temp", .table = "s", .unnamed = true}, false, false, &e);
+    assert_string_equal(out, "CREATE INDEX ON pg_temp.s USING btree (a) INCLUDE (\"Odd col\")");
+    free(out);
+    ixt_indexdef_free(&d);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -209,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_expressions_include_where_methods),
         cmocka_unit_test(test_quoted_names),
         cmocka_unit_test(test_render_leaves_the_definition_alone),
+        cmocka_unit_test(test_render_on_another_table),
         cmocka_unit_test(test_names),
     };
     return IXT_RUN_TESTS(tests);
