@@ -25,6 +25,7 @@
 #define TICK_MS 250
 #define JOB_TICK_MS 100   /* the running line's clock */
 #define RECONNECT_MS 2000
+#define COSTLY_LIST_MIN 1000 /* statements before a refresh's cost is worth a word */
 
 void app_message(app *a, bool error, const char *fmt, ...)
 {
@@ -83,11 +84,13 @@ static void mon_send(app *a, mon_stage stage)
     if (stage == MON_NUMBERS) {
         sql = ixt_workload_numbers_sql(in);
         const char *p[] = {oid};
-        rc = ixt_conn_send(a->mon, sql, 1, p, &e);
+        rc = ixt_conn_send_fmt(a->mon, sql, 1, p, IXT_WORKLOAD_NUMBERS_FORMAT, &e);
+        a->numbers_sent_ms = ixt_now_ms();
     } else if (stage == MON_TEXTS) {
-        /* a few hundred texts per refresh: a server with thousands of long
-         * statements is not read in one go */
-        ids = ixt_workload_missing_texts(&a->wl, 500);
+        /* a few thousand prefixes per refresh: each read of the texts costs
+         * the server a pass over its whole text file, so not one per id, and
+         * a new server's 50,000 do not stall one refresh */
+        ids = ixt_workload_missing_texts(&a->wl, 2000);
         if (!ids) {
             mon_send(a, MON_ACTIVITY);
             return;
@@ -120,6 +123,7 @@ static void mon_ingest(app *a, PGresult *r)
     mon_stage next = MON_IDLE;
     switch (a->stage) {
     case MON_NUMBERS:
+        a->numbers_ms = ixt_now_ms() - a->numbers_sent_ms;
         rc = ixt_workload_ingest_numbers(&a->wl, r, ixt_now_ms(), &e);
         next = MON_TEXTS;
         break;
@@ -242,6 +246,13 @@ static void status_text(app *a, ixt_buf *b)
         ixt_buf_add(b, " PAUSED");
     else if (a->last_refresh_ms > 0)
         ixt_buf_printf(b, ", updated %.0f s ago", (ixt_now_ms() - a->last_refresh_ms) / 1000);
+    /* what each refresh of the list costs the server, said plainly; past
+     * 5 % of the server's time the slower refresh is offered, not imposed */
+    if (a->numbers_ms > 0 && a->wl.n >= COSTLY_LIST_MIN) {
+        ixt_buf_printf(b, " | refresh %.0f ms on the server", a->numbers_ms);
+        if (a->numbers_ms > a->refresh_s * 1000 * 0.05)
+            ixt_buf_add(b, " ('-' refreshes less often)");
+    }
     if (!in->has_pgss)
         ixt_buf_printf(b, " | %s", in->pgss_problem);
     else if (ixt_workload_hidden_note(&a->wl, note, sizeof note))

@@ -23,11 +23,11 @@ ixt_conn *batch_connect(const ixt_opts *o)
 }
 
 /* Rates (calls_per_s, ms_per_s) are null on one snapshot. */
-static json_t *stmt_json(const ixt_stmt *s, bool rates)
+static json_t *stmt_json(const ixt_stmt *s, const char *text, bool rates)
 {
     json_t *o = json_object();
     json_object_set_new(o, "queryid", ixt_json_id(s->queryid));
-    json_object_set_new(o, "query", s->query_full ? json_string(s->query_full) : json_null());
+    json_object_set_new(o, "query", text ? json_string(text) : json_null());
     json_object_set_new(o, "calls", ixt_json_count(s->calls));
     json_object_set_new(o, "total_ms", ixt_json_real(s->total_ms, IXT_JSON_MS));
     json_object_set_new(o, "mean_ms", ixt_json_real(s->mean_ms, IXT_JSON_MS));
@@ -56,12 +56,25 @@ static void print_text(ixt_stmt **v, size_t n, bool rates)
     }
 }
 
-static int print_json(ixt_stmt **v, size_t n, bool rates)
+/* JSON carries the full texts: fetched for the rows printed only. */
+static int print_json(ixt_conn *c, ixt_stmt **v, size_t n, bool rates)
 {
+    int64_t *ids = ixt_xcalloc(n + 1, sizeof *ids);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = v[i]->queryid;
+    char **texts;
+    ixt_err e;
+    int rc = ixt_workload_full_texts(c, ids, n, &texts, &e);
+    free(ids);
+    if (rc != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        return 1;
+    }
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, stmt_json(v[i], rates));
-    int rc = json_dumpf(arr, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
+        json_array_append_new(arr, stmt_json(v[i], texts[i], rates));
+    ixt_workload_texts_free(texts, n);
+    rc = json_dumpf(arr, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
     putchar('\n');
     json_decref(arr);
     return rc;
@@ -115,7 +128,7 @@ int batch_top(const ixt_opts *o)
         if (o->limit > 0 && (size_t)o->limit < n)
             n = (size_t)o->limit;
         if (o->format == FMT_JSON)
-            rc = print_json(v, n, rates);
+            rc = print_json(c, v, n, rates);
         else
             print_text(v, n, rates);
         free(v);

@@ -190,7 +190,9 @@ static void draw_statements(app *a, qview *q, int top, int rows)
     char title[96];
     const ixt_stmt *s = n ? v[q->list.sel] : NULL;
     snprintf(title, sizeof title, " queryid %" PRId64, s ? s->queryid : 0);
-    draw_detail(s ? title : " statement", s ? s->query_full : NULL, top + rows - DETAIL_ROWS, DETAIL_ROWS);
+    snprintf(title + strlen(title), sizeof title - strlen(title), "%s",
+             s && s->query_cut ? "  (the beginning; Enter reads it whole)" : "");
+    draw_detail(s ? title : " statement", s ? s->query : NULL, top + rows - DETAIL_ROWS, DETAIL_ROWS);
     free(v);
 }
 
@@ -289,10 +291,10 @@ static void open_selected(app *a, qview *q)
         return;
     }
     const ixt_stmt *s = ixt_workload_find(&a->wl, q->sel_id);
-    if (!s || !s->query_full)
+    if (!s || !s->query)
         app_message(a, true, "no statement selected");
-    else
-        view_plan_open(a, s->query_full, (long long)s->queryid);
+    else /* the list holds a prefix: the plan's job reads the full text */
+        view_plan_open(a, NULL, (long long)s->queryid);
 }
 
 static void change_sort(qview *q, ui_action act)
