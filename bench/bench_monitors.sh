@@ -8,7 +8,8 @@
 # the same rate), bytes to the terminal per refresh, the longest the
 # keyboard waited while keys scroll, sort and filter, and `top --once`.
 # Needs a server with pg_stat_statements.max >= 55000 (bench/run.sh sets it).
-# Env: BENCH_SHAPES ("short:5000 inlist:5000 short:50000"), BENCH_DUR (15 s).
+# Env: BENCH_SHAPES ("short:5000 inlist:5000 short:50000"), BENCH_DUR (15 s),
+# BENCH_COMPARE ("pg_activity pg_top").
 set -u
 DUR=${BENCH_DUR:-15}
 DB=idxmon
@@ -19,7 +20,7 @@ pct() { awk -v t="$1" -v hz="$hz" -v d="$DUR" 'BEGIN { printf "%.2f", 100 * t / 
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 backend_pid() { psql -qAt -d "$DB" -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1' LIMIT 1"; }
 others=()
-for t in pg_activity pg_top; do
+for t in ${BENCH_COMPARE-pg_activity pg_top}; do
     if command -v "$t" >/dev/null; then others+=("$t"); else echo "# $t not installed (apt-get install pg-activity pgtop): not compared"; fi
 done
 

@@ -223,6 +223,7 @@ int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_m
         return ixt_err_set(e, "unexpected pg_stat_statements result (%d columns)", PQnfields(r));
     double interval_s = w->last_ms > 0 ? (now_ms - w->last_ms) / 1000.0 : 0;
     w->generation++;
+    w->version++;
     w->hidden = 0;
     int rows = PQntuples(r);
     for (int i = 0; i < rows; i++) {
@@ -283,6 +284,7 @@ int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e)
 {
     if (PQnfields(r) < 4)
         return ixt_err_set(e, "unexpected pg_stat_statements text result");
+    w->version++;
     for (int i = 0; i < PQntuples(r); i++) {
         ixt_stmt *s = lookup(w, strtoll(PQgetvalue(r, i, 0), NULL, 10));
         if (!s || s->query)

@@ -23,6 +23,15 @@ typedef struct qview {
     ui_list alist;
     int64_t sel_id;           /* the selection follows the statement */
     int list_rows;            /* rows of the list at the last draw */
+    /* the sorted, filtered list, kept until the workload, the sort or the
+     * filter changes: 50,000 rows are not sorted again for a key or a
+     * clock tick */
+    ixt_stmt **rows;
+    size_t nrows;
+    unsigned rows_version;
+    ixt_stmt_col rows_sort;
+    bool rows_desc;
+    char rows_filter[256];
 } qview;
 
 typedef struct col_def {
@@ -170,10 +179,26 @@ static void sync_selection(qview *q, ixt_stmt **v, size_t n)
     q->sel_id = n ? v[q->list.sel]->queryid : 0;
 }
 
+/* The rows of the list, borrowed from q's cache. */
+static size_t sorted_rows(app *a, qview *q, ixt_stmt ***out)
+{
+    if (!q->rows || q->rows_version != a->wl.version || q->rows_sort != q->sort || q->rows_desc != q->desc ||
+        strcmp(q->rows_filter, q->filter) != 0) {
+        free(q->rows);
+        q->nrows = ixt_workload_view(&a->wl, q->sort, q->desc, q->filter, &q->rows);
+        q->rows_version = a->wl.version;
+        q->rows_sort = q->sort;
+        q->rows_desc = q->desc;
+        snprintf(q->rows_filter, sizeof q->rows_filter, "%s", q->filter);
+    }
+    *out = q->rows;
+    return q->nrows;
+}
+
 static void draw_statements(app *a, qview *q, int top, int rows)
 {
     ixt_stmt **v;
-    size_t n = ixt_workload_view(&a->wl, q->sort, q->desc, q->filter, &v);
+    size_t n = sorted_rows(a, q, &v);
     draw_tabs(a, q, top, n);
     draw_stmt_header(a, q, top + 1);
     q->list_rows = rows - 2 - DETAIL_ROWS;
@@ -193,7 +218,6 @@ static void draw_statements(app *a, qview *q, int top, int rows)
     snprintf(title + strlen(title), sizeof title - strlen(title), "%s",
              s && s->query_cut ? "  (the beginning; Enter reads it whole)" : "");
     draw_detail(s ? title : " statement", s ? s->query : NULL, top + rows - DETAIL_ROWS, DETAIL_ROWS);
-    free(v);
 }
 
 static bool act_matches(const ixt_activity *x, const char *filter)
@@ -338,10 +362,9 @@ static void next_tab(app *a, qview *q)
 static void follow_row(app *a, qview *q)
 {
     ixt_stmt **v;
-    size_t n = ixt_workload_view(&a->wl, q->sort, q->desc, q->filter, &v);
+    size_t n = sorted_rows(a, q, &v);
     q->sel_id = 0;
     sync_selection(q, v, n);
-    free(v);
 }
 
 static bool qview_key(app *a, ui_view *v, ui_action act, int ch)
@@ -393,6 +416,7 @@ static void qview_tick(app *a, ui_view *v)
 static void qview_destroy(ui_view *v)
 {
     indexes_tab_free(((qview *)v)->ix);
+    free(((qview *)v)->rows);
     free(v);
 }
 

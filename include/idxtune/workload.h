@@ -60,6 +60,9 @@ typedef struct ixt_workload {
     int64_t *slots;      /* hash of queryid -> index+1 */
     size_t nslots;
     unsigned generation;
+    /* changes with every ingest: a view taken at the same version still
+     * holds (its pointers too) */
+    unsigned version;
     double last_ms;      /* monotonic time of the last snapshot */
     double interval_s;   /* length of the last interval; 0 on the first */
     double total_ms_all;
