@@ -53,7 +53,7 @@ char *ixt_workload_texts_sql(const ixt_server_info *in)
                          "SELECT DISTINCT ON (queryid) queryid, left(query, %d),"
                          " length(query) > %d, strpos(query, '/* idxtune ') > 0"
                          " FROM %s.pg_stat_statements(true)"
-                         " WHERE dbid = $1 AND queryid = ANY($2::bigint[])",
+                         " WHERE dbid = $1 AND ($2::bigint[] IS NULL OR queryid = ANY($2::bigint[]))",
                          IXT_QUERY_LINE_MAX, IXT_QUERY_LINE_MAX, pgss_schema(in));
 }
 
@@ -226,6 +226,7 @@ int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_m
     w->version++;
     w->hidden = 0;
     int rows = PQntuples(r);
+    size_t guess = 0;
     for (int i = 0; i < rows; i++) {
         /* without pg_read_all_stats other roles' entries have no queryid:
          * counted, so the UI can say what it cannot show */
@@ -234,9 +235,14 @@ int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_m
             continue;
         }
         int64_t id = id_at(r, i, 0);
-        ixt_stmt *s = lookup(w, id);
+        /* the server lists its entries in the same order each time, and
+         * new statements are appended in that order: the item after the
+         * last one found is almost always the next row's, read in sequence
+         * instead of a cache miss through the hash */
+        ixt_stmt *s = guess < w->n && w->items[guess].queryid == id ? &w->items[guess] : lookup(w, id);
         if (!s)
             s = add_stmt(w, id);
+        guess = (size_t)(s - w->items) + 1;
         /* an id has one entry per role and nesting level: summed */
         if (s->seen != w->generation) {
             s->seen = w->generation;
@@ -276,6 +282,21 @@ char *ixt_workload_missing_texts(const ixt_workload *w, size_t max)
         return NULL;
     ixt_buf_addc(&b, '}');
     return ixt_buf_take(&b);
+}
+
+bool ixt_workload_texts_wanted(const ixt_workload *w, size_t max, char **ids)
+{
+    *ids = ixt_workload_missing_texts(w, max + 1);
+    if (!*ids)
+        return false;
+    size_t n = 1;
+    for (const char *p = *ids; *p; p++)
+        n += *p == ',';
+    if (n > max) {
+        free(*ids);
+        *ids = NULL;
+    }
+    return true;
 }
 
 static const char HIDDEN_TEXT[] = "<insufficient privilege>";
@@ -437,25 +458,14 @@ static double col_value(const ixt_stmt *s, ixt_stmt_col col)
     }
 }
 
-typedef struct sort_ctx {
-    ixt_stmt_col col;
-    bool desc;
-} sort_ctx;
-
-static int cmp_stmt(const void *a, const void *b, void *arg)
+/* By text, then query id: stable order between refreshes, rows must not jump. */
+static int cmp_text(const void *a, const void *b, void *arg)
 {
-    const sort_ctx *c = arg;
     const ixt_stmt *x = *(ixt_stmt *const *)a, *y = *(ixt_stmt *const *)b;
-    int r;
-    if (c->col == IXT_COL_QUERY) {
-        r = strcmp(x->query ? x->query : "", y->query ? y->query : "");
-    } else {
-        double vx = col_value(x, c->col), vy = col_value(y, c->col);
-        r = vx < vy ? -1 : vx > vy;
-    }
-    if (r == 0) /* stable order between refreshes: rows must not jump */
+    int r = strcmp(x->query ? x->query : "", y->query ? y->query : "");
+    if (r == 0)
         r = x->queryid < y->queryid ? -1 : x->queryid > y->queryid;
-    return c->desc ? -r : r;
+    return *(const bool *)arg ? -r : r;
 }
 
 static bool matches(const ixt_stmt *s, const char *filter)
@@ -469,6 +479,23 @@ static bool matches(const ixt_stmt *s, const char *filter)
     return strstr(id, filter) != NULL;
 }
 
+/* A row to sort by a number: the key and the tie-break next to each
+ * other, so 50,000 rows sort without chasing pointers into the items. */
+typedef struct sort_key {
+    double v;
+    int64_t id;
+    ixt_stmt *s;
+} sort_key;
+
+static int cmp_key(const void *a, const void *b, void *arg)
+{
+    const sort_key *x = a, *y = b;
+    int r = x->v < y->v ? -1 : x->v > y->v;
+    if (r == 0) /* as cmp_text */
+        r = x->id < y->id ? -1 : x->id > y->id;
+    return *(const bool *)arg ? -r : r;
+}
+
 size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
                          const char *filter, ixt_stmt ***out)
 {
@@ -477,11 +504,23 @@ size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
     for (size_t i = 0; i < w->n; i++)
         if (!w->items[i].own && matches(&w->items[i], filter))
             v[n++] = &w->items[i];
-    sort_ctx ctx = {col, desc};
-    qsort_r(v, n, sizeof *v, cmp_stmt, &ctx);
+    if (col == IXT_COL_QUERY) {
+        qsort_r(v, n, sizeof *v, cmp_text, &desc);
+    } else {
+        sort_key *k = ixt_xmalloc((n + 1) * sizeof *k);
+        for (size_t i = 0; i < n; i++)
+            k[i] = (sort_key){col_value(v[i], col), v[i]->queryid, v[i]};
+        qsort_r(k, n, sizeof *k, cmp_key, &desc);
+        for (size_t i = 0; i < n; i++)
+            v[i] = k[i].s;
+        free(k);
+    }
     *out = v;
     return n;
 }
+
+/* Past this many, all the texts are read in one pass. */
+#define TEXTS_BY_ID_MAX 1000
 
 int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e)
 {
@@ -498,8 +537,8 @@ int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e)
         return -1;
     int rc = ixt_workload_ingest_numbers(w, r, ixt_now_ms(), e);
     PQclear(r);
-    char *ids = rc == 0 ? ixt_workload_missing_texts(w, w->n) : NULL;
-    if (!ids)
+    char *ids;
+    if (rc != 0 || !ixt_workload_texts_wanted(w, TEXTS_BY_ID_MAX, &ids))
         return rc;
     sql = ixt_workload_texts_sql(in);
     const char *p2[] = {oid, ids};

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@
 #define TICK_MS 250
 #define JOB_TICK_MS 100   /* the running line's clock */
 #define RECONNECT_MS 2000
+#define BIG_RESULT_ROWS 10000
 #define COSTLY_LIST_MIN 1000 /* statements before a refresh's cost is worth a word */
 
 void app_message(app *a, bool error, const char *fmt, ...)
@@ -87,11 +89,10 @@ static void mon_send(app *a, mon_stage stage)
         rc = ixt_conn_send_fmt(a->mon, sql, 1, p, IXT_WORKLOAD_NUMBERS_FORMAT, &e);
         a->numbers_sent_ms = ixt_now_ms();
     } else if (stage == MON_TEXTS) {
-        /* a few thousand prefixes per refresh: each read of the texts costs
-         * the server a pass over its whole text file, so not one per id, and
-         * a new server's 50,000 do not stall one refresh */
-        ids = ixt_workload_missing_texts(&a->wl, 2000);
-        if (!ids) {
+        /* each read of the texts costs the server a pass over its whole
+         * text file: the first refresh reads all of them at once, later
+         * ones the new statements' */
+        if (!ixt_workload_texts_wanted(&a->wl, 1000, &ids)) {
             mon_send(a, MON_ACTIVITY);
             return;
         }
@@ -160,8 +161,13 @@ static void mon_collect(app *a)
         mon_fail(a, e.msg);
         return;
     }
+    bool big = PQntuples(r) >= BIG_RESULT_ROWS;
     mon_ingest(a, r);
     PQclear(r);
+    /* a snapshot of 50,000 rows is ~8 MB of libpq blocks, freed by now:
+     * hand the pages back rather than hold them between refreshes */
+    if (big)
+        malloc_trim(0);
 }
 
 static int lab_reconnect_run(ui_job *j, ixt_conn *lab, ixt_err *e)

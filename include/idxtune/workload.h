@@ -84,8 +84,8 @@ void ixt_workload_free(ixt_workload *w);
 char *ixt_workload_numbers_sql(const ixt_server_info *in);
 #define IXT_WORKLOAD_NUMBERS_FORMAT 1
 /* What the list shows of the texts for the query ids in $2 (a bigint[]
- * literal): the one-line prefix, whether it was cut, whether it is
- * idxtune's own.  caller frees */
+ * literal; NULL for all): the one-line prefix, whether it was cut, whether
+ * it is idxtune's own.  caller frees */
 char *ixt_workload_texts_sql(const ixt_server_info *in);
 /* The full texts of the query ids in $2 (a bigint[] literal).  caller frees */
 char *ixt_workload_full_texts_sql(const ixt_server_info *in);
@@ -96,6 +96,11 @@ int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_m
 /* Up to max statements still without text, as a bigint[] literal
  * ("{1,2}"), or NULL when none is missing.  caller frees */
 char *ixt_workload_missing_texts(const ixt_workload *w, size_t max);
+/* Whether texts are missing.  *ids is the texts query's $2: the literal of
+ * the missing ones, or NULL (SQL NULL: every text of the database, in one
+ * pass over the server's text file) when more than max are missing, as on
+ * the first refresh.  *ids: caller frees */
+bool ixt_workload_texts_wanted(const ixt_workload *w, size_t max, char **ids);
 int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e);
 
 /* Blocking: the texts of ids[0..n) in c's database as stored, for a
