@@ -28,6 +28,9 @@ void ixt_workload_free(ixt_workload *w)
     ixt_workload_init(w);
 }
 
+/* in every statement idxtune sends (IXT_SQL_TAG and the lab's comments) */
+#define OWN_MARK "/* idxtune "
+
 static const char *pgss_schema(const ixt_server_info *in)
 {
     return in->pgss_schema[0] ? in->pgss_schema : "public";
@@ -51,7 +54,7 @@ char *ixt_workload_texts_sql(const ixt_server_info *in)
      * "own" is decided on the whole text (the tag may come after the cut) */
     return ixt_xasprintf(IXT_SQL_TAG
                          "SELECT DISTINCT ON (queryid) queryid, left(query, %d),"
-                         " length(query) > %d, strpos(query, '/* idxtune ') > 0"
+                         " length(query) > %d, strpos(query, '" OWN_MARK "') > 0"
                          " FROM %s.pg_stat_statements(true)"
                          " WHERE dbid = $1 AND ($2::bigint[] IS NULL OR queryid = ANY($2::bigint[]))",
                          IXT_QUERY_LINE_MAX, IXT_QUERY_LINE_MAX, pgss_schema(in));
@@ -361,7 +364,8 @@ int ixt_workload_full_texts(ixt_conn *c, const int64_t *ids, size_t n, char ***t
     for (int row = 0; row < PQntuples(r); row++) {
         int64_t id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
         const char *text = PQgetvalue(r, row, 1);
-        if (strcmp(text, HIDDEN_TEXT) == 0)
+        /* the list may ask before it has read whether a text is idxtune's */
+        if (strcmp(text, HIDDEN_TEXT) == 0 || strstr(text, OWN_MARK))
             continue;
         size_t lo = 0, hi = n;
         while (lo < hi) { /* the first position holding id */

@@ -248,11 +248,11 @@ void view_advice_open(app *a)
     x->adv.write_weight = a->opts->cfg.write_weight;
     ixt_stmt **v;
     size_t n = ixt_workload_view(&a->wl, IXT_COL_TOTAL, true, NULL, &v);
-    for (size_t i = 0; i < n && r->nids < TOP_STATEMENTS; i++)
-        if (v[i]->query) {
-            r->ids[r->nids] = v[i]->queryid;
-            r->calls[r->nids++] = v[i]->calls;
-        }
+    /* by id: the job reads the texts, those the list has not yet too */
+    for (size_t i = 0; i < n && r->nids < TOP_STATEMENTS; i++) {
+        r->ids[r->nids] = v[i]->queryid;
+        r->calls[r->nids++] = v[i]->calls;
+    }
     free(v);
     app_push(a, &x->base);
     jobs_submit(a->jobs, job_new("workload advice", advice_run, advice_done, r, advice_job_free, &x->base));

@@ -72,7 +72,7 @@ static void set_error(lview *l, const char *msg)
 
 static void free_strs(char **v, int n)
 {
-    for (int i = 0; i < n; i++)
+    for (int i = 0; v && i < n; i++)
         free(v[i]);
     free(v);
 }
@@ -209,20 +209,22 @@ static void suggest(change_job *x, ixt_conn *lab)
     ixt_advisor_free(&adv);
 }
 
-/* The full texts of the effect's statements; one gone since is left out. */
+/* The full texts of the effect's statements, and their one-line forms
+ * for the table; one gone since is left out. */
 static int load_effect_texts(change_job *x, ixt_conn *lab, ixt_err *e)
 {
     char **texts;
     if (ixt_workload_full_texts(lab, x->ids, (size_t)x->neffects, &texts, e) != 0)
         return -1;
+    x->sqls = ixt_xcalloc((size_t)x->neffects + 1, sizeof *x->sqls);
+    x->effect_sql = ixt_xcalloc((size_t)x->neffects + 1, sizeof *x->effect_sql);
     int k = 0;
     for (int i = 0; i < x->neffects; i++) {
-        if (!texts[i]) {
-            free(x->effect_sql[i]);
+        if (!texts[i])
             continue;
-        }
         x->sqls[k] = texts[i];
-        x->effect_sql[k++] = x->effect_sql[i];
+        x->effect_sql[k] = ixt_xstrndup(texts[i], ixt_utf8_cut(texts[i], IXT_QUERY_LINE_MAX));
+        ixt_squash_ws(x->effect_sql[k++]);
     }
     free(texts);
     x->nsqls = x->neffects = k;
@@ -837,17 +839,12 @@ static void workload_effect(app *a, lview *l)
     ixt_stmt **v;
     size_t n = ixt_workload_view(&a->wl, IXT_COL_TOTAL, true, NULL, &v);
     change_job *x = change_new();
+    /* by id: the job reads the texts (the list holds a prefix, maybe not
+     * yet read) */
     x->ids = ixt_xcalloc(WORKLOAD_TOP, sizeof *x->ids);
-    x->sqls = ixt_xcalloc(WORKLOAD_TOP, sizeof *x->sqls);
-    x->effect_sql = ixt_xcalloc(WORKLOAD_TOP, sizeof *x->effect_sql);
-    /* the one-line texts are copied: the workload may refresh while the job runs */
     int k = 0;
-    for (size_t i = 0; i < n && k < WORKLOAD_TOP; i++) {
-        if (!v[i]->query)
-            continue;
-        x->ids[k] = v[i]->queryid;
-        x->effect_sql[k++] = ixt_xstrdup(v[i]->query);
-    }
+    for (size_t i = 0; i < n && k < WORKLOAD_TOP; i++)
+        x->ids[k++] = v[i]->queryid;
     free(v);
     x->neffects = k;
     submit_change(a, l, x, "planning the top statements without and with the indexes");

@@ -315,7 +315,7 @@ static void open_selected(app *a, qview *q)
         return;
     }
     const ixt_stmt *s = ixt_workload_find(&a->wl, q->sel_id);
-    if (!s || !s->query)
+    if (!s)
         app_message(a, true, "no statement selected");
     else /* the list holds a prefix: the plan's job reads the full text */
         view_plan_open(a, NULL, (long long)s->queryid);

@@ -105,7 +105,8 @@ int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e);
 
 /* Blocking: the texts of ids[0..n) in c's database as stored, for a
  * statement being opened (plan, lab, advice, export need all of it).
- * texts[i] is NULL for a statement gone or hidden from the role.
+ * texts[i] is NULL for a statement gone, hidden from the role, or
+ * idxtune's own.
  * *texts: caller frees each and the array (ixt_workload_texts_free) */
 int ixt_workload_full_texts(ixt_conn *c, const int64_t *ids, size_t n, char ***texts, ixt_err *e);
 void ixt_workload_texts_free(char **texts, size_t n);
