@@ -9,7 +9,8 @@
 # keyboard waited while keys scroll, sort and filter, and `top --once`.
 # Needs a server with pg_stat_statements.max >= 55000 (bench/run.sh sets it).
 # Env: BENCH_SHAPES ("short:5000 inlist:5000 short:50000"), BENCH_DUR (15 s),
-# BENCH_COMPARE ("pg_activity pg_top").
+# BENCH_COMPARE ("pg_activity pg_top"), BENCH_BEFORE (another idxtune binary,
+# e.g. an older build, measured the same way in the same run: "before_").
 set -u
 DUR=${BENCH_DUR:-15}
 DB=idxmon
@@ -57,12 +58,13 @@ floor_start() {
 # name: the monitor runs in a tmux pane for DUR seconds after a warm-up.
 measure() { # label warmup-s command...
     local label=$1 warm=$2; shift 2
+    local idx=""; [[ $label == *idxtune ]] && idx=1
     local out; out=$(mktemp)
     tx new-session -d -s mon -x 120 -y 40 "$*"
     sleep "$warm"
     local pid; pid=$(tx list-panes -t mon -F '#{pane_pid}')
     local c; c=$(pgrep -P "$pid" | head -1); [ -n "$c" ] && pid=$c
-    local bpid=""; [ "$label" = idxtune ] && bpid=$(backend_pid idxtune/monitor)
+    local bpid=""; [ "$idx" ] && bpid=$(backend_pid idxtune/monitor)
     local fpid; fpid=$(backend_pid bench/floor)
     local u0 b0 f0; u0=$(cpu_ticks "$pid"); b0=$(cpu_ticks "$bpid"); f0=$(cpu_ticks "$fpid")
     tx pipe-pane -o -t mon "cat >> $out"
@@ -72,8 +74,8 @@ measure() { # label warmup-s command...
     echo "${label}_cpu_pct $(pct $((u1 - u0)))"
     echo "${label}_rss_mb $(rss_mb "$pid")"
     echo "${label}_terminal_bytes_per_refresh $(( $(stat -c %s "$out") / DUR ))"
-    if [ -n "$bpid" ]; then
-        echo "idxtune_backend_cpu_pct $(pct $((b1 - b0)))"
+    if [ -n "$idx" ]; then
+        echo "${label}_backend_cpu_pct $(pct $((b1 - b0)))"
         echo "floor_backend_cpu_pct $(pct $((f1 - f0)))"
         # keys while it refreshes: scroll, sort, filter; the longest wait
         for _ in $(seq 20); do tx send-keys -t mon j; sleep 0.05; done
@@ -81,7 +83,8 @@ measure() { # label warmup-s command...
         tx send-keys -t mon / t 1 2; sleep 1.2; tx send-keys -t mon Enter
         sleep 1.2; tx send-keys -t mon q
         for _ in $(seq 50); do [ -s "$loopstats" ] && break; sleep 0.1; done
-        echo "idxtune_key_max_blocked_ms $(awk '{print $2}' "$loopstats")"
+        echo "${label}_key_max_blocked_ms $(awk '{print $2}' "$loopstats")"
+        : >"$loopstats"
     fi
     tx kill-session -t mon 2>/dev/null
     rm -f "$out"
@@ -98,18 +101,20 @@ for spec in ${BENCH_SHAPES:-short:5000 inlist:5000 short:50000}; do
     : >"$loopstats"
     # the warm-up covers the first reading of the list's texts
     measure idxtune 12 env IXT_LOOP_STATS="$loopstats" "$IXT_PROG" -r 1 -d "$DB"
+    [ -n "${BENCH_BEFORE:-}" ] && measure before_idxtune 12 env IXT_LOOP_STATS="$loopstats" "$BENCH_BEFORE" -r 1 -d "$DB"
     for t in "${others[@]}"; do
         case $t in
             pg_activity) measure pg_activity 4 pg_activity --refresh 1 --no-db-size -d "$DB";;
             pg_top) measure pg_top 4 pg_top -s 1 -d "$DB";;
         esac
     done
-    t0=$(date +%s%N)
-    "$IXT_PROG" top --once --limit 100000 -d "$DB" >/dev/null
-    echo "top_once_ms $(( ($(date +%s%N) - t0) / 1000000 ))"
-    t0=$(date +%s%N)
-    "$IXT_PROG" top --once --format json --limit 100000 -d "$DB" >/dev/null
-    echo "top_once_json_ms $(( ($(date +%s%N) - t0) / 1000000 ))"
+    for p in idxtune:"$IXT_PROG" ${BENCH_BEFORE:+before_idxtune:"$BENCH_BEFORE"}; do
+        for f in text json; do
+            t0=$(date +%s%N)
+            "${p#*:}" top --once --format $f --limit 100000 -d "$DB" >/dev/null
+            echo "${p%%:*}_top_once_${f}_ms $(( ($(date +%s%N) - t0) / 1000000 ))"
+        done
+    done
     kill "${busy[@]}" "$floor_psql" 2>/dev/null
     wait 2>/dev/null
 done

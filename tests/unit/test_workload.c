@@ -176,7 +176,7 @@ static void test_binary_numbers(void **state)
     PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
     PGresAttDesc att[6];
     const unsigned types[6] = {20, 20, 701, 20, 20, 20};
-    char names[6][4];
+    char names[6][16];
     memset(att, 0, sizeof att);
     for (int i = 0; i < 6; i++) {
         snprintf(names[i], sizeof names[i], "c%d", i);
