@@ -33,6 +33,8 @@ DEB_PKGS := build-essential pkg-config libpq-dev libncurses-dev libjansson-dev \
             libcmocka-dev libpg-query-dev libprotobuf-c-dev \
             postgresql-15 postgresql-contrib postgresql-15-hypopg \
             postgresql-15-pg-qualstats tmux valgrind
+# the monitors the bench compares idxtune's live list with
+DEB_PKGS += $(if $(filter bench,$(MAKECMDGOALS)),pg-activity pgtop)
 
 CFLAGS  ?= -O2 -g
 ifeq ($(SAN),1)

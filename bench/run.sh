@@ -14,7 +14,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-bash tests/sandbox.sh start "$SANDBOX" >/dev/null || exit 1
+# bench_monitors.sh holds 50,000 statements
+IXT_PGSS_MAX=${IXT_PGSS_MAX:-60000} bash tests/sandbox.sh start "$SANDBOX" >/dev/null || exit 1
 . "$SANDBOX/env"
 echo "== demo workload"
 t0=$(date +%s.%N)

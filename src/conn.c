@@ -76,10 +76,11 @@ static char *tagged(const char *sql)
     return ixt_xasprintf("%s\n" IXT_SQL_TAG, sql);
 }
 
-static PGresult *exec_raw(ixt_conn *c, const char *sql, int nparams, const char *const *params)
+static PGresult *exec_raw(ixt_conn *c, const char *sql, int nparams, const char *const *params,
+                          int result_format)
 {
     char *text = tagged(sql);
-    PGresult *r = PQexecParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *r = PQexecParams(c->pg, text, nparams, NULL, params, NULL, NULL, result_format);
     free(text);
     return r;
 }
@@ -217,7 +218,7 @@ static int pin_settings(ixt_conn *c, ixt_err *e)
     ixt_buf_add(&sql, IXT_SQL_TAG "SELECT ");
     for (int i = 0; i < n; i += 2)
         ixt_buf_printf(&sql, "%sset_config($%d, $%d, false)", i ? ", " : "", i + 1, i + 2);
-    PGresult *r = exec_raw(c, sql.s, n, params);
+    PGresult *r = exec_raw(c, sql.s, n, params, 0);
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
     if (!ok)
         ixt_conn_result_error(r, sql.s, e);
@@ -328,7 +329,7 @@ static void check_pgss(ixt_conn *c, bool installed, bool available, const char *
     }
     char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT 1 FROM %s.pg_stat_statements(false) LIMIT 1",
                               in->pgss_schema);
-    PGresult *r = exec_raw(c, sql, 0, NULL);
+    PGresult *r = exec_raw(c, sql, 0, NULL, 0);
     free(sql);
     if (PQresultStatus(r) == PGRES_TUPLES_OK) {
         in->has_pgss = true;
@@ -471,7 +472,7 @@ void ixt_conn_explain_lock_wait(ixt_conn *c, const char *sqlstate, ixt_err *e)
      * statement of idxtune's waits for. */
     const char *modes[] = {"{AccessExclusiveLock,ExclusiveLock,ShareRowExclusiveLock,ShareLock,"
                            "ShareUpdateExclusiveLock,RowExclusiveLock}"};
-    PGresult *r = exec_raw(c, LOCK_SQL, 1, modes);
+    PGresult *r = exec_raw(c, LOCK_SQL, 1, modes, 0);
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
         char query[160];
         snprintf(query, sizeof query, "%s", PQgetvalue(r, 0, 2));
@@ -485,9 +486,15 @@ void ixt_conn_explain_lock_wait(ixt_conn *c, const char *sqlstate, ixt_err *e)
 PGresult *ixt_conn_exec(ixt_conn *c, const char *sql, int nparams,
                         const char *const *params, ixt_err *e)
 {
+    return ixt_conn_exec_fmt(c, sql, nparams, params, 0, e);
+}
+
+PGresult *ixt_conn_exec_fmt(ixt_conn *c, const char *sql, int nparams,
+                            const char *const *params, int result_format, ixt_err *e)
+{
     if (ready(c, e) != 0)
         return NULL;
-    PGresult *r = exec_raw(c, sql, nparams, params);
+    PGresult *r = exec_raw(c, sql, nparams, params, result_format);
     if (r && result_ok(r))
         return r;
     note_failure(c, r);
@@ -534,10 +541,16 @@ static void sent(ixt_conn *c, const char *sql)
 int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,
                   const char *const *params, ixt_err *e)
 {
+    return ixt_conn_send_fmt(c, sql, nparams, params, 0, e);
+}
+
+int ixt_conn_send_fmt(ixt_conn *c, const char *sql, int nparams,
+                      const char *const *params, int result_format, ixt_err *e)
+{
     if (ready(c, e) != 0)
         return -1;
     char *text = tagged(sql);
-    int ok = PQsendQueryParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0);
+    int ok = PQsendQueryParams(c->pg, text, nparams, NULL, params, NULL, NULL, result_format);
     free(text);
     if (!ok)
         return ixt_err_set(e, "cannot send the query: %s", PQerrorMessage(c->pg));

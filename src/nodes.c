@@ -227,11 +227,11 @@ static bool send_stage(ixt_node *n, ixt_node_stage stage)
     if (stage == IXT_NODE_NUMBERS) {
         char *sql = ixt_workload_numbers_sql(in);
         const char *p[] = {oid};
-        rc = ixt_conn_send(n->conn, sql, 1, p, &e);
+        rc = ixt_conn_send_fmt(n->conn, sql, 1, p, IXT_WORKLOAD_NUMBERS_FORMAT, &e);
         free(sql);
     } else {
-        char *ids = ixt_workload_missing_texts(&n->wl, TEXTS_PER_REFRESH);
-        if (!ids) {
+        char *ids;
+        if (!ixt_workload_texts_wanted(&n->wl, TEXTS_PER_REFRESH, &ids)) {
             n->stage = IXT_NODE_IDLE;
             return true;
         }
@@ -392,4 +392,34 @@ bool ixt_nodes_down_text(const ixt_nodes *ns, char *buf, size_t len)
     bool any = b.len > 0;
     ixt_buf_free(&b);
     return any;
+}
+
+int ixt_nodes_full_texts(const ixt_nodes *ns, const int64_t *ids, size_t n, char ***texts, ixt_err *e)
+{
+    if (ixt_workload_full_texts(ns->items[0].conn, ids, n, texts, e) != 0)
+        return -1;
+    /* a statement run only on a standby has its text only there */
+    int64_t *miss = ixt_xcalloc(n + 1, sizeof *miss);
+    size_t *at = ixt_xcalloc(n + 1, sizeof *at);
+    for (size_t k = 1; k < ns->n; k++) {
+        const ixt_node *nd = &ns->items[k];
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!(*texts)[i]) {
+                miss[m] = ids[i];
+                at[m++] = i;
+            }
+        if (!m)
+            break;
+        char **more;
+        ixt_err ne;
+        if (!nd->up || ixt_workload_full_texts(nd->conn, miss, m, &more, &ne) != 0)
+            continue;
+        for (size_t j = 0; j < m; j++)
+            (*texts)[at[j]] = more[j];
+        free(more);
+    }
+    free(miss);
+    free(at);
+    return 0;
 }

@@ -3,6 +3,7 @@
 #include "idxtune/workload.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,6 @@ void ixt_workload_init(ixt_workload *w)
 static void stmt_free(ixt_stmt *s)
 {
     free(s->query);
-    free(s->query_full);
 }
 
 void ixt_workload_free(ixt_workload *w)
@@ -28,25 +28,45 @@ void ixt_workload_free(ixt_workload *w)
     ixt_workload_init(w);
 }
 
+/* in every statement idxtune sends (IXT_SQL_TAG and the lab's comments) */
+#define OWN_MARK "/* idxtune "
+
+static const char *pgss_schema(const ixt_server_info *in)
+{
+    return in->pgss_schema[0] ? in->pgss_schema : "public";
+}
+
 char *ixt_workload_numbers_sql(const ixt_server_info *in)
 {
-    /* pg_stat_statements 1.8 (PostgreSQL 13) renamed total_time. */
+    /* pg_stat_statements 1.8 (PostgreSQL 13) renamed total_time.  No GROUP
+     * BY and no sum(): the server's cost stays close to reading the entries
+     * at all (sum() of a bigint is a numeric, slow on 50,000 rows). */
     const char *total = in->version_num >= 130000 ? "total_exec_time" : "total_time";
     return ixt_xasprintf(IXT_SQL_TAG
-                         "SELECT queryid, sum(calls), sum(%s), sum(rows),"
-                         " sum(shared_blks_hit), sum(shared_blks_read), count(*)"
-                         " FROM %s.pg_stat_statements(false)"
-                         " WHERE dbid = $1 GROUP BY queryid",
-                         total, in->pgss_schema[0] ? in->pgss_schema : "public");
+                         "SELECT queryid, calls, %s, rows, shared_blks_hit, shared_blks_read"
+                         " FROM %s.pg_stat_statements(false) WHERE dbid = $1",
+                         total, pgss_schema(in));
 }
 
 char *ixt_workload_texts_sql(const ixt_server_info *in)
+{
+    /* the prefix is cut on the server: long texts never cross the link, and
+     * "own" is decided on the whole text (the tag may come after the cut) */
+    return ixt_xasprintf(IXT_SQL_TAG
+                         "SELECT DISTINCT ON (queryid) queryid, left(query, %d),"
+                         " length(query) > %d, strpos(query, '" OWN_MARK "') > 0"
+                         " FROM %s.pg_stat_statements(true)"
+                         " WHERE dbid = $1 AND ($2::bigint[] IS NULL OR queryid = ANY($2::bigint[]))",
+                         IXT_QUERY_LINE_MAX, IXT_QUERY_LINE_MAX, pgss_schema(in));
+}
+
+char *ixt_workload_full_texts_sql(const ixt_server_info *in)
 {
     return ixt_xasprintf(IXT_SQL_TAG
                          "SELECT DISTINCT ON (queryid) queryid, query"
                          " FROM %s.pg_stat_statements(true)"
                          " WHERE dbid = $1 AND queryid = ANY($2::bigint[])",
-                         in->pgss_schema[0] ? in->pgss_schema : "public");
+                         pgss_schema(in));
 }
 
 static size_t hash_id(int64_t id, size_t nslots)
@@ -99,6 +119,7 @@ static ixt_stmt *add_stmt(ixt_workload *w, int64_t id)
     ixt_stmt *s = &w->items[w->n++];
     memset(s, 0, sizeof *s);
     s->queryid = id;
+    s->fresh = true;
     if (w->n * 2 + 2 > w->nslots) {
         rehash(w);
     } else {
@@ -157,33 +178,95 @@ static void compute_shares(ixt_workload *w)
         w->items[i].share = w->total_ms_all > 0 ? w->items[i].total_ms / w->total_ms_all : 0;
 }
 
-int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_ms, ixt_err *e)
+/* A big-endian 8-byte field of a binary result. */
+static uint64_t be64(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | u[i];
+    return v;
+}
+
+/* A number of the numbers result in either format: binary int8 or float8
+ * read in place (no allocation, no text conversion), text parsed. */
+static double num_at(const PGresult *r, int row, int col)
+{
+    const char *v = PQgetvalue(r, row, col);
+    if (PQfformat(r, col) == 0)
+        return strtod(v, NULL);
+    if (PQgetlength(r, row, col) != 8)
+        return NAN;
+    uint64_t bits = be64(v);
+    if (PQftype(r, col) == 701) { /* float8 */
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        return d;
+    }
+    return (double)(int64_t)bits;
+}
+
+static int64_t id_at(const PGresult *r, int row, int col)
+{
+    const char *v = PQgetvalue(r, row, col);
+    if (PQfformat(r, col) == 0)
+        return strtoll(v, NULL, 10);
+    return PQgetlength(r, row, col) == 8 ? (int64_t)be64(v) : 0;
+}
+
+static bool numbers_ok(const PGresult *r)
 {
     if (PQnfields(r) < 6)
+        return false;
+    for (int c = 0; c < 6; c++)
+        if (PQfformat(r, c) != 0 && PQftype(r, c) != 20 && PQftype(r, c) != 701)
+            return false;
+    return true;
+}
+
+int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_ms, ixt_err *e)
+{
+    if (!numbers_ok(r))
         return ixt_err_set(e, "unexpected pg_stat_statements result (%d columns)", PQnfields(r));
     double interval_s = w->last_ms > 0 ? (now_ms - w->last_ms) / 1000.0 : 0;
     w->generation++;
+    w->version++;
     w->hidden = 0;
     int rows = PQntuples(r);
+    size_t guess = 0;
     for (int i = 0; i < rows; i++) {
         /* without pg_read_all_stats other roles' entries have no queryid:
          * counted, so the UI can say what it cannot show */
         if (PQgetisnull(r, i, 0)) {
-            w->hidden += PQnfields(r) > 6 ? strtoul(PQgetvalue(r, i, 6), NULL, 10) : 1;
+            w->hidden++;
             continue;
         }
-        int64_t id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-        ixt_stmt *s = lookup(w, id);
-        bool fresh = !s;
+        int64_t id = id_at(r, i, 0);
+        /* the server lists its entries in the same order each time, and
+         * new statements are appended in that order: the item after the
+         * last one found is almost always the next row's, read in sequence
+         * instead of a cache miss through the hash */
+        ixt_stmt *s = guess < w->n && w->items[guess].queryid == id ? &w->items[guess] : lookup(w, id);
         if (!s)
             s = add_stmt(w, id);
-        update_stmt(s, atof(PQgetvalue(r, i, 1)), atof(PQgetvalue(r, i, 2)), interval_s, fresh);
-        s->rows = atof(PQgetvalue(r, i, 3));
-        s->shared_hit = atof(PQgetvalue(r, i, 4));
-        s->shared_read = atof(PQgetvalue(r, i, 5));
-        s->seen = w->generation;
+        guess = (size_t)(s - w->items) + 1;
+        /* an id has one entry per role and nesting level: summed */
+        if (s->seen != w->generation) {
+            s->seen = w->generation;
+            s->acc_calls = s->acc_total = s->rows = s->shared_hit = s->shared_read = 0;
+        }
+        s->acc_calls += num_at(r, i, 1);
+        s->acc_total += num_at(r, i, 2);
+        s->rows += num_at(r, i, 3);
+        s->shared_hit += num_at(r, i, 4);
+        s->shared_read += num_at(r, i, 5);
     }
     drop_unseen(w);
+    for (size_t i = 0; i < w->n; i++) {
+        ixt_stmt *s = &w->items[i];
+        update_stmt(s, s->acc_calls, s->acc_total, interval_s, s->fresh);
+        s->fresh = false;
+    }
     compute_shares(w);
     w->interval_s = interval_s;
     w->last_ms = now_ms;
@@ -196,7 +279,7 @@ char *ixt_workload_missing_texts(const ixt_workload *w, size_t max)
     ixt_buf_init(&b);
     size_t n = 0;
     for (size_t i = 0; i < w->n && n < max; i++) {
-        if (w->items[i].query_full)
+        if (w->items[i].query)
             continue;
         n++;
         ixt_buf_addc(&b, b.len ? ',' : '{');
@@ -208,30 +291,127 @@ char *ixt_workload_missing_texts(const ixt_workload *w, size_t max)
     return ixt_buf_take(&b);
 }
 
-static bool is_own(const char *text)
+bool ixt_workload_texts_wanted(const ixt_workload *w, size_t max, char **ids)
 {
-    return strstr(text, IXT_SQL_TAG) != NULL || strstr(text, "/* idxtune ") != NULL;
+    *ids = ixt_workload_missing_texts(w, max + 1);
+    if (!*ids)
+        return false;
+    size_t n = 1;
+    for (const char *p = *ids; *p; p++)
+        n += *p == ',';
+    if (n > max) {
+        free(*ids);
+        *ids = NULL;
+    }
+    return true;
 }
+
+static const char HIDDEN_TEXT[] = "<insufficient privilege>";
 
 int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e)
 {
-    if (PQnfields(r) < 2)
+    if (PQnfields(r) < 4)
         return ixt_err_set(e, "unexpected pg_stat_statements text result");
+    w->version++;
     for (int i = 0; i < PQntuples(r); i++) {
         ixt_stmt *s = lookup(w, strtoll(PQgetvalue(r, i, 0), NULL, 10));
-        if (!s || s->query_full)
+        if (!s || s->query)
             continue;
         const char *text = PQgetvalue(r, i, 1);
-        s->query_full = ixt_xstrdup(text);
-        /* the one-line form is for rows on screen: a prefix is enough */
-        s->query = ixt_xstrndup(text, IXT_QUERY_LINE_MAX);
+        s->query = ixt_xstrdup(text);
         ixt_squash_ws(s->query);
-        s->own = is_own(text);
-        if (strcmp(text, "<insufficient privilege>") == 0)
+        s->query_cut = PQgetvalue(r, i, 2)[0] == 't';
+        s->own = PQgetvalue(r, i, 3)[0] == 't';
+        if (strcmp(text, HIDDEN_TEXT) == 0)
             w->texts_hidden = true;
     }
     compute_shares(w);
     return 0;
+}
+
+static int cmp_pos(const void *a, const void *b, void *arg)
+{
+    const int64_t *ids = arg;
+    int64_t x = ids[*(const size_t *)a], y = ids[*(const size_t *)b];
+    return x < y ? -1 : x > y;
+}
+
+int ixt_workload_full_texts(ixt_conn *c, const int64_t *ids, size_t n, char ***texts, ixt_err *e)
+{
+    *texts = ixt_xcalloc(n + 1, sizeof **texts);
+    if (!n)
+        return 0;
+    const ixt_server_info *in = ixt_conn_info(c);
+    if (!in->has_pgss) {
+        ixt_err_set(e, "%s", in->pgss_problem);
+        goto fail;
+    }
+    ixt_buf b;
+    ixt_buf_init(&b);
+    for (size_t i = 0; i < n; i++)
+        ixt_buf_printf(&b, "%c%" PRId64, i ? ',' : '{', ids[i]);
+    ixt_buf_addc(&b, '}');
+    char oid[16];
+    snprintf(oid, sizeof oid, "%u", in->db_oid);
+    char *sql = ixt_workload_full_texts_sql(in);
+    const char *p[] = {oid, b.s};
+    PGresult *r = ixt_conn_exec(c, sql, 2, p, e);
+    free(sql);
+    ixt_buf_free(&b);
+    if (!r)
+        goto fail;
+    /* positions sorted by id: `top --once` may ask for 50,000 */
+    size_t *pos = ixt_xmalloc(n * sizeof *pos);
+    for (size_t i = 0; i < n; i++)
+        pos[i] = i;
+    qsort_r(pos, n, sizeof *pos, cmp_pos, (void *)ids);
+    for (int row = 0; row < PQntuples(r); row++) {
+        int64_t id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+        const char *text = PQgetvalue(r, row, 1);
+        /* the list may ask before it has read whether a text is idxtune's */
+        if (strcmp(text, HIDDEN_TEXT) == 0 || strstr(text, OWN_MARK))
+            continue;
+        size_t lo = 0, hi = n;
+        while (lo < hi) { /* the first position holding id */
+            size_t mid = (lo + hi) / 2;
+            if (ids[pos[mid]] < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < n && ids[pos[lo]] == id; lo++)
+            if (!(*texts)[pos[lo]])
+                (*texts)[pos[lo]] = ixt_xstrdup(text);
+    }
+    free(pos);
+    PQclear(r);
+    return 0;
+fail:
+    free(*texts);
+    *texts = NULL;
+    return -1;
+}
+
+void ixt_workload_texts_free(char **texts, size_t n)
+{
+    if (!texts)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(texts[i]);
+    free(texts);
+}
+
+char *ixt_workload_full_text(ixt_conn *c, int64_t queryid, ixt_err *e)
+{
+    char **t;
+    if (ixt_workload_full_texts(c, &queryid, 1, &t, e) != 0)
+        return NULL;
+    char *text = t[0];
+    free(t);
+    if (!text)
+        ixt_err_set(e, "statement %" PRId64 " is no longer in pg_stat_statements, or its text is hidden from this role",
+                    queryid);
+    return text;
 }
 
 bool ixt_workload_hidden_note(const ixt_workload *w, char *buf, size_t len)
@@ -286,36 +466,42 @@ static double col_value(const ixt_stmt *s, ixt_stmt_col col)
     }
 }
 
-typedef struct sort_ctx {
-    ixt_stmt_col col;
-    bool desc;
-} sort_ctx;
-
-static int cmp_stmt(const void *a, const void *b, void *arg)
+/* By text, then query id: stable order between refreshes, rows must not jump. */
+static int cmp_text(const void *a, const void *b, void *arg)
 {
-    const sort_ctx *c = arg;
     const ixt_stmt *x = *(ixt_stmt *const *)a, *y = *(ixt_stmt *const *)b;
-    int r;
-    if (c->col == IXT_COL_QUERY) {
-        r = strcmp(x->query ? x->query : "", y->query ? y->query : "");
-    } else {
-        double vx = col_value(x, c->col), vy = col_value(y, c->col);
-        r = vx < vy ? -1 : vx > vy;
-    }
-    if (r == 0) /* stable order between refreshes: rows must not jump */
+    int r = strcmp(x->query ? x->query : "", y->query ? y->query : "");
+    if (r == 0)
         r = x->queryid < y->queryid ? -1 : x->queryid > y->queryid;
-    return c->desc ? -r : r;
+    return *(const bool *)arg ? -r : r;
 }
 
 static bool matches(const ixt_stmt *s, const char *filter)
 {
     if (!filter || !*filter)
         return true;
-    if (s->query_full && strcasestr(s->query_full, filter))
+    if (s->query && strcasestr(s->query, filter))
         return true;
     char id[32];
     snprintf(id, sizeof id, "%" PRId64, s->queryid);
     return strstr(id, filter) != NULL;
+}
+
+/* A row to sort by a number: the key and the tie-break next to each
+ * other, so 50,000 rows sort without chasing pointers into the items. */
+typedef struct sort_key {
+    double v;
+    int64_t id;
+    ixt_stmt *s;
+} sort_key;
+
+static int cmp_key(const void *a, const void *b, void *arg)
+{
+    const sort_key *x = a, *y = b;
+    int r = x->v < y->v ? -1 : x->v > y->v;
+    if (r == 0) /* as cmp_text */
+        r = x->id < y->id ? -1 : x->id > y->id;
+    return *(const bool *)arg ? -r : r;
 }
 
 size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
@@ -326,15 +512,33 @@ size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
     for (size_t i = 0; i < w->n; i++)
         if (!w->items[i].own && matches(&w->items[i], filter))
             v[n++] = &w->items[i];
-    sort_ctx ctx = {col, desc};
-    qsort_r(v, n, sizeof *v, cmp_stmt, &ctx);
+    if (col == IXT_COL_QUERY) {
+        qsort_r(v, n, sizeof *v, cmp_text, &desc);
+    } else {
+        sort_key *k = ixt_xmalloc((n + 1) * sizeof *k);
+        for (size_t i = 0; i < n; i++)
+            k[i] = (sort_key){col_value(v[i], col), v[i]->queryid, v[i]};
+        qsort_r(k, n, sizeof *k, cmp_key, &desc);
+        for (size_t i = 0; i < n; i++)
+            v[i] = k[i].s;
+        free(k);
+    }
     *out = v;
     return n;
+}
+
+/* The nodes' rates of one statement add up. */
+static void add_rate(ixt_rate *dst, const ixt_rate *src)
+{
+    dst->last += src->last;
+    dst->avg += src->avg;
+    dst->known |= src->known;
 }
 
 void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, size_t nparts)
 {
     dst->generation++;
+    dst->version++;
     dst->hidden = 0;
     dst->texts_hidden = false;
     for (size_t p = 0; p < nparts; p++) {
@@ -349,6 +553,7 @@ void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, siz
             if (s->seen != dst->generation) {
                 s->calls = s->total_ms = s->rows = s->shared_hit = s->shared_read = 0;
                 s->calls_rate = s->ms_rate = 0;
+                s->calls_r = s->ms_r = (ixt_rate){0};
                 s->own = false;
                 s->seen = dst->generation;
             }
@@ -359,10 +564,12 @@ void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, siz
             s->shared_read += src->shared_read;
             s->calls_rate += src->calls_rate;
             s->ms_rate += src->ms_rate;
+            add_rate(&s->calls_r, &src->calls_r);
+            add_rate(&s->ms_r, &src->ms_r);
             s->own |= src->own;
-            if (!s->query_full && src->query_full) {
-                s->query_full = ixt_xstrdup(src->query_full);
+            if (!s->query && src->query) {
                 s->query = ixt_xstrdup(src->query);
+                s->query_cut = src->query_cut;
             }
         }
     }
@@ -376,6 +583,9 @@ void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, siz
     dst->last_ms = nparts ? parts[0]->last_ms : 0;
 }
 
+/* Past this many, all the texts are read in one pass. */
+#define TEXTS_BY_ID_MAX 1000
+
 int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e)
 {
     const ixt_server_info *in = ixt_conn_info(c);
@@ -385,14 +595,14 @@ int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e)
     snprintf(oid, sizeof oid, "%u", in->db_oid);
     char *sql = ixt_workload_numbers_sql(in);
     const char *p1[] = {oid};
-    PGresult *r = ixt_conn_exec(c, sql, 1, p1, e);
+    PGresult *r = ixt_conn_exec_fmt(c, sql, 1, p1, IXT_WORKLOAD_NUMBERS_FORMAT, e);
     free(sql);
     if (!r)
         return -1;
     int rc = ixt_workload_ingest_numbers(w, r, ixt_now_ms(), e);
     PQclear(r);
-    char *ids = rc == 0 ? ixt_workload_missing_texts(w, w->n) : NULL;
-    if (!ids)
+    char *ids;
+    if (rc != 0 || !ixt_workload_texts_wanted(w, TEXTS_BY_ID_MAX, &ids))
         return rc;
     sql = ixt_workload_texts_sql(in);
     const char *p2[] = {oid, ids};

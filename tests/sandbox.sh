@@ -14,6 +14,8 @@
 # root), keeps its data in DIR, listens on a unix socket in DIR and on
 # 127.0.0.1 at a free port, and preloads pg_stat_statements, and pg_qualstats
 # where the build has it.  Nothing else on the machine is touched.
+# IXT_PGSS_MAX sets pg_stat_statements.max (default 10000; the scale bench
+# holds 50,000 statements).
 set -euo pipefail
 
 pg_bindir() {
@@ -60,7 +62,7 @@ port = $port
 unix_socket_directories = '$dir'
 shared_preload_libraries = '$preload'
 pg_stat_statements.track = all
-pg_stat_statements.max = 10000
+pg_stat_statements.max = ${IXT_PGSS_MAX:-10000}
 track_io_timing = on
 fsync = off
 synchronous_commit = off

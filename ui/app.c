@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -30,6 +31,8 @@
 #define TICK_MS 250
 #define JOB_TICK_MS 100   /* the running line's clock */
 #define RECONNECT_MS 2000
+#define BIG_RESULT_ROWS 10000
+#define COSTLY_LIST_MIN 1000 /* statements before a refresh's cost is worth a word */
 
 void app_message(app *a, bool error, const char *fmt, ...)
 {
@@ -126,12 +129,13 @@ static void mon_send(app *a, mon_stage stage)
     if (stage == MON_NUMBERS) {
         sql = ixt_workload_numbers_sql(in);
         const char *p[] = {oid};
-        rc = ixt_conn_send(a->mon, sql, 1, p, &e);
+        rc = ixt_conn_send_fmt(a->mon, sql, 1, p, IXT_WORKLOAD_NUMBERS_FORMAT, &e);
+        a->numbers_sent_ms = ixt_now_ms();
     } else if (stage == MON_TEXTS) {
-        /* a few hundred texts per refresh: a server with thousands of long
-         * statements is not read in one go */
-        ids = ixt_workload_missing_texts(app_mon_wl(a), 500);
-        if (!ids) {
+        /* each read of the texts costs the server a pass over its whole
+         * text file: the first refresh reads all of them at once, later
+         * ones the new statements' */
+        if (!ixt_workload_texts_wanted(app_mon_wl(a), 1000, &ids)) {
             mon_send(a, MON_ACTIVITY);
             return;
         }
@@ -163,6 +167,7 @@ static void mon_ingest(app *a, PGresult *r)
     mon_stage next = MON_IDLE;
     switch (a->stage) {
     case MON_NUMBERS:
+        a->numbers_ms = ixt_now_ms() - a->numbers_sent_ms;
         rc = ixt_workload_ingest_numbers(app_mon_wl(a), r, ixt_now_ms(), &e);
         next = MON_TEXTS;
         break;
@@ -201,8 +206,13 @@ static void mon_collect(app *a)
         mon_fail(a, e.msg);
         return;
     }
+    bool big = PQntuples(r) >= BIG_RESULT_ROWS;
     mon_ingest(a, r);
     PQclear(r);
+    /* a snapshot of 50,000 rows is ~8 MB of libpq blocks, freed by now:
+     * hand the pages back rather than hold them between refreshes */
+    if (big)
+        malloc_trim(0);
 }
 
 static int lab_reconnect_run(ui_job *j, ixt_conn *lab, ixt_err *e)
@@ -336,6 +346,13 @@ static void status_text(app *a, ixt_buf *b)
     char down[IXT_ERR_MAX];
     if (ixt_nodes_down_text(&a->nodes, down, sizeof down))
         ixt_buf_printf(b, " | %s", down);
+    /* what each refresh of the list costs the server, said plainly; past
+     * 5 % of the server's time the slower refresh is offered, not imposed */
+    if (a->numbers_ms > 0 && app_mon_wl(a)->n >= COSTLY_LIST_MIN) {
+        ixt_buf_printf(b, " | refresh %.0f ms on the server", a->numbers_ms);
+        if (a->numbers_ms > a->refresh_s * 1000 * 0.05)
+            ixt_buf_add(b, " ('-' refreshes less often)");
+    }
     if (!in->has_pgss)
         ixt_buf_printf(b, " | %s", in->pgss_problem);
     else if (ixt_workload_hidden_note(&a->wl, note, sizeof note))

@@ -84,6 +84,8 @@ struct app {
     double next_refresh_ms;
     double refresh_s;
     double last_refresh_ms;  /* when the last snapshot completed */
+    double numbers_sent_ms;  /* when the numbers query left */
+    double numbers_ms;       /* its round trip: what a refresh costs the server */
     bool paused;
     bool connected;
     double next_reconnect_ms;

@@ -40,12 +40,23 @@ static int load_statements(const ixt_opts *o, ixt_nodes *ns, ixt_advisor *a)
     ixt_stmt **v;
     size_t n = ixt_workload_view(&w, IXT_COL_TOTAL, true, NULL, &v);
     size_t top = o->limit > 0 ? (size_t)o->limit : 50;
-    for (size_t i = 0; i < n && i < top; i++)
-        if (v[i]->query_full)
-            ixt_advisor_add(a, v[i]->query_full, v[i]->calls, (long long)v[i]->queryid);
+    if (n > top)
+        n = top;
+    int64_t *ids = ixt_xcalloc(n + 1, sizeof *ids);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = v[i]->queryid;
+    char **texts;
+    int rc = ixt_nodes_full_texts(ns, ids, n, &texts, &e);
+    if (rc != 0)
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (texts[i])
+            ixt_advisor_add(a, texts[i], v[i]->calls, (long long)v[i]->queryid);
+    ixt_workload_texts_free(texts, n);
+    free(ids);
     free(v);
     ixt_workload_free(&w);
-    return 0;
+    return rc;
 }
 
 /* Which statements each pick helps: final plans with the whole set. */

@@ -44,9 +44,11 @@ char *batch_statement(const ixt_opts *o, ixt_conn *c)
     } else {
         const ixt_stmt *s = ixt_workload_find(&w, id);
         char note[256];
-        if (s && s->query_full)
-            text = ixt_xstrdup(s->query_full);
-        else if (ixt_workload_hidden_note(&w, note, sizeof note))
+        if (s && s->query) {
+            text = ixt_workload_full_text(c, id, &e);
+            if (!text)
+                fprintf(stderr, "idxtune: %s\n", e.msg);
+        } else if (ixt_workload_hidden_note(&w, note, sizeof note))
             fprintf(stderr, "idxtune: no statement with queryid %s visible to this role (it may be "
                             "another role's): %s\n", o->queryid, note);
         else

@@ -66,11 +66,11 @@ int batch_workload(ixt_nodes *ns, ixt_workload *w, ixt_err *e)
 
 /* Rates (calls_per_s, ms_per_s) are null on one snapshot; the per-node
  * breakdown comes with --node. */
-static json_t *stmt_json(const ixt_nodes *ns, const ixt_stmt *s, bool rates)
+static json_t *stmt_json(const ixt_nodes *ns, const ixt_stmt *s, const char *text, bool rates)
 {
     json_t *o = json_object();
     json_object_set_new(o, "queryid", ixt_json_id(s->queryid));
-    json_object_set_new(o, "query", s->query_full ? json_string(s->query_full) : json_null());
+    json_object_set_new(o, "query", text ? json_string(text) : json_null());
     json_object_set_new(o, "calls", ixt_json_count(s->calls));
     json_object_set_new(o, "total_ms", ixt_json_real(s->total_ms, IXT_JSON_MS));
     json_object_set_new(o, "mean_ms", ixt_json_real(s->mean_ms, IXT_JSON_MS));
@@ -117,12 +117,25 @@ static void print_text(const ixt_nodes *ns, ixt_stmt **v, size_t n, bool rates)
     }
 }
 
+/* JSON carries the full texts: fetched for the rows printed only. */
 static int print_json(const ixt_nodes *ns, ixt_stmt **v, size_t n, bool rates)
 {
+    int64_t *ids = ixt_xcalloc(n + 1, sizeof *ids);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = v[i]->queryid;
+    char **texts;
+    ixt_err e;
+    int rc = ixt_nodes_full_texts(ns, ids, n, &texts, &e);
+    free(ids);
+    if (rc != 0) {
+        fprintf(stderr, "idxtune: %s\n", e.msg);
+        return 1;
+    }
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, stmt_json(ns, v[i], rates));
-    int rc = json_dumpf(arr, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
+        json_array_append_new(arr, stmt_json(ns, v[i], texts[i], rates));
+    ixt_workload_texts_free(texts, n);
+    rc = json_dumpf(arr, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
     putchar('\n');
     json_decref(arr);
     return rc;

@@ -171,6 +171,10 @@ static void aview_destroy(ui_view *v)
 
 typedef struct advice_job {
     ixt_advisor adv;
+    /* the top statements, whose full texts the job reads first */
+    int64_t ids[TOP_STATEMENTS];
+    double calls[TOP_STATEMENTS];
+    size_t nids;
     double wall_ms;
 } advice_job;
 
@@ -179,6 +183,18 @@ static void advice_job_free(void *ctx)
     advice_job *x = ctx;
     ixt_advisor_free(&x->adv);
     free(x);
+}
+
+static int advice_load(advice_job *x, ixt_conn *lab, ixt_err *e)
+{
+    char **texts;
+    if (ixt_workload_full_texts(lab, x->ids, x->nids, &texts, e) != 0)
+        return -1;
+    for (size_t i = 0; i < x->nids; i++)
+        if (texts[i])
+            ixt_advisor_add(&x->adv, texts[i], x->calls[i], (long long)x->ids[i]);
+    ixt_workload_texts_free(texts, x->nids);
+    return 0;
 }
 
 static bool advice_stop(void *ctx)
@@ -194,7 +210,8 @@ static void advice_progress(void *ctx, int done, int total, const char *what)
 static int advice_run(ui_job *j, ixt_conn *lab, ixt_err *e)
 {
     advice_job *x = j->ctx;
-    (void)lab;   /* the advisor was made for it */
+    if (advice_load(x, lab, e) != 0) /* the advisor was made for lab */
+        return -1;
     x->adv.stop = advice_stop;
     x->adv.stop_ctx = j;
     double t0 = ixt_now_ms();
@@ -240,9 +257,11 @@ void view_advice_open(app *a)
     x->adv.write_weight = a->opts->cfg.write_weight;
     ixt_stmt **v;
     size_t n = ixt_workload_view(&a->wl, IXT_COL_TOTAL, true, NULL, &v);
-    for (size_t i = 0; i < n && r->adv.nstmts < TOP_STATEMENTS; i++)
-        if (v[i]->query_full)
-            ixt_advisor_add(&r->adv, v[i]->query_full, v[i]->calls, (long long)v[i]->queryid);
+    /* by id: the job reads the texts, those the list has not yet too */
+    for (size_t i = 0; i < n && r->nids < TOP_STATEMENTS; i++) {
+        r->ids[r->nids] = v[i]->queryid;
+        r->calls[r->nids++] = v[i]->calls;
+    }
     free(v);
     app_push(a, &x->base);
     jobs_submit(a->jobs, job_new("workload advice", advice_run, advice_done, r, advice_job_free, &x->base));

@@ -81,7 +81,7 @@ static void set_error(lview *l, const char *msg)
 
 static void free_strs(char **v, int n)
 {
-    for (int i = 0; i < n; i++)
+    for (int i = 0; v && i < n; i++)
         free(v[i]);
     free(v);
 }
@@ -174,7 +174,9 @@ typedef struct change_job {
     char why[IXT_ERR_MAX];     /* the last added index is not used because */
     char failed[IXT_ERR_MAX];  /* an index that could not be added */
     double ms;
-    /* workload effect */
+    /* workload effect: the top statements by id, their full texts read by
+     * the job (the list holds a prefix only) */
+    int64_t *ids;              /* owned; NULL when no effect is asked */
     char **sqls;               /* statements to plan.  owned */
     int nsqls;
     char **effect_sql;
@@ -189,6 +191,7 @@ static void change_job_free(void *ctx)
     ixt_catalog_free(&x->cat);
     for (int i = 0; i < x->nsugg; i++)
         free(x->sugg[i]);
+    free(x->ids);
     free_strs(x->sqls, x->nsqls);
     free_strs(x->effect_sql, x->neffects);
     free(x->effects);
@@ -214,6 +217,28 @@ static void suggest(change_job *x, ixt_conn *lab)
         }
     }
     ixt_advisor_free(&adv);
+}
+
+/* The full texts of the effect's statements, and their one-line forms
+ * for the table; one gone since is left out. */
+static int load_effect_texts(change_job *x, ixt_conn *lab, ixt_err *e)
+{
+    char **texts;
+    if (ixt_workload_full_texts(lab, x->ids, (size_t)x->neffects, &texts, e) != 0)
+        return -1;
+    x->sqls = ixt_xcalloc((size_t)x->neffects + 1, sizeof *x->sqls);
+    x->effect_sql = ixt_xcalloc((size_t)x->neffects + 1, sizeof *x->effect_sql);
+    int k = 0;
+    for (int i = 0; i < x->neffects; i++) {
+        if (!texts[i])
+            continue;
+        x->sqls[k] = texts[i];
+        x->effect_sql[k] = ixt_xstrndup(texts[i], ixt_utf8_cut(texts[i], IXT_QUERY_LINE_MAX));
+        ixt_squash_ws(x->effect_sql[k++]);
+    }
+    free(texts);
+    x->nsqls = x->neffects = k;
+    return 0;
 }
 
 static int change_run(ui_job *j, ixt_conn *lab, ixt_err *e)
@@ -247,7 +272,9 @@ static int change_run(ui_job *j, ixt_conn *lab, ixt_err *e)
         const char *why = ixt_lab_unused_reason(&w->lab, lab, w->lab.nidx - 1);
         snprintf(x->why, sizeof x->why, "%s", why ? why : "");
     }
-    if (x->sqls) {
+    if (x->ids) {
+        if (load_effect_texts(x, lab, e) != 0)
+            return -1;
         x->effects = ixt_xcalloc((size_t)x->neffects + 1, sizeof *x->effects);
         if (ixt_lab_workload(&w->lab, lab, (const char *const *)x->sqls, x->neffects, x->effects, e) != 0)
             return -1;
@@ -279,7 +306,7 @@ static void change_done(app *a, ui_job *j, ui_view *owner, job_end end, const ch
         x->nsugg = 0;
         w->suggested = true;
     }
-    if (x->sqls && end == JOB_DONE) {
+    if (x->ids && end == JOB_DONE) {
         work_effects_free(w);
         w->effects = x->effects;
         w->effect_sql = x->effect_sql;
@@ -933,18 +960,14 @@ static void workload_effect(app *a, lview *l)
     ixt_stmt **v;
     size_t n = ixt_workload_view(&a->wl, IXT_COL_TOTAL, true, NULL, &v);
     change_job *x = change_new();
-    x->sqls = ixt_xcalloc(WORKLOAD_TOP, sizeof *x->sqls);
-    x->effect_sql = ixt_xcalloc(WORKLOAD_TOP, sizeof *x->effect_sql);
-    /* the texts are copied: the workload may refresh while the job runs */
+    /* by id: the job reads the texts (the list holds a prefix, maybe not
+     * yet read) */
+    x->ids = ixt_xcalloc(WORKLOAD_TOP, sizeof *x->ids);
     int k = 0;
-    for (size_t i = 0; i < n && k < WORKLOAD_TOP; i++) {
-        if (!v[i]->query_full)
-            continue;
-        x->sqls[k] = ixt_xstrdup(v[i]->query_full);
-        x->effect_sql[k++] = ixt_xstrdup(v[i]->query);
-    }
+    for (size_t i = 0; i < n && k < WORKLOAD_TOP; i++)
+        x->ids[k++] = v[i]->queryid;
     free(v);
-    x->neffects = x->nsqls = k;
+    x->neffects = k;
     submit_change(a, l, x, "planning the top statements without and with the indexes");
 }
 

@@ -10,6 +10,7 @@
 #include "idxtune/plan.h"
 #include "idxtune/plan_fold.h"
 #include "idxtune/plan_text.h"
+#include "idxtune/workload.h"
 #include "view_plan.h"
 #include "views.h"
 
@@ -18,7 +19,7 @@
 
 typedef struct pview {
     ui_view base;
-    char *sql;
+    char *sql;                /* NULL until the job has read the statement's full text */
     long long queryid;
     ixt_explain_prep prep;
     bool running;
@@ -54,7 +55,7 @@ static void free_values(pview *p)
 /* ===== the EXPLAIN job ===== */
 
 typedef struct explain_job {
-    char *sql;
+    char *sql;                 /* NULL: read by queryid first */
     long long queryid;
     bool analyze;
     bool may_example;          /* a normalized text may be replaced by a literal example */
@@ -96,6 +97,8 @@ static int explain_attempt(ui_job *j, explain_job *x, ixt_conn *lab, ixt_err *e)
 static int explain_run(ui_job *j, ixt_conn *lab, ixt_err *e)
 {
     explain_job *x = j->ctx;
+    if (!x->sql && !(x->sql = ixt_workload_full_text(lab, x->queryid, e)))
+        return -1;
     if (explain_attempt(j, x, lab, e) == 0)
         return 0;
     if (!x->may_example || job_cancelled(j))
@@ -120,6 +123,8 @@ static void explain_done(app *a, ui_job *j, ui_view *owner, job_end end, const c
     if (!p)
         return;
     p->running = false;
+    if (!p->sql && !x->example)
+        p->sql = ixt_xstrdup(x->sql);
     a->dirty = true;
     const char *what = x->analyze ? "EXPLAIN ANALYZE" : "EXPLAIN";
     if (end == JOB_CANCELLED) {
@@ -218,7 +223,7 @@ static void draw_header(app *a, pview *p, int y)
                  plan->execution_ms >= 0 ? ixt_fmt_ms(plan->execution_ms, t2, sizeof t2) : "",
                  p->rolled_back ? "  (rolled back)" : "");
     else
-        snprintf(info, sizeof info, "%s", p->sql);
+        snprintf(info, sizeof info, "%s", p->sql ? p->sql : "reading the statement's text");
     draw_fill(y, 0, COLS, st);
     draw_text(y, 1, COLS - 2, info, st | A_BOLD, true);
     attr_t h = draw_style(IXT_ROLE_HEADER);
@@ -350,9 +355,21 @@ static void values_given(app *a, char **values, int n, bool ok)
     start_explain(a, p, true);
 }
 
+/* The keys that act on the statement need its text, read with the plan. */
+static bool have_text(app *a, pview *p)
+{
+    if (p->sql)
+        return true;
+    if (p->running)
+        app_message(a, false, "the statement's text is being read");
+    else
+        app_message(a, true, "the statement's text could not be read: %s", p->error);
+    return false;
+}
+
 static void analyze(app *a, pview *p)
 {
-    if (p->running)
+    if (p->running || !have_text(a, p))
         return;
     if (p->prep.nparams > 0)
         views_ask_values(a, p->sql, p->prep.nparams, values_given);
@@ -381,6 +398,8 @@ static ui_request pview_key(app *a, ui_view *v, ui_action act, int ch)
             analyze(a, p);
         return UI_HANDLED;
     }
+    if ((act == ACT_LAB || act == ACT_COPY) && !have_text(a, p))
+        return UI_HANDLED;
     if (act == ACT_LAB)
         return (ui_request){.kind = UI_REQ_LAB, .sql = p->sql, .queryid = p->queryid, .values = p->values,
                             .nvalues = p->nvalues};

@@ -24,6 +24,15 @@ typedef struct qview {
     ui_list alist;
     int64_t sel_id;           /* the selection follows the statement */
     int list_rows;            /* rows of the list at the last draw */
+    /* the sorted, filtered list, kept until the workload, the sort or the
+     * filter changes: 50,000 rows are not sorted again for a key or a
+     * clock tick */
+    ixt_stmt **rows;
+    size_t nrows;
+    unsigned rows_version;
+    ixt_stmt_col rows_sort;
+    bool rows_desc;
+    char rows_filter[256];
 } qview;
 
 typedef struct col_def {
@@ -171,10 +180,26 @@ static void sync_selection(qview *q, ixt_stmt **v, size_t n)
     q->sel_id = n ? v[q->list.sel]->queryid : 0;
 }
 
+/* The rows of the list, borrowed from q's cache. */
+static size_t sorted_rows(app *a, qview *q, ixt_stmt ***out)
+{
+    if (!q->rows || q->rows_version != a->wl.version || q->rows_sort != q->sort || q->rows_desc != q->desc ||
+        strcmp(q->rows_filter, q->filter) != 0) {
+        free(q->rows);
+        q->nrows = ixt_workload_view(&a->wl, q->sort, q->desc, q->filter, &q->rows);
+        q->rows_version = a->wl.version;
+        q->rows_sort = q->sort;
+        q->rows_desc = q->desc;
+        snprintf(q->rows_filter, sizeof q->rows_filter, "%s", q->filter);
+    }
+    *out = q->rows;
+    return q->nrows;
+}
+
 static void draw_statements(app *a, qview *q, int top, int rows)
 {
     ixt_stmt **v;
-    size_t n = ixt_workload_view(&a->wl, q->sort, q->desc, q->filter, &v);
+    size_t n = sorted_rows(a, q, &v);
     draw_tabs(a, q, top, n);
     draw_stmt_header(a, q, top + 1);
     q->list_rows = rows - 2 - DETAIL_ROWS;
@@ -199,7 +224,9 @@ static void draw_statements(app *a, qview *q, int top, int rows)
         snprintf(title + used, sizeof title - (size_t)used,
                  "   last %.1f s: %.1f ms/s, %.1f calls/s (list: %.0f s average)", a->wl.interval_s,
                  s->ms_r.last, s->calls_r.last, IXT_RATE_TAU_S);
-    draw_detail(s ? title : " statement", s ? s->query_full : NULL, top + rows - DETAIL_ROWS, DETAIL_ROWS);
+    if (s && s->query_cut)
+        snprintf(title + strlen(title), sizeof title - strlen(title), "  (the beginning; Enter reads it whole)");
+    draw_detail(s ? title : " statement", s ? s->query : NULL, top + rows - DETAIL_ROWS, DETAIL_ROWS);
     free(v);
 }
 
@@ -292,12 +319,16 @@ static ui_request selected(app *a, qview *q, ui_req_kind kind)
         return UI_HANDLED;
     }
     const ixt_stmt *s = ixt_workload_find(&a->wl, q->sel_id);
-    if (!s || !s->query_full) {
+    if (!s || !s->query) {
         app_message(a, true, "no statement selected");
         return UI_HANDLED;
     }
-    return (ui_request){.kind = kind, .sql = s->query_full, .queryid = (long long)s->queryid,
-                        .what = "the statement"};
+    /* the list holds a prefix: the plan's job reads the full text */
+    if (kind == UI_REQ_PLAN)
+        return (ui_request){.kind = kind, .queryid = (long long)s->queryid};
+    return (ui_request){.kind = kind, .sql = s->query, .queryid = (long long)s->queryid,
+                        .what = s->query_cut ? "the beginning of the statement (Enter, then y, copies it whole)"
+                                             : "the statement"};
 }
 
 static void change_sort(qview *q, ui_action act)
@@ -341,10 +372,9 @@ static void next_tab(app *a, qview *q)
 static void follow_row(app *a, qview *q)
 {
     ixt_stmt **v;
-    size_t n = ixt_workload_view(&a->wl, q->sort, q->desc, q->filter, &v);
+    size_t n = sorted_rows(a, q, &v);
     q->sel_id = 0;
     sync_selection(q, v, n);
-    free(v);
 }
 
 static ui_request qview_key(app *a, ui_view *v, ui_action act, int ch)
@@ -392,6 +422,7 @@ static ui_request qview_key(app *a, ui_view *v, ui_action act, int ch)
 static void qview_destroy(ui_view *v)
 {
     indexes_tab_free(((qview *)v)->ix);
+    free(((qview *)v)->rows);
     free(v);
 }
 

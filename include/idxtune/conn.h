@@ -92,6 +92,9 @@ int ixt_conn_detect(ixt_conn *c, ixt_err *e);
  * marked in the statement when the server gives one).  caller PQclear()s */
 PGresult *ixt_conn_exec(ixt_conn *c, const char *sql, int nparams,
                         const char *const *params, ixt_err *e);
+/* The same with results in result_format (1: binary, 0: text). */
+PGresult *ixt_conn_exec_fmt(ixt_conn *c, const char *sql, int nparams,
+                            const char *const *params, int result_format, ixt_err *e);
 
 /* Runs a command whose result is not needed. */
 int ixt_conn_run(ixt_conn *c, const char *sql, ixt_err *e);
@@ -146,6 +149,10 @@ int ixt_conn_pipeline(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **o
  * its parameters (NULL entries are SQL NULL), or a named prepare. */
 int ixt_conn_send(ixt_conn *c, const char *sql, int nparams,
                   const char *const *params, ixt_err *e);
+/* The same with results in result_format (1: binary, which a large numeric
+ * snapshot parses without text conversion; 0: text). */
+int ixt_conn_send_fmt(ixt_conn *c, const char *sql, int nparams,
+                      const char *const *params, int result_format, ixt_err *e);
 int ixt_conn_send_prepare(ixt_conn *c, const char *name, const char *sql, ixt_err *e);
 bool ixt_conn_busy(const ixt_conn *c);   /* a request is under way */
 int ixt_conn_socket(const ixt_conn *c);  /* for poll(); -1 when broken */

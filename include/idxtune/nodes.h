@@ -83,6 +83,10 @@ size_t ixt_nodes_sockets(const ixt_nodes *ns, int *fds, size_t max);
  * the sum of each node's. */
 void ixt_nodes_merge(const ixt_nodes *ns, const ixt_workload *main_wl, ixt_workload *out);
 
+/* ixt_workload_full_texts over the nodes: the main's first, then each
+ * node that is up for the texts still missing (a statement run only on a
+ * standby).  texts: caller frees (ixt_workload_texts_free) */
+int ixt_nodes_full_texts(const ixt_nodes *ns, const int64_t *ids, size_t n, char ***texts, ixt_err *e);
 /* Where one statement's time is spent. */
 typedef struct ixt_node_share {
     const char *name;      /* borrowed from the node */

@@ -33,9 +33,12 @@ typedef enum ixt_stmt_col {
 
 typedef struct ixt_stmt {
     int64_t queryid;
-    /* one line, the first IXT_QUERY_LINE_MAX bytes; NULL until read.  owned by the workload */
+    /* one line, a prefix of the text (IXT_QUERY_LINE_MAX characters): what
+     * the list shows, so 50,000 long statements do not live in memory; NULL
+     * until read.  The full text is fetched when a statement is opened
+     * (ixt_workload_full_texts).  owned by the workload */
     char *query;
-    char *query_full;   /* text as stored.  owned by the workload */
+    bool query_cut;     /* the text is longer than the prefix */
     double calls;
     double total_ms;
     double rows;
@@ -49,6 +52,10 @@ typedef struct ixt_stmt {
     double shared_read;
     bool own;           /* an idxtune statement: never listed */
     unsigned seen;      /* snapshot generation that last saw it */
+    /* ingest's own: the entries of one query id (roles, nesting levels)
+     * are summed before the rates are taken */
+    bool fresh;
+    double acc_calls, acc_total;
 } ixt_stmt;
 
 typedef struct ixt_workload {
@@ -57,6 +64,9 @@ typedef struct ixt_workload {
     int64_t *slots;      /* hash of queryid -> index+1 */
     size_t nslots;
     unsigned generation;
+    /* changes with every ingest: a view taken at the same version still
+     * holds (its pointers too) */
+    unsigned version;
     double last_ms;      /* monotonic time of the last snapshot */
     double interval_s;   /* length of the last interval; 0 on the first */
     double total_ms_all;
@@ -70,12 +80,19 @@ void ixt_workload_init(ixt_workload *w);
 void ixt_workload_free(ixt_workload *w);
 
 /* The numbers query (no texts: pg_stat_statements(false)), for the server's
- * version; $1 is the database oid.  Columns: queryid (NULL for the entries
- * the role may not see), calls, total ms, rows, blocks hit, blocks read,
- * entries.  caller frees */
+ * version; $1 is the database oid.  One row per entry, not grouped (the
+ * server's cheapest form; ingest sums the entries of a query id).  Columns:
+ * queryid (NULL for the entries the role may not see), calls, total ms,
+ * rows, blocks hit, blocks read.  Send it with binary results
+ * (IXT_WORKLOAD_NUMBERS_FORMAT): ingest reads both forms.  caller frees */
 char *ixt_workload_numbers_sql(const ixt_server_info *in);
-/* Texts for the query ids in $2 (a bigint[] literal).  caller frees */
+#define IXT_WORKLOAD_NUMBERS_FORMAT 1
+/* What the list shows of the texts for the query ids in $2 (a bigint[]
+ * literal; NULL for all): the one-line prefix, whether it was cut, whether
+ * it is idxtune's own.  caller frees */
 char *ixt_workload_texts_sql(const ixt_server_info *in);
+/* The full texts of the query ids in $2 (a bigint[] literal).  caller frees */
+char *ixt_workload_full_texts_sql(const ixt_server_info *in);
 
 /* Takes a numbers snapshot taken at now_ms (monotonic), computes rates
  * against the previous one, and drops statements that disappeared. */
@@ -83,10 +100,26 @@ int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_m
 /* Up to max statements still without text, as a bigint[] literal
  * ("{1,2}"), or NULL when none is missing.  caller frees */
 char *ixt_workload_missing_texts(const ixt_workload *w, size_t max);
+/* Whether texts are missing.  *ids is the texts query's $2: the literal of
+ * the missing ones, or NULL (SQL NULL: every text of the database, in one
+ * pass over the server's text file) when more than max are missing, as on
+ * the first refresh.  *ids: caller frees */
+bool ixt_workload_texts_wanted(const ixt_workload *w, size_t max, char **ids);
 int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e);
 
+/* Blocking: the texts of ids[0..n) in c's database as stored, for a
+ * statement being opened (plan, lab, advice, export need all of it).
+ * texts[i] is NULL for a statement gone, hidden from the role, or
+ * idxtune's own.
+ * *texts: caller frees each and the array (ixt_workload_texts_free) */
+int ixt_workload_full_texts(ixt_conn *c, const int64_t *ids, size_t n, char ***texts, ixt_err *e);
+void ixt_workload_texts_free(char **texts, size_t n);
+/* The same for one statement: NULL with e filled when it is gone.
+ * caller frees */
+char *ixt_workload_full_text(ixt_conn *c, int64_t queryid, ixt_err *e);
+
 /* The listed statements (own ones left out), filtered by a case-insensitive
- * substring of the text or query id (NULL or "" for all), sorted by col.
+ * substring of the listed text (its prefix) or query id (NULL or "" for all), sorted by col.
  * Returns the count; *out is an array of pointers into w, valid until the
  * next ingest.  *out: caller frees the array only */
 size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,

@@ -173,7 +173,10 @@ static void test_pg_qualstats_predicates(void **state)
     assert_true(n >= 1);
     ixt_advisor a;
     ixt_advisor_init(&a, c, 0, 0.01);
-    ixt_advisor_add(&a, v[0]->query_full, v[0]->calls, (long long)v[0]->queryid);
+    char *text = ixt_workload_full_text(c, v[0]->queryid, &e);
+    assert_non_null(text);
+    ixt_advisor_add(&a, text, v[0]->calls, (long long)v[0]->queryid);
+    free(text);
     free(v);
     ixt_workload_free(&w);
     assert_int_equal(ixt_advisor_run(&a, NULL, NULL, &e), 0);

@@ -99,15 +99,22 @@ static void explain_all_normalized(const char *db)
     int planned = 0, utility = 0;
     ixt_buf fails;
     ixt_buf_init(&fails);
+    int64_t *ids = calloc(n + 1, sizeof *ids);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = v[i]->queryid;
+    char **texts;
+    assert_int_equal(ixt_workload_full_texts(c, ids, n, &texts, &e), 0);
+    free(ids);
     for (size_t i = 0; i < n; i++) {
-        ixt_sql_info *info = ixt_sql_analyze(v[i]->query_full, NULL);
+        assert_non_null(texts[i]);
+        ixt_sql_info *info = ixt_sql_analyze(texts[i], NULL);
         bool util = info && info->kind == IXT_SQL_UTILITY;
         ixt_sql_info_free(info);
         if (util) {
             utility++;
             continue;
         }
-        ixt_explain_req req = {.sql = v[i]->query_full};
+        ixt_explain_req req = {.sql = texts[i]};
         ixt_explain_prep prep;
         char *json = ixt_explain_run(c, &req, &prep, &e);
         if (json) {
@@ -124,8 +131,57 @@ static void explain_all_normalized(const char *db)
     print_message("# %s: %d of %d normalized statements planned (%d utility statements skipped)\n",
                   db, planned, planned, utility);
     ixt_buf_free(&fails);
+    ixt_workload_texts_free(texts, n);
     free(v);
     ixt_workload_free(&w);
+    ixt_conn_close(c);
+}
+
+/* A statement longer than the list's prefix: listed by its beginning, its
+ * full text read by query id, and that text plans (a cut one would not). */
+static void test_long_statement_opens_whole(void **state)
+{
+    (void)state;
+    ixt_conn *c = ixt_test_connect("idxdemo", NULL, NULL, 0);
+    ixt_buf q;
+    ixt_buf_init(&q);
+    /* ORs, not an IN list: PostgreSQL 18 squashes a list of constants */
+    ixt_buf_add(&q, "SELECT count(*) FROM run_logs WHERE (");
+    for (int i = 1; i <= 100; i++)
+        ixt_buf_printf(&q, "%srun_id = %d", i > 1 ? " OR " : "", i);
+    ixt_buf_add(&q, ") AND level = 'long statement marker'");
+    PGconn *pg = PQconnectdb("dbname=idxdemo");
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    PQclear(PQexec(pg, q.s));
+    PQfinish(pg);
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ixt_err e;
+    assert_int_equal(ixt_workload_refresh(&w, c, &e), 0);
+    ixt_stmt **v;
+    size_t n = ixt_workload_view(&w, IXT_COL_TOTAL, true, "WHERE (run_id = $1 OR run_id = $2 OR", &v);
+    assert_int_equal(n, 1);
+    assert_true(v[0]->query_cut);
+    assert_true(strlen(v[0]->query) <= IXT_QUERY_LINE_MAX);
+    char *text = ixt_workload_full_text(c, v[0]->queryid, &e);
+    assert_non_null(text);
+    assert_true(strlen(text) > IXT_QUERY_LINE_MAX);
+    assert_non_null(strstr(text, "run_id = $100) AND level = $101"));
+    ixt_explain_req req = {.sql = text};
+    ixt_explain_prep prep;
+    char *json = ixt_explain_run(c, &req, &prep, &e);
+    if (!json)
+        fail_msg("the full text does not plan: %s", e.msg);
+    assert_non_null(strstr(json, "run_logs"));
+    ixt_explain_prep_free(&prep);
+    free(json);
+    /* a statement gone from pg_stat_statements says so */
+    free(text);
+    assert_null(ixt_workload_full_text(c, 12345, &e));
+    assert_non_null(strstr(e.msg, "no longer in pg_stat_statements"));
+    free(v);
+    ixt_workload_free(&w);
+    ixt_buf_free(&q);
     ixt_conn_close(c);
 }
 
@@ -338,6 +394,7 @@ static void test_literal_example_from_activity(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_long_statement_opens_whole),
         cmocka_unit_test(test_plans_match_postgresql),
         cmocka_unit_test(test_every_demo_statement_plans),
         cmocka_unit_test(test_every_analytic_statement_plans),

@@ -40,9 +40,10 @@ static void ingest(ixt_workload *w, int nrows, const char *const *cells, double 
     PQclear(r);
 }
 
+/* queryid, prefix, cut ("t"/"f"), own ("t"/"f") */
 static void ingest_texts(ixt_workload *w, int nrows, const char *const *cells)
 {
-    PGresult *r = make_result(2, nrows, cells);
+    PGresult *r = make_result(4, nrows, cells);
     ixt_err e;
     assert_int_equal(ixt_workload_ingest_texts(w, r, &e), 0);
     PQclear(r);
@@ -132,11 +133,12 @@ static void test_texts_only_for_new_ids(void **state)
     ids = ixt_workload_missing_texts(&w, 1);
     assert_true(strcmp(ids, "{5}") == 0 || strcmp(ids, "{-7}") == 0);
     free(ids);
-    const char *t[] = {"5", "SELECT *\n  FROM runs", "-7", "/* idxtune */ SELECT 1"};
+    const char *t[] = {"5", "SELECT *\n  FROM runs", "t", "f", "-7", "/* idxtune */ SELECT 1", "f", "t"};
     ingest_texts(&w, 2, t);
     assert_null(ixt_workload_missing_texts(&w, 100));
     assert_string_equal(ixt_workload_find(&w, 5)->query, "SELECT * FROM runs");
-    assert_string_equal(ixt_workload_find(&w, 5)->query_full, "SELECT *\n  FROM runs");
+    assert_true(ixt_workload_find(&w, 5)->query_cut);
+    assert_false(ixt_workload_find(&w, 5)->own);
     assert_true(ixt_workload_find(&w, -7)->own);
     ixt_workload_free(&w);
 }
@@ -149,8 +151,8 @@ static void test_view_sorts_filters_and_hides_own(void **state)
     const char *s[] = {"1", "10", "500", "1", "0", "0", "2", "1000", "100", "1", "0", "0",
                        "3", "5", "900", "1", "0", "0", "4", "1", "99999", "1", "0", "0"};
     ingest(&w, 4, s, 1000);
-    const char *t[] = {"1", "SELECT * FROM webhooks WHERE slug = $1", "2", "SELECT * FROM runs",
-                       "3", "DELETE FROM events", "4", "/* idxtune */ SELECT 1"};
+    const char *t[] = {"1", "SELECT * FROM webhooks WHERE slug = $1", "f", "f", "2", "SELECT * FROM runs", "f", "f",
+                       "3", "DELETE FROM events", "f", "f", "4", "/* idxtune */ SELECT 1", "f", "t"};
     ingest_texts(&w, 4, t);
     ixt_stmt **v;
     size_t n = ixt_workload_view(&w, IXT_COL_TOTAL, true, NULL, &v);
@@ -165,6 +167,73 @@ static void test_view_sorts_filters_and_hides_own(void **state)
     assert_int_equal(n, 1);
     assert_true(v[0]->queryid == 1);
     free(v);
+    ixt_workload_free(&w);
+}
+
+/* One query id has an entry per role and nesting level: the list shows
+ * their sum, and the rates are those of the sum. */
+static void test_entries_of_one_id_are_summed(void **state)
+{
+    (void)state;
+    ixt_workload w;
+    ixt_workload_init(&w);
+    const char *s1[] = {"9", "10", "100", "1", "2", "3", "9", "30", "300", "4", "5", "6"};
+    ingest(&w, 2, s1, 1000);
+    assert_int_equal(w.n, 1);
+    const ixt_stmt *a = ixt_workload_find(&w, 9);
+    assert_true(a->calls == 40 && a->total_ms == 400 && a->rows == 5);
+    assert_true(a->shared_hit == 7 && a->shared_read == 9);
+    const char *s2[] = {"9", "20", "200", "1", "2", "3", "9", "30", "300", "4", "5", "6"};
+    ingest(&w, 2, s2, 2000);
+    a = ixt_workload_find(&w, 9);
+    assert_true(a->calls == 50 && a->calls_rate == 10.0 && a->ms_rate == 100.0);
+    ixt_workload_free(&w);
+}
+
+static void put_be64(char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (char)(v & 0xff);
+}
+
+/* The monitor asks for binary results: int8 and float8 read in place. */
+static void test_binary_numbers(void **state)
+{
+    (void)state;
+    PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+    PGresAttDesc att[6];
+    const unsigned types[6] = {20, 20, 701, 20, 20, 20};
+    char names[6][16];
+    memset(att, 0, sizeof att);
+    for (int i = 0; i < 6; i++) {
+        snprintf(names[i], sizeof names[i], "c%d", i);
+        att[i] = (PGresAttDesc){.name = names[i], .format = 1, .typid = types[i], .typlen = 8, .atttypmod = -1};
+    }
+    assert_true(PQsetResultAttrs(r, 6, att));
+    double total = 1234.5;
+    uint64_t tbits;
+    memcpy(&tbits, &total, sizeof tbits);
+    const uint64_t vals[6] = {(uint64_t)(int64_t)-42, 7, tbits, 70, 3, 1};
+    char cell[8];
+    for (int c = 0; c < 6; c++) {
+        put_be64(cell, vals[c]);
+        assert_true(PQsetvalue(r, 0, c, cell, 8));
+    }
+    assert_true(PQsetvalue(r, 1, 0, NULL, -1)); /* another role's entry */
+    for (int c = 1; c < 6; c++) {
+        put_be64(cell, c == 2 ? tbits : 1);
+        assert_true(PQsetvalue(r, 1, c, cell, 8));
+    }
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ixt_err e;
+    assert_int_equal(ixt_workload_ingest_numbers(&w, r, 1000, &e), 0);
+    PQclear(r);
+    const ixt_stmt *a = ixt_workload_find(&w, -42);
+    assert_non_null(a);
+    assert_true(a->calls == 7 && a->total_ms == 1234.5 && a->rows == 70);
+    assert_true(a->shared_hit == 3 && a->shared_read == 1);
+    assert_int_equal(w.hidden, 1);
     ixt_workload_free(&w);
 }
 
@@ -219,7 +288,8 @@ static void test_version_specific_sql(void **state)
     free(sql);
     in.version_num = 120000;
     sql = ixt_workload_numbers_sql(&in);
-    assert_non_null(strstr(sql, "sum(total_time)"));
+    assert_non_null(strstr(sql, "total_time"));
+    assert_null(strstr(sql, "GROUP BY")); /* summed by ingest, not by the server */
     free(sql);
 }
 
@@ -236,14 +306,14 @@ static void test_merge(void **state)
     const char *ns[] = {"1", "30", "300", "30", "3", "4"};
     ingest(&p, 2, np, 1000);
     ingest(&s, 1, ns, 1000);
-    const char *t[] = {"1", "SELECT 1"};
+    const char *t[] = {"1", "SELECT 1", "f", "f"};
     ingest_texts(&s, 1, t);
     const ixt_workload *parts[] = {&p, &s};
     ixt_workload_merge(&m, parts, 2);
     assert_int_equal(m.n, 2);
     const ixt_stmt *a = ixt_workload_find(&m, 1);
     assert_true(a->calls == 40 && a->total_ms == 400 && a->mean_ms == 10 && a->shared_read == 6);
-    assert_string_equal(a->query_full, "SELECT 1");
+    assert_string_equal(a->query, "SELECT 1");
     assert_true(a->share == 400.0 / 450.0);
     /* merged again: sums, not accumulations; 2 is gone from the primary */
     const char *np2[] = {"1", "10", "100", "10", "1", "2"};
@@ -264,6 +334,8 @@ int main(void)
         cmocka_unit_test(test_reset_and_disappearing_statements),
         cmocka_unit_test(test_texts_only_for_new_ids),
         cmocka_unit_test(test_view_sorts_filters_and_hides_own),
+        cmocka_unit_test(test_entries_of_one_id_are_summed),
+        cmocka_unit_test(test_binary_numbers),
         cmocka_unit_test(test_many_statements),
         cmocka_unit_test(test_sort_column_names),
         cmocka_unit_test(test_version_specific_sql),
