@@ -47,14 +47,6 @@ static void estimate_build(const ixt_opts *o, ixt_conn *c, try_result *t)
 
 static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
 {
-    if (ixt_conn_info(c)->in_recovery) {
-        ixt_nodes ns;
-        if (batch_nodes(o, c, &ns) != 0)
-            return ixt_err_set(e, "real trials need a primary: this server is a hot standby");
-        ixt_nodes_real_trial_refusal(&ns, e->msg, sizeof e->msg);
-        ixt_nodes_free(&ns);
-        return -1;
-    }
     estimate_build(o, c, t);
     char est[192];
     ixt_build_estimate_text(&t->est, est, sizeof est);
@@ -246,8 +238,13 @@ static int real_values(const ixt_opts *o, ixt_conn *c, const char *sql, try_resu
     if (!o->real)
         return 0;
     if (ixt_conn_info(c)->in_recovery) {
-        fprintf(stderr, "idxtune: real trials need a primary: this server is a hot standby "
-                        "(hypothetical trials work here)\n");
+        ixt_nodes ns;
+        char why[IXT_ERR_MAX] = "real trials need a primary: this server is a hot standby";
+        if (batch_nodes(o, c, &ns) == 0) {
+            ixt_nodes_real_trial_refusal(&ns, why, sizeof why);
+            ixt_nodes_free(&ns);
+        }
+        fprintf(stderr, "idxtune: %s\n", why);
         return 1;
     }
     return batch_param_values(o, c, sql, false, "a real trial", &t->values);

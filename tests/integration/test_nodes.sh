@@ -7,7 +7,11 @@
 set -u
 n=0
 fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; fi; }
+# ok STATUS DESCRIPTION [WHAT-WAS-SEEN]: the last is printed on failure
+ok() {
+    n=$((n + 1))
+    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; [ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'; fi
+}
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP needs HypoPG"; }
 . "$(dirname "$0")/../nodes.sh"
 out=$(mktemp /tmp/ixt-nodes.XXXXXX)
@@ -41,7 +45,7 @@ if [ "$HAVE_HYPOPG" = 1 ]; then
         --node "$primary" >"$out" 2>&1
     rc=$?
     [ $rc = 1 ] && grep -q "hot standby .*could run on primary (postgres@.*:$PPORT/idxnodes)" "$out"
-    ok $? "a real trial on the standby is refused, naming the primary"
+    ok $? "a real trial on the standby is refused, naming the primary" "$(cat "$out")"
 else
     skip "advise on the standby"; skip "what-if on the standby"; skip "never analyzed"; skip "real trial refused"
 fi
