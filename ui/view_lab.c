@@ -420,9 +420,11 @@ static int draw_indexes(lview *l, int y, int rows)
     int shown = 0;
     for (int i = 0; i < l->w->lab.nidx && shown < rows - 1; i++, shown++) {
         const ixt_lab_index *x = &l->w->lab.idx[i];
-        char size[32], line[1024];
-        snprintf(line, sizeof line, " %d  %-9s %9s  %s", i + 1, x->used ? "used" : "NOT USED",
-                 ixt_fmt_bytes(x->hypo.size_bytes, size, sizeof size), x->def);
+        char size[32], scope[128], line[1024];
+        snprintf(line, sizeof line, " %d  %-9s %9s  %s%s%s", i + 1, x->used ? "used" : "NOT USED",
+                 ixt_fmt_bytes(x->hypo.size_bytes, size, sizeof size), x->def,
+                 x->hypo.partitions > 0 ? "  -- size" : "",
+                 ixt_hypo_size_scope(x->hypo.partitions, scope, sizeof scope));
         attr_t st = i == l->list.sel ? draw_style(IXT_ROLE_SELECTED)
                                      : draw_style(x->used ? IXT_ROLE_GOOD : IXT_ROLE_BAD);
         draw_fill(y + 1 + shown, 0, COLS, st);
@@ -442,7 +444,10 @@ static int draw_context(lview *l, int y)
         snprintf(rate, sizeof rate, "%.1f writes/s", l->ctx.write_rate);
     else
         snprintf(rate, sizeof rate, "write rate: measuring");
-    ixt_buf_printf(&b, " %s: %.0f rows, %s%s; every write also updates:", l->ctx_table, l->ctx.rows, rate,
+    char parts[48] = "";
+    if (l->ctx.partitions > 0)
+        snprintf(parts, sizeof parts, " in %d partitions", l->ctx.partitions);
+    ixt_buf_printf(&b, " %s: %.0f rows%s, %s%s; every write also updates:", l->ctx_table, l->ctx.rows, parts, rate,
                    l->ctx.never_analyzed ? ", NEVER ANALYZED (estimates mean little)" : "");
     for (int i = 0; i < l->ctx.nindexes; i++)
         ixt_buf_printf(&b, "%s %s (idx_scan %.0f)", i ? "," : "", l->ctx.indexes[i].name, l->ctx.indexes[i].scans);
@@ -455,8 +460,11 @@ static int draw_real(lview *l, int y)
 {
     char line[512], b1[32], b2[32], b3[32];
     if (l->running) {
-        snprintf(line, sizeof line, " real trial running... %s (Esc cancels; writes to %s wait)",
-                 ixt_fmt_ms(ixt_now_ms() - l->started_ms, b1, sizeof b1), l->ctx_table);
+        char parts[48] = "";
+        if (l->ctx.partitions > 0)
+            snprintf(parts, sizeof parts, " and all its %d partitions", l->ctx.partitions);
+        snprintf(line, sizeof line, " real trial running... %s (Esc cancels; writes to %s%s wait)",
+                 ixt_fmt_ms(ixt_now_ms() - l->started_ms, b1, sizeof b1), l->ctx_table, parts);
         draw_text(y, 0, COLS, line, draw_style(IXT_ROLE_COST_WARM), true);
         return 1;
     }
@@ -743,11 +751,13 @@ static void real_confirmed(app *a, bool yes)
 static void ask_real(app *a, lview *l)
 {
     const char *table = l->w->lab.idx[0].index.table;
-    char label[400];
-    snprintf(label, sizeof label, "Real trial on %.100s? writers to %.100s may wait up to %d ms (L changes it)",
-             table, table, a->opts->cfg.lock_timeout_ms);
+    int parts = l->w->lab.idx[0].hypo.partitions;
+    char label[400], locks[512];
+    snprintf(label, sizeof label, "Real trial on %.100s%s? writers to %.100s%s may wait up to %d ms (L changes it)",
+             table, parts > 0 ? " (every partition)" : "", table, parts > 0 ? " and its partitions" : "",
+             a->opts->cfg.lock_timeout_ms);
     app_message(a, false, "the index is built inside a transaction that is rolled back; lock_timeout bounds "
-                "how long writers wait");
+                "how long writers wait; %s", ixt_real_trial_locks(table, parts, locks, sizeof locks));
     views_confirm(a, label, real_confirmed);
 }
 
