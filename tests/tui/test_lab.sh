@@ -79,7 +79,10 @@ type_text l "SELECT attempt FROM delivery_attempts WHERE webhook_id = 42"
 keys l Enter
 check l "Seq Scan on public.delivery_attempts_" "plan over the partitioned table"
 keys l i
-keys l c C-u
+check l "none yet: press c" "the lab opens on it"
+keys l c
+check l "Index: CREATE INDEX ON delivery_attempts" "c starts a definition"
+keys l C-u
 type_text l "CREATE INDEX ON delivery_attempts (webhook_id)"
 keys l Enter
 check l "1  used .*delivery_attempts \(webhook_id\)  -- size for 5 partitions together \(HypoPG's estimate on the parent\)" \
