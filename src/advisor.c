@@ -386,6 +386,7 @@ static int hypo_made(ixt_advisor *a, search *h, int k, int rc, const ixt_hypo *x
     }
     h->oid[k] = x->oid;
     a->cands[k].size_bytes = x->size_bytes;
+    a->cands[k].partitions = x->partitions;
     a->cands[k].size_real = x->size_bytes * dedup_factor(a, &a->set.v[k]);
     return 0;
 }
@@ -1086,6 +1087,7 @@ static void rank_batch(ixt_advisor *a, int stmt, double *all)
             if (made[k] < 0 || ixt_whatif_hypo(&w, made[k], &h, NULL) != 0)
                 continue;
             a->cands[k].size_bytes = h.size_bytes;
+            a->cands[k].partitions = h.partitions;
             char *json = ixt_whatif_plan(&w, made[k] + 1, NULL);
             ixt_plan *p = json ? ixt_plan_parse(json, NULL) : NULL;
             all[k] = p ? p->total_cost : -1;
@@ -1109,6 +1111,7 @@ int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int ma
             if (!touches(&a->stmts[stmt], a->cands[k].table) || ixt_hypo_create(a->c, a->cands[k].def, &h, NULL) != 0)
                 continue;
             a->cands[k].size_bytes = h.size_bytes;
+            a->cands[k].partitions = h.partitions;
             all[k] = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
             (void)ixt_hypo_drop(a->c, h.oid, NULL);
         }

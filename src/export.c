@@ -462,6 +462,9 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
         ixt_md_code(&b, it->name, 100, true);
         ixt_buf_add(&b, " | ");
         ixt_md_code(&b, rel, 200, true);
+        /* the rollout below is per partition */
+        if (it->partitioned)
+            ixt_buf_printf(&b, " (partitioned: %d partitions)", it->nparts);
         ixt_buf_add(&b, " | ");
         ixt_md_code(&b, ev->sql, 80, true);
         free(rel);

@@ -284,14 +284,36 @@ static int cmp_field(const void *key, const void *f)
     return strcmp(key, ((const field *)f)->key);
 }
 
-/* An Append or Merge Append over partitions pruned when the executor
- * started (parameters, now()): its children are the partitions scanned.
- * Partitions pruned while planning do not appear in a plan at all.
+/* An Append or Merge Append over partitions that can be pruned while the
+ * statement runs: its members are the partitions left after planning (those
+ * pruned while planning do not appear in a plan at all), less those pruned
+ * when the executor started (parameters, now()).  Under ANALYZE, a member
+ * never executed was skipped while the query ran (an InitPlan's value, a
+ * join's parameter).  An InitPlan under the node is not a partition.
  * caller frees */
-static char *partitions_text(double removed, json_t *plans)
+static char *partitions_text(double removed, json_t *plans, bool analyzed)
 {
-    long long scanned = (long long)json_array_size(plans), pruned = (long long)fmax(0, fin(removed));
-    return ixt_xasprintf("%lld of %lld scanned (%lld pruned at executor start)", scanned, scanned + pruned, pruned);
+    long long scanned = 0, skipped = 0, pruned = (long long)fmax(0, fin(removed));
+    size_t i;
+    json_t *child;
+    json_array_foreach(plans, i, child) {
+        json_t *rel = json_object_get(child, "Parent Relationship");
+        if (json_is_string(rel) && strcmp(json_string_value(rel), "Member") != 0)
+            continue;
+        json_t *loops = json_object_get(child, "Actual Loops");
+        if (analyzed && json_is_number(loops) && json_number_value(loops) == 0)
+            skipped++;
+        else
+            scanned++;
+    }
+    ixt_buf b;
+    ixt_buf_init(&b);
+    ixt_buf_printf(&b, "%lld of %lld scanned", scanned, scanned + skipped + pruned);
+    if (pruned > 0)
+        ixt_buf_printf(&b, " (%lld pruned at executor start)", pruned);
+    if (skipped > 0)
+        ixt_buf_printf(&b, ", %lld never executed", skipped);
+    return ixt_buf_take(&b);
 }
 
 static void read_node(ixt_plan *p, ixt_plan_node *n, json_t *o)
@@ -324,7 +346,8 @@ static void read_node(ixt_plan *p, ixt_plan_node *n, json_t *o)
         n->node_type = arena_strndup(p, "?", 1);
     json_t *removed = json_object_get(o, "Subplans Removed");
     if (json_is_number(removed))
-        conds[COND_PARTITIONS] = partitions_text(json_number_value(removed), json_object_get(o, "Plans"));
+        conds[COND_PARTITIONS] = partitions_text(json_number_value(removed), json_object_get(o, "Plans"),
+                                                 n->has_actual);
     n->workers_planned = clamp_int(wp, 0, 1 << 20);
     n->workers_launched = clamp_int(wl, 0, 1 << 20);
     n->loops = fmax(0, n->loops);

@@ -25,14 +25,22 @@ static int need_hypopg(ixt_conn *c, ixt_err *e)
     return in->has_hypopg ? 0 : ixt_err_set(e, "%s", ixt_hypo_missing_hint(in));
 }
 
+/* The fourth column of a create: the leaf partitions under the index's
+ * table when it is partitioned (HypoPG puts the index on the parent and
+ * the planner uses it on each of them), 0 for a plain table. */
+#define HYPO_PARTITIONS_SQL \
+    " (SELECT count(*) FROM %s.hypopg() x, pg_partition_tree(x.indrelid) t" \
+    "   WHERE x.indexrelid = h.indexrelid AND t.isleaf AND t.level > 0)"
+
 static int hypo_read(const PGresult *r, ixt_hypo *h, ixt_err *e)
 {
-    if (PQntuples(r) != 1 || PQnfields(r) < 3)
+    if (PQntuples(r) != 1 || PQnfields(r) < 4)
         return ixt_err_set(e, "HypoPG did not create the index");
     h->oid = (unsigned int)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
     /* HypoPG names it "<oid>btree_table_cols", as plans show it */
     snprintf(h->name, sizeof h->name, "%s", PQgetvalue(r, 0, 1));
     h->size_bytes = atof(PQgetvalue(r, 0, 2));
+    h->partitions = atoi(PQgetvalue(r, 0, 3));
     return 0;
 }
 
@@ -43,9 +51,9 @@ int ixt_hypo_create_def(ixt_conn *c, const ixt_indexdef *d, ixt_hypo *h, ixt_err
         return -1;
     const char *schema = ixt_conn_info(c)->hypopg_schema;
     char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT h.indexrelid, h.indexname,"
-                              " %s.hypopg_relation_size(h.indexrelid)"
+                              " %s.hypopg_relation_size(h.indexrelid)," HYPO_PARTITIONS_SQL
                               " FROM %s.hypopg_create_index($1) h",
-                              schema, schema);
+                              schema, schema, schema);
     const char *params[] = {d->sql};
     PGresult *r = ixt_conn_exec(c, sql, 1, params, e);
     free(sql);
@@ -128,10 +136,10 @@ int ixt_whatif_create(ixt_conn *c, ixt_whatif *w, const char *create_sql, int sl
         return -1;
     const char *schema = ixt_conn_info(c)->hypopg_schema;
     char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT h.indexrelid, h.indexname,"
-                              " %s.hypopg_relation_size(h.indexrelid),"
+                              " %s.hypopg_relation_size(h.indexrelid)," HYPO_PARTITIONS_SQL ","
                               " set_config($2, h.indexrelid::text, false)"
                               " FROM %s.hypopg_create_index($1) h",
-                              schema, schema);
+                              schema, schema, schema);
     char name[32];
     slot_name(name, sizeof name, slot);
     /* emptied first, in a request of its own (a failed create rolls back
@@ -225,11 +233,17 @@ static char *qualified(ixt_conn *c, const ixt_indexdef *t)
 
 static const char TABLE_SQL[] =
     IXT_SQL_TAG
-    "SELECT coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0), c.reltuples,"
-    " pg_table_size(c.oid), coalesce(s.last_analyze, s.last_autoanalyze) IS NULL"
+    /* a partitioned table's writes and size are its partitions' (the
+     * tree of a table outside any partitioning is empty) */
+    "SELECT (SELECT coalesce(sum(ts.n_tup_ins + ts.n_tup_upd + ts.n_tup_del), 0) FROM pg_stat_all_tables ts"
+    "   WHERE ts.relid = c.oid OR ts.relid IN (SELECT relid FROM pg_partition_tree(c.oid))), c.reltuples,"
+    " (SELECT sum(pg_table_size(x.oid)) FROM pg_class x"
+    "   WHERE x.oid = c.oid OR x.oid IN (SELECT relid FROM pg_partition_tree(c.oid))),"
+    " coalesce(s.last_analyze, s.last_autoanalyze) IS NULL"
     /* a hot standby has no analyze times, but the primary's statistics */
     "  AND NOT EXISTS (SELECT 1 FROM pg_stats st JOIN pg_namespace sn ON sn.nspname = st.schemaname"
-    "   WHERE sn.oid = c.relnamespace AND st.tablename = c.relname)"
+    "   WHERE sn.oid = c.relnamespace AND st.tablename = c.relname),"
+    " (SELECT count(*) FROM pg_partition_tree(c.oid) t WHERE t.isleaf AND t.level > 0)"
     " FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid"
     " WHERE c.oid = $1::regclass";
 
@@ -279,6 +293,7 @@ int ixt_table_ctx_read(ixt_conn *c, const ixt_indexdef *t, ixt_table_ctx *ctx, i
     ctx->rows = atof(PQgetvalue(r, 0, 1));
     ctx->size_bytes = atof(PQgetvalue(r, 0, 2));
     ctx->never_analyzed = strcmp(PQgetvalue(r, 0, 3), "t") == 0;
+    ctx->partitions = atoi(PQgetvalue(r, 0, 4));
     read_indexes(ri, ctx);
     PQclear(r);
     PQclear(ri);
@@ -347,6 +362,26 @@ void ixt_real_trial_build(ixt_real_trial *t, const char *const *creates, int ncr
     add_runs(t, explain, !prep->writes, IXT_STEP_BUDGET, &t->after_first);
     ixt_script_add(s, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
     ixt_script_add(s, IXT_EXPLAIN_RESET_SQL, IXT_STEP_FINALLY);
+}
+
+const char *ixt_hypo_size_scope(int partitions, char *buf, size_t len)
+{
+    if (partitions <= 0)
+        return "";
+    snprintf(buf, len, " for %d partition%s together (HypoPG's estimate on the parent)", partitions,
+             partitions == 1 ? "" : "s");
+    return buf;
+}
+
+const char *ixt_real_trial_locks(const char *table, int partitions, char *buf, size_t len)
+{
+    if (partitions > 0)
+        snprintf(buf, len, "%s is partitioned: the real trial builds the index on each of its %d partitions "
+                 "(CREATE INDEX on the parent, rolled back) and writes to all of them wait while it lives",
+                 table, partitions);
+    else
+        snprintf(buf, len, "writes to %s wait while the trial index lives", table);
+    return buf;
 }
 
 const char *ixt_real_trial_caveat(const ixt_explain_prep *prep)

@@ -113,6 +113,9 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, doubl
         char szr[32];
         printf("\n%d. %s\n   size %s (HypoPG estimate %s)", p + 1, def, ixt_fmt_bytes(c->size_real, szr, sizeof szr),
                ixt_fmt_bytes(c->size_bytes, sz, sizeof sz));
+        if (c->partitions > 0)
+            printf("; partitioned: %d partitions (one estimate on the parent; the export builds it on each)",
+                   c->partitions);
         if (c->replaces[0])
             printf("; replaces the existing index %s, which it makes redundant", c->replaces);
         printf("\n   saves %.1f cost/s of reads; costs %.1f writes/s on %s = %.1f cost/s", c->benefit,
@@ -172,6 +175,7 @@ static json_t *advice_json(ixt_advisor *a, const helped *h, double wall_ms)
                                 ixt_json_real(c->hot_rate, IXT_JSON_RATE), "helps", hs);
         json_object_set_new(one, "hot_example", c->hot_breaks ? json_string(c->hot_example) : json_null());
         json_object_set_new(one, "replaces", c->replaces[0] ? json_string(c->replaces) : json_null());
+        json_object_set_new(one, "partitions", json_integer(c->partitions));
         json_array_append_new(idx, one);
         free(def);
     }

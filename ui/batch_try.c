@@ -62,6 +62,12 @@ static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result 
     const char *caveat = ixt_real_trial_caveat(&prep);
     if (caveat)
         fprintf(stderr, "idxtune: note: %s\n", caveat);
+    for (int i = 0; i < o->nindexes; i++) {
+        char locks[512];
+        if (t->ctx[i].partitions > 0)
+            fprintf(stderr, "idxtune: note: %s\n",
+                    ixt_real_trial_locks(t->defs[i].table, t->ctx[i].partitions, locks, sizeof locks));
+    }
     const char **creates = ixt_xcalloc((size_t)o->nindexes, sizeof *creates);
     for (int i = 0; i < o->nindexes; i++)
         creates[i] = t->defs[i].sql;
@@ -94,6 +100,8 @@ static json_t *index_json(const try_result *t, int i)
     json_object_set_new(o, "size_bytes", x ? ixt_json_count(x->hypo.size_bytes) : json_null());
     json_object_set_new(o, "hypothetical_name", json_string(x ? x->hypo.name : ""));
     const ixt_table_ctx *ctx = &t->ctx[i];
+    /* 0 for a plain table; else size_bytes is for all of them together */
+    json_object_set_new(o, "partitions", json_integer(ctx->partitions));
     json_object_set_new(o, "table_rows", ixt_json_count(ctx->rows));
     json_object_set_new(o, "table_writes", ixt_json_count(ctx->writes));
     json_t *existing = json_array();
@@ -170,9 +178,11 @@ static void print_text(const ixt_opts *o, const try_result *t)
                ixt_lab_change_pct(l), l->generic ? "  [generic plan]" : "");
         for (int i = 0; i < l->nidx; i++) {
             const ixt_lab_index *x = &l->idx[i];
-            printf("Index %d: %s\n  %s; estimated size %s\n", i + 1, x->def,
+            char scope[128];
+            printf("Index %d: %s\n  %s; estimated size %s%s\n", i + 1, x->def,
                    x->used ? "used by the plan" : "NOT used by the planner for this statement",
-                   ixt_fmt_bytes(x->hypo.size_bytes, b1, sizeof b1));
+                   ixt_fmt_bytes(x->hypo.size_bytes, b1, sizeof b1),
+                   ixt_hypo_size_scope(x->hypo.partitions, scope, sizeof scope));
             const char *why = ixt_lab_unused_reason(l, t->conn, i);
             if (why)
                 printf("  why: %s\n", why);
@@ -180,8 +190,12 @@ static void print_text(const ixt_opts *o, const try_result *t)
     }
     for (int i = 0; i < o->nindexes; i++) {
         const ixt_table_ctx *ctx = &t->ctx[i];
-        printf("Table of index %d: %.0f rows, %.0f writes since statistics reset%s; existing indexes:\n",
-               i + 1, ctx->rows, ctx->writes, ctx->never_analyzed ? " (never analyzed: estimates mean little)" : "");
+        char parts[64] = "";
+        if (ctx->partitions > 0)
+            snprintf(parts, sizeof parts, " in %d partitions", ctx->partitions);
+        printf("Table of index %d: %.0f rows%s, %.0f writes since statistics reset%s; existing indexes:\n",
+               i + 1, ctx->rows, parts, ctx->writes,
+               ctx->never_analyzed ? " (never analyzed: estimates mean little)" : "");
         for (int k = 0; k < ctx->nindexes; k++)
             printf("  %s  idx_scan=%.0f  %s\n", ctx->indexes[k].name, ctx->indexes[k].scans,
                    ixt_fmt_bytes(ctx->indexes[k].size_bytes, b1, sizeof b1));

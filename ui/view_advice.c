@@ -53,9 +53,12 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
     for (int i = 0; i < x->list_rows && x->list.top + i < ad->npicks; i++) {
         int p = x->list.top + i;
         const ixt_adv_cand *c = &ad->cands[ad->picks[p]];
-        snprintf(line, sizeof line, " %2d %9s %8.0f %9.1f %4d  %s%s%s", p + 1,
+        char parts[48] = "";
+        if (c->partitions > 0)
+            snprintf(parts, sizeof parts, "  partitioned: %d partitions", c->partitions);
+        snprintf(line, sizeof line, " %2d %9s %8.0f %9.1f %4d  %s%s%s%s", p + 1,
                  ixt_fmt_bytes(c->size_real, sz, sizeof sz), c->benefit, c->writes_per_s, c->hot_breaks, c->def,
-                 c->replaces[0] ? "  replaces " : "", c->replaces);
+                 parts, c->replaces[0] ? "  replaces " : "", c->replaces);
         attr_t st = p == x->list.sel ? draw_style(IXT_ROLE_SELECTED) : draw_style(IXT_ROLE_NORMAL);
         draw_fill(top + 2 + i, 0, COLS, st);
         draw_text(top + 2 + i, 0, COLS, line, st, true);

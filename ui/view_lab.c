@@ -456,9 +456,11 @@ static int draw_indexes(lview *l, int y, int rows)
     int shown = 0;
     for (int i = 0; i < l->w->lab.nidx && shown < rows - 1; i++, shown++) {
         const ixt_lab_index *x = &l->w->lab.idx[i];
-        char size[32], line[1024];
-        snprintf(line, sizeof line, " %d  %-9s %9s  %s", i + 1, x->used ? "used" : "NOT USED",
-                 ixt_fmt_bytes(x->hypo.size_bytes, size, sizeof size), x->def);
+        char size[32], scope[128], line[1024];
+        snprintf(line, sizeof line, " %d  %-9s %9s  %s%s%s", i + 1, x->used ? "used" : "NOT USED",
+                 ixt_fmt_bytes(x->hypo.size_bytes, size, sizeof size), x->def,
+                 x->hypo.partitions > 0 ? "  -- size" : "",
+                 ixt_hypo_size_scope(x->hypo.partitions, scope, sizeof scope));
         attr_t st = i == l->list.sel ? draw_style(IXT_ROLE_SELECTED)
                                      : draw_style(x->used ? IXT_ROLE_GOOD : IXT_ROLE_BAD);
         draw_fill(y + 1 + shown, 0, COLS, st);
@@ -478,7 +480,10 @@ static int draw_context(lview *l, int y)
         snprintf(rate, sizeof rate, "%.1f writes/s", l->ctx.write_rate);
     else
         snprintf(rate, sizeof rate, "write rate: measuring");
-    ixt_buf_printf(&b, " %s: %.0f rows, %s%s; every write also updates:", l->ctx_table, l->ctx.rows, rate,
+    char parts[48] = "";
+    if (l->ctx.partitions > 0)
+        snprintf(parts, sizeof parts, " in %d partitions", l->ctx.partitions);
+    ixt_buf_printf(&b, " %s: %.0f rows%s, %s%s; every write also updates:", l->ctx_table, l->ctx.rows, parts, rate,
                    l->ctx.never_analyzed ? ", NEVER ANALYZED (estimates mean little)" : "");
     for (int i = 0; i < l->ctx.nindexes; i++)
         ixt_buf_printf(&b, "%s %s (idx_scan %.0f)", i ? "," : "", l->ctx.indexes[i].name, l->ctx.indexes[i].scans);
@@ -491,8 +496,11 @@ static int draw_real(lview *l, int y)
 {
     char line[512], b1[32], b2[32], b3[32];
     if (l->running) {
-        snprintf(line, sizeof line, " real trial running... %s (Esc cancels; writes to %s wait)",
-                 ixt_fmt_ms(ixt_now_ms() - l->started_ms, b1, sizeof b1), l->ctx_table);
+        char parts[48] = "";
+        if (l->ctx.partitions > 0)
+            snprintf(parts, sizeof parts, " and all its %d partitions", l->ctx.partitions);
+        snprintf(line, sizeof line, " real trial running... %s (Esc cancels; writes to %s%s wait)",
+                 ixt_fmt_ms(ixt_now_ms() - l->started_ms, b1, sizeof b1), l->ctx_table, parts);
         draw_text(y, 0, COLS, line, draw_style(IXT_ROLE_COST_WARM), true);
         return 1;
     }
@@ -799,6 +807,7 @@ static void confirm_real(app *a, lview *l, const ixt_build_estimate *b, const ch
 {
     const char *table = l->w->lab.idx[0].index.table;
     double lock_s = a->opts->cfg.lock_timeout_ms / 1000.0;
+    int parts = l->w->lab.idx[0].hypo.partitions;
     char brief[64] = "build not estimated, ";
     if (b && !b->fits) {
         app_message(a, true, "real trial not started: %s, longer than the lock timeout of %.1f s; "
@@ -809,10 +818,12 @@ static void confirm_real(app *a, lview *l, const ixt_build_estimate *b, const ch
         snprintf(brief, sizeof brief, "build ~%.1f s, ", b->ms / 1000.0);
     l->est_bytes = b ? b->table_bytes : 0;
     /* the question is one line: the details go to the message line */
-    char label[256];
-    snprintf(label, sizeof label, "Real trial on %.100s (%slock timeout %.1f s)?", table, brief, lock_s);
-    app_message(a, false, "%s; writers to %s may wait up to %.1f s (L changes it); the index is built inside a "
-                "transaction that is rolled back", est, table, lock_s);
+    char label[256], locks[512];
+    snprintf(label, sizeof label, "Real trial on %.100s (%s%slock timeout %.1f s)?", table,
+             parts > 0 ? "every partition, " : "", brief, lock_s);
+    app_message(a, false, "%s; writers to %s%s may wait up to %.1f s (L changes it); the index is built inside a "
+                "transaction that is rolled back; %s", est, table, parts > 0 ? " and its partitions" : "", lock_s,
+                ixt_real_trial_locks(table, parts, locks, sizeof locks));
     views_confirm(a, label, real_confirmed);
 }
 

@@ -31,7 +31,8 @@ typedef struct ixt_adv_stmt {
 typedef struct ixt_adv_cand {
     char *def;                 /* CREATE INDEX ...  borrowed from the advisor's set */
     char *table;               /* borrowed from the advisor's set */
-    double size_bytes;         /* HypoPG's estimate */
+    double size_bytes;         /* HypoPG's estimate (for all partitions together) */
+    int partitions;            /* leaf partitions of a partitioned table, else 0 */
     double size_real;          /* corrected for btree deduplication; the budget counts this */
     double write_cost;         /* cost units per second of index maintenance (same unit as benefit) */
     double writes_per_s;       /* rows written to its table per second */

@@ -16,7 +16,9 @@
 typedef struct ixt_hypo {
     unsigned int oid;   /* HypoPG's pseudo oid */
     char name[128];     /* e.g. "<13444>btree_runs_status" */
-    double size_bytes;  /* hypopg_relation_size estimate */
+    double size_bytes;  /* hypopg_relation_size estimate: on a partitioned
+                           table, one figure for all its partitions */
+    int partitions;     /* leaf partitions of a partitioned table, else 0 */
 } ixt_hypo;
 
 /* Creates a hypothetical index of d->sql in c's backend. */
@@ -77,6 +79,7 @@ typedef struct ixt_table_ctx {
     double rows;        /* reltuples */
     double size_bytes;
     bool never_analyzed;
+    int partitions;     /* leaf partitions of a partitioned table, else 0 */
     ixt_table_index *indexes;
     int nindexes;
 } ixt_table_ctx;
@@ -105,6 +108,13 @@ void ixt_real_trial_build(ixt_real_trial *t, const char *const *creates, int ncr
                           const ixt_explain_prep *prep, int runs, int lock_timeout_ms,
                           int statement_timeout_ms);
 void ixt_real_trial_free(ixt_real_trial *t);
+/* How far a HypoPG size goes: "" for a plain table, else " for N
+ * partitions together (...)" written into buf.  borrowed (buf or static) */
+const char *ixt_hypo_size_scope(int partitions, char *buf, size_t len);
+/* Whose writes wait during a real trial on table (partitions as in
+ * ixt_table_ctx): every partition's when it is partitioned.  Written into
+ * buf, returned. */
+const char *ixt_real_trial_locks(const char *table, int partitions, char *buf, size_t len);
 /* What a real trial of the statement changes for good, to tell the user
  * before it runs: NULL when nothing.  borrowed */
 const char *ixt_real_trial_caveat(const ixt_explain_prep *prep);

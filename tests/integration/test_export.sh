@@ -106,6 +106,23 @@ ok $? "each partition has a valid index attached to the parent's"
 psql -qX -v ON_ERROR_STOP=1 -f "$dir/part_down.sql" >/dev/null 2>>"$dir/psql7.err"; ok $? "the rollback applies"
 [ "$(catalog)" = "$before" ]; ok $? "the catalog is as before the rollout"
 
+# the lab's figures on a partitioned table: HypoPG's size is one estimate on
+# the parent; a real trial builds the index on every partition, rolled back
+"$IXT_PROG" try -c "SELECT attempt FROM delivery_attempts WHERE webhook_id = 42" \
+    --index "CREATE INDEX ON delivery_attempts (webhook_id)" --real --runs 1 >"$dir/ptry.out" 2>"$dir/ptry.err"
+ok $? "a real trial on the partitioned table runs"
+grep -q "estimated size .* for $nparts partitions together (HypoPG's estimate on the parent)" "$dir/ptry.out"
+ok $? "the size is said to be HypoPG's estimate for all $nparts partitions together"
+grep -q "note: delivery_attempts is partitioned: the real trial builds the index on each of its $nparts partitions .* writes to all of them wait" "$dir/ptry.err"
+ok $? "the real trial says it builds on every partition, whose writes wait"
+grep -q "Table of index 1: [0-9]* rows in $nparts partitions" "$dir/ptry.out" &&
+    grep -q "^Measured (1 runs each, rolled back)" "$dir/ptry.out"
+ok $? "and measures it"
+[ "$(catalog)" = "$before" ]; ok $? "the real trial on the partitioned table left no index behind"
+"$IXT_PROG" try -c "SELECT attempt FROM delivery_attempts WHERE webhook_id = 42" --format json \
+    --index "CREATE INDEX ON delivery_attempts (webhook_id)" 2>/dev/null | grep -q "\"partitions\": $nparts,"
+ok $? "try's JSON gives the partitions of the index's table"
+
 # a DBA pastes what they will run: try takes CREATE INDEX CONCURRENTLY,
 # builds it without the keyword inside the rolled-back trial, and says so
 "$IXT_PROG" try -c "SELECT id FROM runs WHERE status = 'queued'" \

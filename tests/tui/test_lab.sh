@@ -77,6 +77,30 @@ keys l i
 check l "1  used .*CREATE INDEX ON run_logs \(run_id, seq\)" "i after ANALYZE: the lab kept its index"
 keys l Escape Escape
 check l "Slow queries" "back to the list"
+# an index on a partitioned table: one HypoPG estimate on the parent, and a
+# real trial that builds it on every partition
+keys l ':'
+type_text l "SELECT attempt FROM delivery_attempts WHERE webhook_id = 42"
+keys l Enter
+check l "Seq Scan on public.delivery_attempts_" "plan over the partitioned table"
+keys l i
+check l "none yet: press c" "the lab opens on it"
+keys l c
+check l "Index: CREATE INDEX ON delivery_attempts" "c starts a definition"
+keys l C-u
+type_text l "CREATE INDEX ON delivery_attempts (webhook_id)"
+keys l Enter
+check l "1  used .*delivery_attempts \(webhook_id\)  -- size for 5 partitions together \(HypoPG's estimate on the parent\)" \
+    "the size is HypoPG's estimate for all partitions together"
+check l "delivery_attempts: [0-9]+ rows in 5 partitions" "the write context counts the partitions"
+keys l r
+check l "Real trial on delivery_attempts \(every partition, build ~[0-9.]+ s, lock timeout [0-9.]+ s\)\?" \
+    "a real trial asks first, naming every partition"
+check l "writers to delivery_attempts and its partitions may wait" "and says that writers to every partition may wait"
+type_text l "n"
+check l "real trial not started" "n does not start it"
+keys l Escape Escape
+check l "Slow queries" "back to the list"
 keys l q
 check l "1 accepted index is not exported or saved: quit anyway\? y/n" "q asks first when accepted work would be lost"
 keys l n

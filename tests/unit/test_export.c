@@ -150,6 +150,10 @@ static void test_partitioned_rollout(void **state)
                                "public.delivery_attempts_2026_10_webhook_id_attempted_at_idx;\n"));
     free(sql);
     free(rb);
+    /* the report's table column says the rollout is per partition */
+    char *md = ixt_export_markdown(&r, &o, &e);
+    assert_non_null(strstr(md, "| `public.delivery_attempts` (partitioned: 2 partitions) |"));
+    free(md);
     /* in a migration's transaction: one plain CREATE INDEX, PostgreSQL builds the partitions' */
     ixt_export_opts plain = {.concurrently = false, .date = "2026-11-24 10:00 UTC"};
     sql = ixt_export_sql(&r, &plain, &e);
