@@ -20,7 +20,7 @@ keys nd Enter
 check nd "queryid -?[0-9]+ \| primary 0 %, standby-1 100 %" "the standby's statement: its time is all on standby-1"
 # its text is only on the standby: read there, the plan made on the main
 keys nd Enter
-check nd "Seq Scan on t" "Enter on the standby's statement opens its plan" 15
+check nd "Seq Scan on (public\.)?t" "Enter on the standby's statement opens its plan" 15
 check_not nd "no longer in pg_stat_statements" "its text is read on the node that ran it"
 keys nd Escape
 check nd "queryid -?[0-9]+ \| primary 0 %, standby-1 100 %" "Esc goes back to the list"
