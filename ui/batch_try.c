@@ -20,7 +20,6 @@ typedef struct try_result {
     ixt_real_result rr;
     ixt_indexdef *defs;        /* per index, read once */
     ixt_table_ctx *ctx;        /* per index */
-    char writes_from[32];      /* the node the write counters come from; "" for the main */
     batch_values values;       /* for a real trial */
     ixt_build_estimate est;
 } try_result;
@@ -105,8 +104,6 @@ static json_t *index_json(const try_result *t, int i)
     const ixt_table_ctx *ctx = &t->ctx[i];
     json_object_set_new(o, "table_rows", ixt_json_count(ctx->rows));
     json_object_set_new(o, "table_writes", ixt_json_count(ctx->writes));
-    if (t->writes_from[0])
-        json_object_set_new(o, "table_writes_from", json_string(t->writes_from));
     json_t *existing = json_array();
     for (int k = 0; k < ctx->nindexes; k++)
         json_array_append_new(existing, json_pack("{s:s, s:o, s:o}", "name", ctx->indexes[k].name,
@@ -191,9 +188,8 @@ static void print_text(const ixt_opts *o, const try_result *t)
     }
     for (int i = 0; i < o->nindexes; i++) {
         const ixt_table_ctx *ctx = &t->ctx[i];
-        printf("Table of index %d: %.0f rows, %.0f writes since statistics reset%s%s%s; existing indexes:\n",
-               i + 1, ctx->rows, ctx->writes, t->writes_from[0] ? " on " : "", t->writes_from,
-               ctx->never_analyzed ? " (never analyzed: estimates mean little)" : "");
+        printf("Table of index %d: %.0f rows, %.0f writes since statistics reset%s; existing indexes:\n",
+               i + 1, ctx->rows, ctx->writes, ctx->never_analyzed ? " (never analyzed: estimates mean little)" : "");
         for (int k = 0; k < ctx->nindexes; k++)
             printf("  %s  idx_scan=%.0f  %s\n", ctx->indexes[k].name, ctx->indexes[k].scans,
                    ixt_fmt_bytes(ctx->indexes[k].size_bytes, b1, sizeof b1));
@@ -215,30 +211,6 @@ static void print_text(const ixt_opts *o, const try_result *t)
     }
 }
 
-/* A standby counts no writes: the tables' write counters come from the
- * primary when one is among the nodes (--node). */
-static void writes_from_primary(const ixt_opts *o, ixt_conn *c, try_result *t)
-{
-    ixt_nodes ns;
-    if (!ixt_conn_info(c)->in_recovery || o->cfg.nnodes == 0 || batch_nodes(o, c, &ns) != 0)
-        return;
-    const ixt_node *p = ixt_nodes_primary(&ns);
-    for (int i = 0; p && p->up && i < o->nindexes; i++) {
-        ixt_table_ctx pc = {0};
-        ixt_err e;
-        if (ixt_table_ctx_read(p->conn, &t->defs[i], &pc, &e) == 0) {
-            t->ctx[i].writes = pc.writes;
-            t->ctx[i].write_rate = pc.write_rate;
-            snprintf(t->writes_from, sizeof t->writes_from, "%s", p->name);
-        } else {
-            fprintf(stderr, "idxtune: warning: the writes of index %d's table on %s: %s\n", i + 1,
-                    ixt_node_label(p), e.msg);
-        }
-        ixt_table_ctx_free(&pc);
-    }
-    ixt_nodes_free(&ns);
-}
-
 static int try_all(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
 {
     t->defs = ixt_xcalloc((size_t)o->nindexes, sizeof *t->defs);
@@ -250,7 +222,6 @@ static int try_all(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *
         if (t->defs[i].note)
             fprintf(stderr, "idxtune: note: index %d: %s\n", i + 1, t->defs[i].note);
     }
-    writes_from_primary(o, c, t);
     const ixt_server_info *in = ixt_conn_info(c);
     if (!in->has_hypopg && !o->real)
         return ixt_err_set(e, "%s; or use --real", ixt_hypo_missing_hint(in));
