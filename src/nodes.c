@@ -1,6 +1,7 @@
 /* nodes: several servers of one cluster, their snapshots merged by query id. */
 #include "idxtune/nodes.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,7 @@ void ixt_nodes_free(ixt_nodes *ns)
         free(n->conninfo);
         ixt_workload_free(&n->wl);
     }
+    free(ns->ask.text);
     free(ns->items);
     memset(ns, 0, sizeof *ns);
 }
@@ -249,8 +251,57 @@ static bool send_stage(ixt_node *n, ixt_node_stage stage)
     return false;
 }
 
+/* Sends the text asked of n (ns->ask); true when n went down. */
+static bool send_full_text(ixt_nodes *ns, ixt_node *n)
+{
+    const ixt_server_info *in = ixt_conn_info(n->conn);
+    char oid[16], ids[32];
+    snprintf(oid, sizeof oid, "%u", in->db_oid);
+    snprintf(ids, sizeof ids, "{%" PRId64 "}", ns->ask.queryid);
+    char *sql = ixt_workload_full_texts_sql(in);
+    const char *p[] = {oid, ids};
+    ixt_err e;
+    int rc = ixt_conn_send(n->conn, sql, 2, p, &e);
+    free(sql);
+    if (rc != 0) {
+        set_down(n, e.msg);
+        return true;
+    }
+    n->stage = IXT_NODE_FULL_TEXT;
+    ns->ask.state = IXT_ASK_SENT;
+    return false;
+}
+
+/* The answer to the text asked of n, unless the request was replaced
+ * while it was on its way. */
+static void read_full_text(ixt_nodes *ns, const ixt_node *n, const PGresult *r)
+{
+    ixt_text_ask *ask = &ns->ask;
+    if (ask->state != IXT_ASK_SENT || &ns->items[ask->node] != n)
+        return;
+    ask->state = IXT_ASK_DONE;
+    for (int row = 0; row < PQntuples(r) && PQnfields(r) >= 2; row++)
+        if (strtoll(PQgetvalue(r, row, 0), NULL, 10) == ask->queryid) {
+            ask->text = ixt_xstrdup(PQgetvalue(r, row, 1));
+            return;
+        }
+    snprintf(ask->error, sizeof ask->error, "statement %" PRId64 " is no longer in pg_stat_statements on %s",
+             ask->queryid, ixt_node_label(n));
+}
+
+/* The text asked of node i cannot come: it is down. */
+static void lose_ask(ixt_nodes *ns, size_t i)
+{
+    ixt_text_ask *ask = &ns->ask;
+    if ((ask->state != IXT_ASK_WAITING && ask->state != IXT_ASK_SENT) || ask->node != i)
+        return;
+    ask->state = IXT_ASK_DONE;
+    snprintf(ask->error, sizeof ask->error, "the statement's text is on %s, which is down: %.900s",
+             ns->items[i].name, ns->items[i].error);
+}
+
 /* Collects what arrived; true when the node's snapshot changed or it went down. */
-static bool collect(ixt_node *n, double now_ms)
+static bool collect(ixt_nodes *ns, ixt_node *n, double now_ms)
 {
     PGresult *r;
     ixt_err e;
@@ -262,6 +313,12 @@ static bool collect(ixt_node *n, double now_ms)
         return true;
     }
     ixt_node_stage was = n->stage;
+    if (was == IXT_NODE_FULL_TEXT) {
+        read_full_text(ns, n, r);
+        PQclear(r);
+        n->stage = IXT_NODE_IDLE;
+        return false;
+    }
     rc = was == IXT_NODE_NUMBERS ? ixt_workload_ingest_numbers(&n->wl, r, now_ms, &e)
                                  : ixt_workload_ingest_texts(&n->wl, r, &e);
     PQclear(r);
@@ -300,17 +357,23 @@ bool ixt_nodes_tick(ixt_nodes *ns, double now_ms, double refresh_ms)
         ixt_node *n = &ns->items[i];
         if (!n->up) {
             changed |= tick_down(ns, n, now_ms);
-            if (!n->up)
+            if (!n->up) {
+                lose_ask(ns, i);
                 continue;
+            }
         }
         if (n->stage != IXT_NODE_IDLE) {
-            changed |= collect(n, now_ms);
-        } else if (now_ms >= n->next_ms) {
+            changed |= collect(ns, n, now_ms);
+        } else if (ns->ask.state == IXT_ASK_WAITING && ns->ask.node == i) {
+            changed |= send_full_text(ns, n);
+        } else if (refresh_ms > 0 && now_ms >= n->next_ms) {
             n->next_ms = now_ms + refresh_ms;
             changed |= send_stage(n, IXT_NODE_NUMBERS);
         }
-        if (!n->up)
+        if (!n->up) {
             n->next_ms = now_ms + RECONNECT_MS;
+            lose_ask(ns, i);
+        }
     }
     return changed;
 }
@@ -422,4 +485,30 @@ int ixt_nodes_full_texts(const ixt_nodes *ns, const int64_t *ids, size_t n, char
     free(miss);
     free(at);
     return 0;
+}
+
+const ixt_node *ixt_nodes_ask_text(ixt_nodes *ns, int64_t queryid)
+{
+    free(ns->ask.text);
+    ns->ask = (ixt_text_ask){.state = IXT_ASK_NONE};
+    for (size_t i = 1; i < ns->n; i++)
+        if (ns->items[i].up && ixt_workload_find(&ns->items[i].wl, queryid)) {
+            ns->ask = (ixt_text_ask){.state = IXT_ASK_WAITING, .queryid = queryid, .node = i};
+            return &ns->items[i];
+        }
+    return NULL;
+}
+
+int ixt_nodes_text_answer(ixt_nodes *ns, int64_t queryid, char **text, ixt_err *e)
+{
+    *text = NULL;
+    if (ns->ask.state == IXT_ASK_NONE || ns->ask.queryid != queryid)
+        return ixt_err_set(e, "the text of statement %" PRId64 " was not asked of another node", queryid);
+    if (ns->ask.state != IXT_ASK_DONE)
+        return 0;
+    *text = ns->ask.text;
+    if (!*text)
+        ixt_err_set(e, "%s", ns->ask.error);
+    ns->ask = (ixt_text_ask){.state = IXT_ASK_NONE};
+    return 1;
 }

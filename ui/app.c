@@ -615,7 +615,7 @@ static void loop_once(app *a)
     if (mon_fd >= 0 && ixt_conn_busy(a->mon))
         mon_collect(a);
     double now = ixt_now_ms();
-    if (!a->paused && ixt_nodes_tick(&a->nodes, now, a->refresh_s * 1000))
+    if (ixt_nodes_tick(&a->nodes, now, a->paused ? 0 : a->refresh_s * 1000))
         merge_nodes(a);
     if (!a->connected)
         mon_reconnect(a);

@@ -21,6 +21,9 @@ typedef struct pview {
     ui_view base;
     char *sql;                /* NULL until the job has read the statement's full text */
     long long queryid;
+    /* the text is being read on another node (a statement the main server
+     * did not run): the plan starts when it is in */
+    char text_node[32];
     ixt_explain_prep prep;
     bool running;
     bool analyze;             /* the plan coming is ANALYZE */
@@ -288,8 +291,12 @@ static void pview_draw(app *a, ui_view *v, int top, int rows)
     int y = top + 2;
     if (p->running) {
         char t[32], msg[128];
-        snprintf(msg, sizeof msg, "%s... %s (Esc cancels)", p->analyze ? "running EXPLAIN ANALYZE" : "planning",
-                 ixt_fmt_ms(ixt_now_ms() - p->started_ms, t, sizeof t));
+        if (p->text_node[0])
+            snprintf(msg, sizeof msg, "reading the statement's text on %s... %s", p->text_node,
+                     ixt_fmt_ms(ixt_now_ms() - p->started_ms, t, sizeof t));
+        else
+            snprintf(msg, sizeof msg, "%s... %s (Esc cancels)", p->analyze ? "running EXPLAIN ANALYZE" : "planning",
+                     ixt_fmt_ms(ixt_now_ms() - p->started_ms, t, sizeof t));
         draw_text(y + 1, 2, COLS - 4, msg, draw_style(IXT_ROLE_MUTED), true);
         a->dirty = true;
     }
@@ -438,6 +445,44 @@ static void pview_destroy(ui_view *v)
     free(p);
 }
 
+/* The text asked of another node came in: the plan starts. */
+static void pview_tick(app *a, ui_view *v)
+{
+    pview *p = (pview *)v;
+    if (!p->text_node[0])
+        return;
+    char *text;
+    ixt_err e;
+    int rc = ixt_nodes_text_answer(&a->nodes, p->queryid, &text, &e);
+    if (rc == 0)
+        return;
+    p->text_node[0] = '\0';
+    p->running = false;
+    a->dirty = true;
+    if (!text) {
+        snprintf(p->error, sizeof p->error, "%s", e.msg);
+        return;
+    }
+    p->sql = text;
+    start_explain(a, p, false);
+}
+
+/* A statement the main server did not run (only a standby did) has its
+ * text only on the nodes that ran it: asked there, between their
+ * refreshes, by the UI that owns their connections. */
+static bool ask_other_node(app *a, pview *p)
+{
+    if (p->sql || !p->queryid || a->nodes.n < 2 || ixt_workload_find(app_mon_wl(a), p->queryid))
+        return false;
+    const ixt_node *n = ixt_nodes_ask_text(&a->nodes, p->queryid);
+    if (!n)
+        return false;
+    snprintf(p->text_node, sizeof p->text_node, "%s", n->name);
+    p->running = true;
+    p->started_ms = ixt_now_ms();
+    return true;
+}
+
 void view_plan_open(app *a, const char *sql, long long queryid)
 {
     pview *p = ixt_xcalloc(1, sizeof *p);
@@ -446,9 +491,11 @@ void view_plan_open(app *a, const char *sql, long long queryid)
     p->base.draw = pview_draw;
     p->base.key = pview_key;
     p->base.destroy = pview_destroy;
+    p->base.tick = pview_tick;
     p->sql = ixt_xstrdup(sql);
     p->queryid = queryid;
     ixt_script_init(&p->prep.script);
     app_push(a, &p->base);
-    start_explain(a, p, false);
+    if (!ask_other_node(a, p))
+        start_explain(a, p, false);
 }

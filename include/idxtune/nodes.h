@@ -16,7 +16,8 @@
 #include "idxtune/workload.h"
 
 typedef enum ixt_node_stage {
-    IXT_NODE_IDLE, IXT_NODE_NUMBERS, IXT_NODE_TEXTS
+    IXT_NODE_IDLE, IXT_NODE_NUMBERS, IXT_NODE_TEXTS,
+    IXT_NODE_FULL_TEXT      /* the text asked with ixt_nodes_ask_text */
 } ixt_node_stage;
 
 typedef struct ixt_node {
@@ -33,9 +34,23 @@ typedef struct ixt_node {
     double next_ms;        /* next refresh or reconnect attempt */
 } ixt_node;
 
+/* One statement's full text asked of another node (ixt_nodes_ask_text). */
+typedef enum ixt_text_ask_state {
+    IXT_ASK_NONE, IXT_ASK_WAITING, IXT_ASK_SENT, IXT_ASK_DONE
+} ixt_text_ask_state;
+
+typedef struct ixt_text_ask {
+    ixt_text_ask_state state;
+    int64_t queryid;
+    size_t node;           /* index in items */
+    char *text;            /* DONE: the text, or NULL with error.  owned */
+    char error[IXT_ERR_MAX];
+} ixt_text_ask;
+
 typedef struct ixt_nodes {
     ixt_node *items;       /* [0] is the main connection */
     size_t n;
+    ixt_text_ask ask;
     char sysid[32];        /* the main's system identifier; "" when unreadable */
     char sysid_note[IXT_ERR_MAX];  /* why the cluster could not be checked; "" when it was */
     int version_num;
@@ -70,10 +85,24 @@ const char *ixt_node_label(const ixt_node *n);
 size_t ixt_nodes_refresh(ixt_nodes *ns);
 
 /* Non-blocking refresh of the other nodes, for the poll loop: sends,
- * collects and reconnects one step at a time.  Returns true when a
- * snapshot came in or a node went down or came back (the merged view needs
- * rebuilding). */
+ * collects and reconnects one step at a time, and serves the text asked
+ * with ixt_nodes_ask_text between refreshes.  refresh_ms <= 0 (paused)
+ * starts no refresh.  Returns true when a snapshot came in or a node went
+ * down or came back (the merged view needs rebuilding). */
 bool ixt_nodes_tick(ixt_nodes *ns, double now_ms, double refresh_ms);
+
+/* Asks, without blocking, for the full text of a statement that another
+ * node ran: the main's pg_stat_statements does not have the text of a
+ * statement run only on a standby.  The first node that is up and has it
+ * in its snapshot is asked by ixt_nodes_tick between its refreshes; a new
+ * request replaces the previous one.  Returns the node asked (borrowed), or
+ * NULL when no other node has the statement. */
+const ixt_node *ixt_nodes_ask_text(ixt_nodes *ns, int64_t queryid);
+/* The answer to the request for queryid: 1 when it is in (*text, caller
+ * frees; NULL with e filled when the node no longer has it or went down),
+ * 0 while it is pending, -1 (e filled) when queryid was not asked or its
+ * request was replaced.  An answer is handed out once. */
+int ixt_nodes_text_answer(ixt_nodes *ns, int64_t queryid, char **text, ixt_err *e);
 /* The sockets ixt_nodes_tick waits for, into fds (at most max); returns
  * the count. */
 size_t ixt_nodes_sockets(const ixt_nodes *ns, int *fds, size_t max);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The live list over a primary and its hot standby (--node): both nodes on
 # the status line, the standby's statement with its share in the detail
-# title; the standby stopped is shown down and rejoins when it is back.
+# title, opened (its text read on the standby); the standby stopped is shown down and rejoins when it is back.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../nodes.sh"
 trap 'tx kill-session -t nd 2>/dev/null; bash "$SANDBOX_SH" stop "$S"; bash "$SANDBOX_SH" stop "$P"' EXIT
@@ -18,6 +18,12 @@ keys nd '/'
 type_text nd "WHERE v"
 keys nd Enter
 check nd "queryid -?[0-9]+ \| primary 0 %, standby-1 100 %" "the standby's statement: its time is all on standby-1"
+# its text is only on the standby: read there, the plan made on the main
+keys nd Enter
+check nd "Seq Scan on (public\.)?t" "Enter on the standby's statement opens its plan" 15
+check_not nd "no longer in pg_stat_statements" "its text is read on the node that ran it"
+keys nd Escape
+check nd "queryid -?[0-9]+ \| primary 0 %, standby-1 100 %" "Esc goes back to the list"
 bash "$SANDBOX_SH" ctl "$S" -m fast -w stop >/dev/null
 check nd "standby-1 DOWN" "a stopped node is shown down" 15
 check nd "standby-1 \(.*\) down: " "with its name and why"
