@@ -30,7 +30,7 @@ keys w '?'
 check w "Keys: Advice" "and keys are answered meanwhile" 2
 keys w Escape
 resume_lab
-check w "accepted: CREATE INDEX ON .* as [a-z_]+ \(1 in the review set" "A accepts the selected index"
+check w "accepted: CREATE INDEX ON [a-z_]+ \(.*\) as [a-z_]+ " "A accepts the selected index"
 keys w Enter
 check w "Advice > Lab" "Enter opens the lab on the statement it helps most"
 keys w Escape Escape q y
