@@ -538,6 +538,11 @@ static void act_on(app *a, ui_request r, ui_action act)
     }
 }
 
+void app_request(app *a, ui_request r)
+{
+    act_on(a, r, ACT_NONE);
+}
+
 static void mouse_key(app *a)
 {
     MEVENT ev;

@@ -126,6 +126,9 @@ int app_run(ixt_opts *opts);
 
 void app_push(app *a, ui_view *v);
 void app_pop(app *a);
+/* Acts on a request a view makes outside its key handler (a job's done
+ * callback: "open the lab" once the work it needed is in). */
+void app_request(app *a, ui_request r);
 /* A message on the status line for a few seconds. */
 void app_message(app *a, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

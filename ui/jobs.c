@@ -277,11 +277,6 @@ bool jobs_idle(ui_jobs *q)
     return idle;
 }
 
-ixt_conn *jobs_lab_idle(ui_jobs *q)
-{
-    return jobs_idle(q) ? q->lab : NULL;
-}
-
 static ui_job *waited_for(ui_jobs *q)
 {
     if (q->running && !q->running->quiet)
@@ -298,17 +293,6 @@ bool jobs_waited_for(ui_jobs *q)
     bool any = waited_for(q) != NULL;
     pthread_mutex_unlock(&q->mu);
     return any;
-}
-
-ixt_conn *jobs_lab_settle(ui_jobs *q, app *a, int wait_ms)
-{
-    double until = ixt_now_ms() + wait_ms;
-    while (!jobs_idle(q) && !jobs_waited_for(q) && ixt_now_ms() < until) {
-        struct pollfd p = {.fd = q->pipe_r, .events = POLLIN};
-        poll(&p, 1, 10);
-        jobs_collect(q, a);
-    }
-    return jobs_lab_idle(q);
 }
 
 bool jobs_running_line(ui_jobs *q, char *buf, size_t len)

@@ -9,8 +9,8 @@
  *
  * The rule that keeps this simple: run touches only the job (its ctx and
  * the connection it is given), never the views or the app; done may touch
- * everything.  The UI thread uses the lab connection itself only through
- * jobs_lab_idle(), i.e. when no job is queued or running. */
+ * everything.  The UI thread never uses the lab connection itself: what
+ * needs the server is a job, queued behind the others. */
 #ifndef IDXTUNE_UI_JOBS_H
 #define IDXTUNE_UI_JOBS_H
 
@@ -80,15 +80,6 @@ bool jobs_waited_for(ui_jobs *q);
 bool jobs_idle(ui_jobs *q);
 /* Describes the running job ("EXPLAIN ANALYZE 1.2 s"); false when none. */
 bool jobs_running_line(ui_jobs *q, char *buf, size_t len);
-/* lab when no job is queued or running (the UI thread may use it), else
- * NULL. */
-ixt_conn *jobs_lab_idle(ui_jobs *q);
-/* The same, after letting queued background upkeep (quiet jobs, short
- * catalog reads) finish, at most wait_ms: a key typed right after a move
- * acts in order.  The done callbacks of those jobs run first. */
-#define SETTLE_MS 1000
-ixt_conn *jobs_lab_settle(ui_jobs *q, app *a, int wait_ms);
-
 /* A job running one statement (sql with its parameters, copied) on the lab
  * connection; done takes the result with job_query_result.  caller
  * submits it */

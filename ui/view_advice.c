@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "idxtune/advisor.h"
-#include "idxtune/verify.h"
+#include "accept.h"
 #include "view_advice.h"
 #include "views.h"
 
@@ -14,7 +14,10 @@
 
 typedef struct aview {
     ui_view base;
+    app *app;
     ixt_advisor adv;
+    double **with;      /* [npicks]: each pick's cost per statement, NULL until planned */
+    bool pending;       /* a pick job is queued or running */
     bool done;
     ui_list list;
     int list_rows;
@@ -68,14 +71,14 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
                   draw_style(IXT_ROLE_MUTED), true);
 }
 
-/* The statement the pick helps most, for the lab and the evidence. */
-static int best_statement(ixt_advisor *ad, int p)
+/* The statement the pick helps most, for the lab and the evidence, from
+ * the pick's costs per statement (with[i] < 0: unknown). */
+static int best_statement(const ixt_advisor *ad, const double *with)
 {
     int best = -1;
     double saved = 0;
     for (int i = 0; i < ad->nstmts; i++) {
-        double c = ixt_advisor_cost_with(ad, i, p);
-        double s = c >= 0 ? ad->stmts[i].weight * (ad->stmts[i].base_cost - c) : 0;
+        double s = with[i] >= 0 ? ad->stmts[i].weight * (ad->stmts[i].base_cost - with[i]) : 0;
         if (s > saved) {
             saved = s;
             best = i;
@@ -84,56 +87,115 @@ static int best_statement(ixt_advisor *ad, int p)
     return best;
 }
 
-static void accept_pick(app *a, aview *x)
+static void accept_pick(app *a, aview *x, int p)
 {
     ixt_advisor *ad = &x->adv;
-    if (ad->npicks == 0)
-        return;
-    if (!jobs_lab_settle(a->jobs, a, SETTLE_MS)) {
-        app_message(a, true, "the lab connection is busy: wait or press Esc to cancel");
-        return;
-    }
-    int p = x->list.sel, s = best_statement(ad, p);
+    const double *with = x->with[p];
+    int s = best_statement(ad, with);
     const ixt_adv_cand *c = &ad->cands[ad->picks[p]];
-    ixt_review_item it;
-    ixt_indexdef d;
-    ixt_err e;
-    if (ixt_indexdef_parse(c->def, &d, &e) != 0) {
-        app_message(a, true, "%s", e.msg);
-        return;
-    }
-    int rc = ixt_review_item_make(a->lab, &a->review, &d, &it, &e);
-    ixt_indexdef_free(&d);
-    if (rc != 0) {
-        app_message(a, true, "%s", e.msg);
-        return;
-    }
-    it.size_bytes = c->size_real;
     const ixt_index_fact *old = ixt_advisor_replaced(ad, p);
-    if (old) {
-        it.replaces = ixt_xstrdup(old->name);
-        it.replaces_def = ixt_xstrdup(old->def);
-    }
+    ui_accept_req r = {.def = c->def, .accept = true, .size_bytes = c->size_real, .write_rate = -1,
+                       .replaces = old ? old->name : NULL, .replaces_def = old ? old->def : NULL};
     if (s >= 0)
-        it.ev = (ixt_evidence){.sql = ixt_xstrdup(ad->stmts[s].sql), .queryid = ad->stmts[s].queryid,
-                               .cost_before = ad->stmts[s].base_cost,
-                               .cost_after = ixt_advisor_cost_with(ad, s, p)};
-    else
-        it.ev.sql = ixt_xstrdup("");
+        r.ev = (ixt_evidence){.sql = ad->stmts[s].sql, .queryid = ad->stmts[s].queryid,
+                              .cost_before = ad->stmts[s].base_cost, .cost_after = with[s]};
     /* the baseline for verify: the statements the pick helps, the writes on its table */
     ixt_baseline_target *t = ixt_xcalloc((size_t)ad->nstmts + 1, sizeof *t);
-    int nt = 0;
-    for (int i = 0; i < ad->nstmts; i++) {
-        double with = ad->stmts[i].ok ? ixt_advisor_cost_with(ad, i, p) : -1;
-        if (with >= 0 && with < ad->stmts[i].base_cost)
-            t[nt++] = (ixt_baseline_target){.queryid = ad->stmts[i].queryid, .sql = ad->stmts[i].sql};
-    }
-    if (ixt_baseline_take(a->lab, &it, t, nt, &e) != 0)
-        app_message(a, true, "no baseline for verify: %s", e.msg);
+    for (int i = 0; i < ad->nstmts; i++)
+        if (with[i] >= 0 && with[i] < ad->stmts[i].base_cost)
+            t[r.ntargets++] = (ixt_baseline_target){.queryid = ad->stmts[i].queryid, .sql = ad->stmts[i].sql};
+    r.targets = t;
+    accept_submit(a, &r);
     free(t);
-    ixt_review_accept(&a->review, &it);
-    app_message(a, false, "%d in the review set: accepted %s as %s", a->review.n, c->def, it.name);
-    ixt_review_item_free(&it);
+}
+
+static void open_lab(app *a, aview *x, int p)
+{
+    int s = best_statement(&x->adv, x->with[p]);
+    if (s < 0) {
+        app_message(a, false, "the index helps no statement of the advice on its own");
+        return;
+    }
+    app_request(a, (ui_request){.kind = UI_REQ_LAB, .sql = x->adv.stmts[s].sql, .queryid = x->adv.stmts[s].queryid,
+                                .def = x->adv.cands[x->adv.picks[p]].def});
+}
+
+/* ===== a pick's cost on every statement, as a job ===== */
+
+/* The advisor is the view's, read only; it outlives the job because the
+ * view hands it to a job queued behind when it goes (aview_destroy). */
+typedef struct pick_job {
+    ixt_advisor *adv;   /* borrowed */
+    int pick;
+    bool open;          /* then open the lab (else accept) */
+    double *with;       /* owned */
+} pick_job;
+
+static void pick_job_free(void *ctx)
+{
+    pick_job *x = ctx;
+    free(x->with);
+    free(x);
+}
+
+static int pick_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    pick_job *x = j->ctx;
+    (void)lab;   /* the advisor was made for it */
+    for (int i = 0; i < x->adv->nstmts; i++) {
+        if (job_cancelled(j))
+            return ixt_err_set(e, "cancelled");
+        job_progress(j, i, x->adv->nstmts, "statements");
+        x->with[i] = ixt_advisor_cost_with(x->adv, i, x->pick);
+    }
+    return 0;
+}
+
+static void pick_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
+{
+    pick_job *r = j->ctx;
+    aview *x = (aview *)owner;
+    if (x)
+        x->pending = false;
+    if (end == JOB_CANCELLED)
+        app_message(a, false, "%s cancelled", r->open ? "opening the lab" : "accept");
+    else if (end == JOB_FAILED)
+        app_message(a, true, "%s", msg);
+    if (!x || end != JOB_DONE)
+        return;
+    free(x->with[r->pick]);
+    x->with[r->pick] = r->with;
+    r->with = NULL;
+    if (r->open)
+        open_lab(a, x, r->pick);
+    else
+        accept_pick(a, x, r->pick);
+}
+
+/* Acts on the selected pick once its costs are known. */
+static void on_pick(app *a, aview *x, bool open)
+{
+    int p = x->list.sel;
+    if (x->with[p]) {
+        if (open)
+            open_lab(a, x, p);
+        else
+            accept_pick(a, x, p);
+        return;
+    }
+    if (x->pending) {
+        app_message(a, true, "still planning the statements with the index: wait or press Esc to cancel");
+        return;
+    }
+    pick_job *r = ixt_xcalloc(1, sizeof *r);
+    r->adv = &x->adv;
+    r->pick = p;
+    r->open = open;
+    r->with = ixt_xcalloc((size_t)x->adv.nstmts + 1, sizeof *r->with);
+    x->pending = true;
+    jobs_submit(a->jobs, job_new(open ? "planning the statements with the index, for the lab"
+                                      : "planning the statements with the index, for the evidence",
+                                 pick_run, pick_done, r, pick_job_free, &x->base));
 }
 
 static ui_request aview_key(app *a, ui_view *v, ui_action act, int ch)
@@ -142,31 +204,55 @@ static ui_request aview_key(app *a, ui_view *v, ui_action act, int ch)
     aview *x = (aview *)v;
     if (list_key(&x->list, act, x->adv.npicks, x->list_rows))
         return UI_HANDLED;
-    if (act == ACT_ACCEPT) {
-        accept_pick(a, x);
+    if (act == ACT_ACCEPT && x->adv.npicks) {
+        on_pick(a, x, false);
         return UI_HANDLED;
     }
     if (act == ACT_COPY && x->adv.npicks)
         return (ui_request){.kind = UI_REQ_COPY, .sql = x->adv.cands[x->adv.picks[x->list.sel]].def,
                             .what = "the index definition"};
     if (act == ACT_OPEN && x->adv.npicks) {
-        if (!jobs_lab_settle(a->jobs, a, SETTLE_MS)) {
-            app_message(a, true, "the lab connection is busy: wait or press Esc to cancel");
-            return UI_HANDLED;
-        }
-        int s = best_statement(&x->adv, x->list.sel);
-        if (s >= 0)
-            return (ui_request){.kind = UI_REQ_LAB, .sql = x->adv.stmts[s].sql, .queryid = x->adv.stmts[s].queryid,
-                                .def = x->adv.cands[x->adv.picks[x->list.sel]].def};
+        on_pick(a, x, true);
         return UI_HANDLED;
     }
     return UI_IGNORED;
 }
 
+static void free_with(aview *x)
+{
+    for (int p = 0; x->with && p < x->adv.npicks; p++)
+        free(x->with[p]);
+    free(x->with);
+    x->with = NULL;
+}
+
+static int nothing_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    (void)j, (void)lab, (void)e;
+    return 0;
+}
+
+static void advisor_free(void *ctx)
+{
+    ixt_advisor_free(ctx);
+    free(ctx);
+}
+
 static void aview_destroy(ui_view *v)
 {
     aview *x = (aview *)v;
-    ixt_advisor_free(&x->adv);
+    free_with(x);
+    /* a pick job queued before may still read the advisor: it goes with a
+     * job queued behind it */
+    if (x->app->jobs) {
+        ixt_advisor *keep = ixt_xmalloc(sizeof *keep);
+        *keep = x->adv;
+        ui_job *j = job_new("leaving the advice", nothing_run, NULL, keep, advisor_free, NULL);
+        j->quiet = true;
+        jobs_submit(x->app->jobs, j);
+    } else {
+        ixt_advisor_free(&x->adv);
+    }
     free(x);
 }
 
@@ -239,9 +325,11 @@ static void advice_done(app *a, ui_job *j, ui_view *owner, job_end end, const ch
         snprintf(x->error, sizeof x->error, "%s", end == JOB_CANCELLED ? "advice cancelled (Esc goes back)" : msg);
         return;
     }
+    free_with(x);
     ixt_advisor_free(&x->adv);
     x->adv = r->adv;
     memset(&r->adv, 0, sizeof r->adv);
+    x->with = ixt_xcalloc((size_t)x->adv.npicks + 1, sizeof *x->with);
     x->wall_ms = r->wall_ms;
 }
 
@@ -253,6 +341,7 @@ void view_advice_open(app *a)
     x->base.draw = aview_draw;
     x->base.key = aview_key;
     x->base.destroy = aview_destroy;
+    x->app = a;
     advice_job *r = ixt_xcalloc(1, sizeof *r);
     ixt_advisor_init(&r->adv, a->lab, a->opts->cfg.budget_mb, 0);
     r->adv.write_weight = a->opts->cfg.write_weight;

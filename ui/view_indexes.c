@@ -33,9 +33,17 @@ void indexes_tab_free(ui_indexes *x)
     free(x);
 }
 
-size_t indexes_tab_count(const ui_indexes *x)
+static size_t indexes_tab_count(const ui_indexes *x)
 {
     return x->loaded ? x->h.n : 0;
+}
+
+void indexes_tab_title(const ui_indexes *x, bool ascii, char *buf, size_t len)
+{
+    if (x->loaded)
+        snprintf(buf, len, " Indexes (%zu) ", x->h.n);
+    else
+        snprintf(buf, len, " Indexes (%s) ", ascii ? "..." : "\u2026");
 }
 
 static void health_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "idxtune/advisor.h"
-#include "idxtune/verify.h"
 #include "idxtune/lab.h"
 #include "idxtune/plan_text.h"
 #include "idxtune/sqlparse.h"
+#include "accept.h"
 #include "view_lab.h"
 #include "views.h"
 
@@ -982,59 +982,29 @@ static void workload_effect(app *a, lview *l)
     submit_change(a, l, x, "planning the top statements without and with the indexes");
 }
 
-/* The selected index with its evidence, for the review set. */
-static int evidence_item(app *a, lview *l, ixt_review_item *it)
-{
-    lab_work *w = l->w;
-    ixt_lab_index *x = &w->lab.idx[l->list.sel];
-    ixt_err e;
-    ixt_conn *lab = jobs_lab_settle(a->jobs, a, SETTLE_MS);
-    if (!lab) {
-        app_message(a, true, "the lab connection is busy: wait or press Esc to cancel");
-        return -1;
-    }
-    if (ixt_review_item_make(lab, &a->review, &x->index, it, &e) != 0) {
-        set_error(l, e.msg);
-        return -1;
-    }
-    it->size_bytes = w->measured ? w->rr.size_bytes : x->hypo.size_bytes;
-    it->write_rate = l->ctx.write_rate;
-    it->ev = (ixt_evidence){.sql = ixt_xstrdup(w->lab.sql), .queryid = w->queryid,
-                            .cost_before = w->lab.before->total_cost, .cost_after = ixt_lab_after_cost(&w->lab),
-                            .measured = w->measured, .ms_before = w->rr.before_median_ms,
-                            .ms_after = w->rr.after_median_ms, .build_ms = w->rr.build_ms};
-    return 0;
-}
-
-/* The baseline of the accepted index: its statement, those of the
- * workload it helps in the lab, and the writes on its table. */
-static void take_baseline(app *a, lview *l, ixt_review_item *it)
-{
-    ixt_baseline_target *t = ixt_xcalloc((size_t)l->w->neffects + 1, sizeof *t);
-    int nt = 0;
-    for (int i = 0; i < l->w->neffects; i++)
-        if (l->w->effects[i].after_cost >= 0 && l->w->effects[i].after_cost < l->w->effects[i].before_cost)
-            t[nt++] = (ixt_baseline_target){.sql = l->w->effect_sql[i]};
-    ixt_err e;
-    if (ixt_baseline_take(a->lab, it, t, nt, &e) != 0)
-        app_message(a, true, "no baseline for verify: %s", e.msg);
-    free(t);
-}
-
+/* The selected index with its evidence into the review set; an accepted
+ * one's baseline covers its statement, those of the workload it helps in
+ * the lab, and the writes on its table. */
 static void accept_index(app *a, lview *l, bool accept)
 {
-    ixt_review_item it;
-    if (l->w->lab.nidx == 0 || evidence_item(a, l, &it) != 0)
+    lab_work *w = l->w;
+    if (w->lab.nidx == 0)
         return;
-    if (accept) {
-        take_baseline(a, l, &it);
-        ixt_review_accept(&a->review, &it);
-        app_message(a, false, "accepted: %s as %s (%d in the review set; R reviews)", it.def, it.name, a->review.n);
-    } else {
-        ixt_review_reject(&a->review, &it);
-        app_message(a, false, "rejected: %s (kept with its evidence as tried and rejected)", it.def);
-    }
-    ixt_review_item_free(&it);
+    const ixt_lab_index *x = &w->lab.idx[l->list.sel];
+    ui_accept_req r = {.def = x->def, .accept = accept,
+                       .size_bytes = w->measured ? w->rr.size_bytes : x->hypo.size_bytes,
+                       .write_rate = l->ctx.write_rate,
+                       .ev = {.sql = w->lab.sql, .queryid = w->queryid, .cost_before = w->lab.before->total_cost,
+                              .cost_after = ixt_lab_after_cost(&w->lab), .measured = w->measured,
+                              .ms_before = w->rr.before_median_ms, .ms_after = w->rr.after_median_ms,
+                              .build_ms = w->rr.build_ms}};
+    ixt_baseline_target *t = ixt_xcalloc((size_t)w->neffects + 1, sizeof *t);
+    for (int i = 0; i < w->neffects; i++)
+        if (w->effects[i].after_cost >= 0 && w->effects[i].after_cost < w->effects[i].before_cost)
+            t[r.ntargets++] = (ixt_baseline_target){.sql = w->effect_sql[i]};
+    r.targets = t;
+    accept_submit(a, &r);
+    free(t);
 }
 
 static void lview_tick(app *a, ui_view *v)

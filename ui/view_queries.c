@@ -92,7 +92,7 @@ static void draw_tabs(app *a, qview *q, int y, size_t nstmts)
     char t1[64], t2[64], t3[64], info[384];
     snprintf(t1, sizeof t1, " Slow queries (%zu) ", nstmts);
     snprintf(t2, sizeof t2, " Running now (%zu) ", a->act.n);
-    snprintf(t3, sizeof t3, " Indexes (%zu) ", indexes_tab_count(q->ix));
+    indexes_tab_title(q->ix, a->ascii, t3, sizeof t3);
     bool stmts = !q->activity && !q->indexes;
     draw_fill(y, 0, COLS, draw_style(IXT_ROLE_NORMAL));
     int x = draw_text(y, 0, COLS, t1, stmts ? on : off, false);

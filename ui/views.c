@@ -143,63 +143,142 @@ bool views_confirm_quit(app *a)
 
 /* ===== parameter values, asked one at a time ===== */
 
+/* The prompt shows at once; the pg_stats suggestions for every parameter
+ * are read by a job and fill in the prompt on screen unless the user has
+ * typed into it already. */
 static struct {
     char *sql;
     int nparams;
     char **values;
     int n;
+    bool typed;              /* the user edited the current prompt */
+    unsigned gen;            /* which ask a hints job belongs to */
+    bool hints_known;
+    char ***hints;           /* [nparams], each NULL-terminated.  owned */
     void (*done)(app *, char **, int, bool);
 } ask;
 
-static void ask_next(app *a);
+typedef struct hints_job {
+    unsigned gen;
+    char *sql;
+    int nparams;
+    char ***hints;
+} hints_job;
+
+static void free_hints(char ***hints, int n)
+{
+    for (int p = 0; hints && p < n; p++) {
+        for (int i = 0; hints[p] && hints[p][i]; i++)
+            free(hints[p][i]);
+        free(hints[p]);
+    }
+    free(hints);
+}
+
+static void hints_job_free(void *ctx)
+{
+    hints_job *h = ctx;
+    free_hints(h->hints, h->nparams);
+    free(h->sql);
+    free(h);
+}
+
+/* Suggestions are a help, not a need: a parameter without them (or a failed
+ * read) just gets none. */
+static int hints_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    hints_job *h = j->ctx;
+    (void)e;
+    for (int p = 0; p < h->nparams && !job_cancelled(j); p++) {
+        char **out = NULL;
+        ixt_explain_param_hints(lab, h->sql, p + 1, &out, NULL);
+        h->hints[p] = out;
+    }
+    return 0;
+}
+
+static void ask_end(void)
+{
+    free(ask.sql);
+    ask.sql = NULL;
+    free_hints(ask.hints, ask.nparams);
+    ask.hints = NULL;
+}
+
+static void ask_prompt(app *a);
+
+static void value_typed(app *a, const char *text)
+{
+    (void)a, (void)text;
+    ask.typed = true;
+}
 
 static void value_done(app *a, const char *text, bool ok)
 {
     if (ok) {
         /* an empty answer is SQL NULL (LIMIT NULL: no limit) */
         ask.values[ask.n++] = text[0] ? ixt_xstrdup(text) : NULL;
-        ask_next(a);
+        if (ask.n < ask.nparams) {
+            ask_prompt(a);
+            return;
+        }
+        ask_end();
+        ask.done(a, ask.values, ask.n, true);
         return;
     }
     for (int i = 0; i < ask.n; i++)
         free(ask.values[i]);
     free(ask.values);
-    free(ask.sql);
-    ask.sql = NULL;
+    ask_end();
     ask.done(a, NULL, 0, false);
 }
 
-static void ask_next(app *a)
+static void ask_prompt(app *a)
 {
-    if (ask.n >= ask.nparams) {
-        free(ask.sql);
-        ask.sql = NULL;
-        ask.done(a, ask.values, ask.n, true);
-        return;
-    }
     char label[256];
-    char **hints = NULL;
-    ixt_conn *lab = jobs_lab_idle(a->jobs);
-    int nh = lab ? ixt_explain_param_hints(lab, ask.sql, ask.n + 1, &hints, NULL) : 0;
+    char **hints = ask.hints_known ? ask.hints[ask.n] : NULL;
     ixt_buf b;
     ixt_buf_init(&b);
-    for (int i = 0; i < nh && i < 4; i++)
+    for (int i = 0; hints && hints[i] && i < 4; i++)
         ixt_buf_printf(&b, "%s%s", i ? ", " : " e.g. ", hints[i]);
-    snprintf(label, sizeof label, "$%d%s (empty: NULL): ", ask.n + 1, b.s ? b.s : "");
-    app_input(a, label, nh > 0 ? hints[0] : NULL, NULL, value_done);
-    for (int i = 0; i < nh; i++)
-        free(hints[i]);
-    free(hints);
+    snprintf(label, sizeof label, "$%d%s (empty: NULL): ", ask.n + 1,
+             b.s ? b.s : ask.hints_known ? "" : " (reading suggestions from pg_stats)");
+    ask.typed = false;
+    app_input(a, label, hints && hints[0] ? hints[0] : NULL, value_typed, value_done);
     ixt_buf_free(&b);
+}
+
+static void hints_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
+{
+    hints_job *h = j->ctx;
+    (void)owner, (void)end, (void)msg;
+    if (h->gen != ask.gen || !ask.sql)
+        return;   /* that question was answered or given up */
+    ask.hints = h->hints;
+    h->hints = NULL;
+    ask.hints_known = true;
+    if (a->input_on && a->input_done == value_done && !ask.typed)
+        ask_prompt(a);
 }
 
 void views_ask_values(app *a, const char *sql, int nparams, void (*done)(app *, char **, int, bool))
 {
-    free(ask.sql);
+    ask_end();
     ask.sql = ixt_xstrdup(sql);
     ask.nparams = nparams;
     ask.values = ixt_xcalloc((size_t)nparams + 1, sizeof *ask.values);
     ask.n = 0;
     ask.done = done;
-    ask_next(a);
+    ask.gen++;
+    ask.hints_known = false;
+    hints_job *h = ixt_xcalloc(1, sizeof *h);
+    h->gen = ask.gen;
+    h->sql = ixt_xstrdup(sql);
+    h->nparams = nparams;
+    h->hints = ixt_xcalloc((size_t)nparams, sizeof *h->hints);
+    /* quiet: the prompt itself is on screen, and Esc there gives up both */
+    ui_job *j = job_new("reading suggestions from pg_stats", hints_run, hints_done, h, hints_job_free, NULL);
+    j->quiet = true;
+    jobs_submit(a->jobs, j);
+    ask_prompt(a);
 }

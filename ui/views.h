@@ -22,7 +22,8 @@ void list_clamp(ui_list *l, int n, int rows);
 typedef struct ui_indexes ui_indexes;
 ui_indexes *indexes_tab_new(void);      /* caller frees with indexes_tab_free */
 void indexes_tab_free(ui_indexes *x);
-size_t indexes_tab_count(const ui_indexes *x);
+/* " Indexes (12) ", or " Indexes (…) " until the first read ends. */
+void indexes_tab_title(const ui_indexes *x, bool ascii, char *buf, size_t len);
 /* Reads the indexes again, as a job on the lab connection; the current
  * view (the Queries screen holding x) is the job's owner. */
 void indexes_tab_reload(app *a, ui_indexes *x);
@@ -30,7 +31,8 @@ void indexes_tab_draw(app *a, ui_indexes *x, int top, int rows);
 ui_request indexes_tab_key(app *a, ui_indexes *x, ui_action act, int ch);
 
 /* Asks for the values of $1..$n one at a time, offering values from
- * pg_stats (when the lab connection is free); done gets them (NULL entries
+ * pg_stats (read by a job: the prompt shows at once and the suggestions
+ * fill it in when they arrive, unless typed over); done gets them (NULL entries
  * are SQL NULL; values: callee frees) or ok false on Esc. */
 void views_ask_values(app *a, const char *sql, int nparams,
                       void (*done)(app *a, char **values, int n, bool ok));

@@ -57,7 +57,27 @@ check_not() {
     ok $? "$3" "$1"
 }
 
+# stall_lab DB: stops idxtune's lab backend (SIGSTOP) once it is idle, as
+# a slow link or a busy server would hold it; resume_lab lets it go.  The
+# screen must keep answering meanwhile.
+STALLED_PID=
+stall_lab() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        STALLED_PID=$(psql -qAtX -d "$1" -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'idxtune/lab'
+                      AND datname = current_database() AND state = 'idle' ORDER BY backend_start DESC LIMIT 1")
+        [ -n "$STALLED_PID" ] && kill -STOP "$STALLED_PID" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+resume_lab() {
+    [ -n "$STALLED_PID" ] && kill -CONT "$STALLED_PID"
+    STALLED_PID=
+}
+
 finish() {
+    resume_lab
     tx kill-server 2>/dev/null
     return "$T_FAILED"
 }

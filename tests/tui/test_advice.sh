@@ -22,8 +22,15 @@ check w "Queries > Advice" "W opens the advice" 30
 check w "Advice for the top [0-9]+ statements: weighted cost [0-9]+ -> [0-9]+ \(-[0-9.]+%\), [0-9]+ indexes" \
     "with the weighted cost before and after and the size" 30
 check w " 1 +[0-9.]+ [kMG]?B +[0-9]+ +[0-9.]+ +[0-9]+  CREATE INDEX ON " "the picked indexes, with savings, writes and HOT"
+stall_lab idxdemo
+ok $? "setup: the lab's server process is held" w
 keys w A
-check w "1 in the review set: accepted CREATE INDEX ON " "A accepts the selected index"
+check w "(planning the statements with the index, for the evidence|accepting [a-z_]+).*\.\.\. .*\(Esc cancels\)" "A runs as a job: its running line shows while the server is slow" 2
+keys w '?'
+check w "Keys: Advice" "and keys are answered meanwhile" 2
+keys w Escape
+resume_lab
+check w "accepted: CREATE INDEX ON [a-z_]+ \(.*\) as [a-z_]+ " "A accepts the selected index"
 keys w Enter
 check w "Advice > Lab" "Enter opens the lab on the statement it helps most"
 keys w Escape Escape q y

@@ -46,7 +46,14 @@ keys l d
 check_not l "2  NOT USED" "d drops it"
 keys l w
 check l "Effect on the top statements" "w applies the set to the workload"
+stall_lab idxdemo
+ok $? "setup: the lab's server process is held" l
 keys l A
+check l "accepting run_logs\.\.\. .*\(Esc cancels\)" "A runs as a job: its running line shows while the server is slow" 2
+keys l '?'
+check l "Keys: Lab" "and keys are answered meanwhile" 2
+keys l Escape
+resume_lab
 check l "accepted: CREATE INDEX ON run_logs \(run_id, seq\) as run_logs_run_id_seq_idx \(1 in the review set" "A accepts with evidence"
 keys l r
 check l "Real trial on run_logs \(build ~[0-9.]+ s, lock timeout 2.0 s\)\?" "a real trial asks first, with its build estimate"

@@ -31,8 +31,12 @@ check_not p "Seq Scan on public.run_logs" "folded nodes are hidden"
 keys p '*'
 check p "Seq Scan on public.run_logs" "* expands everything"
 
+stall_lab idxdemo
+ok $? "setup: the lab's server process is held" p
 keys p a
-check p "\\\$1 e\.g\. " "ANALYZE asks for \$1 with suggestions from pg_stats"
+check p "\\\$1 \(reading suggestions from pg_stats\)" "ANALYZE asks for \$1 at once while the server is slow" 2
+resume_lab
+check p "\\\$1 e\.g\. " "and fills in suggestions from pg_stats when they arrive"
 keys p C-u
 type_text p "4242"
 keys p Enter
