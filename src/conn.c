@@ -654,6 +654,23 @@ static int pipe_exchange(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult 
     return n;
 }
 
+/* After a pipeline broke off (a result that never came, a send that
+ * failed), what the server still owes is read and dropped, behind one more
+ * sync so that nothing waits for one: the connection leaves pipeline mode
+ * and serves the next request.  False when it cannot within 5 s. */
+static bool pipe_drain(ixt_conn *c)
+{
+    double until = ixt_now_ms() + 5000;
+    (void)PQpipelineSync(c->pg);
+    while (PQexitPipelineMode(c->pg) != 1) {
+        PGresult *r;
+        if (ixt_now_ms() > until || PQstatus(c->pg) != CONNECTION_OK || pipe_next(c, &r) != 0)
+            return false;
+        PQclear(r);
+    }
+    return true;
+}
+
 int ixt_conn_pipeline(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **out, int *failed,
                       ixt_err *e)
 {
@@ -671,11 +688,12 @@ int ixt_conn_pipeline(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **o
     c->busy = true;
     int unpinned = -1;
     int done = pipe_exchange(c, reqs, n, out, &unpinned);
-    bool left = PQexitPipelineMode(c->pg) == 1;
+    bool left = PQexitPipelineMode(c->pg) == 1 || pipe_drain(c);
     (void)PQsetnonblocking(c->pg, 0);
     c->busy = false;
     if (done < n || !left || PQstatus(c->pg) != CONNECTION_OK) {
-        ixt_err_set(e, "connection to the server was lost during a pipeline: %s", PQerrorMessage(c->pg));
+        ixt_err_set(e, "%s: %s", left && PQstatus(c->pg) == CONNECTION_OK ? "the pipeline was interrupted"
+                                     : "connection to the server was lost during a pipeline", PQerrorMessage(c->pg));
         if (e)
             ixt_squash_ws(e->msg);
         return -1;
