@@ -4,6 +4,7 @@
 #include "idxtune/advisor.h"
 
 #include <pg_query.h>
+#include <math.h>
 #include <pg_query/pg_query.pb-c.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +268,13 @@ typedef struct search {
     bool *active;
     bool *served;              /* an existing index does it already */
     bool *rel;                 /* [k * nstmts + i]: k may serve statement i */
+    /* Lazy greedy: k's value per MB when last tried, with the pick it
+     * would then replace.  A pick only lowers what the others can still
+     * save, so a stale ratio bounds the fresh one and a step tries k again
+     * only when that bound could beat the best move found so far.
+     * INFINITY: never tried, or the pick it would replace has changed. */
+    double *bound;
+    int *bound_r;
     int cap;
 } search;
 
@@ -314,6 +322,8 @@ static void sync_cands(ixt_advisor *a, search *h)
         h->active = ixt_xrealloc(h->active, (size_t)cap * sizeof *h->active);
         h->served = ixt_xrealloc(h->served, (size_t)cap * sizeof *h->served);
         h->rel = ixt_xrealloc(h->rel, (size_t)cap * (size_t)(a->nstmts + 1) * sizeof *h->rel);
+        h->bound = ixt_xrealloc(h->bound, (size_t)cap * sizeof *h->bound);
+        h->bound_r = ixt_xrealloc(h->bound_r, (size_t)cap * sizeof *h->bound_r);
         a->cands = ixt_xrealloc(a->cands, (size_t)cap * sizeof *a->cands);
         h->cap = cap;
     }
@@ -324,6 +334,8 @@ static void sync_cands(ixt_advisor *a, search *h)
         h->oid[k] = 0;
         h->active[k] = false;
         h->served[k] = served(a, k);
+        h->bound[k] = INFINITY;
+        h->bound_r[k] = -1;
         for (int i = 0; i < a->nstmts; i++)
             h->rel[(size_t)k * (size_t)a->nstmts + (size_t)i] = a->stmts[i].ok && relevant(a, i, k);
         write_cost_of(a, &a->set.v[k], &a->cands[k]);
@@ -758,58 +770,111 @@ static int probe_of(const ixt_advisor *a, const search *h, int k, bool *reordere
     return replaced_by(a, k, reordered);
 }
 
-/* What best_move will need: the whole step in one round trip. */
-static void prefetch_step(ixt_advisor *a, search *h)
+/* What saving_of(k, probe_of(k)) will need for the n candidates of ks:
+ * one round trip. */
+static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n)
 {
     if (a->sequential)
         return;
     batch b;
     batch_init(a, h, &b);
-    for (int k = 0; k < a->ncands; k++) {
+    for (int j = 0; j < n; j++) {
         bool reordered;
-        int r = probe_of(a, h, k, &reordered);
-        if (r != -2)
-            queue_probe(a, h, &b, k, r);
+        queue_probe(a, h, &b, ks[j], probe_of(a, h, ks[j], &reordered));
     }
     batch_run(a, h, &b);
     batch_free(&b);
 }
 
-static move best_move(ixt_advisor *a, search *h, double used_bytes)
+/* Value per MB of adding k (replacing the pick it takes over), into
+ * *out; -INFINITY when it is worth nothing or does not fit. */
+static double try_move(ixt_advisor *a, search *h, int k, double used_bytes, double floor, move *out)
 {
-    move best = {-1, -1, 0, 0};
-    double floor = value_floor(a);
-    prefetch_step(a, h);
+    bool reordered;
+    int r = probe_of(a, h, k, &reordered);
+    double saving = saving_of(a, h, k, r);
+    if (reordered) {
+        /* both orders stay only when the pick still earns its place
+         * beside k: each serves statements the other cannot */
+        double beside = saving_of(a, h, k, -1);
+        if (value(a, beside - saving, a->cands[r].write_cost) > floor) {
+            r = -1;
+            saving = beside;
+        }
+    }
+    if (saving <= 0)
+        return -INFINITY;
+    double v = value(a, saving, a->cands[k].write_cost - (r >= 0 ? a->cands[r].write_cost : 0));
+    double size = real_size(&a->cands[k]) - (r >= 0 ? real_size(&a->cands[r]) : 0);
+    if (v <= floor)
+        return -INFINITY;
+    if (a->budget_mb > 0 && used_bytes + size > a->budget_mb * 1024 * 1024) {
+        if (a->left_out_bytes == 0 || size < a->left_out_bytes)
+            a->left_out_bytes = size;
+        return -INFINITY;
+    }
+    *out = (move){k, r, v / (size > 8192 ? size / (1024.0 * 1024.0) : 0.0078125), size};
+    return out->ratio;
+}
+
+/* Candidates tried again per round trip once the untried ones are done. */
+#define LAZY_BATCH 8
+
+/* The next candidates a step must try, best bound first: every one never
+ * tried (or whose replaced pick changed) at once, then LAZY_BATCH at a
+ * time while their bound could beat best.  Returns how many. */
+static int next_tries(ixt_advisor *a, search *h, const bool *tried, double best, int *ks)
+{
+    int n = 0;
     for (int k = 0; k < a->ncands; k++) {
         bool reordered;
-        int r = probe_of(a, h, k, &reordered);
-        if (r == -2)
+        if (tried[k] || probe_of(a, h, k, &reordered) == -2)
             continue;
-        double saving = saving_of(a, h, k, r);
-        if (reordered) {
-            /* both orders stay only when the pick still earns its place
-             * beside k: each serves statements the other cannot */
-            double beside = saving_of(a, h, k, -1);
-            if (value(a, beside - saving, a->cands[r].write_cost) > floor) {
-                r = -1;
-                saving = beside;
-            }
-        }
-        if (saving <= 0)
-            continue;
-        double v = value(a, saving, a->cands[k].write_cost - (r >= 0 ? a->cands[r].write_cost : 0));
-        double size = real_size(&a->cands[k]) - (r >= 0 ? real_size(&a->cands[r]) : 0);
-        if (v <= floor)
-            continue;
-        if (a->budget_mb > 0 && used_bytes + size > a->budget_mb * 1024 * 1024) {
-            if (a->left_out_bytes == 0 || size < a->left_out_bytes)
-                a->left_out_bytes = size;
-            continue;
-        }
-        double ratio = v / (size > 8192 ? size / (1024.0 * 1024.0) : 0.0078125);
-        if (best.add < 0 || ratio > best.ratio)
-            best = (move){k, r, ratio, size};
+        if (h->bound_r[k] != probe_of(a, h, k, &reordered))
+            h->bound[k] = INFINITY;
+        if (isinf(h->bound[k]) && h->bound[k] > 0)
+            ks[n++] = k;
     }
+    if (n > 0)
+        return n;
+    while (n < LAZY_BATCH) {
+        int top = -1;
+        for (int k = 0; k < a->ncands; k++) {
+            bool reordered, picked = false;
+            for (int j = 0; j < n && !picked; j++)
+                picked = ks[j] == k;
+            if (!tried[k] && !picked && h->bound[k] > best && probe_of(a, h, k, &reordered) != -2 &&
+                (top < 0 || h->bound[k] > h->bound[top]))
+                top = k;
+        }
+        if (top < 0)
+            break;
+        ks[n++] = top;
+    }
+    return n;
+}
+
+static move best_move(ixt_advisor *a, search *h, double used_bytes)
+{
+    move best = {-1, -1, -INFINITY, 0};
+    double floor = value_floor(a);
+    bool *tried = ixt_xcalloc((size_t)a->ncands + 1, sizeof *tried);
+    int *ks = ixt_xcalloc((size_t)a->ncands + 1, sizeof *ks);
+    for (int n; (n = next_tries(a, h, tried, best.ratio, ks)) > 0;) {
+        prefetch_moves(a, h, ks, n);
+        for (int j = 0; j < n; j++) {
+            int k = ks[j];
+            bool reordered;
+            move m;
+            tried[k] = true;
+            h->bound_r[k] = probe_of(a, h, k, &reordered);
+            h->bound[k] = try_move(a, h, k, used_bytes, floor, &m);
+            if (h->bound[k] > best.ratio || (h->bound[k] == best.ratio && best.add >= 0 && k < best.add))
+                best = m;
+        }
+    }
+    free(ks);
+    free(tried);
     return best;
 }
 
@@ -1030,6 +1095,8 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     free(h.active);
     free(h.served);
     free(h.rel);
+    free(h.bound);
+    free(h.bound_r);
     if (stopped(a))
         return ixt_err_set(e, "cancelled");
     return lost(a, e);
