@@ -121,18 +121,16 @@ void ixt_advisor_free(ixt_advisor *a)
     memset(a, 0, sizeof *a);
 }
 
-static double plan_cost(ixt_conn *c, const char *sql, bool typed, char **planned, char *err, size_t errlen)
+/* A typed text's plan cost with the backend's hypothetical indexes, -1
+ * when it does not plan. */
+static double plan_cost(ixt_conn *c, const char *sql)
 {
-    ixt_explain_req req = {.sql = sql, .typed = typed};
+    ixt_explain_req req = {.sql = sql, .typed = true};
     ixt_explain_prep prep;
     ixt_err e;
     char *json = ixt_explain_run(c, &req, &prep, &e);
     ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
     double cost = p ? p->total_cost : -1;
-    if (!p && err)
-        snprintf(err, errlen, "%.*s", (int)errlen - 1, e.msg);
-    if (json && planned)
-        *planned = ixt_xstrdup(prep.sql);
     if (json)
         ixt_explain_prep_free(&prep);
     ixt_plan_free(p);
@@ -377,7 +375,7 @@ static double whatif_cost(ixt_advisor *a, const search *h, int si)
         cost = hit->cost;
     } else {
         a->whatif_calls++;
-        cost = plan_cost(a->c, a->stmts[si].planned, true, NULL, NULL, 0);
+        cost = plan_cost(a->c, a->stmts[si].planned);
         cache_put(a->cache, key, cost, false);
     }
     free(key);
@@ -965,8 +963,39 @@ static bool stopped(const ixt_advisor *a)
     return a->stop && a->stop(a->stop_ctx);
 }
 
+/* The plan of a statement without new indexes, from its script's run. */
+static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
+{
+    ixt_err e;
+    char *json = prep->script.failed ? NULL : ixt_explain_json(prep, &e);
+    ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
+    if (prep->script.failed)
+        e = prep->script.err;
+    s->base_cost = p ? p->total_cost : -1;
+    if (p)
+        s->planned = ixt_xstrdup(prep->sql);
+    else
+        snprintf(s->error, sizeof s->error, "%.*s", (int)sizeof s->error - 1, e.msg);
+    ixt_plan_free(p);
+    free(json);
+    ixt_explain_prep_free(prep);
+    if (!p)
+        return;
+    /* parse the planned text: its placeholders carry their types */
+    s->info = ixt_sql_analyze(s->planned, NULL);
+    s->ok = s->info != NULL;
+    s->cost = s->base_cost;
+}
+
+/* Every statement planned without new indexes, in one round trip (one
+ * request at a time when sequential); a statement with placeholders
+ * first asks their types. */
 static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
 {
+    ixt_explain_prep *preps = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *preps);
+    ixt_script **scripts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *scripts);
+    int *of = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *of);
+    int n = 0;
     for (int i = 0; i < a->nstmts && !stopped(a); i++) {
         ixt_adv_stmt *s = &a->stmts[i];
         if (progress)
@@ -978,17 +1007,28 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
             ixt_sql_info_free(in);
             continue;
         }
-        s->base_cost = plan_cost(a->c, s->sql, false, &s->planned, s->error, sizeof s->error);
-        if (s->base_cost < 0) {
-            ixt_sql_info_free(in);
+        ixt_sql_info_free(in);
+        ixt_explain_req req = {.sql = s->sql};
+        if (ixt_explain_prepare(a->c, &req, &preps[n], &e) != 0) {
+            snprintf(s->error, sizeof s->error, "%.*s", (int)sizeof s->error - 1, e.msg);
             continue;
         }
-        /* parse the planned text: its placeholders carry their types */
-        s->info = ixt_sql_analyze(s->planned, NULL);
-        ixt_sql_info_free(in);
-        s->ok = s->info != NULL;
-        s->cost = s->base_cost;
+        if (a->sequential)
+            (void)ixt_script_run(&preps[n].script, a->c, NULL);
+        scripts[n] = &preps[n].script;
+        of[n++] = i;
     }
+    ixt_err e;
+    if (!a->sequential && n > 0 && ixt_script_run_batch(scripts, n, a->c, &e) != 0)
+        for (int j = 0; j < n; j++) {
+            preps[j].script.failed = true;
+            preps[j].script.err = e;
+        }
+    for (int j = 0; j < n; j++)
+        planned(&a->stmts[of[j]], &preps[j]);
+    free(of);
+    free(scripts);
+    free(preps);
 }
 
 /* HypoPG is installed but the role may not call it (REVOKE ... FROM
@@ -1123,7 +1163,7 @@ double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)
     ixt_hypo h;
     if (!a->stmts[stmt].ok || ixt_hypo_create(a->c, a->cands[a->picks[pick]].def, &h, NULL) != 0)
         return -1;
-    double c = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
+    double c = plan_cost(a->c, a->stmts[stmt].planned);
     (void)ixt_hypo_drop(a->c, h.oid, NULL);
     return c;
 }
@@ -1176,7 +1216,7 @@ int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int ma
             if (!touches(&a->stmts[stmt], a->cands[k].table) || ixt_hypo_create(a->c, a->cands[k].def, &h, NULL) != 0)
                 continue;
             a->cands[k].size_bytes = h.size_bytes;
-            all[k] = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
+            all[k] = plan_cost(a->c, a->stmts[stmt].planned);
             (void)ixt_hypo_drop(a->c, h.oid, NULL);
         }
     } else {
