@@ -818,9 +818,9 @@ static double try_move(ixt_advisor *a, search *h, int k, double used_bytes, doub
 /* Candidates tried again per round trip once the untried ones are done. */
 #define LAZY_BATCH 8
 
-/* The next candidates a step must try, best bound first: every one never
- * tried (or whose replaced pick changed) at once, then LAZY_BATCH at a
- * time while their bound could beat best.  Returns how many. */
+/* The next candidates a step must try: every one never tried (or whose
+ * replaced pick changed), and LAZY_BATCH more, best bound first, while
+ * their bound could beat best.  Returns how many. */
 static int next_tries(ixt_advisor *a, search *h, const bool *tried, double best, int *ks)
 {
     int n = 0;
@@ -833,9 +833,7 @@ static int next_tries(ixt_advisor *a, search *h, const bool *tried, double best,
         if (isinf(h->bound[k]) && h->bound[k] > 0)
             ks[n++] = k;
     }
-    if (n > 0)
-        return n;
-    while (n < LAZY_BATCH) {
+    for (int lazy = 0; lazy < LAZY_BATCH; lazy++) {
         int top = -1;
         for (int k = 0; k < a->ncands; k++) {
             bool reordered, picked = false;
@@ -892,8 +890,33 @@ static void grow(ixt_advisor *a, search *h, int k)
     sync_cands(a, h);
 }
 
+/* What apply_move does to the backend's indexes, and the costs recost
+ * will then need, in one round trip. */
+static void prefetch_apply(ixt_advisor *a, search *h, move m)
+{
+    if (a->sequential)
+        return;
+    batch b;
+    batch_init(a, h, &b);
+    if (m.remove >= 0) {
+        batch_drop(a, &b, m.remove);
+        h->oid[m.remove] = 0;
+    }
+    int made = batch_create(a, &b, m.add, true);
+    if (made >= 0) {
+        int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
+        char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
+        batch_plans(a, &b, stmts, keys, unknown_costs(a, h, m.add, m.remove, &b.queued, stmts, keys), made);
+        free(keys);
+        free(stmts);
+    }
+    batch_run(a, h, &b);
+    batch_free(&b);
+}
+
 static void apply_move(ixt_advisor *a, search *h, move m)
 {
+    prefetch_apply(a, h, m);
     if (m.remove >= 0) {
         set_active(a, h, m.remove, false);
         a->cands[m.remove].chosen = false;
