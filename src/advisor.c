@@ -1191,6 +1191,47 @@ double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)
     return c;
 }
 
+void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128])
+{
+    ixt_whatif w;
+    ixt_whatif_init(&w);
+    int *made = ixt_xcalloc((size_t)a->npicks + 1, sizeof *made);
+    int *op = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *op);
+    for (int p = 0; p < a->npicks; p++) {
+        ixt_hypo x;
+        names[p][0] = '\0';
+        if (!a->sequential)
+            made[p] = ixt_whatif_create(a->c, &w, a->cands[a->picks[p]].def, p, NULL);
+        else if (ixt_hypo_create(a->c, a->cands[a->picks[p]].def, &x, NULL) == 0)
+            snprintf(names[p], sizeof names[p], "%s", x.name);
+    }
+    for (int i = 0; i < a->nstmts; i++) {
+        plans[i] = NULL;
+        if (!a->stmts[i].ok)
+            op[i] = -1;
+        else if (!a->sequential)
+            op[i] = ixt_whatif_explain(&w, a->stmts[i].planned, NULL);
+        else
+            plans[i] = ixt_advisor_plan(a, i);
+    }
+    if (!a->sequential && ixt_whatif_run(a->c, &w, NULL) == 0) {
+        for (int p = 0; p < a->npicks; p++) {
+            ixt_hypo x;
+            if (made[p] >= 0 && ixt_whatif_hypo(&w, made[p], &x, NULL) == 0)
+                snprintf(names[p], sizeof names[p], "%s", x.name);
+        }
+        for (int i = 0; i < a->nstmts; i++) {
+            char *json = op[i] >= 0 ? ixt_whatif_plan(&w, op[i], NULL) : NULL;
+            plans[i] = json ? ixt_plan_parse(json, NULL) : NULL;
+            free(json);
+        }
+    }
+    (void)ixt_hypo_reset(a->c, NULL);
+    free(op);
+    free(made);
+    ixt_whatif_free(&w);
+}
+
 /* Every candidate on the statement's tables alone, in one round trip:
  * create, plan, drop each in turn. */
 static void rank_batch(ixt_advisor *a, int stmt, double *all)
