@@ -4,6 +4,7 @@
 #include "idxtune/advisor.h"
 
 #include <pg_query.h>
+#include <math.h>
 #include <pg_query/pg_query.pb-c.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,18 +121,16 @@ void ixt_advisor_free(ixt_advisor *a)
     memset(a, 0, sizeof *a);
 }
 
-static double plan_cost(ixt_conn *c, const char *sql, bool typed, char **planned, char *err, size_t errlen)
+/* A typed text's plan cost with the backend's hypothetical indexes, -1
+ * when it does not plan. */
+static double plan_cost(ixt_conn *c, const char *sql)
 {
-    ixt_explain_req req = {.sql = sql, .typed = typed};
+    ixt_explain_req req = {.sql = sql, .typed = true};
     ixt_explain_prep prep;
     ixt_err e;
     char *json = ixt_explain_run(c, &req, &prep, &e);
     ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
     double cost = p ? p->total_cost : -1;
-    if (!p && err)
-        snprintf(err, errlen, "%.*s", (int)errlen - 1, e.msg);
-    if (json && planned)
-        *planned = ixt_xstrdup(prep.sql);
     if (json)
         ixt_explain_prep_free(&prep);
     ixt_plan_free(p);
@@ -267,6 +266,13 @@ typedef struct search {
     bool *active;
     bool *served;              /* an existing index does it already */
     bool *rel;                 /* [k * nstmts + i]: k may serve statement i */
+    /* Lazy greedy: k's value per MB when last tried, with the pick it
+     * would then replace.  A pick only lowers what the others can still
+     * save, so a stale ratio bounds the fresh one and a step tries k again
+     * only when that bound could beat the best move found so far.
+     * INFINITY: never tried, or the pick it would replace has changed. */
+    double *bound;
+    int *bound_r;
     int cap;
 } search;
 
@@ -314,6 +320,8 @@ static void sync_cands(ixt_advisor *a, search *h)
         h->active = ixt_xrealloc(h->active, (size_t)cap * sizeof *h->active);
         h->served = ixt_xrealloc(h->served, (size_t)cap * sizeof *h->served);
         h->rel = ixt_xrealloc(h->rel, (size_t)cap * (size_t)(a->nstmts + 1) * sizeof *h->rel);
+        h->bound = ixt_xrealloc(h->bound, (size_t)cap * sizeof *h->bound);
+        h->bound_r = ixt_xrealloc(h->bound_r, (size_t)cap * sizeof *h->bound_r);
         a->cands = ixt_xrealloc(a->cands, (size_t)cap * sizeof *a->cands);
         h->cap = cap;
     }
@@ -324,6 +332,8 @@ static void sync_cands(ixt_advisor *a, search *h)
         h->oid[k] = 0;
         h->active[k] = false;
         h->served[k] = served(a, k);
+        h->bound[k] = INFINITY;
+        h->bound_r[k] = -1;
         for (int i = 0; i < a->nstmts; i++)
             h->rel[(size_t)k * (size_t)a->nstmts + (size_t)i] = a->stmts[i].ok && relevant(a, i, k);
         write_cost_of(a, &a->set.v[k], &a->cands[k]);
@@ -365,7 +375,7 @@ static double whatif_cost(ixt_advisor *a, const search *h, int si)
         cost = hit->cost;
     } else {
         a->whatif_calls++;
-        cost = plan_cost(a->c, a->stmts[si].planned, true, NULL, NULL, 0);
+        cost = plan_cost(a->c, a->stmts[si].planned);
         cache_put(a->cache, key, cost, false);
     }
     free(key);
@@ -759,58 +769,109 @@ static int probe_of(const ixt_advisor *a, const search *h, int k, bool *reordere
     return replaced_by(a, k, reordered);
 }
 
-/* What best_move will need: the whole step in one round trip. */
-static void prefetch_step(ixt_advisor *a, search *h)
+/* What saving_of(k, probe_of(k)) will need for the n candidates of ks:
+ * one round trip. */
+static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n)
 {
     if (a->sequential)
         return;
     batch b;
     batch_init(a, h, &b);
-    for (int k = 0; k < a->ncands; k++) {
+    for (int j = 0; j < n; j++) {
         bool reordered;
-        int r = probe_of(a, h, k, &reordered);
-        if (r != -2)
-            queue_probe(a, h, &b, k, r);
+        queue_probe(a, h, &b, ks[j], probe_of(a, h, ks[j], &reordered));
     }
     batch_run(a, h, &b);
     batch_free(&b);
 }
 
-static move best_move(ixt_advisor *a, search *h, double used_bytes)
+/* Value per MB of adding k (replacing the pick it takes over), into
+ * *out; -INFINITY when it is worth nothing or does not fit. */
+static double try_move(ixt_advisor *a, search *h, int k, double used_bytes, double floor, move *out)
 {
-    move best = {-1, -1, 0, 0};
-    double floor = value_floor(a);
-    prefetch_step(a, h);
+    bool reordered;
+    int r = probe_of(a, h, k, &reordered);
+    double saving = saving_of(a, h, k, r);
+    if (reordered) {
+        /* both orders stay only when the pick still earns its place
+         * beside k: each serves statements the other cannot */
+        double beside = saving_of(a, h, k, -1);
+        if (value(a, beside - saving, a->cands[r].write_cost) > floor) {
+            r = -1;
+            saving = beside;
+        }
+    }
+    if (saving <= 0)
+        return -INFINITY;
+    double v = value(a, saving, a->cands[k].write_cost - (r >= 0 ? a->cands[r].write_cost : 0));
+    double size = real_size(&a->cands[k]) - (r >= 0 ? real_size(&a->cands[r]) : 0);
+    if (v <= floor)
+        return -INFINITY;
+    if (a->budget_mb > 0 && used_bytes + size > a->budget_mb * 1024 * 1024) {
+        if (a->left_out_bytes == 0 || size < a->left_out_bytes)
+            a->left_out_bytes = size;
+        return -INFINITY;
+    }
+    *out = (move){k, r, v / (size > 8192 ? size / (1024.0 * 1024.0) : 0.0078125), size};
+    return out->ratio;
+}
+
+/* Candidates tried again per round trip once the untried ones are done. */
+#define LAZY_BATCH 8
+
+/* The next candidates a step must try: every one never tried (or whose
+ * replaced pick changed), and LAZY_BATCH more, best bound first, while
+ * their bound could beat best.  Returns how many. */
+static int next_tries(ixt_advisor *a, search *h, const bool *tried, double best, int *ks)
+{
+    int n = 0;
     for (int k = 0; k < a->ncands; k++) {
         bool reordered;
-        int r = probe_of(a, h, k, &reordered);
-        if (r == -2)
+        if (tried[k] || probe_of(a, h, k, &reordered) == -2)
             continue;
-        double saving = saving_of(a, h, k, r);
-        if (reordered) {
-            /* both orders stay only when the pick still earns its place
-             * beside k: each serves statements the other cannot */
-            double beside = saving_of(a, h, k, -1);
-            if (value(a, beside - saving, a->cands[r].write_cost) > floor) {
-                r = -1;
-                saving = beside;
-            }
-        }
-        if (saving <= 0)
-            continue;
-        double v = value(a, saving, a->cands[k].write_cost - (r >= 0 ? a->cands[r].write_cost : 0));
-        double size = real_size(&a->cands[k]) - (r >= 0 ? real_size(&a->cands[r]) : 0);
-        if (v <= floor)
-            continue;
-        if (a->budget_mb > 0 && used_bytes + size > a->budget_mb * 1024 * 1024) {
-            if (a->left_out_bytes == 0 || size < a->left_out_bytes)
-                a->left_out_bytes = size;
-            continue;
-        }
-        double ratio = v / (size > 8192 ? size / (1024.0 * 1024.0) : 0.0078125);
-        if (best.add < 0 || ratio > best.ratio)
-            best = (move){k, r, ratio, size};
+        if (h->bound_r[k] != probe_of(a, h, k, &reordered))
+            h->bound[k] = INFINITY;
+        if (isinf(h->bound[k]) && h->bound[k] > 0)
+            ks[n++] = k;
     }
+    for (int lazy = 0; lazy < LAZY_BATCH; lazy++) {
+        int top = -1;
+        for (int k = 0; k < a->ncands; k++) {
+            bool reordered, picked = false;
+            for (int j = 0; j < n && !picked; j++)
+                picked = ks[j] == k;
+            if (!tried[k] && !picked && h->bound[k] > best && probe_of(a, h, k, &reordered) != -2 &&
+                (top < 0 || h->bound[k] > h->bound[top]))
+                top = k;
+        }
+        if (top < 0)
+            break;
+        ks[n++] = top;
+    }
+    return n;
+}
+
+static move best_move(ixt_advisor *a, search *h, double used_bytes)
+{
+    move best = {-1, -1, -INFINITY, 0};
+    double floor = value_floor(a);
+    bool *tried = ixt_xcalloc((size_t)a->ncands + 1, sizeof *tried);
+    int *ks = ixt_xcalloc((size_t)a->ncands + 1, sizeof *ks);
+    for (int n; (n = next_tries(a, h, tried, best.ratio, ks)) > 0;) {
+        prefetch_moves(a, h, ks, n);
+        for (int j = 0; j < n; j++) {
+            int k = ks[j];
+            bool reordered;
+            move m;
+            tried[k] = true;
+            h->bound_r[k] = probe_of(a, h, k, &reordered);
+            h->bound[k] = try_move(a, h, k, used_bytes, floor, &m);
+            if (h->bound[k] > best.ratio || (h->bound[k] == best.ratio && best.add >= 0 && k < best.add))
+                best = m;
+        }
+    }
+    free(ks);
+    free(tried);
     return best;
 }
 
@@ -830,8 +891,33 @@ static void grow(ixt_advisor *a, search *h, int k)
     sync_cands(a, h);
 }
 
+/* What apply_move does to the backend's indexes, and the costs recost
+ * will then need, in one round trip. */
+static void prefetch_apply(ixt_advisor *a, search *h, move m)
+{
+    if (a->sequential)
+        return;
+    batch b;
+    batch_init(a, h, &b);
+    if (m.remove >= 0) {
+        batch_drop(a, &b, m.remove);
+        h->oid[m.remove] = 0;
+    }
+    int made = batch_create(a, &b, m.add, true);
+    if (made >= 0) {
+        int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
+        char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
+        batch_plans(a, &b, stmts, keys, unknown_costs(a, h, m.add, m.remove, &b.queued, stmts, keys), made);
+        free(keys);
+        free(stmts);
+    }
+    batch_run(a, h, &b);
+    batch_free(&b);
+}
+
 static void apply_move(ixt_advisor *a, search *h, move m)
 {
+    prefetch_apply(a, h, m);
     if (m.remove >= 0) {
         set_active(a, h, m.remove, false);
         a->cands[m.remove].chosen = false;
@@ -901,8 +987,39 @@ static bool stopped(const ixt_advisor *a)
     return a->stop && a->stop(a->stop_ctx);
 }
 
+/* The plan of a statement without new indexes, from its script's run. */
+static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
+{
+    ixt_err e;
+    char *json = prep->script.failed ? NULL : ixt_explain_json(prep, &e);
+    ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
+    if (prep->script.failed)
+        e = prep->script.err;
+    s->base_cost = p ? p->total_cost : -1;
+    if (p)
+        s->planned = ixt_xstrdup(prep->sql);
+    else
+        snprintf(s->error, sizeof s->error, "%.*s", (int)sizeof s->error - 1, e.msg);
+    ixt_plan_free(p);
+    free(json);
+    ixt_explain_prep_free(prep);
+    if (!p)
+        return;
+    /* parse the planned text: its placeholders carry their types */
+    s->info = ixt_sql_analyze(s->planned, NULL);
+    s->ok = s->info != NULL;
+    s->cost = s->base_cost;
+}
+
+/* Every statement planned without new indexes, in one round trip (one
+ * request at a time when sequential); a statement with placeholders
+ * first asks their types. */
 static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
 {
+    ixt_explain_prep *preps = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *preps);
+    ixt_script **scripts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *scripts);
+    int *of = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *of);
+    int n = 0;
     for (int i = 0; i < a->nstmts && !stopped(a); i++) {
         ixt_adv_stmt *s = &a->stmts[i];
         if (progress)
@@ -914,17 +1031,28 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
             ixt_sql_info_free(in);
             continue;
         }
-        s->base_cost = plan_cost(a->c, s->sql, false, &s->planned, s->error, sizeof s->error);
-        if (s->base_cost < 0) {
-            ixt_sql_info_free(in);
+        ixt_sql_info_free(in);
+        ixt_explain_req req = {.sql = s->sql};
+        if (ixt_explain_prepare(a->c, &req, &preps[n], &e) != 0) {
+            snprintf(s->error, sizeof s->error, "%.*s", (int)sizeof s->error - 1, e.msg);
             continue;
         }
-        /* parse the planned text: its placeholders carry their types */
-        s->info = ixt_sql_analyze(s->planned, NULL);
-        ixt_sql_info_free(in);
-        s->ok = s->info != NULL;
-        s->cost = s->base_cost;
+        if (a->sequential)
+            (void)ixt_script_run(&preps[n].script, a->c, NULL);
+        scripts[n] = &preps[n].script;
+        of[n++] = i;
     }
+    ixt_err e;
+    if (!a->sequential && n > 0 && ixt_script_run_batch(scripts, n, a->c, &e) != 0)
+        for (int j = 0; j < n; j++) {
+            preps[j].script.failed = true;
+            preps[j].script.err = e;
+        }
+    for (int j = 0; j < n; j++)
+        planned(&a->stmts[of[j]], &preps[j]);
+    free(of);
+    free(scripts);
+    free(preps);
 }
 
 /* HypoPG is installed but the role may not call it (REVOKE ... FROM
@@ -1031,6 +1159,8 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     free(h.active);
     free(h.served);
     free(h.rel);
+    free(h.bound);
+    free(h.bound_r);
     if (stopped(a))
         return ixt_err_set(e, "cancelled");
     return lost(a, e);
@@ -1057,9 +1187,50 @@ double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)
     ixt_hypo h;
     if (!a->stmts[stmt].ok || ixt_hypo_create(a->c, a->cands[a->picks[pick]].def, &h, NULL) != 0)
         return -1;
-    double c = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
+    double c = plan_cost(a->c, a->stmts[stmt].planned);
     (void)ixt_hypo_drop(a->c, h.oid, NULL);
     return c;
+}
+
+void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128])
+{
+    ixt_whatif w;
+    ixt_whatif_init(&w);
+    int *made = ixt_xcalloc((size_t)a->npicks + 1, sizeof *made);
+    int *op = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *op);
+    for (int p = 0; p < a->npicks; p++) {
+        ixt_hypo x;
+        names[p][0] = '\0';
+        if (!a->sequential)
+            made[p] = ixt_whatif_create(a->c, &w, a->cands[a->picks[p]].def, p, NULL);
+        else if (ixt_hypo_create(a->c, a->cands[a->picks[p]].def, &x, NULL) == 0)
+            snprintf(names[p], sizeof names[p], "%s", x.name);
+    }
+    for (int i = 0; i < a->nstmts; i++) {
+        plans[i] = NULL;
+        if (!a->stmts[i].ok)
+            op[i] = -1;
+        else if (!a->sequential)
+            op[i] = ixt_whatif_explain(&w, a->stmts[i].planned, NULL);
+        else
+            plans[i] = ixt_advisor_plan(a, i);
+    }
+    if (!a->sequential && ixt_whatif_run(a->c, &w, NULL) == 0) {
+        for (int p = 0; p < a->npicks; p++) {
+            ixt_hypo x;
+            if (made[p] >= 0 && ixt_whatif_hypo(&w, made[p], &x, NULL) == 0)
+                snprintf(names[p], sizeof names[p], "%s", x.name);
+        }
+        for (int i = 0; i < a->nstmts; i++) {
+            char *json = op[i] >= 0 ? ixt_whatif_plan(&w, op[i], NULL) : NULL;
+            plans[i] = json ? ixt_plan_parse(json, NULL) : NULL;
+            free(json);
+        }
+    }
+    (void)ixt_hypo_reset(a->c, NULL);
+    free(op);
+    free(made);
+    ixt_whatif_free(&w);
 }
 
 /* Every candidate on the statement's tables alone, in one round trip:
@@ -1112,7 +1283,7 @@ int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int ma
                 continue;
             a->cands[k].size_bytes = h.size_bytes;
             a->cands[k].partitions = h.partitions;
-            all[k] = plan_cost(a->c, a->stmts[stmt].planned, true, NULL, NULL, 0);
+            all[k] = plan_cost(a->c, a->stmts[stmt].planned);
             (void)ixt_hypo_drop(a->c, h.oid, NULL);
         }
     } else {

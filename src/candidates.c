@@ -278,14 +278,17 @@ static void policy_cols(const ixt_cand_facts *f, const char *table, colset *lead
     }
 }
 
-/* Returns the number of pg_qualstats predicates on the table. */
-static int gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long queryid, const char *table, tcols *tc)
+/* The uses ANDed at the top, and those of one OR branch (-1: of every
+ * branch).  Returns the number of pg_qualstats predicates on the table. */
+static int gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long queryid, const char *table, int branch,
+                  tcols *tc)
 {
     int nquals = 0;
     memset(tc, 0, sizeof *tc);
     policy_cols(f, table, &tc->lead);
     for (int i = 0; i < in->nuses; i++)
-        gather_use(&f->cat, in, table, &in->uses[i], tc);
+        if (in->uses[i].branch == 0 || branch < 0 || in->uses[i].branch == branch)
+            gather_use(&f->cat, in, table, &in->uses[i], tc);
     /* pg_qualstats saw these predicates too (also those hidden in
      * functions or views) */
     for (int q = 0; queryid && q < f->nquals; q++) {
@@ -419,6 +422,24 @@ static bool seen_before(const ixt_sql_info *in, int t)
     return false;
 }
 
+static int max_branch(const ixt_sql_info *in)
+{
+    int n = 0;
+    for (int i = 0; i < in->nuses; i++)
+        n = in->uses[i].branch > n ? in->uses[i].branch : n;
+    return n;
+}
+
+static bool branch_on(const ixt_catalog *cat, const ixt_sql_info *in, const char *table, int branch)
+{
+    for (int i = 0; i < in->nuses; i++) {
+        const char *t = in->uses[i].branch == branch ? use_table(cat, in, &in->uses[i]) : NULL;
+        if (t && strcmp(t, table) == 0)
+            return true;
+    }
+    return false;
+}
+
 int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, const ixt_cand_facts *f)
 {
     int nquals = 0;
@@ -427,10 +448,16 @@ int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, 
             continue;
         const char *table = in->tables[t].name;
         tcols tc;
-        nquals += gather(f, in, queryid, table, &tc);
+        nquals += gather(f, in, queryid, table, 0, &tc);
         keyed_candidates(set, table, &tc);
         partial_candidates(set, f, in, table, &tc);
         expression_candidates(set, f, in, table);
+        /* each OR branch on the table: its conjunction, for a BitmapOr */
+        for (int b = 1; b <= max_branch(in); b++)
+            if (branch_on(&f->cat, in, table, b)) {
+                (void)gather(f, in, 0, table, b, &tc);
+                keyed_candidates(set, table, &tc);
+            }
     }
     return nquals;
 }
@@ -444,7 +471,7 @@ int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *t
         if (!infos[s])
             continue;
         tcols tc;
-        (void)gather(f, infos[s], 0, table, &tc);
+        (void)gather(f, infos[s], 0, table, -1, &tc);
         const colset *sets[] = {&tc.eq, &tc.rng, &tc.srt, &tc.grp};
         for (int k = 0; k < 4; k++)
             for (int i = 0; i < sets[k]->n; i++) {

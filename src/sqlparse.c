@@ -309,6 +309,8 @@ typedef struct actx {
     int nctes, ccap;
     bool writes;       /* a data-modifying CTE */
     bool pair;         /* resolving the columns of "a = b" */
+    int branch;        /* the OR branch being read (ixt_col_use.branch), 0 at the AND level */
+    int nbranches;
 } actx;
 
 static void scope_add(scope *s, const char *name, int table)
@@ -470,7 +472,7 @@ static bool same_use(const ixt_col_use *a, const ixt_col_use *b)
     return a->kind == b->kind && a->opclass == b->opclass && a->clause == b->clause && a->param == b->param &&
            a->desc == b->desc && a->nulls_first == b->nulls_first && ixt_pt_same(a->table, b->table) &&
            ixt_pt_same(a->schema, b->schema) && ixt_pt_same(a->column, b->column) && ixt_pt_same(a->expr, b->expr) &&
-           ixt_pt_same(a->constant, b->constant) && ixt_pt_same(a->op, b->op);
+           ixt_pt_same(a->constant, b->constant) && ixt_pt_same(a->op, b->op) && a->branch == b->branch;
 }
 
 static void use_free(ixt_col_use *u)
@@ -485,6 +487,23 @@ static void use_free(ixt_col_use *u)
 
 /* Appends a use of side sd (its expr is copied); returns it, or the equal
  * one already there. */
+/* Takes u; a repeat of a use already there is freed. */
+static ixt_col_use *push_use(actx *c, ixt_col_use *u)
+{
+    ixt_sql_info *in = c->info;
+    for (int i = 0; i < in->nuses; i++)
+        if (same_use(&in->uses[i], u)) {
+            use_free(u);
+            return &in->uses[i];
+        }
+    if (in->nuses == c->ucap) {
+        c->ucap = c->ucap ? c->ucap * 2 : 16;
+        in->uses = ixt_xrealloc(in->uses, (size_t)c->ucap * sizeof *in->uses);
+    }
+    in->uses[in->nuses] = *u;
+    return &in->uses[in->nuses++];
+}
+
 static ixt_col_use *add_use(actx *c, const side *sd, ixt_use_kind kind, ixt_op_class opc, ixt_sql_clause cl,
                             const char *op, int param, char *constant /* taken */, bool desc, bool nulls_first)
 {
@@ -503,17 +522,8 @@ static ixt_col_use *add_use(actx *c, const side *sd, ixt_use_kind kind, ixt_op_c
     u.constant = constant;
     u.desc = desc;
     u.nulls_first = nulls_first;
-    for (int i = 0; i < in->nuses; i++)
-        if (same_use(&in->uses[i], &u)) {
-            use_free(&u);
-            return &in->uses[i];
-        }
-    if (in->nuses == c->ucap) {
-        c->ucap = c->ucap ? c->ucap * 2 : 16;
-        in->uses = ixt_xrealloc(in->uses, (size_t)c->ucap * sizeof *in->uses);
-    }
-    in->uses[in->nuses] = u;
-    return &in->uses[in->nuses++];
+    u.branch = c->branch;
+    return push_use(c, &u);
 }
 
 /* Notes what $n is compared with: the first comparison with a known
@@ -748,6 +758,59 @@ static void bool_column(actx *c, scope *s, json_t *node, bool value, ixt_sql_cla
     free(a.expr);
 }
 
+/* An equality (=, IN) on a plain column: what a branch of an OR must have
+ * for the column to count as if ANDed. */
+static bool eq_use(const ixt_col_use *u)
+{
+    return u->column && (u->kind == IXT_USE_EQ || u->kind == IXT_USE_JOIN) &&
+           (u->opclass == IXT_OP_EQ || u->opclass == IXT_OP_IN || u->opclass == IXT_OP_JOIN);
+}
+
+static bool in_branch(const ixt_sql_info *in, int from, int branch, const ixt_col_use *u)
+{
+    for (int i = from; i < in->nuses; i++)
+        if (in->uses[i].branch == branch && eq_use(&in->uses[i]) && ixt_pt_same(in->uses[i].table, u->table) &&
+            !strcmp(in->uses[i].column, u->column))
+            return true;
+    return false;
+}
+
+/* A top-level OR: each branch is a conjunction of its own, and PostgreSQL
+ * serves the OR with a BitmapOr over one index per branch, so the uses of
+ * each branch are recorded under the branch's number.  A column compared
+ * for equality in every branch narrows the rows like an ANDed one: it is
+ * also recorded at the AND level. */
+static void read_or(actx *c, scope *s, json_t *args, ixt_sql_clause cl)
+{
+    int from = c->info->nuses, first = c->nbranches + 1;
+    size_t i;
+    json_t *a;
+    json_array_foreach(args, i, a) {
+        c->branch = ++c->nbranches;
+        walk_expr(c, s, a, true, cl);
+    }
+    c->branch = 0;
+    int end = c->info->nuses;
+    for (int u = from; u < end; u++) {
+        ixt_col_use *x = &c->info->uses[u];
+        bool everywhere = x->branch == first && eq_use(x);
+        for (int b = first + 1; everywhere && b <= c->nbranches; b++)
+            everywhere = in_branch(c->info, from, b, x);
+        if (!everywhere)
+            continue;
+        ixt_col_use and = *x;
+        and.table = ixt_xstrdup(x->table);
+        and.schema = ixt_xstrdup(x->schema);
+        and.column = ixt_xstrdup(x->column);
+        and.expr = ixt_xstrdup(x->expr);
+        and.op = ixt_xstrdup(x->op);
+        and.constant = NULL; /* the branches compare it with different values */
+        and.param = 0;
+        and.branch = 0;
+        push_use(c, &and);
+    }
+}
+
 /* An expression of a WHERE / ON: with conj, one of the conditions ANDed at
  * the top, whose column uses an index can serve; without, only its
  * placeholders and subqueries are looked at. */
@@ -763,6 +826,10 @@ static void walk_expr(actx *c, scope *s, json_t *node, bool conj, ixt_sql_clause
         json_t *args = ixt_pt_get(b, "args");
         if (conj && op && !strcmp(op, "NOT_EXPR") && plain_column(json_array_get(args, 0)))
             bool_column(c, s, json_array_get(args, 0), false, cl);
+        if (conj && op && !strcmp(op, "OR_EXPR") && c->branch == 0) {
+            read_or(c, s, args, cl);
+            return;
+        }
         size_t i;
         json_t *a;
         json_array_foreach(args, i, a) walk_expr(c, s, a, conj && and, cl);
@@ -973,6 +1040,10 @@ static int read_ctes(actx *c, json_t *with, scope *up)
 
 static void analyze_select(actx *c, json_t *sel, scope *up, bool top)
 {
+    /* a subquery's own conditions are ANDed at its level, even inside an
+     * OR branch of the outer query */
+    int branch = c->branch;
+    c->branch = 0;
     int mark = read_ctes(c, ixt_pt_get(sel, "withClause"), up);
     json_t *larg = ixt_pt_arm(sel, "larg");
     if (larg) { /* UNION / INTERSECT / EXCEPT */
@@ -996,6 +1067,7 @@ static void analyze_select(actx *c, json_t *sel, scope *up, bool top)
     if (ixt_pt_get(sel, "limitCount"))
         c->info->has_limit = true;
     c->nctes = mark;
+    c->branch = branch;
 }
 
 /* INSERT ... VALUES: each placeholder is the column it goes into. */

@@ -69,24 +69,18 @@ static void find_helped(ixt_advisor *a, helped *h)
 {
     h->uses = ixt_xcalloc((size_t)(a->npicks * a->nstmts) + 1, sizeof *h->uses);
     h->final = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *h->final);
-    char **names = ixt_xcalloc((size_t)a->npicks + 1, sizeof *names);
-    for (int p = 0; p < a->npicks; p++) {
-        ixt_hypo x;
-        if (ixt_hypo_create(a->c, a->cands[a->picks[p]].def, &x, NULL) == 0)
-            names[p] = ixt_xstrdup(x.name);
-    }
+    char (*names)[128] = ixt_xcalloc((size_t)a->npicks + 1, sizeof *names);
+    ixt_plan **plans = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *plans);
+    ixt_advisor_final_plans(a, plans, names);
     for (int i = 0; i < a->nstmts; i++) {
         if (!a->stmts[i].ok)
             continue;
-        ixt_plan *pl = ixt_advisor_plan(a, i);
-        h->final[i] = pl ? pl->total_cost : a->stmts[i].cost;
-        for (int p = 0; pl && p < a->npicks; p++)
-            h->uses[p * a->nstmts + i] = names[p] && ixt_plan_uses_index(pl, names[p]);
-        ixt_plan_free(pl);
+        h->final[i] = plans[i] ? plans[i]->total_cost : a->stmts[i].cost;
+        for (int p = 0; plans[i] && p < a->npicks; p++)
+            h->uses[p * a->nstmts + i] = names[p][0] && ixt_plan_uses_index(plans[i], names[p]);
+        ixt_plan_free(plans[i]);
     }
-    (void)ixt_hypo_reset(a->c, NULL);
-    for (int p = 0; p < a->npicks; p++)
-        free(names[p]);
+    free(plans);
     free(names);
 }
 

@@ -4,7 +4,9 @@
  * the most value per MB within a storage budget, value being the read
  * cost saved per second net of the write cost the index adds.  Chosen
  * indexes grow by the next column that helps; a final pass drops any pick
- * whose own value given the others falls below the threshold. */
+ * whose own value given the others falls below the threshold.  The greedy
+ * is lazy: a candidate is scored again only when its last value per MB
+ * could still win the step, and each step's what-ifs go in one pipeline. */
 #ifndef IDXTUNE_ADVISOR_H
 #define IDXTUNE_ADVISOR_H
 
@@ -102,6 +104,13 @@ int ixt_advisor_rank(ixt_advisor *a, int stmt, int *order, double *costs, int ma
 /* Statement i planned with the hypothetical indexes of the backend now,
  * NULL when it cannot be.  caller frees with ixt_plan_free */
 ixt_plan *ixt_advisor_plan(ixt_advisor *a, int stmt);
+/* Every statement planned with the whole advice (the picks as
+ * hypothetical indexes, removed again after): plans[i] per statement,
+ * NULL when it cannot be; names[p] the hypothetical name of pick p, ""
+ * when it could not be made.  One round trip unless sequential.  plans
+ * has nstmts entries, names npicks, both given by the caller; caller
+ * frees the plans with ixt_plan_free */
+void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128]);
 /* Size corrected for deduplication, write cost and HOT impact of an index
  * of any shape (HypoPG's size_bytes given), from the facts of a run: to
  * weigh another method's advice on the same scale.  out borrows from s. */

@@ -73,6 +73,11 @@ typedef struct ixt_col_use {
     ixt_op_class opclass;
     ixt_sql_clause clause;
     char *schema;      /* the table's schema when written, else NULL */
+    /* 0: ANDed at its query level; n > 0: inside branch n of an OR at the
+     * top of a WHERE / ON (each branch is a conjunction an index of its
+     * own can serve, as a BitmapOr does).  A column compared for equality
+     * in every branch is also recorded with 0. */
+    int branch;
 } ixt_col_use;
 
 typedef struct ixt_sql_table {

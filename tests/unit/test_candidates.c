@@ -72,6 +72,24 @@ static void test_equality_sort_range_and_partial(void **state)
     ixt_cand_facts_free(&f);
 }
 
+/* An OR: each branch's conjunction is a candidate a BitmapOr can use,
+ * with the columns ANDed outside the OR first. */
+static void test_or_branches(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT id FROM runs WHERE workflow_id = $1 AND"
+                         " ((status = 'failed' AND run_at > $2) OR started_at < $3)", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id, status, run_at)"));
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id, started_at)"));
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id)"));
+    /* never both branches in one key */
+    assert_false(has(&s, "CREATE INDEX ON runs (workflow_id, status, run_at, started_at)"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
 static void test_no_placeholder_in_an_index(void **state)
 {
     (void)state;
@@ -189,6 +207,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_equality_sort_range_and_partial),
+        cmocka_unit_test(test_or_branches),
         cmocka_unit_test(test_no_placeholder_in_an_index),
         cmocka_unit_test(test_policy_column_leads),
         cmocka_unit_test(test_qualstats_predicates),

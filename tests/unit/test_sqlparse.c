@@ -353,13 +353,57 @@ static void test_operator_classes(void **state)
     assert_param(in, 7, "t", "o", "<>");
     ixt_sql_info_free(in);
 
-    /* OR: nothing both arms need, but the placeholders are mapped */
+    /* OR: each arm's uses under its branch (a BitmapOr serves them), none
+     * ANDed; the placeholders are mapped */
     in = analyze("SELECT 1 FROM t WHERE tenant = $1 AND (a = $2 OR b > $3)");
-    assert_non_null(must_use(in, "t", "tenant", IXT_USE_EQ));
-    assert_null(use_of(in, NULL, "a", IXT_USE_EQ));
-    assert_null(use_of(in, NULL, "b", IXT_USE_RANGE));
+    assert_int_equal(must_use(in, "t", "tenant", IXT_USE_EQ)->branch, 0);
+    int ba = must_use(in, "t", "a", IXT_USE_EQ)->branch, bb = must_use(in, "t", "b", IXT_USE_RANGE)->branch;
+    assert_true(ba > 0 && bb > 0 && ba != bb);
     assert_param(in, 2, "t", "a", "=");
     assert_param(in, 3, "t", "b", ">");
+    ixt_sql_info_free(in);
+}
+
+/* The uses of column col of any kind in one branch. */
+static int uses_in_branch(const ixt_sql_info *in, const char *col, int branch)
+{
+    int n = 0;
+    for (int i = 0; i < in->nuses; i++)
+        n += in->uses[i].column && !strcmp(in->uses[i].column, col) && in->uses[i].branch == branch;
+    return n;
+}
+
+/* TPC-H Q19: the join and the brand in every branch count as ANDed; the
+ * size and the quantity only in their branch; a subquery's conditions are
+ * its own conjunction. */
+static void test_or_branches(void **state)
+{
+    (void)state;
+    ixt_sql_info *in = analyze(
+        "SELECT sum(l_extendedprice) FROM lineitem, part WHERE "
+        "(p_partkey = l_partkey AND p_brand = 'Brand#12' AND p_size BETWEEN 1 AND 5) OR "
+        "(p_partkey = l_partkey AND p_brand IN ('Brand#23', 'Brand#34') AND l_quantity >= 10 "
+        " AND l_suppkey IN (SELECT s_suppkey FROM supplier WHERE s_nationkey = 3))");
+    assert_int_equal(uses_in_branch(in, "p_brand", 0), 1);
+    const ixt_col_use *brand = NULL;
+    for (int i = 0; i < in->nuses; i++)
+        if (in->uses[i].column && !strcmp(in->uses[i].column, "p_brand") && in->uses[i].branch == 0)
+            brand = &in->uses[i];
+    assert_int_equal(brand->kind, IXT_USE_EQ);
+    assert_null(brand->constant); /* each branch has its own */
+    assert_int_equal(uses_in_branch(in, "p_partkey", 0), 1);
+    assert_int_equal(uses_in_branch(in, "l_partkey", 0), 1);
+    assert_int_equal(uses_in_branch(in, "p_size", 0), 0);
+    assert_int_equal(uses_in_branch(in, "l_quantity", 0), 0);
+    assert_true(must_use(in, NULL, "p_size", IXT_USE_RANGE)->branch > 0);
+    assert_true(must_use(in, NULL, "l_quantity", IXT_USE_RANGE)->branch > 0);
+    assert_int_equal(must_use(in, NULL, "s_nationkey", IXT_USE_EQ)->branch, 0);
+    ixt_sql_info_free(in);
+
+    /* a column in only some branches, or not as an equality, stays there */
+    in = analyze("SELECT 1 FROM t WHERE (a = 1 AND b = 2) OR (a > 3) OR (a = 4 AND c = 5)");
+    assert_int_equal(uses_in_branch(in, "a", 0), 0);
+    assert_int_equal(uses_in_branch(in, "b", 0), 0);
     ixt_sql_info_free(in);
 }
 
@@ -833,6 +877,7 @@ int main(void)
         cmocka_unit_test(test_demo_expressions),
         cmocka_unit_test(test_expression_text),
         cmocka_unit_test(test_operator_classes),
+        cmocka_unit_test(test_or_branches),
         cmocka_unit_test(test_joins),
         cmocka_unit_test(test_subqueries_and_ctes),
         cmocka_unit_test(test_modifying_statements),
