@@ -91,6 +91,19 @@ ENV
 
 # A hot standby streaming from the sandbox in pdir: a base backup with the
 # primary's settings, its own port and socket directory.
+# pg_basebackup for a server of major version MAJOR: the server build's
+# own, else an installed one of the same or a newer version (a build
+# without client programs); exit status 3 when there is none.
+basebackup_bin() {
+    local major=$1 d
+    [ -x "$BINDIR/pg_basebackup" ] && { echo "$BINDIR/pg_basebackup"; return; }
+    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        [ "$(basename "$(dirname "$d")")" -ge "$major" ] && [ -x "$d/pg_basebackup" ] && { echo "$d/pg_basebackup"; return; }
+    done
+    echo "no pg_basebackup for PostgreSQL $major (this server build has none)" >&2
+    return 3
+}
+
 standby() {
     local pdir=$1 dir=$2 port pport
     BINDIR=$(cat "$pdir/bindir")
@@ -99,7 +112,9 @@ standby() {
     echo "$BINDIR" >"$dir/bindir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
     chmod 700 "$dir"
-    as_owner "$BINDIR/pg_basebackup" -h "$pdir" -p "$pport" -U postgres -D "$dir/data" -R -c fast \
+    local bb
+    bb=$(basebackup_bin "$(cat "$pdir/data/PG_VERSION")") || exit 3
+    BINDIR=$(dirname "$bb") as_owner "$bb" -h "$pdir" -p "$pport" -U postgres -D "$dir/data" -R -c fast \
         >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
     port=$(free_port)
     cat >>"$dir/data/postgresql.conf" <<CONF
