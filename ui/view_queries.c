@@ -227,7 +227,6 @@ static void draw_statements(app *a, qview *q, int top, int rows)
     if (s && s->query_cut)
         snprintf(title + strlen(title), sizeof title - strlen(title), "  (the beginning; Enter reads it whole)");
     draw_detail(s ? title : " statement", s ? s->query : NULL, top + rows - DETAIL_ROWS, DETAIL_ROWS);
-    free(v);
 }
 
 static bool act_matches(const ixt_activity *x, const char *filter)
