@@ -31,7 +31,7 @@
 #define TICK_MS 250
 #define JOB_TICK_MS 100   /* the running line's clock */
 #define RECONNECT_MS 2000
-#define BIG_RESULT_ROWS 10000
+#define BIG_RESULT_BYTES (1 << 20)
 #define COSTLY_LIST_MIN 1000 /* statements before a refresh's cost is worth a word */
 
 void app_message(app *a, bool error, const char *fmt, ...)
@@ -206,10 +206,10 @@ static void mon_collect(app *a)
         mon_fail(a, e.msg);
         return;
     }
-    bool big = PQntuples(r) >= BIG_RESULT_ROWS;
+    bool big = PQresultMemorySize(r) >= BIG_RESULT_BYTES;
     mon_ingest(a, r);
     PQclear(r);
-    /* a snapshot of 50,000 rows is ~8 MB of libpq blocks, freed by now:
+    /* a snapshot of 50,000 statements is a few MB of libpq's, freed by now:
      * hand the pages back rather than hold them between refreshes */
     if (big)
         malloc_trim(0);
@@ -746,6 +746,11 @@ static void app_free(app *a)
 int app_run(ixt_opts *opts)
 {
     setlocale(LC_ALL, "");
+    /* each refresh of 50,000 statements allocates a few blocks of several
+     * hundred KB (libpq's arrays, the sorted rows) and frees them: keep
+     * them in their own mappings, handed back when freed, rather than let
+     * glibc raise its threshold and hold them in the heap */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     if (!isatty(0) || !isatty(1)) {
         fprintf(stderr, "idxtune: the terminal UI needs a terminal; for scripts use the batch commands "
                         "(idxtune top --once, explain, try, advise, export)\n");
