@@ -188,7 +188,9 @@ static void drop_unseen(ixt_workload *w)
     size_t keep = 0;
     for (size_t i = 0; i < w->n; i++) {
         if (w->items[i].seen == w->generation) {
-            w->items[keep++] = w->items[i];
+            if (keep != i) /* most refreshes drop nothing: no copying */
+                w->items[keep] = w->items[i];
+            keep++;
         } else if (w->items[i].query) {
             size_t n = strlen(w->items[i].query) + 1;
             w->texts.live -= n;
@@ -598,8 +600,54 @@ static int cmp_key(const void *a, const void *b, void *arg)
     return *(const bool *)arg ? -r : r;
 }
 
-size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
-                         const char *filter, ixt_stmt ***out)
+static void swap_bytes(char *a, char *b, size_t sz)
+{
+    char t[sizeof(sort_key)];
+    memcpy(t, a, sz);
+    memcpy(a, b, sz);
+    memcpy(b, t, sz);
+}
+
+/* Puts the k first of base[0..n) in the comparator's order at the front,
+ * sorted; the rest after them in no order.  A screen of 50 rows out of
+ * 50,000 costs a linear selection, not a full sort.  Elements are at most
+ * a sort_key. */
+static void partial_sort(void *base, size_t n, size_t sz, size_t k,
+                         int (*cmp)(const void *, const void *, void *), void *arg)
+{
+    char *b = base;
+    if (k < n) {
+        size_t lo = 0, hi = n; /* the k-th lies in [lo, hi) */
+        while (hi - lo > 16) {
+            /* median of three to the front, then a Lomuto partition */
+            size_t mid = lo + (hi - lo) / 2, last = hi - 1;
+            if (cmp(b + mid * sz, b + lo * sz, arg) < 0)
+                swap_bytes(b + mid * sz, b + lo * sz, sz);
+            if (cmp(b + last * sz, b + lo * sz, arg) < 0)
+                swap_bytes(b + last * sz, b + lo * sz, sz);
+            if (cmp(b + last * sz, b + mid * sz, arg) < 0)
+                swap_bytes(b + last * sz, b + mid * sz, sz);
+            swap_bytes(b + mid * sz, b + lo * sz, sz);
+            size_t store = lo;
+            for (size_t i = lo + 1; i < hi; i++)
+                if (cmp(b + i * sz, b + lo * sz, arg) < 0)
+                    swap_bytes(b + ++store * sz, b + i * sz, sz);
+            swap_bytes(b + lo * sz, b + store * sz, sz);
+            if (store == k)
+                break;
+            if (store < k)
+                lo = store + 1;
+            else
+                hi = store;
+        }
+        if (hi - lo <= 16) /* a few left around the k-th: sorted outright */
+            qsort_r(b + lo * sz, hi - lo, sz, cmp, arg);
+    }
+    qsort_r(b, k < n ? k : n, sz, cmp, arg);
+}
+
+size_t ixt_workload_view_top(const ixt_workload *w, ixt_stmt_col col, bool desc,
+                             const char *filter, size_t k, ixt_stmt ***out)
 {
     ixt_stmt **v = ixt_xmalloc((w->n + 1) * sizeof *v);
     size_t n = 0;
@@ -607,18 +655,24 @@ size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
         if (!w->items[i].own && matches(&w->items[i], filter))
             v[n++] = &w->items[i];
     if (col == IXT_COL_QUERY) {
-        qsort_r(v, n, sizeof *v, cmp_text, &desc);
+        partial_sort(v, n, sizeof *v, k, cmp_text, &desc);
     } else {
-        sort_key *k = ixt_xmalloc((n + 1) * sizeof *k);
+        sort_key *key = ixt_xmalloc((n + 1) * sizeof *key);
         for (size_t i = 0; i < n; i++)
-            k[i] = (sort_key){col_value(v[i], col), v[i]->queryid, v[i]};
-        qsort_r(k, n, sizeof *k, cmp_key, &desc);
+            key[i] = (sort_key){col_value(v[i], col), v[i]->queryid, v[i]};
+        partial_sort(key, n, sizeof *key, k, cmp_key, &desc);
         for (size_t i = 0; i < n; i++)
-            v[i] = k[i].s;
-        free(k);
+            v[i] = key[i].s;
+        free(key);
     }
     *out = v;
     return n;
+}
+
+size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
+                         const char *filter, ixt_stmt ***out)
+{
+    return ixt_workload_view_top(w, col, desc, filter, SIZE_MAX, out);
 }
 
 /* The nodes' rates of one statement add up. */

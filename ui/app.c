@@ -31,7 +31,7 @@
 #define TICK_MS 250
 #define JOB_TICK_MS 100   /* the running line's clock */
 #define RECONNECT_MS 2000
-#define BIG_RESULT_BYTES (1 << 20)
+#define BIG_RESULT_ROWS 10000
 #define COSTLY_LIST_MIN 1000 /* statements before a refresh's cost is worth a word */
 
 void app_message(app *a, bool error, const char *fmt, ...)
@@ -206,10 +206,10 @@ static void mon_collect(app *a)
         mon_fail(a, e.msg);
         return;
     }
-    bool big = PQresultMemorySize(r) >= BIG_RESULT_BYTES;
+    bool big = PQntuples(r) >= BIG_RESULT_ROWS;
     mon_ingest(a, r);
     PQclear(r);
-    /* a snapshot of 50,000 statements is a few MB of libpq's, freed by now:
+    /* the first read of 50,000 texts is ~10 MB of libpq blocks, freed by now:
      * hand the pages back rather than hold them between refreshes */
     if (big)
         malloc_trim(0);

@@ -140,6 +140,10 @@ char *ixt_workload_full_text(ixt_conn *c, int64_t queryid, ixt_err *e);
  * next ingest.  *out: caller frees the array only */
 size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
                          const char *filter, ixt_stmt ***out);
+/* The same with only the first k in order (the rows on screen), the rest
+ * after them in no order: a linear selection instead of a full sort. */
+size_t ixt_workload_view_top(const ixt_workload *w, ixt_stmt_col col, bool desc,
+                             const char *filter, size_t k, ixt_stmt ***out);
 
 /* What the role may not see, for a warning ("showing only this role's
  * statements: 3 of other roles hidden; grant pg_read_all_stats ...").

@@ -362,6 +362,49 @@ static void test_many_statements(void **state)
     ixt_workload_free(&w);
 }
 
+/* The screen's rows in order without sorting them all: the first k are
+ * those of the full sort, whatever k, column and direction. */
+static void test_view_top_matches_full_sort(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    char (*cells)[6][24] = calloc(N, sizeof *cells);
+    const char **flat = calloc(N * 6, sizeof *flat);
+    unsigned x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        snprintf(cells[i][0], 24, "%d", i + 1);
+        snprintf(cells[i][1], 24, "%u", (x >> 16) % 50); /* many ties: the id breaks them */
+        snprintf(cells[i][2], 24, "%u", (x >> 8) % 100000);
+        for (int c = 3; c < 6; c++)
+            snprintf(cells[i][c], 24, "0");
+        for (int c = 0; c < 6; c++)
+            flat[i * 6 + c] = cells[i][c];
+    }
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ingest(&w, N, flat, 1000);
+    const ixt_stmt_col cols[] = {IXT_COL_CALLS, IXT_COL_TOTAL, IXT_COL_QUERYID, IXT_COL_QUERY};
+    const size_t ks[] = {0, 1, 17, 100, N - 1, N, N + 5};
+    for (size_t c = 0; c < 4; c++)
+        for (int desc = 0; desc < 2; desc++) {
+            ixt_stmt **full;
+            size_t n = ixt_workload_view(&w, cols[c], desc, NULL, &full);
+            assert_int_equal(n, N);
+            for (size_t k = 0; k < sizeof ks / sizeof ks[0]; k++) {
+                ixt_stmt **top;
+                assert_int_equal(ixt_workload_view_top(&w, cols[c], desc, NULL, ks[k], &top), N);
+                for (size_t i = 0; i < ks[k] && i < n; i++)
+                    assert_ptr_equal(top[i], full[i]);
+                free(top);
+            }
+            free(full);
+        }
+    ixt_workload_free(&w);
+    free(flat);
+    free(cells);
+}
+
 static void test_sort_column_names(void **state)
 {
     (void)state;
@@ -437,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_binary_arrays),
         cmocka_unit_test(test_texts_survive_compaction),
         cmocka_unit_test(test_many_statements),
+        cmocka_unit_test(test_view_top_matches_full_sort),
         cmocka_unit_test(test_sort_column_names),
         cmocka_unit_test(test_version_specific_sql),
         cmocka_unit_test(test_merge),
