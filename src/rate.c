@@ -5,11 +5,11 @@
 
 void ixt_rate_add(ixt_rate *r, double value, double dt_s, double tau_s)
 {
-    r->last = value;
+    r->last = (float)value;
     if (!r->known || tau_s <= 0) {
-        r->avg = value;
+        r->avg = (float)value;
         r->known = true;
         return;
     }
-    r->avg += (1 - exp(-dt_s / tau_s)) * (value - r->avg);
+    r->avg = (float)(r->avg + (1 - exp(-dt_s / tau_s)) * (value - r->avg));
 }

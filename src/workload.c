@@ -14,17 +14,59 @@ void ixt_workload_init(ixt_workload *w)
     memset(w, 0, sizeof *w);
 }
 
-static void stmt_free(ixt_stmt *s)
+/* 64 KB: a whole prefix (IXT_QUERY_LINE_MAX characters of up to 4 bytes)
+ * always fits */
+#define TEXT_BLOCK (64 * 1024)
+
+static void arena_free(ixt_text_arena *a)
 {
-    free(s->query);
+    for (size_t i = 0; i < a->nblocks; i++)
+        free(a->blocks[i]);
+    free(a->blocks);
+    memset(a, 0, sizeof *a);
+}
+
+/* A copy of text[0..len) with its whitespace squashed to one line.
+ * owned by a */
+static char *arena_line(ixt_text_arena *a, const char *text, size_t len)
+{
+    if (len + 1 > TEXT_BLOCK)
+        len = TEXT_BLOCK - 1;
+    if (!a->nblocks || a->used + len + 1 > TEXT_BLOCK) {
+        a->blocks = ixt_xrealloc(a->blocks, (a->nblocks + 1) * sizeof *a->blocks);
+        a->blocks[a->nblocks++] = ixt_xmalloc(TEXT_BLOCK);
+        a->used = 0;
+    }
+    char *p = a->blocks[a->nblocks - 1] + a->used;
+    memcpy(p, text, len);
+    p[len] = '\0';
+    ixt_squash_ws(p);
+    size_t n = strlen(p) + 1;
+    a->used += n;
+    a->live += n;
+    return p;
+}
+
+/* The texts of the statements gone are dropped from the count; when they
+ * outweigh the live ones the live texts move to new blocks. */
+static void arena_compact(ixt_workload *w)
+{
+    ixt_text_arena *a = &w->texts;
+    if (a->dead < TEXT_BLOCK || a->dead < a->live)
+        return;
+    ixt_text_arena fresh = {0};
+    for (size_t i = 0; i < w->n; i++)
+        if (w->items[i].query)
+            w->items[i].query = arena_line(&fresh, w->items[i].query, strlen(w->items[i].query));
+    arena_free(a);
+    *a = fresh;
 }
 
 void ixt_workload_free(ixt_workload *w)
 {
-    for (size_t i = 0; i < w->n; i++)
-        stmt_free(&w->items[i]);
     free(w->items);
     free(w->slots);
+    arena_free(&w->texts);
     ixt_workload_init(w);
 }
 
@@ -36,16 +78,26 @@ static const char *pgss_schema(const ixt_server_info *in)
     return in->pgss_schema[0] ? in->pgss_schema : "public";
 }
 
-char *ixt_workload_numbers_sql(const ixt_server_info *in)
+/* One row of arrays, one element per entry: libpq keeps a handful of
+ * values instead of a tuple per entry (50,000 of them each second), and
+ * ingest reads the binary arrays in place.  No GROUP BY and no sum(): the
+ * server's cost stays close to reading the entries at all (sum() of a
+ * bigint is a numeric, slow on 50,000 rows).  The block counts only when
+ * asked: the live list does not show them. */
+static char *numbers_sql(const ixt_server_info *in, bool blocks)
 {
-    /* pg_stat_statements 1.8 (PostgreSQL 13) renamed total_time.  No GROUP
-     * BY and no sum(): the server's cost stays close to reading the entries
-     * at all (sum() of a bigint is a numeric, slow on 50,000 rows). */
+    /* pg_stat_statements 1.8 (PostgreSQL 13) renamed total_time */
     const char *total = in->version_num >= 130000 ? "total_exec_time" : "total_time";
     return ixt_xasprintf(IXT_SQL_TAG
-                         "SELECT queryid, calls, %s, rows, shared_blks_hit, shared_blks_read"
+                         "SELECT array_agg(queryid), array_agg(calls), array_agg(%s), array_agg(rows)%s"
                          " FROM %s.pg_stat_statements(false) WHERE dbid = $1",
-                         total, pgss_schema(in));
+                         total, blocks ? ", array_agg(shared_blks_hit), array_agg(shared_blks_read)" : "",
+                         pgss_schema(in));
+}
+
+char *ixt_workload_numbers_sql(const ixt_server_info *in)
+{
+    return numbers_sql(in, false);
 }
 
 char *ixt_workload_texts_sql(const ixt_server_info *in)
@@ -87,7 +139,7 @@ static void rehash(ixt_workload *w)
         size_t h = hash_id(w->items[i].queryid, want);
         while (w->slots[h])
             h = (h + 1) & (want - 1);
-        w->slots[h] = (int64_t)i + 1;
+        w->slots[h] = (uint32_t)i + 1;
     }
 }
 
@@ -126,7 +178,7 @@ static ixt_stmt *add_stmt(ixt_workload *w, int64_t id)
         size_t h = hash_id(id, w->nslots);
         while (w->slots[h])
             h = (h + 1) & (w->nslots - 1);
-        w->slots[h] = (int64_t)w->n;
+        w->slots[h] = (uint32_t)w->n;
     }
     return s;
 }
@@ -135,14 +187,20 @@ static void drop_unseen(ixt_workload *w)
 {
     size_t keep = 0;
     for (size_t i = 0; i < w->n; i++) {
-        if (w->items[i].seen == w->generation)
-            w->items[keep++] = w->items[i];
-        else
-            stmt_free(&w->items[i]);
+        if (w->items[i].seen == w->generation) {
+            if (keep != i) /* most refreshes drop nothing: no copying */
+                w->items[keep] = w->items[i];
+            keep++;
+        } else if (w->items[i].query) {
+            size_t n = strlen(w->items[i].query) + 1;
+            w->texts.live -= n;
+            w->texts.dead += n;
+        }
     }
     if (keep != w->n) {
         w->n = keep;
         rehash(w);
+        arena_compact(w);
     }
 }
 
@@ -178,74 +236,111 @@ static void compute_shares(ixt_workload *w)
         w->items[i].share = w->total_ms_all > 0 ? w->items[i].total_ms / w->total_ms_all : 0;
 }
 
-/* A big-endian 8-byte field of a binary result. */
-static uint64_t be64(const char *p)
+static uint32_t be32(const unsigned char *p)
 {
-    const unsigned char *u = (const unsigned char *)p;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | u[i];
-    return v;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* A number of the numbers result in either format: binary int8 or float8
- * read in place (no allocation, no text conversion), text parsed. */
-static double num_at(const PGresult *r, int row, int col)
+static uint64_t be64(const unsigned char *p)
 {
-    const char *v = PQgetvalue(r, row, col);
-    if (PQfformat(r, col) == 0)
-        return strtod(v, NULL);
-    if (PQgetlength(r, row, col) != 8)
-        return NAN;
-    uint64_t bits = be64(v);
-    if (PQftype(r, col) == 701) { /* float8 */
-        double d;
-        memcpy(&d, &bits, sizeof d);
-        return d;
-    }
-    return (double)(int64_t)bits;
+    return (uint64_t)be32(p) << 32 | be32(p + 4);
 }
 
-static int64_t id_at(const PGresult *r, int row, int col)
-{
-    const char *v = PQgetvalue(r, row, col);
-    if (PQfformat(r, col) == 0)
-        return strtoll(v, NULL, 10);
-    return PQgetlength(r, row, col) == 8 ? (int64_t)be64(v) : 0;
-}
+/* A one-dimensional int8[] or float8[] of a binary result, read in place
+ * (PostgreSQL's array_send: dimensions, null flag, element type, then each
+ * element as a length, -1 for NULL, and its bytes). */
+typedef struct num_array {
+    const unsigned char *p, *end;
+    size_t n;
+    bool is_float;
+} num_array;
 
-static bool numbers_ok(const PGresult *r)
+#define INT8_ARRAY_OID 1016
+#define FLOAT8_ARRAY_OID 1022
+
+static bool array_open(const PGresult *r, int col, num_array *a)
 {
-    if (PQnfields(r) < 6)
+    memset(a, 0, sizeof *a);
+    if (PQgetisnull(r, 0, col)) /* array_agg of no entries */
+        return true;
+    Oid t = PQftype(r, col);
+    if (PQfformat(r, col) != 1 || (t != INT8_ARRAY_OID && t != FLOAT8_ARRAY_OID))
         return false;
-    for (int c = 0; c < 6; c++)
-        if (PQfformat(r, c) != 0 && PQftype(r, c) != 20 && PQftype(r, c) != 701)
-            return false;
+    const unsigned char *p = (const unsigned char *)PQgetvalue(r, 0, col);
+    int len = PQgetlength(r, 0, col);
+    if (len < 12)
+        return false;
+    uint32_t ndim = be32(p);
+    if (ndim == 0)
+        return true;
+    if (ndim != 1 || len < 20)
+        return false;
+    a->n = be32(p + 12);
+    a->p = p + 20;
+    a->end = p + len;
+    a->is_float = t == FLOAT8_ARRAY_OID;
     return true;
 }
 
+/* The next element's 8 bytes: 1, 0 for a NULL, -1 past the end. */
+static int array_next(num_array *a, uint64_t *bits)
+{
+    if (a->end - a->p < 4)
+        return -1;
+    int32_t len = (int32_t)be32(a->p);
+    a->p += 4;
+    if (len < 0)
+        return 0;
+    if (len != 8 || a->end - a->p < 8)
+        return -1;
+    *bits = be64(a->p);
+    a->p += 8;
+    return 1;
+}
+
+static double array_num(const num_array *a, uint64_t bits)
+{
+    if (!a->is_float)
+        return (double)(int64_t)bits;
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+enum { NUM_ID, NUM_CALLS, NUM_TOTAL, NUM_ROWS, NUM_HIT, NUM_READ, NUM_COLS };
+
 int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_ms, ixt_err *e)
 {
-    if (!numbers_ok(r))
-        return ixt_err_set(e, "unexpected pg_stat_statements result (%d columns)", PQnfields(r));
+    /* without the block counts (the live list) or with them (top --once) */
+    int ncols = PQnfields(r);
+    num_array a[NUM_COLS];
+    bool ok = (ncols == NUM_HIT || ncols == NUM_COLS) && PQntuples(r) == 1;
+    for (int c = 0; ok && c < ncols; c++)
+        ok = array_open(r, c, &a[c]) && a[c].n == a[0].n;
+    if (!ok)
+        return ixt_err_set(e, "unexpected pg_stat_statements result (%d columns)", ncols);
     double interval_s = w->last_ms > 0 ? (now_ms - w->last_ms) / 1000.0 : 0;
     w->generation++;
     w->version++;
     w->hidden = 0;
-    int rows = PQntuples(r);
     size_t guess = 0;
-    for (int i = 0; i < rows; i++) {
+    for (size_t i = 0; i < a[0].n; i++) {
+        uint64_t bits[NUM_COLS] = {0};
+        int got[NUM_COLS];
+        for (int c = 0; c < ncols; c++)
+            if ((got[c] = array_next(&a[c], &bits[c])) < 0)
+                return ixt_err_set(e, "unexpected pg_stat_statements result (a short array)");
         /* without pg_read_all_stats other roles' entries have no queryid:
          * counted, so the UI can say what it cannot show */
-        if (PQgetisnull(r, i, 0)) {
+        if (!got[NUM_ID]) {
             w->hidden++;
             continue;
         }
-        int64_t id = id_at(r, i, 0);
+        int64_t id = (int64_t)bits[NUM_ID];
         /* the server lists its entries in the same order each time, and
          * new statements are appended in that order: the item after the
-         * last one found is almost always the next row's, read in sequence
-         * instead of a cache miss through the hash */
+         * last one found is almost always the next entry's, read in
+         * sequence instead of a cache miss through the hash */
         ixt_stmt *s = guess < w->n && w->items[guess].queryid == id ? &w->items[guess] : lookup(w, id);
         if (!s)
             s = add_stmt(w, id);
@@ -255,11 +350,13 @@ int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_m
             s->seen = w->generation;
             s->acc_calls = s->acc_total = s->rows = s->shared_hit = s->shared_read = 0;
         }
-        s->acc_calls += num_at(r, i, 1);
-        s->acc_total += num_at(r, i, 2);
-        s->rows += num_at(r, i, 3);
-        s->shared_hit += num_at(r, i, 4);
-        s->shared_read += num_at(r, i, 5);
+        s->acc_calls += array_num(&a[NUM_CALLS], bits[NUM_CALLS]);
+        s->acc_total += array_num(&a[NUM_TOTAL], bits[NUM_TOTAL]);
+        s->rows += array_num(&a[NUM_ROWS], bits[NUM_ROWS]);
+        if (ncols == NUM_COLS) {
+            s->shared_hit += array_num(&a[NUM_HIT], bits[NUM_HIT]);
+            s->shared_read += array_num(&a[NUM_READ], bits[NUM_READ]);
+        }
     }
     drop_unseen(w);
     for (size_t i = 0; i < w->n; i++) {
@@ -318,8 +415,7 @@ int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e)
         if (!s || s->query)
             continue;
         const char *text = PQgetvalue(r, i, 1);
-        s->query = ixt_xstrdup(text);
-        ixt_squash_ws(s->query);
+        s->query = arena_line(&w->texts, text, (size_t)PQgetlength(r, i, 1));
         s->query_cut = PQgetvalue(r, i, 2)[0] == 't';
         s->own = PQgetvalue(r, i, 3)[0] == 't';
         if (strcmp(text, HIDDEN_TEXT) == 0)
@@ -504,8 +600,54 @@ static int cmp_key(const void *a, const void *b, void *arg)
     return *(const bool *)arg ? -r : r;
 }
 
-size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
-                         const char *filter, ixt_stmt ***out)
+static void swap_bytes(char *a, char *b, size_t sz)
+{
+    char t[sizeof(sort_key)];
+    memcpy(t, a, sz);
+    memcpy(a, b, sz);
+    memcpy(b, t, sz);
+}
+
+/* Puts the k first of base[0..n) in the comparator's order at the front,
+ * sorted; the rest after them in no order.  A screen of 50 rows out of
+ * 50,000 costs a linear selection, not a full sort.  Elements are at most
+ * a sort_key. */
+static void partial_sort(void *base, size_t n, size_t sz, size_t k,
+                         int (*cmp)(const void *, const void *, void *), void *arg)
+{
+    char *b = base;
+    if (k < n) {
+        size_t lo = 0, hi = n; /* the k-th lies in [lo, hi) */
+        while (hi - lo > 16) {
+            /* median of three to the front, then a Lomuto partition */
+            size_t mid = lo + (hi - lo) / 2, last = hi - 1;
+            if (cmp(b + mid * sz, b + lo * sz, arg) < 0)
+                swap_bytes(b + mid * sz, b + lo * sz, sz);
+            if (cmp(b + last * sz, b + lo * sz, arg) < 0)
+                swap_bytes(b + last * sz, b + lo * sz, sz);
+            if (cmp(b + last * sz, b + mid * sz, arg) < 0)
+                swap_bytes(b + last * sz, b + mid * sz, sz);
+            swap_bytes(b + mid * sz, b + lo * sz, sz);
+            size_t store = lo;
+            for (size_t i = lo + 1; i < hi; i++)
+                if (cmp(b + i * sz, b + lo * sz, arg) < 0)
+                    swap_bytes(b + ++store * sz, b + i * sz, sz);
+            swap_bytes(b + lo * sz, b + store * sz, sz);
+            if (store == k)
+                break;
+            if (store < k)
+                lo = store + 1;
+            else
+                hi = store;
+        }
+        if (hi - lo <= 16) /* a few left around the k-th: sorted outright */
+            qsort_r(b + lo * sz, hi - lo, sz, cmp, arg);
+    }
+    qsort_r(b, k < n ? k : n, sz, cmp, arg);
+}
+
+size_t ixt_workload_view_top(const ixt_workload *w, ixt_stmt_col col, bool desc,
+                             const char *filter, size_t k, ixt_stmt ***out)
 {
     ixt_stmt **v = ixt_xmalloc((w->n + 1) * sizeof *v);
     size_t n = 0;
@@ -513,18 +655,24 @@ size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
         if (!w->items[i].own && matches(&w->items[i], filter))
             v[n++] = &w->items[i];
     if (col == IXT_COL_QUERY) {
-        qsort_r(v, n, sizeof *v, cmp_text, &desc);
+        partial_sort(v, n, sizeof *v, k, cmp_text, &desc);
     } else {
-        sort_key *k = ixt_xmalloc((n + 1) * sizeof *k);
+        sort_key *key = ixt_xmalloc((n + 1) * sizeof *key);
         for (size_t i = 0; i < n; i++)
-            k[i] = (sort_key){col_value(v[i], col), v[i]->queryid, v[i]};
-        qsort_r(k, n, sizeof *k, cmp_key, &desc);
+            key[i] = (sort_key){col_value(v[i], col), v[i]->queryid, v[i]};
+        partial_sort(key, n, sizeof *key, k, cmp_key, &desc);
         for (size_t i = 0; i < n; i++)
-            v[i] = k[i].s;
-        free(k);
+            v[i] = key[i].s;
+        free(key);
     }
     *out = v;
     return n;
+}
+
+size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
+                         const char *filter, ixt_stmt ***out)
+{
+    return ixt_workload_view_top(w, col, desc, filter, SIZE_MAX, out);
 }
 
 /* The nodes' rates of one statement add up. */
@@ -568,7 +716,7 @@ void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, siz
             add_rate(&s->ms_r, &src->ms_r);
             s->own |= src->own;
             if (!s->query && src->query) {
-                s->query = ixt_xstrdup(src->query);
+                s->query = arena_line(&dst->texts, src->query, strlen(src->query));
                 s->query_cut = src->query_cut;
             }
         }
@@ -593,7 +741,7 @@ int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e)
         return ixt_err_set(e, "%s", in->pgss_problem);
     char oid[16];
     snprintf(oid, sizeof oid, "%u", in->db_oid);
-    char *sql = ixt_workload_numbers_sql(in);
+    char *sql = numbers_sql(in, true);
     const char *p1[] = {oid};
     PGresult *r = ixt_conn_exec_fmt(c, sql, 1, p1, IXT_WORKLOAD_NUMBERS_FORMAT, e);
     free(sql);

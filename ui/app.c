@@ -209,7 +209,7 @@ static void mon_collect(app *a)
     bool big = PQntuples(r) >= BIG_RESULT_ROWS;
     mon_ingest(a, r);
     PQclear(r);
-    /* a snapshot of 50,000 rows is ~8 MB of libpq blocks, freed by now:
+    /* the first read of 50,000 texts is ~10 MB of libpq blocks, freed by now:
      * hand the pages back rather than hold them between refreshes */
     if (big)
         malloc_trim(0);
@@ -751,6 +751,11 @@ static void app_free(app *a)
 int app_run(ixt_opts *opts)
 {
     setlocale(LC_ALL, "");
+    /* each refresh of 50,000 statements allocates a few blocks of several
+     * hundred KB (libpq's arrays, the sorted rows) and frees them: keep
+     * them in their own mappings, handed back when freed, rather than let
+     * glibc raise its threshold and hold them in the heap */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     if (!isatty(0) || !isatty(1)) {
         fprintf(stderr, "idxtune: the terminal UI needs a terminal; for scripts use the batch commands "
                         "(idxtune top --once, explain, try, advise, export)\n");

@@ -26,9 +26,10 @@ typedef struct qview {
     int list_rows;            /* rows of the list at the last draw */
     /* the sorted, filtered list, kept until the workload, the sort or the
      * filter changes: 50,000 rows are not sorted again for a key or a
-     * clock tick */
+     * clock tick; only the first rows_k are in order (the screen and the
+     * next), scrolling further orders more */
     ixt_stmt **rows;
-    size_t nrows;
+    size_t nrows, rows_k;
     unsigned rows_version;
     ixt_stmt_col rows_sort;
     bool rows_desc;
@@ -180,13 +181,27 @@ static void sync_selection(qview *q, ixt_stmt **v, size_t n)
     q->sel_id = n ? v[q->list.sel]->queryid : 0;
 }
 
+static void order_rows(app *a, qview *q, size_t k)
+{
+    free(q->rows);
+    q->nrows = ixt_workload_view_top(&a->wl, q->sort, q->desc, q->filter, k, &q->rows);
+    q->rows_k = k;
+}
+
 /* The rows of the list, borrowed from q's cache. */
 static size_t sorted_rows(app *a, qview *q, ixt_stmt ***out)
 {
+    size_t want = (size_t)q->list.top + 2 * (size_t)(q->list_rows > 0 ? q->list_rows : 50);
     if (!q->rows || q->rows_version != a->wl.version || q->rows_sort != q->sort || q->rows_desc != q->desc ||
-        strcmp(q->rows_filter, q->filter) != 0) {
-        free(q->rows);
-        q->nrows = ixt_workload_view(&a->wl, q->sort, q->desc, q->filter, &q->rows);
+        strcmp(q->rows_filter, q->filter) != 0 || want > q->rows_k) {
+        order_rows(a, q, want);
+        /* the selected statement fell below the ordered rows: the list
+         * follows it, so this once all are put in order */
+        for (size_t i = q->rows_k; i < q->nrows; i++)
+            if (q->rows[i]->queryid == q->sel_id) {
+                order_rows(a, q, SIZE_MAX);
+                break;
+            }
         q->rows_version = a->wl.version;
         q->rows_sort = q->sort;
         q->rows_desc = q->desc;

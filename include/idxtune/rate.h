@@ -10,9 +10,11 @@
  * statement's row, short enough to show what hurts now. */
 #define IXT_RATE_TAU_S 10.0
 
+/* floats: shown and sorted, never summed back into counters; a list of
+ * 50,000 statements holds two each */
 typedef struct ixt_rate {
-    double last;     /* over the last interval */
-    double avg;      /* the exponential average */
+    float last;      /* over the last interval */
+    float avg;       /* the exponential average */
     bool known;      /* an interval was measured */
 } ixt_rate;
 

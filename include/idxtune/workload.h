@@ -31,38 +31,51 @@ typedef enum ixt_stmt_col {
 
 #define IXT_QUERY_LINE_MAX 400
 
+/* 50,000 of these live in the list: counters in doubles (they reach
+ * 1e15), what is derived from them for showing and sorting in floats. */
 typedef struct ixt_stmt {
     int64_t queryid;
     /* one line, a prefix of the text (IXT_QUERY_LINE_MAX characters): what
      * the list shows, so 50,000 long statements do not live in memory; NULL
      * until read.  The full text is fetched when a statement is opened
-     * (ixt_workload_full_texts).  owned by the workload */
+     * (ixt_workload_full_texts).  owned by the workload (its text arena) */
     char *query;
-    bool query_cut;     /* the text is longer than the prefix */
     double calls;
     double total_ms;
     double rows;
+    double shared_hit;  /* read by ixt_workload_refresh only: 0 in the live list */
+    double shared_read;
     double mean_ms;
-    double share;       /* 0..1 */
-    double calls_rate;  /* per second, averaged over ~IXT_RATE_TAU_S: what lists and sorts use */
-    double ms_rate;
+    float share;        /* 0..1 */
+    float calls_rate;   /* per second, averaged over ~IXT_RATE_TAU_S: what lists and sorts use */
+    float ms_rate;
     ixt_rate calls_r;   /* the same with the last interval's value */
     ixt_rate ms_r;
-    double shared_hit;
-    double shared_read;
-    bool own;           /* an idxtune statement: never listed */
     unsigned seen;      /* snapshot generation that last saw it */
+    bool query_cut;     /* the text is longer than the prefix */
+    bool own;           /* an idxtune statement: never listed */
     /* ingest's own: the entries of one query id (roles, nesting levels)
      * are summed before the rates are taken */
     bool fresh;
     double acc_calls, acc_total;
 } ixt_stmt;
 
+/* The list's texts, packed one after the other in big blocks: 50,000
+ * short texts cost their bytes, not a malloc each; the blocks are
+ * rewritten when the texts of statements gone outweigh the live ones. */
+typedef struct ixt_text_arena {
+    char **blocks;
+    size_t nblocks;
+    size_t used;         /* bytes taken in the last block */
+    size_t live, dead;   /* bytes of texts still referenced, and dropped */
+} ixt_text_arena;
+
 typedef struct ixt_workload {
     ixt_stmt *items;
     size_t n, cap;
-    int64_t *slots;      /* hash of queryid -> index+1 */
+    uint32_t *slots;     /* hash of queryid -> index+1 */
     size_t nslots;
+    ixt_text_arena texts;
     unsigned generation;
     /* changes with every ingest: a view taken at the same version still
      * holds (its pointers too) */
@@ -79,12 +92,13 @@ typedef struct ixt_workload {
 void ixt_workload_init(ixt_workload *w);
 void ixt_workload_free(ixt_workload *w);
 
-/* The numbers query (no texts: pg_stat_statements(false)), for the server's
- * version; $1 is the database oid.  One row per entry, not grouped (the
- * server's cheapest form; ingest sums the entries of a query id).  Columns:
- * queryid (NULL for the entries the role may not see), calls, total ms,
- * rows, blocks hit, blocks read.  Send it with binary results
- * (IXT_WORKLOAD_NUMBERS_FORMAT): ingest reads both forms.  caller frees */
+/* The numbers query of the live list (no texts: pg_stat_statements(false)),
+ * for the server's version; $1 is the database oid.  One row of arrays with
+ * an element per entry, not grouped (the server's cheapest form; ingest
+ * sums the entries of a query id): queryid (NULL for the entries the role
+ * may not see), calls, total ms, rows.  Send it with binary results
+ * (IXT_WORKLOAD_NUMBERS_FORMAT): ingest reads the arrays in place.  The
+ * block counts are read by ixt_workload_refresh only.  caller frees */
 char *ixt_workload_numbers_sql(const ixt_server_info *in);
 #define IXT_WORKLOAD_NUMBERS_FORMAT 1
 /* What the list shows of the texts for the query ids in $2 (a bigint[]
@@ -95,7 +109,9 @@ char *ixt_workload_texts_sql(const ixt_server_info *in);
 char *ixt_workload_full_texts_sql(const ixt_server_info *in);
 
 /* Takes a numbers snapshot taken at now_ms (monotonic), computes rates
- * against the previous one, and drops statements that disappeared. */
+ * against the previous one, and drops statements that disappeared.  r is
+ * the numbers query's binary result, with or without two more arrays:
+ * shared blocks hit and read. */
 int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_ms, ixt_err *e);
 /* Up to max statements still without text, as a bigint[] literal
  * ("{1,2}"), or NULL when none is missing.  caller frees */
@@ -124,6 +140,10 @@ char *ixt_workload_full_text(ixt_conn *c, int64_t queryid, ixt_err *e);
  * next ingest.  *out: caller frees the array only */
 size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
                          const char *filter, ixt_stmt ***out);
+/* The same with only the first k in order (the rows on screen), the rest
+ * after them in no order: a linear selection instead of a full sort. */
+size_t ixt_workload_view_top(const ixt_workload *w, ixt_stmt_col col, bool desc,
+                             const char *filter, size_t k, ixt_stmt ***out);
 
 /* What the role may not see, for a warning ("showing only this role's
  * statements: 3 of other roles hidden; grant pg_read_all_stats ...").

@@ -31,10 +31,71 @@ static PGresult *make_result(int ncols, int nrows, const char *const *cells)
     return r;
 }
 
+static void put_be32(unsigned char *p, uint32_t v)
+{
+    for (int i = 3; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)(v & 0xff);
+}
+
+static void put_be64(unsigned char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)(v & 0xff);
+}
+
+/* The numbers query's result as the server sends it: one row of binary
+ * int8[] (float8[] for the total time) arrays, an element per entry.
+ * cells[row * 6 + col] (queryid, calls, total, rows, hit, read) in text;
+ * "NULL" is a NULL element; ncols 4 leaves the block counts out. */
+static PGresult *numbers_result(int ncols, int nrows, const char *const *cells)
+{
+    PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+    PGresAttDesc att[6];
+    char names[6][16];
+    for (int c = 0; c < ncols; c++) {
+        snprintf(names[c], sizeof names[c], "c%d", c);
+        att[c] = (PGresAttDesc){.name = names[c], .format = 1, .typid = c == 2 ? 1022 : 1016, .typlen = -1,
+                                .atttypmod = -1};
+    }
+    assert_true(PQsetResultAttrs(r, ncols, att));
+    unsigned char *buf = malloc(20 + (size_t)nrows * 12);
+    for (int c = 0; c < ncols; c++) {
+        if (!nrows) { /* array_agg of no entries */
+            assert_true(PQsetvalue(r, 0, c, NULL, -1));
+            continue;
+        }
+        put_be32(buf, 1);
+        put_be32(buf + 4, 1);
+        put_be32(buf + 8, c == 2 ? 701 : 20);
+        put_be32(buf + 12, (uint32_t)nrows);
+        put_be32(buf + 16, 1);
+        size_t len = 20;
+        for (int row = 0; row < nrows; row++) {
+            const char *v = cells[row * 6 + c];
+            if (strcmp(v, "NULL") == 0) {
+                put_be32(buf + len, (uint32_t)-1);
+                len += 4;
+                continue;
+            }
+            uint64_t bits = (uint64_t)strtoll(v, NULL, 10);
+            if (c == 2) {
+                double d = strtod(v, NULL);
+                memcpy(&bits, &d, sizeof bits);
+            }
+            put_be32(buf + len, 8);
+            put_be64(buf + len + 4, bits);
+            len += 12;
+        }
+        assert_true(PQsetvalue(r, 0, c, (char *)buf, (int)len));
+    }
+    free(buf);
+    return r;
+}
+
 /* queryid, calls, total, rows, hit, read */
 static void ingest(ixt_workload *w, int nrows, const char *const *cells, double now)
 {
-    PGresult *r = make_result(6, nrows, cells);
+    PGresult *r = numbers_result(6, nrows, cells);
     ixt_err e;
     assert_int_equal(ixt_workload_ingest_numbers(w, r, now, &e), 0);
     PQclear(r);
@@ -182,7 +243,7 @@ static void test_entries_of_one_id_are_summed(void **state)
     assert_int_equal(w.n, 1);
     const ixt_stmt *a = ixt_workload_find(&w, 9);
     assert_true(a->calls == 40 && a->total_ms == 400 && a->rows == 5);
-    assert_true(a->shared_hit == 7 && a->shared_read == 9);
+    assert_true(a->shared_hit == 7 && a->shared_read == 9); /* top --once's form */
     const char *s2[] = {"9", "20", "200", "1", "2", "3", "9", "30", "300", "4", "5", "6"};
     ingest(&w, 2, s2, 2000);
     a = ixt_workload_find(&w, 9);
@@ -190,40 +251,13 @@ static void test_entries_of_one_id_are_summed(void **state)
     ixt_workload_free(&w);
 }
 
-static void put_be64(char *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (char)(v & 0xff);
-}
-
-/* The monitor asks for binary results: int8 and float8 read in place. */
-static void test_binary_numbers(void **state)
+/* The live list's form (no block counts), another role's entry without a
+ * query id, a float total; a short array or a text result is refused. */
+static void test_binary_arrays(void **state)
 {
     (void)state;
-    PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
-    PGresAttDesc att[6];
-    const unsigned types[6] = {20, 20, 701, 20, 20, 20};
-    char names[6][16];
-    memset(att, 0, sizeof att);
-    for (int i = 0; i < 6; i++) {
-        snprintf(names[i], sizeof names[i], "c%d", i);
-        att[i] = (PGresAttDesc){.name = names[i], .format = 1, .typid = types[i], .typlen = 8, .atttypmod = -1};
-    }
-    assert_true(PQsetResultAttrs(r, 6, att));
-    double total = 1234.5;
-    uint64_t tbits;
-    memcpy(&tbits, &total, sizeof tbits);
-    const uint64_t vals[6] = {(uint64_t)(int64_t)-42, 7, tbits, 70, 3, 1};
-    char cell[8];
-    for (int c = 0; c < 6; c++) {
-        put_be64(cell, vals[c]);
-        assert_true(PQsetvalue(r, 0, c, cell, 8));
-    }
-    assert_true(PQsetvalue(r, 1, 0, NULL, -1)); /* another role's entry */
-    for (int c = 1; c < 6; c++) {
-        put_be64(cell, c == 2 ? tbits : 1);
-        assert_true(PQsetvalue(r, 1, c, cell, 8));
-    }
+    const char *cells[] = {"-42", "7", "1234.5", "70", "0", "0", "NULL", "1", "2", "3", "0", "0"};
+    PGresult *r = numbers_result(4, 2, cells);
     ixt_workload w;
     ixt_workload_init(&w);
     ixt_err e;
@@ -231,10 +265,74 @@ static void test_binary_numbers(void **state)
     PQclear(r);
     const ixt_stmt *a = ixt_workload_find(&w, -42);
     assert_non_null(a);
-    assert_true(a->calls == 7 && a->total_ms == 1234.5 && a->rows == 70);
-    assert_true(a->shared_hit == 3 && a->shared_read == 1);
+    assert_true(a->calls == 7 && a->total_ms == 1234.5 && a->rows == 70 && a->shared_hit == 0);
+    assert_int_equal(w.n, 1);
     assert_int_equal(w.hidden, 1);
+    /* no entries at all: array_agg gives NULLs */
+    r = numbers_result(4, 0, cells);
+    assert_int_equal(ixt_workload_ingest_numbers(&w, r, 2000, &e), 0);
+    PQclear(r);
+    assert_int_equal(w.n, 0);
+    /* an array claiming more elements than it holds */
+    r = numbers_result(4, 2, cells);
+    unsigned char one[24];
+    memcpy(one, PQgetvalue(r, 0, 1), 20);
+    put_be32(one + 20, 8); /* the length of an element that is not there */
+    assert_true(PQsetvalue(r, 0, 1, (char *)one, 24));
+    assert_int_equal(ixt_workload_ingest_numbers(&w, r, 3000, &e), -1);
+    PQclear(r);
+    /* the text form (an older build's row per entry) */
+    r = make_result(6, 1, cells);
+    assert_int_equal(ixt_workload_ingest_numbers(&w, r, 4000, &e), -1);
+    PQclear(r);
     ixt_workload_free(&w);
+}
+
+/* The texts live in blocks: statements come and go by the thousand, the
+ * texts of those gone are reclaimed and the others stay intact. */
+static void test_texts_survive_compaction(void **state)
+{
+    (void)state;
+    enum { N = 4000 };
+    char (*num)[6][24] = calloc(N, sizeof *num);
+    char (*txt)[4][64] = calloc(N, sizeof *txt);
+    const char **nflat = calloc(N * 6, sizeof *nflat), **tflat = calloc(N * 4, sizeof *tflat);
+    ixt_workload w;
+    ixt_workload_init(&w);
+    for (int round = 0; round < 6; round++) {
+        /* a new set of ids each round: all the previous texts are dead */
+        for (int i = 0; i < N; i++) {
+            snprintf(num[i][0], 24, "%d", round * N + i + 1);
+            snprintf(num[i][1], 24, "1");
+            snprintf(num[i][2], 24, "1");
+            for (int c = 3; c < 6; c++)
+                snprintf(num[i][c], 24, "0");
+            snprintf(txt[i][0], 64, "%d", round * N + i + 1);
+            snprintf(txt[i][1], 64, "SELECT  %d,\n  'a text long enough to fill blocks'", round * N + i + 1);
+            snprintf(txt[i][2], 64, "f");
+            snprintf(txt[i][3], 64, "f");
+            for (int c = 0; c < 6; c++)
+                nflat[i * 6 + c] = num[i][c];
+            for (int c = 0; c < 4; c++)
+                tflat[i * 4 + c] = txt[i][c];
+        }
+        ingest(&w, N, nflat, 1000.0 * (round + 1));
+        ingest_texts(&w, N, tflat);
+    }
+    assert_int_equal(w.n, N);
+    char want[64];
+    for (int i = 0; i < N; i += 397) {
+        snprintf(want, sizeof want, "SELECT %d, 'a text long enough to fill blocks'", 5 * N + i + 1);
+        assert_string_equal(ixt_workload_find(&w, 5 * N + i + 1)->query, want);
+    }
+    /* what is held is about what is live, not six rounds of texts */
+    assert_true(w.texts.dead <= w.texts.live);
+    assert_true(w.texts.nblocks * 64 * 1024 < 3 * w.texts.live + 2 * 64 * 1024);
+    ixt_workload_free(&w);
+    free(num);
+    free(txt);
+    free(nflat);
+    free(tflat);
 }
 
 static void test_many_statements(void **state)
@@ -264,6 +362,49 @@ static void test_many_statements(void **state)
     ixt_workload_free(&w);
 }
 
+/* The screen's rows in order without sorting them all: the first k are
+ * those of the full sort, whatever k, column and direction. */
+static void test_view_top_matches_full_sort(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    char (*cells)[6][24] = calloc(N, sizeof *cells);
+    const char **flat = calloc(N * 6, sizeof *flat);
+    unsigned x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        snprintf(cells[i][0], 24, "%d", i + 1);
+        snprintf(cells[i][1], 24, "%u", (x >> 16) % 50); /* many ties: the id breaks them */
+        snprintf(cells[i][2], 24, "%u", (x >> 8) % 100000);
+        for (int c = 3; c < 6; c++)
+            snprintf(cells[i][c], 24, "0");
+        for (int c = 0; c < 6; c++)
+            flat[i * 6 + c] = cells[i][c];
+    }
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ingest(&w, N, flat, 1000);
+    const ixt_stmt_col cols[] = {IXT_COL_CALLS, IXT_COL_TOTAL, IXT_COL_QUERYID, IXT_COL_QUERY};
+    const size_t ks[] = {0, 1, 17, 100, N - 1, N, N + 5};
+    for (size_t c = 0; c < 4; c++)
+        for (int desc = 0; desc < 2; desc++) {
+            ixt_stmt **full;
+            size_t n = ixt_workload_view(&w, cols[c], desc, NULL, &full);
+            assert_int_equal(n, N);
+            for (size_t k = 0; k < sizeof ks / sizeof ks[0]; k++) {
+                ixt_stmt **top;
+                assert_int_equal(ixt_workload_view_top(&w, cols[c], desc, NULL, ks[k], &top), N);
+                for (size_t i = 0; i < ks[k] && i < n; i++)
+                    assert_ptr_equal(top[i], full[i]);
+                free(top);
+            }
+            free(full);
+        }
+    ixt_workload_free(&w);
+    free(flat);
+    free(cells);
+}
+
 static void test_sort_column_names(void **state)
 {
     (void)state;
@@ -290,6 +431,7 @@ static void test_version_specific_sql(void **state)
     sql = ixt_workload_numbers_sql(&in);
     assert_non_null(strstr(sql, "total_time"));
     assert_null(strstr(sql, "GROUP BY")); /* summed by ingest, not by the server */
+    assert_null(strstr(sql, "shared_blks")); /* the live list does not show them */
     free(sql);
 }
 
@@ -314,7 +456,7 @@ static void test_merge(void **state)
     const ixt_stmt *a = ixt_workload_find(&m, 1);
     assert_true(a->calls == 40 && a->total_ms == 400 && a->mean_ms == 10 && a->shared_read == 6);
     assert_string_equal(a->query, "SELECT 1");
-    assert_true(a->share == 400.0 / 450.0);
+    assert_true(a->share == (float)(400.0 / 450.0));
     /* merged again: sums, not accumulations; 2 is gone from the primary */
     const char *np2[] = {"1", "10", "100", "10", "1", "2"};
     ingest(&p, 1, np2, 2000);
@@ -335,8 +477,10 @@ int main(void)
         cmocka_unit_test(test_texts_only_for_new_ids),
         cmocka_unit_test(test_view_sorts_filters_and_hides_own),
         cmocka_unit_test(test_entries_of_one_id_are_summed),
-        cmocka_unit_test(test_binary_numbers),
+        cmocka_unit_test(test_binary_arrays),
+        cmocka_unit_test(test_texts_survive_compaction),
         cmocka_unit_test(test_many_statements),
+        cmocka_unit_test(test_view_top_matches_full_sort),
         cmocka_unit_test(test_sort_column_names),
         cmocka_unit_test(test_version_specific_sql),
         cmocka_unit_test(test_merge),
