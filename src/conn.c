@@ -663,10 +663,14 @@ static bool pipe_drain(ixt_conn *c)
     double until = ixt_now_ms() + 5000;
     (void)PQpipelineSync(c->pg);
     while (PQexitPipelineMode(c->pg) != 1) {
-        PGresult *r;
-        if (ixt_now_ms() > until || PQstatus(c->pg) != CONNECTION_OK || pipe_next(c, &r) != 0)
+        /* the deadline holds while waiting too: a server that stopped
+         * answering does not keep the caller */
+        while (PQisBusy(c->pg))
+            if (ixt_now_ms() > until || pipe_wait(c) != 0)
+                return false;
+        if (PQstatus(c->pg) != CONNECTION_OK)
             return false;
-        PQclear(r);
+        PQclear(PQgetResult(c->pg));
     }
     return true;
 }
