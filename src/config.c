@@ -294,12 +294,27 @@ static char *unquote(char *v)
     return v;
 }
 
+/* Cuts a trailing comment: '#' at the start or after a space, outside quotes,
+ * so a password such as "pa#ss" in a node's conninfo survives. */
+static void cut_comment(char *line)
+{
+    char quote = 0;
+    for (char *p = line; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+        } else if (*p == '"' || *p == '\'') {
+            quote = *p;
+        } else if (*p == '#' && (p == line || isspace((unsigned char)p[-1]))) {
+            *p = '\0';
+            return;
+        }
+    }
+}
+
 static int apply_line(ixt_config *c, char *line, const char *where, int no, ixt_err *e)
 {
-    /* no value contains '#', so it always starts a comment */
-    char *hash = strchr(line, '#');
-    if (hash)
-        *hash = '\0';
+    cut_comment(line);
     char *s = ixt_trim(line);
     if (!*s)
         return 0;

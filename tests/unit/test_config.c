@@ -82,6 +82,27 @@ static void test_nodes(void **state)
     assert_non_null(strstr(e.msg, "at most 8"));
 }
 
+/* A '#' inside a value (a password) is not a comment; one after a space is. */
+static void test_hash_in_value(void **state)
+{
+    (void)state;
+    ixt_config c;
+    ixt_config_defaults(&c);
+    ixt_err e;
+    const char *good = "node = host=s1 password=pa#ss   # the standby\n"
+                       "node = \"host=s3 password='x # y'\" # quoted\n"
+                       "  # node = host=off\n"
+                       "runs = 4 # four\n";
+    assert_int_equal(ixt_config_parse(good, "f", &c, &e), 0);
+    assert_int_equal(c.nnodes, 2);
+    assert_string_equal(c.nodes[0], "host=s1 password=pa#ss");
+    assert_string_equal(c.nodes[1], "host=s3 password='x # y'");
+    assert_int_equal(c.runs, 4);
+    /* no space before it: part of the value, which is then wrong */
+    assert_int_equal(ixt_config_parse("runs = 4#x\n", "f", &c, &e), -1);
+    assert_non_null(strstr(e.msg, "not '4#x'"));
+}
+
 static void test_good_values(void **state)
 {
     (void)state;
@@ -380,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_default_path),
         cmocka_unit_test(test_nodes),
+        cmocka_unit_test(test_hash_in_value),
     };
     return IXT_RUN_TESTS(tests);
 }
