@@ -651,12 +651,16 @@ static int cmp_text(const void *a, const void *b, void *arg)
     return *(const bool *)arg ? -r : r;
 }
 
-static bool matches(const ixt_stmt *s, const char *filter)
+/* filter_id: whether the filter could be part of a query id (digits and
+ * a minus): only then are 50,000 ids formatted to be searched. */
+static bool matches(const ixt_stmt *s, const char *filter, bool filter_id)
 {
     if (!filter || !*filter)
         return true;
     if (s->query && strcasestr(s->query, filter))
         return true;
+    if (!filter_id)
+        return false;
     char id[32];
     snprintf(id, sizeof id, "%" PRId64, s->queryid);
     return strstr(id, filter) != NULL;
@@ -730,8 +734,9 @@ size_t ixt_workload_view_top(const ixt_workload *w, ixt_stmt_col col, bool desc,
 {
     ixt_stmt **v = ixt_xmalloc((w->n + 1) * sizeof *v);
     size_t n = 0;
+    bool filter_id = filter && filter[strspn(filter, "-0123456789")] == '\0';
     for (size_t i = 0; i < w->n; i++)
-        if (!w->items[i].own && matches(&w->items[i], filter))
+        if (!w->items[i].own && matches(&w->items[i], filter, filter_id))
             v[n++] = &w->items[i];
     if (col == IXT_COL_QUERY) {
         partial_sort(v, n, sizeof *v, k, cmp_text, &desc);
