@@ -83,7 +83,10 @@ measure() { # label warmup-s command...
         tx send-keys -t mon / t 1 2; sleep 1.2; tx send-keys -t mon Enter
         sleep 1.2; tx send-keys -t mon q
         for _ in $(seq 50); do [ -s "$loopstats" ] && break; sleep 0.1; done
-        echo "${label}_key_max_blocked_ms $(awk '{print $2}' "$loopstats")"
+        # the longest turn of its loop, and the same after the first
+        # refresh (which reads every text once)
+        echo "${label}_key_max_blocked_ms $(awk '$1 == "max_blocked_ms" {print $2}' "$loopstats")"
+        echo "${label}_key_steady_max_blocked_ms $(awk '$1 == "steady_max_blocked_ms" {print $2}' "$loopstats")"
         : >"$loopstats"
     fi
     tx kill-session -t mon 2>/dev/null
@@ -92,6 +95,7 @@ measure() { # label warmup-s command...
 }
 
 loopstats=$(mktemp)
+round=0
 for spec in ${BENCH_SHAPES:-short:5000 inlist:5000 short:50000}; do
     shape=${spec%%:*} n=${spec#*:}
     echo "== $shape $n: $(fill "$shape" "$n") (statements, mean text bytes)"
@@ -99,11 +103,19 @@ for spec in ${BENCH_SHAPES:-short:5000 inlist:5000 short:50000}; do
     busy=()
     for _ in 1 2 3; do psql -qAt -d "$DB" -c "SELECT pg_sleep(3600)" >/dev/null 2>&1 & busy+=($!); done
     : >"$loopstats"
-    # the warm-up covers the first reading of the list's texts
-    measure idxtune 12 env IXT_LOOP_STATS="$loopstats" "$IXT_PROG" -r 1 -d "$DB"
-    [ -n "${BENCH_BEFORE:-}" ] && measure before_idxtune 12 env IXT_LOOP_STATS="$loopstats" "$BENCH_BEFORE" -r 1 -d "$DB"
-    for t in "${others[@]}"; do
+    # the monitors in turn, in the reverse order every other round: the
+    # first one measured must not always be the same (the server's caches
+    # and the machine's other load change over a round)
+    runs=(idxtune ${BENCH_BEFORE:+before_idxtune} "${others[@]}")
+    if (( round++ % 2 )); then
+        for (( i = 0, j = ${#runs[@]} - 1; i < j; i++, j-- )); do t=${runs[i]}; runs[i]=${runs[j]}; runs[j]=$t; done
+    fi
+    echo "# order: ${runs[*]}"
+    for t in "${runs[@]}"; do
         case $t in
+            # the warm-up covers the first reading of the list's texts
+            idxtune) measure idxtune 12 env IXT_LOOP_STATS="$loopstats" "$IXT_PROG" -r 1 -d "$DB";;
+            before_idxtune) measure before_idxtune 12 env IXT_LOOP_STATS="$loopstats" "$BENCH_BEFORE" -r 1 -d "$DB";;
             pg_activity) measure pg_activity 4 pg_activity --refresh 1 --no-db-size -d "$DB";;
             pg_top) measure pg_top 4 pg_top -s 1 -d "$DB";;
         esac

@@ -65,6 +65,7 @@ static void arena_compact(ixt_workload *w)
 void ixt_workload_free(ixt_workload *w)
 {
     free(w->items);
+    free(w->blocks);
     free(w->slots);
     arena_free(&w->texts);
     ixt_workload_init(w);
@@ -78,21 +79,33 @@ static const char *pgss_schema(const ixt_server_info *in)
     return in->pgss_schema[0] ? in->pgss_schema : "public";
 }
 
-/* One row of arrays, one element per entry: libpq keeps a handful of
- * values instead of a tuple per entry (50,000 of them each second), and
- * ingest reads the binary arrays in place.  No GROUP BY and no sum(): the
- * server's cost stays close to reading the entries at all (sum() of a
- * bigint is a numeric, slow on 50,000 rows).  The block counts only when
- * asked: the live list does not show them. */
+/* Arrays, one element per entry: libpq keeps a handful of values instead
+ * of a tuple per entry (50,000 of them each second), and ingest reads the
+ * binary arrays in place.  No GROUP BY and no sum(): the server's cost
+ * stays close to reading the entries at all (sum() of a bigint is a
+ * numeric, slow on 50,000 rows).  The arrays are sliced into rows of
+ * NUMBERS_PER_ROW entries: libpq holds a whole message in its input
+ * buffer, which never shrinks, and one row of 50,000 would keep 2.5 MB
+ * there (slicing costs the server a copy, no sort).  The block counts
+ * only when asked: the live list does not show them. */
+#define NUMBERS_PER_ROW 4096
+
 static char *numbers_sql(const ixt_server_info *in, bool blocks)
 {
     /* pg_stat_statements 1.8 (PostgreSQL 13) renamed total_time */
     const char *total = in->version_num >= 130000 ? "total_exec_time" : "total_time";
+    char slice[32];
+    snprintf(slice, sizeof slice, "[i:i+%d]", NUMBERS_PER_ROW - 1);
     return ixt_xasprintf(IXT_SQL_TAG
-                         "SELECT array_agg(queryid), array_agg(calls), array_agg(%s), array_agg(rows)%s"
-                         " FROM %s.pg_stat_statements(false) WHERE dbid = $1",
-                         total, blocks ? ", array_agg(shared_blks_hit), array_agg(shared_blks_read)" : "",
-                         pgss_schema(in));
+                         "SELECT q%s, c%s, t%s, r%s%s%s%s%s"
+                         " FROM (SELECT array_agg(queryid) q, array_agg(calls) c, array_agg(%s) t,"
+                         " array_agg(rows) r%s"
+                         " FROM %s.pg_stat_statements(false) WHERE dbid = $1) a,"
+                         " generate_series(1, cardinality(q), %d) i",
+                         slice, slice, slice, slice, blocks ? ", h" : "", blocks ? slice : "",
+                         blocks ? ", b" : "", blocks ? slice : "", total,
+                         blocks ? ", array_agg(shared_blks_hit) h, array_agg(shared_blks_read) b" : "",
+                         pgss_schema(in), NUMBERS_PER_ROW);
 }
 
 char *ixt_workload_numbers_sql(const ixt_server_info *in)
@@ -167,6 +180,8 @@ static ixt_stmt *add_stmt(ixt_workload *w, int64_t id)
     if (w->n == w->cap) {
         w->cap = w->cap ? w->cap * 2 : 256;
         w->items = ixt_xrealloc(w->items, w->cap * sizeof *w->items);
+        if (w->blocks)
+            w->blocks = ixt_xrealloc(w->blocks, w->cap * 2 * sizeof *w->blocks);
     }
     ixt_stmt *s = &w->items[w->n++];
     memset(s, 0, sizeof *s);
@@ -188,8 +203,11 @@ static void drop_unseen(ixt_workload *w)
     size_t keep = 0;
     for (size_t i = 0; i < w->n; i++) {
         if (w->items[i].seen == w->generation) {
-            if (keep != i) /* most refreshes drop nothing: no copying */
+            if (keep != i) { /* most refreshes drop nothing: no copying */
                 w->items[keep] = w->items[i];
+                if (w->blocks)
+                    memcpy(&w->blocks[2 * keep], &w->blocks[2 * i], 2 * sizeof *w->blocks);
+            }
             keep++;
         } else if (w->items[i].query) {
             size_t n = strlen(w->items[i].query) + 1;
@@ -217,11 +235,28 @@ static void update_stmt(ixt_stmt *s, double calls, double total, double interval
         ixt_rate_add(&s->calls_r, dcalls / interval_s, interval_s, IXT_RATE_TAU_S);
         ixt_rate_add(&s->ms_r, dtotal / interval_s, interval_s, IXT_RATE_TAU_S);
     }
-    s->calls_rate = s->calls_r.avg;
-    s->ms_rate = s->ms_r.avg;
     s->calls = calls;
     s->total_ms = total;
-    s->mean_ms = calls > 0 ? total / calls : 0;
+}
+
+double ixt_stmt_mean_ms(const ixt_stmt *s)
+{
+    return s->calls > 0 ? s->total_ms / s->calls : 0;
+}
+
+void ixt_workload_blocks(const ixt_workload *w, const ixt_stmt *s, double *hit, double *read)
+{
+    size_t i = (size_t)(s - w->items);
+    *hit = w->blocks ? w->blocks[2 * i] : 0;
+    *read = w->blocks ? w->blocks[2 * i + 1] : 0;
+}
+
+/* The block counts come with the snapshots of ixt_workload_refresh: the
+ * array is made on the first of them. */
+static void want_blocks(ixt_workload *w)
+{
+    if (!w->blocks) /* add_stmt grows it with the items */
+        w->blocks = ixt_xcalloc((w->cap ? w->cap : 1) * 2, sizeof *w->blocks);
 }
 
 /* Shares leave idxtune's own statements out; their texts come later, so
@@ -258,16 +293,16 @@ typedef struct num_array {
 #define INT8_ARRAY_OID 1016
 #define FLOAT8_ARRAY_OID 1022
 
-static bool array_open(const PGresult *r, int col, num_array *a)
+static bool array_open(const PGresult *r, int row, int col, num_array *a)
 {
     memset(a, 0, sizeof *a);
-    if (PQgetisnull(r, 0, col)) /* array_agg of no entries */
+    if (PQgetisnull(r, row, col)) /* array_agg of no entries */
         return true;
     Oid t = PQftype(r, col);
     if (PQfformat(r, col) != 1 || (t != INT8_ARRAY_OID && t != FLOAT8_ARRAY_OID))
         return false;
-    const unsigned char *p = (const unsigned char *)PQgetvalue(r, 0, col);
-    int len = PQgetlength(r, 0, col);
+    const unsigned char *p = (const unsigned char *)PQgetvalue(r, row, col);
+    int len = PQgetlength(r, row, col);
     if (len < 12)
         return false;
     uint32_t ndim = be32(p);
@@ -309,22 +344,44 @@ static double array_num(const num_array *a, uint64_t bits)
 
 enum { NUM_ID, NUM_CALLS, NUM_TOTAL, NUM_ROWS, NUM_HIT, NUM_READ, NUM_COLS };
 
-int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_ms, ixt_err *e)
+/* What one snapshot adds up per item, before the rates are taken: the
+ * entries of one query id (roles, nesting levels) are summed.  Held for
+ * the ingest only, so the list's items stay small. */
+typedef struct ingest_acc {
+    double (*sum)[2]; /* calls, total ms per item: room for all, made once */
+} ingest_acc;
+
+static ixt_stmt *ingest_entry(ixt_workload *w, ingest_acc *acc, size_t *guess, int64_t id)
 {
-    /* without the block counts (the live list) or with them (top --once) */
+    /* the server lists its entries in the same order each time, and
+     * new statements are appended in that order: the item after the
+     * last one found is almost always the next entry's, read in
+     * sequence instead of a cache miss through the hash */
+    ixt_stmt *s = *guess < w->n && w->items[*guess].queryid == id ? &w->items[*guess] : lookup(w, id);
+    if (!s)
+        s = add_stmt(w, id);
+    size_t i = (size_t)(s - w->items);
+    *guess = i + 1;
+    if (s->seen != w->generation) {
+        s->seen = w->generation;
+        acc->sum[i][0] = acc->sum[i][1] = s->rows = 0;
+        if (w->blocks)
+            w->blocks[2 * i] = w->blocks[2 * i + 1] = 0;
+    }
+    return s;
+}
+
+/* One row of the numbers result: its arrays, an element per entry. */
+static int ingest_row(ixt_workload *w, const PGresult *r, int row, ingest_acc *acc, size_t *guess, ixt_err *e)
+{
     int ncols = PQnfields(r);
-    num_array a[NUM_COLS];
-    bool ok = (ncols == NUM_HIT || ncols == NUM_COLS) && PQntuples(r) == 1;
+    num_array a[NUM_COLS] = {0};
+    bool ok = true;
     for (int c = 0; ok && c < ncols; c++)
-        ok = array_open(r, c, &a[c]) && a[c].n == a[0].n;
+        ok = array_open(r, row, c, &a[c]) && a[c].n == a[0].n;
     if (!ok)
         return ixt_err_set(e, "unexpected pg_stat_statements result (%d columns)", ncols);
-    double interval_s = w->last_ms > 0 ? (now_ms - w->last_ms) / 1000.0 : 0;
-    w->generation++;
-    w->version++;
-    w->hidden = 0;
-    size_t guess = 0;
-    for (size_t i = 0; i < a[0].n; i++) {
+    for (size_t k = 0; k < a[0].n; k++) {
         uint64_t bits[NUM_COLS] = {0};
         int got[NUM_COLS];
         for (int c = 0; c < ncols; c++)
@@ -336,38 +393,60 @@ int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_m
             w->hidden++;
             continue;
         }
-        int64_t id = (int64_t)bits[NUM_ID];
-        /* the server lists its entries in the same order each time, and
-         * new statements are appended in that order: the item after the
-         * last one found is almost always the next entry's, read in
-         * sequence instead of a cache miss through the hash */
-        ixt_stmt *s = guess < w->n && w->items[guess].queryid == id ? &w->items[guess] : lookup(w, id);
-        if (!s)
-            s = add_stmt(w, id);
-        guess = (size_t)(s - w->items) + 1;
-        /* an id has one entry per role and nesting level: summed */
-        if (s->seen != w->generation) {
-            s->seen = w->generation;
-            s->acc_calls = s->acc_total = s->rows = s->shared_hit = s->shared_read = 0;
-        }
-        s->acc_calls += array_num(&a[NUM_CALLS], bits[NUM_CALLS]);
-        s->acc_total += array_num(&a[NUM_TOTAL], bits[NUM_TOTAL]);
+        ixt_stmt *s = ingest_entry(w, acc, guess, (int64_t)bits[NUM_ID]);
+        size_t i = (size_t)(s - w->items);
+        acc->sum[i][0] += array_num(&a[NUM_CALLS], bits[NUM_CALLS]);
+        acc->sum[i][1] += array_num(&a[NUM_TOTAL], bits[NUM_TOTAL]);
         s->rows += array_num(&a[NUM_ROWS], bits[NUM_ROWS]);
         if (ncols == NUM_COLS) {
-            s->shared_hit += array_num(&a[NUM_HIT], bits[NUM_HIT]);
-            s->shared_read += array_num(&a[NUM_READ], bits[NUM_READ]);
+            w->blocks[2 * i] += array_num(&a[NUM_HIT], bits[NUM_HIT]);
+            w->blocks[2 * i + 1] += array_num(&a[NUM_READ], bits[NUM_READ]);
         }
     }
-    drop_unseen(w);
-    for (size_t i = 0; i < w->n; i++) {
-        ixt_stmt *s = &w->items[i];
-        update_stmt(s, s->acc_calls, s->acc_total, interval_s, s->fresh);
-        s->fresh = false;
-    }
-    compute_shares(w);
-    w->interval_s = interval_s;
-    w->last_ms = now_ms;
     return 0;
+}
+
+int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_ms, ixt_err *e)
+{
+    /* without the block counts (the live list) or with them (top --once) */
+    int ncols = PQnfields(r);
+    if (ncols != NUM_HIT && ncols != NUM_COLS)
+        return ixt_err_set(e, "unexpected pg_stat_statements result (%d columns)", ncols);
+    if (ncols == NUM_COLS)
+        want_blocks(w);
+    double interval_s = w->last_ms > 0 ? (now_ms - w->last_ms) / 1000.0 : 0;
+    w->generation++;
+    w->version++;
+    w->hidden = 0;
+    /* every entry a new statement at most */
+    size_t entries = 0;
+    for (int row = 0; row < PQntuples(r); row++) {
+        num_array ids;
+        if (!array_open(r, row, NUM_ID, &ids))
+            return ixt_err_set(e, "unexpected pg_stat_statements result (not an int8[])");
+        entries += ids.n;
+    }
+    ingest_acc acc = {ixt_xmalloc((w->n + entries + 1) * sizeof *acc.sum)};
+    size_t guess = 0;
+    int rc = 0;
+    for (int row = 0; rc == 0 && row < PQntuples(r); row++)
+        rc = ingest_row(w, r, row, &acc, &guess, e);
+    if (rc == 0) {
+        /* the rates first: the items gone are dropped after, unread */
+        for (size_t i = 0; i < w->n; i++) {
+            ixt_stmt *s = &w->items[i];
+            if (s->seen != w->generation)
+                continue;
+            update_stmt(s, acc.sum[i][0], acc.sum[i][1], interval_s, s->fresh);
+            s->fresh = false;
+        }
+        drop_unseen(w);
+        compute_shares(w);
+        w->interval_s = interval_s;
+        w->last_ms = now_ms;
+    }
+    free(acc.sum);
+    return rc;
 }
 
 char *ixt_workload_missing_texts(const ixt_workload *w, size_t max)
@@ -552,11 +631,11 @@ static double col_value(const ixt_stmt *s, ixt_stmt_col col)
     switch (col) {
     case IXT_COL_TOTAL: return s->total_ms;
     case IXT_COL_CALLS: return s->calls;
-    case IXT_COL_MEAN: return s->mean_ms;
+    case IXT_COL_MEAN: return ixt_stmt_mean_ms(s);
     case IXT_COL_ROWS: return s->rows;
     case IXT_COL_SHARE: return s->share;
-    case IXT_COL_CALLS_RATE: return s->calls_rate;
-    case IXT_COL_MS_RATE: return s->ms_rate;
+    case IXT_COL_CALLS_RATE: return s->calls_r.avg;
+    case IXT_COL_MS_RATE: return s->ms_r.avg;
     case IXT_COL_QUERYID: return (double)s->queryid;
     default: return 0;
     }
@@ -572,12 +651,16 @@ static int cmp_text(const void *a, const void *b, void *arg)
     return *(const bool *)arg ? -r : r;
 }
 
-static bool matches(const ixt_stmt *s, const char *filter)
+/* filter_id: whether the filter could be part of a query id (digits and
+ * a minus): only then are 50,000 ids formatted to be searched. */
+static bool matches(const ixt_stmt *s, const char *filter, bool filter_id)
 {
     if (!filter || !*filter)
         return true;
     if (s->query && strcasestr(s->query, filter))
         return true;
+    if (!filter_id)
+        return false;
     char id[32];
     snprintf(id, sizeof id, "%" PRId64, s->queryid);
     return strstr(id, filter) != NULL;
@@ -651,8 +734,9 @@ size_t ixt_workload_view_top(const ixt_workload *w, ixt_stmt_col col, bool desc,
 {
     ixt_stmt **v = ixt_xmalloc((w->n + 1) * sizeof *v);
     size_t n = 0;
+    bool filter_id = filter && filter[strspn(filter, "-0123456789")] == '\0';
     for (size_t i = 0; i < w->n; i++)
-        if (!w->items[i].own && matches(&w->items[i], filter))
+        if (!w->items[i].own && matches(&w->items[i], filter, filter_id))
             v[n++] = &w->items[i];
     if (col == IXT_COL_QUERY) {
         partial_sort(v, n, sizeof *v, k, cmp_text, &desc);
@@ -693,25 +777,29 @@ void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, siz
         const ixt_workload *w = parts[p];
         dst->hidden += w->hidden;
         dst->texts_hidden |= w->texts_hidden;
+        if (w->blocks)
+            want_blocks(dst);
         for (size_t i = 0; i < w->n; i++) {
             const ixt_stmt *src = &w->items[i];
             ixt_stmt *s = lookup(dst, src->queryid);
             if (!s)
                 s = add_stmt(dst, src->queryid);
+            size_t k = (size_t)(s - dst->items);
             if (s->seen != dst->generation) {
-                s->calls = s->total_ms = s->rows = s->shared_hit = s->shared_read = 0;
-                s->calls_rate = s->ms_rate = 0;
+                s->calls = s->total_ms = s->rows = 0;
                 s->calls_r = s->ms_r = (ixt_rate){0};
                 s->own = false;
                 s->seen = dst->generation;
+                if (dst->blocks)
+                    dst->blocks[2 * k] = dst->blocks[2 * k + 1] = 0;
+            }
+            if (w->blocks) {
+                dst->blocks[2 * k] += w->blocks[2 * i];
+                dst->blocks[2 * k + 1] += w->blocks[2 * i + 1];
             }
             s->calls += src->calls;
             s->total_ms += src->total_ms;
             s->rows += src->rows;
-            s->shared_hit += src->shared_hit;
-            s->shared_read += src->shared_read;
-            s->calls_rate += src->calls_rate;
-            s->ms_rate += src->ms_rate;
             add_rate(&s->calls_r, &src->calls_r);
             add_rate(&s->ms_r, &src->ms_r);
             s->own |= src->own;
@@ -722,10 +810,6 @@ void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, siz
         }
     }
     drop_unseen(dst);
-    for (size_t i = 0; i < dst->n; i++) {
-        ixt_stmt *s = &dst->items[i];
-        s->mean_ms = s->calls > 0 ? s->total_ms / s->calls : 0;
-    }
     compute_shares(dst);
     dst->interval_s = nparts ? parts[0]->interval_s : 0;
     dst->last_ms = nparts ? parts[0]->last_ms : 0;

@@ -8,6 +8,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <malloc.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -601,8 +602,13 @@ static void loop_once(app *a)
         fds[nfds++] = (struct pollfd){.fd = node_fds[i], .events = POLLIN};
     bool working = jobs_waited_for(a->jobs);
     static double turn_start_ms;
-    if (turn_start_ms > 0 && ixt_now_ms() - turn_start_ms > a->loop_max_ms)
-        a->loop_max_ms = ixt_now_ms() - turn_start_ms;
+    if (turn_start_ms > 0) {
+        double turn = ixt_now_ms() - turn_start_ms;
+        a->loop_max_ms = fmax(a->loop_max_ms, turn);
+        /* once the first refresh has read all the texts */
+        if (a->last_refresh_ms > 0 && a->last_refresh_ms < turn_start_ms)
+            a->loop_steady_max_ms = fmax(a->loop_steady_max_ms, turn);
+    }
     int rc = poll(fds, (nfds_t)nfds, working ? JOB_TICK_MS : TICK_MS);
     turn_start_ms = ixt_now_ms();
     /* the terminal went away (ssh dropped): nothing more will come */
@@ -653,14 +659,15 @@ static void wind_down(app *a)
 }
 
 /* IXT_LOOP_STATS=FILE: the longest turn of the loop outside poll(), i.e.
- * the longest the keyboard waited, written when idxtune ends. */
+ * the longest the keyboard waited, written when idxtune ends; and the same
+ * after the first refresh (which reads every text once). */
 static void loop_stats(const app *a)
 {
     const char *path = getenv("IXT_LOOP_STATS");
     FILE *f = path && path[0] ? fopen(path, "w") : NULL;
     if (!f)
         return;
-    fprintf(f, "max_blocked_ms %.1f\n", a->loop_max_ms);
+    fprintf(f, "max_blocked_ms %.1f\nsteady_max_blocked_ms %.1f\n", a->loop_max_ms, a->loop_steady_max_ms);
     fclose(f);
 }
 

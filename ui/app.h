@@ -75,6 +75,7 @@ struct app {
     ixt_conn *lab;           /* lab: EXPLAIN and index trials; owned by the jobs' worker */
     ui_jobs *jobs;           /* long work on the lab connection */
     double loop_max_ms;      /* longest turn of the loop outside poll() */
+    double loop_steady_max_ms; /* the same after the first refresh */
     /* the list's workload: the monitor's snapshot, or with other nodes
      * (--node) their snapshots merged, the monitor's then in nodes.items[0] */
     ixt_workload wl;

@@ -66,20 +66,22 @@ int batch_workload(ixt_nodes *ns, ixt_workload *w, ixt_err *e)
 
 /* Rates (calls_per_s, ms_per_s) are null on one snapshot; the per-node
  * breakdown comes with --node. */
-static json_t *stmt_json(const ixt_nodes *ns, const ixt_stmt *s, const char *text, bool rates)
+static json_t *stmt_json(const ixt_nodes *ns, const ixt_workload *w, const ixt_stmt *s, const char *text, bool rates)
 {
+    double hit, read;
+    ixt_workload_blocks(w, s, &hit, &read);
     json_t *o = json_object();
     json_object_set_new(o, "queryid", ixt_json_id(s->queryid));
     json_object_set_new(o, "query", text ? json_string(text) : json_null());
     json_object_set_new(o, "calls", ixt_json_count(s->calls));
     json_object_set_new(o, "total_ms", ixt_json_real(s->total_ms, IXT_JSON_MS));
-    json_object_set_new(o, "mean_ms", ixt_json_real(s->mean_ms, IXT_JSON_MS));
+    json_object_set_new(o, "mean_ms", ixt_json_real(ixt_stmt_mean_ms(s), IXT_JSON_MS));
     json_object_set_new(o, "rows", ixt_json_count(s->rows));
     json_object_set_new(o, "share", ixt_json_real(s->share, IXT_JSON_RATIO));
-    json_object_set_new(o, "shared_blks_hit", ixt_json_count(s->shared_hit));
-    json_object_set_new(o, "shared_blks_read", ixt_json_count(s->shared_read));
-    json_object_set_new(o, "calls_per_s", rates ? ixt_json_real(s->calls_rate, IXT_JSON_RATE) : json_null());
-    json_object_set_new(o, "ms_per_s", rates ? ixt_json_real(s->ms_rate, IXT_JSON_RATE) : json_null());
+    json_object_set_new(o, "shared_blks_hit", ixt_json_count(hit));
+    json_object_set_new(o, "shared_blks_read", ixt_json_count(read));
+    json_object_set_new(o, "calls_per_s", rates ? ixt_json_real(s->calls_r.avg, IXT_JSON_RATE) : json_null());
+    json_object_set_new(o, "ms_per_s", rates ? ixt_json_real(s->ms_r.avg, IXT_JSON_RATE) : json_null());
     if (ns->n > 1) {
         ixt_node_share sh[IXT_CONFIG_NODES + 1];
         size_t k = ixt_nodes_breakdown(ns, &ns->items[0].wl, s->queryid, sh, IXT_CONFIG_NODES + 1);
@@ -104,10 +106,10 @@ static void print_text(const ixt_nodes *ns, ixt_stmt **v, size_t n, bool rates)
     printf("  %s\n", "query");
     for (size_t i = 0; i < n; i++) {
         const ixt_stmt *s = v[i];
-        printf("%20" PRId64 " %12.1f %10.0f %12.3f %10.0f %5.1f%%", s->queryid, s->total_ms, s->calls, s->mean_ms,
+        printf("%20" PRId64 " %12.1f %10.0f %12.3f %10.0f %5.1f%%", s->queryid, s->total_ms, s->calls, ixt_stmt_mean_ms(s),
                s->rows, s->share * 100);
         if (rates)
-            printf(" %10.1f %10.1f", s->calls_rate, s->ms_rate);
+            printf(" %10.1f %10.1f", s->calls_r.avg, s->ms_r.avg);
         if (ns->n > 1) {
             char where[256];
             ixt_nodes_breakdown_text(ns, &ns->items[0].wl, s->queryid, where, sizeof where);
@@ -118,7 +120,7 @@ static void print_text(const ixt_nodes *ns, ixt_stmt **v, size_t n, bool rates)
 }
 
 /* JSON carries the full texts: fetched for the rows printed only. */
-static int print_json(const ixt_nodes *ns, ixt_stmt **v, size_t n, bool rates)
+static int print_json(const ixt_nodes *ns, const ixt_workload *w, ixt_stmt **v, size_t n, bool rates)
 {
     int64_t *ids = ixt_xcalloc(n + 1, sizeof *ids);
     for (size_t i = 0; i < n; i++)
@@ -133,7 +135,7 @@ static int print_json(const ixt_nodes *ns, ixt_stmt **v, size_t n, bool rates)
     }
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, stmt_json(ns, v[i], texts[i], rates));
+        json_array_append_new(arr, stmt_json(ns, w, v[i], texts[i], rates));
     ixt_workload_texts_free(texts, n);
     rc = json_dumpf(arr, stdout, IXT_JSON_DUMP) == 0 ? 0 : 1;
     putchar('\n');
@@ -194,7 +196,7 @@ int batch_top(const ixt_opts *o)
         if (o->limit > 0 && (size_t)o->limit < n)
             n = (size_t)o->limit;
         if (o->format == FMT_JSON)
-            rc = print_json(&ns, v, n, rates);
+            rc = print_json(&ns, &w, v, n, rates);
         else
             print_text(&ns, v, n, rates);
         free(v);

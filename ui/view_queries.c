@@ -78,11 +78,11 @@ static void cell_text(const ixt_stmt *s, ixt_stmt_col col, char *out, size_t len
     switch (col) {
     case IXT_COL_TOTAL: ixt_fmt_ms(s->total_ms, out, len); break;
     case IXT_COL_CALLS: fmt_count(s->calls, out, len); break;
-    case IXT_COL_MEAN: ixt_fmt_ms(s->mean_ms, out, len); break;
+    case IXT_COL_MEAN: ixt_fmt_ms(ixt_stmt_mean_ms(s), out, len); break;
     case IXT_COL_ROWS: fmt_count(s->rows, out, len); break;
     case IXT_COL_SHARE: snprintf(out, len, "%.1f", s->share * 100); break;
-    case IXT_COL_CALLS_RATE: fmt_rate(s->calls_rate, out, len); break;
-    case IXT_COL_MS_RATE: fmt_rate(s->ms_rate, out, len); break;
+    case IXT_COL_CALLS_RATE: fmt_rate(s->calls_r.avg, out, len); break;
+    case IXT_COL_MS_RATE: fmt_rate(s->ms_r.avg, out, len); break;
     default: out[0] = '\0'; break;
     }
 }

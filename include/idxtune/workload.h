@@ -31,8 +31,9 @@ typedef enum ixt_stmt_col {
 
 #define IXT_QUERY_LINE_MAX 400
 
-/* 50,000 of these live in the list: counters in doubles (they reach
- * 1e15), what is derived from them for showing and sorting in floats. */
+/* 50,000 of these live in the list (80 bytes each): counters in doubles
+ * (they reach 1e15), rates in floats; what derives from them (the mean,
+ * the block counts of `top --once`) is kept out. */
 typedef struct ixt_stmt {
     int64_t queryid;
     /* one line, a prefix of the text (IXT_QUERY_LINE_MAX characters): what
@@ -43,21 +44,15 @@ typedef struct ixt_stmt {
     double calls;
     double total_ms;
     double rows;
-    double shared_hit;  /* read by ixt_workload_refresh only: 0 in the live list */
-    double shared_read;
-    double mean_ms;
-    float share;        /* 0..1 */
-    float calls_rate;   /* per second, averaged over ~IXT_RATE_TAU_S: what lists and sorts use */
-    float ms_rate;
-    ixt_rate calls_r;   /* the same with the last interval's value */
+    /* calls and ms of execution per second: .avg (over ~IXT_RATE_TAU_S) is
+     * what lists and sorts use, .last the last interval's value */
+    ixt_rate calls_r;
     ixt_rate ms_r;
+    float share;        /* 0..1 */
     unsigned seen;      /* snapshot generation that last saw it */
     bool query_cut;     /* the text is longer than the prefix */
     bool own;           /* an idxtune statement: never listed */
-    /* ingest's own: the entries of one query id (roles, nesting levels)
-     * are summed before the rates are taken */
-    bool fresh;
-    double acc_calls, acc_total;
+    bool fresh;         /* not yet in a snapshot's rates */
 } ixt_stmt;
 
 /* The list's texts, packed one after the other in big blocks: 50,000
@@ -73,6 +68,9 @@ typedef struct ixt_text_arena {
 typedef struct ixt_workload {
     ixt_stmt *items;
     size_t n, cap;
+    /* shared blocks hit and read, two per item, when the snapshots carry
+     * them (ixt_workload_refresh); NULL in the live list */
+    double *blocks;
     uint32_t *slots;     /* hash of queryid -> index+1 */
     size_t nslots;
     ixt_text_arena texts;
@@ -93,10 +91,10 @@ void ixt_workload_init(ixt_workload *w);
 void ixt_workload_free(ixt_workload *w);
 
 /* The numbers query of the live list (no texts: pg_stat_statements(false)),
- * for the server's version; $1 is the database oid.  One row of arrays with
- * an element per entry, not grouped (the server's cheapest form; ingest
- * sums the entries of a query id): queryid (NULL for the entries the role
- * may not see), calls, total ms, rows.  Send it with binary results
+ * for the server's version; $1 is the database oid.  Rows of arrays with
+ * an element per entry (a few thousand a row), not grouped (the server's
+ * cheapest form; ingest sums the entries of a query id): queryid (NULL for
+ * the entries the role may not see), calls, total ms, rows.  Send it with binary results
  * (IXT_WORKLOAD_NUMBERS_FORMAT): ingest reads the arrays in place.  The
  * block counts are read by ixt_workload_refresh only.  caller frees */
 char *ixt_workload_numbers_sql(const ixt_server_info *in);
@@ -110,8 +108,8 @@ char *ixt_workload_full_texts_sql(const ixt_server_info *in);
 
 /* Takes a numbers snapshot taken at now_ms (monotonic), computes rates
  * against the previous one, and drops statements that disappeared.  r is
- * the numbers query's binary result, with or without two more arrays:
- * shared blocks hit and read. */
+ * the numbers query's binary result (all its rows), with or without two
+ * more arrays: shared blocks hit and read. */
 int ixt_workload_ingest_numbers(ixt_workload *w, const PGresult *r, double now_ms, ixt_err *e);
 /* Up to max statements still without text, as a bigint[] literal
  * ("{1,2}"), or NULL when none is missing.  caller frees */
@@ -151,6 +149,11 @@ size_t ixt_workload_view_top(const ixt_workload *w, ixt_stmt_col col, bool desc,
 bool ixt_workload_hidden_note(const ixt_workload *w, char *buf, size_t len);
 
 const ixt_stmt *ixt_workload_find(const ixt_workload *w, int64_t queryid); /* borrowed */
+/* Mean execution time in ms (0 before the first call). */
+double ixt_stmt_mean_ms(const ixt_stmt *s);
+/* Shared blocks hit and read by s, an item of w (0 when the snapshots did
+ * not carry them). */
+void ixt_workload_blocks(const ixt_workload *w, const ixt_stmt *s, double *hit, double *read);
 const char *ixt_stmt_col_name(ixt_stmt_col col); /* borrowed, e.g. "total_ms" */
 /* Parses a column name as used by --sort ("total", "total_ms", "calls"...);
  * returns -1 when unknown. */

@@ -43,11 +43,13 @@ static void put_be64(unsigned char *p, uint64_t v)
         p[i] = (unsigned char)(v & 0xff);
 }
 
-/* The numbers query's result as the server sends it: one row of binary
- * int8[] (float8[] for the total time) arrays, an element per entry.
- * cells[row * 6 + col] (queryid, calls, total, rows, hit, read) in text;
- * "NULL" is a NULL element; ncols 4 leaves the block counts out. */
-static PGresult *numbers_result(int ncols, int nrows, const char *const *cells)
+/* The numbers query's result as the server sends it: rows of binary
+ * int8[] (float8[] for the total time) arrays, an element per entry, the
+ * entries split over nchunks rows (the server groups them so that no one
+ * message is big).  cells[row * 6 + col] (queryid, calls, total, rows, hit,
+ * read) in text; "NULL" is a NULL element; ncols 4 leaves the block
+ * counts out. */
+static PGresult *numbers_chunks(int ncols, int nrows, const char *const *cells, int nchunks)
 {
     PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
     PGresAttDesc att[6];
@@ -59,37 +61,52 @@ static PGresult *numbers_result(int ncols, int nrows, const char *const *cells)
     }
     assert_true(PQsetResultAttrs(r, ncols, att));
     unsigned char *buf = malloc(20 + (size_t)nrows * 12);
-    for (int c = 0; c < ncols; c++) {
-        if (!nrows) { /* array_agg of no entries */
-            assert_true(PQsetvalue(r, 0, c, NULL, -1));
-            continue;
-        }
-        put_be32(buf, 1);
-        put_be32(buf + 4, 1);
-        put_be32(buf + 8, c == 2 ? 701 : 20);
-        put_be32(buf + 12, (uint32_t)nrows);
-        put_be32(buf + 16, 1);
-        size_t len = 20;
-        for (int row = 0; row < nrows; row++) {
-            const char *v = cells[row * 6 + c];
-            if (strcmp(v, "NULL") == 0) {
-                put_be32(buf + len, (uint32_t)-1);
-                len += 4;
+    for (int chunk = 0; chunk < nchunks; chunk++) {
+        int from = nrows * chunk / nchunks, to = nrows * (chunk + 1) / nchunks;
+        for (int c = 0; c < ncols; c++) {
+            if (from == to) { /* array_agg of no entries */
+                assert_true(PQsetvalue(r, chunk, c, NULL, -1));
                 continue;
             }
-            uint64_t bits = (uint64_t)strtoll(v, NULL, 10);
-            if (c == 2) {
-                double d = strtod(v, NULL);
-                memcpy(&bits, &d, sizeof bits);
+            put_be32(buf, 1);
+            put_be32(buf + 4, 1);
+            put_be32(buf + 8, c == 2 ? 701 : 20);
+            put_be32(buf + 12, (uint32_t)(to - from));
+            put_be32(buf + 16, 1);
+            size_t len = 20;
+            for (int row = from; row < to; row++) {
+                const char *v = cells[row * 6 + c];
+                if (strcmp(v, "NULL") == 0) {
+                    put_be32(buf + len, (uint32_t)-1);
+                    len += 4;
+                    continue;
+                }
+                uint64_t bits = (uint64_t)strtoll(v, NULL, 10);
+                if (c == 2) {
+                    double d = strtod(v, NULL);
+                    memcpy(&bits, &d, sizeof bits);
+                }
+                put_be32(buf + len, 8);
+                put_be64(buf + len + 4, bits);
+                len += 12;
             }
-            put_be32(buf + len, 8);
-            put_be64(buf + len + 4, bits);
-            len += 12;
+            assert_true(PQsetvalue(r, chunk, c, (char *)buf, (int)len));
         }
-        assert_true(PQsetvalue(r, 0, c, (char *)buf, (int)len));
     }
     free(buf);
     return r;
+}
+
+static PGresult *numbers_result(int ncols, int nrows, const char *const *cells)
+{
+    return numbers_chunks(ncols, nrows, cells, 1);
+}
+
+static double blocks_read(const ixt_workload *w, int64_t id)
+{
+    double hit, read;
+    ixt_workload_blocks(w, ixt_workload_find(w, id), &hit, &read);
+    return read;
 }
 
 /* queryid, calls, total, rows, hit, read */
@@ -121,17 +138,17 @@ static void test_rates_over_interval(void **state)
     assert_true(w.interval_s == 0);
     const ixt_stmt *a = ixt_workload_find(&w, 11);
     assert_non_null(a);
-    assert_true(a->calls_rate == 0);
-    assert_true(a->mean_ms == 10.0);
+    assert_true(a->calls_r.avg == 0);
+    assert_true(ixt_stmt_mean_ms(a) == 10.0);
     assert_true(a->share == 0.25);
     /* two seconds later: 20 more calls of 11 taking 400 ms */
     const char *s2[] = {"11", "120", "1400", "120", "0", "0", "22", "10", "3000", "10", "0", "0"};
     ingest(&w, 2, s2, 12000);
     a = ixt_workload_find(&w, 11);
     assert_true(w.interval_s == 2.0);
-    assert_true(a->calls_rate == 10.0);
-    assert_true(a->ms_rate == 200.0);
-    assert_true(ixt_workload_find(&w, 22)->calls_rate == 0);
+    assert_true(a->calls_r.avg == 10.0);
+    assert_true(a->ms_r.avg == 200.0);
+    assert_true(ixt_workload_find(&w, 22)->calls_r.avg == 0);
     ixt_workload_free(&w);
 }
 
@@ -152,8 +169,8 @@ static void test_quiet_interval_is_smoothed(void **state)
     const ixt_stmt *a = ixt_workload_find(&w, 1);
     assert_true(a->ms_r.last == 0);
     assert_true(a->calls_r.last == 0);
-    assert_true(a->ms_rate > 500 && a->ms_rate < 700);
-    assert_true(a->calls_rate > 0);
+    assert_true(a->ms_r.avg > 500 && a->ms_r.avg < 700);
+    assert_true(a->calls_r.avg > 0);
     ixt_stmt **v;
     size_t n = ixt_workload_view(&w, IXT_COL_MS_RATE, true, NULL, &v);
     assert_int_equal(n, 2);
@@ -175,8 +192,8 @@ static void test_reset_and_disappearing_statements(void **state)
     assert_int_equal(w.n, 1);
     assert_null(ixt_workload_find(&w, 2));
     const ixt_stmt *a = ixt_workload_find(&w, 1);
-    assert_true(a->calls_rate == 4.0);
-    assert_true(a->ms_rate == 40.0);
+    assert_true(a->calls_r.avg == 4.0);
+    assert_true(a->ms_r.avg == 40.0);
     ixt_workload_free(&w);
 }
 
@@ -243,11 +260,13 @@ static void test_entries_of_one_id_are_summed(void **state)
     assert_int_equal(w.n, 1);
     const ixt_stmt *a = ixt_workload_find(&w, 9);
     assert_true(a->calls == 40 && a->total_ms == 400 && a->rows == 5);
-    assert_true(a->shared_hit == 7 && a->shared_read == 9); /* top --once's form */
+    double hit, read;
+    ixt_workload_blocks(&w, a, &hit, &read);
+    assert_true(hit == 7 && read == 9); /* top --once's form */
     const char *s2[] = {"9", "20", "200", "1", "2", "3", "9", "30", "300", "4", "5", "6"};
     ingest(&w, 2, s2, 2000);
     a = ixt_workload_find(&w, 9);
-    assert_true(a->calls == 50 && a->calls_rate == 10.0 && a->ms_rate == 100.0);
+    assert_true(a->calls == 50 && a->calls_r.avg == 10.0 && a->ms_r.avg == 100.0);
     ixt_workload_free(&w);
 }
 
@@ -265,7 +284,7 @@ static void test_binary_arrays(void **state)
     PQclear(r);
     const ixt_stmt *a = ixt_workload_find(&w, -42);
     assert_non_null(a);
-    assert_true(a->calls == 7 && a->total_ms == 1234.5 && a->rows == 70 && a->shared_hit == 0);
+    assert_true(a->calls == 7 && a->total_ms == 1234.5 && a->rows == 70 && blocks_read(&w, -42) == 0);
     assert_int_equal(w.n, 1);
     assert_int_equal(w.hidden, 1);
     /* no entries at all: array_agg gives NULLs */
@@ -362,6 +381,47 @@ static void test_many_statements(void **state)
     ixt_workload_free(&w);
 }
 
+/* The numbers in several rows (the server's groups): read as one
+ * snapshot, the entries of one id summed across rows, the hidden ones
+ * counted, and a group with no entries is no row's worth of NULLs. */
+static void test_numbers_in_several_rows(void **state)
+{
+    (void)state;
+    const char *cells[] = {"5", "1", "10", "1", "0", "0", "6", "2", "20", "2", "0", "0",
+                           "NULL", "1", "1", "1", "0", "0", "5", "3", "30", "3", "0", "0"};
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ixt_err e;
+    PGresult *r = numbers_chunks(4, 4, cells, 3);
+    assert_int_equal(ixt_workload_ingest_numbers(&w, r, 1000, &e), 0);
+    PQclear(r);
+    assert_int_equal(w.n, 2);
+    assert_int_equal(w.hidden, 1);
+    assert_true(ixt_workload_find(&w, 5)->calls == 4 && ixt_workload_find(&w, 5)->total_ms == 40);
+    /* a second snapshot over 4 rows, one of them empty: rates, not sums */
+    const char *later[] = {"5", "3", "30", "1", "0", "0", "6", "2", "20", "2", "0", "0",
+                           "5", "3", "30", "3", "0", "0"};
+    r = numbers_chunks(4, 3, later, 4);
+    assert_int_equal(ixt_workload_ingest_numbers(&w, r, 2000, &e), 0);
+    PQclear(r);
+    assert_int_equal(w.hidden, 0);
+    assert_true(ixt_workload_find(&w, 5)->calls == 6 && ixt_workload_find(&w, 5)->calls_r.avg == 2.0);
+    assert_true(ixt_workload_find(&w, 6)->calls_r.avg == 0);
+    /* no entries and no groups: no rows at all */
+    r = numbers_chunks(4, 0, cells, 0);
+    assert_int_equal(ixt_workload_ingest_numbers(&w, r, 3000, &e), 0);
+    PQclear(r);
+    assert_int_equal(w.n, 0);
+    ixt_workload_free(&w);
+}
+
+/* What 50,000 statements cost the live list: 80 bytes each. */
+static void test_bounded_memory(void **state)
+{
+    (void)state;
+    assert_true(sizeof(ixt_stmt) <= 80);
+}
+
 /* The screen's rows in order without sorting them all: the first k are
  * those of the full sort, whatever k, column and direction. */
 static void test_view_top_matches_full_sort(void **state)
@@ -454,7 +514,7 @@ static void test_merge(void **state)
     ixt_workload_merge(&m, parts, 2);
     assert_int_equal(m.n, 2);
     const ixt_stmt *a = ixt_workload_find(&m, 1);
-    assert_true(a->calls == 40 && a->total_ms == 400 && a->mean_ms == 10 && a->shared_read == 6);
+    assert_true(a->calls == 40 && a->total_ms == 400 && ixt_stmt_mean_ms(a) == 10 && blocks_read(&m, 1) == 6);
     assert_string_equal(a->query, "SELECT 1");
     assert_true(a->share == (float)(400.0 / 450.0));
     /* merged again: sums, not accumulations; 2 is gone from the primary */
@@ -480,6 +540,8 @@ int main(void)
         cmocka_unit_test(test_binary_arrays),
         cmocka_unit_test(test_texts_survive_compaction),
         cmocka_unit_test(test_many_statements),
+        cmocka_unit_test(test_numbers_in_several_rows),
+        cmocka_unit_test(test_bounded_memory),
         cmocka_unit_test(test_view_top_matches_full_sort),
         cmocka_unit_test(test_sort_column_names),
         cmocka_unit_test(test_version_specific_sql),
