@@ -108,10 +108,31 @@ static void phase_end(ixt_buf *b, const ixt_review *r, int i, const ixt_export_o
 /* ===== an index on a partitioned table =====
  * CREATE INDEX CONCURRENTLY is refused on a partitioned table, and a plain
  * CREATE INDEX on it blocks writes to every partition while it builds.
- * The online way: the parent's index alone (ON ONLY: invalid, no build),
- * each partition's index built concurrently and attached; the parent's
- * index turns valid when the last one is attached.  The partitions are
- * those of the table when the index was accepted. */
+ * The online way, level by level: the parent's index alone (ON ONLY:
+ * invalid, no build), likewise on each sub-partitioned partition; each
+ * leaf partition's index built concurrently and attached to its parent's;
+ * then each sub-partitioned partition's index, valid once its own are
+ * attached, attached to its parent's, bottom-up.  The parent's index turns
+ * valid when the last one is attached.  The partitions are those of the
+ * table when the index was accepted. */
+
+/* The index a partition's index is attached to, quoted.  caller frees */
+static char *parent_index(const ixt_review_item *it, const ixt_partition *p)
+{
+    if (!p->parent)
+        return ixt_quote_qualified(it->schema, it->name);
+    const ixt_partition *up = &it->parts[p->parent - 1];
+    return ixt_quote_qualified(up->schema, up->index);
+}
+
+static char *attach_sql(const ixt_review_item *it, const ixt_partition *p)
+{
+    char *parent = parent_index(it, p), *child = ixt_quote_qualified(p->schema, p->index);
+    char *sql = ixt_xasprintf("ALTER INDEX %s ATTACH PARTITION %s", parent, child);
+    free(parent);
+    free(child);
+    return sql;
+}
 
 /* The statements of the rollout, each without its ";".  caller frees
  * each and the array */
@@ -121,16 +142,25 @@ static char **partitioned_statements(const ixt_review_item *it, const ixt_indexd
     ixt_index_target parent = {.schema = it->schema, .name = it->name, .only = true};
     st[0] = ixt_indexdef_render_on(d, &parent, false, true, e);
     *n = 1;
-    char *parent_index = ixt_quote_qualified(it->schema, it->name);
+    /* parts is level by level: a parent's index exists before its partitions' */
+    for (int i = 0; i < it->nparts && st[*n - 1]; i++) {
+        const ixt_partition *p = &it->parts[i];
+        ixt_index_target t = {.schema = p->schema, .table = p->table, .name = p->index, .only = true};
+        if (p->partitioned)
+            st[(*n)++] = ixt_indexdef_render_on(d, &t, false, true, e);
+    }
     for (int i = 0; i < it->nparts && st[*n - 1]; i++) {
         const ixt_partition *p = &it->parts[i];
         ixt_index_target t = {.schema = p->schema, .table = p->table, .name = p->index};
+        if (p->partitioned)
+            continue;
         st[(*n)++] = ixt_indexdef_render_on(d, &t, true, true, e);
-        char *child = ixt_quote_qualified(p->schema, p->index);
-        st[(*n)++] = ixt_xasprintf("ALTER INDEX %s ATTACH PARTITION %s", parent_index, child);
-        free(child);
+        st[(*n)++] = attach_sql(it, p);
     }
-    free(parent_index);
+    /* backwards: a sub-partitioned partition's index is attached once its own are, so it is valid */
+    for (int i = it->nparts - 1; i >= 0 && st[*n - 1]; i--)
+        if (it->parts[i].partitioned)
+            st[(*n)++] = attach_sql(it, &it->parts[i]);
     if (!st[*n - 1]) {
         for (int i = 0; i < *n; i++)
             free(st[i]);
@@ -145,14 +175,17 @@ static void partitions_comment(ixt_buf *b, const ixt_review_item *it)
     ixt_buf_printf(b, "--    %s.%s is partitioned: one index per partition (%d), built concurrently and\n"
                       "--    attached to the parent's index; the partitions when the index was accepted:\n",
                    it->schema, it->table, it->nparts);
-    for (int i = 0; i < it->nparts; i++)
-        comment(b, "--      ", 300, "%s.%s -> index %s", it->parts[i].schema, it->parts[i].table, it->parts[i].index);
+    for (int i = 0; i < it->nparts; i++) {
+        const ixt_partition *p = &it->parts[i], *up = p->parent ? &it->parts[p->parent - 1] : NULL;
+        comment(b, "--      ", 400, "%s.%s -> index %s%s%s%s%s%s", p->schema, p->table, p->index,
+                up ? ", a partition of " : "", up ? up->schema : "", up ? "." : "", up ? up->table : "",
+                p->partitioned ? " (itself partitioned: its index ON ONLY, attached once its partitions' are)" : "");
+    }
     ixt_buf_add(b, "--    The estimates are HypoPG's for its index on the parent, which the planner uses on\n"
                    "--    each partition: the size is for all partitions together.\n");
     ixt_buf_add(b, "--    A partition added since is not covered: the parent's index stays invalid until it\n"
                    "--    has its own index attached (the check below says so).\n");
 }
-
 /* The rollout of an approved index, or its statements commented out. */
 static int partitioned_rollout(ixt_buf *b, const ixt_review *r, int i, const ixt_indexdef *d,
                                const ixt_export_opts *o, ixt_err *e)
@@ -181,9 +214,10 @@ static int partitioned_rollout(ixt_buf *b, const ixt_review *r, int i, const ixt
     return 0;
 }
 
-/* Dropping the parent's index drops the attached ones (DROP INDEX
- * CONCURRENTLY is refused on a partitioned index); then any partition's
- * index a half-done rollout left unattached. */
+/* Dropping the parent's index drops the indexes attached to it (DROP
+ * INDEX CONCURRENTLY is refused on a partitioned index); then, level by
+ * level, any sub-partitioned partition's index a half-done rollout left
+ * unattached, with what is attached to it; then any leaf's left. */
 static void partitioned_rollback(ixt_buf *b, const ixt_review_item *it, const ixt_export_opts *o)
 {
     comment(b, "-- ", 400, "%s on partitioned %s.%s: dropping it drops the partitions' indexes attached to it; "
@@ -191,7 +225,16 @@ static void partitioned_rollback(ixt_buf *b, const ixt_review_item *it, const ix
     char *sql = ixt_index_drop_sql(it->schema, it->name, false);
     ixt_buf_printf(b, "%s;\n", sql);
     free(sql);
+    for (int i = 0; i < it->nparts; i++) {
+        if (!it->parts[i].partitioned)
+            continue;
+        sql = ixt_index_drop_sql(it->parts[i].schema, it->parts[i].index, false);
+        ixt_buf_printf(b, "%s;\n", sql);
+        free(sql);
+    }
     for (int i = it->nparts - 1; i >= 0; i--) {
+        if (it->parts[i].partitioned)
+            continue;
         sql = ixt_index_drop_sql(it->parts[i].schema, it->parts[i].index, o->concurrently);
         ixt_buf_printf(b, "%s;\n", sql);
         free(sql);
@@ -300,8 +343,10 @@ char *ixt_export_sql(const ixt_review *r, const ixt_export_opts *o, ixt_err *e)
         char *lit = ixt_quote_literal(r->items[i].name);
         ixt_buf_printf(&b, "%s%s", listed++ ? ", " : "", lit);
         free(lit);
-        /* a partitioned index has no statistics of its own: its partitions' */
+        /* a partitioned index has no statistics of its own: its leaf partitions' */
         for (int k = 0; r->items[i].partitioned && o->concurrently && k < r->items[i].nparts; k++) {
+            if (r->items[i].parts[k].partitioned)
+                continue;
             lit = ixt_quote_literal(r->items[i].parts[k].index);
             ixt_buf_printf(&b, ", %s", lit);
             free(lit);

@@ -170,6 +170,43 @@ static const char CATALOG_SQL[] =
     " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
     " AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1, a.attnum LIMIT 50000";
 
+/* Each partition and the table at the top of its tree, named as above. */
+static const char CATALOG_PARTS_SQL[] =
+    IXT_SQL_TAG
+    "SELECT n.nspname || '.' || c.relname,"
+    " CASE WHEN rn.nspname = 'public' THEN r.relname ELSE rn.nspname || '.' || r.relname END"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_class r ON r.oid = pg_partition_root(c.oid) JOIN pg_namespace rn ON rn.oid = r.relnamespace"
+    " WHERE c.relispartition AND c.relkind IN ('r', 'p', 'f') ORDER BY 1 LIMIT 50000";
+
+static int catalog_parts(ixt_conn *c, ixt_catalog *cat, ixt_err *e)
+{
+    PGresult *r = ixt_conn_exec(c, CATALOG_PARTS_SQL, 0, NULL, e);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    cat->part_names = ixt_xcalloc((size_t)n + 1, sizeof *cat->part_names);
+    cat->part_roots = ixt_xcalloc((size_t)n + 1, sizeof *cat->part_roots);
+    for (int i = 0; i < n; i++) {
+        cat->part_names[i] = ixt_xstrdup(PQgetvalue(r, i, 0));
+        cat->part_roots[i] = ixt_xstrdup(PQgetvalue(r, i, 1));
+    }
+    cat->nparts = n;
+    PQclear(r);
+    return 0;
+}
+
+const char *ixt_catalog_index_table(const ixt_catalog *cat, const char *schema, const char *relation)
+{
+    for (int i = 0; schema && i < cat->nparts; i++) {
+        const char *name = cat->part_names[i];
+        size_t ls = strlen(schema);
+        if (strncmp(name, schema, ls) == 0 && name[ls] == '.' && strcmp(name + ls + 1, relation) == 0)
+            return cat->part_roots[i];
+    }
+    return relation;
+}
+
 int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e)
 {
     memset(cat, 0, sizeof *cat);
@@ -188,6 +225,10 @@ int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e)
         cat->cols[cat->ncols++] = ixt_xstrdup(PQgetvalue(r, i, 1));
     }
     PQclear(r);
+    if (catalog_parts(c, cat, e) != 0) {
+        ixt_catalog_free(cat);
+        return -1;
+    }
     return 0;
 }
 
@@ -197,9 +238,15 @@ void ixt_catalog_free(ixt_catalog *cat)
         free(cat->tables[i]);
     for (int i = 0; i < cat->ncols; i++)
         free(cat->cols[i]);
+    for (int i = 0; i < cat->nparts; i++) {
+        free(cat->part_names[i]);
+        free(cat->part_roots[i]);
+    }
     free(cat->tables);
     free(cat->col_table);
     free(cat->cols);
+    free(cat->part_names);
+    free(cat->part_roots);
     memset(cat, 0, sizeof *cat);
 }
 

@@ -53,9 +53,12 @@ static ixt_review_item copy_item(const ixt_review_item *item)
     c.decision.at = ixt_xstrdup(item->decision.at);
     c.baseline = ixt_baseline_copy(&item->baseline);
     c.parts = item->nparts ? ixt_xcalloc((size_t)item->nparts, sizeof *c.parts) : NULL;
-    for (int i = 0; i < item->nparts; i++)
-        c.parts[i] = (ixt_partition){ixt_xstrdup(item->parts[i].schema), ixt_xstrdup(item->parts[i].table),
-                                     ixt_xstrdup(item->parts[i].index)};
+    for (int i = 0; i < item->nparts; i++) {
+        c.parts[i] = item->parts[i];
+        c.parts[i].schema = ixt_xstrdup(item->parts[i].schema);
+        c.parts[i].table = ixt_xstrdup(item->parts[i].table);
+        c.parts[i].index = ixt_xstrdup(item->parts[i].index);
+    }
     c.replaces = ixt_xstrdup(item->replaces);
     c.replaces_def = ixt_xstrdup(item->replaces_def);
     return c;
@@ -65,11 +68,14 @@ static const char SCHEMA_SQL[] = IXT_SQL_TAG
     "SELECT n.nspname, c.relkind = 'p' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.oid = to_regclass($1)";
 
-/* The direct partitions of a partitioned table, in a stable order. */
+/* The partitions of a partitioned table at every level, level by level
+ * (a parent before its partitions), in a stable order; each with its oid
+ * and its parent's. */
 static const char PARTS_SQL[] = IXT_SQL_TAG
-    "SELECT n.nspname, c.relname, c.relkind FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-    " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE i.inhparent = to_regclass($1)"
-    " ORDER BY n.nspname, c.relname";
+    "SELECT n.nspname, c.relname, c.relkind, t.relid::oid, t.parentrelid::oid"
+    " FROM pg_partition_tree(to_regclass($1)) t JOIN pg_class c ON c.oid = t.relid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.level > 0"
+    " ORDER BY t.level, n.nspname, c.relname";
 
 static bool taken_in(const char *name, char *const *taken, int n)
 {
@@ -124,13 +130,7 @@ static int partitions_of(ixt_conn *c, const ixt_review *r, const char *rel, cons
     item->parts = ixt_xcalloc((size_t)n + 1, sizeof *item->parts);
     for (int i = 0; i < n && rc == 0; i++) {
         const char *schema = PQgetvalue(res, i, 0), *table = PQgetvalue(res, i, 1), kind = *PQgetvalue(res, i, 2);
-        if (kind == 'p') {
-            rc = ixt_err_set(e, "partition %s.%s of %s is itself partitioned: idxtune rolls out an index on "
-                                "one level of partitions only; try the index on %s.%s", schema, table, rel, schema,
-                             table);
-            break;
-        }
-        if (kind != 'r') {
+        if (kind != 'r' && kind != 'p') {
             rc = ixt_err_set(e, "partition %s.%s of %s is not a table (a foreign table?): it cannot have the "
                                 "index", schema, table, rel);
             break;
@@ -142,7 +142,13 @@ static int partitions_of(ixt_conn *c, const ixt_review *r, const char *rel, cons
             rc = -1;
             break;
         }
-        item->parts[item->nparts++] = (ixt_partition){ixt_xstrdup(schema), ixt_xstrdup(table), index};
+        /* the parent is the table itself or a partition of an earlier level */
+        int parent = 0;
+        for (int k = 0; k < i && !parent; k++)
+            if (strcmp(PQgetvalue(res, k, 3), PQgetvalue(res, i, 4)) == 0)
+                parent = k + 1;
+        item->parts[item->nparts++] = (ixt_partition){ixt_xstrdup(schema), ixt_xstrdup(table), index, parent,
+                                                      kind == 'p'};
         taken[ntaken++] = index;
     }
     free(taken);
@@ -410,9 +416,17 @@ static json_t *item_json(const ixt_review_item *it)
     /* only on a partitioned table, likewise */
     if (it->partitioned) {
         json_t *a = json_array();
-        for (int i = 0; i < it->nparts; i++)
-            json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "schema", it->parts[i].schema, "table",
-                                               it->parts[i].table, "index", it->parts[i].index));
+        for (int i = 0; i < it->nparts; i++) {
+            const ixt_partition *p = &it->parts[i];
+            json_t *po = json_pack("{s:s, s:s, s:s}", "schema", p->schema, "table", p->table, "index", p->index);
+            /* both absent on one level of partitions, as sessions had it before */
+            if (p->parent)
+                json_object_set_new(po, "parent", json_pack("{s:s, s:s}", "schema", it->parts[p->parent - 1].schema,
+                                                            "table", it->parts[p->parent - 1].table));
+            if (p->partitioned)
+                json_object_set_new(po, "partitioned", json_true());
+            json_array_append_new(a, po);
+        }
         json_object_set_new(o, "partitions", a);
     }
     if (it->replaces)
@@ -565,8 +579,32 @@ static int decision_from(json_t *o, ixt_decision *d, ixt_err *e)
     return 0;
 }
 
-/* The optional "partitions" list: names PostgreSQL keeps, and index
- * names distinct from each other and from the parent's. */
+/* A partition's optional "parent" (absent: the item's table) is a
+ * partitioned partition listed before it: the rollout creates a parent's
+ * index before its partitions' and the rollback drops it first.  0 and
+ * *parent set (1-based), or -1. */
+static int parent_from(json_t *o, const ixt_review_item *it, int *parent, ixt_err *e)
+{
+    *parent = 0;
+    if (!o)
+        return 0;
+    const char *schema, *table;
+    if (!json_is_object(o))
+        return ixt_err_set(e, "\"parent\" is not an object");
+    if (get_name(o, "schema", &schema, e) != 0 || get_name(o, "table", &table, e) != 0)
+        return -1;
+    for (int k = 0; k < it->nparts; k++)
+        if (it->parts[k].partitioned && strcmp(it->parts[k].schema, schema) == 0 &&
+            strcmp(it->parts[k].table, table) == 0) {
+            *parent = k + 1;
+            return 0;
+        }
+    return ixt_err_set(e, "\"parent\" %s.%s is not a partitioned partition listed before it", schema, table);
+}
+
+/* The optional "partitions" list: names PostgreSQL keeps, index names
+ * distinct from each other and from the parent's, parents listed before
+ * their partitions. */
 static int parts_from(json_t *a, ixt_review_item *it, const char *parent_index, ixt_err *e)
 {
     if (!a)
@@ -582,15 +620,20 @@ static int parts_from(json_t *a, ixt_review_item *it, const char *parent_index, 
         ixt_err fe;
         if (!json_is_object(p))
             return ixt_err_set(e, "partition %zu: not an object", i + 1);
+        json_t *partitioned = json_object_get(p, "partitioned");
+        int parent;
         if (get_name(p, "schema", &schema, &fe) != 0 || get_name(p, "table", &table, &fe) != 0 ||
-            get_name(p, "index", &index, &fe) != 0)
+            get_name(p, "index", &index, &fe) != 0 || parent_from(json_object_get(p, "parent"), it, &parent, &fe) != 0)
             return ixt_err_set(e, "partition %zu: %s", i + 1, fe.msg);
+        if (partitioned && !json_is_boolean(partitioned))
+            return ixt_err_set(e, "partition %zu: \"partitioned\" is not true or false", i + 1);
         if (strcmp(index, parent_index) == 0)
             return ixt_err_set(e, "partition %zu: \"index\" %s is the name of the parent's index", i + 1, index);
         for (int k = 0; k < it->nparts; k++)
             if (strcmp(it->parts[k].index, index) == 0 && strcmp(it->parts[k].schema, schema) == 0)
                 return ixt_err_set(e, "partition %zu: \"index\" %s is also partition %d's", i + 1, index, k + 1);
-        it->parts[it->nparts++] = (ixt_partition){ixt_xstrdup(schema), ixt_xstrdup(table), ixt_xstrdup(index)};
+        it->parts[it->nparts++] = (ixt_partition){ixt_xstrdup(schema), ixt_xstrdup(table), ixt_xstrdup(index), parent,
+                                                  json_is_true(partitioned)};
     }
     return 0;
 }

@@ -667,14 +667,17 @@ static void complete(app *a, ui_line *line)
     free(prefix);
 }
 
-/* The table of the statement's costliest seq scan, to start the definition. */
+/* The table of the statement's costliest seq scan, to start the
+ * definition: for a partition's, its partitioned table, which the index
+ * goes on. */
 static void new_index(app *a, lview *l)
 {
     char initial[300] = "CREATE INDEX ON ";
     const ixt_plan *p = l->w->lab.before;
     for (size_t i = 0; i < p->ncostly; i++)
         if (p->costly[i]->relation && strcmp(p->costly[i]->node_type, "Seq Scan") == 0) {
-            snprintf(initial, sizeof initial, "CREATE INDEX ON %s (", p->costly[i]->relation);
+            snprintf(initial, sizeof initial, "CREATE INDEX ON %s (",
+                     ixt_catalog_index_table(&l->cat, p->costly[i]->schema, p->costly[i]->relation));
             break;
         }
     app_input(a, "Index: ", initial, NULL, index_done);

@@ -70,10 +70,19 @@ typedef struct ixt_catalog {
     char **col_table;          /* parallel arrays: the column's table */
     char **cols;
     int ncols;
+    /* parallel arrays: each partition as "schema.table", and the table at
+     * the top of its tree as in tables (where an index for it goes) */
+    char **part_names;
+    char **part_roots;
+    int nparts;
 } ixt_catalog;
 
 int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e);
 void ixt_catalog_free(ixt_catalog *cat);
+/* The table an index helping a scan of schema.relation (as plans name
+ * them) goes on: a partition's partitioned table at the top of its tree,
+ * else relation itself.  borrowed */
+const char *ixt_catalog_index_table(const ixt_catalog *cat, const char *schema, const char *relation);
 /* Completes the word before cursor in a CREATE INDEX being typed: a table
  * after ON, else a column of the table named after ON.  Returns the
  * matches; *prefix gets their longest common prefix.  *out: caller frees

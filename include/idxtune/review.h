@@ -43,13 +43,15 @@ typedef struct ixt_decision {
     char *at;                  /* when, "YYYY-MM-DDTHH:MM:SSZ"; NULL while proposed */
 } ixt_decision;
 
-/* A partition of a partitioned table, with the name its index gets in
- * the rollout (one index per partition, attached to the parent's).
- * owned (all strings) */
+/* A partition of a partitioned table, at any level, with the name its
+ * index gets in the rollout (one index per partition, attached to its
+ * parent's).  owned (all strings) */
 typedef struct ixt_partition {
     char *schema;
     char *table;
     char *index;
+    int parent;                /* 0: a partition of the item's table; k: of parts[k - 1], listed before it */
+    bool partitioned;          /* itself partitioned: its index is made ON ONLY and attached once valid */
 } ixt_partition;
 
 typedef struct ixt_review_item {
@@ -64,7 +66,7 @@ typedef struct ixt_review_item {
     ixt_decision decision;     /* reset to proposed when new evidence replaces the old */
     ixt_baseline baseline;     /* pg_stat_statements when accepted (verify) */
     bool partitioned;          /* the table is partitioned: the export rolls out per partition */
-    ixt_partition *parts;      /* its partitions when accepted, by name.  owned */
+    ixt_partition *parts;      /* its partitions when accepted, level by level (parents first).  owned */
     int nparts;
     /* An existing index of the same table this one makes redundant
      * ("replace X by Y"): the export drops it once this one is valid, the
@@ -86,8 +88,8 @@ typedef struct ixt_review {
 /* Fills an item for a definition tried on c: the table's schema as the
  * server resolves it, the access method, and a name following
  * table_cols_idx that no relation of the schema (a catalog look-up) and no
- * other item has.  On a partitioned table, its partitions too, each with
- * a free index name (partition_cols_idx); a sub-partitioned or foreign
+ * other item has.  On a partitioned table, its partitions too, at every
+ * level, each with a free index name (partition_cols_idx); a foreign
  * partition is refused with the reason.  Strings in *item are owned by
  * it; free with ixt_review_item_free. */
 int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const ixt_indexdef *d, ixt_review_item *item,

@@ -123,6 +123,57 @@ ok $? "and measures it"
     --index "CREATE INDEX ON delivery_attempts (webhook_id)" 2>/dev/null | grep -q "\"partitions\": $nparts,"
 ok $? "try's JSON gives the partitions of the index's table"
 
+# two levels (by month, then by tenant hash; one month not sub-partitioned),
+# an awkward name in the middle: the rollout goes level by level, applies
+# with psql, twice without a change the second time; the rollback restores
+# the catalog
+q "CREATE TABLE sub_events (tenant int NOT NULL, at timestamptz NOT NULL, body text) PARTITION BY RANGE (at);
+   CREATE TABLE sub_events_2026_10 PARTITION OF sub_events FOR VALUES FROM ('2026-10-01') TO ('2026-11-01')
+       PARTITION BY HASH (tenant);
+   CREATE TABLE sub_events_2026_10_h0 PARTITION OF sub_events_2026_10 FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+   CREATE TABLE sub_events_2026_10_h1 PARTITION OF sub_events_2026_10 FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+   CREATE TABLE \"Sub Events \"\"Nov\"\"\" PARTITION OF sub_events FOR VALUES FROM ('2026-11-01') TO ('2026-12-01')
+       PARTITION BY HASH (tenant);
+   CREATE TABLE \"Nov h0\" PARTITION OF \"Sub Events \"\"Nov\"\"\" FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+   CREATE TABLE \"Nov h1\" PARTITION OF \"Sub Events \"\"Nov\"\"\" FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+   CREATE TABLE sub_events_2026_12 PARTITION OF sub_events FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
+   INSERT INTO sub_events SELECT g % 300, '2026-10-01'::timestamptz + (g % 90) * interval '1 day', 'x'
+       FROM generate_series(1, 30000) g;
+   ANALYZE sub_events" >/dev/null
+before=$(catalog)
+sub_idx=sub_events_tenant_at_idx
+"$IXT_PROG" try -c "SELECT body FROM sub_events WHERE tenant = 42 AND at > '2026-11-15'" \
+    --index "CREATE INDEX ON sub_events (tenant, at)" --accept --session "$dir/sub.json" >"$dir/sub.out" 2>"$dir/err8"
+ok $? "an index on a sub-partitioned table is accepted"
+grep -q "estimated size .* for 5 partitions together (HypoPG's estimate on the parent)" "$dir/sub.out"
+ok $? "HypoPG's size is one estimate for the 5 leaf partitions together"
+[ "$(grep -c '"partitioned": true' "$dir/sub.json")" = 2 ] && [ "$(grep -c '"parent": {' "$dir/sub.json")" = 4 ]
+ok $? "the session records the partitions level by level, with their parents"
+"$IXT_PROG" review --session "$dir/sub.json" --approve "$sub_idx" >/dev/null 2>&1
+"$IXT_PROG" export --session "$dir/sub.json" -o "$dir/sub.sql" --rollback "$dir/sub_down.sql" 2>>"$dir/err8"
+ok $? "and exported"
+[ "$(grep -c "^CREATE INDEX IF NOT EXISTS .* ON ONLY " "$dir/sub.sql")" = 3 ] &&
+    [ "$(grep -c "^CREATE INDEX CONCURRENTLY IF NOT EXISTS" "$dir/sub.sql")" = 5 ] &&
+    [ "$(grep -c "^ALTER INDEX .* ATTACH PARTITION" "$dir/sub.sql")" = 7 ]
+ok $? "ON ONLY on the 3 partitioned tables, CONCURRENTLY on the 5 leaves, 7 attachments"
+psql -qX -v ON_ERROR_STOP=1 -f "$dir/sub.sql" >/dev/null 2>"$dir/psql8.err"; ok $? "the rollout applies with psql"
+[ "$(q "SELECT indisvalid FROM pg_index WHERE indexrelid = '$sub_idx'::regclass")" = t ]
+ok $? "the root's index is valid"
+# every partition at every level has a valid index attached to its parent's
+[ "$(q "SELECT count(*) FROM pg_partition_tree('sub_events') t JOIN pg_index i ON i.indrelid = t.relid AND i.indisvalid
+        JOIN pg_inherits h ON h.inhrelid = i.indexrelid
+        JOIN pg_index pi ON pi.indexrelid = h.inhparent AND pi.indrelid = t.parentrelid
+        WHERE t.level > 0")" = 7 ]
+ok $? "each of the 7 partitions has a valid index attached to its parent's"
+after=$(catalog)
+oids=$(q "SELECT string_agg(indexrelid::text, ',' ORDER BY 1) FROM pg_index")
+psql -qX -v ON_ERROR_STOP=1 -f "$dir/sub.sql" >/dev/null 2>>"$dir/psql8.err"; ok $? "the rollout runs a second time"
+[ "$(catalog)" = "$after" ] && [ "$(q "SELECT string_agg(indexrelid::text, ',' ORDER BY 1) FROM pg_index")" = "$oids" ]
+ok $? "and changes nothing"
+psql -qX -v ON_ERROR_STOP=1 -f "$dir/sub_down.sql" >/dev/null 2>>"$dir/psql8.err"; ok $? "the rollback applies"
+[ "$(catalog)" = "$before" ]; ok $? "the catalog is as before the rollout (relations, definitions, validity, pg_inherits)"
+q "DROP TABLE sub_events" >/dev/null
+
 # a DBA pastes what they will run: try takes CREATE INDEX CONCURRENTLY,
 # builds it without the keyword inside the rolled-back trial, and says so
 "$IXT_PROG" try -c "SELECT id FROM runs WHERE status = 'queued'" \

@@ -7,11 +7,23 @@ T_FAILED=0
 
 tx() { tmux -L "$TMUX_SOCK" "$@"; }
 
+# idxtune runs in a scratch directory of its own, removed at the end, never
+# in the tree: a key gone astray into a file prompt writes there.  Its
+# ./themes is the tree's (idxtune also looks for themes relative to its
+# working directory).  Files a test passes are given by absolute paths.
+# T_CWD=DIR runs idxtune in DIR instead.
+T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+T_DIR=
+trap '[ -n "$T_DIR" ] && rm -rf "$T_DIR"' EXIT
+
 # start NAME COLSxROWS ARGS...: runs idxtune in a new session.
 start() {
     local name=$1 size=$2; shift 2
+    if [ -z "$T_DIR" ]; then
+        T_DIR=$(mktemp -d /tmp/idxtune-tui.XXXXXX) && ln -s "$T_ROOT/themes" "$T_DIR/themes" || return 1
+    fi
     tx kill-session -t "$name" 2>/dev/null
-    tx new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" \
+    tx new-session -d -s "$name" -c "${T_CWD:-$T_DIR}" -x "${size%x*}" -y "${size#*x}" \
         "env LANG=${T_LANG:-C.UTF-8} TERM=${T_TERM:-xterm-256color} ${T_ENV:-} $IXT_PROG $*; echo EXITED \$?; sleep 30"
 }
 
@@ -79,5 +91,7 @@ resume_lab() {
 finish() {
     resume_lab
     tx kill-server 2>/dev/null
+    [ -n "$T_DIR" ] && rm -rf "$T_DIR"
+    T_DIR=
     return "$T_FAILED"
 }

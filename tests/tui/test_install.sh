@@ -17,9 +17,8 @@ ok $? "make install PREFIX=$PREFIX"
 ok $? "binary, themes and man page installed"
 
 # no ./themes here and no user themes: only the installed ones can be found
-cd "$TMP" || exit 1
 mkdir -p "$TMP/xdg"
-IXT_PROG=$PREFIX/bin/idxtune T_ENV="XDG_CONFIG_HOME=$TMP/xdg" start inst 120x30 -d idxdemo --theme high-contrast
+IXT_PROG=$PREFIX/bin/idxtune T_CWD=$TMP T_ENV="XDG_CONFIG_HOME=$TMP/xdg" start inst 120x30 -d idxdemo --theme high-contrast
 check inst "Slow queries" "the installed idxtune starts from another directory"
 check_not inst "not found|built-in theme" "--theme high-contrast loads from PREFIX/share/idxtune/themes"
 keys inst T

@@ -93,7 +93,7 @@ check l "Seq Scan on public.delivery_attempts_" "plan over the partitioned table
 keys l i
 check l "none yet: press c" "the lab opens on it"
 keys l c
-check l "Index: CREATE INDEX ON delivery_attempts" "c starts a definition"
+check l "Index: CREATE INDEX ON delivery_attempts \($" "c starts a definition on the partitioned table, not on a partition"
 keys l C-u
 type_text l "CREATE INDEX ON delivery_attempts (webhook_id)"
 keys l Enter

@@ -5,6 +5,11 @@
 
 start r 200x60 -d idxdemo
 check r "Slow queries \([0-9]+\)" "starts at 200x60"
+# in a scratch directory: a file name typed by mistake lands outside the tree
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cwd=$(readlink "/proc/$(tx display-message -p -t r '#{pane_pid}')/cwd")
+[ -n "$cwd" ] && [ "$cwd" != "$root" ] && [ "${cwd#"$root"/}" = "$cwd" ]
+ok $? "idxtune runs outside the source tree (in $cwd)"
 tx resize-window -t r -x 80 -y 24
 check r "Help.*Quit" "resized to 80x24: key bar still shown"
 check r "Slow queries" "resized to 80x24: list still shown"

@@ -179,6 +179,91 @@ static void test_partitioned_rollout(void **state)
     ixt_review_free(&r);
 }
 
+/* Two levels (by month, then by tenant hash), with awkward names: every
+ * sub-partitioned partition's index ON ONLY after the parent's, each leaf's
+ * built concurrently and attached to its own parent's index, then the
+ * sub-partitioned ones' attached bottom-up; the rollback drops the
+ * parent's index, the sub-partitioned ones' top-down, then the leaves'. */
+static void test_subpartitioned_rollout(void **state)
+{
+    (void)state;
+    ixt_partition parts[] = {
+        {"public", "events_2026_10", "events_2026_10_tenant_idx", 0, true},
+        {"Odd Schema", "Events \"Nov\"", "Nov; idx", 0, true},
+        {"public", "events_default", "events_default_tenant_idx", 0, false},
+        {"public", "events_2026_10_h0", "events_2026_10_h0_tenant_idx", 1, false},
+        {"Odd Schema", "Nov h0", "nov_h0_tenant_idx", 2, false},
+    };
+    ixt_review_item it = {
+        .def = "CREATE INDEX ON events (tenant)", .name = "events_tenant_idx", .schema = "public",
+        .table = "events", .method = "btree", .size_bytes = 1 << 20, .write_rate = -1, .ev = {.sql = "SELECT 1"},
+        .partitioned = true, .parts = parts, .nparts = 5,
+    };
+    ixt_review r;
+    memset(&r, 0, sizeof r);
+    ixt_review_accept(&r, &it);
+    ixt_err e;
+    assert_int_equal(ixt_review_decide(&r, 0, IXT_VERDICT_APPROVED, NULL, "alice", WHEN, &e), 0);
+    ixt_export_opts o = {.concurrently = true, .date = "2026-11-24 10:00 UTC"};
+    char *sql = ixt_export_sql(&r, &o, &e);
+    assert_non_null(sql);
+    assert_non_null(strstr(sql,
+        "CREATE INDEX IF NOT EXISTS events_tenant_idx ON ONLY public.events USING btree (tenant);\n"
+        "CREATE INDEX IF NOT EXISTS events_2026_10_tenant_idx ON ONLY public.events_2026_10 USING btree (tenant);\n"
+        "CREATE INDEX IF NOT EXISTS \"Nov; idx\" ON ONLY \"Odd Schema\".\"Events \"\"Nov\"\"\" USING btree (tenant);\n"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS events_default_tenant_idx ON public.events_default "
+        "USING btree (tenant);\n"
+        "ALTER INDEX public.events_tenant_idx ATTACH PARTITION public.events_default_tenant_idx;\n"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS events_2026_10_h0_tenant_idx ON public.events_2026_10_h0 "
+        "USING btree (tenant);\n"
+        "ALTER INDEX public.events_2026_10_tenant_idx ATTACH PARTITION public.events_2026_10_h0_tenant_idx;\n"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS nov_h0_tenant_idx ON \"Odd Schema\".\"Nov h0\" "
+        "USING btree (tenant);\n"
+        "ALTER INDEX \"Odd Schema\".\"Nov; idx\" ATTACH PARTITION \"Odd Schema\".nov_h0_tenant_idx;\n"
+        "ALTER INDEX public.events_tenant_idx ATTACH PARTITION \"Odd Schema\".\"Nov; idx\";\n"
+        "ALTER INDEX public.events_tenant_idx ATTACH PARTITION public.events_2026_10_tenant_idx;\n"
+        "-- Phase 1 check: valid must be true"));
+    /* CONCURRENTLY on no partitioned table, at any level */
+    assert_null(strstr(sql, "CONCURRENTLY IF NOT EXISTS events_tenant_idx"));
+    assert_null(strstr(sql, "CONCURRENTLY IF NOT EXISTS events_2026_10_tenant_idx"));
+    assert_null(strstr(sql, "CONCURRENTLY IF NOT EXISTS \"Nov; idx\""));
+    assert_non_null(strstr(sql, "--      public.events_2026_10_h0 -> index events_2026_10_h0_tenant_idx, a partition "
+                                "of public.events_2026_10\n"));
+    assert_non_null(strstr(sql, "--      public.events_2026_10 -> index events_2026_10_tenant_idx (itself "
+                                "partitioned: its index ON ONLY, attached once its partitions' are)\n"));
+    /* the statistics are the leaves' */
+    assert_non_null(strstr(sql, "IN ('events_tenant_idx', 'events_default_tenant_idx', "
+                                "'events_2026_10_h0_tenant_idx', 'nov_h0_tenant_idx');"));
+    char *rb = ixt_export_rollback(&r, &o);
+    assert_non_null(strstr(rb, "\nDROP INDEX IF EXISTS public.events_tenant_idx;\n"
+                               "DROP INDEX IF EXISTS public.events_2026_10_tenant_idx;\n"
+                               "DROP INDEX IF EXISTS \"Odd Schema\".\"Nov; idx\";\n"
+                               "DROP INDEX CONCURRENTLY IF EXISTS \"Odd Schema\".nov_h0_tenant_idx;\n"
+                               "DROP INDEX CONCURRENTLY IF EXISTS public.events_2026_10_h0_tenant_idx;\n"
+                               "DROP INDEX CONCURRENTLY IF EXISTS public.events_default_tenant_idx;\n"));
+    free(sql);
+    free(rb);
+    /* the session keeps the tree; one level is written as before (no "parent", no "partitioned") */
+    char *one = ixt_review_to_json(&r);
+    int nparent = 0;
+    for (const char *at = one; (at = strstr(at, "\"parent\": {")); at++)
+        nparent++;
+    assert_int_equal(nparent, 2);
+    ixt_review back;
+    assert_int_equal(ixt_review_from_json(&back, one, "s.json", &e), 0);
+    assert_int_equal(back.items[0].nparts, 5);
+    assert_true(back.items[0].parts[1].partitioned);
+    assert_false(back.items[0].parts[2].partitioned);
+    assert_int_equal(back.items[0].parts[2].parent, 0);
+    assert_int_equal(back.items[0].parts[4].parent, 2);
+    char *two = ixt_review_to_json(&back);
+    assert_string_equal(one, two);
+    free(one);
+    free(two);
+    ixt_review_free(&back);
+    ixt_review_free(&r);
+}
+
 static void test_partitions_checked(void **state)
 {
     (void)state;
@@ -190,6 +275,21 @@ static void test_partitions_checked(void **state)
         {"[{\"schema\": \"public\", \"table\": \"p1\", \"index\": \"i\"}]", "is the name of the parent's index"},
         {"[{\"schema\": \"public\", \"table\": \"p1\", \"index\": \"p_i\"},"
          " {\"schema\": \"public\", \"table\": \"p2\", \"index\": \"p_i\"}]", "partition 2: \"index\" p_i is also"},
+        {"[{\"schema\": \"public\", \"table\": \"p1\", \"index\": \"p1_i\", \"partitioned\": 1}]",
+         "partition 1: \"partitioned\" is not true or false"},
+        {"[{\"schema\": \"public\", \"table\": \"p1\", \"index\": \"p1_i\", \"parent\": \"p0\"}]",
+         "partition 1: \"parent\" is not an object"},
+        /* a parent must come first, and be partitioned */
+        {"[{\"schema\": \"public\", \"table\": \"p1\", \"index\": \"p1_i\","
+         " \"parent\": {\"schema\": \"public\", \"table\": \"p2\"}},"
+         " {\"schema\": \"public\", \"table\": \"p2\", \"index\": \"p2_i\", \"partitioned\": true}]",
+         "partition 1: \"parent\" public.p2 is not a partitioned partition listed before it"},
+        {"[{\"schema\": \"public\", \"table\": \"p1\", \"index\": \"p1_i\"},"
+         " {\"schema\": \"public\", \"table\": \"p2\", \"index\": \"p2_i\","
+         " \"parent\": {\"schema\": \"public\", \"table\": \"p1\"}}]",
+         "partition 2: \"parent\" public.p1 is not a partitioned partition"},
+        {"[{\"schema\": \"public\", \"table\": \"p1\", \"index\": \"p1_i\", \"parent\": {\"schema\": \"public\"}}]",
+         "partition 1: \"table\" is missing"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *text = ixt_xasprintf("{\"idxtune_session\": 2, \"accepted\": [{\"name\": \"i\", \"schema\": \"public\","
@@ -669,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_golden_outputs),
         cmocka_unit_test(test_session_round_trip),
         cmocka_unit_test(test_partitioned_rollout),
+        cmocka_unit_test(test_subpartitioned_rollout),
         cmocka_unit_test(test_partitions_checked),
         cmocka_unit_test(test_session_errors),
         cmocka_unit_test(test_session_fields_checked),
