@@ -281,6 +281,50 @@ static void clipboard_copy(app *a, const char *text, const char *what)
     app_message(a, false, "copied %s (%s) to the clipboard", what, ixt_fmt_bytes((double)len, sz, sizeof sz));
 }
 
+/* The list keeps a one-line prefix of each text: y there copies the text as
+ * the server keeps it, read by query id in a job like the plan's. */
+typedef struct copy_ctx {
+    long long queryid;
+    char *listed;              /* the list's line, if the whole text cannot be read */
+    char *text;
+} copy_ctx;
+
+static void copy_ctx_free(void *p)
+{
+    copy_ctx *c = p;
+    free(c->listed);
+    free(c->text);
+    free(c);
+}
+
+static int copy_run(ui_job *j, ixt_conn *lab, ixt_err *e)
+{
+    copy_ctx *c = j->ctx;
+    c->text = ixt_workload_full_text(lab, (int64_t)c->queryid, e);
+    return c->text ? 0 : -1;
+}
+
+static void copy_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
+{
+    (void)owner;
+    copy_ctx *c = j->ctx;
+    if (end == JOB_DONE)
+        clipboard_copy(a, c->text, "the statement");
+    else if (end == JOB_CANCELLED)
+        app_message(a, true, "copy cancelled");
+    else {
+        clipboard_copy(a, c->listed, "the statement as listed, on one line");
+        app_message(a, true, "copied the statement as listed, on one line: %s", msg);
+    }
+}
+
+static void copy_statement(app *a, long long queryid, const char *listed)
+{
+    copy_ctx *c = ixt_xmalloc(sizeof *c);
+    *c = (copy_ctx){.queryid = queryid, .listed = ixt_xstrdup(listed ? listed : "")};
+    jobs_submit(a->jobs, job_new("reading the statement's text", copy_run, copy_done, c, copy_ctx_free, NULL));
+}
+
 static void clipboard_flush(app *a)
 {
     if (!a->clipboard)
@@ -535,7 +579,12 @@ static void act_on(app *a, ui_request r, ui_action act)
     case UI_REQ_ASK_QUERY: app_input(a, "Query: ", NULL, NULL, query_typed); break;
     case UI_REQ_LAB: view_lab_open(a, r.sql, r.queryid, r.values, r.nvalues, r.def); break;
     case UI_REQ_ADVICE: view_advice_open(a); break;
-    case UI_REQ_COPY: clipboard_copy(a, r.sql, r.what); break;
+    case UI_REQ_COPY:
+        if (r.queryid)
+            copy_statement(a, r.queryid, r.sql);
+        else
+            clipboard_copy(a, r.sql, r.what);
+        break;
     }
 }
 

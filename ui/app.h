@@ -29,7 +29,8 @@ typedef enum ui_req_kind {
     UI_REQ_ASK_QUERY,   /* ask for a statement, then open its plan */
     UI_REQ_LAB,         /* the lab for sql/queryid, with values and def (may be NULL) */
     UI_REQ_ADVICE,      /* the advisor over the workload */
-    UI_REQ_COPY,        /* text to the clipboard; what names it ("the statement") */
+    UI_REQ_COPY,        /* text to the clipboard; what names it ("the statement");
+                         * with a queryid, the whole text is read first */
 } ui_req_kind;
 
 /* The strings are the view's (borrowed): the app acts on the request as

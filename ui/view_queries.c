@@ -337,12 +337,10 @@ static ui_request selected(app *a, qview *q, ui_req_kind kind)
         app_message(a, true, "no statement selected");
         return UI_HANDLED;
     }
-    /* the list holds a prefix: the plan's job reads the full text */
-    if (kind == UI_REQ_PLAN)
-        return (ui_request){.kind = kind, .queryid = (long long)s->queryid};
-    return (ui_request){.kind = kind, .sql = s->query, .queryid = (long long)s->queryid,
-                        .what = s->query_cut ? "the beginning of the statement (Enter, then y, copies it whole)"
-                                             : "the statement"};
+    /* the list holds a one-line prefix: the plan's and the copy's jobs read
+     * the whole text */
+    return (ui_request){.kind = kind, .sql = kind == UI_REQ_COPY ? s->query : NULL,
+                        .queryid = (long long)s->queryid, .what = "the statement"};
 }
 
 static void change_sort(qview *q, ui_action act)

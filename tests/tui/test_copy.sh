@@ -12,10 +12,12 @@ tx delete-buffer 2>/dev/null
 keys y y
 check y "copied the statement \([0-9.]+ k?B\) to the clipboard" "y in the list says what it copied and how much"
 qid=$(screen y | sed -n 's/.* queryid \(-\?[0-9]\+\).*/\1/p' | head -1)
-# one text per query id in this database (other roles may have run it too)
-sel=$(psql -qAtX -c "SELECT query FROM pg_stat_statements WHERE queryid = $qid
-    AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1")
-[ -n "$sel" ] && [ "$(tx show-buffer)" = "$sel" ]
+# each role's entry of a query id keeps the text it first saw (spacing and
+# line breaks may differ): the copy must be one of them, whole
+buf=$(tx show-buffer)
+[ -n "$qid" ] && [ "$(echo "SELECT count(*) FROM pg_stat_statements WHERE queryid = $qid
+    AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query = :'buf'" |
+    psql -qAtX -v buf="$buf")" -gt 0 ]
 ok $? "the terminal received the selected statement's whole text" y
 
 keys y ':'
