@@ -825,9 +825,9 @@ static void test_deep_plan(void **state)
     ixt_plan_free(p);
 }
 
-/* What EXPLAIN never prints but JSON allows is read as jansson would read
- * the whole document: keys after "Plans", keys around "Plan", a key given
- * twice (the last wins), a key spelled with escapes. */
+/* What EXPLAIN never prints but JSON allows: keys after "Plans", keys
+ * around "Plan", a key given twice (the last wins, as in a jansson object;
+ * only a second "Plan" is left out), keys spelled with escapes. */
 static void test_walk_odd_layouts(void **state)
 {
     (void)state;
