@@ -361,7 +361,8 @@ static void node_finish(ixt_plan *p, ixt_plan_node *n, pending *pd, ixt_plan_nod
     if (!n->node_type)
         n->node_type = arena_strndup(p, "?", 1);
     n->children = arena_alloc(p, (nkids + 1) * sizeof *n->children);
-    memcpy(n->children, kids, nkids * sizeof *kids);
+    if (nkids)
+        memcpy(n->children, kids, nkids * sizeof *kids);
     n->nchildren = (int)nkids;
     if (pd->has_removed)
         pd->conds[COND_PARTITIONS] = arena_take(p, partitions_text(pd->removed, kids, nkids, n->has_actual));
@@ -603,7 +604,8 @@ static int walk_step(ixt_plan *p, walk *k)
             return -1;
         k->w.at = s + 1;
         if (o->n) {
-            node_finish(p, o->n, &o->pd, k->kids + o->kids_from, k->nkids - o->kids_from);
+            size_t nk = k->nkids - o->kids_from;
+            node_finish(p, o->n, &o->pd, nk ? k->kids + o->kids_from : NULL, nk);
             k->nkids = o->kids_from;
         }
         k->top--;
