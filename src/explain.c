@@ -286,6 +286,18 @@ char *ixt_explain_json(const ixt_explain_prep *p, ixt_err *e)
     return ixt_xstrdup(PQgetvalue(r, 0, 0));
 }
 
+ixt_plan *ixt_explain_plan(ixt_explain_prep *p, ixt_err *e)
+{
+    PGresult *r = ixt_script_result(&p->script, p->explain_step);
+    ixt_plan *plan = NULL;
+    if (!r || PQntuples(r) < 1 || PQnfields(r) < 1)
+        ixt_err_set(e, "EXPLAIN returned no plan");
+    else
+        plan = ixt_plan_parse(PQgetvalue(r, 0, 0), e);
+    ixt_script_free(&p->script);
+    return plan;
+}
+
 char *ixt_explain_run(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e)
 {
     if (ixt_explain_prepare(c, r, p, e) != 0)

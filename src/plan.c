@@ -197,6 +197,9 @@ enum { NCOND_KEYS = sizeof COND_KEYS / sizeof COND_KEYS[0], COND_WORKERS = NCOND
  * as a condition (COND_KEYS index), or both.  Sorted by key: each key of
  * a node is looked up once, instead of every field being looked up in
  * every node. */
+/* Keys read apart from the conditions. */
+enum { COND_CTE_NAME = -2, COND_REMOVED = -3 };
+
 typedef struct field {
     const char *key;
     enum { F_STR, F_NUM, F_BOOL, F_NONE } kind;
@@ -213,7 +216,7 @@ static const field FIELDS[] = {
     N("Actual Startup Time", actual_startup_ms, -1),
     N("Actual Total Time", actual_total_ms, -1),
     S("Alias", alias),
-    C("CTE Name", -2),
+    C("CTE Name", COND_CTE_NAME),
     C("Cache Evictions", 27),
     C("Cache Hits", 25),
     C("Cache Key", 24),
@@ -267,6 +270,7 @@ static const field FIELDS[] = {
     N("Startup Cost", startup_cost, -1),
     S("Strategy", strategy),
     S("Subplan Name", subplan_name),
+    C("Subplans Removed", COND_REMOVED),
     N("Temp Read Blocks", temp_read, -1),
     N("Temp Written Blocks", temp_written, -1),
     N("Total Cost", total_cost, -1),
@@ -291,17 +295,13 @@ static int cmp_field(const void *key, const void *f)
  * never executed was skipped while the query ran (an InitPlan's value, a
  * join's parameter).  An InitPlan under the node is not a partition.
  * caller frees */
-static char *partitions_text(double removed, json_t *plans, bool analyzed)
+static char *partitions_text(double removed, ixt_plan_node *const *kids, size_t nkids, bool analyzed)
 {
     long long scanned = 0, skipped = 0, pruned = (long long)fmax(0, fin(removed));
-    size_t i;
-    json_t *child;
-    json_array_foreach(plans, i, child) {
-        json_t *rel = json_object_get(child, "Parent Relationship");
-        if (json_is_string(rel) && strcmp(json_string_value(rel), "Member") != 0)
+    for (size_t i = 0; i < nkids; i++) {
+        if (kids[i]->parent_rel && strcmp(kids[i]->parent_rel, "Member") != 0)
             continue;
-        json_t *loops = json_object_get(child, "Actual Loops");
-        if (analyzed && json_is_number(loops) && json_number_value(loops) == 0)
+        if (analyzed && kids[i]->has_actual && kids[i]->loops == 0)
             skipped++;
         else
             scanned++;
@@ -316,40 +316,58 @@ static char *partitions_text(double removed, json_t *plans, bool analyzed)
     return ixt_buf_take(&b);
 }
 
-static void read_node(ixt_plan *p, ixt_plan_node *n, json_t *o)
+/* What a node's keys give before the node is complete: its conditions
+ * (arena strings, in COND_KEYS order) and the figures read at the end. */
+typedef struct pending {
+    char *conds[NCOND_KEYS];
+    double wp, wl;
+    bool has_removed;
+    double removed;      /* "Subplans Removed" */
+} pending;
+
+/* One key of a node.  A key given twice keeps its last value, as a JSON
+ * object would. */
+static void node_field(ixt_plan *p, ixt_plan_node *n, pending *pd, const char *key, json_t *v)
 {
-    char *conds[NCOND_KEYS] = {0};
-    double wp = 0, wl = 0;
-    const char *key;
-    json_t *v;
-    json_object_foreach(o, key, v) {
-        const field *f = bsearch(key, FIELDS, NFIELDS, sizeof *FIELDS, cmp_field);
-        if (!f)
-            continue;
-        char *base = (char *)n;
-        if (f->kind == F_STR && json_is_string(v))
-            *(char **)(base + f->off) = arena_strndup(p, json_string_value(v), json_string_length(v));
-        else if (f->kind == F_NUM && json_is_number(v))
-            *(double *)(base + f->off) = fin(json_number_value(v));
-        else if (f->kind == F_BOOL)
-            *(bool *)(base + f->off) = json_is_true(v);
-        if (f->cond == -2 && json_is_string(v))     /* CTE Name */
-            n->cte_name = arena_strndup(p, json_string_value(v), json_string_length(v));
-        if (f->cond == 28 || f->cond == 29)
-            *(f->cond == 28 ? &wp : &wl) = json_is_number(v) ? fin(json_number_value(v)) : 0;
-        if (f->cond >= 0 && !conds[f->cond])
-            conds[f->cond] = f->cond == COND_WORKERS ? workers_text(v) : cond_text(v);
-        if (f->cond == -1 && strcmp(key, "Actual Loops") == 0)
-            n->has_actual = json_is_number(v);
+    const field *f = bsearch(key, FIELDS, NFIELDS, sizeof *FIELDS, cmp_field);
+    if (!f)
+        return;
+    char *base = (char *)n;
+    if (f->kind == F_STR)
+        *(char **)(base + f->off) = json_is_string(v) ? arena_strndup(p, json_string_value(v), json_string_length(v)) : NULL;
+    else if (f->kind == F_NUM && json_is_number(v))
+        *(double *)(base + f->off) = fin(json_number_value(v));
+    else if (f->kind == F_BOOL)
+        *(bool *)(base + f->off) = json_is_true(v);
+    if (f->cond == COND_CTE_NAME)
+        n->cte_name = json_is_string(v) ? arena_strndup(p, json_string_value(v), json_string_length(v)) : NULL;
+    if (f->cond == COND_REMOVED) {
+        pd->has_removed = json_is_number(v);
+        pd->removed = json_number_value(v);
     }
+    if (f->cond == 28 || f->cond == 29)
+        *(f->cond == 28 ? &pd->wp : &pd->wl) = json_is_number(v) ? fin(json_number_value(v)) : 0;
+    if (f->cond >= 0 && json_is_string(v))   /* most are: no copy on the heap first */
+        pd->conds[f->cond] = arena_strndup(p, json_string_value(v), json_string_length(v));
+    else if (f->cond >= 0)
+        pd->conds[f->cond] = arena_take(p, f->cond == COND_WORKERS ? workers_text(v) : cond_text(v));
+    if (f->cond == -1 && strcmp(key, "Actual Loops") == 0)
+        n->has_actual = json_is_number(v);
+}
+
+/* The node once all its keys and children are read. */
+static void node_finish(ixt_plan *p, ixt_plan_node *n, pending *pd, ixt_plan_node *const *kids, size_t nkids)
+{
     if (!n->node_type)
         n->node_type = arena_strndup(p, "?", 1);
-    json_t *removed = json_object_get(o, "Subplans Removed");
-    if (json_is_number(removed))
-        conds[COND_PARTITIONS] = partitions_text(json_number_value(removed), json_object_get(o, "Plans"),
-                                                 n->has_actual);
-    n->workers_planned = clamp_int(wp, 0, 1 << 20);
-    n->workers_launched = clamp_int(wl, 0, 1 << 20);
+    n->children = arena_alloc(p, (nkids + 1) * sizeof *n->children);
+    if (nkids)
+        memcpy(n->children, kids, nkids * sizeof *kids);
+    n->nchildren = (int)nkids;
+    if (pd->has_removed)
+        pd->conds[COND_PARTITIONS] = arena_take(p, partitions_text(pd->removed, kids, nkids, n->has_actual));
+    n->workers_planned = clamp_int(pd->wp, 0, 1 << 20);
+    n->workers_launched = clamp_int(pd->wl, 0, 1 << 20);
     n->loops = fmax(0, n->loops);
     n->never_executed = n->has_actual && n->loops == 0;
     /* reported per loop; kept over all loops */
@@ -359,67 +377,327 @@ static void read_node(ixt_plan *p, ixt_plan_node *n, json_t *o)
     n->rows_removed_join = fin(n->rows_removed_join * loops);
     int nc = 0;
     for (int i = 0; i < NCOND_KEYS; i++)
-        nc += conds[i] != NULL;
+        nc += pd->conds[i] != NULL;
     n->conds = arena_alloc(p, (size_t)(nc ? nc : 1) * sizeof *n->conds);
     for (int i = 0; i < NCOND_KEYS; i++) {
-        if (!conds[i])
+        if (!pd->conds[i])
             continue;
         n->conds[n->nconds].label = COND_KEYS[i];
-        n->conds[n->nconds++].text = arena_take(p, conds[i]);
+        n->conds[n->nconds++].text = pd->conds[i];
     }
 }
 
-typedef struct frame {
-    json_t *o;
-    ixt_plan_node *parent;
-} frame;
+/* ===== walking the text =====
+ *
+ * jansson's document of a 10,000-node plan takes ~2 KB per node, several
+ * times the tree built from it, and its parse is most of the time.  So the
+ * text is walked object by object: our walk steps only over the punctuation
+ * around the nodes ({ } [ ] , :) and the "Plan"/"Plans" keys, and finds
+ * where a value ends; jansson decodes everything else, a node's own keys
+ * (all but "Plans") at a time, and that small document is freed at once.
+ * Nothing is held for the whole plan but the tree, and a node's pending
+ * state while its subtree is read (depth, not size).  Every byte is still
+ * checked by jansson or by the walk; when either refuses the text,
+ * explain_failure() has jansson load it whole to say why. */
 
-/* Builds the tree in preorder with an explicit stack: children are pushed
- * in reverse so they pop, and get their ids, in order.  Each JSON node is
- * emptied once read (its children held by a reference on the stack), so
- * the document shrinks as the tree grows and the two do not peak together.
- * Returns the nodes in preorder, writable, for derive(). */
-static ixt_plan_node **build(ixt_plan *p, json_t *root)
+typedef struct walker {
+    const char *at;      /* where the walk is */
+    ixt_buf scratch;     /* "{" + a run of keys + "}" for jansson */
+} walker;
+
+static const char *skip_ws(const char *s)
 {
-    size_t cap = 64, top = 0, ncap = 64;
-    frame *st = ixt_xmalloc(cap * sizeof *st);
-    ixt_plan_node **nodes = ixt_xmalloc(ncap * sizeof *nodes);
-    st[top++] = (frame){json_incref(root), NULL};
-    while (top) {
-        frame f = st[--top];
-        ixt_plan_node *n = arena_alloc(p, sizeof *n);
-        read_node(p, n, f.o);
-        n->parent = f.parent;
-        if (f.parent) {
-            n->depth = f.parent->depth + 1;
-            n->child_index = f.parent->nchildren;
-            f.parent->children[f.parent->nchildren++] = n;
-        }
-        if (p->nnodes == ncap) {
-            ncap *= 2;
-            nodes = ixt_xrealloc(nodes, ncap * sizeof *nodes);
-        }
-        n->id = (int)p->nnodes;
-        nodes[p->nnodes++] = n;
+    while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+        s++;
+    return s;
+}
 
-        json_t *kids = json_object_get(f.o, "Plans");
-        size_t nk = json_is_array(kids) ? json_array_size(kids) : 0, valid = 0;
-        for (size_t i = 0; i < nk; i++)
-            valid += json_is_object(json_array_get(kids, i));
-        n->children = arena_alloc(p, (valid + 1) * sizeof *n->children);
-        if (top + valid > cap) {
-            cap = (top + valid) * 2;
-            st = ixt_xrealloc(st, cap * sizeof *st);
-        }
-        for (size_t i = nk; i-- > 0;) {
-            json_t *k = json_array_get(kids, i);
-            if (json_is_object(k))
-                st[top++] = (frame){json_incref(k), n};
-        }
-        json_object_clear(f.o);
-        json_decref(f.o);
+/* s at a '"': past the closing quote, or NULL when the text ends first. */
+static const char *skip_string(const char *s)
+{
+    for (s++;;) {
+        s += strcspn(s, "\"\\");
+        if (*s == '"')
+            return s + 1;
+        if (!*s || !s[1])
+            return NULL;
+        s += 2;              /* an escaped character */
     }
-    free(st);
+}
+
+/* s at a value: past it, or NULL when the text ends first or no value
+ * starts there.  Whether the value is valid is jansson's to say when it
+ * decodes it. */
+static const char *skip_value(const char *s)
+{
+    if (*s == '"')
+        return skip_string(s);
+    if (*s != '{' && *s != '[') {
+        size_t n = strcspn(s, ",]} \t\r\n");
+        return n && s[n] ? s + n : NULL;
+    }
+    for (int depth = 0;;) {
+        s += strcspn(s, "\"{}[]");
+        if (!*s)
+            return NULL;
+        if (*s == '"') {
+            if (!(s = skip_string(s)))
+                return NULL;
+            continue;
+        }
+        depth += *s == '{' || *s == '[' ? 1 : -1;
+        s++;
+        if (depth == 0)
+            return s;
+    }
+}
+
+/* Whether the key text [k, end) (quotes included) is the string want. */
+static bool key_is(const char *k, const char *end, const char *want)
+{
+    size_t n = (size_t)(end - k);
+    if (!memchr(k, '\\', n))
+        return n == strlen(want) + 2 && memcmp(k + 1, want, n - 2) == 0;
+    json_t *s = json_loadb(k, n, JSON_DECODE_ANY, NULL);
+    bool r = json_is_string(s) && strcmp(json_string_value(s), want) == 0;
+    json_decref(s);
+    return r;
+}
+
+/* The run of keys [from, to) ("k": v, "k": v) as an object.  NULL when
+ * jansson refuses it.  The run is copied without the whitespace between
+ * tokens: PostgreSQL indents its JSON by depth, and jansson takes its time
+ * over every byte it reads.  caller decrefs */
+static json_t *decode_keys(walker *w, const char *from, const char *to)
+{
+    ixt_buf_reset(&w->scratch);
+    ixt_buf_addc(&w->scratch, '{');
+    for (const char *s = from; s < to;) {
+        const char *t = s;
+        if (*s == '"') {
+            t = skip_string(s);
+        } else {
+            t += strcspn(t, "\" \n\r\t");
+            if (t > to)
+                t = to;
+        }
+        ixt_buf_addn(&w->scratch, s, (size_t)(t - s));
+        s = skip_ws(t);
+    }
+    ixt_buf_addc(&w->scratch, '}');
+    return json_loadb(w->scratch.s, w->scratch.len, 0, NULL);
+}
+
+/* An object being read: the plan's top object (special key "Plan", an
+ * object: the root node) or a node (special key "Plans", an array of
+ * child nodes). */
+typedef struct open_obj {
+    ixt_plan_node *n;    /* NULL: the top object */
+    pending pd;
+    size_t kids_from;    /* its children: kids[kids_from..] */
+    const char *run;     /* start of the keys not yet decoded, NULL when none */
+    const char *run_end;
+    bool in_kids;        /* inside the "Plans" array */
+    bool first;          /* nothing read yet in the object or the array */
+} open_obj;
+
+typedef struct walk {
+    walker w;
+    open_obj *st;
+    size_t top, cap;
+    ixt_plan_node **kids;   /* the children of the open nodes, in order */
+    size_t nkids, kcap;
+    ixt_plan_node **nodes;  /* preorder */
+    size_t ncap;
+    json_t *top_keys;       /* the top object's keys but "Plan" */
+} walk;
+
+static void push_obj(walk *k, ixt_plan_node *n)
+{
+    if (k->top == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 64;
+        k->st = ixt_xrealloc(k->st, k->cap * sizeof *k->st);
+    }
+    k->st[k->top++] = (open_obj){.n = n, .kids_from = k->nkids, .first = true};
+}
+
+/* A node starts (at its '{'): it gets its id in preorder. */
+static void open_node(ixt_plan *p, walk *k, ixt_plan_node *parent)
+{
+    ixt_plan_node *n = arena_alloc(p, sizeof *n);
+    n->parent = parent;
+    if (parent) {
+        n->depth = parent->depth + 1;
+        n->child_index = (int)(k->nkids - k->st[k->top - 1].kids_from);
+        if (k->nkids == k->kcap) {
+            k->kcap = k->kcap ? k->kcap * 2 : 64;
+            k->kids = ixt_xrealloc(k->kids, k->kcap * sizeof *k->kids);
+        }
+        k->kids[k->nkids++] = n;
+    }
+    if (p->nnodes == k->ncap) {
+        k->ncap = k->ncap ? k->ncap * 2 : 64;
+        k->nodes = ixt_xrealloc(k->nodes, k->ncap * sizeof *k->nodes);
+    }
+    n->id = (int)p->nnodes;
+    k->nodes[p->nnodes++] = n;
+    push_obj(k, n);
+}
+
+/* Decodes the run of keys the object has pending and applies it. */
+static int flush_keys(ixt_plan *p, walk *k, open_obj *o)
+{
+    if (!o->run)
+        return 0;
+    json_t *obj = decode_keys(&k->w, o->run, o->run_end);
+    o->run = NULL;
+    if (!obj)
+        return -1;
+    const char *key;
+    json_t *v;
+    if (o->n) {
+        json_object_foreach(obj, key, v)
+            node_field(p, o->n, &o->pd, key, v);
+        json_decref(obj);
+    } else if (!k->top_keys) {
+        k->top_keys = obj;
+    } else {
+        json_object_update(k->top_keys, obj);
+        json_decref(obj);
+    }
+    return 0;
+}
+
+/* One step inside the innermost open object; -1 when the text is not
+ * what EXPLAIN prints (or not JSON). */
+static int walk_step(ixt_plan *p, walk *k)
+{
+    open_obj *o = &k->st[k->top - 1];
+    const char *s = skip_ws(k->w.at);
+    if (o->in_kids) {
+        if (*s == ']') {
+            k->w.at = s + 1;
+            o->in_kids = false;
+            o->first = false;
+            return 0;
+        }
+        if (!o->first) {
+            if (*s != ',')
+                return -1;
+            s = skip_ws(s + 1);
+        }
+        o->first = false;
+        if (*s == '{') {
+            k->w.at = s + 1;
+            open_node(p, k, o->n);
+            return 0;
+        }
+        /* not a node: checked, then left out */
+        const char *end = skip_value(s);
+        json_t *v = end ? json_loadb(s, (size_t)(end - s), JSON_DECODE_ANY, NULL) : NULL;
+        json_decref(v);
+        k->w.at = end;
+        return v ? 0 : -1;
+    }
+    if (*s == '}') {
+        if (flush_keys(p, k, o) != 0)
+            return -1;
+        k->w.at = s + 1;
+        if (o->n) {
+            size_t nk = k->nkids - o->kids_from;
+            node_finish(p, o->n, &o->pd, nk ? k->kids + o->kids_from : NULL, nk);
+            k->nkids = o->kids_from;
+        }
+        k->top--;
+        if (k->top)
+            k->st[k->top - 1].first = false;
+        return 0;
+    }
+    if (!o->first) {
+        if (*s != ',')
+            return -1;
+        s = skip_ws(s + 1);
+    }
+    o->first = false;
+    if (*s != '"')
+        return -1;
+    const char *key = s, *key_end = skip_string(s);
+    if (!key_end || *(s = skip_ws(key_end)) != ':')
+        return -1;
+    s = skip_ws(s + 1);
+    if (o->n && *s == '[' && key_is(key, key_end, "Plans")) {
+        if (flush_keys(p, k, o) != 0)
+            return -1;
+        o->in_kids = true;
+        o->first = true;
+        k->w.at = s + 1;
+        return 0;
+    }
+    if (!o->n && *s == '{' && p->nnodes == 0 && key_is(key, key_end, "Plan")) {
+        k->w.at = s + 1;
+        open_node(p, k, NULL);
+        return 0;
+    }
+    const char *end = skip_value(s);
+    if (!end)
+        return -1;
+    if (!o->run)
+        o->run = key;
+    o->run_end = end;
+    k->w.at = end;
+    return 0;
+}
+
+/* The text around the top object: "[ {top}, anything... ]" as PostgreSQL
+ * prints it, or "{top}".  Elements after the first are checked, not read. */
+static int walk_document(ixt_plan *p, walk *k, const char *json)
+{
+    const char *s = skip_ws(json);
+    bool array = *s == '[';
+    if (array)
+        s = skip_ws(s + 1);
+    if (*s != '{')
+        return -1;
+    k->w.at = s + 1;
+    push_obj(k, NULL);
+    while (k->top)
+        if (walk_step(p, k) != 0)
+            return -1;
+    s = skip_ws(k->w.at);
+    while (array && *s == ',') {
+        s = skip_ws(s + 1);
+        const char *end = skip_value(s);
+        json_t *v = end ? json_loadb(s, (size_t)(end - s), JSON_DECODE_ANY, NULL) : NULL;
+        if (!v)
+            return -1;
+        json_decref(v);
+        s = skip_ws(end);
+    }
+    if (array && *s++ != ']')
+        return -1;
+    return *skip_ws(s) || !p->nnodes ? -1 : 0;
+}
+
+/* Builds the tree in preorder.  Returns the nodes in preorder, writable,
+ * for derive(); NULL when the walk stops, p then holding no nodes. */
+static ixt_plan_node **build(ixt_plan *p, const char *json, json_t **top_keys)
+{
+    walk k = {0};
+    ixt_buf_init(&k.w.scratch);
+    int rc = walk_document(p, &k, json);
+    ixt_buf_free(&k.w.scratch);
+    free(k.st);
+    free(k.kids);
+    *top_keys = k.top_keys;
+    if (rc != 0) {
+        json_decref(k.top_keys);
+        *top_keys = NULL;
+        free(k.nodes);
+        arena_free(p);
+        p->nnodes = 0;
+        return NULL;
+    }
+    ixt_plan_node **nodes = k.nodes;
     nodes[0]->last_child = true;
     /* children have larger ids than their parent: one backward pass sums
      * the subtree sizes */
@@ -890,12 +1168,11 @@ static json_t *plan_top(json_t *doc, ixt_err *e)
     return top;
 }
 
-ixt_plan *ixt_plan_parse(const char *json, ixt_err *e)
+/* Why the walk stopped, in jansson's words (line and column) when the text
+ * is not JSON, else what is missing from the plan.  Only on failure is the
+ * whole document loaded. */
+static void explain_failure(const char *json, ixt_err *e)
 {
-    if (!json || json[strspn(json, " \t\r\n")] == '\0') {
-        ixt_err_set(e, "the plan is empty");
-        return NULL;
-    }
     json_error_t jerr;
     /* no JSON_REJECT_DUPLICATES: older servers repeat keys in per-worker
      * details, and the last value is as good as any */
@@ -907,22 +1184,34 @@ ixt_plan *ixt_plan_parse(const char *json, ixt_err *e)
         else
             ixt_err_set(e, "the plan is not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
                         jerr.column);
-        return NULL;
+        return;
     }
-    json_t *top = plan_top(doc, e);
-    if (!top) {
-        json_decref(doc);
+    if (plan_top(doc, e))
+        ixt_err_set(e, "the plan JSON is not laid out as EXPLAIN (FORMAT JSON) prints it");
+    json_decref(doc);
+}
+
+ixt_plan *ixt_plan_parse(const char *json, ixt_err *e)
+{
+    if (!json || json[strspn(json, " \t\r\n")] == '\0') {
+        ixt_err_set(e, "the plan is empty");
         return NULL;
     }
     ixt_plan *p = ixt_xcalloc(1, sizeof *p);
-    ixt_plan_node **nodes = build(p, json_object_get(top, "Plan"));
+    json_t *top = NULL;
+    ixt_plan_node **nodes = build(p, json, &top);
+    if (!nodes) {
+        free(p);
+        explain_failure(json, e);
+        return NULL;
+    }
     p->planning_ms = num_field(top, "Planning Time", -1);
     p->execution_ms = num_field(top, "Execution Time", -1);
     p->total_cost = nodes[0]->total_cost;
     read_settings(p, top);
     read_triggers(p, top);
     read_jit(p, top);
-    json_decref(doc);
+    json_decref(top);
     derive(p, nodes);
     /* done writing: from here on the nodes are read only */
     p->nodes = (const ixt_plan_node **)nodes;

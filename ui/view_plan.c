@@ -90,9 +90,7 @@ static int explain_attempt(ui_job *j, explain_job *x, ixt_conn *lab, ixt_err *e)
     ixt_script_init(&x->prep.script);
     if (ixt_explain_prepare(lab, &req, &x->prep, e) != 0 || job_script_run(j, &x->prep.script, lab, e) != 0)
         return -1;
-    char *json = ixt_explain_json(&x->prep, e);
-    x->plan = json ? ixt_plan_parse(json, e) : NULL;
-    free(json);
+    x->plan = ixt_explain_plan(&x->prep, e);
     return x->plan ? 0 : -1;
 }
 

@@ -780,8 +780,9 @@ static void test_wide_plan(void **state)
     ixt_plan_free(p);
 }
 
-/* jansson refuses documents nested deeper than 2048 (JSON_PARSER_MAX_DEPTH):
- * two levels per plan node, so about 1,020 plan levels load. */
+/* The nodes are walked one object at a time, so jansson's nesting limit
+ * (2048, JSON_PARSER_MAX_DEPTH: about 1,020 plan levels when it read the
+ * whole document) no longer bounds a plan's depth. */
 static void test_deep_plan(void **state)
 {
     (void)state;
@@ -815,9 +816,70 @@ static void test_deep_plan(void **state)
     ixt_plan_diff_free(d);
     ixt_plan_free(q);
     ixt_plan_free(p);
-    json = deep_plan(1100);
-    assert_parse_error(json, "depth");
+    json = deep_plan(5000);
+    p = parse_ok(json);
     free(json);
+    assert_int_equal(p->nnodes, 5001);
+    assert_int_equal(p->nodes[5000]->depth, 5000);
+    assert_int_equal(p->root->subtree, 5001);
+    ixt_plan_free(p);
+}
+
+/* What EXPLAIN never prints but JSON allows: keys after "Plans", keys
+ * around "Plan", a key given twice (the last wins, as in a jansson object;
+ * only a second "Plan" is left out), keys spelled with escapes. */
+static void test_walk_odd_layouts(void **state)
+{
+    (void)state;
+    ixt_plan *p = parse_ok("[{\"Planning Time\": 2, \"Plan\": {\"Node Type\": \"A\", \"Plans\": ["
+                           "{\"Node Type\": \"Seq Scan\", \"Total Cost\": 1}], \"Total Cost\": 5,"
+                           " \"Node Type\": \"Hash\", \"Filter\": \"(x = 1)\"}, \"Execution Time\": 3,"
+                           " \"Plan\": 7}, {\"ignored\": [1, 2]}]");
+    assert_int_equal(p->nnodes, 2);
+    assert_string_equal(p->root->node_type, "Hash");
+    assert_near(p->root->total_cost, 5);
+    assert_string_equal(ixt_plan_node_cond(p->root, "Filter"), "(x = 1)");
+    assert_near(p->planning_ms, 2);
+    assert_near(p->execution_ms, 3);
+    ixt_plan_free(p);
+    p = parse_ok("{\"Plan\": {\"Node \\u0054ype\": \"Append\", \"Pl\\u0061ns\": [{\"Node Type\": \"Seq Scan\"},"
+                 " {\"Node Type\": \"Seq Scan\", \"Relation Name\": \"caf\\u00e9 \\\"x\\\" ]}\"}]}}");
+    assert_int_equal(p->nnodes, 3);
+    assert_string_equal(p->root->node_type, "Append");
+    assert_string_equal(p->nodes[2]->relation, "caf\xc3\xa9 \"x\" ]}");
+    ixt_plan_free(p);
+}
+
+/* A plan cut anywhere, or broken deep inside a node, gives jansson's
+ * words with the line and column, never a crash or a partial tree. */
+static void test_truncated_and_broken(void **state)
+{
+    (void)state;
+    ixt_err e = {{0}};
+    size_t len;
+    char *text = ixt_read_file("tests/data/plans/partitions_both_analyze.json", &len, &e);
+    assert_non_null(text);
+    for (size_t cut = 1; cut < len; cut++) {
+        if (!text[cut + strspn(text + cut, " \t\r\n")])
+            break;           /* only whitespace is left out */
+        char *part = ixt_xstrndup(text, cut);
+        ixt_plan *p = ixt_plan_parse(part, &e);
+        if (p)
+            fail_msg("a plan from the first %zu bytes", cut);
+        if (!strstr(e.msg, "cut short") && !strstr(e.msg, "not valid JSON"))
+            fail_msg("cut at %zu: %s", cut, e.msg);
+        free(part);
+    }
+    free(text);
+    assert_parse_error("[{\"Plan\": {\"Node Type\": \"Append\",\n \"Plans\": [\n  {\"Node Type\": \"Seq Scan\",\n"
+                       "   \"Total Cost\": 1.2.3}]}}]", "(line 4, column");
+    assert_parse_error("[{\"Plan\": {\"Node Type\": \"Append\", \"Plans\": [{\"Node Type\": \"A\"} {}]}}]",
+                       "not valid JSON");
+    assert_parse_error("[{\"Plan\": {\"Plans\": [5, tru]}}]", "not valid JSON");
+    assert_parse_error("[{\"Plan\": {\"Plans\": [{\"Filter\": \"x\\q\"}]}}]", "not valid JSON");
+    assert_parse_error("[{\"Plan\": {\"Plans\": []}}, {\"x\": }]", "not valid JSON");
+    assert_parse_error("[{\"Plan\": {\"Node Type\": \"A\"}}}", "not valid JSON");
+    assert_parse_error("{\"Plan\": {\"Node Type\": \"A\"}} x", "not valid JSON");
 }
 
 /* Every input the fuzzer kept (tests/fuzz/corpus/plan) still gives a plan
@@ -892,6 +954,8 @@ int main(void)
         cmocka_unit_test(test_odd_types_tolerated),
         cmocka_unit_test(test_wide_plan),
         cmocka_unit_test(test_deep_plan),
+        cmocka_unit_test(test_walk_odd_layouts),
+        cmocka_unit_test(test_truncated_and_broken),
         cmocka_unit_test(test_fuzz_corpus_replays),
     };
     return IXT_RUN_TESTS(tests);
