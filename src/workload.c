@@ -816,9 +816,24 @@ static bool filter_narrows(const char *old, const char *filter)
     return old && strcasestr(filter, old);
 }
 
+/* The plain bytes block b holds */
+static size_t block_len(const ixt_text_arena *a, size_t b)
+{
+    return a->blocks[b].z ? a->blocks[b].plain_len : a->used;
+}
+
 static size_t text_block(const ixt_stmt *s)
 {
     return (s->text - 1) / TEXT_BLOCK;
+}
+
+/* ASCII letters folded to lower case, as strcasestr does in the C locale:
+ * a block folded once is searched with strstr, several times faster than
+ * strcasestr over each text. */
+static void fold_ascii(char *dst, const char *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] + ('a' - 'A') : src[i]);
 }
 
 /* Tests the items in todo[0..n) against filter and sets their flags.  The
@@ -828,6 +843,9 @@ static void filter_items(ixt_workload *w, const uint32_t *todo, size_t n, const 
 {
     const ixt_text_arena *a = &w->texts;
     bool filter_id = filter[strspn(filter, "-0123456789")] == '\0';
+    size_t flen = strlen(filter);
+    char *folded_filter = ixt_xmalloc(flen + 1), *folded = ixt_xmalloc(TEXT_BLOCK);
+    fold_ascii(folded_filter, filter, flen + 1);
     size_t nb = a->nblocks + 1; /* the last slot: items without text */
     size_t *start = ixt_xcalloc(nb + 1, sizeof *start);
     for (size_t i = 0; i < n; i++) {
@@ -846,9 +864,11 @@ static void filter_items(ixt_workload *w, const uint32_t *todo, size_t n, const 
     free(fill);
     for (size_t b = 0; b < nb; b++) {
         const char *plain = start[b] < start[b + 1] && b < a->nblocks ? arena_plain(a, b) : NULL;
+        if (plain)
+            fold_ascii(folded, plain, block_len(a, b));
         for (size_t j = start[b]; j < start[b + 1]; j++) {
             ixt_stmt *s = &w->items[order[j]];
-            bool yes = plain && strcasestr(plain + (s->text - 1) % TEXT_BLOCK, filter);
+            bool yes = plain && strstr(folded + (s->text - 1) % TEXT_BLOCK, folded_filter);
             if (!yes && filter_id) {
                 char id[32];
                 snprintf(id, sizeof id, "%" PRId64, s->queryid);
@@ -859,6 +879,8 @@ static void filter_items(ixt_workload *w, const uint32_t *todo, size_t n, const 
     }
     free(order);
     free(start);
+    free(folded);
+    free(folded_filter);
 }
 
 /* The listed items matching filter, into v.  Only the items whose flag
@@ -916,7 +938,7 @@ static void sort_by_text(const ixt_workload *w, ixt_stmt **v, size_t n, size_t k
         const char *p = arena_plain(a, b);
         if (p) {
             plain[b] = ixt_xmalloc(TEXT_BLOCK);
-            memcpy(plain[b], p, a->blocks[b].z ? a->blocks[b].plain_len : a->used);
+            memcpy(plain[b], p, block_len(a, b));
         }
     }
     text_key *key = ixt_xmalloc((n + 1) * sizeof *key);
