@@ -35,24 +35,23 @@ static void arena_free(ixt_text_arena *a)
     memset(a, 0, sizeof *a);
 }
 
-/* The last block is full: deflated to its exact size, and a new one
- * opened.  Out of memory aborts (ixt_xmalloc), so a failure here is
- * zlib's own, and the block simply stays plain. */
+/* The last block is full: deflated to its exact size (zlib's fastest
+ * level: a refresh may bring thousands of texts), or kept plain when the
+ * arena is (or zlib fails), and a new one opened. */
 static void arena_seal(ixt_text_arena *a)
 {
     ixt_text_block *b = &a->blocks[a->nblocks - 1];
+    b->plain_len = (uint32_t)a->used;
     uLongf zlen = compressBound((uLong)a->used);
-    unsigned char *z = ixt_xmalloc(zlen);
-    if (compress2(z, &zlen, (const Bytef *)a->open, (uLong)a->used, Z_DEFAULT_COMPRESSION) == Z_OK) {
+    unsigned char *z = a->plain ? NULL : ixt_xmalloc(zlen);
+    if (z && compress2(z, &zlen, (const Bytef *)a->open, (uLong)a->used, Z_BEST_SPEED) == Z_OK) {
         b->z = ixt_xrealloc(z, zlen);
         b->zlen = (uint32_t)zlen;
-        b->plain_len = (uint32_t)a->used;
         if (a->cache && a->cache->block == a->nblocks - 1)
             a->cache->block = SIZE_MAX;
     } else {
         free(z);
         b->z = (unsigned char *)a->open; /* stored as is: zlen == 0 */
-        b->plain_len = (uint32_t)a->used;
         a->open = NULL;
     }
 }
@@ -140,7 +139,7 @@ static void arena_compact(ixt_workload *w)
     ixt_text_arena *a = &w->texts;
     if (a->dead < TEXT_BLOCK || a->dead < a->live)
         return;
-    ixt_text_arena fresh = {0};
+    ixt_text_arena fresh = {.plain = a->plain};
     for (size_t i = 0; i < w->n; i++) {
         ixt_stmt *s = &w->items[i];
         const char *t = arena_text(a, s);

@@ -79,6 +79,9 @@ typedef struct ixt_text_arena {
     size_t used;         /* bytes taken in the last block */
     size_t live, dead;   /* bytes of texts still referenced, and dropped */
     ixt_text_cache *cache; /* the last block inflated, for reads by row */
+    /* blocks kept plain: for a one-shot listing that reads every text in
+     * no block order (`top --once`), where time counts more than memory */
+    bool plain;
 } ixt_text_arena;
 
 typedef struct ixt_workload {
