@@ -25,11 +25,11 @@ PKG_CONFIG ?= pkg-config
 
 VERSION := 0.1.0
 # pkg-config module:Debian package
-LIB_PKGS  := libpq:libpq-dev ncursesw:libncurses-dev jansson:libjansson-dev
+LIB_PKGS  := libpq:libpq-dev ncursesw:libncurses-dev jansson:libjansson-dev zlib:zlib1g-dev
 TEST_PKGS := cmocka:libcmocka-dev
 # Building, then what the tests and the demo run: the server with the two
 # extensions, psql (with the server), tmux, valgrind.
-DEB_PKGS := build-essential pkg-config libpq-dev libncurses-dev libjansson-dev \
+DEB_PKGS := build-essential pkg-config libpq-dev libncurses-dev libjansson-dev zlib1g-dev \
             libcmocka-dev libpg-query-dev libprotobuf-c-dev \
             postgresql-15 postgresql-contrib postgresql-15-hypopg \
             postgresql-15-pg-qualstats tmux valgrind

@@ -8,43 +8,128 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 void ixt_workload_init(ixt_workload *w)
 {
     memset(w, 0, sizeof *w);
 }
 
-/* 64 KB: a whole prefix (IXT_QUERY_LINE_MAX characters of up to 4 bytes)
- * always fits */
-#define TEXT_BLOCK (64 * 1024)
+/* 32 KB: a whole prefix (IXT_QUERY_LINE_BYTES) always fits; zlib's
+ * window spans a block, and one inflates in tens of microseconds (a row
+ * drawn from a block not cached). */
+#define TEXT_BLOCK (32 * 1024)
+
+struct ixt_text_cache {
+    size_t block; /* which block buf holds; SIZE_MAX for none */
+    char buf[TEXT_BLOCK];
+};
 
 static void arena_free(ixt_text_arena *a)
 {
     for (size_t i = 0; i < a->nblocks; i++)
-        free(a->blocks[i]);
+        free(a->blocks[i].z);
     free(a->blocks);
+    free(a->open);
+    free(a->cache);
     memset(a, 0, sizeof *a);
 }
 
-/* A copy of text[0..len) with its whitespace squashed to one line.
- * owned by a */
-static char *arena_line(ixt_text_arena *a, const char *text, size_t len)
+/* The last block is full: deflated to its exact size (zlib's fastest
+ * level: a refresh may bring thousands of texts), or kept plain when the
+ * arena is (or zlib fails), and a new one opened. */
+static void arena_seal(ixt_text_arena *a)
 {
-    if (len + 1 > TEXT_BLOCK)
-        len = TEXT_BLOCK - 1;
+    ixt_text_block *b = &a->blocks[a->nblocks - 1];
+    b->plain_len = (uint32_t)a->used;
+    uLongf zlen = compressBound((uLong)a->used);
+    unsigned char *z = a->plain ? NULL : ixt_xmalloc(zlen);
+    if (z && compress2(z, &zlen, (const Bytef *)a->open, (uLong)a->used, Z_BEST_SPEED) == Z_OK) {
+        b->z = ixt_xrealloc(z, zlen);
+        b->zlen = (uint32_t)zlen;
+        if (a->cache && a->cache->block == a->nblocks - 1)
+            a->cache->block = SIZE_MAX;
+    } else {
+        free(z);
+        b->z = (unsigned char *)a->open; /* stored as is: zlen == 0 */
+        a->open = NULL;
+    }
+}
+
+/* The plain bytes of block i: the open block, or the block inflated into
+ * the cache (NULL when its bytes do not inflate).  borrowed until the
+ * next call */
+static const char *arena_plain(const ixt_text_arena *a, size_t i)
+{
+    const ixt_text_block *b = &a->blocks[i];
+    if (!b->z)
+        return a->open;
+    if (!b->zlen)
+        return (const char *)b->z;
+    ixt_text_cache *c = a->cache;
+    if (c->block != i) {
+        uLongf n = TEXT_BLOCK;
+        c->block = SIZE_MAX;
+        if (uncompress((Bytef *)c->buf, &n, b->z, b->zlen) != Z_OK || n != b->plain_len)
+            return NULL;
+        c->block = i;
+    }
+    return c->buf;
+}
+
+/* A copy of text[0..len) with its whitespace squashed to one line, into
+ * s (its reference and length). */
+static void arena_line(ixt_text_arena *a, ixt_stmt *s, const char *text, size_t len)
+{
+    if (len + 1 > IXT_QUERY_LINE_BYTES)
+        len = ixt_utf8_cut(text, IXT_QUERY_LINE_BYTES - 1);
+    if (!a->cache) {
+        a->cache = ixt_xmalloc(sizeof *a->cache);
+        a->cache->block = SIZE_MAX;
+    }
     if (!a->nblocks || a->used + len + 1 > TEXT_BLOCK) {
+        if (a->nblocks)
+            arena_seal(a);
         a->blocks = ixt_xrealloc(a->blocks, (a->nblocks + 1) * sizeof *a->blocks);
-        a->blocks[a->nblocks++] = ixt_xmalloc(TEXT_BLOCK);
+        a->blocks[a->nblocks++] = (ixt_text_block){0};
+        if (!a->open)
+            a->open = ixt_xmalloc(TEXT_BLOCK);
         a->used = 0;
     }
-    char *p = a->blocks[a->nblocks - 1] + a->used;
+    char *p = a->open + a->used;
     memcpy(p, text, len);
     p[len] = '\0';
     ixt_squash_ws(p);
     size_t n = strlen(p) + 1;
+    s->text = (uint32_t)((a->nblocks - 1) * TEXT_BLOCK + a->used + 1);
+    s->text_len = (uint16_t)(n - 1);
+    s->match = 0;
     a->used += n;
     a->live += n;
-    return p;
+}
+
+/* s's text, or NULL when it has none or its block does not inflate.
+ * borrowed until the next read of a */
+static const char *arena_text(const ixt_text_arena *a, const ixt_stmt *s)
+{
+    if (!s->text)
+        return NULL;
+    size_t at = s->text - 1;
+    const char *p = arena_plain(a, at / TEXT_BLOCK);
+    return p ? p + at % TEXT_BLOCK : NULL;
+}
+
+char *ixt_workload_text(const ixt_workload *w, const ixt_stmt *s, char *buf, size_t len)
+{
+    const char *t = arena_text(&w->texts, s);
+    if (!len)
+        return buf;
+    size_t n = t ? s->text_len : 0;
+    if (n >= len)
+        n = ixt_utf8_cut(t, len - 1);
+    memcpy(buf, t ? t : "", n);
+    buf[n] = '\0';
+    return buf;
 }
 
 /* The texts of the statements gone are dropped from the count; when they
@@ -54,10 +139,17 @@ static void arena_compact(ixt_workload *w)
     ixt_text_arena *a = &w->texts;
     if (a->dead < TEXT_BLOCK || a->dead < a->live)
         return;
-    ixt_text_arena fresh = {0};
-    for (size_t i = 0; i < w->n; i++)
-        if (w->items[i].query)
-            w->items[i].query = arena_line(&fresh, w->items[i].query, strlen(w->items[i].query));
+    ixt_text_arena fresh = {.plain = a->plain};
+    for (size_t i = 0; i < w->n; i++) {
+        ixt_stmt *s = &w->items[i];
+        const char *t = arena_text(a, s);
+        uint8_t match = s->match;
+        s->text = 0;
+        if (t) {
+            arena_line(&fresh, s, t, s->text_len);
+            s->match = match;
+        }
+    }
     arena_free(a);
     *a = fresh;
 }
@@ -68,6 +160,7 @@ void ixt_workload_free(ixt_workload *w)
     free(w->blocks);
     free(w->slots);
     arena_free(&w->texts);
+    free(w->match_filter);
     ixt_workload_init(w);
 }
 
@@ -209,8 +302,8 @@ static void drop_unseen(ixt_workload *w)
                     memcpy(&w->blocks[2 * keep], &w->blocks[2 * i], 2 * sizeof *w->blocks);
             }
             keep++;
-        } else if (w->items[i].query) {
-            size_t n = strlen(w->items[i].query) + 1;
+        } else if (w->items[i].text) {
+            size_t n = w->items[i].text_len + 1u;
             w->texts.live -= n;
             w->texts.dead += n;
         }
@@ -455,7 +548,7 @@ char *ixt_workload_missing_texts(const ixt_workload *w, size_t max)
     ixt_buf_init(&b);
     size_t n = 0;
     for (size_t i = 0; i < w->n && n < max; i++) {
-        if (w->items[i].query)
+        if (w->items[i].text)
             continue;
         n++;
         ixt_buf_addc(&b, b.len ? ',' : '{');
@@ -491,10 +584,10 @@ int ixt_workload_ingest_texts(ixt_workload *w, const PGresult *r, ixt_err *e)
     w->version++;
     for (int i = 0; i < PQntuples(r); i++) {
         ixt_stmt *s = lookup(w, strtoll(PQgetvalue(r, i, 0), NULL, 10));
-        if (!s || s->query)
+        if (!s || s->text)
             continue;
         const char *text = PQgetvalue(r, i, 1);
-        s->query = arena_line(&w->texts, text, (size_t)PQgetlength(r, i, 1));
+        arena_line(&w->texts, s, text, (size_t)PQgetlength(r, i, 1));
         s->query_cut = PQgetvalue(r, i, 2)[0] == 't';
         s->own = PQgetvalue(r, i, 3)[0] == 't';
         if (strcmp(text, HIDDEN_TEXT) == 0)
@@ -641,31 +734,6 @@ static double col_value(const ixt_stmt *s, ixt_stmt_col col)
     }
 }
 
-/* By text, then query id: stable order between refreshes, rows must not jump. */
-static int cmp_text(const void *a, const void *b, void *arg)
-{
-    const ixt_stmt *x = *(ixt_stmt *const *)a, *y = *(ixt_stmt *const *)b;
-    int r = strcmp(x->query ? x->query : "", y->query ? y->query : "");
-    if (r == 0)
-        r = x->queryid < y->queryid ? -1 : x->queryid > y->queryid;
-    return *(const bool *)arg ? -r : r;
-}
-
-/* filter_id: whether the filter could be part of a query id (digits and
- * a minus): only then are 50,000 ids formatted to be searched. */
-static bool matches(const ixt_stmt *s, const char *filter, bool filter_id)
-{
-    if (!filter || !*filter)
-        return true;
-    if (s->query && strcasestr(s->query, filter))
-        return true;
-    if (!filter_id)
-        return false;
-    char id[32];
-    snprintf(id, sizeof id, "%" PRId64, s->queryid);
-    return strstr(id, filter) != NULL;
-}
-
 /* A row to sort by a number: the key and the tie-break next to each
  * other, so 50,000 rows sort without chasing pointers into the items. */
 typedef struct sort_key {
@@ -673,6 +741,14 @@ typedef struct sort_key {
     int64_t id;
     ixt_stmt *s;
 } sort_key;
+
+/* The same to sort by text (its plain bytes, inflated for the sort). */
+typedef struct text_key {
+    const char *t;
+    int64_t id;
+    ixt_stmt *s;
+} text_key;
+_Static_assert(sizeof(text_key) <= sizeof(sort_key), "swap_bytes holds a sort_key");
 
 static int cmp_key(const void *a, const void *b, void *arg)
 {
@@ -729,17 +805,163 @@ static void partial_sort(void *base, size_t n, size_t sz, size_t k,
     qsort_r(b, k < n ? k : n, sz, cmp, arg);
 }
 
-size_t ixt_workload_view_top(const ixt_workload *w, ixt_stmt_col col, bool desc,
+/* An item's match flag against w->match_filter */
+enum { MATCH_UNKNOWN, MATCH_YES, MATCH_NO };
+
+/* Whether the new filter keeps only rows the old one kept: it contains
+ * it (both compared case-insensitively, as the texts are). */
+static bool filter_narrows(const char *old, const char *filter)
+{
+    return old && strcasestr(filter, old);
+}
+
+/* The plain bytes block b holds */
+static size_t block_len(const ixt_text_arena *a, size_t b)
+{
+    return a->blocks[b].z ? a->blocks[b].plain_len : a->used;
+}
+
+static size_t text_block(const ixt_stmt *s)
+{
+    return (s->text - 1) / TEXT_BLOCK;
+}
+
+/* ASCII letters folded to lower case, as strcasestr does in the C locale:
+ * a block folded once is searched with strstr, several times faster than
+ * strcasestr over each text. */
+static void fold_ascii(char *dst, const char *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] + ('a' - 'A') : src[i]);
+}
+
+/* Tests the items in todo[0..n) against filter and sets their flags.  The
+ * texts are read a block at a time: the items are put in block order
+ * first (a counting sort), so each compressed block inflates once. */
+static void filter_items(ixt_workload *w, const uint32_t *todo, size_t n, const char *filter)
+{
+    const ixt_text_arena *a = &w->texts;
+    bool filter_id = filter[strspn(filter, "-0123456789")] == '\0';
+    size_t flen = strlen(filter);
+    char *folded_filter = ixt_xmalloc(flen + 1), *folded = ixt_xmalloc(TEXT_BLOCK);
+    fold_ascii(folded_filter, filter, flen + 1);
+    size_t nb = a->nblocks + 1; /* the last slot: items without text */
+    size_t *start = ixt_xcalloc(nb + 1, sizeof *start);
+    for (size_t i = 0; i < n; i++) {
+        const ixt_stmt *s = &w->items[todo[i]];
+        start[(s->text ? text_block(s) : nb - 1) + 1]++;
+    }
+    for (size_t b = 0; b < nb; b++)
+        start[b + 1] += start[b];
+    uint32_t *order = ixt_xmalloc((n + 1) * sizeof *order);
+    size_t *fill = ixt_xmalloc(nb * sizeof *fill);
+    memcpy(fill, start, nb * sizeof *fill);
+    for (size_t i = 0; i < n; i++) {
+        const ixt_stmt *s = &w->items[todo[i]];
+        order[fill[s->text ? text_block(s) : nb - 1]++] = todo[i];
+    }
+    free(fill);
+    for (size_t b = 0; b < nb; b++) {
+        const char *plain = start[b] < start[b + 1] && b < a->nblocks ? arena_plain(a, b) : NULL;
+        if (plain)
+            fold_ascii(folded, plain, block_len(a, b));
+        for (size_t j = start[b]; j < start[b + 1]; j++) {
+            ixt_stmt *s = &w->items[order[j]];
+            bool yes = plain && strstr(folded + (s->text - 1) % TEXT_BLOCK, folded_filter);
+            if (!yes && filter_id) {
+                char id[32];
+                snprintf(id, sizeof id, "%" PRId64, s->queryid);
+                yes = strstr(id, filter) != NULL;
+            }
+            s->match = yes ? MATCH_YES : MATCH_NO;
+        }
+    }
+    free(order);
+    free(start);
+    free(folded);
+    free(folded_filter);
+}
+
+/* The listed items matching filter, into v.  Only the items whose flag
+ * may have changed are tested: all of them for a new filter, those that
+ * matched for a narrower one, the ones read since for the same one. */
+static size_t filtered(ixt_workload *w, const char *filter, ixt_stmt **v)
+{
+    size_t n = 0;
+    if (!filter || !*filter) {
+        for (size_t i = 0; i < w->n; i++)
+            if (!w->items[i].own)
+                v[n++] = &w->items[i];
+        return n;
+    }
+    bool same = w->match_filter && strcmp(w->match_filter, filter) == 0;
+    bool narrower = !same && filter_narrows(w->match_filter, filter);
+    uint32_t *todo = ixt_xmalloc((w->n + 1) * sizeof *todo);
+    size_t ntodo = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        const ixt_stmt *s = &w->items[i];
+        if (s->own)
+            continue;
+        if (s->match == MATCH_UNKNOWN || (!same && !narrower) || (narrower && s->match == MATCH_YES))
+            todo[ntodo++] = (uint32_t)i;
+    }
+    filter_items(w, todo, ntodo, filter);
+    free(todo);
+    if (!same) {
+        free(w->match_filter);
+        w->match_filter = ixt_xstrdup(filter);
+    }
+    for (size_t i = 0; i < w->n; i++)
+        if (!w->items[i].own && w->items[i].match == MATCH_YES)
+            v[n++] = &w->items[i];
+    return n;
+}
+
+/* By text, then query id: stable order between refreshes, rows must not jump. */
+static int cmp_text(const void *a, const void *b, void *arg)
+{
+    const text_key *x = a, *y = b;
+    int r = strcmp(x->t, y->t);
+    if (r == 0)
+        r = x->id < y->id ? -1 : x->id > y->id;
+    return *(const bool *)arg ? -r : r;
+}
+
+/* Sorting by text inflates every block once for the sort, into memory
+ * freed after it: the plain texts live only while the list is sorted. */
+static void sort_by_text(const ixt_workload *w, ixt_stmt **v, size_t n, size_t k, bool desc)
+{
+    const ixt_text_arena *a = &w->texts;
+    char **plain = ixt_xcalloc(a->nblocks + 1, sizeof *plain);
+    for (size_t b = 0; b < a->nblocks; b++) {
+        const char *p = arena_plain(a, b);
+        if (p) {
+            plain[b] = ixt_xmalloc(TEXT_BLOCK);
+            memcpy(plain[b], p, block_len(a, b));
+        }
+    }
+    text_key *key = ixt_xmalloc((n + 1) * sizeof *key);
+    for (size_t i = 0; i < n; i++) {
+        const ixt_stmt *s = v[i];
+        const char *p = s->text ? plain[text_block(s)] : NULL;
+        key[i] = (text_key){p ? p + (s->text - 1) % TEXT_BLOCK : "", s->queryid, v[i]};
+    }
+    partial_sort(key, n, sizeof *key, k, cmp_text, &desc);
+    for (size_t i = 0; i < n; i++)
+        v[i] = key[i].s;
+    free(key);
+    for (size_t b = 0; b < a->nblocks; b++)
+        free(plain[b]);
+    free(plain);
+}
+
+size_t ixt_workload_view_top(ixt_workload *w, ixt_stmt_col col, bool desc,
                              const char *filter, size_t k, ixt_stmt ***out)
 {
     ixt_stmt **v = ixt_xmalloc((w->n + 1) * sizeof *v);
-    size_t n = 0;
-    bool filter_id = filter && filter[strspn(filter, "-0123456789")] == '\0';
-    for (size_t i = 0; i < w->n; i++)
-        if (!w->items[i].own && matches(&w->items[i], filter, filter_id))
-            v[n++] = &w->items[i];
+    size_t n = filtered(w, filter, v);
     if (col == IXT_COL_QUERY) {
-        partial_sort(v, n, sizeof *v, k, cmp_text, &desc);
+        sort_by_text(w, v, n, k, desc);
     } else {
         sort_key *key = ixt_xmalloc((n + 1) * sizeof *key);
         for (size_t i = 0; i < n; i++)
@@ -753,7 +975,7 @@ size_t ixt_workload_view_top(const ixt_workload *w, ixt_stmt_col col, bool desc,
     return n;
 }
 
-size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
+size_t ixt_workload_view(ixt_workload *w, ixt_stmt_col col, bool desc,
                          const char *filter, ixt_stmt ***out)
 {
     return ixt_workload_view_top(w, col, desc, filter, SIZE_MAX, out);
@@ -803,8 +1025,9 @@ void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, siz
             add_rate(&s->calls_r, &src->calls_r);
             add_rate(&s->ms_r, &src->ms_r);
             s->own |= src->own;
-            if (!s->query && src->query) {
-                s->query = arena_line(&dst->texts, src->query, strlen(src->query));
+            const char *t = s->text ? NULL : arena_text(&w->texts, src);
+            if (t) {
+                arena_line(&dst->texts, s, t, src->text_len);
                 s->query_cut = src->query_cut;
             }
         }

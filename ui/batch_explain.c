@@ -44,7 +44,7 @@ char *batch_statement(const ixt_opts *o, ixt_conn *c)
     } else {
         const ixt_stmt *s = ixt_workload_find(&w, id);
         char note[256];
-        if (s && s->query) {
+        if (s && s->text) {
             text = ixt_workload_full_text(c, id, &e);
             if (!text)
                 fprintf(stderr, "idxtune: %s\n", e.msg);

@@ -49,6 +49,10 @@ int batch_nodes(const ixt_opts *o, ixt_conn *c, ixt_nodes *ns)
 
 int batch_workload(ixt_nodes *ns, ixt_workload *w, ixt_err *e)
 {
+    /* read once, printed in any order: no time spent on compression */
+    for (size_t i = 0; i < ns->n; i++)
+        ns->items[i].wl.texts.plain = true;
+    w->texts.plain = true;
     ixt_node *m = &ns->items[0];
     if (ixt_workload_refresh(&m->wl, m->conn, e) != 0)
         return -1;
@@ -96,7 +100,7 @@ static json_t *stmt_json(const ixt_nodes *ns, const ixt_workload *w, const ixt_s
     return o;
 }
 
-static void print_text(const ixt_nodes *ns, ixt_stmt **v, size_t n, bool rates)
+static void print_text(const ixt_nodes *ns, const ixt_workload *w, ixt_stmt **v, size_t n, bool rates)
 {
     printf("%20s %12s %10s %12s %10s %6s", "queryid", "total_ms", "calls", "mean_ms", "rows", "share");
     if (rates)
@@ -115,7 +119,8 @@ static void print_text(const ixt_nodes *ns, ixt_stmt **v, size_t n, bool rates)
             ixt_nodes_breakdown_text(ns, &ns->items[0].wl, s->queryid, where, sizeof where);
             printf("  %-32s", where);
         }
-        printf("  %s\n", s->query ? s->query : "");
+        char text[IXT_QUERY_LINE_BYTES];
+        printf("  %s\n", ixt_workload_text(w, s, text, sizeof text));
     }
 }
 
@@ -198,7 +203,7 @@ int batch_top(const ixt_opts *o)
         if (o->format == FMT_JSON)
             rc = print_json(&ns, &w, v, n, rates);
         else
-            print_text(&ns, v, n, rates);
+            print_text(&ns, &w, v, n, rates);
         free(v);
     }
     ixt_workload_free(&w);

@@ -34,6 +34,8 @@ typedef struct qview {
     ixt_stmt_col rows_sort;
     bool rows_desc;
     char rows_filter[256];
+    /* the selected statement's text, lent to a request (copy, lab) */
+    char sel_text[IXT_QUERY_LINE_BYTES];
 } qview;
 
 typedef struct col_def {
@@ -142,7 +144,7 @@ static attr_t row_style(const ixt_stmt *s, bool selected)
     return draw_style(IXT_ROLE_NORMAL);
 }
 
-static void draw_stmt_row(const ixt_stmt *s, int y, bool selected)
+static void draw_stmt_row(const ixt_workload *w, const ixt_stmt *s, int y, bool selected)
 {
     attr_t st = row_style(s, selected);
     draw_fill(y, 0, COLS, st);
@@ -156,7 +158,9 @@ static void draw_stmt_row(const ixt_stmt *s, int y, bool selected)
             cell_text(s, c->col, cell, sizeof cell);
             draw_right(y, x, c->width, cell, st);
         } else {
-            draw_text(y, x + 1, COLS - x - 1, s->query ? s->query : "(text not read yet)", st, true);
+            char text[IXT_QUERY_LINE_BYTES];
+            draw_text(y, x + 1, COLS - x - 1, s->text ? ixt_workload_text(w, s, text, sizeof text) : "(text not read yet)",
+                      st, true);
         }
         x += c->width + 1;
     }
@@ -220,7 +224,7 @@ static void draw_statements(app *a, qview *q, int top, int rows)
     q->list_rows = rows - 2 - DETAIL_ROWS;
     sync_selection(q, v, n);
     for (int i = 0; i < q->list_rows && q->list.top + i < (int)n; i++)
-        draw_stmt_row(v[q->list.top + i], top + 2 + i, q->list.top + i == q->list.sel);
+        draw_stmt_row(&a->wl, v[q->list.top + i], top + 2 + i, q->list.top + i == q->list.sel);
     if (n == 0) {
         const ixt_server_info *in = ixt_conn_info(a->mon);
         const char *why = !in->has_pgss ? in->pgss_problem
@@ -241,7 +245,9 @@ static void draw_statements(app *a, qview *q, int top, int rows)
                  s->ms_r.last, s->calls_r.last, IXT_RATE_TAU_S);
     if (s && s->query_cut)
         snprintf(title + strlen(title), sizeof title - strlen(title), "  (the beginning; Enter reads it whole)");
-    draw_detail(s ? title : " statement", s ? s->query : NULL, top + rows - DETAIL_ROWS, DETAIL_ROWS);
+    char text[IXT_QUERY_LINE_BYTES];
+    draw_detail(s ? title : " statement", s ? ixt_workload_text(&a->wl, s, text, sizeof text) : NULL,
+                top + rows - DETAIL_ROWS, DETAIL_ROWS);
 }
 
 static bool act_matches(const ixt_activity *x, const char *filter)
@@ -333,13 +339,15 @@ static ui_request selected(app *a, qview *q, ui_req_kind kind)
         return UI_HANDLED;
     }
     const ixt_stmt *s = ixt_workload_find(&a->wl, q->sel_id);
-    if (!s || !s->query) {
+    if (!s || !s->text) {
         app_message(a, true, "no statement selected");
         return UI_HANDLED;
     }
     /* the list holds a one-line prefix: the plan's and the copy's jobs read
      * the whole text */
-    return (ui_request){.kind = kind, .sql = kind == UI_REQ_COPY ? s->query : NULL,
+    if (kind == UI_REQ_PLAN)
+        return (ui_request){.kind = kind, .queryid = (long long)s->queryid};
+    return (ui_request){.kind = kind, .sql = ixt_workload_text(&a->wl, s, q->sel_text, sizeof q->sel_text),
                         .queryid = (long long)s->queryid, .what = "the statement"};
 }
 

@@ -30,17 +30,15 @@ typedef enum ixt_stmt_col {
 } ixt_stmt_col;
 
 #define IXT_QUERY_LINE_MAX 400
+/* room for any listed text: IXT_QUERY_LINE_MAX characters of up to 4
+ * bytes and the NUL (ixt_workload_text) */
+#define IXT_QUERY_LINE_BYTES (IXT_QUERY_LINE_MAX * 4 + 1)
 
 /* 50,000 of these live in the list (80 bytes each): counters in doubles
  * (they reach 1e15), rates in floats; what derives from them (the mean,
  * the block counts of `top --once`) is kept out. */
 typedef struct ixt_stmt {
     int64_t queryid;
-    /* one line, a prefix of the text (IXT_QUERY_LINE_MAX characters): what
-     * the list shows, so 50,000 long statements do not live in memory; NULL
-     * until read.  The full text is fetched when a statement is opened
-     * (ixt_workload_full_texts).  owned by the workload (its text arena) */
-    char *query;
     double calls;
     double total_ms;
     double rows;
@@ -50,19 +48,40 @@ typedef struct ixt_stmt {
     ixt_rate ms_r;
     float share;        /* 0..1 */
     unsigned seen;      /* snapshot generation that last saw it */
+    /* where its one line lives in the workload's compressed texts: a
+     * prefix of the text (IXT_QUERY_LINE_MAX characters), what the list
+     * shows, so 50,000 long statements do not live in memory; 0 until
+     * read.  Read it with ixt_workload_text; the full text is fetched when
+     * a statement is opened (ixt_workload_full_texts). */
+    uint32_t text;
+    uint16_t text_len;  /* its length in bytes */
+    uint8_t match;      /* against the workload's last filter (view) */
     bool query_cut;     /* the text is longer than the prefix */
     bool own;           /* an idxtune statement: never listed */
     bool fresh;         /* not yet in a snapshot's rates */
 } ixt_stmt;
 
-/* The list's texts, packed one after the other in big blocks: 50,000
- * short texts cost their bytes, not a malloc each; the blocks are
- * rewritten when the texts of statements gone outweigh the live ones. */
+/* The list's texts, packed one after the other in blocks compressed with
+ * zlib (the last one stays plain while it fills): 50,000 short texts cost
+ * a fraction of their bytes, not a malloc each.  The blocks are rewritten
+ * when the texts of statements gone outweigh the live ones. */
+typedef struct ixt_text_block {
+    unsigned char *z;    /* deflated bytes; NULL for the block being filled */
+    uint32_t zlen, plain_len;
+} ixt_text_block;
+
+typedef struct ixt_text_cache ixt_text_cache;
+
 typedef struct ixt_text_arena {
-    char **blocks;
+    ixt_text_block *blocks;
     size_t nblocks;
+    char *open;          /* the last block's plain bytes */
     size_t used;         /* bytes taken in the last block */
     size_t live, dead;   /* bytes of texts still referenced, and dropped */
+    ixt_text_cache *cache; /* the last block inflated, for reads by row */
+    /* blocks kept plain: for a one-shot listing that reads every text in
+     * no block order (`top --once`), where time counts more than memory */
+    bool plain;
 } ixt_text_arena;
 
 typedef struct ixt_workload {
@@ -82,6 +101,9 @@ typedef struct ixt_workload {
     double interval_s;   /* length of the last interval; 0 on the first */
     double total_ms_all;
     bool texts_hidden;   /* some texts are <insufficient privilege> */
+    /* the filter the items' match flags answer (ixt_workload_view_top):
+     * a filter that extends it tests only the items that matched */
+    char *match_filter;
     /* entries of other roles without a queryid (the role lacks
      * pg_read_all_stats): not listed, counted in the last snapshot */
     size_t hidden;
@@ -132,15 +154,22 @@ void ixt_workload_texts_free(char **texts, size_t n);
  * caller frees */
 char *ixt_workload_full_text(ixt_conn *c, int64_t queryid, ixt_err *e);
 
+/* The listed text of s, an item of w (the one-line prefix), copied into
+ * buf (IXT_QUERY_LINE_BYTES hold any, a shorter one gets a cut copy);
+ * "" when not read yet.  Returns buf. */
+char *ixt_workload_text(const ixt_workload *w, const ixt_stmt *s, char *buf, size_t len);
+
 /* The listed statements (own ones left out), filtered by a case-insensitive
  * substring of the listed text (its prefix) or query id (NULL or "" for all), sorted by col.
  * Returns the count; *out is an array of pointers into w, valid until the
- * next ingest.  *out: caller frees the array only */
-size_t ixt_workload_view(const ixt_workload *w, ixt_stmt_col col, bool desc,
+ * next ingest.  w keeps which items matched the filter, so the next filter
+ * that extends it (a character typed) tests only those; the texts are
+ * inflated a block at a time.  *out: caller frees the array only */
+size_t ixt_workload_view(ixt_workload *w, ixt_stmt_col col, bool desc,
                          const char *filter, ixt_stmt ***out);
 /* The same with only the first k in order (the rows on screen), the rest
  * after them in no order: a linear selection instead of a full sort. */
-size_t ixt_workload_view_top(const ixt_workload *w, ixt_stmt_col col, bool desc,
+size_t ixt_workload_view_top(ixt_workload *w, ixt_stmt_col col, bool desc,
                              const char *filter, size_t k, ixt_stmt ***out);
 
 /* What the role may not see, for a warning ("showing only this role's

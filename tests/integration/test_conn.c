@@ -130,7 +130,7 @@ static void test_workload_lists_demo_statements(void **state)
     ixt_stmt **v;
     size_t n = ixt_workload_view(&w, IXT_COL_TOTAL, true, "run_logs", &v);
     assert_true(n >= 1);
-    assert_non_null(v[0]->query);
+    assert_true(v[0]->text != 0);
     free(v);
     /* idxtune's own statements never appear: neither the superuser's SET
      * that switches tracking off nor a non-superuser's, which stay tracked
@@ -148,7 +148,8 @@ static void test_workload_lists_demo_statements(void **state)
     assert_int_equal(ixt_workload_refresh(&w, c, &e), 0);
     n = ixt_workload_view(&w, IXT_COL_TOTAL, true, "pg_stat_statements", &v);
     for (size_t i = 0; i < n; i++) {
-        print_message("# listed: %s\n", v[i]->query);
+        char line[IXT_QUERY_LINE_BYTES];
+        print_message("# listed: %s\n", ixt_workload_text(&w, v[i], line, sizeof line));
         char *text = ixt_workload_full_text(c, v[i]->queryid, &e);
         assert_non_null(text);
         assert_null(strstr(text, "idxtune"));

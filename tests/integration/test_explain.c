@@ -121,7 +121,8 @@ static void explain_all_normalized(const char *db)
             planned++;
             ixt_explain_prep_free(&prep);
         } else {
-            ixt_buf_printf(&fails, "\n  %s\n    -> %s", v[i]->query, e.msg);
+            char line[IXT_QUERY_LINE_BYTES];
+            ixt_buf_printf(&fails, "\n  %s\n    -> %s", ixt_workload_text(&w, v[i], line, sizeof line), e.msg);
         }
         free(json);
     }
@@ -162,7 +163,8 @@ static void test_long_statement_opens_whole(void **state)
     size_t n = ixt_workload_view(&w, IXT_COL_TOTAL, true, "WHERE (run_id = $1 OR run_id = $2 OR", &v);
     assert_int_equal(n, 1);
     assert_true(v[0]->query_cut);
-    assert_true(strlen(v[0]->query) <= IXT_QUERY_LINE_MAX);
+    char line[IXT_QUERY_LINE_BYTES];
+    assert_true(strlen(ixt_workload_text(&w, v[0], line, sizeof line)) <= IXT_QUERY_LINE_MAX);
     char *text = ixt_workload_full_text(c, v[0]->queryid, &e);
     assert_non_null(text);
     assert_true(strlen(text) > IXT_QUERY_LINE_MAX);

@@ -1,5 +1,6 @@
 /* workload: snapshots, rates, texts, sorting and filtering, on results
  * built with libpq's own PGresult constructors (no server needed). */
+#include <inttypes.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,53 @@ static void ingest_texts(ixt_workload *w, int nrows, const char *const *cells)
     PQclear(r);
 }
 
+/* The listed text of id.  borrowed until the next call */
+static const char *text_of(const ixt_workload *w, int64_t id)
+{
+    static char buf[IXT_QUERY_LINE_BYTES];
+    return ixt_workload_text(w, ixt_workload_find(w, id), buf, sizeof buf);
+}
+
+/* n statements with ids 1..n and texts made by text(i, buf) (~100 bytes
+ * of SQL, as a large application's), at time now. */
+static void ingest_generated(ixt_workload *w, int n, void (*text)(int, char *, size_t), double now)
+{
+    char (*num)[6][24] = calloc((size_t)n, sizeof *num);
+    char (*txt)[2][IXT_QUERY_LINE_BYTES] = calloc((size_t)n, sizeof *txt);
+    const char **nflat = calloc((size_t)n * 6, sizeof *nflat);
+    const char **tflat = calloc((size_t)n * 4, sizeof *tflat);
+    for (int i = 0; i < n; i++) {
+        snprintf(num[i][0], 24, "%d", i + 1);
+        snprintf(num[i][1], 24, "%d", i % 97 + 1);
+        snprintf(num[i][2], 24, "%d", i % 1009);
+        for (int c = 3; c < 6; c++)
+            snprintf(num[i][c], 24, "0");
+        for (int c = 0; c < 6; c++)
+            nflat[i * 6 + c] = num[i][c];
+        snprintf(txt[i][0], 24, "%d", i + 1);
+        text(i, txt[i][1], sizeof txt[i][1]);
+        tflat[i * 4] = txt[i][0];
+        tflat[i * 4 + 1] = txt[i][1];
+        tflat[i * 4 + 2] = tflat[i * 4 + 3] = "f";
+    }
+    ingest(w, n, nflat, now);
+    ingest_texts(w, n, tflat);
+    free(num);
+    free(txt);
+    free(nflat);
+    free(tflat);
+}
+
+static const char *const TABLES[] = {"runs", "events", "webhooks", "accounts", "invoices", "sessions", "jobs"};
+
+static void app_text(int i, char *buf, size_t len)
+{
+    unsigned x = (unsigned)i * 2654435761u;
+    snprintf(buf, len, "SELECT id, name, created_at, c%u FROM %s_%u WHERE tenant_id = $1 AND state = $2"
+             " ORDER BY created_at DESC LIMIT %u",
+             x % 50, TABLES[i % 7], (x >> 8) % 300, (x >> 4) % 100 + 1);
+}
+
 static void test_rates_over_interval(void **state)
 {
     (void)state;
@@ -214,7 +262,7 @@ static void test_texts_only_for_new_ids(void **state)
     const char *t[] = {"5", "SELECT *\n  FROM runs", "t", "f", "-7", "/* idxtune */ SELECT 1", "f", "t"};
     ingest_texts(&w, 2, t);
     assert_null(ixt_workload_missing_texts(&w, 100));
-    assert_string_equal(ixt_workload_find(&w, 5)->query, "SELECT * FROM runs");
+    assert_string_equal(text_of(&w, 5), "SELECT * FROM runs");
     assert_true(ixt_workload_find(&w, 5)->query_cut);
     assert_false(ixt_workload_find(&w, 5)->own);
     assert_true(ixt_workload_find(&w, -7)->own);
@@ -342,11 +390,11 @@ static void test_texts_survive_compaction(void **state)
     char want[64];
     for (int i = 0; i < N; i += 397) {
         snprintf(want, sizeof want, "SELECT %d, 'a text long enough to fill blocks'", 5 * N + i + 1);
-        assert_string_equal(ixt_workload_find(&w, 5 * N + i + 1)->query, want);
+        assert_string_equal(text_of(&w, 5 * N + i + 1), want);
     }
     /* what is held is about what is live, not six rounds of texts */
     assert_true(w.texts.dead <= w.texts.live);
-    assert_true(w.texts.nblocks * 64 * 1024 < 3 * w.texts.live + 2 * 64 * 1024);
+    assert_true(w.texts.nblocks * 32 * 1024 < 3 * w.texts.live + 2 * 32 * 1024);
     ixt_workload_free(&w);
     free(num);
     free(txt);
@@ -415,11 +463,112 @@ static void test_numbers_in_several_rows(void **state)
     ixt_workload_free(&w);
 }
 
-/* What 50,000 statements cost the live list: 80 bytes each. */
+/* Bytes held for w's texts: the deflated blocks, the one being filled
+ * and the inflated one. */
+static size_t text_bytes(const ixt_workload *w)
+{
+    size_t n = 2 * 32 * 1024;
+    for (size_t i = 0; i < w->texts.nblocks; i++)
+        n += w->texts.blocks[i].zlen;
+    return n;
+}
+
+/* What 50,000 statements cost the live list: 80 bytes each, and their
+ * texts (~100 bytes of SQL each, 5 MB plain) well under 2 MB. */
 static void test_bounded_memory(void **state)
 {
     (void)state;
     assert_true(sizeof(ixt_stmt) <= 80);
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ingest_generated(&w, 50000, app_text, 1000);
+    assert_int_equal(w.n, 50000);
+    assert_true(w.texts.live > 4500000);
+    assert_true(text_bytes(&w) < 2000000);
+    /* the list's usual work leaves it so */
+    ixt_stmt **v;
+    free((ixt_workload_view_top(&w, IXT_COL_TOTAL, true, "jobs_1", 50, &v), v));
+    free((ixt_workload_view_top(&w, IXT_COL_QUERY, false, NULL, 50, &v), v));
+    assert_true(text_bytes(&w) < 2000000);
+    ixt_workload_free(&w);
+}
+
+/* Texts go in compressed and come out as they went in, one line; a
+ * buffer too short gets a cut copy, never half a character. */
+static void test_text_round_trip(void **state)
+{
+    (void)state;
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ingest_generated(&w, 20000, app_text, 1000);
+    char want[IXT_QUERY_LINE_BYTES], got[IXT_QUERY_LINE_BYTES];
+    for (int i = 0; i < 20000; i += 7) {
+        app_text(i, want, sizeof want);
+        assert_string_equal(ixt_workload_text(&w, ixt_workload_find(&w, i + 1), got, sizeof got), want);
+    }
+    assert_true(w.texts.nblocks > 10);
+    const char *t[] = {"20001", "SELECT 'é€'\n\t FROM  t", "f", "f"};
+    const char *num[] = {"20001", "1", "1", "0", "0", "0"};
+    ingest(&w, 1, num, 2000); /* the others gone: their texts dropped */
+    ingest_texts(&w, 1, t);
+    assert_string_equal(text_of(&w, 20001), "SELECT 'é€' FROM t");
+    assert_string_equal(ixt_workload_text(&w, ixt_workload_find(&w, 20001), got, 11), "SELECT 'é");
+    assert_string_equal(ixt_workload_text(&w, ixt_workload_find(&w, 20001), got, 10), "SELECT '");
+    ixt_workload_free(&w);
+}
+
+static void word_text(int i, char *buf, size_t len)
+{
+    static const char *const words[] = {"alpha", "Alpine", "alps", "beta", "ALPHABET", "gamma"};
+    snprintf(buf, len, "SELECT %d FROM t WHERE x = '%s' AND y = '%s'", i, words[i % 6], words[(i / 6) % 6]);
+}
+
+/* The matching rows by brute force over the texts as generated. */
+static size_t count_matching(int n, const char *filter)
+{
+    size_t k = 0;
+    char buf[IXT_QUERY_LINE_BYTES], id[24];
+    for (int i = 0; i < n; i++) {
+        word_text(i, buf, sizeof buf);
+        snprintf(id, sizeof id, "%d", i + 1);
+        k += strcasestr(buf, filter) || strstr(id, filter);
+    }
+    return k;
+}
+
+static size_t view_count(ixt_workload *w, const char *filter)
+{
+    ixt_stmt **v;
+    size_t n = ixt_workload_view_top(w, IXT_COL_TOTAL, true, filter, 10, &v);
+    for (size_t i = 0; i < n; i++) {
+        char buf[IXT_QUERY_LINE_BYTES], id[24];
+        snprintf(id, sizeof id, "%" PRId64, v[i]->queryid);
+        assert_true(strcasestr(ixt_workload_text(w, v[i], buf, sizeof buf), filter) || strstr(id, filter));
+    }
+    free(v);
+    return n;
+}
+
+/* A filter over the compressed texts finds what a search of the plain
+ * texts finds, as it is typed (narrowing), erased (widening) and changed,
+ * and for statements read after it was set. */
+static void test_filter_compressed(void **state)
+{
+    (void)state;
+    enum { N = 12000 };
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ingest_generated(&w, N, word_text, 1000);
+    assert_true(w.texts.nblocks > 10);
+    const char *steps[] = {"al", "alp", "ALPH", "alpha", "alphab", "alpha", "al", "a", "beta", "77", "7", "gamma'"};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        assert_int_equal(view_count(&w, steps[i]), count_matching(N, steps[i]));
+    /* more statements read while the filter stays */
+    ingest_generated(&w, N + 3000, word_text, 2000);
+    assert_int_equal(view_count(&w, "gamma'"), count_matching(N + 3000, "gamma'"));
+    assert_int_equal(view_count(&w, "gamma' AND"), count_matching(N + 3000, "gamma' AND"));
+    assert_int_equal(view_count(&w, ""), N + 3000);
+    ixt_workload_free(&w);
 }
 
 /* The screen's rows in order without sorting them all: the first k are
@@ -515,7 +664,7 @@ static void test_merge(void **state)
     assert_int_equal(m.n, 2);
     const ixt_stmt *a = ixt_workload_find(&m, 1);
     assert_true(a->calls == 40 && a->total_ms == 400 && ixt_stmt_mean_ms(a) == 10 && blocks_read(&m, 1) == 6);
-    assert_string_equal(a->query, "SELECT 1");
+    assert_string_equal(text_of(&m, 1), "SELECT 1");
     assert_true(a->share == (float)(400.0 / 450.0));
     /* merged again: sums, not accumulations; 2 is gone from the primary */
     const char *np2[] = {"1", "10", "100", "10", "1", "2"};
@@ -542,6 +691,8 @@ int main(void)
         cmocka_unit_test(test_many_statements),
         cmocka_unit_test(test_numbers_in_several_rows),
         cmocka_unit_test(test_bounded_memory),
+        cmocka_unit_test(test_text_round_trip),
+        cmocka_unit_test(test_filter_compressed),
         cmocka_unit_test(test_view_top_matches_full_sort),
         cmocka_unit_test(test_sort_column_names),
         cmocka_unit_test(test_version_specific_sql),
