@@ -144,7 +144,22 @@ static attr_t row_style(const ixt_stmt *s, bool selected)
     return draw_style(IXT_ROLE_NORMAL);
 }
 
-static void draw_stmt_row(const ixt_workload *w, const ixt_stmt *s, int y, bool selected)
+/* The first match of the filter in a row's text shown in the match style,
+ * where the row has room for it: the DBA sees why the row is listed. */
+static void draw_match(int y, int x, int w, const char *text, const char *filter)
+{
+    const char *m = filter[0] ? strcasestr(text, filter) : NULL;
+    if (!m)
+        return;
+    char before[IXT_QUERY_LINE_BYTES];
+    snprintf(before, sizeof before, "%.*s", (int)(m - text), text);
+    int at = draw_width(before), room = draw_width(text) > w ? w - 1 : w;
+    snprintf(before, sizeof before, "%.*s", (int)strlen(filter), m);
+    if (at < room)
+        draw_text(y, x + at, room - at, before, draw_style(IXT_ROLE_MATCH), false);
+}
+
+static void draw_stmt_row(const ixt_workload *w, const ixt_stmt *s, int y, bool selected, const char *filter)
 {
     attr_t st = row_style(s, selected);
     draw_fill(y, 0, COLS, st);
@@ -159,8 +174,9 @@ static void draw_stmt_row(const ixt_workload *w, const ixt_stmt *s, int y, bool 
             draw_right(y, x, c->width, cell, st);
         } else {
             char text[IXT_QUERY_LINE_BYTES];
-            draw_text(y, x + 1, COLS - x - 1, s->text ? ixt_workload_text(w, s, text, sizeof text) : "(text not read yet)",
-                      st, true);
+            const char *t = s->text ? ixt_workload_text(w, s, text, sizeof text) : "(text not read yet)";
+            draw_text(y, x + 1, COLS - x - 1, t, st, true);
+            draw_match(y, x + 1, COLS - x - 1, t, filter);
         }
         x += c->width + 1;
     }
@@ -224,7 +240,7 @@ static void draw_statements(app *a, qview *q, int top, int rows)
     q->list_rows = rows - 2 - DETAIL_ROWS;
     sync_selection(q, v, n);
     for (int i = 0; i < q->list_rows && q->list.top + i < (int)n; i++)
-        draw_stmt_row(&a->wl, v[q->list.top + i], top + 2 + i, q->list.top + i == q->list.sel);
+        draw_stmt_row(&a->wl, v[q->list.top + i], top + 2 + i, q->list.top + i == q->list.sel, q->filter);
     if (n == 0) {
         const ixt_server_info *in = ixt_conn_info(a->mon);
         const char *why = !in->has_pgss ? in->pgss_problem

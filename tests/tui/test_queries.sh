@@ -19,6 +19,18 @@ keys q '/'
 type_text q "webhooks"
 check q "filter: webhooks" "/ filters by text"
 check_not q "run_logs" "rows not matching the filter are hidden"
+# the match is drawn in its own style: in a row, an attribute starts right
+# before it
+matched() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        tx capture-pane -e -p -t q | grep -qE $'FROM (\e\\[[0-9;]*m)+webhooks' && return 0
+        sleep 0.1
+    done
+    return 1
+}
+matched
+ok $? "the filter's match is highlighted in the rows" q
 keys q Enter
 keys q '/' Escape
 check q "filter: -" "Esc clears the filter"
