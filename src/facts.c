@@ -32,16 +32,22 @@ static const char QUALS_SQL[] = IXT_SQL_TAG
     " JOIN pg_operator o ON o.oid = q.opno WHERE q.queryid IS NOT NULL LIMIT 20000";
 
 /* Cumulative write counters, with the server's clock: rates are the
- * difference between two reads.  A table is never analyzed when it has no
- * analyze time and no statistics: a hot standby knows no analyze times
- * but has the primary's pg_statistic. */
+ * difference between two reads.  A partitioned table counts no writes of
+ * its own: its partitions' are its (an index on it is one on each).  A
+ * table is never analyzed when it has no analyze time and no statistics:
+ * a hot standby knows no analyze times but has the primary's pg_statistic. */
 static const char TABLES_SQL[] = IXT_SQL_TAG
-    "SELECT " TABLE_NAME ", greatest(c.reltuples, 0), t.n_tup_ins + t.n_tup_upd + t.n_tup_del, t.n_tup_upd,"
-    " t.n_tup_hot_upd, t.last_analyze IS NULL AND t.last_autoanalyze IS NULL"
+    "WITH below AS (SELECT p.oid AS root, sum(s.n_tup_ins + s.n_tup_upd + s.n_tup_del) AS writes,"
+    "  sum(s.n_tup_upd) AS upd, sum(s.n_tup_hot_upd) AS hot"
+    "  FROM pg_class p, pg_partition_tree(p.oid) pt JOIN pg_stat_all_tables s ON s.relid = pt.relid"
+    "  WHERE p.relkind = 'p' AND pt.relid <> p.oid GROUP BY p.oid)"
+    " SELECT " TABLE_NAME ", greatest(c.reltuples, 0),"
+    " t.n_tup_ins + t.n_tup_upd + t.n_tup_del + coalesce(b.writes, 0), t.n_tup_upd + coalesce(b.upd, 0),"
+    " t.n_tup_hot_upd + coalesce(b.hot, 0), t.last_analyze IS NULL AND t.last_autoanalyze IS NULL"
     "  AND NOT EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname),"
     " extract(epoch FROM clock_timestamp())"
     " FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid"
-    " JOIN pg_namespace n ON n.oid = c.relnamespace";
+    " JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN below b ON b.root = c.oid";
 
 static const char INDEXES_SQL[] = IXT_SQL_TAG
     "SELECT " TABLE_NAME ", ic.relname, pg_get_indexdef(i.indexrelid),"
