@@ -4,13 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idxtune/lab.h"
 #include "idxtune/workload.h"
 
 #define TABLE_NAME "CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END"
 #define USER_TABLES " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
 
 /* Columns with their statistics, and whether their type's = is leakproof
- * (an index condition under row-level security only then). */
+ * (an index condition under row-level security only then); in the order
+ * of the lab's catalog, which is read from the same rows. */
 static const char COLS_SQL[] = IXT_SQL_TAG
     "SELECT " TABLE_NAME ", a.attname, coalesce(s.n_distinct, 0), coalesce(s.avg_width, 0),"
     " coalesce((SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode"
@@ -19,7 +21,7 @@ static const char COLS_SQL[] = IXT_SQL_TAG
     " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
     " LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname"
     "  AND NOT s.inherited"
-    " WHERE c.relkind IN ('r', 'p', 'm') AND" USER_TABLES " LIMIT 50000";
+    " WHERE c.relkind IN ('r', 'p', 'm') AND" USER_TABLES " ORDER BY 1, a.attnum LIMIT 50000";
 
 static const char POLICIES_SQL[] = IXT_SQL_TAG
     "SELECT tablename, qual FROM pg_policies WHERE qual IS NOT NULL"
@@ -78,6 +80,7 @@ static void load_cols(PGresult *r, ixt_cand_facts *f)
                                              .n_distinct = atof(PQgetvalue(r, i, 2)),
                                              .avg_width = atof(PQgetvalue(r, i, 3)),
                                              .eq_leakproof = PQgetvalue(r, i, 4)[0] == 't'};
+    ixt_catalog_read(r, &f->cat);
 }
 
 static void load_policies(PGresult *r, ixt_cand_facts *f)
@@ -165,42 +168,70 @@ static void load_indexes(PGresult *r, ixt_cand_facts *f)
     }
 }
 
+static void load_span(PGresult *r, double *span_s)
+{
+    *span_s = PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
+}
+
+/* Every query in one pipeline (one round trip; the write counters in a
+ * second one when they come from another server), each behind its own
+ * sync point so that an optional one that fails skips nothing else. */
 int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *since, ixt_cand_facts *f,
                         double *span_s, ixt_err *e)
 {
     memset(f, 0, sizeof *f);
-    if (ixt_catalog_load(c, &f->cat, e) != 0)
-        return -1;
+    *span_s = 0;
+    const ixt_server_info *in = ixt_conn_info(c);
     struct {
         const char *sql;
         void (*load)(PGresult *, ixt_cand_facts *);
         bool optional;
-        ixt_conn *on;
     } steps[] = {
-        {COLS_SQL, load_cols, false, c},
-        {POLICIES_SQL, load_policies, true, c},
-        {ixt_conn_info(c)->has_qualstats ? QUALS_SQL : NULL, load_quals, true, c},
-        {TABLES_SQL, load_tables, false, writes},
-        {INDEXES_SQL, load_indexes, false, c},
+        {COLS_SQL, load_cols, false},
+        {POLICIES_SQL, load_policies, true},
+        {in->has_qualstats ? QUALS_SQL : NULL, load_quals, true},
+        {writes == c ? TABLES_SQL : NULL, load_tables, false},
+        {INDEXES_SQL, load_indexes, false},
+        {in->version_num >= 140000 && in->has_pgss ? SPAN_SQL : SPAN_OLD_SQL, NULL, true},
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        if (!steps[i].sql)
-            continue;
-        ixt_err ie;
-        PGresult *r = ixt_conn_exec(steps[i].on, steps[i].sql, 0, NULL, &ie);
-        if (r)
-            steps[i].load(r, f);
-        PQclear(r);
-        if (!r && (!steps[i].optional || !ixt_conn_ok(steps[i].on))) {
-            *e = ie;
-            ixt_cand_facts_free(f);
-            return -1;
-        }
+    enum { NSTEPS = sizeof steps / sizeof steps[0] };
+    ixt_pipe_req reqs[NSTEPS];
+    int at[NSTEPS], n = 0;
+    for (int i = 0; i < NSTEPS; i++) {
+        at[i] = steps[i].sql ? n : -1;
+        if (steps[i].sql)
+            reqs[n++] = (ixt_pipe_req){.sql = steps[i].sql, .sync = true};
     }
-    PGresult *r = ixt_conn_exec(c, ixt_conn_info(c)->version_num >= 140000 && ixt_conn_info(c)->has_pgss
-                                       ? SPAN_SQL : SPAN_OLD_SQL, 0, NULL, NULL);
-    *span_s = r && PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
-    PQclear(r);
+    PGresult *out[NSTEPS];
+    int failed;
+    ixt_err pe;
+    if (ixt_conn_pipeline(c, reqs, n, out, &failed, &pe) != 0 && failed < 0) {
+        *e = pe;
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < NSTEPS; i++) {
+        PGresult *r = at[i] >= 0 ? out[at[i]] : NULL;
+        bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+        if (ok && steps[i].load)
+            steps[i].load(r, f);
+        else if (ok)
+            load_span(r, span_s);
+        else if (at[i] >= 0 && rc == 0 && (!steps[i].optional || !ixt_conn_ok(c)))
+            rc = (ixt_conn_result_error(r, steps[i].sql, e), -1);
+        PQclear(r);
+    }
+    if (rc == 0 && writes != c) {
+        PGresult *r = ixt_conn_exec(writes, TABLES_SQL, 0, NULL, e);
+        if (r)
+            load_tables(r, f);
+        rc = r ? 0 : -1;
+        PQclear(r);
+    }
+    if (rc != 0) {
+        ixt_cand_facts_free(f);
+        return -1;
+    }
     rates_since(f, since);
     return 0;
 }

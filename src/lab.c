@@ -170,12 +170,9 @@ static const char CATALOG_SQL[] =
     " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
     " AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1, a.attnum LIMIT 50000";
 
-int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e)
+void ixt_catalog_read(const PGresult *r, ixt_catalog *cat)
 {
     memset(cat, 0, sizeof *cat);
-    PGresult *r = ixt_conn_exec(c, CATALOG_SQL, 0, NULL, e);
-    if (!r)
-        return -1;
     int n = PQntuples(r);
     cat->tables = ixt_xcalloc((size_t)n + 1, sizeof *cat->tables);
     cat->col_table = ixt_xcalloc((size_t)n + 1, sizeof *cat->col_table);
@@ -187,6 +184,15 @@ int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e)
         cat->col_table[cat->ncols] = cat->tables[cat->ntables - 1];
         cat->cols[cat->ncols++] = ixt_xstrdup(PQgetvalue(r, i, 1));
     }
+}
+
+int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e)
+{
+    memset(cat, 0, sizeof *cat);
+    PGresult *r = ixt_conn_exec(c, CATALOG_SQL, 0, NULL, e);
+    if (!r)
+        return -1;
+    ixt_catalog_read(r, cat);
     PQclear(r);
     return 0;
 }

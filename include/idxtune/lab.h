@@ -73,6 +73,9 @@ typedef struct ixt_catalog {
 } ixt_catalog;
 
 int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e);
+/* The same from a result fetched otherwise: table and column in its first
+ * two columns, ordered by table. */
+void ixt_catalog_read(const PGresult *r, ixt_catalog *cat);
 void ixt_catalog_free(ixt_catalog *cat);
 /* Completes the word before cursor in a CREATE INDEX being typed: a table
  * after ON, else a column of the table named after ON.  Returns the
