@@ -274,7 +274,14 @@ typedef struct search {
     double *bound;
     int *bound_r;
     int cap;
+    /* A chosen move's creates, drops and plans, not sent yet: they go at
+     * the head of the next batch (one round trip per greedy step), and
+     * the costs of the statements it changes are taken from there. */
+    struct batch *pend;
+    int pend_add, pend_remove;
 } search;
+
+static void flush(ixt_advisor *a, search *h);
 
 static bool touches(const ixt_adv_stmt *s, const char *table)
 {
@@ -361,8 +368,9 @@ static char *cache_key(const ixt_advisor *a, const search *h, int si)
 
 /* A result fetched ahead by a batch counts as a what-if call when it is
  * first looked up, as it would have been made then. */
-static double whatif_cost(ixt_advisor *a, const search *h, int si)
+static double whatif_cost(ixt_advisor *a, search *h, int si)
 {
+    flush(a, h);
     char *key = cache_key(a, h, si);
     centry *hit = cache_find(a->cache, key);
     double cost;
@@ -403,6 +411,7 @@ static int hypo_made(ixt_advisor *a, search *h, int k, int rc, const ixt_hypo *x
 
 static int hypo_on(ixt_advisor *a, search *h, int k, ixt_err *e)
 {
+    flush(a, h);
     if (h->oid[k])
         return 0;
     ixt_hypo x;
@@ -411,6 +420,7 @@ static int hypo_on(ixt_advisor *a, search *h, int k, ixt_err *e)
 
 static void hypo_off(ixt_advisor *a, search *h, int k)
 {
+    flush(a, h);
     if (h->oid[k])
         (void)ixt_hypo_drop(a->c, h->oid[k], NULL);
     h->oid[k] = 0;
@@ -540,15 +550,27 @@ typedef struct batch {
     bhypo *hypos;
     int nhypos;
     unsigned *oid;             /* per candidate; 0 once created in the batch: dropped by its slot */
+    int noid;
     cache queued;              /* keys of the costs asked for */
+    int recost_add, recost_remove; /* a chosen move's: recost once run (-1 none) */
 } batch;
 
+/* A new batch, or the pending one of a chosen move to add to. */
 static void batch_init(ixt_advisor *a, search *h, batch *b)
 {
-    memset(b, 0, sizeof *b);
-    ixt_whatif_init(&b->w);
-    b->oid = ixt_xcalloc((size_t)a->ncands + 1, sizeof *b->oid);
-    memcpy(b->oid, h->oid, (size_t)a->ncands * sizeof *b->oid);
+    if (h->pend) {
+        *b = *h->pend;
+        free(h->pend);
+        h->pend = NULL;
+    } else {
+        memset(b, 0, sizeof *b);
+        ixt_whatif_init(&b->w);
+        b->recost_add = b->recost_remove = -1;
+    }
+    /* candidates the move's growth added since */
+    b->oid = ixt_xrealloc(b->oid, ((size_t)a->ncands + 1) * sizeof *b->oid);
+    for (; b->noid < a->ncands; b->noid++)
+        b->oid[b->noid] = h->oid[b->noid];
 }
 
 static void batch_free(batch *b)
@@ -598,6 +620,7 @@ static void batch_plans(ixt_advisor *a, batch *b, const int *stmts, char **keys,
 }
 
 static void batch_run(ixt_advisor *a, search *h, batch *b);
+static void recost(ixt_advisor *a, search *h, int k);
 
 /* What saving_of(k, r) will need. */
 static void queue_probe(ixt_advisor *a, search *h, batch *b, int k, int r)
@@ -647,12 +670,10 @@ static bool batch_failed(const ixt_whatif *w, int op)
     return op >= 0 && w->ops[op].prep.script.failed;
 }
 
-/* One round trip, then the results where saving_of and recost look. */
-static void batch_run(ixt_advisor *a, search *h, batch *b)
+/* The results of a batch that ran, where saving_of and recost look. */
+static void batch_take(ixt_advisor *a, search *h, batch *b)
 {
     ixt_err e;
-    if (b->w.n == 0 || ixt_whatif_run(a->c, &b->w, &e) != 0)
-        return;
     for (int i = 0; i < b->nhypos; i++) {
         const bhypo *x = &b->hypos[i];
         ixt_hypo made;
@@ -672,6 +693,30 @@ static void batch_run(ixt_advisor *a, search *h, batch *b)
         ixt_plan_free(plan);
         free(json);
     }
+}
+
+/* One round trip; then the costs of a chosen move's statements. */
+static void batch_run(ixt_advisor *a, search *h, batch *b)
+{
+    ixt_err e;
+    if (b->w.n > 0 && ixt_whatif_run(a->c, &b->w, &e) == 0)
+        batch_take(a, h, b);
+    if (b->recost_add >= 0)
+        recost(a, h, b->recost_add);
+    if (b->recost_remove >= 0)
+        recost(a, h, b->recost_remove);
+}
+
+/* Sends a chosen move's work on its own: something needs the server
+ * before the next batch. */
+static void flush(ixt_advisor *a, search *h)
+{
+    if (!h->pend)
+        return;
+    batch b;
+    batch_init(a, h, &b);
+    batch_run(a, h, &b);
+    batch_free(&b);
 }
 
 /* What saving_of(-1, p) will need for each pick p, in order. */
@@ -769,8 +814,9 @@ static int probe_of(const ixt_advisor *a, const search *h, int k, bool *reordere
     return replaced_by(a, k, reordered);
 }
 
-/* What saving_of(k, probe_of(k)) will need for the n candidates of ks:
- * one round trip. */
+/* What try_move will need for the n candidates of ks (saving_of(k,
+ * probe_of(k)), and saving_of(k, -1) for a reordered pick): one round
+ * trip. */
 static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n)
 {
     if (a->sequential)
@@ -780,6 +826,8 @@ static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n)
     for (int j = 0; j < n; j++) {
         bool reordered;
         queue_probe(a, h, &b, ks[j], probe_of(a, h, ks[j], &reordered));
+        if (reordered) /* try_move then weighs keeping both */
+            queue_probe(a, h, &b, ks[j], -1);
     }
     batch_run(a, h, &b);
     batch_free(&b);
@@ -892,34 +940,41 @@ static void grow(ixt_advisor *a, search *h, int k)
 }
 
 /* What apply_move does to the backend's indexes, and the costs recost
- * will then need, in one round trip. */
-static void prefetch_apply(ixt_advisor *a, search *h, move m)
+ * will then need, queued for the next batch.  False when sequential. */
+static bool queue_apply(ixt_advisor *a, search *h, move m)
 {
     if (a->sequential)
-        return;
-    batch b;
-    batch_init(a, h, &b);
+        return false;
+    batch *b = ixt_xcalloc(1, sizeof *b);
+    batch_init(a, h, b);
     if (m.remove >= 0) {
-        batch_drop(a, &b, m.remove);
+        batch_drop(a, b, m.remove);
         h->oid[m.remove] = 0;
     }
-    int made = batch_create(a, &b, m.add, true);
+    int made = batch_create(a, b, m.add, true);
     if (made >= 0) {
         int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
         char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
-        batch_plans(a, &b, stmts, keys, unknown_costs(a, h, m.add, m.remove, &b.queued, stmts, keys), made);
+        batch_plans(a, b, stmts, keys, unknown_costs(a, h, m.add, m.remove, &b->queued, stmts, keys), made);
         free(keys);
         free(stmts);
     }
-    batch_run(a, h, &b);
-    batch_free(&b);
+    b->recost_add = m.add;
+    b->recost_remove = m.remove;
+    h->pend = b;
+    return true;
 }
 
+/* Pipelined, the backend's indexes change, and the costs are taken, with
+ * the next batch; the flags change now. */
 static void apply_move(ixt_advisor *a, search *h, move m)
 {
-    prefetch_apply(a, h, m);
+    bool queued = queue_apply(a, h, m);
     if (m.remove >= 0) {
-        set_active(a, h, m.remove, false);
+        if (queued)
+            h->active[m.remove] = false;
+        else
+            set_active(a, h, m.remove, false);
         a->cands[m.remove].chosen = false;
         for (int p = 0; p < a->npicks; p++)
             if (a->picks[p] == m.remove)
@@ -928,12 +983,16 @@ static void apply_move(ixt_advisor *a, search *h, move m)
         a->picks = ixt_xrealloc(a->picks, (size_t)(a->npicks + 1) * sizeof *a->picks);
         a->picks[a->npicks++] = m.add;
     }
-    set_active(a, h, m.add, true);
+    if (queued)
+        h->active[m.add] = !a->cands[m.add].untestable;
+    else
+        set_active(a, h, m.add, true);
     a->cands[m.add].chosen = true;
-    prefetch_recost(a, h, m.add, m.remove);
-    recost(a, h, m.add);
-    if (m.remove >= 0)
-        recost(a, h, m.remove);
+    if (!queued) {
+        recost(a, h, m.add);
+        if (m.remove >= 0)
+            recost(a, h, m.remove);
+    }
     grow(a, h, m.add);
 }
 
@@ -1145,6 +1204,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         apply_move(a, &h, m);
     }
     clean_up(a, &h);
+    flush(a, &h);
     note_replaced(a);
     a->size_bytes = a->size_real = a->write_cost = 0;
     for (int p = 0; p < a->npicks; p++) {
