@@ -495,6 +495,9 @@ static bool known(ixt_advisor *a, search *h, int k, int r)
 static double saving_of(ixt_advisor *a, search *h, int k, int r)
 {
     ixt_err e;
+    /* HypoPG refused it already (in a batch, maybe): not asked again */
+    if (k >= 0 && a->cands[k].untestable)
+        return -1;
     bool cached = known(a, h, k, r);
     if (cached) {
         flip(h, k, r, true);
