@@ -1118,24 +1118,46 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
 }
 
 /* HypoPG is installed but the role may not call it (REVOKE ... FROM
- * PUBLIC): say which functions and what to grant. */
-static int check_hypopg_rights(ixt_advisor *a, ixt_err *e)
+ * PUBLIC): says which functions and what to grant. */
+static const char RIGHTS_SQL[] = IXT_SQL_TAG
+    "SELECT current_user, string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.proname)"
+    " FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid"
+    "  AND d.deptype = 'e' JOIN pg_extension x ON x.oid = d.refobjid AND x.extname = 'hypopg'"
+    " WHERE p.proname IN ('hypopg_create_index', 'hypopg_drop_index', 'hypopg_reset', 'hypopg_relation_size')"
+    "  AND NOT has_function_privilege(p.oid, 'EXECUTE')";
+
+static int rights_of(const PGresult *r, ixt_err *e)
 {
-    static const char SQL[] = IXT_SQL_TAG
-        "SELECT current_user, string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.proname)"
-        " FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid"
-        "  AND d.deptype = 'e' JOIN pg_extension x ON x.oid = d.refobjid AND x.extname = 'hypopg'"
-        " WHERE p.proname IN ('hypopg_create_index', 'hypopg_drop_index', 'hypopg_reset', 'hypopg_relation_size')"
-        "  AND NOT has_function_privilege(p.oid, 'EXECUTE')";
-    PGresult *r = ixt_conn_exec(a->c, SQL, 0, NULL, e);
-    if (!r)
-        return -1;
-    int rc = 0;
-    if (!PQgetisnull(r, 0, 1))
-        rc = ixt_err_set(e, "advise needs EXECUTE on hypopg functions, which role %s lacks: %s; "
-                            "GRANT EXECUTE ON FUNCTION ... TO %s, or advise as a role that has it",
-                         PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 0));
-    PQclear(r);
+    if (PQgetisnull(r, 0, 1))
+        return 0;
+    return ixt_err_set(e, "advise needs EXECUTE on hypopg functions, which role %s lacks: %s; "
+                          "GRANT EXECUTE ON FUNCTION ... TO %s, or advise as a role that has it",
+                       PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 0));
+}
+
+/* In one round trip: the rights on HypoPG's functions, a backend without
+ * hypothetical indexes, and the write counters the rates start from (on
+ * `writes` in a second one when it is another server).  Each request
+ * behind its own sync point: the first failure is the one told. */
+static int start(ixt_advisor *a, ixt_conn *writes, ixt_cand_facts *since, ixt_err *e)
+{
+    char *reset = ixt_hypo_reset_sql(a->c);
+    ixt_pipe_req reqs[] = {{.sql = RIGHTS_SQL, .sync = true}, {.sql = reset, .sync = true},
+                           {.sql = ixt_cand_facts_tables_sql(), .sync = true}};
+    int n = writes == a->c ? 3 : 2;
+    PGresult *out[3] = {NULL};
+    int failed;
+    int rc = ixt_conn_pipeline(a->c, reqs, n, out, &failed, e);
+    /* a lacking right also tells why the reset failed */
+    if ((rc == 0 || failed > 0) && rights_of(out[0], e) != 0)
+        rc = -1;
+    if (rc == 0 && n == 3)
+        ixt_cand_facts_tables_read(out[2], since);
+    for (int i = 0; i < n; i++)
+        PQclear(out[i]);
+    free(reset);
+    if (rc == 0 && n == 2)
+        rc = ixt_cand_facts_tables(writes, since, e);
     return rc;
 }
 
@@ -1166,7 +1188,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
     ixt_cand_facts since;
     ixt_conn *writes = a->writes_from ? a->writes_from : a->c;
-    if (check_hypopg_rights(a, e) != 0 || ixt_hypo_reset(a->c, e) != 0 || ixt_cand_facts_tables(writes, &since, e) != 0)
+    if (start(a, writes, &since, e) != 0)
         return -1;
     /* write rates are measured over the planning of the statements */
     plan_all(a, progress, ctx);

@@ -118,6 +118,17 @@ static void load_tables(PGresult *r, ixt_cand_facts *f)
                                                    .writes_per_s = -1};
 }
 
+const char *ixt_cand_facts_tables_sql(void)
+{
+    return TABLES_SQL;
+}
+
+void ixt_cand_facts_tables_read(PGresult *r, ixt_cand_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    load_tables(r, f);
+}
+
 int ixt_cand_facts_tables(ixt_conn *c, ixt_cand_facts *f, ixt_err *e)
 {
     memset(f, 0, sizeof *f);

@@ -86,11 +86,16 @@ int ixt_hypo_drop(ixt_conn *c, unsigned int oid, ixt_err *e)
     return rc;
 }
 
+char *ixt_hypo_reset_sql(const ixt_conn *c)
+{
+    return ixt_xasprintf(IXT_SQL_TAG "SELECT %s.hypopg_reset()", ixt_conn_info(c)->hypopg_schema);
+}
+
 int ixt_hypo_reset(ixt_conn *c, ixt_err *e)
 {
     if (need_hypopg(c, e) != 0)
         return -1;
-    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT %s.hypopg_reset()", ixt_conn_info(c)->hypopg_schema);
+    char *sql = ixt_hypo_reset_sql(c);
     int rc = ixt_conn_run(c, sql, e);
     free(sql);
     return rc;

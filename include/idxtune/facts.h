@@ -12,6 +12,10 @@
 /* Reads the tables' write counters alone, into f's tables (free with
  * ixt_cand_facts_free): the start of the interval write rates cover. */
 int ixt_cand_facts_tables(ixt_conn *c, ixt_cand_facts *f, ixt_err *e);
+/* Its query, to send in one pipeline with other requests (borrowed), and
+ * the reading of that query's result into f. */
+const char *ixt_cand_facts_tables_sql(void);
+void ixt_cand_facts_tables_read(PGresult *r, ixt_cand_facts *f);
 /* Fills f (free with ixt_cand_facts_free); the tables' write counters and
  * analyze times come from `writes` (the primary when c is a hot standby,
  * which counts no writes; the same as c otherwise), write rates are over

@@ -29,6 +29,8 @@ int ixt_hypo_create(ixt_conn *c, const char *create_sql, ixt_hypo *h, ixt_err *e
 int ixt_hypo_drop(ixt_conn *c, unsigned int oid, ixt_err *e);
 /* Drops every hypothetical index of the backend. */
 int ixt_hypo_reset(ixt_conn *c, ixt_err *e);
+/* Its statement, to send in a pipeline (HypoPG installed).  caller frees */
+char *ixt_hypo_reset_sql(const ixt_conn *c);
 /* The message to show when HypoPG is missing, with how to install it. */
 const char *ixt_hypo_missing_hint(const ixt_server_info *in);
 
