@@ -555,7 +555,7 @@ typedef struct batch {
     unsigned *oid;             /* per candidate; 0 once created in the batch: dropped by its slot */
     int noid;
     cache queued;              /* keys of the costs asked for */
-    int recost_add, recost_remove; /* a chosen move's: recost once run (-1 none) */
+    int recost[2];             /* a chosen move's candidates: their statements recosted once run (-1 none) */
 } batch;
 
 /* A new batch, or the pending one of a chosen move to add to. */
@@ -568,7 +568,7 @@ static void batch_init(ixt_advisor *a, search *h, batch *b)
     } else {
         memset(b, 0, sizeof *b);
         ixt_whatif_init(&b->w);
-        b->recost_add = b->recost_remove = -1;
+        b->recost[0] = b->recost[1] = -1;
     }
     /* candidates the move's growth added since */
     b->oid = ixt_xrealloc(b->oid, ((size_t)a->ncands + 1) * sizeof *b->oid);
@@ -652,22 +652,6 @@ static void queue_probe(ixt_advisor *a, search *h, batch *b, int k, int r)
     free(stmts);
 }
 
-/* What recost(k) then recost(k2) will need (k2 may be -1). */
-static void prefetch_recost(ixt_advisor *a, search *h, int k, int k2)
-{
-    if (a->sequential)
-        return;
-    batch b;
-    batch_init(a, h, &b);
-    int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
-    char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
-    batch_plans(a, &b, stmts, keys, scan_unknown(a, h, k, k2, &b.queued, stmts, keys), -1);
-    free(keys);
-    free(stmts);
-    batch_run(a, h, &b);
-    batch_free(&b);
-}
-
 static bool batch_failed(const ixt_whatif *w, int op)
 {
     return op >= 0 && w->ops[op].prep.script.failed;
@@ -704,10 +688,9 @@ static void batch_run(ixt_advisor *a, search *h, batch *b)
     ixt_err e;
     if (b->w.n > 0 && ixt_whatif_run(a->c, &b->w, &e) == 0)
         batch_take(a, h, b);
-    if (b->recost_add >= 0)
-        recost(a, h, b->recost_add);
-    if (b->recost_remove >= 0)
-        recost(a, h, b->recost_remove);
+    for (int i = 0; i < 2; i++)
+        if (b->recost[i] >= 0)
+            recost(a, h, b->recost[i]);
 }
 
 /* Sends a chosen move's work on its own: something needs the server
@@ -768,15 +751,22 @@ static void recost(ixt_advisor *a, search *h, int k)
         }
 }
 
+static bool queue_change(ixt_advisor *a, search *h, int add, int remove);
+
+/* Pipelined, pick p's drop and the costs of its statements without it
+ * go with the next batch. */
 static void drop_pick(ixt_advisor *a, search *h, int p)
 {
     int k = a->picks[p];
-    set_active(a, h, k, false);
+    if (queue_change(a, h, -1, k))
+        h->active[k] = false;
+    else
+        set_active(a, h, k, false);
     a->cands[k].chosen = false;
     memmove(&a->picks[p], &a->picks[p + 1], (size_t)(a->npicks - p - 1) * sizeof *a->picks);
     a->npicks--;
-    prefetch_recost(a, h, k, -1);
-    recost(a, h, k);
+    if (a->sequential)
+        recost(a, h, k);
 }
 
 typedef struct move {
@@ -942,28 +932,29 @@ static void grow(ixt_advisor *a, search *h, int k)
     sync_cands(a, h);
 }
 
-/* What apply_move does to the backend's indexes, and the costs recost
- * will then need, queued for the next batch.  False when sequential. */
-static bool queue_apply(ixt_advisor *a, search *h, move m)
+/* What turning add on and remove off (either may be -1) does to the
+ * backend's indexes, and the costs recost will then need, queued for the
+ * next batch; the caller changes the flags.  False when sequential. */
+static bool queue_change(ixt_advisor *a, search *h, int add, int remove)
 {
     if (a->sequential)
         return false;
     batch *b = ixt_xcalloc(1, sizeof *b);
     batch_init(a, h, b);
-    if (m.remove >= 0) {
-        batch_drop(a, b, m.remove);
-        h->oid[m.remove] = 0;
+    if (remove >= 0) {
+        batch_drop(a, b, remove);
+        h->oid[remove] = 0;
     }
-    int made = batch_create(a, b, m.add, true);
-    if (made >= 0) {
+    int made = add >= 0 ? batch_create(a, b, add, true) : -1;
+    if (add < 0 || made >= 0) {
         int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
         char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
-        batch_plans(a, b, stmts, keys, unknown_costs(a, h, m.add, m.remove, &b->queued, stmts, keys), made);
+        batch_plans(a, b, stmts, keys, unknown_costs(a, h, add, remove, &b->queued, stmts, keys), made);
         free(keys);
         free(stmts);
     }
-    b->recost_add = m.add;
-    b->recost_remove = m.remove;
+    b->recost[0] = add;
+    b->recost[1] = remove;
     h->pend = b;
     return true;
 }
@@ -972,7 +963,7 @@ static bool queue_apply(ixt_advisor *a, search *h, move m)
  * the next batch; the flags change now. */
 static void apply_move(ixt_advisor *a, search *h, move m)
 {
-    bool queued = queue_apply(a, h, m);
+    bool queued = queue_change(a, h, m.add, m.remove);
     if (m.remove >= 0) {
         if (queued)
             h->active[m.remove] = false;
