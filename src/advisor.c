@@ -1291,7 +1291,10 @@ void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128
         else
             plans[i] = ixt_advisor_plan(a, i);
     }
-    if (!a->sequential && ixt_whatif_run(a->c, &w, NULL) == 0) {
+    /* the clean-up rides along */
+    int reset = a->sequential ? -1 : ixt_whatif_reset(a->c, &w, NULL);
+    bool ran = !a->sequential && ixt_whatif_run(a->c, &w, NULL) == 0;
+    if (ran) {
         for (int p = 0; p < a->npicks; p++) {
             ixt_hypo x;
             if (made[p] >= 0 && ixt_whatif_hypo(&w, made[p], &x, NULL) == 0)
@@ -1303,7 +1306,8 @@ void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128
             free(json);
         }
     }
-    (void)ixt_hypo_reset(a->c, NULL);
+    if (!ran || reset < 0 || batch_failed(&w, reset))
+        (void)ixt_hypo_reset(a->c, NULL);
     free(op);
     free(made);
     ixt_whatif_free(&w);

@@ -177,6 +177,16 @@ int ixt_whatif_drop(ixt_conn *c, ixt_whatif *w, int slot, unsigned int oid, ixt_
     return w->n - 1;
 }
 
+int ixt_whatif_reset(ixt_conn *c, ixt_whatif *w, ixt_err *e)
+{
+    if (need_hypopg(c, e) != 0)
+        return -1;
+    char *sql = ixt_hypo_reset_sql(c);
+    ixt_script_add(&add_op(w)->prep.script, sql, 0);
+    free(sql);
+    return w->n - 1;
+}
+
 int ixt_whatif_explain(ixt_whatif *w, const char *typed_sql, ixt_err *e)
 {
     ixt_explain_req req = {.sql = typed_sql, .typed = true};
