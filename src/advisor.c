@@ -1064,15 +1064,19 @@ static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
     s->cost = s->base_cost;
 }
 
-/* Every statement planned without new indexes, in one round trip (one
- * request at a time when sequential); a statement with placeholders
- * first asks their types. */
-static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
+/* Every statement planned without new indexes, in one round trip with
+ * the npre scripts of pre before and the npost of post after (one request
+ * at a time when sequential); a statement with placeholders first asks
+ * their types. */
+static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_script **pre, int npre,
+                     ixt_script **post, int npost)
 {
     ixt_explain_prep *preps = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *preps);
-    ixt_script **scripts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *scripts);
+    ixt_script **scripts = ixt_xcalloc((size_t)(npre + a->nstmts + npost) + 1, sizeof *scripts);
     int *of = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *of);
-    int n = 0;
+    int n = 0, ns = 0;
+    for (int j = 0; j < npre; j++)
+        scripts[ns++] = pre[j];
     for (int i = 0; i < a->nstmts && !stopped(a); i++) {
         ixt_adv_stmt *s = &a->stmts[i];
         if (progress)
@@ -1090,17 +1094,17 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
             snprintf(s->error, sizeof s->error, "%.*s", (int)sizeof s->error - 1, e.msg);
             continue;
         }
-        if (a->sequential)
-            (void)ixt_script_run(&preps[n].script, a->c, NULL);
-        scripts[n] = &preps[n].script;
+        scripts[ns++] = &preps[n].script;
         of[n++] = i;
     }
+    for (int j = 0; j < npost && !stopped(a); j++)
+        scripts[ns++] = post[j];
     ixt_err e;
-    if (!a->sequential && n > 0 && ixt_script_run_batch(scripts, n, a->c, &e) != 0)
-        for (int j = 0; j < n; j++) {
-            preps[j].script.failed = true;
-            preps[j].script.err = e;
-        }
+    if (a->sequential)
+        for (int j = 0; j < ns; j++)
+            (void)ixt_script_run(scripts[j], a->c, NULL);
+    else /* a batch that cannot run fails every script in it */
+        (void)ixt_script_run_batch(scripts, ns, a->c, &e);
     for (int j = 0; j < n; j++)
         planned(&a->stmts[of[j]], &preps[j]);
     free(of);
@@ -1126,32 +1130,6 @@ static int rights_of(const PGresult *r, ixt_err *e)
                        PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 0));
 }
 
-/* In one round trip: the rights on HypoPG's functions, a backend without
- * hypothetical indexes, and the write counters the rates start from (on
- * `writes` in a second one when it is another server).  Each request
- * behind its own sync point: the first failure is the one told. */
-static int start(ixt_advisor *a, ixt_conn *writes, ixt_cand_facts *since, ixt_err *e)
-{
-    char *reset = ixt_hypo_reset_sql(a->c);
-    ixt_pipe_req reqs[] = {{.sql = RIGHTS_SQL, .sync = true}, {.sql = reset, .sync = true},
-                           {.sql = ixt_cand_facts_tables_sql(), .sync = true}};
-    int n = writes == a->c ? 3 : 2;
-    PGresult *out[3] = {NULL};
-    int failed;
-    int rc = ixt_conn_pipeline(a->c, reqs, n, out, &failed, e);
-    /* a lacking right also tells why the reset failed */
-    if ((rc == 0 || failed > 0) && rights_of(out[0], e) != 0)
-        rc = -1;
-    if (rc == 0 && n == 3)
-        ixt_cand_facts_tables_read(out[2], since);
-    for (int i = 0; i < n; i++)
-        PQclear(out[i]);
-    free(reset);
-    if (rc == 0 && n == 2)
-        rc = ixt_cand_facts_tables(writes, since, e);
-    return rc;
-}
-
 /* The connection went away under the run: one error for the whole run. */
 static int lost(const ixt_advisor *a, ixt_err *e)
 {
@@ -1173,24 +1151,73 @@ static void note_unanalyzed(ixt_advisor *a, const char *table)
     }
 }
 
+/* The result of a script of one step that must have run, or NULL with e
+ * filled. */
+static PGresult *took(const ixt_script *s, ixt_err *e)
+{
+    PGresult *r = ixt_script_result(s, 0);
+    if (!r)
+        *e = s->failed ? s->err : (ixt_err){.msg = "not run"};
+    return r;
+}
+
+/* The work before the search, in one round trip with the statements'
+ * plans: HypoPG's rights, a backend without hypothetical indexes and the
+ * write counters the rates start from, before the plans; the catalog
+ * facts after them, the write counters again among them, so that the
+ * rates cover the planning (the counters come from `writes` in round
+ * trips of their own when it is another server). */
+static int plan_and_load(ixt_advisor *a, ixt_adv_progress progress, void *ctx, double *span, ixt_err *e)
+{
+    ixt_conn *writes = a->writes_from ? a->writes_from : a->c;
+    bool here = writes == a->c;
+    ixt_script pre[3], post[IXT_FACTS_SCRIPTS];
+    ixt_script *pp[3], *qq[IXT_FACTS_SCRIPTS];
+    char *reset = ixt_hypo_reset_sql(a->c);
+    for (int i = 0; i < 3; i++) {
+        ixt_script_init(&pre[i]);
+        pp[i] = &pre[i];
+    }
+    ixt_script_add(&pre[0], RIGHTS_SQL, IXT_STEP_KEEP);
+    ixt_script_add(&pre[1], reset, IXT_STEP_KEEP);
+    if (here)
+        ixt_script_add(&pre[2], ixt_cand_facts_tables_sql(), IXT_STEP_KEEP);
+    free(reset);
+    ixt_cand_facts_scripts(a->c, here, post);
+    for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
+        qq[i] = &post[i];
+    ixt_cand_facts since = {0};
+    int rc = here ? 0 : ixt_cand_facts_tables(writes, &since, e);
+    if (rc == 0)
+        plan_all(a, progress, ctx, pp, 3, qq, IXT_FACTS_SCRIPTS);
+    PGresult *r;
+    /* a lacking right also tells why the reset failed */
+    if (rc == 0 && (!(r = took(&pre[0], e)) || rights_of(r, e) != 0 || !took(&pre[1], e)))
+        rc = -1;
+    if (rc == 0 && here) {
+        if ((r = took(&pre[2], e)))
+            ixt_cand_facts_tables_read(r, &since);
+        else
+            rc = -1;
+    }
+    if (rc == 0 && stopped(a))
+        rc = ixt_err_set(e, "cancelled");
+    if (rc == 0 && (lost(a, e) != 0 || ixt_cand_facts_take(a->c, writes, post, &since, &a->facts, span, e) != 0))
+        rc = -1;
+    ixt_cand_facts_free(&since);
+    for (int i = 0; i < 3; i++)
+        ixt_script_free(&pre[i]);
+    for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
+        ixt_script_free(&post[i]);
+    return rc;
+}
+
 int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e)
 {
     if (!ixt_conn_info(a->c)->has_hypopg)
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
-    ixt_cand_facts since;
-    ixt_conn *writes = a->writes_from ? a->writes_from : a->c;
-    if (start(a, writes, &since, e) != 0)
-        return -1;
-    /* write rates are measured over the planning of the statements */
-    plan_all(a, progress, ctx);
-    if (stopped(a)) {
-        ixt_cand_facts_free(&since);
-        return ixt_err_set(e, "cancelled");
-    }
     double span;
-    int rc = lost(a, e) != 0 ? -1 : ixt_cand_facts_load(a->c, writes, &since, &a->facts, &span, e);
-    ixt_cand_facts_free(&since);
-    if (rc != 0)
+    if (plan_and_load(a, progress, ctx, &span, e) != 0)
         return -1;
     /* weights are calls since pg_stat_statements' reset, or one run of a file */
     bool from_stats = false;

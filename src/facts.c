@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "idxtune/lab.h"
+#include "idxtune/script.h"
 #include "idxtune/workload.h"
 
 #define TABLE_NAME "CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END"
@@ -179,60 +180,53 @@ static void load_indexes(PGresult *r, ixt_cand_facts *f)
     }
 }
 
-static void load_span(PGresult *r, double *span_s)
+/* The facts' queries in the order of their scripts; a NULL one is not
+ * asked (an empty script). */
+enum { F_COLS, F_POLICIES, F_QUALS, F_TABLES, F_INDEXES, F_SPAN };
+
+static void facts_queries(ixt_conn *c, bool tables, const char **sql)
 {
-    *span_s = PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
+    const ixt_server_info *in = ixt_conn_info(c);
+    const char *q[IXT_FACTS_SCRIPTS] = {
+        COLS_SQL, POLICIES_SQL, in->has_qualstats ? QUALS_SQL : NULL, tables ? TABLES_SQL : NULL, INDEXES_SQL,
+        in->version_num >= 140000 && in->has_pgss ? SPAN_SQL : SPAN_OLD_SQL};
+    memcpy(sql, q, sizeof q);
 }
 
-/* Every query in one pipeline (one round trip; the write counters in a
- * second one when they come from another server), each behind its own
- * sync point so that an optional one that fails skips nothing else. */
-int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *since, ixt_cand_facts *f,
-                        double *span_s, ixt_err *e)
+void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s)
+{
+    const char *sql[IXT_FACTS_SCRIPTS];
+    facts_queries(c, tables, sql);
+    for (int i = 0; i < IXT_FACTS_SCRIPTS; i++) {
+        ixt_script_init(&s[i]);
+        if (sql[i])
+            ixt_script_add(&s[i], sql[i], IXT_STEP_KEEP);
+    }
+}
+
+int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, const ixt_cand_facts *since,
+                        ixt_cand_facts *f, double *span_s, ixt_err *e)
 {
     memset(f, 0, sizeof *f);
     *span_s = 0;
-    const ixt_server_info *in = ixt_conn_info(c);
-    struct {
-        const char *sql;
-        void (*load)(PGresult *, ixt_cand_facts *);
-        bool optional;
-    } steps[] = {
-        {COLS_SQL, load_cols, false},
-        {POLICIES_SQL, load_policies, true},
-        {in->has_qualstats ? QUALS_SQL : NULL, load_quals, true},
-        {writes == c ? TABLES_SQL : NULL, load_tables, false},
-        {INDEXES_SQL, load_indexes, false},
-        {in->version_num >= 140000 && in->has_pgss ? SPAN_SQL : SPAN_OLD_SQL, NULL, true},
-    };
-    enum { NSTEPS = sizeof steps / sizeof steps[0] };
-    ixt_pipe_req reqs[NSTEPS];
-    int at[NSTEPS], n = 0;
-    for (int i = 0; i < NSTEPS; i++) {
-        at[i] = steps[i].sql ? n : -1;
-        if (steps[i].sql)
-            reqs[n++] = (ixt_pipe_req){.sql = steps[i].sql, .sync = true};
-    }
-    PGresult *out[NSTEPS];
-    int failed;
-    ixt_err pe;
-    if (ixt_conn_pipeline(c, reqs, n, out, &failed, &pe) != 0 && failed < 0) {
-        *e = pe;
-        return -1;
-    }
+    static void (*const load[IXT_FACTS_SCRIPTS])(PGresult *, ixt_cand_facts *) = {
+        load_cols, load_policies, load_quals, load_tables, load_indexes, NULL};
+    /* the policies and pg_qualstats' predicates may be unreadable: the
+     * advice goes on without them */
+    static const bool optional[IXT_FACTS_SCRIPTS] = {false, true, true, false, false, true};
     int rc = 0;
-    for (int i = 0; i < NSTEPS; i++) {
-        PGresult *r = at[i] >= 0 ? out[at[i]] : NULL;
-        bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
-        if (ok && steps[i].load)
-            steps[i].load(r, f);
-        else if (ok)
-            load_span(r, span_s);
-        else if (at[i] >= 0 && rc == 0 && (!steps[i].optional || !ixt_conn_ok(c)))
-            rc = (ixt_conn_result_error(r, steps[i].sql, e), -1);
-        PQclear(r);
+    for (int i = 0; i < IXT_FACTS_SCRIPTS && rc == 0; i++) {
+        PGresult *r = ixt_script_result(&s[i], 0);
+        if (s[i].n == 0)
+            continue;
+        if (!r && (!optional[i] || !ixt_conn_ok(c)))
+            rc = (*e = s[i].err, -1);
+        else if (r && load[i])
+            load[i](r, f);
+        else if (r)
+            *span_s = PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
     }
-    if (rc == 0 && writes != c) {
+    if (rc == 0 && s[F_TABLES].n == 0) {
         PGresult *r = ixt_conn_exec(writes, TABLES_SQL, 0, NULL, e);
         if (r)
             load_tables(r, f);
@@ -245,4 +239,21 @@ int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *sin
     }
     rates_since(f, since);
     return 0;
+}
+
+int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *since, ixt_cand_facts *f,
+                        double *span_s, ixt_err *e)
+{
+    ixt_script s[IXT_FACTS_SCRIPTS];
+    ixt_script *run[IXT_FACTS_SCRIPTS];
+    ixt_cand_facts_scripts(c, writes == c, s);
+    for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
+        run[i] = &s[i];
+    int rc = ixt_script_run_batch(run, IXT_FACTS_SCRIPTS, c, e) == 0
+                 ? ixt_cand_facts_take(c, writes, s, since, f, span_s, e) : -1;
+    for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
+        ixt_script_free(&s[i]);
+    if (rc != 0)
+        memset(f, 0, sizeof *f);
+    return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "idxtune/candidates.h"
 #include "idxtune/conn.h"
+#include "idxtune/script.h"
 #include "idxtune/util.h"
 
 /* Reads the tables' write counters alone, into f's tables (free with
@@ -24,5 +25,17 @@ void ixt_cand_facts_tables_read(PGresult *r, ixt_cand_facts *f);
  * else since the server started). */
 int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *since, ixt_cand_facts *f,
                         double *span_s, ixt_err *e);
+
+/* The same in two halves, for a caller that sends the queries in one
+ * pipeline with other work (ixt_script_run_batch): the queries as
+ * IXT_FACTS_SCRIPTS scripts of one step each (a failure skips nothing
+ * else; a query not needed is an empty script), the write counters among
+ * them when `tables` (writes is c); then, once they ran, the facts from
+ * them, as ixt_cand_facts_load gives them.  The caller ixt_script_frees
+ * each script. */
+#define IXT_FACTS_SCRIPTS 6
+void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s);
+int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, const ixt_cand_facts *since,
+                        ixt_cand_facts *f, double *span_s, ixt_err *e);
 
 #endif
