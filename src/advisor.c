@@ -1285,7 +1285,8 @@ const ixt_index_fact *ixt_advisor_replaced(const ixt_advisor *a, int pick)
     return NULL;
 }
 
-double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)
+/* Statement i's cost with only pick p, one request at a time. */
+static double cost_with(ixt_advisor *a, int stmt, int pick)
 {
     ixt_hypo h;
     if (!a->stmts[stmt].ok || ixt_hypo_create(a->c, a->cands[a->picks[pick]].def, &h, NULL) != 0)
@@ -1293,6 +1294,31 @@ double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)
     double c = plan_cost(a->c, a->stmts[stmt].planned);
     (void)ixt_hypo_drop(a->c, h.oid, NULL);
     return c;
+}
+
+void ixt_advisor_costs_with(ixt_advisor *a, int pick, double *costs)
+{
+    for (int i = 0; i < a->nstmts; i++)
+        costs[i] = a->sequential ? cost_with(a, i, pick) : -1;
+    if (a->sequential)
+        return;
+    ixt_whatif w;
+    ixt_whatif_init(&w);
+    int *op = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *op);
+    int made = ixt_whatif_create(a->c, &w, a->cands[a->picks[pick]].def, 0, NULL);
+    for (int i = 0; i < a->nstmts; i++)
+        op[i] = made >= 0 && a->stmts[i].ok ? ixt_whatif_explain(&w, a->stmts[i].planned, NULL) : -1;
+    if (made >= 0 && ixt_whatif_drop(a->c, &w, 0, 0, NULL) >= 0 && ixt_whatif_run(a->c, &w, NULL) == 0 &&
+        !batch_failed(&w, made))
+        for (int i = 0; i < a->nstmts; i++) {
+            char *json = op[i] >= 0 ? ixt_whatif_plan(&w, op[i], NULL) : NULL;
+            ixt_plan *p = json ? ixt_plan_parse(json, NULL) : NULL;
+            costs[i] = p ? p->total_cost : -1;
+            ixt_plan_free(p);
+            free(json);
+        }
+    free(op);
+    ixt_whatif_free(&w);
 }
 
 void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128])
