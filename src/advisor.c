@@ -278,7 +278,6 @@ typedef struct search {
      * the head of the next batch (one round trip per greedy step), and
      * the costs of the statements it changes are taken from there. */
     struct batch *pend;
-    int pend_add, pend_remove;
 } search;
 
 static void flush(ixt_advisor *a, search *h);

@@ -427,9 +427,8 @@ static int conn_setup(ixt_conn *c, ixt_err *e)
     char lock[16], stmt[16];
     const char *pin_params[10];
     ixt_buf pin;
-    q[n++] = (ixt_pipe_req){.sql = NULL, .nparams = pin_request(c, &pin, pin_params, lock, stmt),
-                            .params = pin_params, .sync = true};
-    q[0].sql = pin.s;
+    int npin = pin_request(c, &pin, pin_params, lock, stmt);
+    q[n++] = (ixt_pipe_req){.sql = pin.s, .nparams = npin, .params = pin_params, .sync = true};
     const char *su = PQparameterStatus(c->pg, "is_superuser");
     if (su && strcmp(su, "on") == 0) {
         may_fail[n] = true;

@@ -136,7 +136,7 @@ int ixt_cand_facts_tables(ixt_conn *c, ixt_cand_facts *f, ixt_err *e)
     PGresult *r = ixt_conn_exec(c, TABLES_SQL, 0, NULL, e);
     if (!r)
         return -1;
-    load_tables(r, f);
+    ixt_cand_facts_tables_read(r, f);
     PQclear(r);
     return 0;
 }
@@ -180,23 +180,16 @@ static void load_indexes(PGresult *r, ixt_cand_facts *f)
     }
 }
 
-/* The facts' queries in the order of their scripts; a NULL one is not
- * asked (an empty script). */
+/* The facts' scripts, in this order; a query not asked is an empty one. */
 enum { F_COLS, F_POLICIES, F_QUALS, F_TABLES, F_INDEXES, F_SPAN };
-
-static void facts_queries(ixt_conn *c, bool tables, const char **sql)
-{
-    const ixt_server_info *in = ixt_conn_info(c);
-    const char *q[IXT_FACTS_SCRIPTS] = {
-        COLS_SQL, POLICIES_SQL, in->has_qualstats ? QUALS_SQL : NULL, tables ? TABLES_SQL : NULL, INDEXES_SQL,
-        in->version_num >= 140000 && in->has_pgss ? SPAN_SQL : SPAN_OLD_SQL};
-    memcpy(sql, q, sizeof q);
-}
 
 void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s)
 {
-    const char *sql[IXT_FACTS_SCRIPTS];
-    facts_queries(c, tables, sql);
+    const ixt_server_info *in = ixt_conn_info(c);
+    const char *sql[IXT_FACTS_SCRIPTS] = {
+        [F_COLS] = COLS_SQL, [F_POLICIES] = POLICIES_SQL, [F_QUALS] = in->has_qualstats ? QUALS_SQL : NULL,
+        [F_TABLES] = tables ? TABLES_SQL : NULL, [F_INDEXES] = INDEXES_SQL,
+        [F_SPAN] = in->version_num >= 140000 && in->has_pgss ? SPAN_SQL : SPAN_OLD_SQL};
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++) {
         ixt_script_init(&s[i]);
         if (sql[i])
@@ -210,10 +203,11 @@ int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, cons
     memset(f, 0, sizeof *f);
     *span_s = 0;
     static void (*const load[IXT_FACTS_SCRIPTS])(PGresult *, ixt_cand_facts *) = {
-        load_cols, load_policies, load_quals, load_tables, load_indexes, NULL};
-    /* the policies and pg_qualstats' predicates may be unreadable: the
-     * advice goes on without them */
-    static const bool optional[IXT_FACTS_SCRIPTS] = {false, true, true, false, false, true};
+        [F_COLS] = load_cols, [F_POLICIES] = load_policies, [F_QUALS] = load_quals, [F_TABLES] = load_tables,
+        [F_INDEXES] = load_indexes};
+    /* the policies, pg_qualstats' predicates and the span may be
+     * unreadable: the advice goes on without them */
+    static const bool optional[IXT_FACTS_SCRIPTS] = {[F_POLICIES] = true, [F_QUALS] = true, [F_SPAN] = true};
     int rc = 0;
     for (int i = 0; i < IXT_FACTS_SCRIPTS && rc == 0; i++) {
         PGresult *r = ixt_script_result(&s[i], 0);
