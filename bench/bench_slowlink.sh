@@ -11,16 +11,18 @@ if [ ! -f "$SLOWLINK" ]; then
     exit 0
 fi
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+trips=$(mktemp)
 python3 "$SLOWLINK" "$port" "$PGPORT" 50 &
 proxy=$!
-trap 'kill "$proxy" 2>/dev/null' EXIT
+trap 'kill "$proxy" 2>/dev/null; rm -f "$trips"' EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
-# seconds of one advise run; "-" when it failed
+# seconds of one advise run; "-" when it failed.  Its count of round trips
+# to the server goes to $trips.
 advise_s() {
     local t0 t1
     t0=$(date +%s.%N)
-    "$IXT_PROG" "$@" --format json >/dev/null 2>&1 || { echo -; return; }
+    IXT_ROUNDTRIPS=1 "$IXT_PROG" "$@" --format json 2>"$trips" >/dev/null || { echo -; return; }
     t1=$(date +%s.%N)
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'
 }
@@ -28,6 +30,7 @@ advise_s() {
 for w in "demo idxdemo demo/statements.sql" "analytic idxtpch demo/analytics/statements.sql"; do
     set -- $w
     here=$(advise_s -d "$2" advise --queries "$3")
+    echo "advise_${1}_roundtrips $(sed -n 's/^idxtune: \([0-9]*\) round trips.*/\1/p' "$trips")"
     far=$(PGHOST=127.0.0.1 PGPORT=$port advise_s -d "$2" advise --queries "$3")
     echo "advise_${1}_local_s $here"
     echo "advise_${1}_rtt100ms_s $far"

@@ -274,7 +274,13 @@ typedef struct search {
     double *bound;
     int *bound_r;
     int cap;
+    /* A chosen move's creates, drops and plans, not sent yet: they go at
+     * the head of the next batch (one round trip per greedy step), and
+     * the costs of the statements it changes are taken from there. */
+    struct batch *pend;
 } search;
+
+static void flush(ixt_advisor *a, search *h);
 
 static bool touches(const ixt_adv_stmt *s, const char *table)
 {
@@ -361,8 +367,9 @@ static char *cache_key(const ixt_advisor *a, const search *h, int si)
 
 /* A result fetched ahead by a batch counts as a what-if call when it is
  * first looked up, as it would have been made then. */
-static double whatif_cost(ixt_advisor *a, const search *h, int si)
+static double whatif_cost(ixt_advisor *a, search *h, int si)
 {
+    flush(a, h);
     char *key = cache_key(a, h, si);
     centry *hit = cache_find(a->cache, key);
     double cost;
@@ -403,6 +410,7 @@ static int hypo_made(ixt_advisor *a, search *h, int k, int rc, const ixt_hypo *x
 
 static int hypo_on(ixt_advisor *a, search *h, int k, ixt_err *e)
 {
+    flush(a, h);
     if (h->oid[k])
         return 0;
     ixt_hypo x;
@@ -411,6 +419,7 @@ static int hypo_on(ixt_advisor *a, search *h, int k, ixt_err *e)
 
 static void hypo_off(ixt_advisor *a, search *h, int k)
 {
+    flush(a, h);
     if (h->oid[k])
         (void)ixt_hypo_drop(a->c, h->oid[k], NULL);
     h->oid[k] = 0;
@@ -485,6 +494,9 @@ static bool known(ixt_advisor *a, search *h, int k, int r)
 static double saving_of(ixt_advisor *a, search *h, int k, int r)
 {
     ixt_err e;
+    /* HypoPG refused it already (in a batch, maybe): not asked again */
+    if (k >= 0 && a->cands[k].untestable)
+        return -1;
     bool cached = known(a, h, k, r);
     if (cached) {
         flip(h, k, r, true);
@@ -540,15 +552,27 @@ typedef struct batch {
     bhypo *hypos;
     int nhypos;
     unsigned *oid;             /* per candidate; 0 once created in the batch: dropped by its slot */
+    int noid;
     cache queued;              /* keys of the costs asked for */
+    int recost[2];             /* a chosen move's candidates: their statements recosted once run (-1 none) */
 } batch;
 
+/* A new batch, or the pending one of a chosen move to add to. */
 static void batch_init(ixt_advisor *a, search *h, batch *b)
 {
-    memset(b, 0, sizeof *b);
-    ixt_whatif_init(&b->w);
-    b->oid = ixt_xcalloc((size_t)a->ncands + 1, sizeof *b->oid);
-    memcpy(b->oid, h->oid, (size_t)a->ncands * sizeof *b->oid);
+    if (h->pend) {
+        *b = *h->pend;
+        free(h->pend);
+        h->pend = NULL;
+    } else {
+        memset(b, 0, sizeof *b);
+        ixt_whatif_init(&b->w);
+        b->recost[0] = b->recost[1] = -1;
+    }
+    /* candidates the move's growth added since */
+    b->oid = ixt_xrealloc(b->oid, ((size_t)a->ncands + 1) * sizeof *b->oid);
+    for (; b->noid < a->ncands; b->noid++)
+        b->oid[b->noid] = h->oid[b->noid];
 }
 
 static void batch_free(batch *b)
@@ -598,6 +622,7 @@ static void batch_plans(ixt_advisor *a, batch *b, const int *stmts, char **keys,
 }
 
 static void batch_run(ixt_advisor *a, search *h, batch *b);
+static void recost(ixt_advisor *a, search *h, int k);
 
 /* What saving_of(k, r) will need. */
 static void queue_probe(ixt_advisor *a, search *h, batch *b, int k, int r)
@@ -626,33 +651,15 @@ static void queue_probe(ixt_advisor *a, search *h, batch *b, int k, int r)
     free(stmts);
 }
 
-/* What recost(k) then recost(k2) will need (k2 may be -1). */
-static void prefetch_recost(ixt_advisor *a, search *h, int k, int k2)
-{
-    if (a->sequential)
-        return;
-    batch b;
-    batch_init(a, h, &b);
-    int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
-    char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
-    batch_plans(a, &b, stmts, keys, scan_unknown(a, h, k, k2, &b.queued, stmts, keys), -1);
-    free(keys);
-    free(stmts);
-    batch_run(a, h, &b);
-    batch_free(&b);
-}
-
 static bool batch_failed(const ixt_whatif *w, int op)
 {
     return op >= 0 && w->ops[op].prep.script.failed;
 }
 
-/* One round trip, then the results where saving_of and recost look. */
-static void batch_run(ixt_advisor *a, search *h, batch *b)
+/* The results of a batch that ran, where saving_of and recost look. */
+static void batch_take(ixt_advisor *a, search *h, batch *b)
 {
     ixt_err e;
-    if (b->w.n == 0 || ixt_whatif_run(a->c, &b->w, &e) != 0)
-        return;
     for (int i = 0; i < b->nhypos; i++) {
         const bhypo *x = &b->hypos[i];
         ixt_hypo made;
@@ -672,6 +679,29 @@ static void batch_run(ixt_advisor *a, search *h, batch *b)
         ixt_plan_free(plan);
         free(json);
     }
+}
+
+/* One round trip; then the costs of a chosen move's statements. */
+static void batch_run(ixt_advisor *a, search *h, batch *b)
+{
+    ixt_err e;
+    if (b->w.n > 0 && ixt_whatif_run(a->c, &b->w, &e) == 0)
+        batch_take(a, h, b);
+    for (int i = 0; i < 2; i++)
+        if (b->recost[i] >= 0)
+            recost(a, h, b->recost[i]);
+}
+
+/* Sends a chosen move's work on its own: something needs the server
+ * before the next batch. */
+static void flush(ixt_advisor *a, search *h)
+{
+    if (!h->pend)
+        return;
+    batch b;
+    batch_init(a, h, &b);
+    batch_run(a, h, &b);
+    batch_free(&b);
 }
 
 /* What saving_of(-1, p) will need for each pick p, in order. */
@@ -720,15 +750,22 @@ static void recost(ixt_advisor *a, search *h, int k)
         }
 }
 
+static bool queue_change(ixt_advisor *a, search *h, int add, int remove);
+
+/* Pipelined, pick p's drop and the costs of its statements without it
+ * go with the next batch. */
 static void drop_pick(ixt_advisor *a, search *h, int p)
 {
     int k = a->picks[p];
-    set_active(a, h, k, false);
+    if (queue_change(a, h, -1, k))
+        h->active[k] = false;
+    else
+        set_active(a, h, k, false);
     a->cands[k].chosen = false;
     memmove(&a->picks[p], &a->picks[p + 1], (size_t)(a->npicks - p - 1) * sizeof *a->picks);
     a->npicks--;
-    prefetch_recost(a, h, k, -1);
-    recost(a, h, k);
+    if (a->sequential)
+        recost(a, h, k);
 }
 
 typedef struct move {
@@ -769,8 +806,9 @@ static int probe_of(const ixt_advisor *a, const search *h, int k, bool *reordere
     return replaced_by(a, k, reordered);
 }
 
-/* What saving_of(k, probe_of(k)) will need for the n candidates of ks:
- * one round trip. */
+/* What try_move will need for the n candidates of ks (saving_of(k,
+ * probe_of(k)), and saving_of(k, -1) for a reordered pick): one round
+ * trip. */
 static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n)
 {
     if (a->sequential)
@@ -780,6 +818,8 @@ static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n)
     for (int j = 0; j < n; j++) {
         bool reordered;
         queue_probe(a, h, &b, ks[j], probe_of(a, h, ks[j], &reordered));
+        if (reordered) /* try_move then weighs keeping both */
+            queue_probe(a, h, &b, ks[j], -1);
     }
     batch_run(a, h, &b);
     batch_free(&b);
@@ -891,35 +931,43 @@ static void grow(ixt_advisor *a, search *h, int k)
     sync_cands(a, h);
 }
 
-/* What apply_move does to the backend's indexes, and the costs recost
- * will then need, in one round trip. */
-static void prefetch_apply(ixt_advisor *a, search *h, move m)
+/* What turning add on and remove off (either may be -1) does to the
+ * backend's indexes, and the costs recost will then need, queued for the
+ * next batch; the caller changes the flags.  False when sequential. */
+static bool queue_change(ixt_advisor *a, search *h, int add, int remove)
 {
     if (a->sequential)
-        return;
-    batch b;
-    batch_init(a, h, &b);
-    if (m.remove >= 0) {
-        batch_drop(a, &b, m.remove);
-        h->oid[m.remove] = 0;
+        return false;
+    batch *b = ixt_xcalloc(1, sizeof *b);
+    batch_init(a, h, b);
+    if (remove >= 0) {
+        batch_drop(a, b, remove);
+        h->oid[remove] = 0;
     }
-    int made = batch_create(a, &b, m.add, true);
-    if (made >= 0) {
+    int made = add >= 0 ? batch_create(a, b, add, true) : -1;
+    if (add < 0 || made >= 0) {
         int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
         char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
-        batch_plans(a, &b, stmts, keys, unknown_costs(a, h, m.add, m.remove, &b.queued, stmts, keys), made);
+        batch_plans(a, b, stmts, keys, unknown_costs(a, h, add, remove, &b->queued, stmts, keys), made);
         free(keys);
         free(stmts);
     }
-    batch_run(a, h, &b);
-    batch_free(&b);
+    b->recost[0] = add;
+    b->recost[1] = remove;
+    h->pend = b;
+    return true;
 }
 
+/* Pipelined, the backend's indexes change, and the costs are taken, with
+ * the next batch; the flags change now. */
 static void apply_move(ixt_advisor *a, search *h, move m)
 {
-    prefetch_apply(a, h, m);
+    bool queued = queue_change(a, h, m.add, m.remove);
     if (m.remove >= 0) {
-        set_active(a, h, m.remove, false);
+        if (queued)
+            h->active[m.remove] = false;
+        else
+            set_active(a, h, m.remove, false);
         a->cands[m.remove].chosen = false;
         for (int p = 0; p < a->npicks; p++)
             if (a->picks[p] == m.remove)
@@ -928,12 +976,16 @@ static void apply_move(ixt_advisor *a, search *h, move m)
         a->picks = ixt_xrealloc(a->picks, (size_t)(a->npicks + 1) * sizeof *a->picks);
         a->picks[a->npicks++] = m.add;
     }
-    set_active(a, h, m.add, true);
+    if (queued)
+        h->active[m.add] = !a->cands[m.add].untestable;
+    else
+        set_active(a, h, m.add, true);
     a->cands[m.add].chosen = true;
-    prefetch_recost(a, h, m.add, m.remove);
-    recost(a, h, m.add);
-    if (m.remove >= 0)
-        recost(a, h, m.remove);
+    if (!queued) {
+        recost(a, h, m.add);
+        if (m.remove >= 0)
+            recost(a, h, m.remove);
+    }
     grow(a, h, m.add);
 }
 
@@ -1011,15 +1063,19 @@ static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
     s->cost = s->base_cost;
 }
 
-/* Every statement planned without new indexes, in one round trip (one
- * request at a time when sequential); a statement with placeholders
- * first asks their types. */
-static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
+/* Every statement planned without new indexes, in one round trip with
+ * the npre scripts of pre before and the npost of post after (one request
+ * at a time when sequential); a statement with placeholders first asks
+ * their types. */
+static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_script **pre, int npre,
+                     ixt_script **post, int npost)
 {
     ixt_explain_prep *preps = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *preps);
-    ixt_script **scripts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *scripts);
+    ixt_script **scripts = ixt_xcalloc((size_t)(npre + a->nstmts + npost) + 1, sizeof *scripts);
     int *of = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *of);
-    int n = 0;
+    int n = 0, ns = 0;
+    for (int j = 0; j < npre; j++)
+        scripts[ns++] = pre[j];
     for (int i = 0; i < a->nstmts && !stopped(a); i++) {
         ixt_adv_stmt *s = &a->stmts[i];
         if (progress)
@@ -1037,17 +1093,17 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
             snprintf(s->error, sizeof s->error, "%.*s", (int)sizeof s->error - 1, e.msg);
             continue;
         }
-        if (a->sequential)
-            (void)ixt_script_run(&preps[n].script, a->c, NULL);
-        scripts[n] = &preps[n].script;
+        scripts[ns++] = &preps[n].script;
         of[n++] = i;
     }
+    for (int j = 0; j < npost && !stopped(a); j++)
+        scripts[ns++] = post[j];
     ixt_err e;
-    if (!a->sequential && n > 0 && ixt_script_run_batch(scripts, n, a->c, &e) != 0)
-        for (int j = 0; j < n; j++) {
-            preps[j].script.failed = true;
-            preps[j].script.err = e;
-        }
+    if (a->sequential)
+        for (int j = 0; j < ns; j++)
+            (void)ixt_script_run(scripts[j], a->c, NULL);
+    else /* a batch that cannot run fails every script in it */
+        (void)ixt_script_run_batch(scripts, ns, a->c, &e);
     for (int j = 0; j < n; j++)
         planned(&a->stmts[of[j]], &preps[j]);
     free(of);
@@ -1056,25 +1112,21 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx)
 }
 
 /* HypoPG is installed but the role may not call it (REVOKE ... FROM
- * PUBLIC): say which functions and what to grant. */
-static int check_hypopg_rights(ixt_advisor *a, ixt_err *e)
+ * PUBLIC): says which functions and what to grant. */
+static const char RIGHTS_SQL[] = IXT_SQL_TAG
+    "SELECT current_user, string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.proname)"
+    " FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid"
+    "  AND d.deptype = 'e' JOIN pg_extension x ON x.oid = d.refobjid AND x.extname = 'hypopg'"
+    " WHERE p.proname IN ('hypopg_create_index', 'hypopg_drop_index', 'hypopg_reset', 'hypopg_relation_size')"
+    "  AND NOT has_function_privilege(p.oid, 'EXECUTE')";
+
+static int rights_of(const PGresult *r, ixt_err *e)
 {
-    static const char SQL[] = IXT_SQL_TAG
-        "SELECT current_user, string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.proname)"
-        " FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid"
-        "  AND d.deptype = 'e' JOIN pg_extension x ON x.oid = d.refobjid AND x.extname = 'hypopg'"
-        " WHERE p.proname IN ('hypopg_create_index', 'hypopg_drop_index', 'hypopg_reset', 'hypopg_relation_size')"
-        "  AND NOT has_function_privilege(p.oid, 'EXECUTE')";
-    PGresult *r = ixt_conn_exec(a->c, SQL, 0, NULL, e);
-    if (!r)
-        return -1;
-    int rc = 0;
-    if (!PQgetisnull(r, 0, 1))
-        rc = ixt_err_set(e, "advise needs EXECUTE on hypopg functions, which role %s lacks: %s; "
-                            "GRANT EXECUTE ON FUNCTION ... TO %s, or advise as a role that has it",
-                         PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return rc;
+    if (PQgetisnull(r, 0, 1))
+        return 0;
+    return ixt_err_set(e, "advise needs EXECUTE on hypopg functions, which role %s lacks: %s; "
+                          "GRANT EXECUTE ON FUNCTION ... TO %s, or advise as a role that has it",
+                       PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 0));
 }
 
 /* The connection went away under the run: one error for the whole run. */
@@ -1098,24 +1150,73 @@ static void note_unanalyzed(ixt_advisor *a, const char *table)
     }
 }
 
+/* The result of a script of one step that must have run, or NULL with e
+ * filled. */
+static PGresult *took(const ixt_script *s, ixt_err *e)
+{
+    PGresult *r = ixt_script_result(s, 0);
+    if (!r)
+        *e = s->failed ? s->err : (ixt_err){.msg = "not run"};
+    return r;
+}
+
+/* The work before the search, in one round trip with the statements'
+ * plans: HypoPG's rights, a backend without hypothetical indexes and the
+ * write counters the rates start from, before the plans; the catalog
+ * facts after them, the write counters again among them, so that the
+ * rates cover the planning (the counters come from `writes` in round
+ * trips of their own when it is another server). */
+static int plan_and_load(ixt_advisor *a, ixt_adv_progress progress, void *ctx, double *span, ixt_err *e)
+{
+    ixt_conn *writes = a->writes_from ? a->writes_from : a->c;
+    bool here = writes == a->c;
+    ixt_script pre[3], post[IXT_FACTS_SCRIPTS];
+    ixt_script *pp[3], *qq[IXT_FACTS_SCRIPTS];
+    char *reset = ixt_hypo_reset_sql(a->c);
+    for (int i = 0; i < 3; i++) {
+        ixt_script_init(&pre[i]);
+        pp[i] = &pre[i];
+    }
+    ixt_script_add(&pre[0], RIGHTS_SQL, IXT_STEP_KEEP);
+    ixt_script_add(&pre[1], reset, IXT_STEP_KEEP);
+    if (here)
+        ixt_script_add(&pre[2], ixt_cand_facts_tables_sql(), IXT_STEP_KEEP);
+    free(reset);
+    ixt_cand_facts_scripts(a->c, here, post);
+    for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
+        qq[i] = &post[i];
+    ixt_cand_facts since = {0};
+    int rc = here ? 0 : ixt_cand_facts_tables(writes, &since, e);
+    if (rc == 0)
+        plan_all(a, progress, ctx, pp, 3, qq, IXT_FACTS_SCRIPTS);
+    PGresult *r;
+    /* a lacking right also tells why the reset failed */
+    if (rc == 0 && (!(r = took(&pre[0], e)) || rights_of(r, e) != 0 || !took(&pre[1], e)))
+        rc = -1;
+    if (rc == 0 && here) {
+        if ((r = took(&pre[2], e)))
+            ixt_cand_facts_tables_read(r, &since);
+        else
+            rc = -1;
+    }
+    if (rc == 0 && stopped(a))
+        rc = ixt_err_set(e, "cancelled");
+    if (rc == 0 && (lost(a, e) != 0 || ixt_cand_facts_take(a->c, writes, post, &since, &a->facts, span, e) != 0))
+        rc = -1;
+    ixt_cand_facts_free(&since);
+    for (int i = 0; i < 3; i++)
+        ixt_script_free(&pre[i]);
+    for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
+        ixt_script_free(&post[i]);
+    return rc;
+}
+
 int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e)
 {
     if (!ixt_conn_info(a->c)->has_hypopg)
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
-    ixt_cand_facts since;
-    ixt_conn *writes = a->writes_from ? a->writes_from : a->c;
-    if (check_hypopg_rights(a, e) != 0 || ixt_hypo_reset(a->c, e) != 0 || ixt_cand_facts_tables(writes, &since, e) != 0)
-        return -1;
-    /* write rates are measured over the planning of the statements */
-    plan_all(a, progress, ctx);
-    if (stopped(a)) {
-        ixt_cand_facts_free(&since);
-        return ixt_err_set(e, "cancelled");
-    }
     double span;
-    int rc = lost(a, e) != 0 ? -1 : ixt_cand_facts_load(a->c, writes, &since, &a->facts, &span, e);
-    ixt_cand_facts_free(&since);
-    if (rc != 0)
+    if (plan_and_load(a, progress, ctx, &span, e) != 0)
         return -1;
     /* weights are calls since pg_stat_statements' reset, or one run of a file */
     bool from_stats = false;
@@ -1145,6 +1246,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         apply_move(a, &h, m);
     }
     clean_up(a, &h);
+    flush(a, &h);
     note_replaced(a);
     a->size_bytes = a->size_real = a->write_cost = 0;
     for (int p = 0; p < a->npicks; p++) {
@@ -1182,7 +1284,8 @@ const ixt_index_fact *ixt_advisor_replaced(const ixt_advisor *a, int pick)
     return NULL;
 }
 
-double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)
+/* Statement i's cost with only pick p, one request at a time. */
+static double cost_with(ixt_advisor *a, int stmt, int pick)
 {
     ixt_hypo h;
     if (!a->stmts[stmt].ok || ixt_hypo_create(a->c, a->cands[a->picks[pick]].def, &h, NULL) != 0)
@@ -1190,6 +1293,31 @@ double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick)
     double c = plan_cost(a->c, a->stmts[stmt].planned);
     (void)ixt_hypo_drop(a->c, h.oid, NULL);
     return c;
+}
+
+void ixt_advisor_costs_with(ixt_advisor *a, int pick, double *costs)
+{
+    for (int i = 0; i < a->nstmts; i++)
+        costs[i] = a->sequential ? cost_with(a, i, pick) : -1;
+    if (a->sequential)
+        return;
+    ixt_whatif w;
+    ixt_whatif_init(&w);
+    int *op = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *op);
+    int made = ixt_whatif_create(a->c, &w, a->cands[a->picks[pick]].def, 0, NULL);
+    for (int i = 0; i < a->nstmts; i++)
+        op[i] = made >= 0 && a->stmts[i].ok ? ixt_whatif_explain(&w, a->stmts[i].planned, NULL) : -1;
+    if (made >= 0 && ixt_whatif_drop(a->c, &w, 0, 0, NULL) >= 0 && ixt_whatif_run(a->c, &w, NULL) == 0 &&
+        !batch_failed(&w, made))
+        for (int i = 0; i < a->nstmts; i++) {
+            char *json = op[i] >= 0 ? ixt_whatif_plan(&w, op[i], NULL) : NULL;
+            ixt_plan *p = json ? ixt_plan_parse(json, NULL) : NULL;
+            costs[i] = p ? p->total_cost : -1;
+            ixt_plan_free(p);
+            free(json);
+        }
+    free(op);
+    ixt_whatif_free(&w);
 }
 
 void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128])
@@ -1215,7 +1343,10 @@ void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128
         else
             plans[i] = ixt_advisor_plan(a, i);
     }
-    if (!a->sequential && ixt_whatif_run(a->c, &w, NULL) == 0) {
+    /* the clean-up rides along */
+    int reset = a->sequential ? -1 : ixt_whatif_reset(a->c, &w, NULL);
+    bool ran = !a->sequential && ixt_whatif_run(a->c, &w, NULL) == 0;
+    if (ran) {
         for (int p = 0; p < a->npicks; p++) {
             ixt_hypo x;
             if (made[p] >= 0 && ixt_whatif_hypo(&w, made[p], &x, NULL) == 0)
@@ -1227,7 +1358,8 @@ void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128
             free(json);
         }
     }
-    (void)ixt_hypo_reset(a->c, NULL);
+    if (!ran || reset < 0 || batch_failed(&w, reset))
+        (void)ixt_hypo_reset(a->c, NULL);
     free(op);
     free(made);
     ixt_whatif_free(&w);

@@ -25,6 +25,7 @@ struct ixt_conn {
     char sqlstate[6];  /* of the last failed request */
     char notices[IXT_CONN_NOTICES][256];
     unsigned long nnotices;
+    unsigned long roundtrips;
 };
 
 static int conn_setup(ixt_conn *c, ixt_err *e);
@@ -79,6 +80,7 @@ static char *tagged(const char *sql)
 static PGresult *exec_raw(ixt_conn *c, const char *sql, int nparams, const char *const *params,
                           int result_format)
 {
+    c->roundtrips++;
     char *text = tagged(sql);
     PGresult *r = PQexecParams(c->pg, text, nparams, NULL, params, NULL, NULL, result_format);
     free(text);
@@ -152,45 +154,6 @@ static void make_label(ixt_conn *c)
              PQport(c->pg), PQdb(c->pg));
 }
 
-/* SET ROLE and the application's settings, for every (re)connection. */
-static int apply_identity(ixt_conn *c, ixt_err *e)
-{
-    ixt_buf as;
-    ixt_buf_init(&as);
-    if (c->role) {
-        char *q = ixt_conn_quote_ident(c, c->role);
-        char *sql = ixt_xasprintf(IXT_SQL_TAG "SET ROLE %s", q);
-        int rc = ixt_conn_run(c, sql, e);
-        free(sql);
-        free(q);
-        if (rc != 0) {
-            ixt_buf_free(&as);
-            return -1;
-        }
-        ixt_buf_printf(&as, "role %s", c->role);
-    }
-    for (int i = 0; i < c->nsettings; i++) {
-        const char *eq = strchr(c->settings[i], '=');
-        if (!eq || eq == c->settings[i]) {
-            ixt_buf_free(&as);
-            return ixt_err_set(e, "--set needs name=value, not '%s'", c->settings[i]);
-        }
-        char *name = ixt_xstrndup(c->settings[i], (size_t)(eq - c->settings[i]));
-        const char *params[] = {name, eq + 1};
-        PGresult *r = ixt_conn_exec(c, IXT_SQL_TAG "SELECT set_config($1, $2, false)", 2, params, e);
-        free(name);
-        if (!r) {
-            ixt_buf_free(&as);
-            return -1;
-        }
-        PQclear(r);
-        ixt_buf_printf(&as, "%s%s", as.len ? ", " : "", c->settings[i]);
-    }
-    snprintf(c->as, sizeof c->as, "%s", as.s ? as.s : "");
-    ixt_buf_free(&as);
-    return 0;
-}
-
 const char *ixt_conn_as(const ixt_conn *c)
 {
     return c->as;
@@ -203,21 +166,30 @@ static bool settings_pinned(ixt_conn *c)
 }
 
 /* The quoting rules libpg_query parses with, whatever PGOPTIONS, the role
- * or the database say, and the timeouts every statement runs under. */
+ * or the database say, and the timeouts every statement runs under: the
+ * statement into sql (ixt_buf_free it), its parameters into params (the
+ * values borrow lock and stmt).  Returns the parameter count. */
+static int pin_request(ixt_conn *c, ixt_buf *sql, const char **params, char lock[16], char stmt[16])
+{
+    snprintf(lock, 16, "%d", c->lock_timeout_ms);
+    snprintf(stmt, 16, "%d", c->statement_timeout_ms);
+    const char *p[] = {"standard_conforming_strings", "on", "backslash_quote", "off",
+                       "escape_string_warning", "on", "lock_timeout", lock, "statement_timeout", stmt};
+    int n = c->statement_timeout_ms > 0 ? 10 : 8;
+    memcpy(params, p, (size_t)n * sizeof *params);
+    ixt_buf_init(sql);
+    ixt_buf_add(sql, IXT_SQL_TAG "SELECT ");
+    for (int i = 0; i < n; i += 2)
+        ixt_buf_printf(sql, "%sset_config($%d, $%d, false)", i ? ", " : "", i + 1, i + 2);
+    return n;
+}
+
 static int pin_settings(ixt_conn *c, ixt_err *e)
 {
     char lock[16], stmt[16];
-    snprintf(lock, sizeof lock, "%d", c->lock_timeout_ms);
-    snprintf(stmt, sizeof stmt, "%d", c->statement_timeout_ms);
-    const char *params[] = {"standard_conforming_strings", "on", "backslash_quote", "off",
-                            "escape_string_warning", "on", "lock_timeout", lock,
-                            "statement_timeout", stmt};
-    int n = c->statement_timeout_ms > 0 ? 10 : 8;
+    const char *params[10];
     ixt_buf sql;
-    ixt_buf_init(&sql);
-    ixt_buf_add(&sql, IXT_SQL_TAG "SELECT ");
-    for (int i = 0; i < n; i += 2)
-        ixt_buf_printf(&sql, "%sset_config($%d, $%d, false)", i ? ", " : "", i + 1, i + 2);
+    int n = pin_request(c, &sql, params, lock, stmt);
     PGresult *r = exec_raw(c, sql.s, n, params, 0);
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
     if (!ok)
@@ -228,28 +200,6 @@ static int pin_settings(ixt_conn *c, ixt_err *e)
         return ixt_err_set(e, "the server keeps standard_conforming_strings off: idxtune sends "
                               "nothing to it");
     return ok ? 0 : -1;
-}
-
-static int conn_setup(ixt_conn *c, ixt_err *e)
-{
-    make_label(c);
-    PQsetErrorVerbosity(c->pg, PQERRORS_DEFAULT);
-    if (pin_settings(c, e) != 0)
-        return -1;
-    /* idxtune's own statements must not show up in the slow-query list.
-     * Only a superuser may switch tracking off (libpq reports whether we
-     * are one at connect); for others the statements carry IXT_SQL_TAG and
-     * the list leaves them out. */
-    const char *su = PQparameterStatus(c->pg, "is_superuser");
-    if (su && strcmp(su, "on") == 0)
-        (void)ixt_conn_run(c, IXT_SQL_TAG "SET pg_stat_statements.track = 'none'", NULL);
-    /* The server notices a vanished idxtune while a statement runs, not
-     * when it ends.  Platforms without the check refuse it: no harm. */
-    if (PQserverVersion(c->pg) >= 140000)
-        (void)ixt_conn_run(c, IXT_SQL_TAG "SET client_connection_check_interval = '2s'", NULL);
-    if (apply_identity(c, e) != 0)
-        return -1;
-    return ixt_conn_detect(c, e);
 }
 
 bool ixt_conn_ok(const ixt_conn *c)
@@ -346,11 +296,21 @@ static void check_pgss(ixt_conn *c, bool installed, bool available, const char *
     PQclear(r);
 }
 
+static int detect_from(ixt_conn *c, PGresult *r);
+
 int ixt_conn_detect(ixt_conn *c, ixt_err *e)
 {
     PGresult *r = ixt_conn_exec(c, DETECT_SQL, 0, NULL, e);
     if (!r)
         return -1;
+    int rc = detect_from(c, r);
+    PQclear(r);
+    return rc;
+}
+
+/* The server facts from DETECT_SQL's result (which stays the caller's). */
+static int detect_from(ixt_conn *c, PGresult *r)
+{
     ixt_server_info *in = &c->info;
     memset(in, 0, sizeof *in);
     in->version_num = atoi(PQgetvalue(r, 0, 0));
@@ -371,7 +331,6 @@ int ixt_conn_detect(ixt_conn *c, ixt_err *e)
     char db[128];
     copy_field(db, sizeof db, r, 11);
     bool pgss_installed = !PQgetisnull(r, 0, 5);
-    PQclear(r);
     check_pgss(c, pgss_installed, pgss_available, db);
     return 0;
 }
@@ -441,6 +400,96 @@ static bool result_ok(const PGresult *r)
 {
     ExecStatusType st = PQresultStatus(r);
     return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY;
+}
+
+/* The set-up of every (re)connection in one round trip: the pinned
+ * settings; pg_stat_statements' tracking off for a superuser (idxtune's
+ * own statements must not show up in the slow-query list; other roles
+ * rely on IXT_SQL_TAG); the check for a vanished client while a statement
+ * runs (PostgreSQL 14+; platforms without it refuse it: no harm); SET
+ * ROLE and the application's settings; the server facts.  Each request
+ * behind its own sync point, so that one that may fail skips nothing. */
+static int conn_setup(ixt_conn *c, ixt_err *e)
+{
+    make_label(c);
+    PQsetErrorVerbosity(c->pg, PQERRORS_DEFAULT);
+    for (int i = 0; i < c->nsettings; i++) {
+        const char *eq = strchr(c->settings[i], '=');
+        if (!eq || eq == c->settings[i])
+            return ixt_err_set(e, "--set needs name=value, not '%s'", c->settings[i]);
+    }
+    enum { FIXED = 5 };
+    ixt_pipe_req *q = ixt_xcalloc((size_t)(FIXED + c->nsettings), sizeof *q);
+    bool *may_fail = ixt_xcalloc((size_t)(FIXED + c->nsettings), sizeof *may_fail);
+    char **owned = ixt_xcalloc((size_t)(2 * c->nsettings + 2), sizeof *owned);
+    const char **vals = ixt_xcalloc((size_t)(2 * c->nsettings + 1), sizeof *vals);
+    int n = 0, nowned = 0;
+    char lock[16], stmt[16];
+    const char *pin_params[10];
+    ixt_buf pin;
+    int npin = pin_request(c, &pin, pin_params, lock, stmt);
+    q[n++] = (ixt_pipe_req){.sql = pin.s, .nparams = npin, .params = pin_params, .sync = true};
+    const char *su = PQparameterStatus(c->pg, "is_superuser");
+    if (su && strcmp(su, "on") == 0) {
+        may_fail[n] = true;
+        q[n++] = (ixt_pipe_req){.sql = IXT_SQL_TAG "SET pg_stat_statements.track = 'none'", .sync = true};
+    }
+    if (PQserverVersion(c->pg) >= 140000) {
+        may_fail[n] = true;
+        q[n++] = (ixt_pipe_req){.sql = IXT_SQL_TAG "SET client_connection_check_interval = '2s'", .sync = true};
+    }
+    ixt_buf as;
+    ixt_buf_init(&as);
+    if (c->role) {
+        char *quoted = ixt_conn_quote_ident(c, c->role);
+        owned[nowned++] = ixt_xasprintf(IXT_SQL_TAG "SET ROLE %s", quoted);
+        free(quoted);
+        q[n++] = (ixt_pipe_req){.sql = owned[nowned - 1], .sync = true};
+        ixt_buf_printf(&as, "role %s", c->role);
+    }
+    for (int i = 0; i < c->nsettings; i++) {
+        const char *eq = strchr(c->settings[i], '=');
+        owned[nowned++] = ixt_xstrndup(c->settings[i], (size_t)(eq - c->settings[i]));
+        vals[2 * i] = owned[nowned - 1];
+        vals[2 * i + 1] = eq + 1;
+        q[n++] = (ixt_pipe_req){.sql = IXT_SQL_TAG "SELECT set_config($1, $2, false)", .nparams = 2,
+                                .params = vals + 2 * i, .sync = true};
+        ixt_buf_printf(&as, "%s%s", as.len ? ", " : "", c->settings[i]);
+    }
+    snprintf(c->as, sizeof c->as, "%s", as.s ? as.s : "");
+    ixt_buf_free(&as);
+    q[n++] = (ixt_pipe_req){.sql = DETECT_SQL, .sync = true};
+    PGresult **out = ixt_xcalloc((size_t)n, sizeof *out);
+    int failed;
+    ixt_err pe;
+    int rc = ixt_conn_pipeline(c, q, n, out, &failed, &pe);
+    if (rc != 0 && failed < 0) {
+        *e = pe;
+    } else {
+        rc = 0;
+        for (int i = 0; i < n && rc == 0; i++)
+            if (!may_fail[i] && !result_ok(out[i])) {
+                note_failure(c, out[i]);
+                ixt_conn_result_error(out[i], q[i].sql, e);
+                rc = -1;
+            }
+        if (rc == 0 && !settings_pinned(c))
+            rc = ixt_err_set(e, "the server keeps standard_conforming_strings off: idxtune sends "
+                                "nothing to it");
+    }
+    if (rc == 0)
+        rc = detect_from(c, out[n - 1]);
+    for (int i = 0; i < n; i++)
+        PQclear(out[i]);
+    free(out);
+    for (int i = 0; i < nowned; i++)
+        free(owned[i]);
+    free(owned);
+    free(vals);
+    free(may_fail);
+    free(q);
+    ixt_buf_free(&pin);
+    return rc;
 }
 
 /* Before every request: connected, idle, and the quoting settings still
@@ -521,6 +570,7 @@ PGresult *ixt_conn_prepare(ixt_conn *c, const char *name, const char *sql, ixt_e
 {
     if (ready(c, e) != 0)
         return NULL;
+    c->roundtrips++;
     char *text = tagged(sql);
     PGresult *r = PQprepare(c->pg, name, text, 0, NULL);
     free(text);
@@ -533,6 +583,7 @@ PGresult *ixt_conn_prepare(ixt_conn *c, const char *name, const char *sql, ixt_e
 
 static void sent(ixt_conn *c, const char *sql)
 {
+    c->roundtrips++;
     c->busy = true;
     free(c->sent);
     c->sent = ixt_xstrdup(sql);
@@ -690,6 +741,7 @@ int ixt_conn_pipeline(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **o
         return ixt_err_set(e, "cannot start a pipeline: %s", PQerrorMessage(c->pg));
     }
     c->busy = true;
+    c->roundtrips++;
     int unpinned = -1;
     int done = pipe_exchange(c, reqs, n, out, &unpinned);
     bool left = PQexitPipelineMode(c->pg) == 1 || pipe_drain(c);
@@ -726,6 +778,11 @@ int ixt_conn_pipeline(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **o
 }
 
 bool ixt_conn_busy(const ixt_conn *c) { return c->busy; }
+
+unsigned long ixt_conn_roundtrips(const ixt_conn *c)
+{
+    return c->roundtrips;
+}
 
 int ixt_conn_socket(const ixt_conn *c)
 {

@@ -4,13 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idxtune/lab.h"
+#include "idxtune/script.h"
 #include "idxtune/workload.h"
 
 #define TABLE_NAME "CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END"
 #define USER_TABLES " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
 
 /* Columns with their statistics, and whether their type's = is leakproof
- * (an index condition under row-level security only then). */
+ * (an index condition under row-level security only then); in the order
+ * of the lab's catalog, which is read from the same rows. */
 static const char COLS_SQL[] = IXT_SQL_TAG
     "SELECT " TABLE_NAME ", a.attname, coalesce(s.n_distinct, 0), coalesce(s.avg_width, 0),"
     " coalesce((SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode"
@@ -19,7 +22,7 @@ static const char COLS_SQL[] = IXT_SQL_TAG
     " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
     " LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname"
     "  AND NOT s.inherited"
-    " WHERE c.relkind IN ('r', 'p', 'm') AND" USER_TABLES " LIMIT 50000";
+    " WHERE c.relkind IN ('r', 'p', 'm') AND" USER_TABLES " ORDER BY 1, a.attnum LIMIT 50000";
 
 static const char POLICIES_SQL[] = IXT_SQL_TAG
     "SELECT tablename, qual FROM pg_policies WHERE qual IS NOT NULL"
@@ -32,16 +35,22 @@ static const char QUALS_SQL[] = IXT_SQL_TAG
     " JOIN pg_operator o ON o.oid = q.opno WHERE q.queryid IS NOT NULL LIMIT 20000";
 
 /* Cumulative write counters, with the server's clock: rates are the
- * difference between two reads.  A table is never analyzed when it has no
- * analyze time and no statistics: a hot standby knows no analyze times
- * but has the primary's pg_statistic. */
+ * difference between two reads.  A partitioned table counts no writes of
+ * its own: its partitions' are its (an index on it is one on each).  A
+ * table is never analyzed when it has no analyze time and no statistics:
+ * a hot standby knows no analyze times but has the primary's pg_statistic. */
 static const char TABLES_SQL[] = IXT_SQL_TAG
-    "SELECT " TABLE_NAME ", greatest(c.reltuples, 0), t.n_tup_ins + t.n_tup_upd + t.n_tup_del, t.n_tup_upd,"
-    " t.n_tup_hot_upd, t.last_analyze IS NULL AND t.last_autoanalyze IS NULL"
+    "WITH below AS (SELECT p.oid AS root, sum(s.n_tup_ins + s.n_tup_upd + s.n_tup_del) AS writes,"
+    "  sum(s.n_tup_upd) AS upd, sum(s.n_tup_hot_upd) AS hot"
+    "  FROM pg_class p, pg_partition_tree(p.oid) pt JOIN pg_stat_all_tables s ON s.relid = pt.relid"
+    "  WHERE p.relkind = 'p' AND pt.relid <> p.oid GROUP BY p.oid)"
+    " SELECT " TABLE_NAME ", greatest(c.reltuples, 0),"
+    " t.n_tup_ins + t.n_tup_upd + t.n_tup_del + coalesce(b.writes, 0), t.n_tup_upd + coalesce(b.upd, 0),"
+    " t.n_tup_hot_upd + coalesce(b.hot, 0), t.last_analyze IS NULL AND t.last_autoanalyze IS NULL"
     "  AND NOT EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname),"
     " extract(epoch FROM clock_timestamp())"
     " FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid"
-    " JOIN pg_namespace n ON n.oid = c.relnamespace";
+    " JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN below b ON b.root = c.oid";
 
 static const char INDEXES_SQL[] = IXT_SQL_TAG
     "SELECT " TABLE_NAME ", ic.relname, pg_get_indexdef(i.indexrelid),"
@@ -72,6 +81,7 @@ static void load_cols(PGresult *r, ixt_cand_facts *f)
                                              .n_distinct = atof(PQgetvalue(r, i, 2)),
                                              .avg_width = atof(PQgetvalue(r, i, 3)),
                                              .eq_leakproof = PQgetvalue(r, i, 4)[0] == 't'};
+    ixt_catalog_read(r, &f->cat);
 }
 
 static void load_policies(PGresult *r, ixt_cand_facts *f)
@@ -109,13 +119,24 @@ static void load_tables(PGresult *r, ixt_cand_facts *f)
                                                    .writes_per_s = -1};
 }
 
+const char *ixt_cand_facts_tables_sql(void)
+{
+    return TABLES_SQL;
+}
+
+void ixt_cand_facts_tables_read(PGresult *r, ixt_cand_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    load_tables(r, f);
+}
+
 int ixt_cand_facts_tables(ixt_conn *c, ixt_cand_facts *f, ixt_err *e)
 {
     memset(f, 0, sizeof *f);
     PGresult *r = ixt_conn_exec(c, TABLES_SQL, 0, NULL, e);
     if (!r)
         return -1;
-    load_tables(r, f);
+    ixt_cand_facts_tables_read(r, f);
     PQclear(r);
     return 0;
 }
@@ -159,42 +180,74 @@ static void load_indexes(PGresult *r, ixt_cand_facts *f)
     }
 }
 
+/* The facts' scripts, in this order; a query not asked is an empty one. */
+enum { F_COLS, F_POLICIES, F_QUALS, F_TABLES, F_INDEXES, F_SPAN };
+
+void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s)
+{
+    const ixt_server_info *in = ixt_conn_info(c);
+    const char *sql[IXT_FACTS_SCRIPTS] = {
+        [F_COLS] = COLS_SQL, [F_POLICIES] = POLICIES_SQL, [F_QUALS] = in->has_qualstats ? QUALS_SQL : NULL,
+        [F_TABLES] = tables ? TABLES_SQL : NULL, [F_INDEXES] = INDEXES_SQL,
+        [F_SPAN] = in->version_num >= 140000 && in->has_pgss ? SPAN_SQL : SPAN_OLD_SQL};
+    for (int i = 0; i < IXT_FACTS_SCRIPTS; i++) {
+        ixt_script_init(&s[i]);
+        if (sql[i])
+            ixt_script_add(&s[i], sql[i], IXT_STEP_KEEP);
+    }
+}
+
+int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, const ixt_cand_facts *since,
+                        ixt_cand_facts *f, double *span_s, ixt_err *e)
+{
+    memset(f, 0, sizeof *f);
+    *span_s = 0;
+    static void (*const load[IXT_FACTS_SCRIPTS])(PGresult *, ixt_cand_facts *) = {
+        [F_COLS] = load_cols, [F_POLICIES] = load_policies, [F_QUALS] = load_quals, [F_TABLES] = load_tables,
+        [F_INDEXES] = load_indexes};
+    /* the policies, pg_qualstats' predicates and the span may be
+     * unreadable: the advice goes on without them */
+    static const bool optional[IXT_FACTS_SCRIPTS] = {[F_POLICIES] = true, [F_QUALS] = true, [F_SPAN] = true};
+    int rc = 0;
+    for (int i = 0; i < IXT_FACTS_SCRIPTS && rc == 0; i++) {
+        PGresult *r = ixt_script_result(&s[i], 0);
+        if (s[i].n == 0)
+            continue;
+        if (!r && (!optional[i] || !ixt_conn_ok(c)))
+            rc = (*e = s[i].err, -1);
+        else if (r && load[i])
+            load[i](r, f);
+        else if (r)
+            *span_s = PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
+    }
+    if (rc == 0 && s[F_TABLES].n == 0) {
+        PGresult *r = ixt_conn_exec(writes, TABLES_SQL, 0, NULL, e);
+        if (r)
+            load_tables(r, f);
+        rc = r ? 0 : -1;
+        PQclear(r);
+    }
+    if (rc != 0) {
+        ixt_cand_facts_free(f);
+        return -1;
+    }
+    rates_since(f, since);
+    return 0;
+}
+
 int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *since, ixt_cand_facts *f,
                         double *span_s, ixt_err *e)
 {
-    memset(f, 0, sizeof *f);
-    if (ixt_catalog_load(c, &f->cat, e) != 0)
-        return -1;
-    struct {
-        const char *sql;
-        void (*load)(PGresult *, ixt_cand_facts *);
-        bool optional;
-        ixt_conn *on;
-    } steps[] = {
-        {COLS_SQL, load_cols, false, c},
-        {POLICIES_SQL, load_policies, true, c},
-        {ixt_conn_info(c)->has_qualstats ? QUALS_SQL : NULL, load_quals, true, c},
-        {TABLES_SQL, load_tables, false, writes},
-        {INDEXES_SQL, load_indexes, false, c},
-    };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        if (!steps[i].sql)
-            continue;
-        ixt_err ie;
-        PGresult *r = ixt_conn_exec(steps[i].on, steps[i].sql, 0, NULL, &ie);
-        if (r)
-            steps[i].load(r, f);
-        PQclear(r);
-        if (!r && (!steps[i].optional || !ixt_conn_ok(steps[i].on))) {
-            *e = ie;
-            ixt_cand_facts_free(f);
-            return -1;
-        }
-    }
-    PGresult *r = ixt_conn_exec(c, ixt_conn_info(c)->version_num >= 140000 && ixt_conn_info(c)->has_pgss
-                                       ? SPAN_SQL : SPAN_OLD_SQL, 0, NULL, NULL);
-    *span_s = r && PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
-    PQclear(r);
-    rates_since(f, since);
-    return 0;
+    ixt_script s[IXT_FACTS_SCRIPTS];
+    ixt_script *run[IXT_FACTS_SCRIPTS];
+    ixt_cand_facts_scripts(c, writes == c, s);
+    for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
+        run[i] = &s[i];
+    int rc = ixt_script_run_batch(run, IXT_FACTS_SCRIPTS, c, e) == 0
+                 ? ixt_cand_facts_take(c, writes, s, since, f, span_s, e) : -1;
+    for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
+        ixt_script_free(&s[i]);
+    if (rc != 0)
+        memset(f, 0, sizeof *f);
+    return rc;
 }

@@ -55,17 +55,15 @@ void ixt_lab_close(ixt_lab *l, ixt_conn *c)
     memset(l, 0, sizeof *l);
 }
 
-/* Plans the statement with the active set and marks what changed. */
-static int replan(ixt_lab *l, ixt_conn *c, ixt_err *e)
+/* The plan with the active set (taken over; NULL: none) and what
+ * changed. */
+static int show_after(ixt_lab *l, ixt_plan *after)
 {
     ixt_plan_free(l->after);
     ixt_plan_diff_free(l->diff);
-    l->after = NULL;
+    l->after = after;
     l->diff = NULL;
-    if (l->nidx == 0)
-        return 0;
-    l->after = plan_of(c, l->planned, true, NULL, NULL, e);
-    if (!l->after)
+    if (!after)
         return -1;
     l->diff = ixt_plan_diff_new(l->before, l->after);
     for (int i = 0; i < l->nidx; i++)
@@ -73,16 +71,34 @@ static int replan(ixt_lab *l, ixt_conn *c, ixt_err *e)
     return 0;
 }
 
+/* Plans the statement with the active set and marks what changed. */
+static int replan(ixt_lab *l, ixt_conn *c, ixt_err *e)
+{
+    if (l->nidx == 0)
+        return show_after(l, NULL), 0;
+    return show_after(l, plan_of(c, l->planned, true, NULL, NULL, e));
+}
+
+/* The create and the new plan in one round trip. */
 int ixt_lab_add(ixt_lab *l, ixt_conn *c, const ixt_indexdef *d, ixt_err *e)
 {
     ixt_lab_index x = {0};
-    if (ixt_hypo_create_def(c, d, &x.hypo, e) != 0)
+    ixt_whatif w;
+    ixt_whatif_init(&w);
+    int made = ixt_whatif_create(c, &w, d->sql, 0, e);
+    int op = made >= 0 ? ixt_whatif_explain(&w, l->planned, e) : -1;
+    int rc = op >= 0 && ixt_whatif_run(c, &w, e) == 0 ? ixt_whatif_hypo(&w, made, &x.hypo, e) : -1;
+    char *json = rc == 0 ? ixt_whatif_plan(&w, op, e) : NULL;
+    ixt_whatif_free(&w);
+    if (rc != 0)
         return -1;
     x.def = ixt_xstrdup(d->sql);
     ixt_indexdef_copy(&x.index, d);
     l->idx = ixt_xrealloc(l->idx, (size_t)(l->nidx + 1) * sizeof *l->idx);
     l->idx[l->nidx++] = x;
-    return replan(l, c, e);
+    ixt_plan *after = json ? ixt_plan_parse(json, e) : NULL;
+    free(json);
+    return show_after(l, after);
 }
 
 int ixt_lab_remove(ixt_lab *l, ixt_conn *c, int i, ixt_err *e)
@@ -207,12 +223,9 @@ const char *ixt_catalog_index_table(const ixt_catalog *cat, const char *schema, 
     return relation;
 }
 
-int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e)
+void ixt_catalog_read(const PGresult *r, ixt_catalog *cat)
 {
     memset(cat, 0, sizeof *cat);
-    PGresult *r = ixt_conn_exec(c, CATALOG_SQL, 0, NULL, e);
-    if (!r)
-        return -1;
     int n = PQntuples(r);
     cat->tables = ixt_xcalloc((size_t)n + 1, sizeof *cat->tables);
     cat->col_table = ixt_xcalloc((size_t)n + 1, sizeof *cat->col_table);
@@ -224,6 +237,15 @@ int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e)
         cat->col_table[cat->ncols] = cat->tables[cat->ntables - 1];
         cat->cols[cat->ncols++] = ixt_xstrdup(PQgetvalue(r, i, 1));
     }
+}
+
+int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e)
+{
+    memset(cat, 0, sizeof *cat);
+    PGresult *r = ixt_conn_exec(c, CATALOG_SQL, 0, NULL, e);
+    if (!r)
+        return -1;
+    ixt_catalog_read(r, cat);
     PQclear(r);
     if (catalog_parts(c, cat, e) != 0) {
         ixt_catalog_free(cat);

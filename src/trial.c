@@ -86,11 +86,16 @@ int ixt_hypo_drop(ixt_conn *c, unsigned int oid, ixt_err *e)
     return rc;
 }
 
+char *ixt_hypo_reset_sql(const ixt_conn *c)
+{
+    return ixt_xasprintf(IXT_SQL_TAG "SELECT %s.hypopg_reset()", ixt_conn_info(c)->hypopg_schema);
+}
+
 int ixt_hypo_reset(ixt_conn *c, ixt_err *e)
 {
     if (need_hypopg(c, e) != 0)
         return -1;
-    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT %s.hypopg_reset()", ixt_conn_info(c)->hypopg_schema);
+    char *sql = ixt_hypo_reset_sql(c);
     int rc = ixt_conn_run(c, sql, e);
     free(sql);
     return rc;
@@ -168,6 +173,16 @@ int ixt_whatif_drop(ixt_conn *c, ixt_whatif *w, int slot, unsigned int oid, ixt_
                               schema);
     const char *params[] = {name, id};
     ixt_script_add_params(&add_op(w)->prep.script, sql, 2, params, 0);
+    free(sql);
+    return w->n - 1;
+}
+
+int ixt_whatif_reset(ixt_conn *c, ixt_whatif *w, ixt_err *e)
+{
+    if (need_hypopg(c, e) != 0)
+        return -1;
+    char *sql = ixt_hypo_reset_sql(c);
+    ixt_script_add(&add_op(w)->prep.script, sql, 0);
     free(sql);
     return w->n - 1;
 }

@@ -373,6 +373,9 @@ int batch_advise(const ixt_opts *o)
     }
     ixt_advisor_free(&a);
     ixt_nodes_free(&ns);
+    /* what a long link costs: this many times its round-trip time */
+    if (getenv("IXT_ROUNDTRIPS"))
+        fprintf(stderr, "idxtune: %lu round trips to %s\n", ixt_conn_roundtrips(c), ixt_conn_label(c));
     ixt_conn_close(c);
     return rc;
 }

@@ -142,13 +142,10 @@ static int pick_run(ui_job *j, ixt_conn *lab, ixt_err *e)
 {
     pick_job *x = j->ctx;
     (void)lab;   /* the advisor was made for it */
-    for (int i = 0; i < x->adv->nstmts; i++) {
-        if (job_cancelled(j))
-            return ixt_err_set(e, "cancelled");
-        job_progress(j, i, x->adv->nstmts, "statements");
-        x->with[i] = ixt_advisor_cost_with(x->adv, i, x->pick);
-    }
-    return 0;
+    ixt_advisor_costs_with(x->adv, x->pick, x->with);
+    /* Esc cancels the pipeline on the server: the costs it cut short are
+     * not the pick's */
+    return job_cancelled(j) ? ixt_err_set(e, "cancelled") : 0;
 }
 
 static void pick_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)

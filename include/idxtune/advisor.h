@@ -118,7 +118,9 @@ void ixt_advisor_assess(ixt_advisor *a, const ixt_cand *s, double size_bytes, ix
 /* The existing index pick p makes redundant (its "replaces"), NULL when
  * none.  borrowed from the advisor's facts */
 const ixt_index_fact *ixt_advisor_replaced(const ixt_advisor *a, int pick);
-/* Cost of statement i with only the chosen index p (for reports), or -1. */
-double ixt_advisor_cost_with(ixt_advisor *a, int stmt, int pick);
+/* Cost of every statement with only the chosen index p (for reports),
+ * into costs[nstmts] (-1 when it cannot be planned).  One round trip
+ * unless sequential. */
+void ixt_advisor_costs_with(ixt_advisor *a, int pick, double *costs);
 
 #endif

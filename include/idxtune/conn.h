@@ -155,6 +155,10 @@ int ixt_conn_send_fmt(ixt_conn *c, const char *sql, int nparams,
                       const char *const *params, int result_format, ixt_err *e);
 int ixt_conn_send_prepare(ixt_conn *c, const char *name, const char *sql, ixt_err *e);
 bool ixt_conn_busy(const ixt_conn *c);   /* a request is under way */
+/* Round trips to the server since the connection opened (its set-up
+ * requests included, the connect itself not): one per request, one per
+ * pipeline.  What a long link costs is this many times its delay. */
+unsigned long ixt_conn_roundtrips(const ixt_conn *c);
 int ixt_conn_socket(const ixt_conn *c);  /* for poll(); -1 when broken */
 /* Reads what the server sent.  Returns 1 and sets *out when the request is
  * complete (NULL result and e filled when it failed), 0 while waiting,

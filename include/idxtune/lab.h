@@ -78,6 +78,9 @@ typedef struct ixt_catalog {
 } ixt_catalog;
 
 int ixt_catalog_load(ixt_conn *c, ixt_catalog *cat, ixt_err *e);
+/* The same from a result fetched otherwise: table and column in its first
+ * two columns, ordered by table. */
+void ixt_catalog_read(const PGresult *r, ixt_catalog *cat);
 void ixt_catalog_free(ixt_catalog *cat);
 /* The table an index helping a scan of schema.relation (as plans name
  * them) goes on: a partition's partitioned table at the top of its tree,

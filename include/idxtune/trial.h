@@ -29,6 +29,8 @@ int ixt_hypo_create(ixt_conn *c, const char *create_sql, ixt_hypo *h, ixt_err *e
 int ixt_hypo_drop(ixt_conn *c, unsigned int oid, ixt_err *e);
 /* Drops every hypothetical index of the backend. */
 int ixt_hypo_reset(ixt_conn *c, ixt_err *e);
+/* Its statement, to send in a pipeline (HypoPG installed).  caller frees */
+char *ixt_hypo_reset_sql(const ixt_conn *c);
 /* The message to show when HypoPG is missing, with how to install it. */
 const char *ixt_hypo_missing_hint(const ixt_server_info *in);
 
@@ -53,6 +55,8 @@ void ixt_whatif_free(ixt_whatif *w);
 int ixt_whatif_create(ixt_conn *c, ixt_whatif *w, const char *create_sql, int slot, ixt_err *e);
 /* Drops the index of the slot, or the one of oid when oid > 0. */
 int ixt_whatif_drop(ixt_conn *c, ixt_whatif *w, int slot, unsigned int oid, ixt_err *e);
+/* Drops every hypothetical index of the backend. */
+int ixt_whatif_reset(ixt_conn *c, ixt_whatif *w, ixt_err *e);
 /* Plans a typed text (a prep's sql from an earlier run), as
  * ixt_explain_run does. */
 int ixt_whatif_explain(ixt_whatif *w, const char *typed_sql, ixt_err *e);
