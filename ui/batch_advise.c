@@ -345,6 +345,9 @@ int batch_advise(const ixt_opts *o)
     const ixt_node *primary = ixt_nodes_primary(&ns);
     if (primary && primary->up && !primary->is_main)
         a.writes_from = primary->conn;
+    else if (ixt_conn_info(c)->in_recovery)
+        fprintf(stderr, "idxtune: warning: write rates unknown, counted as none: a hot standby counts no writes "
+                        "(name the primary with --node)\n");
     /* the advice is the same either way: this checks it, and serves a
      * proxy that mishandles pipelines */
     a.sequential = getenv("IXT_NO_PIPELINE") != NULL;

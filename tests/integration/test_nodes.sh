@@ -41,13 +41,24 @@ if [ "$HAVE_HYPOPG" = 1 ]; then
     ok $? "what-if on the standby: HypoPG answers in recovery"
     ! grep -q "never analyzed" "$out"
     ok $? "a table analyzed on the primary is not 'never analyzed' on the standby"
+    grep -q "writes unknown (a hot standby counts none: name the primary with --node)" "$out"
+    ok $? "try on the standby alone: the table's writes are unknown, not 0" "$(cat "$out")"
+    "$IXT_PROG" try -c "SELECT count(*) FROM t WHERE v = 7" --index "CREATE INDEX ON t (v)" --node "$primary" \
+        --format json >"$out" 2>&1
+    jq -e '.indexes[0].table_writes == 20000' "$out" >/dev/null
+    ok $? "try on the standby with --node: the primary's writes" "$(cat "$out")"
+    "$IXT_PROG" try -c "SELECT count(*) FROM t WHERE v = 7" --index "CREATE INDEX ON t (v)" --node "$primary" \
+        >"$out" 2>&1
+    grep -qE "20000 rows, 20000 writes on primary since statistics reset" "$out"
+    ok $? "and says so in the text" "$(cat "$out")"
     "$IXT_PROG" try -c "SELECT count(*) FROM t WHERE v = 7" --index "CREATE INDEX ON t (v)" --real \
         --node "$primary" >"$out" 2>&1
     rc=$?
     [ $rc = 1 ] && grep -q "hot standby .*could run on primary (postgres@.*:$PPORT/idxnodes)" "$out"
     ok $? "a real trial on the standby is refused, naming the primary" "$(cat "$out")"
 else
-    skip "advise on the standby"; skip "what-if on the standby"; skip "never analyzed"; skip "real trial refused"
+    skip "advise on the standby"; skip "what-if on the standby"; skip "never analyzed"; skip "writes unknown"
+    skip "writes from the primary"; skip "writes from the primary, text"; skip "real trial refused"
 fi
 
 # verify over both: the index is accepted on the primary for a statement
