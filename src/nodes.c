@@ -457,33 +457,98 @@ bool ixt_nodes_down_text(const ixt_nodes *ns, char *buf, size_t len)
     return any;
 }
 
+/* The texts still missing from *texts read on c, a server of the cluster
+ * other than the main; one that fails is passed over. */
+static void fill_missing(ixt_conn *c, const int64_t *ids, size_t n, char **texts)
+{
+    int64_t *miss = ixt_xcalloc(n + 1, sizeof *miss);
+    size_t *at = ixt_xcalloc(n + 1, sizeof *at);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!texts[i]) {
+            miss[m] = ids[i];
+            at[m++] = i;
+        }
+    char **more;
+    ixt_err e;
+    if (m && ixt_workload_full_texts(c, miss, m, &more, &e) == 0) {
+        for (size_t j = 0; j < m; j++)
+            texts[at[j]] = more[j];
+        free(more);
+    }
+    free(miss);
+    free(at);
+}
+
 int ixt_nodes_full_texts(const ixt_nodes *ns, const int64_t *ids, size_t n, char ***texts, ixt_err *e)
 {
     if (ixt_workload_full_texts(ns->items[0].conn, ids, n, texts, e) != 0)
         return -1;
     /* a statement run only on a standby has its text only there */
-    int64_t *miss = ixt_xcalloc(n + 1, sizeof *miss);
-    size_t *at = ixt_xcalloc(n + 1, sizeof *at);
-    for (size_t k = 1; k < ns->n; k++) {
-        const ixt_node *nd = &ns->items[k];
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!(*texts)[i]) {
-                miss[m] = ids[i];
-                at[m++] = i;
-            }
-        if (!m)
-            break;
-        char **more;
-        ixt_err ne;
-        if (!nd->up || ixt_workload_full_texts(nd->conn, miss, m, &more, &ne) != 0)
+    for (size_t k = 1; k < ns->n; k++)
+        if (ns->items[k].up)
+            fill_missing(ns->items[k].conn, ids, n, *texts);
+    return 0;
+}
+
+void ixt_nodes_links(const ixt_nodes *ns, ixt_node_links *out)
+{
+    memset(out, 0, sizeof *out);
+    out->items = ixt_xcalloc(ns->n, sizeof *out->items);
+    const char *main_db = PQdb(ixt_conn_pg(ns->items[0].conn));
+    for (size_t i = 1; i < ns->n; i++) {
+        const ixt_node *n = &ns->items[i];
+        if (!n->up)
             continue;
-        for (size_t j = 0; j < m; j++)
-            (*texts)[at[j]] = more[j];
-        free(more);
+        ixt_node_link *l = &out->items[out->n++];
+        snprintf(l->name, sizeof l->name, "%s", n->name);
+        l->target = ixt_xstrdup(n->conninfo);
+        l->dbname = names_db(n->conninfo) ? NULL : ixt_xstrdup(main_db);
+        l->primary = !n->standby;
     }
-    free(miss);
-    free(at);
+}
+
+void ixt_node_links_free(ixt_node_links *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].target);
+        free(l->items[i].dbname);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+const ixt_node_link *ixt_node_links_primary(const ixt_node_links *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i].primary)
+            return &l->items[i];
+    return NULL;
+}
+
+ixt_conn *ixt_node_link_open(const ixt_node_link *l, const char *role, int connect_timeout_s, ixt_err *e)
+{
+    ixt_conn_opts o = {.target = l->target, .dbname = l->dbname, .connect_timeout_s = connect_timeout_s};
+    return ixt_conn_open(&o, role, e);
+}
+
+int ixt_node_links_full_texts(const ixt_node_links *l, ixt_conn *c, const int64_t *ids, size_t n, char ***texts,
+                              ixt_err *e)
+{
+    if (ixt_workload_full_texts(c, ids, n, texts, e) != 0)
+        return -1;
+    for (size_t k = 0; k < l->n; k++) {
+        size_t missing = 0;
+        for (size_t i = 0; i < n; i++)
+            missing += !(*texts)[i];
+        if (!missing)
+            break;
+        ixt_err ne;
+        ixt_conn *nc = ixt_node_link_open(&l->items[k], "lab", 3, &ne);
+        if (nc)
+            fill_missing(nc, ids, n, *texts);
+        ixt_conn_close(nc);
+    }
     return 0;
 }
 

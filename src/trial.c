@@ -287,23 +287,44 @@ static void read_indexes(const PGresult *r, ixt_table_ctx *ctx)
     }
 }
 
-int ixt_table_ctx_read(ixt_conn *c, const ixt_indexdef *t, ixt_table_ctx *ctx, ixt_err *e)
+/* The table's write counter on the server that counts them, or -1. */
+static int read_writes(ixt_conn *c, ixt_conn *writes, const char *rel, const PGresult *here, double *out, ixt_err *e)
+{
+    *out = -1;
+    if (!writes)
+        return 0;
+    if (writes == c) {
+        *out = atof(PQgetvalue(here, 0, 0));
+        return 0;
+    }
+    const char *params[] = {rel};
+    PGresult *r = ixt_conn_exec(writes, TABLE_SQL, 1, params, e);
+    if (!r)
+        return -1;
+    *out = atof(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return 0;
+}
+
+int ixt_table_ctx_read(ixt_conn *c, ixt_conn *writes, const ixt_indexdef *t, ixt_table_ctx *ctx, ixt_err *e)
 {
     char *rel = qualified(c, t);
     const char *params[] = {rel};
     PGresult *r = ixt_conn_exec(c, TABLE_SQL, 1, params, e);
     PGresult *ri = r ? ixt_conn_exec(c, INDEXES_SQL, 1, params, e) : NULL;
+    double n = -1;
+    int rc = ri ? read_writes(c, writes, rel, r, &n, e) : -1;
     free(rel);
-    if (!r || !ri) {
+    if (rc != 0) {
         PQclear(r);
+        PQclear(ri);
         return -1;
     }
     double now = ixt_now_ms();
-    double writes = atof(PQgetvalue(r, 0, 0));
-    ctx->write_rate = ctx->sampled_ms > 0 && now > ctx->sampled_ms
-                          ? (writes - ctx->writes) / ((now - ctx->sampled_ms) / 1000.0)
+    ctx->write_rate = n >= 0 && ctx->writes >= 0 && ctx->sampled_ms > 0 && now > ctx->sampled_ms
+                          ? (n - ctx->writes) / ((now - ctx->sampled_ms) / 1000.0)
                           : -1;
-    ctx->writes = writes;
+    ctx->writes = n;
     ctx->sampled_ms = now;
     ctx->rows = atof(PQgetvalue(r, 0, 1));
     ctx->size_bytes = atof(PQgetvalue(r, 0, 2));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idxtune/nodes.h"
 #include "idxtune/review.h"
 #include "idxtune/sqlparse.h"
 #include "idxtune/workload.h"
@@ -69,63 +70,169 @@ static bool wanted(const ixt_review_item *it, const ixt_baseline_target *t, int 
     return target || *write;
 }
 
-int ixt_baseline_take(ixt_conn *c, ixt_review_item *it, const ixt_baseline_target *targets, int ntargets,
-                      ixt_err *e)
+/* The statements a baseline is taken for: the item's own first, then the
+ * others, with their fingerprints and query ids (a JSON list). */
+typedef struct targets {
+    ixt_baseline_target *t;
+    uint64_t *fps;
+    int n;
+    char *ids;
+} targets;
+
+static void targets_make(const ixt_review_item *it, const ixt_baseline_target *given, int ngiven, targets *ts)
 {
-    /* the item's own statement first, then the others */
-    int nt = ntargets + 1;
-    ixt_baseline_target *t = ixt_xcalloc((size_t)nt, sizeof *t);
-    uint64_t *fps = ixt_xcalloc((size_t)nt, sizeof *fps);
-    t[0] = (ixt_baseline_target){.queryid = it->ev.queryid, .sql = it->ev.sql};
-    if (ntargets)
-        memcpy(t + 1, targets, (size_t)ntargets * sizeof *t);
+    ts->n = ngiven + 1;
+    ts->t = ixt_xcalloc((size_t)ts->n, sizeof *ts->t);
+    ts->fps = ixt_xcalloc((size_t)ts->n, sizeof *ts->fps);
+    ts->t[0] = (ixt_baseline_target){.queryid = it->ev.queryid, .sql = it->ev.sql};
+    if (ngiven)
+        memcpy(ts->t + 1, given, (size_t)ngiven * sizeof *ts->t);
     json_t *ids = json_array();
-    for (int i = 0; i < nt; i++) {
-        fps[i] = t[i].sql && t[i].sql[0] ? ixt_sql_fingerprint(t[i].sql) : 0;
-        if (t[i].queryid) {
+    for (int i = 0; i < ts->n; i++) {
+        ts->fps[i] = ts->t[i].sql && ts->t[i].sql[0] ? ixt_sql_fingerprint(ts->t[i].sql) : 0;
+        if (ts->t[i].queryid) {
             char q[32];
-            snprintf(q, sizeof q, "%lld", (long long)t[i].queryid);
+            snprintf(q, sizeof q, "%lld", (long long)ts->t[i].queryid);
             json_array_append_new(ids, json_string(q));
         }
     }
-    char *idtext = json_dumps(ids, JSON_COMPACT);
+    ts->ids = json_dumps(ids, JSON_COMPACT);
     json_decref(ids);
+}
+
+static void targets_free(targets *ts)
+{
+    free(ts->t);
+    free(ts->fps);
+    free(ts->ids);
+}
+
+/* The item's baseline on one server into *out (caller frees). */
+static int take_on(ixt_conn *c, const ixt_review_item *it, const targets *ts, ixt_baseline *out, ixt_err *e)
+{
+    memset(out, 0, sizeof *out);
+    const ixt_server_info *in = ixt_conn_info(c);
+    if (!in->has_pgss)
+        return ixt_err_set(e, "no baseline: %s", in->pgss_problem);
     char oid[16];
-    snprintf(oid, sizeof oid, "%u", ixt_conn_info(c)->db_oid);
-    char *sql = baseline_sql(ixt_conn_info(c));
-    const char *params[] = {oid, idtext, it->table};
-    PGresult *res = ixt_conn_info(c)->has_pgss ? ixt_conn_exec(c, sql, 3, params, e) : NULL;
-    if (!ixt_conn_info(c)->has_pgss)
-        ixt_err_set(e, "no baseline: %s", ixt_conn_info(c)->pgss_problem);
-    if (res) {
-        ixt_baseline_free(&it->baseline);
-        it->baseline.s = ixt_xcalloc((size_t)PQntuples(res) + 1, sizeof *it->baseline.s);
-        for (int r = 0; r < PQntuples(res); r++) {
-            int64_t qid = strtoll(PQgetvalue(res, r, 0), NULL, 10);
-            bool write;
-            if (!wanted(it, t, nt, fps, qid, PQgetvalue(res, r, 1), &write))
-                continue;
-            ixt_baseline_stmt *s = &it->baseline.s[it->baseline.n++];
-            s->queryid = qid;
-            s->query = ixt_xstrndup(PQgetvalue(res, r, 1), ixt_utf8_cut(PQgetvalue(res, r, 1), IXT_QUERY_LINE_MAX));
-            ixt_squash_ws(s->query);
-            s->write = write;
-            s->calls = atof(PQgetvalue(res, r, 2));
-            s->total_ms = atof(PQgetvalue(res, r, 3));
-            s->mean_ms = s->calls > 0 ? s->total_ms / s->calls : 0;
-            s->rows = atof(PQgetvalue(res, r, 4));
-            s->shared_hit = atof(PQgetvalue(res, r, 5));
-            s->shared_read = atof(PQgetvalue(res, r, 6));
-            s->stddev_ms = atof(PQgetvalue(res, r, 7));
-            s->taken_at = ixt_xstrdup(PQgetvalue(res, r, 8));
-        }
-    }
-    int rc = res ? 0 : -1;
-    PQclear(res);
+    snprintf(oid, sizeof oid, "%u", in->db_oid);
+    char *sql = baseline_sql(in);
+    const char *params[] = {oid, ts->ids, it->table};
+    PGresult *res = ixt_conn_exec(c, sql, 3, params, e);
     free(sql);
-    free(idtext);
-    free(fps);
-    free(t);
+    if (!res)
+        return -1;
+    out->s = ixt_xcalloc((size_t)PQntuples(res) + 1, sizeof *out->s);
+    for (int r = 0; r < PQntuples(res); r++) {
+        int64_t qid = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+        bool write;
+        if (!wanted(it, ts->t, ts->n, ts->fps, qid, PQgetvalue(res, r, 1), &write))
+            continue;
+        ixt_baseline_stmt *s = &out->s[out->n++];
+        s->queryid = qid;
+        s->query = ixt_xstrndup(PQgetvalue(res, r, 1), ixt_utf8_cut(PQgetvalue(res, r, 1), IXT_QUERY_LINE_MAX));
+        ixt_squash_ws(s->query);
+        s->write = write;
+        s->calls = atof(PQgetvalue(res, r, 2));
+        s->total_ms = atof(PQgetvalue(res, r, 3));
+        s->mean_ms = s->calls > 0 ? s->total_ms / s->calls : 0;
+        s->rows = atof(PQgetvalue(res, r, 4));
+        s->shared_hit = atof(PQgetvalue(res, r, 5));
+        s->shared_read = atof(PQgetvalue(res, r, 6));
+        s->stddev_ms = atof(PQgetvalue(res, r, 7));
+        s->taken_at = ixt_xstrdup(PQgetvalue(res, r, 8));
+    }
+    PQclear(res);
+    return 0;
+}
+
+int ixt_baseline_take(ixt_conn *c, ixt_review_item *it, const ixt_baseline_target *given, int ngiven, ixt_err *e)
+{
+    targets ts;
+    targets_make(it, given, ngiven, &ts);
+    ixt_baseline b;
+    int rc = take_on(c, it, &ts, &b, e);
+    if (rc == 0) {
+        ixt_baseline_free(&it->baseline);
+        it->baseline = b;
+    }
+    targets_free(&ts);
+    return rc;
+}
+
+/* Adds one server's statement to the sum (taking its strings) and records
+ * its part. */
+static void add_part(ixt_baseline *sum, ixt_baseline_stmt *s, const char *node)
+{
+    ixt_baseline_stmt *t = NULL;
+    for (int i = 0; i < sum->n && !t; i++)
+        if (sum->s[i].queryid == s->queryid)
+            t = &sum->s[i];
+    if (!t) {
+        sum->s = ixt_xrealloc(sum->s, (size_t)(sum->n + 1) * sizeof *sum->s);
+        t = &sum->s[sum->n++];
+        *t = *s;
+        s->query = s->taken_at = NULL;
+    } else {
+        t->write |= s->write;
+        t->calls += s->calls;
+        t->total_ms += s->total_ms;
+        t->mean_ms = t->calls > 0 ? t->total_ms / t->calls : 0;
+        t->rows += s->rows;
+        t->shared_hit += s->shared_hit;
+        t->shared_read += s->shared_read;
+        /* the spread within one server: the widest stands for all */
+        if (s->stddev_ms > t->stddev_ms)
+            t->stddev_ms = s->stddev_ms;
+    }
+    t->nodes = ixt_xrealloc(t->nodes, (size_t)(t->nnodes + 1) * sizeof *t->nodes);
+    ixt_baseline_node *p = &t->nodes[t->nnodes++];
+    snprintf(p->name, sizeof p->name, "%s", node);
+    p->calls = s->calls;
+    p->total_ms = s->total_ms;
+}
+
+int ixt_baseline_take_nodes(ixt_nodes *ns, ixt_review_item *it, const ixt_baseline_target *given, int ngiven,
+                            char *skipped, size_t len, ixt_err *e)
+{
+    skipped[0] = '\0';
+    if (ns->n == 1)
+        return ixt_baseline_take(ns->items[0].conn, it, given, ngiven, e);
+    targets ts;
+    targets_make(it, given, ngiven, &ts);
+    ixt_baseline sum = {0};
+    ixt_buf why;
+    ixt_buf_init(&why);
+    int rc = 0;
+    for (size_t i = 0; i < ns->n && rc == 0; i++) {
+        ixt_node *n = &ns->items[i];
+        ixt_baseline b;
+        ixt_err ne;
+        if (!n->up) {
+            ixt_buf_printf(&why, "%s%s (down)", why.len ? ", " : "", n->name);
+            continue;
+        }
+        if (take_on(n->conn, it, &ts, &b, &ne) != 0) {
+            /* the main's failure is the caller's; another server is left out */
+            if (n->is_main)
+                rc = ixt_err_set(e, "%s", ne.msg);
+            else
+                ixt_buf_printf(&why, "%s%s (%s)", why.len ? ", " : "", n->name, ne.msg);
+            continue;
+        }
+        for (int k = 0; k < b.n; k++)
+            add_part(&sum, &b.s[k], n->name);
+        ixt_baseline_free(&b);
+    }
+    if (rc == 0) {
+        ixt_baseline_free(&it->baseline);
+        it->baseline = sum;
+    } else {
+        ixt_baseline_free(&sum);
+    }
+    snprintf(skipped, len, "%s", why.len ? why.s : "");
+    ixt_buf_free(&why);
+    targets_free(&ts);
     return rc;
 }
 
@@ -259,22 +366,62 @@ static void window_delta(const ixt_verify_snap *a, const ixt_verify_snap *b, int
     }
 }
 
-static int report_stmt(ixt_verify_report *out, const ixt_baseline_stmt *bs, int phase, const ixt_verify_snap *a,
-                       const ixt_verify_snap *b)
+/* The servers compared, as report_stmt and the index facts need them. */
+typedef struct servers {
+    const ixt_verify_snap *a, *b;
+    const char *const *names;   /* NULL: one server, no parts */
+    int n;
+} servers;
+
+/* The baseline's part taken on the server named; NULL when none. */
+static const ixt_baseline_node *base_part(const ixt_baseline_stmt *bs, const char *name)
+{
+    for (int k = 0; k < bs->nnodes; k++)
+        if (strcmp(bs->nodes[k].name, name) == 0)
+            return &bs->nodes[k];
+    return NULL;
+}
+
+/* The mean before over the baseline's parts on the servers compared, or
+ * the whole baseline's. */
+static double mean_before(const ixt_baseline_stmt *bs, const servers *sv)
+{
+    double calls = 0, ms = 0;
+    for (int i = 0; sv->names && i < sv->n; i++) {
+        const ixt_baseline_node *p = base_part(bs, sv->names[i]);
+        calls += p ? p->calls : 0;
+        ms += p ? p->total_ms : 0;
+    }
+    return calls > 0 ? ms / calls : bs->mean_ms;
+}
+
+static int report_stmt(ixt_verify_report *out, const ixt_baseline_stmt *bs, int phase, const servers *sv)
 {
     for (int i = 0; i < out->nst; i++)
         if (out->st[i].queryid == bs->queryid)
             return i;
     ixt_verify_stmt *s = &out->st[out->nst];
-    double ms;
+    double ms = 0;
     *s = (ixt_verify_stmt){.queryid = bs->queryid, .query = bs->query, .write = bs->write, .phase = phase,
-                           .mean_before = bs->mean_ms, .mean_after = -1};
-    window_delta(a, b, bs->queryid, &s->calls, &ms);
+                           .mean_before = mean_before(bs, sv), .mean_after = -1};
+    if (sv->names)
+        s->parts = ixt_xcalloc((size_t)sv->n, sizeof *s->parts);
+    for (int i = 0; i < sv->n; i++) {
+        double c, m;
+        window_delta(&sv->a[i], &sv->b[i], bs->queryid, &c, &m);
+        s->calls += c;
+        ms += m;
+        if (s->parts) {
+            const ixt_baseline_node *p = base_part(bs, sv->names[i]);
+            s->parts[i] = (ixt_verify_part){.mean_before = p && p->calls > 0 ? p->total_ms / p->calls : -1,
+                                            .mean_after = c > 0 ? m / c : -1, .calls = c};
+        }
+    }
     if (s->calls > 0) {
         s->mean_after = ms / s->calls;
-        s->change_pct = bs->mean_ms > 0 ? (s->mean_after - bs->mean_ms) / bs->mean_ms * 100 : 0;
+        s->change_pct = s->mean_before > 0 ? (s->mean_after - s->mean_before) / s->mean_before * 100 : 0;
         s->regressed = s->calls >= IXT_VERIFY_MIN_CALLS && s->change_pct > IXT_VERIFY_REGRESS_PCT &&
-                       s->mean_after - bs->mean_ms > IXT_VERIFY_REGRESS_MS;
+                       s->mean_after - s->mean_before > IXT_VERIFY_REGRESS_MS;
     }
     if (s->regressed)
         out->regressions[out->nregressions++] =
@@ -282,6 +429,28 @@ static int report_stmt(ixt_verify_report *out, const ixt_baseline_stmt *bs, int 
                           s->write ? "write" : "read", (long long)s->queryid, s->mean_before, s->mean_after,
                           s->change_pct, s->calls, s->query);
     return out->nst++;
+}
+
+/* Index i's facts: the main's, its scans summed over the servers. */
+static void index_facts(ixt_verify_index *x, int i, const servers *sv)
+{
+    if (sv->names)
+        x->scans_at = ixt_xcalloc((size_t)sv->n, sizeof *x->scans_at);
+    for (int k = 0; k < sv->n; k++) {
+        const ixt_verify_snap *a = &sv->a[k], *b = &sv->b[k];
+        if (i >= a->nidx || i >= b->nidx)
+            continue;
+        if (k == 0) {
+            x->exists = b->idx[i].exists;
+            x->valid = b->idx[i].valid;
+            x->size_bytes = b->idx[i].size_bytes;
+        }
+        double scans = b->idx[i].idx_scan - (a->idx[i].idx_scan <= b->idx[i].idx_scan ? a->idx[i].idx_scan : 0);
+        x->idx_scan += b->idx[i].idx_scan;
+        x->scans += scans;
+        if (x->scans_at)
+            x->scans_at[k] = scans;
+    }
 }
 
 static void judge(ixt_verify_report *out, ixt_verify_index *x, const ixt_review_item *it)
@@ -323,11 +492,18 @@ static void judge(ixt_verify_report *out, ixt_verify_index *x, const ixt_review_
         out->regressions[out->nregressions++] = ixt_xasprintf("index %s.%s: %s", x->schema, x->name, x->reason);
 }
 
-void ixt_verify_compare(const ixt_review *r, const ixt_verify_snap *a, const ixt_verify_snap *b,
-                        ixt_verify_report *out)
+void ixt_verify_compare_nodes(const ixt_review *r, const ixt_verify_snap *a, const ixt_verify_snap *b,
+                              const char *const *names, int nnodes, ixt_verify_report *out)
 {
     memset(out, 0, sizeof *out);
+    servers sv = {.a = a, .b = b, .names = names, .n = nnodes};
     out->window_s = (b->at_ms - a->at_ms) / 1000;
+    if (names) {
+        out->nnodes = nnodes;
+        out->nodes = ixt_xcalloc((size_t)nnodes, sizeof *out->nodes);
+        for (int i = 0; i < nnodes; i++)
+            snprintf(out->nodes[i], sizeof out->nodes[i], "%s", names[i]);
+    }
     int nb = 0;
     for (int i = 0; i < r->n; i++)
         nb += r->items[i].baseline.n;
@@ -336,20 +512,20 @@ void ixt_verify_compare(const ixt_review *r, const ixt_verify_snap *a, const ixt
     out->regressions = ixt_xcalloc((size_t)(nb + r->n) + 1, sizeof *out->regressions);
     for (int i = 0; i < r->n; i++)
         for (int k = 0; k < r->items[i].baseline.n; k++)
-            report_stmt(out, &r->items[i].baseline.s[k], i + 1, a, b);
+            report_stmt(out, &r->items[i].baseline.s[k], i + 1, &sv);
     for (int i = 0; i < r->n; i++) {
         const ixt_review_item *it = &r->items[i];
         ixt_verify_index *x = &out->idx[out->nidx++];
         *x = (ixt_verify_index){.schema = it->schema, .name = it->name, .table = it->table, .phase = i + 1};
-        if (i < a->nidx && i < b->nidx) {
-            x->exists = b->idx[i].exists;
-            x->valid = b->idx[i].valid;
-            x->size_bytes = b->idx[i].size_bytes;
-            x->idx_scan = b->idx[i].idx_scan;
-            x->scans = b->idx[i].idx_scan - (a->idx[i].idx_scan <= b->idx[i].idx_scan ? a->idx[i].idx_scan : 0);
-        }
+        index_facts(x, i, &sv);
         judge(out, x, it);
     }
+}
+
+void ixt_verify_compare(const ixt_review *r, const ixt_verify_snap *a, const ixt_verify_snap *b,
+                        ixt_verify_report *out)
+{
+    ixt_verify_compare_nodes(r, a, b, NULL, 1, out);
 }
 
 void ixt_verify_report_free(ixt_verify_report *out)
@@ -357,7 +533,12 @@ void ixt_verify_report_free(ixt_verify_report *out)
     for (int i = 0; i < out->nregressions; i++)
         free(out->regressions[i]);
     free(out->regressions);
+    for (int i = 0; i < out->nidx; i++)
+        free(out->idx[i].scans_at);
+    for (int i = 0; i < out->nst; i++)
+        free(out->st[i].parts);
     free(out->idx);
     free(out->st);
+    free(out->nodes);
     memset(out, 0, sizeof *out);
 }

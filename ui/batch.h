@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "idxtune/lab.h"
 #include "idxtune/nodes.h"
+#include "idxtune/verify.h"
 
 int batch_top(const ixt_opts *o);
 int batch_explain(const ixt_opts *o);
@@ -74,6 +75,9 @@ int batch_nodes(const ixt_opts *o, ixt_conn *c, ixt_nodes *ns);
  * the main connection fails. */
 int batch_workload(ixt_nodes *ns, ixt_workload *w, ixt_err *e);
 
+/* The baseline of it over the servers of ns (ixt_baseline_take_nodes),
+ * a failure or a server left out a warning on stderr. */
+void batch_baseline(ixt_nodes *ns, ixt_review_item *it, const ixt_baseline_target *t, int nt);
 /* Adds the lab's indexes with their evidence to the --session file. */
 int batch_accept(const ixt_opts *o, ixt_conn *c, const ixt_lab *lab, const ixt_real_result *rr, bool measured,
                  const ixt_table_ctx *ctx);

@@ -204,22 +204,20 @@ static json_t *advice_json(ixt_advisor *a, const helped *h, double wall_ms)
 
 /* The baseline of pick p for verify: the statements it helps and the
  * writes on its table. */
-static void take_baseline(ixt_advisor *a, const helped *h, int p, ixt_review_item *it)
+static void take_baseline(ixt_nodes *ns, ixt_advisor *a, const helped *h, int p, ixt_review_item *it)
 {
     ixt_baseline_target *t = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *t);
     int nt = 0;
     for (int i = 0; i < a->nstmts; i++)
         if (h->uses[p * a->nstmts + i])
             t[nt++] = (ixt_baseline_target){.queryid = a->stmts[i].queryid, .sql = a->stmts[i].sql};
-    ixt_err e;
-    if (ixt_baseline_take(a->c, it, t, nt, &e) != 0)
-        fprintf(stderr, "idxtune: warning: no baseline for verify: %s\n", e.msg);
+    batch_baseline(ns, it, t, nt);
     free(t);
 }
 
 /* The picks as a review set: for --format sql|md and --session (with
  * baselines). */
-static int to_review(ixt_advisor *a, const helped *h, bool baseline, ixt_review *r, ixt_err *e)
+static int to_review(ixt_nodes *ns, ixt_advisor *a, const helped *h, bool baseline, ixt_review *r, ixt_err *e)
 {
     memset(r, 0, sizeof *r);
     r->conn_label = ixt_xstrdup(ixt_conn_label(a->c));
@@ -253,19 +251,19 @@ static int to_review(ixt_advisor *a, const helped *h, bool baseline, ixt_review 
         else
             it.ev.sql = ixt_xstrdup("");
         if (baseline)
-            take_baseline(a, h, p, &it);
+            take_baseline(ns, a, h, p, &it);
         ixt_review_accept(r, &it);
         ixt_review_item_free(&it);
     }
     return 0;
 }
 
-static int output(const ixt_opts *o, ixt_advisor *a, const helped *h, double wall_ms)
+static int output(const ixt_opts *o, ixt_nodes *ns, ixt_advisor *a, const helped *h, double wall_ms)
 {
     ixt_err e;
     ixt_review r;
     bool need_review = o->format == FMT_SQL || o->format == FMT_MD || o->load_file;
-    if (need_review && to_review(a, h, o->load_file != NULL, &r, &e) != 0) {
+    if (need_review && to_review(ns, a, h, o->load_file != NULL, &r, &e) != 0) {
         fprintf(stderr, "idxtune: %s\n", e.msg);
         ixt_review_free(&r);
         return 1;
@@ -347,6 +345,9 @@ int batch_advise(const ixt_opts *o)
     const ixt_node *primary = ixt_nodes_primary(&ns);
     if (primary && primary->up && !primary->is_main)
         a.writes_from = primary->conn;
+    else if (ixt_conn_info(c)->in_recovery)
+        fprintf(stderr, "idxtune: warning: write rates unknown, counted as none: a hot standby counts no writes "
+                        "(name the primary with --node)\n");
     /* the advice is the same either way: this checks it, and serves a
      * proxy that mishandles pipelines */
     a.sequential = getenv("IXT_NO_PIPELINE") != NULL;
@@ -364,7 +365,7 @@ int batch_advise(const ixt_opts *o)
             helped h;
             find_helped(&a, &h);
             if (ixt_conn_ok(c))
-                rc = output(o, &a, &h, wall);
+                rc = output(o, &ns, &a, &h, wall);
             else
                 fprintf(stderr, "idxtune: connection to the server was lost: the advice is incomplete\n");
             free(h.uses);

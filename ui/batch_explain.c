@@ -44,10 +44,19 @@ char *batch_statement(const ixt_opts *o, ixt_conn *c)
     } else {
         const ixt_stmt *s = ixt_workload_find(&w, id);
         char note[256];
+        char **texts;
         if (s && s->text) {
-            text = ixt_workload_full_text(c, id, &e);
-            if (!text)
+            /* a statement only a standby ran has its text only there */
+            int64_t qid = id;
+            if (ixt_nodes_full_texts(&ns, &qid, 1, &texts, &e) != 0) {
                 fprintf(stderr, "idxtune: %s\n", e.msg);
+            } else {
+                text = texts[0];
+                if (!text)
+                    fprintf(stderr, "idxtune: statement %s is no longer in pg_stat_statements, or its text is "
+                                    "hidden from this role\n", o->queryid);
+                free(texts);
+            }
         } else if (ixt_workload_hidden_note(&w, note, sizeof note))
             fprintf(stderr, "idxtune: no statement with queryid %s visible to this role (it may be "
                             "another role's): %s\n", o->queryid, note);

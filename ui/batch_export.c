@@ -111,6 +111,16 @@ int batch_export(const ixt_opts *o)
     return rc;
 }
 
+void batch_baseline(ixt_nodes *ns, ixt_review_item *it, const ixt_baseline_target *t, int nt)
+{
+    ixt_err e;
+    char skipped[IXT_ERR_MAX];
+    if (ixt_baseline_take_nodes(ns, it, t, nt, skipped, sizeof skipped, &e) != 0)
+        fprintf(stderr, "idxtune: warning: no baseline for verify: %s\n", e.msg);
+    else if (skipped[0])
+        fprintf(stderr, "idxtune: warning: the baseline of %s leaves out %s\n", it->name, skipped);
+}
+
 /* try --accept: the lab's evidence for each index goes into the session. */
 int batch_accept(const ixt_opts *o, ixt_conn *c, const ixt_lab *lab, const ixt_real_result *rr, bool measured,
                  const ixt_table_ctx *ctx)
@@ -130,6 +140,11 @@ int batch_accept(const ixt_opts *o, ixt_conn *c, const ixt_lab *lab, const ixt_r
     free(r.server_version);
     r.conn_label = ixt_xstrdup(ixt_conn_label(c));
     r.server_version = ixt_xstrdup(ixt_conn_info(c)->version);
+    ixt_nodes ns;
+    if (batch_nodes(o, c, &ns) != 0) {
+        ixt_review_free(&r);
+        return 1;
+    }
     int rc = 0;
     for (int i = 0; i < lab->nidx && rc == 0; i++) {
         ixt_review_item it;
@@ -148,8 +163,7 @@ int batch_accept(const ixt_opts *o, ixt_conn *c, const ixt_lab *lab, const ixt_r
         it.ev.ms_before = measured ? rr->before_median_ms : 0;
         it.ev.ms_after = measured ? rr->after_median_ms : 0;
         it.ev.build_ms = measured ? rr->build_ms : 0;
-        if (ixt_baseline_take(c, &it, NULL, 0, &e) != 0)
-            fprintf(stderr, "idxtune: warning: no baseline for verify: %s\n", e.msg);
+        batch_baseline(&ns, &it, NULL, 0);
         ixt_review_accept(&r, &it);
         fprintf(stderr, "accepted %s as %s.%s into %s\n", it.def, it.schema, it.name, o->load_file);
         ixt_review_item_free(&it);
@@ -158,6 +172,7 @@ int batch_accept(const ixt_opts *o, ixt_conn *c, const ixt_lab *lab, const ixt_r
         fprintf(stderr, "idxtune: %s\n", e.msg);
         rc = 1;
     }
+    ixt_nodes_free(&ns);
     ixt_review_free(&r);
     return rc;
 }

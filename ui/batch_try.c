@@ -22,6 +22,7 @@ typedef struct try_result {
     ixt_table_ctx *ctx;        /* per index */
     batch_values values;       /* for a real trial */
     ixt_build_estimate est;
+    char writes_on[64];        /* where the write counters come from: "" here, else the primary's name */
 } try_result;
 
 /* The builds estimated from the same indexes built over samples of their
@@ -103,7 +104,7 @@ static json_t *index_json(const try_result *t, int i)
     /* 0 for a plain table; else size_bytes is for all of them together */
     json_object_set_new(o, "partitions", json_integer(ctx->partitions));
     json_object_set_new(o, "table_rows", ixt_json_count(ctx->rows));
-    json_object_set_new(o, "table_writes", ixt_json_count(ctx->writes));
+    json_object_set_new(o, "table_writes", ctx->writes >= 0 ? ixt_json_count(ctx->writes) : json_null());
     json_t *existing = json_array();
     for (int k = 0; k < ctx->nindexes; k++)
         json_array_append_new(existing, json_pack("{s:s, s:o, s:o}", "name", ctx->indexes[k].name,
@@ -193,8 +194,13 @@ static void print_text(const ixt_opts *o, const try_result *t)
         char parts[64] = "";
         if (ctx->partitions > 0)
             snprintf(parts, sizeof parts, " in %d partitions", ctx->partitions);
-        printf("Table of index %d: %.0f rows%s, %.0f writes since statistics reset%s; existing indexes:\n",
-               i + 1, ctx->rows, parts, ctx->writes,
+        char writes[160];
+        if (ctx->writes < 0)
+            snprintf(writes, sizeof writes, "writes unknown (a hot standby counts none: name the primary with --node)");
+        else
+            snprintf(writes, sizeof writes, "%.0f writes%s%s since statistics reset", ctx->writes,
+                     t->writes_on[0] ? " on " : "", t->writes_on);
+        printf("Table of index %d: %.0f rows%s, %s%s; existing indexes:\n", i + 1, ctx->rows, parts, writes,
                ctx->never_analyzed ? " (never analyzed: estimates mean little)" : "");
         for (int k = 0; k < ctx->nindexes; k++)
             printf("  %s  idx_scan=%.0f  %s\n", ctx->indexes[k].name, ctx->indexes[k].scans,
@@ -217,17 +223,38 @@ static void print_text(const ixt_opts *o, const try_result *t)
     }
 }
 
+/* The tables' contexts; a hot standby counts no writes: the primary's
+ * among the nodes, else unknown. */
+static int read_contexts(const ixt_opts *o, ixt_conn *c, try_result *t, ixt_err *e)
+{
+    ixt_nodes ns;
+    bool standby = ixt_conn_info(c)->in_recovery;
+    if (standby && batch_nodes(o, c, &ns) != 0)
+        return ixt_err_set(e, "a --node was refused");
+    const ixt_node *p = standby ? ixt_nodes_primary(&ns) : NULL;
+    ixt_conn *writes = !standby ? c : p && p->up ? p->conn : NULL;
+    if (p && p->up)
+        snprintf(t->writes_on, sizeof t->writes_on, "%s", p->name);
+    int rc = 0;
+    for (int i = 0; i < o->nindexes && rc == 0; i++) {
+        rc = ixt_indexdef_parse(o->indexes[i], &t->defs[i], e);
+        if (rc == 0)
+            rc = ixt_table_ctx_read(c, writes, &t->defs[i], &t->ctx[i], e);
+    }
+    if (standby)
+        ixt_nodes_free(&ns);
+    return rc;
+}
+
 static int try_all(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
 {
     t->defs = ixt_xcalloc((size_t)o->nindexes, sizeof *t->defs);
     t->ctx = ixt_xcalloc((size_t)o->nindexes, sizeof *t->ctx);
-    for (int i = 0; i < o->nindexes; i++) {
-        if (ixt_indexdef_parse(o->indexes[i], &t->defs[i], e) != 0 ||
-            ixt_table_ctx_read(c, &t->defs[i], &t->ctx[i], e) != 0)
-            return -1;
+    if (read_contexts(o, c, t, e) != 0)
+        return -1;
+    for (int i = 0; i < o->nindexes; i++)
         if (t->defs[i].note)
             fprintf(stderr, "idxtune: note: index %d: %s\n", i + 1, t->defs[i].note);
-    }
     const ixt_server_info *in = ixt_conn_info(c);
     if (!in->has_hypopg && !o->real)
         return ixt_err_set(e, "%s; or use --real", ixt_hypo_missing_hint(in));

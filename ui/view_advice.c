@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "idxtune/advisor.h"
+#include "idxtune/nodes.h"
 #include "accept.h"
 #include "view_advice.h"
 #include "views.h"
@@ -22,6 +23,7 @@ typedef struct aview {
     ui_list list;
     int list_rows;
     double wall_ms;
+    char writes_note[IXT_ERR_MAX];   /* where the write rates come from, when not the main server */
     char error[IXT_ERR_MAX];
 } aview;
 
@@ -46,6 +48,8 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
              ad->nstmts, ixt_conn_as(ad->c)[0] ? " as " : "", ixt_conn_as(ad->c), ad->weighted_before,
              ad->weighted_after, pct, ad->npicks, ixt_fmt_bytes(ad->size_bytes, sz, sizeof sz), ad->whatif_calls,
              ad->cache_hits, x->wall_ms);
+    if (x->writes_note[0])
+        snprintf(line + strlen(line), sizeof line - strlen(line), "; %.300s", x->writes_note);
     draw_text(top, 0, COLS, line, draw_style(pct < 0 ? IXT_ROLE_GOOD : IXT_ROLE_NORMAL) | A_BOLD, true);
     attr_t h = draw_style(IXT_ROLE_HEADER);
     draw_fill(top + 1, 0, COLS, h);
@@ -262,19 +266,24 @@ typedef struct advice_job {
     double calls[TOP_STATEMENTS];
     size_t nids;
     double wall_ms;
+    /* the other servers: a statement only a standby ran has its text
+     * there, and a hot standby counts no writes: the primary's */
+    ixt_node_links links;
+    char writes_note[IXT_ERR_MAX];
 } advice_job;
 
 static void advice_job_free(void *ctx)
 {
     advice_job *x = ctx;
     ixt_advisor_free(&x->adv);
+    ixt_node_links_free(&x->links);
     free(x);
 }
 
 static int advice_load(advice_job *x, ixt_conn *lab, ixt_err *e)
 {
     char **texts;
-    if (ixt_workload_full_texts(lab, x->ids, x->nids, &texts, e) != 0)
+    if (ixt_node_links_full_texts(&x->links, lab, x->ids, x->nids, &texts, e) != 0)
         return -1;
     for (size_t i = 0; i < x->nids; i++)
         if (texts[i])
@@ -300,10 +309,25 @@ static int advice_run(ui_job *j, ixt_conn *lab, ixt_err *e)
         return -1;
     x->adv.stop = advice_stop;
     x->adv.stop_ctx = j;
+    ixt_conn *primary = NULL;
+    if (ixt_conn_info(lab)->in_recovery) {
+        const ixt_node_link *p = ixt_node_links_primary(&x->links);
+        ixt_err pe;
+        if (p && (primary = ixt_node_link_open(p, "lab", 3, &pe)) != NULL)
+            snprintf(x->writes_note, sizeof x->writes_note, "write rates from %s", p->name);
+        else if (p)
+            snprintf(x->writes_note, sizeof x->writes_note, "write rates unknown, counted as none: %.900s", pe.msg);
+        else
+            snprintf(x->writes_note, sizeof x->writes_note, "write rates unknown, counted as none: a hot standby "
+                                                            "counts no writes (add the primary with O)");
+    }
+    x->adv.writes_from = primary;
     double t0 = ixt_now_ms();
     int rc = ixt_advisor_run(&x->adv, advice_progress, j, e);
     x->wall_ms = ixt_now_ms() - t0;
     x->adv.stop = NULL;
+    x->adv.writes_from = NULL;
+    ixt_conn_close(primary);
     return rc;
 }
 
@@ -328,6 +352,7 @@ static void advice_done(app *a, ui_job *j, ui_view *owner, job_end end, const ch
     memset(&r->adv, 0, sizeof r->adv);
     x->with = ixt_xcalloc((size_t)x->adv.npicks + 1, sizeof *x->with);
     x->wall_ms = r->wall_ms;
+    snprintf(x->writes_note, sizeof x->writes_note, "%s", r->writes_note);
 }
 
 void view_advice_open(app *a)
@@ -352,6 +377,7 @@ void view_advice_open(app *a)
         r->calls[r->nids++] = v[i]->calls;
     }
     free(v);
+    ixt_nodes_links(&a->nodes, &r->links);
     app_push(a, &x->base);
     jobs_submit(a->jobs, job_new("workload advice", advice_run, advice_done, r, advice_job_free, &x->base));
 }

@@ -9,6 +9,7 @@
 
 #include "idxtune/advisor.h"
 #include "idxtune/lab.h"
+#include "idxtune/nodes.h"
 #include "idxtune/plan_text.h"
 #include "idxtune/sqlparse.h"
 #include "accept.h"
@@ -58,6 +59,8 @@ typedef struct lview {
     ixt_catalog cat;
     ui_list list;              /* selected active index */
     ixt_table_ctx ctx;         /* write context of the selected index's table */
+    ixt_conn *primary;         /* lent to the context jobs when the lab is on a standby.  owned */
+    char writes_on[32];        /* the primary's name when the writes are its */
     char ctx_table[128];
     bool ctx_reading;          /* ctx is lent to a job */
     double ctx_refresh_ms;
@@ -177,6 +180,7 @@ typedef struct change_job {
     /* workload effect: the top statements by id, their full texts read by
      * the job (the list holds a prefix only) */
     int64_t *ids;              /* owned; NULL when no effect is asked */
+    ixt_node_links links;      /* the other servers: a statement only a standby ran has its text there */
     char **sqls;               /* statements to plan.  owned */
     int nsqls;
     char **effect_sql;
@@ -192,6 +196,7 @@ static void change_job_free(void *ctx)
     for (int i = 0; i < x->nsugg; i++)
         free(x->sugg[i]);
     free(x->ids);
+    ixt_node_links_free(&x->links);
     free_strs(x->sqls, x->nsqls);
     free_strs(x->effect_sql, x->neffects);
     free(x->effects);
@@ -224,7 +229,7 @@ static void suggest(change_job *x, ixt_conn *lab)
 static int load_effect_texts(change_job *x, ixt_conn *lab, ixt_err *e)
 {
     char **texts;
-    if (ixt_workload_full_texts(lab, x->ids, (size_t)x->neffects, &texts, e) != 0)
+    if (ixt_node_links_full_texts(&x->links, lab, x->ids, (size_t)x->neffects, &texts, e) != 0)
         return -1;
     x->sqls = ixt_xcalloc((size_t)x->neffects + 1, sizeof *x->sqls);
     x->effect_sql = ixt_xcalloc((size_t)x->neffects + 1, sizeof *x->effect_sql);
@@ -368,6 +373,10 @@ static change_job *change_new(void)
 typedef struct ctx_job {
     ixt_indexdef target;
     ixt_table_ctx ctx;
+    /* a hot standby counts no writes: the primary's, on a connection the
+     * view lends (opened by the job the first time) */
+    ixt_node_links links;
+    ixt_conn *primary;
 } ctx_job;
 
 static void ctx_job_free(void *p)
@@ -375,13 +384,32 @@ static void ctx_job_free(void *p)
     ctx_job *x = p;
     ixt_table_ctx_free(&x->ctx);
     ixt_indexdef_free(&x->target);
+    ixt_node_links_free(&x->links);
+    ixt_conn_close(x->primary);
     free(x);
 }
 
 static int ctx_run(ui_job *j, ixt_conn *lab, ixt_err *e)
 {
     ctx_job *x = j->ctx;
-    return ixt_table_ctx_read(lab, &x->target, &x->ctx, e);
+    if (!ixt_conn_info(lab)->in_recovery)
+        return ixt_table_ctx_read(lab, lab, &x->target, &x->ctx, e);
+    const ixt_node_link *p = ixt_node_links_primary(&x->links);
+    ixt_err pe;
+    if (p && x->primary && !ixt_conn_ok(x->primary)) {
+        ixt_conn_close(x->primary);
+        x->primary = NULL;
+    }
+    if (p && !x->primary)
+        x->primary = ixt_node_link_open(p, "lab", 3, &pe);
+    /* the primary unreachable: the rate is unknown, the rest still good */
+    if (ixt_table_ctx_read(lab, x->primary, &x->target, &x->ctx, e) == 0)
+        return 0;
+    if (!x->primary || ixt_conn_ok(x->primary))
+        return -1;
+    ixt_conn_close(x->primary);
+    x->primary = NULL;
+    return ixt_table_ctx_read(lab, NULL, &x->target, &x->ctx, e);
 }
 
 static void ctx_done(app *a, ui_job *j, ui_view *owner, job_end end, const char *msg)
@@ -393,6 +421,10 @@ static void ctx_done(app *a, ui_job *j, ui_view *owner, job_end end, const char 
     l->ctx_reading = false;
     l->ctx = x->ctx;
     memset(&x->ctx, 0, sizeof x->ctx);
+    l->primary = x->primary;
+    x->primary = NULL;
+    snprintf(l->writes_on, sizeof l->writes_on, "%s",
+             l->primary ? ixt_node_links_primary(&x->links)->name : "");
     l->ctx_refresh_ms = ixt_now_ms();
     if (end == JOB_FAILED)
         set_error(l, msg);
@@ -414,6 +446,9 @@ static void refresh_ctx(app *a, lview *l)
     ixt_indexdef_copy(&x->target, t);
     x->ctx = l->ctx;
     memset(&l->ctx, 0, sizeof l->ctx);
+    ixt_nodes_links(&a->nodes, &x->links);
+    x->primary = l->primary;
+    l->primary = NULL;
     l->ctx_reading = true;
     l->ctx_refresh_ms = ixt_now_ms();
     ui_job *j = job_new("reading the table's write context", ctx_run, ctx_done, x, ctx_job_free, &l->base);
@@ -475,9 +510,12 @@ static int draw_context(lview *l, int y)
         return 0;
     ixt_buf b;
     ixt_buf_init(&b);
-    char rate[32];
+    char rate[96];
     if (l->ctx.write_rate >= 0)
-        snprintf(rate, sizeof rate, "%.1f writes/s", l->ctx.write_rate);
+        snprintf(rate, sizeof rate, "%.1f writes/s%s%s", l->ctx.write_rate, l->writes_on[0] ? " on " : "",
+                 l->writes_on);
+    else if (l->ctx.writes < 0)
+        snprintf(rate, sizeof rate, "write rate unknown (a hot standby counts none: add the primary with O)");
     else
         snprintf(rate, sizeof rate, "write rate: measuring");
     char parts[48] = "";
@@ -982,6 +1020,7 @@ static void workload_effect(app *a, lview *l)
         x->ids[k++] = v[i]->queryid;
     free(v);
     x->neffects = k;
+    ixt_nodes_links(&a->nodes, &x->links);
     submit_change(a, l, x, "planning the top statements without and with the indexes");
 }
 
@@ -1099,6 +1138,7 @@ static void lview_destroy(ui_view *v)
     }
     ixt_catalog_free(&l->cat);
     ixt_table_ctx_free(&l->ctx);
+    ixt_conn_close(l->primary);
     free(l);
 }
 

@@ -11,6 +11,13 @@
 
 #include "idxtune/util.h"
 
+/* One server's part of a statement's baseline, taken over several servers
+ * of a cluster (--node). */
+typedef struct ixt_baseline_node {
+    char name[32];       /* "primary", "standby-1" */
+    double calls, total_ms;
+} ixt_baseline_node;
+
 /* One statement as pg_stat_statements had it when the index was accepted. */
 typedef struct ixt_baseline_stmt {
     int64_t queryid;     /* a string in JSON: a bigint does not fit a double */
@@ -18,6 +25,10 @@ typedef struct ixt_baseline_stmt {
     bool write;          /* INSERT/UPDATE/DELETE/MERGE on the index's table */
     double calls, total_ms, mean_ms, stddev_ms, rows, shared_hit, shared_read;
     char *taken_at;      /* server time of the snapshot, "YYYY-MM-DDTHH:MM:SSZ".  owned */
+    /* taken over several servers: the numbers above are their sum, these
+     * each one's part (servers that had not run it are left out).  owned */
+    ixt_baseline_node *nodes;
+    int nnodes;
 } ixt_baseline_stmt;
 
 typedef struct ixt_baseline {

@@ -116,6 +116,37 @@ void ixt_nodes_merge(const ixt_nodes *ns, const ixt_workload *main_wl, ixt_workl
  * node that is up for the texts still missing (a statement run only on a
  * standby).  texts: caller frees (ixt_workload_texts_free) */
 int ixt_nodes_full_texts(const ixt_nodes *ns, const int64_t *ids, size_t n, char ***texts, ixt_err *e);
+/* Another server of the cluster as a worker thread reaches it: on a
+ * connection of its own, since the poll loop drives the nodes'
+ * connections.  A copy, safe to hand to another thread. */
+typedef struct ixt_node_link {
+    char name[32];
+    char *target;          /* its conninfo.  owned */
+    char *dbname;          /* the main's database when the conninfo names none, else NULL.  owned */
+    bool primary;
+} ixt_node_link;
+
+typedef struct ixt_node_links {
+    ixt_node_link *items;  /* the servers other than the main that are up.  owned */
+    size_t n;
+} ixt_node_links;
+
+/* Copies the links to the other nodes that are up into out (free with
+ * ixt_node_links_free). */
+void ixt_nodes_links(const ixt_nodes *ns, ixt_node_links *out);
+void ixt_node_links_free(ixt_node_links *l);
+/* The primary among the links, or NULL.  borrowed */
+const ixt_node_link *ixt_node_links_primary(const ixt_node_links *l);
+/* Opens a connection of one's own to l (blocking, at most
+ * connect_timeout_s; application_name idxtune/<role>).  caller closes */
+ixt_conn *ixt_node_link_open(const ixt_node_link *l, const char *role, int connect_timeout_s, ixt_err *e);
+/* ixt_nodes_full_texts for a worker: the texts on c (the main's server),
+ * then those still missing from each link in turn, each opened and closed
+ * (one that cannot be reached is passed over).  texts: caller frees
+ * (ixt_workload_texts_free) */
+int ixt_node_links_full_texts(const ixt_node_links *l, ixt_conn *c, const int64_t *ids, size_t n, char ***texts,
+                              ixt_err *e);
+
 /* Where one statement's time is spent. */
 typedef struct ixt_node_share {
     const char *name;      /* borrowed from the node */

@@ -77,7 +77,7 @@ typedef struct ixt_table_index {
 } ixt_table_index;
 
 typedef struct ixt_table_ctx {
-    double writes;      /* n_tup_ins + n_tup_upd + n_tup_del, cumulative */
+    double writes;      /* n_tup_ins + n_tup_upd + n_tup_del, cumulative; -1 unknown */
     double sampled_ms;  /* when writes was read */
     double write_rate;  /* per second between the last two samples, -1 unknown */
     double rows;        /* reltuples */
@@ -88,8 +88,11 @@ typedef struct ixt_table_ctx {
     int nindexes;
 } ixt_table_ctx;
 
-/* Reads (or refreshes, computing the write rate) the context of d's table. */
-int ixt_table_ctx_read(ixt_conn *c, const ixt_indexdef *d, ixt_table_ctx *ctx, ixt_err *e);
+/* Reads (or refreshes, computing the write rate) the context of d's table
+ * on c; the write counter from `writes`: c itself, or the primary when c
+ * is a hot standby (which counts no writes); NULL when there is none to
+ * ask: writes and write_rate are then unknown (-1). */
+int ixt_table_ctx_read(ixt_conn *c, ixt_conn *writes, const ixt_indexdef *d, ixt_table_ctx *ctx, ixt_err *e);
 void ixt_table_ctx_free(ixt_table_ctx *ctx);
 
 /* A real trial: N runs of EXPLAIN ANALYZE without the index, the build,

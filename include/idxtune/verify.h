@@ -23,6 +23,7 @@
 /* Fewer calls of an index's statements in the window: "watch". */
 #define IXT_VERIFY_MIN_CALLS 5
 
+struct ixt_nodes;
 struct ixt_review;
 struct ixt_review_item;
 
@@ -38,6 +39,12 @@ typedef struct ixt_baseline_target {
  * it->table. */
 int ixt_baseline_take(ixt_conn *c, struct ixt_review_item *it, const ixt_baseline_target *t, int nt,
                       ixt_err *e);
+/* The same over the servers of a cluster (--node) that are up: each
+ * statement's numbers summed, with each server's part.  A server other
+ * than the main that is down or fails is left out and named in skipped
+ * ("standby-1 (down)"; "" when none); the main's failure fails it. */
+int ixt_baseline_take_nodes(struct ixt_nodes *ns, struct ixt_review_item *it, const ixt_baseline_target *t, int nt,
+                            char *skipped, size_t len, ixt_err *e);
 
 /* ===== after the rollout ===== */
 
@@ -73,12 +80,20 @@ void ixt_verify_snap_free(ixt_verify_snap *s);
 typedef enum ixt_outcome { IXT_OUTCOME_KEEP, IXT_OUTCOME_WATCH, IXT_OUTCOME_REGRESSED } ixt_outcome;
 const char *ixt_outcome_word(ixt_outcome v);   /* "keep", "watch", "regressed".  borrowed */
 
+/* One server's part of a statement over the window (several servers). */
+typedef struct ixt_verify_part {
+    double mean_before;                  /* its part of the baseline; -1 not in it */
+    double mean_after;                   /* -1 without calls */
+    double calls;                        /* in the window */
+} ixt_verify_part;
+
 typedef struct ixt_verify_index {
     const char *schema, *name, *table;   /* borrowed from the review */
     int phase;                           /* 1-based rollout order */
     bool exists, valid;
     double size_bytes, idx_scan, scans;  /* scans: idx_scan growth over the window */
     double calls;                        /* calls of its reading statements in the window */
+    double *scans_at;                    /* [report nnodes]: scans per server, NULL with one.  owned */
     ixt_outcome verdict;
     char reason[256];
 } ixt_verify_index;
@@ -93,6 +108,7 @@ typedef struct ixt_verify_stmt {
     double calls;                        /* in the window */
     double change_pct;                   /* meaningful when mean_after >= 0 */
     bool regressed;
+    ixt_verify_part *parts;              /* [report nnodes], NULL with one server.  owned */
 } ixt_verify_stmt;
 
 typedef struct ixt_verify_report {
@@ -103,12 +119,22 @@ typedef struct ixt_verify_report {
     int nst;
     char **regressions;                  /* sentences.  owned */
     int nregressions;
+    char (*nodes)[32];                   /* the servers compared when several, in order.  owned */
+    int nnodes;
 } ixt_verify_report;
 
 /* Pure: compares two snapshots of r (a before b) with r's baselines.
  * The strings of *out point into r: free out before r. */
 void ixt_verify_compare(const struct ixt_review *r, const ixt_verify_snap *a, const ixt_verify_snap *b,
                         ixt_verify_report *out);
+/* Over several servers of a cluster (--node): a[i] before b[i] on the
+ * server names[i] (the main first: the indexes' existence, validity and
+ * size are its).  A statement's mean after is over the calls on all of
+ * them, its mean before over the parts of its baseline taken on these
+ * servers (the whole baseline when it has none of theirs); index scans
+ * are summed.  Each statement and index also gets each server's part. */
+void ixt_verify_compare_nodes(const struct ixt_review *r, const ixt_verify_snap *a, const ixt_verify_snap *b,
+                              const char *const *names, int nnodes, ixt_verify_report *out);
 void ixt_verify_report_free(ixt_verify_report *out);
 
 #endif

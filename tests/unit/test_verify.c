@@ -181,6 +181,57 @@ static void test_reset_and_shared(void **state)
     ixt_review_free(&r);
 }
 
+/* Two servers: the standby ran the statement in the baseline and in the
+ * window, the primary only in the window; a mean before over the servers
+ * compared, scans summed, each server's part. */
+static void test_nodes(void **state)
+{
+    (void)state;
+    ixt_review r = {0};
+    int64_t q[] = {11};
+    bool w[] = {false};
+    double m[] = {8};
+    add_item(&r, "a", 1, q, w, m);
+    ixt_baseline_stmt *bs = &r.items[0].baseline.s[0];
+    bs->nodes = ixt_xcalloc(2, sizeof *bs->nodes);
+    bs->nodes[bs->nnodes++] = (ixt_baseline_node){.name = "standby-1", .calls = 50, .total_ms = 500};
+    bs->nodes[bs->nnodes++] = (ixt_baseline_node){.name = "standby-2", .calls = 50, .total_ms = 300};
+    ixt_verify_snap a[2], b[2];
+    double c0[] = {0}, t0[] = {0}, cp[] = {10}, tp[] = {10}, cs[] = {50}, ts[] = {500}, cs1[] = {90}, ts1[] = {540};
+    snap(&a[0], 0, 1, 5, 1, q, c0, t0);
+    snap(&b[0], 2000, 1, 15, 1, q, cp, tp);
+    snap(&a[1], 0, 1, 100, 1, q, cs, ts);
+    snap(&b[1], 2000, 1, 140, 1, q, cs1, ts1);
+    b[1].idx[0].size_bytes = 1;   /* the main's facts are the ones shown */
+    const char *names[] = {"primary", "standby-1"};
+    ixt_verify_report v;
+    ixt_verify_compare_nodes(&r, a, b, names, 2, &v);
+    const ixt_verify_stmt *s = stmt(&v, 11);
+    /* standby-2 is not compared: the mean before is standby-1's 10 ms */
+    assert_true(s->mean_before == 10);
+    assert_true(s->calls == 50);
+    assert_true(s->mean_after == 1);   /* (10 + 40) ms over 50 calls */
+    assert_true(s->parts[0].mean_before == -1 && s->parts[0].calls == 10 && s->parts[0].mean_after == 1);
+    assert_true(s->parts[1].mean_before == 10 && s->parts[1].calls == 40 && s->parts[1].mean_after == 1);
+    assert_true(v.idx[0].scans == 50);
+    assert_true(v.idx[0].scans_at[0] == 10 && v.idx[0].scans_at[1] == 40);
+    assert_true(v.idx[0].size_bytes == 8192);
+    assert_int_equal(v.idx[0].verdict, IXT_OUTCOME_KEEP);
+    assert_int_equal(v.nnodes, 2);
+    assert_string_equal(v.nodes[1], "standby-1");
+    ixt_verify_report_free(&v);
+    /* none of the baseline's servers compared: the whole baseline's mean */
+    const char *other[] = {"primary"};
+    ixt_verify_compare_nodes(&r, a, b, other, 1, &v);
+    assert_true(stmt(&v, 11)->mean_before == 8);
+    ixt_verify_report_free(&v);
+    for (int i = 0; i < 2; i++) {
+        ixt_verify_snap_free(&a[i]);
+        ixt_verify_snap_free(&b[i]);
+    }
+    ixt_review_free(&r);
+}
+
 static void test_session_round_trip(void **state)
 {
     (void)state;
@@ -197,8 +248,40 @@ static void test_session_round_trip(void **state)
     assert_int_equal(back.items[0].baseline.n, 2);
     assert_true(back.items[0].baseline.s[0].queryid == 5571981387750758772LL);
     assert_true(back.items[0].baseline.s[1].write);
+    assert_int_equal(back.items[0].baseline.s[0].nnodes, 0);
     char *again = ixt_review_to_json(&back);
     assert_string_equal(text, again);
+    free(again);
+    free(text);
+    ixt_review_free(&back);
+    /* each server's part */
+    ixt_baseline_stmt *bs = &r.items[0].baseline.s[0];
+    bs->nodes = ixt_xcalloc(1, sizeof *bs->nodes);
+    bs->nodes[bs->nnodes++] = (ixt_baseline_node){.name = "standby-1", .calls = 100, .total_ms = 151};
+    text = ixt_review_to_json(&r);
+    assert_int_equal(ixt_review_from_json(&back, text, "s.json", &e), 0);
+    assert_int_equal(back.items[0].baseline.s[0].nnodes, 1);
+    assert_string_equal(back.items[0].baseline.s[0].nodes[0].name, "standby-1");
+    assert_true(back.items[0].baseline.s[0].nodes[0].total_ms == 151);
+    again = ixt_review_to_json(&back);
+    assert_string_equal(text, again);
+    static const struct { const char *from, *to, *want; } bad[] = {
+        {"\"node\": \"standby-1\"", "\"node\": \"stand\\u001b[2Jby\"", "nodes 1: \"node\" is not"},
+        {"\"node\": \"standby-1\"", "\"node\": 3", "nodes 1: \"node\" is not a string"},
+        {"\"total_ms\": 151.0", "\"total_ms\": -151.0", "nodes 1: \"total_ms\" is not"},
+        {"\"nodes\": [", "\"nodes\": 1, \"x\": [", "\"nodes\" is not a list"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *at = strstr(text, bad[i].from);
+        if (!at)
+            fail_msg("case %zu: %s not in\n%s", i, bad[i].from, text);
+        char *t = ixt_xasprintf("%.*s%s%s", (int)(at - text), text, bad[i].to, at + strlen(bad[i].from));
+        ixt_review x;
+        assert_int_equal(ixt_review_from_json(&x, t, "s.json", &e), -1);
+        if (!strstr(e.msg, bad[i].want))
+            fail_msg("case %zu: %s", i, e.msg);
+        free(t);
+    }
     free(again);
     free(text);
     ixt_review_free(&back);
@@ -255,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_write_regressed),
         cmocka_unit_test(test_not_scanned_watch_missing),
         cmocka_unit_test(test_reset_and_shared),
+        cmocka_unit_test(test_nodes),
         cmocka_unit_test(test_session_round_trip),
         cmocka_unit_test(test_session_bad_fields),
     };
