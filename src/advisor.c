@@ -885,7 +885,7 @@ static void grow(ixt_advisor *a, search *h, int k)
     const char **cols;
     int n = ixt_cands_useful_cols(infos, a->nstmts, a->set.v[k].table, &a->facts, &cols);
     for (int c = 0; c < n && a->set.v[k].nkeys < 4; c++)
-        (void)ixt_cands_extend(&a->set, k, cols[c]);
+        (void)ixt_cands_extend(&a->set, k, cols[c], &a->facts);
     free(cols);
     free(infos);
     sync_cands(a, h);

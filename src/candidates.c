@@ -353,6 +353,17 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
         concat(&k, &tc->eq, 3);
         concat(&k, &tc->grp, 3);
         add_keyed(set, table, &k, NULL, NULL, false);
+        /* the group key, then every other column the statement reads on
+         * the table (what its aggregates sum): an index-only scan feeds a
+         * sorted GROUP BY, e.g. (l_orderkey, l_quantity) for GROUP BY
+         * l_orderkey HAVING sum(l_quantity) > ... */
+        colset rest = {.n = 0};
+        concat(&rest, &k, -1);
+        concat(&rest, &tc->rng, -1);
+        concat(&rest, &tc->srt, -1);
+        concat(&rest, &tc->out, -1);
+        if (rest.n > k.n && rest.n - k.n <= 3)
+            add_keyed(set, table, &rest, NULL, NULL, false);
     }
 }
 
@@ -493,7 +504,7 @@ static bool plain_keys(const ixt_cand *c)
     return !c->where && !c->expr && !c->gin;
 }
 
-int ixt_cands_extend(ixt_cand_set *set, int base, const char *column)
+int ixt_cands_extend(ixt_cand_set *set, int base, const char *column, const ixt_cand_facts *f)
 {
     const ixt_cand *b = &set->v[base];
     if (!plain_keys(b) || b->nkeys >= IXT_CAND_MAX_COLS)
@@ -501,12 +512,20 @@ int ixt_cands_extend(ixt_cand_set *set, int base, const char *column)
     for (int i = 0; i < b->nkeys; i++)
         if (strcmp(b->keys[i], column) == 0)
             return -1;
+    colset lead = {.n = 0};
+    if (f)
+        policy_cols(f, b->table, &lead);
+    bool front = false;
+    for (int i = 0; i < lead.n; i++)
+        front |= strcmp(lead.cols[i], column) == 0;
+    /* a policy's column goes first: every statement compares it with = */
+    int at = front ? 0 : b->nkeys;
     ixt_cand c = {.table = ixt_xstrdup(b->table), .nkeys = b->nkeys + 1};
     for (int i = 0; i < b->nkeys; i++) {
-        c.keys[i] = ixt_xstrdup(b->keys[i]);
-        c.desc[i] = b->desc[i];
+        c.keys[i + (i >= at)] = ixt_xstrdup(b->keys[i]);
+        c.desc[i + (i >= at)] = b->desc[i];
     }
-    c.keys[b->nkeys] = ixt_xstrdup(column);
+    c.keys[at] = ixt_xstrdup(column);
     for (int i = 0; i < b->nincl; i++)
         if (strcmp(b->incl[i], column) != 0)
             c.incl[c.nincl++] = ixt_xstrdup(b->incl[i]);
