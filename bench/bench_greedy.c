@@ -422,7 +422,7 @@ static void report(const char *name, const ixt_conn_opts *o, const wl *w, double
         real_b += c.size_real;
         writes += c.write_cost;
     }
-    printf("%s_cost_reduction_pct %.1f\n%s_size_hypopg_mb %.1f\n%s_size_corrected_mb %.1f\n", name,
+    printf("%s_cost_reduction_pct %.2f\n%s_size_hypopg_mb %.1f\n%s_size_corrected_mb %.1f\n", name,
            before > 0 ? (before - after) / before * 100 : 0, name, hypo_b / MB, name, real_b / MB);
     printf("%s_write_cost_per_s %.1f\n%s_indexes %d\n%s_wall_ms %.0f\n", name, writes, name, ad->n, name, ad->ms);
 }

@@ -327,6 +327,16 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
     concat(&k, &tc->eq, 3);
     concat(&k, &tc->rng, 1);
     add_keyed(set, table, &k, NULL, NULL, false);
+    /* each other equality first (after the policy's), then the rest:
+     * a lookup by that column that also reads the others from the index,
+     * e.g. (c_nationkey, c_custkey) for a join on each */
+    for (int i = tc->lead.n + 1; i < tc->eq.n && i < 3; i++) {
+        k = (colset){.n = 0};
+        concat(&k, &tc->lead, -1);
+        colset_add(&k, tc->eq.cols[i], false);
+        concat(&k, &tc->eq, 3);
+        add_keyed(set, table, &k, NULL, NULL, false);
+    }
     if (tc->srt.n) {
         k = (colset){.n = 0};
         concat(&k, &tc->eq, 3);

@@ -166,6 +166,28 @@ static void test_group_key_then_aggregated_columns(void **state)
     ixt_cand_facts_free(&f);
 }
 
+/* Two equalities (a join on each): each one leads in a candidate, the
+ * other behind it, read from the index. */
+static void test_each_equality_leads(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT r.id FROM runs r JOIN events e ON e.id = r.workflow_id WHERE r.status = 'failed'",
+                         0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id, status)"));
+    assert_true(has(&s, "CREATE INDEX ON runs (status, workflow_id)"));
+    ixt_cand_set_free(&s);
+    /* under RLS the policy's column stays first */
+    ixt_cand_facts_free(&f);
+    facts(&f, true, true);
+    s = gen("SELECT id FROM events WHERE kind = 'x' AND priority = 3", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON events (tenant_id, kind, priority)"));
+    assert_true(has(&s, "CREATE INDEX ON events (tenant_id, priority, kind)"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
 static void test_qualstats_predicates(void **state)
 {
     (void)state;
@@ -241,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_no_placeholder_in_an_index),
         cmocka_unit_test(test_policy_column_leads),
         cmocka_unit_test(test_group_key_then_aggregated_columns),
+        cmocka_unit_test(test_each_equality_leads),
         cmocka_unit_test(test_qualstats_predicates),
         cmocka_unit_test(test_shapes_prefix_near_duplicate_extend),
         cmocka_unit_test(test_reordered_keys),
