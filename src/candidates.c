@@ -461,6 +461,28 @@ static bool branch_on(const ixt_catalog *cat, const ixt_sql_info *in, const char
     return false;
 }
 
+static bool plain_keys(const ixt_cand *c)
+{
+    return !c->where && !c->expr && !c->gin;
+}
+
+/* How many leading keys of the candidates from n0 on are policy columns. */
+static void mark_led(ixt_cand_set *set, int n0, const char *table, const colset *lead)
+{
+    for (int k = n0; k < set->n; k++) {
+        ixt_cand *c = &set->v[k];
+        if (strcmp(c->table, table) != 0 || !plain_keys(c))
+            continue;
+        for (c->led = 0; c->led < c->nkeys; c->led++) {
+            bool in = false;
+            for (int i = 0; i < lead->n && !in; i++)
+                in = strcmp(lead->cols[i], c->keys[c->led]) == 0;
+            if (!in)
+                break;
+        }
+    }
+}
+
 int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, const ixt_cand_facts *f)
 {
     int nquals = 0;
@@ -468,8 +490,10 @@ int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, 
         if (seen_before(in, t))
             continue;
         const char *table = in->tables[t].name;
+        int n0 = set->n;
         tcols tc;
         nquals += gather(f, in, queryid, table, 0, &tc);
+        colset lead = tc.lead;
         keyed_candidates(set, table, &tc);
         partial_candidates(set, f, in, table, &tc);
         expression_candidates(set, f, in, table);
@@ -479,6 +503,7 @@ int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, 
                 (void)gather(f, in, 0, table, b, &tc);
                 keyed_candidates(set, table, &tc);
             }
+        mark_led(set, n0, table, &lead);
     }
     return nquals;
 }
@@ -509,11 +534,6 @@ int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *t
     return nv;
 }
 
-static bool plain_keys(const ixt_cand *c)
-{
-    return !c->where && !c->expr && !c->gin;
-}
-
 int ixt_cands_extend(ixt_cand_set *set, int base, const char *column, const ixt_cand_facts *f)
 {
     const ixt_cand *b = &set->v[base];
@@ -536,6 +556,7 @@ int ixt_cands_extend(ixt_cand_set *set, int base, const char *column, const ixt_
         c.desc[i + (i >= at)] = b->desc[i];
     }
     c.keys[at] = ixt_xstrdup(column);
+    c.led = b->led + front;
     for (int i = 0; i < b->nincl; i++)
         if (strcmp(b->incl[i], column) != 0)
             c.incl[c.nincl++] = ixt_xstrdup(b->incl[i]);
@@ -550,14 +571,21 @@ int ixt_cands_add_plain(ixt_cand_set *set, const char *table, const char *const 
     return add(set, &c);
 }
 
-bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b)
+static bool covers_from(const ixt_cand *a, int skip, const ixt_cand *b)
 {
-    if (strcmp(a->table, b->table) != 0 || !plain_keys(a) || !plain_keys(b) || a->nkeys < b->nkeys)
+    if (a->nkeys - skip < b->nkeys)
         return false;
     for (int i = 0; i < b->nkeys; i++)
-        if (strcmp(a->keys[i], b->keys[i]) != 0 || a->desc[i] != b->desc[i])
+        if (strcmp(a->keys[skip + i], b->keys[i]) != 0 || a->desc[skip + i] != b->desc[i])
             return false;
     return true;
+}
+
+bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b)
+{
+    if (strcmp(a->table, b->table) != 0 || !plain_keys(a) || !plain_keys(b))
+        return false;
+    return covers_from(a, 0, b) || (a->led > 0 && b->led == 0 && covers_from(a, a->led, b));
 }
 
 bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b)

@@ -133,6 +133,16 @@ static void test_policy_column_leads(void **state)
     assert_true(one >= 0);
     int two = ixt_cands_extend(&s, one, "tenant_id", &f);
     assert_string_equal(s.v[two].def, "CREATE INDEX ON events (tenant_id, priority)");
+    /* and serves what (priority) serves: it can replace that pick */
+    assert_true(ixt_cand_covers(&s.v[two], &s.v[one]));
+    assert_false(ixt_cand_covers(&s.v[one], &s.v[two]));
+    const char *pc[] = {"priority", "created_at"};
+    int plain = ixt_cands_add_plain(&s, "events", pc, 2);
+    int led = -1;
+    for (int i = 0; i < s.n; i++)
+        if (!strcmp(s.v[i].def, "CREATE INDEX ON events (tenant_id, priority, created_at)"))
+            led = i;
+    assert_true(led >= 0 && ixt_cand_covers(&s.v[led], &s.v[plain]));
     ixt_cand_set_free(&s);
     ixt_cand_facts_free(&f);
     /* a = that is not leakproof is no index condition under RLS */
