@@ -1,5 +1,6 @@
 /* idxtune's advice against the plain greedy reference of issue 12, side
- * by side, on the demo and the analytic workload at two budgets each.
+ * by side, on the demo (as the owner, and as the application's role under
+ * row-level security) and the analytic workload, at four budgets each.
  *
  * The reference: candidates are every column, and every ordered pair of
  * columns of one table, that the plans show in a Filter, Join Filter,
@@ -64,11 +65,10 @@ static double plan_total(ixt_conn *c, const char *sql, bool typed, char **planne
 
 /* The scorer: a fresh session, the set as hypothetical indexes, every
  * statement planned once. */
-static double score(const char *db, const wl *w, const advice *ad)
+static double score(const ixt_conn_opts *o, const wl *w, const advice *ad)
 {
     ixt_err e;
-    ixt_conn_opts o = {.dbname = db};
-    ixt_conn *c = ixt_conn_open(&o, "bench", &e);
+    ixt_conn *c = ixt_conn_open(o, "bench", &e);
     if (!c)
         return -1;
     for (int k = 0; k < ad->n; k++) {
@@ -411,10 +411,10 @@ static void advice_free(advice *ad)
 }
 
 /* One line of the table: the scorer's reduction, sizes, write cost. */
-static void report(const char *name, const char *db, const wl *w, double before, ixt_advisor *facts,
+static void report(const char *name, const ixt_conn_opts *o, const wl *w, double before, ixt_advisor *facts,
                    const advice *ad)
 {
-    double after = score(db, w, ad), hypo_b = 0, real_b = 0, writes = 0;
+    double after = score(o, w, ad), hypo_b = 0, real_b = 0, writes = 0;
     for (int k = 0; k < ad->n; k++) {
         ixt_adv_cand c;
         ixt_advisor_assess(facts, ad->shapes[k], ad->hypo_bytes[k], &c);
@@ -422,15 +422,19 @@ static void report(const char *name, const char *db, const wl *w, double before,
         real_b += c.size_real;
         writes += c.write_cost;
     }
-    printf("%s_cost_reduction_pct %.1f\n%s_size_hypopg_mb %.1f\n%s_size_corrected_mb %.1f\n", name,
+    printf("%s_cost_reduction_pct %.2f\n%s_size_hypopg_mb %.1f\n%s_size_corrected_mb %.1f\n", name,
            before > 0 ? (before - after) / before * 100 : 0, name, hypo_b / MB, name, real_b / MB);
     printf("%s_write_cost_per_s %.1f\n%s_indexes %d\n%s_wall_ms %.0f\n", name, writes, name, ad->n, name, ad->ms);
 }
 
-static void compare(const char *label, const char *db, const char *path, const double *shares, int nshares)
+/* role NULL: as the connecting user; else SET ROLE and app.tenant_id=1,
+ * as the demo's application runs (its tenant's policy applies). */
+static void compare(const char *label, const char *db, const char *role, const char *path, const double *shares,
+                    int nshares)
 {
     ixt_err e;
-    ixt_conn_opts o = {.dbname = db};
+    static const char *const tenant[] = {"app.tenant_id=1"};
+    ixt_conn_opts o = {.dbname = db, .role = role, .settings = role ? tenant : NULL, .nsettings = role ? 1 : 0};
     ixt_conn *c = ixt_conn_open(&o, "bench", &e);
     if (!c) {
         fprintf(stderr, "bench_greedy: %s\n", e.msg);
@@ -441,12 +445,12 @@ static void compare(const char *label, const char *db, const char *path, const d
     double dbsize = r ? atof(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
     advice none = {0};
-    double before = wl_load(c, path, &w) == 0 ? score(db, &w, &none) : -1;
+    double before = wl_load(c, path, &w) == 0 ? score(&o, &w, &none) : -1;
     for (int b = 0; before > 0 && b < nshares; b++) {
         double budget_mb = dbsize * shares[b] / MB;
         char name[96];
-        snprintf(name, sizeof name, "%s_%.0fmb", label, budget_mb);
-        printf("%s_budget_mb %.0f\n", name, budget_mb);
+        snprintf(name, sizeof name, "%s_%.0fpct", label, shares[b] * 100);
+        printf("%s_budget_mb %.1f\n", name, budget_mb);
 
         ixt_advisor a;
         ixt_advisor_init(&a, c, budget_mb, 0);
@@ -471,7 +475,7 @@ static void compare(const char *label, const char *db, const char *path, const d
         }
         char sub[128];
         snprintf(sub, sizeof sub, "%s_idxtune", name);
-        report(sub, db, &w, before, &a, &mine);
+        report(sub, &o, &w, before, &a, &mine);
 
         ixt_cand_set gset = {0};
         advice ref = {0};
@@ -480,7 +484,7 @@ static void compare(const char *label, const char *db, const char *path, const d
         if (!getenv("IXT_BENCH_NO_REFERENCE") && greedy_run(&a, &w, budget_mb * MB, &gset, &ref) == 0) {
             ref.ms = ixt_now_ms() - t0;
             snprintf(sub, sizeof sub, "%s_greedy", name);
-            report(sub, db, &w, before, &a, &ref);
+            report(sub, &o, &w, before, &a, &ref);
         }
         if (getenv("IXT_BENCH_VERBOSE")) {
             for (int k = 0; k < mine.n; k++)
@@ -499,10 +503,17 @@ static void compare(const char *label, const char *db, const char *path, const d
 
 int main(void)
 {
-    /* a tight and a generous budget, as shares of the database's size */
-    static const double shares[] = {0.05, 0.25};
+    /* from tight to generous, as shares of the database's size */
+    static const double shares[] = {0.01, 0.05, 0.10, 0.25};
+    int n = (int)(sizeof shares / sizeof *shares);
     setvbuf(stdout, NULL, _IOLBF, 0); /* figures as they come: the reference is slow */
-    compare("demo", "idxdemo", "demo/statements.sql", shares, 2);
-    compare("analytic", "idxtpch", "demo/analytics/statements.sql", shares, 2);
+    /* IXT_BENCH_ONLY: the legs whose label it names (while tuning one) */
+    const char *only = getenv("IXT_BENCH_ONLY");
+    if (!only || strstr(only, "demo"))
+        compare("demo", "idxdemo", NULL, "demo/statements.sql", shares, n);
+    if (!only || strstr(only, "rls"))
+        compare("rls", "idxdemo", "app_user", "demo/statements.sql", shares, n);
+    if (!only || strstr(only, "analytic"))
+        compare("analytic", "idxtpch", NULL, "demo/analytics/statements.sql", shares, n);
     return 0;
 }

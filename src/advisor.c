@@ -273,6 +273,9 @@ typedef struct search {
      * INFINITY: never tried, or the pick it would replace has changed. */
     double *bound;
     int *bound_r;
+    /* k's value (not per MB) when last tried as an addition, -INFINITY
+     * when not known: what the swaps at the end start from */
+    double *gain;
     int cap;
     /* A chosen move's creates, drops and plans, not sent yet: they go at
      * the head of the next batch (one round trip per greedy step), and
@@ -328,6 +331,7 @@ static void sync_cands(ixt_advisor *a, search *h)
         h->rel = ixt_xrealloc(h->rel, (size_t)cap * (size_t)(a->nstmts + 1) * sizeof *h->rel);
         h->bound = ixt_xrealloc(h->bound, (size_t)cap * sizeof *h->bound);
         h->bound_r = ixt_xrealloc(h->bound_r, (size_t)cap * sizeof *h->bound_r);
+        h->gain = ixt_xrealloc(h->gain, (size_t)cap * sizeof *h->gain);
         a->cands = ixt_xrealloc(a->cands, (size_t)cap * sizeof *a->cands);
         h->cap = cap;
     }
@@ -340,6 +344,7 @@ static void sync_cands(ixt_advisor *a, search *h)
         h->served[k] = served(a, k);
         h->bound[k] = INFINITY;
         h->bound_r[k] = -1;
+        h->gain[k] = -INFINITY;
         for (int i = 0; i < a->nstmts; i++)
             h->rel[(size_t)k * (size_t)a->nstmts + (size_t)i] = a->stmts[i].ok && relevant(a, i, k);
         write_cost_of(a, &a->set.v[k], &a->cands[k]);
@@ -845,6 +850,7 @@ static double try_move(ixt_advisor *a, search *h, int k, double used_bytes, doub
         return -INFINITY;
     double v = value(a, saving, a->cands[k].write_cost - (r >= 0 ? a->cands[r].write_cost : 0));
     double size = real_size(&a->cands[k]) - (r >= 0 ? real_size(&a->cands[r]) : 0);
+    h->gain[k] = r < 0 ? v : -INFINITY;
     if (v <= floor)
         return -INFINITY;
     if (a->budget_mb > 0 && used_bytes + size > a->budget_mb * 1024 * 1024) {
@@ -925,7 +931,7 @@ static void grow(ixt_advisor *a, search *h, int k)
     const char **cols;
     int n = ixt_cands_useful_cols(infos, a->nstmts, a->set.v[k].table, &a->facts, &cols);
     for (int c = 0; c < n && a->set.v[k].nkeys < 4; c++)
-        (void)ixt_cands_extend(&a->set, k, cols[c]);
+        (void)ixt_cands_extend(&a->set, k, cols[c], &a->facts);
     free(cols);
     free(infos);
     sync_cands(a, h);
@@ -989,28 +995,107 @@ static void apply_move(ixt_advisor *a, search *h, move m)
     grow(a, h, m.add);
 }
 
+static bool stopped(const ixt_advisor *a)
+{
+    return a->stop && a->stop(a->stop_ctx);
+}
+
+/* Each pick's value given all the others (a pick another one took over
+ * is worth 0), its benefit noted.  npicks entries; caller frees */
+static double *pick_values(ixt_advisor *a, search *h)
+{
+    double *v = ixt_xcalloc((size_t)a->npicks + 1, sizeof *v);
+    prefetch_picks(a, h);
+    for (int p = 0; p < a->npicks; p++) {
+        int k = a->picks[p];
+        double saving = -saving_of(a, h, -1, k);
+        v[p] = value(a, saving, a->cands[k].write_cost);
+        a->cands[k].benefit = saving / a->span_s;
+    }
+    return v;
+}
+
 /* Clean-up: the pick worth least given all the others goes while it is
- * worth less than the floor (a pick another one took over is worth 0). */
+ * worth less than the floor. */
 static void clean_up(ixt_advisor *a, search *h)
 {
     double floor = value_floor(a);
     for (;;) {
         int worst = -1;
-        double worst_v = 0;
-        prefetch_picks(a, h);
-        for (int p = 0; p < a->npicks; p++) {
-            int k = a->picks[p];
-            double saving = -saving_of(a, h, -1, k);
-            double v = value(a, saving, a->cands[k].write_cost);
-            a->cands[k].benefit = saving / a->span_s;
-            if (worst < 0 || v < worst_v) {
+        double *v = pick_values(a, h);
+        for (int p = 0; p < a->npicks; p++)
+            if (worst < 0 || v[p] < v[worst])
                 worst = p;
-                worst_v = v;
-            }
-        }
-        if (worst < 0 || worst_v > floor || !ixt_conn_ok(a->c))
+        bool keep = worst < 0 || v[worst] > floor;
+        free(v);
+        if (keep || !ixt_conn_ok(a->c))
             return;
         drop_pick(a, h, worst);
+    }
+}
+
+/* Swaps tried per round trip, and rounds at most. */
+#define SWAP_TRIES 24
+#define SWAP_ROUNDS 8
+
+typedef struct swap {
+    int k, r;                  /* candidate in, pick out */
+    double est;                /* k's value when last tried, less r's now */
+} swap;
+
+static int by_est(const void *x, const void *y)
+{
+    double a = ((const swap *)x)->est, b = ((const swap *)y)->est;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/* When the budget is what stopped the greedy, its first picks (the best
+ * per MB) can crowd out an index worth more in all: one pick goes and a
+ * candidate that fits in its place comes, when the set is then worth
+ * more.  The likeliest swaps (the candidate's value when last tried, less
+ * the pick's) are tried together, one round trip a round. */
+static void swap_picks(ixt_advisor *a, search *h, double *used)
+{
+    double budget = a->budget_mb * 1024 * 1024, floor = value_floor(a);
+    for (int round = 0; a->budget_mb > 0 && round < SWAP_ROUNDS && !stopped(a) && ixt_conn_ok(a->c); round++) {
+        double *vp = pick_values(a, h);
+        swap *v = NULL;
+        int n = 0;
+        for (int k = 0; k < a->ncands; k++) {
+            bool reordered;
+            if (h->gain[k] <= floor || probe_of(a, h, k, &reordered) != -1)
+                continue;
+            for (int p = 0; p < a->npicks; p++) {
+                int r = a->picks[p];
+                if (*used - real_size(&a->cands[r]) + real_size(&a->cands[k]) > budget)
+                    continue;
+                v = ixt_xrealloc(v, (size_t)(n + 1) * sizeof *v);
+                v[n++] = (swap){k, r, h->gain[k] - vp[p]};
+            }
+        }
+        free(vp);
+        qsort(v, (size_t)n, sizeof *v, by_est);
+        n = n < SWAP_TRIES ? n : SWAP_TRIES;
+        if (!a->sequential) {
+            batch b;
+            batch_init(a, h, &b);
+            for (int j = 0; j < n; j++)
+                queue_probe(a, h, &b, v[j].k, v[j].r);
+            batch_run(a, h, &b);
+            batch_free(&b);
+        }
+        move best = {-1, -1, floor, 0};
+        for (int j = 0; j < n; j++) {
+            const ixt_adv_cand *ck = &a->cands[v[j].k], *cr = &a->cands[v[j].r];
+            double gain = value(a, saving_of(a, h, v[j].k, v[j].r), ck->write_cost - cr->write_cost);
+            if (gain > best.ratio)
+                best = (move){v[j].k, v[j].r, gain, real_size(ck) - real_size(cr)};
+        }
+        free(v);
+        if (best.add < 0)
+            return;
+        *used += best.size;
+        apply_move(a, h, best);
     }
 }
 
@@ -1032,11 +1117,6 @@ static void note_replaced(ixt_advisor *a)
                 snprintf(c->replaces, sizeof c->replaces, "%s", x->name);
         }
     }
-}
-
-static bool stopped(const ixt_advisor *a)
-{
-    return a->stop && a->stop(a->stop_ctx);
 }
 
 /* The plan of a statement without new indexes, from its script's run. */
@@ -1245,6 +1325,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         used += m.size;
         apply_move(a, &h, m);
     }
+    swap_picks(a, &h, &used);
     clean_up(a, &h);
     flush(a, &h);
     note_replaced(a);
@@ -1263,6 +1344,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     free(h.rel);
     free(h.bound);
     free(h.bound_r);
+    free(h.gain);
     if (stopped(a))
         return ixt_err_set(e, "cancelled");
     return lost(a, e);

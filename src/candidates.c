@@ -327,6 +327,16 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
     concat(&k, &tc->eq, 3);
     concat(&k, &tc->rng, 1);
     add_keyed(set, table, &k, NULL, NULL, false);
+    /* each other equality first (after the policy's), then the rest:
+     * a lookup by that column that also reads the others from the index,
+     * e.g. (c_nationkey, c_custkey) for a join on each */
+    for (int i = tc->lead.n + 1; i < tc->eq.n && i < 3; i++) {
+        k = (colset){.n = 0};
+        concat(&k, &tc->lead, -1);
+        colset_add(&k, tc->eq.cols[i], false);
+        concat(&k, &tc->eq, 3);
+        add_keyed(set, table, &k, NULL, NULL, false);
+    }
     if (tc->srt.n) {
         k = (colset){.n = 0};
         concat(&k, &tc->eq, 3);
@@ -353,6 +363,17 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
         concat(&k, &tc->eq, 3);
         concat(&k, &tc->grp, 3);
         add_keyed(set, table, &k, NULL, NULL, false);
+        /* the group key, then every other column the statement reads on
+         * the table (what its aggregates sum): an index-only scan feeds a
+         * sorted GROUP BY, e.g. (l_orderkey, l_quantity) for GROUP BY
+         * l_orderkey HAVING sum(l_quantity) > ... */
+        colset rest = {.n = 0};
+        concat(&rest, &k, -1);
+        concat(&rest, &tc->rng, -1);
+        concat(&rest, &tc->srt, -1);
+        concat(&rest, &tc->out, -1);
+        if (rest.n > k.n && rest.n - k.n <= 3)
+            add_keyed(set, table, &rest, NULL, NULL, false);
     }
 }
 
@@ -440,6 +461,28 @@ static bool branch_on(const ixt_catalog *cat, const ixt_sql_info *in, const char
     return false;
 }
 
+static bool plain_keys(const ixt_cand *c)
+{
+    return !c->where && !c->expr && !c->gin;
+}
+
+/* How many leading keys of the candidates from n0 on are policy columns. */
+static void mark_led(ixt_cand_set *set, int n0, const char *table, const colset *lead)
+{
+    for (int k = n0; k < set->n; k++) {
+        ixt_cand *c = &set->v[k];
+        if (strcmp(c->table, table) != 0 || !plain_keys(c))
+            continue;
+        for (c->led = 0; c->led < c->nkeys; c->led++) {
+            bool in = false;
+            for (int i = 0; i < lead->n && !in; i++)
+                in = strcmp(lead->cols[i], c->keys[c->led]) == 0;
+            if (!in)
+                break;
+        }
+    }
+}
+
 int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, const ixt_cand_facts *f)
 {
     int nquals = 0;
@@ -447,8 +490,10 @@ int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, 
         if (seen_before(in, t))
             continue;
         const char *table = in->tables[t].name;
+        int n0 = set->n;
         tcols tc;
         nquals += gather(f, in, queryid, table, 0, &tc);
+        colset lead = tc.lead;
         keyed_candidates(set, table, &tc);
         partial_candidates(set, f, in, table, &tc);
         expression_candidates(set, f, in, table);
@@ -458,6 +503,7 @@ int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, 
                 (void)gather(f, in, 0, table, b, &tc);
                 keyed_candidates(set, table, &tc);
             }
+        mark_led(set, n0, table, &lead);
     }
     return nquals;
 }
@@ -488,12 +534,7 @@ int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *t
     return nv;
 }
 
-static bool plain_keys(const ixt_cand *c)
-{
-    return !c->where && !c->expr && !c->gin;
-}
-
-int ixt_cands_extend(ixt_cand_set *set, int base, const char *column)
+int ixt_cands_extend(ixt_cand_set *set, int base, const char *column, const ixt_cand_facts *f)
 {
     const ixt_cand *b = &set->v[base];
     if (!plain_keys(b) || b->nkeys >= IXT_CAND_MAX_COLS)
@@ -501,12 +542,21 @@ int ixt_cands_extend(ixt_cand_set *set, int base, const char *column)
     for (int i = 0; i < b->nkeys; i++)
         if (strcmp(b->keys[i], column) == 0)
             return -1;
+    colset lead = {.n = 0};
+    if (f)
+        policy_cols(f, b->table, &lead);
+    bool front = false;
+    for (int i = 0; i < lead.n; i++)
+        front |= strcmp(lead.cols[i], column) == 0;
+    /* a policy's column goes first: every statement compares it with = */
+    int at = front ? 0 : b->nkeys;
     ixt_cand c = {.table = ixt_xstrdup(b->table), .nkeys = b->nkeys + 1};
     for (int i = 0; i < b->nkeys; i++) {
-        c.keys[i] = ixt_xstrdup(b->keys[i]);
-        c.desc[i] = b->desc[i];
+        c.keys[i + (i >= at)] = ixt_xstrdup(b->keys[i]);
+        c.desc[i + (i >= at)] = b->desc[i];
     }
-    c.keys[b->nkeys] = ixt_xstrdup(column);
+    c.keys[at] = ixt_xstrdup(column);
+    c.led = b->led + front;
     for (int i = 0; i < b->nincl; i++)
         if (strcmp(b->incl[i], column) != 0)
             c.incl[c.nincl++] = ixt_xstrdup(b->incl[i]);
@@ -521,14 +571,21 @@ int ixt_cands_add_plain(ixt_cand_set *set, const char *table, const char *const 
     return add(set, &c);
 }
 
-bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b)
+static bool covers_from(const ixt_cand *a, int skip, const ixt_cand *b)
 {
-    if (strcmp(a->table, b->table) != 0 || !plain_keys(a) || !plain_keys(b) || a->nkeys < b->nkeys)
+    if (a->nkeys - skip < b->nkeys)
         return false;
     for (int i = 0; i < b->nkeys; i++)
-        if (strcmp(a->keys[i], b->keys[i]) != 0 || a->desc[i] != b->desc[i])
+        if (strcmp(a->keys[skip + i], b->keys[i]) != 0 || a->desc[skip + i] != b->desc[i])
             return false;
     return true;
+}
+
+bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b)
+{
+    if (strcmp(a->table, b->table) != 0 || !plain_keys(a) || !plain_keys(b))
+        return false;
+    return covers_from(a, 0, b) || (a->led > 0 && b->led == 0 && covers_from(a, a->led, b));
 }
 
 bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b)

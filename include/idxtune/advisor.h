@@ -4,7 +4,9 @@
  * the most value per MB within a storage budget, value being the read
  * cost saved per second net of the write cost the index adds.  Chosen
  * indexes grow by the next column that helps; a final pass drops any pick
- * whose own value given the others falls below the threshold.  The greedy
+ * whose own value given the others falls below the threshold.  When the
+ * budget stops the greedy, a pick is swapped for a candidate that fits in
+ * its place when the set is then worth more.  The greedy
  * is lazy: a candidate is scored again only when its last value per MB
  * could still win the step, and each step's what-ifs go in one pipeline. */
 #ifndef IDXTUNE_ADVISOR_H

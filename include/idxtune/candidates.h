@@ -90,6 +90,10 @@ typedef struct ixt_cand {
     char *where;               /* partial index predicate, NULL when none.  owned */
     bool expr;                 /* keys[0] is an expression */
     bool gin;
+    /* leading keys that are columns of a row-level security policy: every
+     * statement on the table compares them with =, so the index serves
+     * what the keys after them serve */
+    int led;
 } ixt_cand;
 
 typedef struct ixt_cand_set {
@@ -111,13 +115,16 @@ int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *info, long long queryid
  * frees the array only (strings borrowed from infos and f) */
 int ixt_cands_useful_cols(const ixt_sql_info *const *infos, int n, const char *table, const ixt_cand_facts *f,
                           const char ***out);
-/* Adds candidate base extended by one more key column; returns its index
- * in set (an existing one when already there), -1 when base cannot grow. */
-int ixt_cands_extend(ixt_cand_set *set, int base, const char *column);
+/* Adds candidate base extended by one more key column (last; first when
+ * it is the column of a row-level security policy in f, which may be
+ * NULL); returns its index in set (an existing one when already there),
+ * -1 when base cannot grow. */
+int ixt_cands_extend(ixt_cand_set *set, int base, const char *column, const ixt_cand_facts *f);
 /* Adds the plain btree on table (cols) to set; returns its index in set. */
 int ixt_cands_add_plain(ixt_cand_set *set, const char *table, const char *const *cols, int n);
-/* Whether a's keys start with b's keys and a has at least as many
- * (same table; neither partial nor an expression nor GIN). */
+/* Whether a's keys start with b's keys and a has at least as many, or
+ * do so after a's policy columns when b has none (same table; neither
+ * partial nor an expression nor GIN). */
 bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b);
 /* Same keys and a's INCLUDE holds b's: b is a near duplicate of a. */
 bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b);

@@ -188,6 +188,48 @@ static void test_pg_qualstats_predicates(void **state)
     ixt_conn_close(c);
 }
 
+/* A tight budget: the greedy's first pick, the best per MB, can crowd out
+ * an index worth more in all; the swap at the end trades it for that one.
+ * The weights make (tenant_id) twice as good per MB as (run_id) and worth
+ * less in all; the budget holds (run_id), not both. */
+static void test_swap_for_more_value(void **state)
+{
+    (void)state;
+    ixt_test_needs_hypopg();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    const char *sqls[] = {"SELECT count(*) FROM runs WHERE tenant_id = 7",
+                          "SELECT * FROM run_logs WHERE run_id = 4242"};
+    double size[2], saving[2];
+    char def[2][256];
+    ixt_err e;
+    for (int i = 0; i < 2; i++) {
+        ixt_advisor a;
+        ixt_advisor_init(&a, c, 0, 0);
+        ixt_advisor_add(&a, sqls[i], 1, 0);
+        if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
+            fail_msg("%s", e.msg);
+        assert_int_equal(a.npicks, 1);
+        size[i] = a.cands[a.picks[0]].size_real;
+        saving[i] = a.weighted_before - a.weighted_after;
+        snprintf(def[i], sizeof def[i], "%s", a.cands[a.picks[0]].def);
+        ixt_advisor_free(&a);
+    }
+    double weight = 2 * (saving[1] / size[1]) * size[0] / saving[0];
+    assert_true(weight * saving[0] < saving[1] && size[0] < size[1]);
+    ixt_advisor a;
+    ixt_advisor_init(&a, c, (size[1] + size[0] / 2) / (1024.0 * 1024.0), 0);
+    ixt_advisor_add(&a, sqls[0], weight, 0);
+    ixt_advisor_add(&a, sqls[1], 1, 0);
+    if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
+        fail_msg("%s", e.msg);
+    print_message("# alone: %s %.0f bytes saves %.0f x %.2f; %s %.0f bytes saves %.0f; picked %s\n", def[0], size[0],
+                  saving[0], weight, def[1], size[1], saving[1], a.npicks ? a.cands[a.picks[0]].def : "nothing");
+    assert_int_equal(a.npicks, 1);
+    assert_string_equal(a.cands[a.picks[0]].def, def[1]);
+    ixt_advisor_free(&a);
+    ixt_conn_close(c);
+}
+
 /* The real size of an index, built in a transaction that is rolled back. */
 static double real_size(ixt_conn *c, const char *def)
 {
@@ -282,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_pg_qualstats_predicates),
         cmocka_unit_test(test_sizes_match_real_builds),
         cmocka_unit_test(test_costs_with_a_pick),
+        cmocka_unit_test(test_swap_for_more_value),
     };
     return IXT_RUN_TESTS(tests);
 }

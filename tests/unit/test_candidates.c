@@ -125,6 +125,24 @@ static void test_policy_column_leads(void **state)
     ixt_cand_set_free(&s);
     s = gen("SELECT id FROM events WHERE priority = 3 ORDER BY created_at DESC LIMIT 20", 0, &f);
     assert_true(has(&s, "CREATE INDEX ON events (tenant_id, priority, created_at)"));
+    /* grown by the policy's column, the index leads with it */
+    int one = -1;
+    for (int i = 0; i < s.n; i++)
+        if (!strcmp(s.v[i].def, "CREATE INDEX ON events (priority)"))
+            one = i;
+    assert_true(one >= 0);
+    int two = ixt_cands_extend(&s, one, "tenant_id", &f);
+    assert_string_equal(s.v[two].def, "CREATE INDEX ON events (tenant_id, priority)");
+    /* and serves what (priority) serves: it can replace that pick */
+    assert_true(ixt_cand_covers(&s.v[two], &s.v[one]));
+    assert_false(ixt_cand_covers(&s.v[one], &s.v[two]));
+    const char *pc[] = {"priority", "created_at"};
+    int plain = ixt_cands_add_plain(&s, "events", pc, 2);
+    int led = -1;
+    for (int i = 0; i < s.n; i++)
+        if (!strcmp(s.v[i].def, "CREATE INDEX ON events (tenant_id, priority, created_at)"))
+            led = i;
+    assert_true(led >= 0 && ixt_cand_covers(&s.v[led], &s.v[plain]));
     ixt_cand_set_free(&s);
     ixt_cand_facts_free(&f);
     /* a = that is not leakproof is no index condition under RLS */
@@ -132,6 +150,50 @@ static void test_policy_column_leads(void **state)
     s = gen("SELECT count(*) FROM events WHERE created_at > now() - interval '1 day'", 0, &f);
     for (int i = 0; i < s.n; i++)
         assert_null(strstr(s.v[i].def, "tenant_id"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
+/* GROUP BY with aggregates: the group key, then the columns they read,
+ * for an index-only scan in group order. */
+static void test_group_key_then_aggregated_columns(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT workflow_id, max(run_at) FROM runs GROUP BY workflow_id", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id, run_at)"));
+    ixt_cand_set_free(&s);
+    s = gen("SELECT status, sum(workflow_id) FROM runs GROUP BY status", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (status, workflow_id)"));
+    ixt_cand_set_free(&s);
+    /* more than three columns besides the key: no such candidate */
+    s = gen("SELECT status, max(id), max(run_at), max(started_at), max(workflow_id) FROM runs GROUP BY status",
+            0, &f);
+    for (int i = 0; i < s.n; i++)
+        assert_true(s.v[i].nkeys <= 1);
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
+/* Two equalities (a join on each): each one leads in a candidate, the
+ * other behind it, read from the index. */
+static void test_each_equality_leads(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT r.id FROM runs r JOIN events e ON e.id = r.workflow_id WHERE r.status = 'failed'",
+                         0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id, status)"));
+    assert_true(has(&s, "CREATE INDEX ON runs (status, workflow_id)"));
+    ixt_cand_set_free(&s);
+    /* under RLS the policy's column stays first */
+    ixt_cand_facts_free(&f);
+    facts(&f, true, true);
+    s = gen("SELECT id FROM events WHERE kind = 'x' AND priority = 3", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON events (tenant_id, kind, priority)"));
+    assert_true(has(&s, "CREATE INDEX ON events (tenant_id, priority, kind)"));
     ixt_cand_set_free(&s);
     ixt_cand_facts_free(&f);
 }
@@ -173,12 +235,12 @@ static void test_shapes_prefix_near_duplicate_extend(void **state)
     assert_false(ixt_cand_covers(&s.v[one], &s.v[two]));
     assert_true(ixt_cand_near_dup(&s.v[incl], &s.v[two]));
     assert_false(ixt_cand_near_dup(&s.v[two], &s.v[incl]));
-    assert_int_equal(ixt_cands_extend(&s, one, "created_at"), two);
+    assert_int_equal(ixt_cands_extend(&s, one, "created_at", NULL), two);
     int n = s.n;
-    int three = ixt_cands_extend(&s, two, "kind");
+    int three = ixt_cands_extend(&s, two, "kind", NULL);
     assert_int_equal(three, n);
     assert_string_equal(s.v[three].def, "CREATE INDEX ON events (tenant_id, created_at, kind)");
-    assert_int_equal(ixt_cands_extend(&s, two, "tenant_id"), -1);
+    assert_int_equal(ixt_cands_extend(&s, two, "tenant_id", NULL), -1);
     assert_true(ixt_cand_has_column(&s.v[incl], "kind"));
     assert_false(ixt_cand_has_column(&s.v[two], "kind"));
     ixt_cand_set_free(&s);
@@ -210,6 +272,8 @@ int main(void)
         cmocka_unit_test(test_or_branches),
         cmocka_unit_test(test_no_placeholder_in_an_index),
         cmocka_unit_test(test_policy_column_leads),
+        cmocka_unit_test(test_group_key_then_aggregated_columns),
+        cmocka_unit_test(test_each_equality_leads),
         cmocka_unit_test(test_qualstats_predicates),
         cmocka_unit_test(test_shapes_prefix_near_duplicate_extend),
         cmocka_unit_test(test_reordered_keys),
