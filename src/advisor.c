@@ -1539,3 +1539,29 @@ ixt_plan *ixt_advisor_plan(ixt_advisor *a, int stmt)
     free(json);
     return p;
 }
+
+void ixt_advisor_helped(ixt_advisor *a, ixt_adv_helped *h)
+{
+    h->uses = ixt_xcalloc((size_t)(a->npicks * a->nstmts) + 1, sizeof *h->uses);
+    h->final = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *h->final);
+    char (*names)[128] = ixt_xcalloc((size_t)a->npicks + 1, sizeof *names);
+    ixt_plan **plans = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *plans);
+    ixt_advisor_final_plans(a, plans, names);
+    for (int i = 0; i < a->nstmts; i++) {
+        if (!a->stmts[i].ok)
+            continue;
+        h->final[i] = plans[i] ? plans[i]->total_cost : a->stmts[i].cost;
+        for (int p = 0; plans[i] && p < a->npicks; p++)
+            h->uses[p * a->nstmts + i] = names[p][0] && ixt_plan_uses_index(plans[i], names[p]);
+        ixt_plan_free(plans[i]);
+    }
+    free(plans);
+    free(names);
+}
+
+void ixt_adv_helped_free(ixt_adv_helped *h)
+{
+    free(h->uses);
+    free(h->final);
+    memset(h, 0, sizeof *h);
+}

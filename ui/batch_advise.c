@@ -59,31 +59,6 @@ static int load_statements(const ixt_opts *o, ixt_nodes *ns, ixt_advisor *a)
     return rc;
 }
 
-/* Which statements each pick helps: final plans with the whole set. */
-typedef struct helped {
-    bool *uses;                /* [pick * nstmts + stmt] */
-    double *final;             /* per statement */
-} helped;
-
-static void find_helped(ixt_advisor *a, helped *h)
-{
-    h->uses = ixt_xcalloc((size_t)(a->npicks * a->nstmts) + 1, sizeof *h->uses);
-    h->final = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *h->final);
-    char (*names)[128] = ixt_xcalloc((size_t)a->npicks + 1, sizeof *names);
-    ixt_plan **plans = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *plans);
-    ixt_advisor_final_plans(a, plans, names);
-    for (int i = 0; i < a->nstmts; i++) {
-        if (!a->stmts[i].ok)
-            continue;
-        h->final[i] = plans[i] ? plans[i]->total_cost : a->stmts[i].cost;
-        for (int p = 0; plans[i] && p < a->npicks; p++)
-            h->uses[p * a->nstmts + i] = names[p][0] && ixt_plan_uses_index(plans[i], names[p]);
-        ixt_plan_free(plans[i]);
-    }
-    free(plans);
-    free(names);
-}
-
 static char *pretty(const char *def)
 {
     ixt_indexdef d;
@@ -95,7 +70,7 @@ static char *pretty(const char *def)
     return p ? p : ixt_xstrdup(def);
 }
 
-static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, double wall_ms)
+static void print_text(const ixt_opts *o, ixt_advisor *a, const ixt_adv_helped *h, double wall_ms)
 {
     char sz[32];
     const char *as = ixt_conn_as(a->c);
@@ -147,7 +122,7 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const helped *h, doubl
             printf("Skipped: %.70s: %s\n", a->stmts[i].sql, a->stmts[i].error);
 }
 
-static json_t *advice_json(ixt_advisor *a, const helped *h, double wall_ms)
+static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_ms)
 {
     json_t *idx = json_array();
     for (int p = 0; p < a->npicks; p++) {
@@ -204,7 +179,7 @@ static json_t *advice_json(ixt_advisor *a, const helped *h, double wall_ms)
 
 /* The baseline of pick p for verify: the statements it helps and the
  * writes on its table. */
-static void take_baseline(ixt_nodes *ns, ixt_advisor *a, const helped *h, int p, ixt_review_item *it)
+static void take_baseline(ixt_nodes *ns, ixt_advisor *a, const ixt_adv_helped *h, int p, ixt_review_item *it)
 {
     ixt_baseline_target *t = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *t);
     int nt = 0;
@@ -217,7 +192,7 @@ static void take_baseline(ixt_nodes *ns, ixt_advisor *a, const helped *h, int p,
 
 /* The picks as a review set: for --format sql|md and --session (with
  * baselines). */
-static int to_review(ixt_nodes *ns, ixt_advisor *a, const helped *h, bool baseline, ixt_review *r, ixt_err *e)
+static int to_review(ixt_nodes *ns, ixt_advisor *a, const ixt_adv_helped *h, bool baseline, ixt_review *r, ixt_err *e)
 {
     memset(r, 0, sizeof *r);
     r->conn_label = ixt_xstrdup(ixt_conn_label(a->c));
@@ -258,7 +233,7 @@ static int to_review(ixt_nodes *ns, ixt_advisor *a, const helped *h, bool baseli
     return 0;
 }
 
-static int output(const ixt_opts *o, ixt_nodes *ns, ixt_advisor *a, const helped *h, double wall_ms)
+static int output(const ixt_opts *o, ixt_nodes *ns, ixt_advisor *a, const ixt_adv_helped *h, double wall_ms)
 {
     ixt_err e;
     ixt_review r;
@@ -362,14 +337,13 @@ int batch_advise(const ixt_opts *o)
             if (isatty(2))
                 fputs("\r\033[K", stderr);
             budget_hint(&a);
-            helped h;
-            find_helped(&a, &h);
+            ixt_adv_helped h;
+            ixt_advisor_helped(&a, &h);
             if (ixt_conn_ok(c))
                 rc = output(o, &ns, &a, &h, wall);
             else
                 fprintf(stderr, "idxtune: connection to the server was lost: the advice is incomplete\n");
-            free(h.uses);
-            free(h.final);
+            ixt_adv_helped_free(&h);
         }
     }
     ixt_advisor_free(&a);

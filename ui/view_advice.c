@@ -18,6 +18,7 @@ typedef struct aview {
     app *app;
     ixt_advisor adv;
     double **with;      /* [npicks]: each pick's cost per statement, NULL until planned */
+    ixt_adv_helped helped;   /* the statements each pick helps in the final plans */
     bool pending;       /* a pick job is queued or running */
     bool done;
     ui_list list;
@@ -26,6 +27,56 @@ typedef struct aview {
     char writes_note[IXT_ERR_MAX];   /* where the write rates come from, when not the main server */
     char error[IXT_ERR_MAX];
 } aview;
+
+/* "size 2.2 MB (HypoPG estimate 4.1 MB)"; writes and HOT; then each
+ * statement the pick helps with its cost before and after the advice. */
+static void draw_pick(const aview *x, int p, int y, int rows)
+{
+    const ixt_advisor *ad = &x->adv;
+    const ixt_adv_cand *c = &ad->cands[ad->picks[p]];
+    char line[1024], sz[32], est[32];
+    attr_t n = draw_style(IXT_ROLE_NORMAL), m = draw_style(IXT_ROLE_MUTED);
+    snprintf(line, sizeof line, " #%d: size %s (HypoPG estimate %s%s)", p + 1,
+             ixt_fmt_bytes(c->size_real, sz, sizeof sz), ixt_fmt_bytes(c->size_bytes, est, sizeof est),
+             c->partitions > 0 ? ", one figure for all its partitions" : "");
+    draw_fill(y, 0, COLS, draw_style(IXT_ROLE_HEADER));
+    draw_text(y, 0, COLS, line, draw_style(IXT_ROLE_HEADER), true);
+    int len = snprintf(line, sizeof line, " saves %.1f cost/s of reads; costs %.1f writes/s on %s = %.1f cost/s",
+                       c->benefit, c->writes_per_s, c->table, c->write_cost);
+    if (c->hot_breaks)
+        snprintf(line + len, sizeof line - (size_t)len, "; breaks HOT updates for %d statement%s: %s (%.1f/s)",
+                 c->hot_breaks, c->hot_breaks > 1 ? "s" : "", c->hot_example, c->hot_rate);
+    else
+        snprintf(line + len, sizeof line - (size_t)len, "; no HOT update broken");
+    draw_text(y + 1, 0, COLS, line, c->hot_breaks ? draw_style(IXT_ROLE_BAD) : n, true);
+    if (!x->helped.uses) {
+        draw_text(y + 2, 1, COLS - 1, "the statements it helps: not known (the final plans failed)", m, true);
+        return;
+    }
+    int nh = 0;
+    double before = 0, after = 0;
+    for (int i = 0; i < ad->nstmts; i++)
+        if (x->helped.uses[p * ad->nstmts + i]) {
+            nh++;
+            before += ad->stmts[i].weight * ad->stmts[i].base_cost;
+            after += ad->stmts[i].weight * x->helped.final[i];
+        }
+    snprintf(line, sizeof line, " helps %d statement%s, weighted cost %.0f -> %.0f (%+.1f%%) with the advice", nh,
+             nh == 1 ? "" : "s", before, after, before > 0 ? (after - before) / before * 100 : 0);
+    draw_text(y + 2, 0, COLS, line, nh ? draw_style(IXT_ROLE_GOOD) : m, true);
+    int row = 3;
+    for (int i = 0; i < ad->nstmts && row < rows; i++) {
+        if (!x->helped.uses[p * ad->nstmts + i])
+            continue;
+        const ixt_adv_stmt *st = &ad->stmts[i];
+        char *one = ixt_xstrdup(st->sql);
+        ixt_squash_ws(one);
+        snprintf(line, sizeof line, "   %12.2f -> %10.2f (%+6.1f%%)  x%-6.0f %s", st->base_cost, x->helped.final[i],
+                 st->base_cost > 0 ? (x->helped.final[i] - st->base_cost) / st->base_cost * 100 : 0, st->weight, one);
+        free(one);
+        draw_text(y + row++, 0, COLS, line, n, true);
+    }
+}
 
 static void aview_draw(app *a, ui_view *v, int top, int rows)
 {
@@ -55,7 +106,9 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
     draw_fill(top + 1, 0, COLS, h);
     draw_text(top + 1, 0, COLS, "  #      Size  Saves/s  Writes/s  HOT  Index (A accepts the selected one, Enter opens the lab)",
               h, true);
-    x->list_rows = rows - 2;
+    /* the selected pick's evidence below the list, when there is room */
+    int detail = ad->npicks && rows >= 16 ? (rows >= 30 ? 12 : 7) : 0;
+    x->list_rows = rows - 2 - detail;
     list_clamp(&x->list, ad->npicks, x->list_rows);
     for (int i = 0; i < x->list_rows && x->list.top + i < ad->npicks; i++) {
         int p = x->list.top + i;
@@ -73,6 +126,8 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
     if (ad->npicks == 0)
         draw_text(top + 3, 2, COLS - 4, "no index is worth its size and its writes",
                   draw_style(IXT_ROLE_MUTED), true);
+    if (detail)
+        draw_pick(x, x->list.sel, top + rows - detail, detail);
 }
 
 /* The statement the pick helps most, for the lab and the evidence, from
@@ -243,6 +298,7 @@ static void aview_destroy(ui_view *v)
 {
     aview *x = (aview *)v;
     free_with(x);
+    ixt_adv_helped_free(&x->helped);
     /* a pick job queued before may still read the advisor: it goes with a
      * job queued behind it */
     if (x->app->jobs) {
@@ -270,6 +326,7 @@ typedef struct advice_job {
      * there, and a hot standby counts no writes: the primary's */
     ixt_node_links links;
     char writes_note[IXT_ERR_MAX];
+    ixt_adv_helped helped;
 } advice_job;
 
 static void advice_job_free(void *ctx)
@@ -277,6 +334,7 @@ static void advice_job_free(void *ctx)
     advice_job *x = ctx;
     ixt_advisor_free(&x->adv);
     ixt_node_links_free(&x->links);
+    ixt_adv_helped_free(&x->helped);
     free(x);
 }
 
@@ -325,6 +383,8 @@ static int advice_run(ui_job *j, ixt_conn *lab, ixt_err *e)
     double t0 = ixt_now_ms();
     int rc = ixt_advisor_run(&x->adv, advice_progress, j, e);
     x->wall_ms = ixt_now_ms() - t0;
+    if (rc == 0 && !job_cancelled(j))
+        ixt_advisor_helped(&x->adv, &x->helped);
     x->adv.stop = NULL;
     x->adv.writes_from = NULL;
     ixt_conn_close(primary);
@@ -352,6 +412,9 @@ static void advice_done(app *a, ui_job *j, ui_view *owner, job_end end, const ch
     memset(&r->adv, 0, sizeof r->adv);
     x->with = ixt_xcalloc((size_t)x->adv.npicks + 1, sizeof *x->with);
     x->wall_ms = r->wall_ms;
+    ixt_adv_helped_free(&x->helped);
+    x->helped = r->helped;
+    memset(&r->helped, 0, sizeof r->helped);
     snprintf(x->writes_note, sizeof x->writes_note, "%s", r->writes_note);
 }
 

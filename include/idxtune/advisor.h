@@ -125,4 +125,14 @@ const ixt_index_fact *ixt_advisor_replaced(const ixt_advisor *a, int pick);
  * unless sequential. */
 void ixt_advisor_costs_with(ixt_advisor *a, int pick, double *costs);
 
+/* Which statements each pick helps, from the final plans (one round trip
+ * unless sequential): uses[p * nstmts + i] when statement i planned with
+ * the whole advice uses pick p; final[i] its cost then.  Both owned: free
+ * with ixt_adv_helped_free. */
+typedef struct ixt_adv_helped {
+    bool *uses;
+    double *final;
+} ixt_adv_helped;
+void ixt_advisor_helped(ixt_advisor *a, ixt_adv_helped *h);
+void ixt_adv_helped_free(ixt_adv_helped *h);
 #endif

@@ -22,6 +22,15 @@ check w "Queries > Advice" "W opens the advice" 30
 check w "Advice for the top [0-9]+ statements: weighted cost [0-9]+ -> [0-9]+ \(-[0-9.]+%\), [0-9]+ indexes" \
     "with the weighted cost before and after and the size" 30
 check w " 1 +[0-9.]+ [kMG]?B +[0-9]+ +[0-9.]+ +[0-9]+  CREATE INDEX ON " "the picked indexes, with savings, writes and HOT"
+check w "#1: size [0-9.]+ [kMG]?B \(HypoPG estimate [0-9.]+ [kMG]?B" "the selected pick's size, corrected and HypoPG's"
+check w "saves [0-9.]+ cost/s of reads; costs [0-9.]+ writes/s on [a-z_]+ = [0-9.]+ cost/s; (no HOT update broken|breaks HOT)" \
+    "its read saving, write cost and HOT impact"
+check w "helps [1-9][0-9]* statements?, weighted cost [0-9]+ -> [0-9]+ \(-[0-9.]+%\) with the advice" \
+    "the statements it helps, in all"
+check w "[0-9.]+ -> +[0-9.]+ \( *-[0-9.]+%\)  x[0-9]+ +(SELECT|UPDATE|DELETE|WITH)" "and each one with its cost before and after"
+keys w j
+check w "#2: size" "the evidence follows the selection"
+keys w k
 stall_lab idxdemo
 ok $? "setup: the lab's server process is held" w
 keys w A
