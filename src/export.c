@@ -539,6 +539,15 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
     return ixt_buf_take(&b);
 }
 
+/* A server's mean, or "-" when it has none. */
+static void md_ms(ixt_buf *b, double ms)
+{
+    if (ms >= 0)
+        ixt_buf_printf(b, "%.3f", ms);
+    else
+        ixt_buf_add(b, "-");
+}
+
 char *ixt_export_verify_markdown(const ixt_review *r, const ixt_verify_report *v, const ixt_export_opts *o)
 {
     ixt_buf b;
@@ -548,8 +557,13 @@ char *ixt_export_verify_markdown(const ixt_review *r, const ixt_verify_report *v
     ixt_buf_printf(&b, "# Index rollout: verification\n\nMeasured by idxtune %s on %s over a %.0f s window on ",
                    IXT_VERSION, date, v->window_s);
     ixt_md_code(&b, r->conn_label ? r->conn_label : "?", 400, false);
-    ixt_buf_add(&b, ", against the baselines taken when the indexes were accepted.\n\n"
-                    "| Phase | Index | Exists | Valid | Scans in window | Size | Verdict | Reason |\n"
+    ixt_buf_add(&b, ", against the baselines taken when the indexes were accepted.\n\n");
+    for (int k = 0; k < v->nnodes; k++) {
+        ixt_buf_add(&b, k ? ", " : "Servers of the cluster measured (each one's part under the merged figures): ");
+        ixt_md_code(&b, v->nodes[k], 40, false);
+        ixt_buf_add(&b, k == v->nnodes - 1 ? ".\n\n" : "");
+    }
+    ixt_buf_add(&b, "| Phase | Index | Exists | Valid | Scans in window | Size | Verdict | Reason |\n"
                     "|---:|---|---|---|---:|---:|---|---|\n");
     for (int i = 0; i < v->nidx; i++) {
         const ixt_verify_index *x = &v->idx[i];
@@ -559,6 +573,11 @@ char *ixt_export_verify_markdown(const ixt_review *r, const ixt_verify_report *v
                        x->scans, ixt_fmt_bytes(x->size_bytes, sz, sizeof sz), ixt_outcome_word(x->verdict));
         ixt_md_text(&b, x->reason, 300);
         ixt_buf_add(&b, " |\n");
+        for (int k = 0; x->scans_at && k < v->nnodes; k++) {
+            ixt_buf_add(&b, "| | on ");
+            ixt_md_code(&b, v->nodes[k], 40, true);
+            ixt_buf_printf(&b, " | | | %.0f | | | |\n", x->scans_at[k]);
+        }
     }
     ixt_buf_add(&b, "\n## Statements, before and after\n\n"
                     "| Phase | Query id | Kind | Statement | Mean before (ms) | Mean after (ms) | Change | Calls |\n"
@@ -572,6 +591,15 @@ char *ixt_export_verify_markdown(const ixt_review *r, const ixt_verify_report *v
                            s->change_pct, s->regressed ? " (regressed)" : "", s->calls);
         else
             ixt_buf_printf(&b, " | %.3f | - | - | 0 |\n", s->mean_before);
+        for (int k = 0; s->parts && k < v->nnodes; k++) {
+            ixt_buf_add(&b, "| | | | on ");
+            ixt_md_code(&b, v->nodes[k], 40, true);
+            ixt_buf_add(&b, " | ");
+            md_ms(&b, s->parts[k].mean_before);
+            ixt_buf_add(&b, " | ");
+            md_ms(&b, s->parts[k].mean_after);
+            ixt_buf_printf(&b, " | | %.0f |\n", s->parts[k].calls);
+        }
     }
     ixt_buf_printf(&b, "\n## Regressions\n\n");
     if (v->nregressions == 0)

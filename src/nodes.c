@@ -2,6 +2,8 @@
 #include "idxtune/nodes.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,41 @@
 #define RECONNECT_MS 2000.0
 /* texts fetched per refresh and node, as the main monitor does */
 #define TEXTS_PER_REFRESH 500
+
+/* A first connect off the poll loop (ixt_nodes_add_start, and the retries
+ * of a server never reached): it runs on a thread of its own. */
+struct ixt_node_dial {
+    /* what the thread reads: copies */
+    char *target, *dbname;
+    int timeout_s, version_num;
+    char sysid[32];
+    /* what it leaves once done */
+    ixt_conn *conn;        /* reached and checked, else NULL */
+    int rc;                /* as open_node's */
+    ixt_err err;
+    char note[IXT_ERR_MAX];
+    atomic_bool done;
+    /* the thread's and the node's: a node dropped while its thread still
+     * waits for the server leaves the clean-up to the thread */
+    atomic_int refs;
+};
+
+static void dial_release(ixt_node_dial *d)
+{
+    if (!d || atomic_fetch_sub(&d->refs, 1) != 1)
+        return;
+    ixt_conn_close(d->conn);
+    free(d->target);
+    free(d->dbname);
+    free(d);
+}
+
+static void node_free(ixt_node *n)
+{
+    dial_release(n->dial);
+    free(n->conninfo);
+    ixt_workload_free(&n->wl);
+}
 
 static const char SYSID_SQL[] = IXT_SQL_TAG "SELECT system_identifier::text FROM pg_control_system()";
 
@@ -69,9 +106,11 @@ void ixt_nodes_free(ixt_nodes *ns)
         ixt_node *n = &ns->items[i];
         if (!n->is_main)
             ixt_conn_close(n->conn);
-        free(n->conninfo);
-        ixt_workload_free(&n->wl);
+        node_free(n);
     }
+    if (ns->adding)
+        node_free(ns->adding);
+    free(ns->adding);
     free(ns->ask.text);
     free(ns->items);
     memset(ns, 0, sizeof *ns);
@@ -89,31 +128,52 @@ static bool names_db(const char *conninfo)
     return found;
 }
 
-/* Same cluster, same major version: query ids and OIDs then match. */
-static int check_node(ixt_nodes *ns, ixt_node *n, ixt_err *e)
+/* Same cluster, same major version: query ids and OIDs then match.  Reads
+ * only c and its arguments, so a connect thread runs it too; note (empty on
+ * entry) says why the cluster could not be checked. */
+static int check_conn(ixt_conn *c, int version_num, const char *main_sysid, char *note, size_t nlen, ixt_err *e)
 {
-    const ixt_server_info *in = ixt_conn_info(n->conn);
-    if (in->version_num / 10000 != ns->version_num / 10000)
+    const ixt_server_info *in = ixt_conn_info(c);
+    if (in->version_num / 10000 != version_num / 10000)
         return ixt_err_set(e, "node %s runs PostgreSQL %s, the main connection %d: not one cluster",
-                           ixt_conn_label(n->conn), in->version, ns->version_num);
-    char sysid[32], note[IXT_ERR_MAX] = "";
-    if (read_sysid(n->conn, sysid, sizeof sysid, note, sizeof note, e) != 0)
+                           ixt_conn_label(c), in->version, version_num);
+    char sysid[32];
+    if (read_sysid(c, sysid, sizeof sysid, note, nlen, e) != 0)
         return -1;
-    if (sysid[0] && ns->sysid[0] && strcmp(sysid, ns->sysid) != 0)
+    if (sysid[0] && main_sysid[0] && strcmp(sysid, main_sysid) != 0)
         return ixt_err_set(e, "node %s belongs to another cluster (system identifier %s, the main "
                               "connection's is %s): its query ids and objects do not match; refused",
-                           ixt_conn_label(n->conn), sysid, ns->sysid);
+                           ixt_conn_label(c), sysid, main_sysid);
+    return 0;
+}
+
+static void keep_note(ixt_nodes *ns, const char *note)
+{
     if (note[0] && !ns->sysid_note[0])
         snprintf(ns->sysid_note, sizeof ns->sysid_note, "%s", note);
+}
+
+static int check_node(ixt_nodes *ns, ixt_node *n, ixt_err *e)
+{
+    char note[IXT_ERR_MAX] = "";
+    if (check_conn(n->conn, ns->version_num, ns->sysid, note, sizeof note, e) != 0)
+        return -1;
+    keep_note(ns, note);
     return 0;
+}
+
+/* The database a node's connection uses: the main's when its conninfo
+ * names none.  borrowed */
+static const char *node_dbname(const ixt_nodes *ns, const char *conninfo)
+{
+    return names_db(conninfo) ? NULL : PQdb(ixt_conn_pg(ns->items[0].conn));
 }
 
 /* Connects n: opened (first time) or re-established, then checked. */
 static int open_node(ixt_nodes *ns, ixt_node *n, int connect_timeout_s, ixt_err *e)
 {
-    const char *main_db = PQdb(ixt_conn_pg(ns->items[0].conn));
     ixt_conn_opts o = {.target = n->conninfo,
-                       .dbname = names_db(n->conninfo) ? NULL : main_db,
+                       .dbname = node_dbname(ns, n->conninfo),
                        .connect_timeout_s = connect_timeout_s};
     n->conn = ixt_conn_open(&o, "monitor", e);
     if (!n->conn)
@@ -133,27 +193,149 @@ static void set_down(ixt_node *n, const char *why)
     snprintf(n->error, sizeof n->error, "%s", why);
 }
 
-int ixt_nodes_add(ixt_nodes *ns, const char *conninfo, int connect_timeout_s, ixt_err *e)
+/* Takes n, a server just tried (rc 0: reached, 1: not, why says why), into
+ * the list.  Returns its place there. */
+static ixt_node *append_node(ixt_nodes *ns, const ixt_node *n, int rc, const char *why)
 {
     ns->items = ixt_xrealloc(ns->items, (ns->n + 1) * sizeof *ns->items);
-    ixt_node *n = &ns->items[ns->n];
-    memset(n, 0, sizeof *n);
-    n->conninfo = ixt_xstrdup(conninfo);
-    ixt_workload_init(&n->wl);
-    int rc = open_node(ns, n, connect_timeout_s, e);
+    ixt_node *m = &ns->items[ns->n++];
+    *m = *n;
+    if (rc > 0) {
+        snprintf(m->name, sizeof m->name, "node-%zu", ns->n);
+        set_down(m, why);
+    } else {
+        m->up = true;
+        name_node(ns, m);
+    }
+    return m;
+}
+
+/* ===== first connects off the poll loop ===== */
+
+static void *dial_run(void *arg)
+{
+    ixt_node_dial *d = arg;
+    ixt_conn_opts o = {.target = d->target, .dbname = d->dbname, .connect_timeout_s = d->timeout_s};
+    d->conn = ixt_conn_open(&o, "monitor", &d->err);
+    d->rc = d->conn ? 0 : 1;
+    if (d->conn && check_conn(d->conn, d->version_num, d->sysid, d->note, sizeof d->note, &d->err) != 0) {
+        ixt_conn_close(d->conn);
+        d->conn = NULL;
+        d->rc = -1;
+    }
+    atomic_store(&d->done, true);
+    dial_release(d);
+    return NULL;
+}
+
+/* Starts n's first connect on a thread of its own. */
+static void dial_start(ixt_nodes *ns, ixt_node *n, int connect_timeout_s)
+{
+    ixt_node_dial *d = ixt_xcalloc(1, sizeof *d);
+    const char *db = node_dbname(ns, n->conninfo);
+    d->target = ixt_xstrdup(n->conninfo);
+    d->dbname = db ? ixt_xstrdup(db) : NULL;
+    d->timeout_s = connect_timeout_s;
+    d->version_num = ns->version_num;
+    snprintf(d->sysid, sizeof d->sysid, "%s", ns->sysid);
+    atomic_init(&d->done, false);
+    atomic_init(&d->refs, 2);
+    pthread_attr_t at;
+    pthread_t t;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &at, dial_run, d) != 0) {
+        d->rc = 1;
+        ixt_err_set(&d->err, "cannot start a thread to connect to %s", n->name);
+        atomic_store(&d->refs, 1);
+        atomic_store(&d->done, true);
+    }
+    pthread_attr_destroy(&at);
+    n->dial = d;
+}
+
+/* n's first connect once it ended: its connection taken (rc 0), or e says
+ * why not (1: unreachable, -1: refused).  2 while it runs. */
+static int dial_end(ixt_nodes *ns, ixt_node *n, ixt_err *e)
+{
+    ixt_node_dial *d = n->dial;
+    if (!atomic_load(&d->done))
+        return 2;
+    int rc = d->rc;
+    *e = d->err;
+    n->conn = d->conn;
+    d->conn = NULL;
+    keep_note(ns, d->note);
+    n->dial = NULL;
+    dial_release(d);
+    return rc;
+}
+
+int ixt_nodes_add(ixt_nodes *ns, const char *conninfo, int connect_timeout_s, ixt_err *e)
+{
+    ixt_node n = {.conninfo = ixt_xstrdup(conninfo)};
+    ixt_workload_init(&n.wl);
+    int rc = open_node(ns, &n, connect_timeout_s, e);
     if (rc < 0) {
-        free(n->conninfo);
+        node_free(&n);
         return -1;
     }
-    ns->n++;
-    if (rc > 0) {
-        snprintf(n->name, sizeof n->name, "node-%zu", ns->n);
-        set_down(n, e->msg);
-        return 1;
+    append_node(ns, &n, rc, e->msg);
+    return rc;
+}
+
+const char *ixt_nodes_add_start(ixt_nodes *ns, const char *conninfo, int connect_timeout_s, ixt_err *e)
+{
+    if (ns->adding) {
+        ixt_err_set(e, "%s is still connecting: wait for it", ixt_node_label(ns->adding));
+        return NULL;
     }
-    n->up = true;
-    name_node(ns, n);
-    return 0;
+    ixt_node *n = ixt_xcalloc(1, sizeof *n);
+    n->conninfo = ixt_xstrdup(conninfo);
+    ixt_workload_init(&n->wl);
+    snprintf(n->name, sizeof n->name, "node-%zu", ns->n + 1);
+    ns->adding = n;
+    ns->added_msg[0] = '\0';
+    dial_start(ns, n, connect_timeout_s);
+    return n->name;
+}
+
+/* The server being added, once its first connect ended: into the list
+ * unless refused.  True when the list changed. */
+static bool tick_adding(ixt_nodes *ns, double now_ms)
+{
+    ixt_node *n = ns->adding;
+    ixt_err e;
+    int rc = n ? dial_end(ns, n, &e) : 2;
+    if (rc == 2)
+        return false;
+    ns->adding = NULL;
+    ns->added_rc = rc;
+    if (rc < 0) {
+        snprintf(ns->added_msg, sizeof ns->added_msg, "%s", e.msg);
+        node_free(n);
+        free(n);
+        return false;
+    }
+    ixt_node *m = append_node(ns, n, rc, e.msg);
+    free(n);
+    if (rc > 0) {
+        m->next_ms = now_ms + RECONNECT_MS;
+        snprintf(ns->added_msg, sizeof ns->added_msg, "%s is down (retrying): %.900s", ixt_node_label(m), e.msg);
+    } else {
+        snprintf(ns->added_msg, sizeof ns->added_msg, "added %s", ixt_node_label(m));
+    }
+    return true;
+}
+
+bool ixt_nodes_added(ixt_nodes *ns, int *rc, char *msg, size_t len)
+{
+    if (!ns->added_msg[0])
+        return false;
+    *rc = ns->added_rc;
+    snprintf(msg, len, "%s", ns->added_msg);
+    ns->added_msg[0] = '\0';
+    return true;
 }
 
 const ixt_node *ixt_nodes_primary(const ixt_nodes *ns)
@@ -335,10 +517,30 @@ static bool collect(ixt_nodes *ns, ixt_node *n, double now_ms)
 
 static bool tick_down(ixt_nodes *ns, ixt_node *n, double now_ms)
 {
+    ixt_err e;
+    if (n->dial) {
+        int rc = dial_end(ns, n, &e);
+        if (rc == 2)
+            return false;
+        if (rc != 0) {
+            snprintf(n->error, sizeof n->error, "%s", e.msg);
+            n->next_ms = now_ms + RECONNECT_MS;
+            return true;
+        }
+        n->up = true;
+        n->error[0] = '\0';
+        name_node(ns, n);
+        n->next_ms = now_ms;
+        return true;
+    }
     if (now_ms < n->next_ms)
         return false;
-    ixt_err e;
-    int rc = n->conn ? ixt_conn_reconnect_step(n->conn, &e) : 1;
+    /* never reached: its first connect would wait for the server */
+    if (!n->conn) {
+        dial_start(ns, n, 2);
+        return false;
+    }
+    int rc = ixt_conn_reconnect_step(n->conn, &e);
     if (rc == 0)
         return false;
     if (rc < 0 || !rejoin(ns, n, &e)) {
@@ -352,7 +554,7 @@ static bool tick_down(ixt_nodes *ns, ixt_node *n, double now_ms)
 
 bool ixt_nodes_tick(ixt_nodes *ns, double now_ms, double refresh_ms)
 {
-    bool changed = false;
+    bool changed = tick_adding(ns, now_ms);
     for (size_t i = 1; i < ns->n; i++) {
         ixt_node *n = &ns->items[i];
         if (!n->up) {

@@ -192,6 +192,42 @@ static void add_part(ixt_baseline *sum, ixt_baseline_stmt *s, const char *node)
     p->total_ms = s->total_ms;
 }
 
+/* One server's baseline added to sum.  The main's failure is the caller's
+ * (-1, e filled); another server's leaves it out, named in why. */
+static int take_part(ixt_conn *c, const char *name, bool is_main, const ixt_review_item *it, const targets *ts,
+                     ixt_baseline *sum, ixt_buf *why, ixt_err *e)
+{
+    ixt_baseline b;
+    ixt_err ne;
+    if (take_on(c, it, ts, &b, &ne) != 0) {
+        if (is_main)
+            return ixt_err_set(e, "%s", ne.msg);
+        ixt_buf_printf(why, "%s%s (%s)", why->len ? ", " : "", name, ne.msg);
+        return 0;
+    }
+    for (int k = 0; k < b.n; k++)
+        add_part(sum, &b.s[k], name);
+    ixt_baseline_free(&b);
+    return 0;
+}
+
+/* The summed baseline into it unless rc failed; the servers left out into
+ * skipped.  Frees sum, why and ts. */
+static int take_end(int rc, ixt_review_item *it, ixt_baseline *sum, ixt_buf *why, targets *ts, char *skipped,
+                    size_t len)
+{
+    if (rc == 0) {
+        ixt_baseline_free(&it->baseline);
+        it->baseline = *sum;
+    } else {
+        ixt_baseline_free(sum);
+    }
+    snprintf(skipped, len, "%s", why->len ? why->s : "");
+    ixt_buf_free(why);
+    targets_free(ts);
+    return rc;
+}
+
 int ixt_baseline_take_nodes(ixt_nodes *ns, ixt_review_item *it, const ixt_baseline_target *given, int ngiven,
                             char *skipped, size_t len, ixt_err *e)
 {
@@ -206,34 +242,36 @@ int ixt_baseline_take_nodes(ixt_nodes *ns, ixt_review_item *it, const ixt_baseli
     int rc = 0;
     for (size_t i = 0; i < ns->n && rc == 0; i++) {
         ixt_node *n = &ns->items[i];
-        ixt_baseline b;
-        ixt_err ne;
-        if (!n->up) {
+        if (n->up)
+            rc = take_part(n->conn, n->name, n->is_main, it, &ts, &sum, &why, e);
+        else
             ixt_buf_printf(&why, "%s%s (down)", why.len ? ", " : "", n->name);
-            continue;
-        }
-        if (take_on(n->conn, it, &ts, &b, &ne) != 0) {
-            /* the main's failure is the caller's; another server is left out */
-            if (n->is_main)
-                rc = ixt_err_set(e, "%s", ne.msg);
-            else
-                ixt_buf_printf(&why, "%s%s (%s)", why.len ? ", " : "", n->name, ne.msg);
-            continue;
-        }
-        for (int k = 0; k < b.n; k++)
-            add_part(&sum, &b.s[k], n->name);
-        ixt_baseline_free(&b);
     }
-    if (rc == 0) {
-        ixt_baseline_free(&it->baseline);
-        it->baseline = sum;
-    } else {
-        ixt_baseline_free(&sum);
+    return take_end(rc, it, &sum, &why, &ts, skipped, len);
+}
+
+int ixt_baseline_take_links(ixt_conn *c, const char *main_name, const ixt_node_links *l, ixt_review_item *it,
+                            const ixt_baseline_target *given, int ngiven, char *skipped, size_t len, ixt_err *e)
+{
+    skipped[0] = '\0';
+    if (l->n == 0)
+        return ixt_baseline_take(c, it, given, ngiven, e);
+    targets ts;
+    targets_make(it, given, ngiven, &ts);
+    ixt_baseline sum = {0};
+    ixt_buf why;
+    ixt_buf_init(&why);
+    int rc = take_part(c, main_name, true, it, &ts, &sum, &why, e);
+    for (size_t k = 0; k < l->n && rc == 0; k++) {
+        ixt_err ne;
+        ixt_conn *nc = ixt_node_link_open(&l->items[k], "lab", 3, &ne);
+        if (nc)
+            take_part(nc, l->items[k].name, false, it, &ts, &sum, &why, e);
+        else
+            ixt_buf_printf(&why, "%s%s (%s)", why.len ? ", " : "", l->items[k].name, ne.msg);
+        ixt_conn_close(nc);
     }
-    snprintf(skipped, len, "%s", why.len ? why.s : "");
-    ixt_buf_free(&why);
-    targets_free(&ts);
-    return rc;
+    return take_end(rc, it, &sum, &why, &ts, skipped, len);
 }
 
 /* ===== snapshots ===== */

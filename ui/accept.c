@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idxtune/nodes.h"
 #include "idxtune/review.h"
+#include "idxtune/verify.h"
 #include "views.h"
 
 /* The accept job queued or running: a second one waits for its name. */
@@ -20,7 +22,12 @@ typedef struct accept_job {
     ixt_baseline_target *t;  /* sql owned */
     int nt;
     ixt_review_item it;      /* the result */
+    /* the baseline is taken on every server of the cluster that is up,
+     * as batch advise --session does, so verify --node has each one's part */
+    char main_name[32];
+    ixt_node_links links;
     char baseline_error[IXT_ERR_MAX];
+    char skipped[IXT_ERR_MAX];   /* the servers the baseline left out */
 } accept_job;
 
 static void accept_job_free(void *ctx)
@@ -33,6 +40,7 @@ static void accept_job_free(void *ctx)
         free((char *)x->t[i].sql);
     free(x->t);
     ixt_review_item_free(&x->it);
+    ixt_node_links_free(&x->links);
     free(x);
 }
 
@@ -53,7 +61,8 @@ static int accept_run(ui_job *j, ixt_conn *lab, ixt_err *e)
         return 0;
     /* without a baseline the index is still accepted: verify says why later */
     ixt_err be;
-    if (ixt_baseline_take(lab, it, x->t, x->nt, &be) != 0 && !job_cancelled(j))
+    if (ixt_baseline_take_links(lab, x->main_name, &x->links, it, x->t, x->nt, x->skipped, sizeof x->skipped,
+                                &be) != 0 && !job_cancelled(j))
         snprintf(x->baseline_error, sizeof x->baseline_error, "%s", be.msg);
     return 0;
 }
@@ -76,6 +85,9 @@ static void accept_done(app *a, ui_job *j, ui_view *owner, job_end end, const ch
         if (x->baseline_error[0])
             app_message(a, true, "accepted: %s as %s (%d in the review set; R reviews), but no baseline "
                         "for verify: %s", x->it.def, x->it.name, a->review.n, x->baseline_error);
+        else if (x->skipped[0])
+            app_message(a, true, "accepted: %s as %s (%d in the review set; R reviews); its baseline leaves "
+                        "out %s", x->it.def, x->it.name, a->review.n, x->skipped);
         else
             app_message(a, false, "accepted: %s as %s (%d in the review set; R reviews)", x->it.def,
                         x->it.name, a->review.n);
@@ -114,6 +126,8 @@ bool accept_submit(app *a, const ui_accept_req *r)
     for (int i = 0; i < r->ntargets; i++)
         x->t[x->nt++] = (ixt_baseline_target){.queryid = r->targets[i].queryid,
                                               .sql = dup_or_null(r->targets[i].sql)};
+    snprintf(x->main_name, sizeof x->main_name, "%s", a->nodes.items[0].name);
+    ixt_nodes_links(&a->nodes, &x->links);
     char what[96];
     snprintf(what, sizeof what, "%s %s", r->accept ? "accepting" : "rejecting", x->def.table);
     jobs_submit(a->jobs, job_new(what, accept_run, accept_done, x, accept_job_free, a->view));

@@ -81,29 +81,34 @@ static void merge_nodes(app *a)
     a->dirty = true;
 }
 
-/* Adds a node typed in the TUI (O); the monitor's snapshot moves to the
- * first node when the list becomes a merged one. */
+/* Adds a node typed in the TUI (O): its first connect runs off the UI
+ * thread (a server that does not answer would freeze the screen for the
+ * connect timeout); the status line says so until ixt_nodes_tick has its
+ * outcome (node_added). */
 static void add_node_done(app *a, const char *text, bool ok)
 {
     if (!ok || !text[0])
         return;
-    bool first = a->nodes.n == 1;
     ixt_err e;
-    int rc = ixt_nodes_add(&a->nodes, text, 3, &e);
-    if (rc < 0) {
+    const char *name = ixt_nodes_add_start(&a->nodes, text, 3, &e);
+    if (!name)
         app_message(a, true, "%s", e.msg);
-        return;
-    }
-    if (first) {
+    else
+        app_message(a, false, "connecting to %s...", name);
+}
+
+/* The outcome of the node added with O; the monitor's snapshot moves to the
+ * first node when the list becomes a merged one. */
+static void node_added(app *a, size_t was_n)
+{
+    if (was_n == 1 && a->nodes.n > 1) {
         a->nodes.items[0].wl = a->wl;
         ixt_workload_init(&a->wl);
     }
-    const ixt_node *n = &a->nodes.items[a->nodes.n - 1];
-    if (rc > 0)
-        app_message(a, true, "%s is down (retrying): %s", ixt_node_label(n), e.msg);
-    else
-        app_message(a, false, "added %s", ixt_node_label(n));
-    merge_nodes(a);
+    int rc;
+    char msg[IXT_ERR_MAX];
+    if (ixt_nodes_added(&a->nodes, &rc, msg, sizeof msg))
+        app_message(a, rc != 0, "%s", msg);
 }
 
 static void mon_fail(app *a, const char *msg)
@@ -388,6 +393,8 @@ static void status_text(app *a, ixt_buf *b)
             ixt_buf_printf(b, "%s%s%s", i ? ", " : " ", a->nodes.items[i].name,
                            a->nodes.items[i].up ? "" : " DOWN");
     }
+    if (a->nodes.adding)
+        ixt_buf_printf(b, " | connecting to %s...", a->nodes.adding->name);
     char down[IXT_ERR_MAX];
     if (ixt_nodes_down_text(&a->nodes, down, sizeof down))
         ixt_buf_printf(b, " | %s", down);
@@ -675,7 +682,10 @@ static void loop_once(app *a)
     if (mon_fd >= 0 && ixt_conn_busy(a->mon))
         mon_collect(a);
     double now = ixt_now_ms();
-    if (ixt_nodes_tick(&a->nodes, now, a->paused ? 0 : a->refresh_s * 1000))
+    size_t was_n = a->nodes.n;
+    bool changed = ixt_nodes_tick(&a->nodes, now, a->paused ? 0 : a->refresh_s * 1000);
+    node_added(a, was_n);
+    if (changed)
         merge_nodes(a);
     if (!a->connected)
         mon_reconnect(a);

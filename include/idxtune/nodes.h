@@ -20,6 +20,11 @@ typedef enum ixt_node_stage {
     IXT_NODE_FULL_TEXT      /* the text asked with ixt_nodes_ask_text */
 } ixt_node_stage;
 
+/* A first connect running on a thread of its own (ixt_nodes_add_start, and
+ * the retries of a server never reached), so the poll loop never waits for
+ * a server that does not answer. */
+typedef struct ixt_node_dial ixt_node_dial;
+
 typedef struct ixt_node {
     char name[32];         /* "primary", "standby-1"; "node-2" until first reached */
     char *conninfo;        /* as given; NULL for the main connection.  owned */
@@ -32,6 +37,7 @@ typedef struct ixt_node {
     /* the non-blocking refresh of ixt_nodes_tick */
     ixt_node_stage stage;
     double next_ms;        /* next refresh or reconnect attempt */
+    ixt_node_dial *dial;   /* a first connect under way, or NULL.  owned (shared with its thread) */
 } ixt_node;
 
 /* One statement's full text asked of another node (ixt_nodes_ask_text). */
@@ -54,6 +60,11 @@ typedef struct ixt_nodes {
     char sysid[32];        /* the main's system identifier; "" when unreadable */
     char sysid_note[IXT_ERR_MAX];  /* why the cluster could not be checked; "" when it was */
     int version_num;
+    /* the server being added with ixt_nodes_add_start, until its first
+     * connect ends; NULL when none.  owned */
+    ixt_node *adding;
+    int added_rc;          /* its outcome, as ixt_nodes_add's; see ixt_nodes_added */
+    char added_msg[IXT_ERR_MAX];  /* "" once taken */
 } ixt_nodes;
 
 /* Identifies the main connection (borrowed; it must outlive ns): its
@@ -69,6 +80,17 @@ void ixt_nodes_free(ixt_nodes *ns);
  * it is refused (another cluster or server version, e says which; not
  * added). */
 int ixt_nodes_add(ixt_nodes *ns, const char *conninfo, int connect_timeout_s, ixt_err *e);
+
+/* ixt_nodes_add without blocking, for the poll loop: the first connect
+ * runs on a thread of its own (at most connect_timeout_s) and
+ * ixt_nodes_tick takes its outcome (ixt_nodes_added).  Returns the name the
+ * server goes by until reached ("node-3"; borrowed), or NULL with e filled
+ * when another add is under way. */
+const char *ixt_nodes_add_start(ixt_nodes *ns, const char *conninfo, int connect_timeout_s, ixt_err *e);
+/* The outcome of the add started last, handed out once: true with *rc as
+ * ixt_nodes_add returns it (0 up, 1 down and retried, -1 refused and not
+ * added) and msg saying so; false while it connects or when none. */
+bool ixt_nodes_added(ixt_nodes *ns, int *rc, char *msg, size_t len);
 
 /* The node that can run real trials: the primary among the nodes, or NULL.
  * borrowed */

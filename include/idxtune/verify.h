@@ -24,6 +24,7 @@
 #define IXT_VERIFY_MIN_CALLS 5
 
 struct ixt_nodes;
+struct ixt_node_links;
 struct ixt_review;
 struct ixt_review_item;
 
@@ -45,6 +46,13 @@ int ixt_baseline_take(ixt_conn *c, struct ixt_review_item *it, const ixt_baselin
  * ("standby-1 (down)"; "" when none); the main's failure fails it. */
 int ixt_baseline_take_nodes(struct ixt_nodes *ns, struct ixt_review_item *it, const ixt_baseline_target *t, int nt,
                             char *skipped, size_t len, ixt_err *e);
+/* The same from a worker thread: on c (the main's server, named
+ * main_name) and on a connection of its own to each link, opened and
+ * closed (one that cannot be reached is named in skipped).  Without links
+ * it is ixt_baseline_take. */
+int ixt_baseline_take_links(ixt_conn *c, const char *main_name, const struct ixt_node_links *l,
+                            struct ixt_review_item *it, const ixt_baseline_target *t, int nt, char *skipped,
+                            size_t len, ixt_err *e);
 
 /* ===== after the rollout ===== */
 

@@ -102,6 +102,11 @@ if [ "$HAVE_HYPOPG" = 1 ]; then
     "$IXT_PROG" verify --session "$sess" --window 1 --node "$standby" >"$out" 2>&1
     grep -qE "^ +scans: primary 0, standby-1 [0-9]+$" "$out" && grep -qE " on standby-1$" "$out"
     ok $? "verify --node, text: scans and means per node" "$(cat "$out")"
+    "$IXT_PROG" verify --session "$sess" --window 1 --node "$standby" --format md >"$out" 2>&1
+    grep -qE '^Servers of the cluster measured .*: `primary`, `standby-1`\.$' "$out" &&
+        grep -qE '^\| \| on `primary` \| \| \| 0 \|' "$out" && grep -qE '^\| \| on `standby-1` \| \| \| [0-9]+ \|' "$out" &&
+        grep -qE '^\| \| \| \| on `primary` \| - \| ' "$out" && grep -qE '^\| \| \| \| on `standby-1` \| [0-9.]+ \| ' "$out"
+    ok $? "verify --node, Markdown: the servers, and scans and means per node" "$(cat "$out")"
     bash "$SANDBOX_SH" ctl "$S" -m fast -w stop >/dev/null
     "$IXT_PROG" verify --session "$sess" --window 1 --node "$standby" --format json >"$out" 2>"$out.err"
     rc=$?
@@ -112,7 +117,7 @@ if [ "$HAVE_HYPOPG" = 1 ]; then
     bash "$SANDBOX_SH" ctl "$S" -l "$S/server.log" -w start >/dev/null
     psql -qX -c "DROP INDEX $idx" >/dev/null
 else
-    skip "advise --session baseline"; skip "verify --node"; skip "verify --node text"; skip "verify node down"
+    skip "advise --session baseline"; skip "verify --node"; skip "verify --node text"; skip "verify --node md"; skip "verify node down"
 fi
 
 node_env "$P"

@@ -55,7 +55,29 @@ if [ "$HAVE_HYPOPG" = 1 ]; then
     check sb "Suggestions \(press 1-5" "i opens the lab" 30
     keys sb 1
     check sb "t: [0-9]+ rows, [0-9.]+ writes/s on primary" "the lab's write rate is the primary's" 30
-    keys sb Escape Escape q
+    # accepted in the TUI: the baseline is taken on both servers, each
+    # with its part, as verify --node needs it
+    ( node_env "$P"; psql -qAtX -c "SELECT count(*) FROM t WHERE v = 7" >/dev/null )
+    keys sb A
+    check sb "accepted: .* \(1 in the review set" "A accepts the index" 30
+    keys sb R
+    check sb "Review: 1 accepted index" "R opens the review"
+    sess=$(mktemp /tmp/ixt-nodes-sess.XXXXXX)
+    rm -f "$sess"
+    keys sb s C-u
+    type_text sb "$sess.json"
+    keys sb Enter
+    check sb "saved .*$(basename "$sess").json" "s saves the session"
+    python3 - "$sess.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+parts = {n["node"]: n["calls"] for b in s["accepted"][0]["baseline"] if "WHERE v" in b["query"]
+         for n in b.get("nodes", [])}
+sys.exit(0 if parts.get("standby-1", 0) >= 3 and parts.get("primary", 0) >= 1 else 1)
+PY
+    ok $? "the baseline has each server's part: standby-1's calls and the primary's" "sb"
+    rm -f "$sess.json"
+    keys sb q
     check sb "EXITED 0" "quits"
     start so 240x30 -r 0.5
     check so "Slow queries" "on the standby alone" 15
