@@ -154,6 +154,31 @@ static void make_label(ixt_conn *c)
              PQport(c->pg), PQdb(c->pg));
 }
 
+static const char *conninfo_value(const PQconninfoOption *opts, const char *key)
+{
+    for (const PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strcmp(o->keyword, key) == 0 && o->val && o->val[0])
+            return o->val;
+    return NULL;
+}
+
+char *ixt_conninfo_label(const char *conninfo)
+{
+    PQconninfoOption *opts = PQconninfoParse(conninfo ? conninfo : "", NULL);
+    if (!opts)
+        return ixt_xstrdup("a connection string that does not parse");
+    const char *user = conninfo_value(opts, "user"), *port = conninfo_value(opts, "port"),
+               *db = conninfo_value(opts, "dbname"), *host = conninfo_value(opts, "host");
+    if (!host)
+        host = conninfo_value(opts, "hostaddr");
+    if (!host || host[0] == '/')
+        host = "[local]";
+    char *label = ixt_xasprintf("%s%s%s%s%s%s%s", user ? user : "", user ? "@" : "", host, port ? ":" : "",
+                                port ? port : "", db ? "/" : "", db ? db : "");
+    PQconninfoFree(opts);
+    return label;
+}
+
 const char *ixt_conn_as(const ixt_conn *c)
 {
     return c->as;

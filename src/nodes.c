@@ -362,8 +362,12 @@ const char *ixt_node_label(const ixt_node *n)
     static char buf[IXT_ERR_MAX];
     if (n->conn)
         snprintf(buf, sizeof buf, "%s (%s)", n->name, ixt_conn_label(n->conn));
-    else
-        snprintf(buf, sizeof buf, "%s (%s)", n->name, n->conninfo ? n->conninfo : "?");
+    else {
+        /* never reached: what it names, never its password */
+        char *shown = ixt_conninfo_label(n->conninfo);
+        snprintf(buf, sizeof buf, "%s (%s)", n->name, shown);
+        free(shown);
+    }
     return buf;
 }
 

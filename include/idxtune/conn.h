@@ -76,6 +76,9 @@ PGconn *ixt_conn_pg(ixt_conn *c);                   /* borrowed */
 const ixt_server_info *ixt_conn_info(const ixt_conn *c); /* borrowed */
 /* "user@host:port/db" without any password.  borrowed */
 const char *ixt_conn_label(const ixt_conn *c);
+/* "user@host:port/db" of a conninfo or URI that was never connected,
+ * without the password or any other option.  caller frees */
+char *ixt_conninfo_label(const char *conninfo);
 bool ixt_conn_ok(const ixt_conn *c);
 
 /* Re-reads the server facts (version, extensions, rights). */

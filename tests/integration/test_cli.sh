@@ -127,4 +127,9 @@ else
     [ "$rc" = 0 ] && printf '%s' "$err" | grep -qE 'the smallest needs .*--budget-mb [0-9]+'
     ok $? "advise --budget-mb 1 with nothing fitting names the budget the smallest index needs (exit $rc)" "$err"
 fi
+# a node never reached is named by host, port and user, never its password
+err=$("$IXT_PROG" top --once --node "host=127.0.0.1 port=1 user=dba password=s3cret" 2>&1 >/dev/null)
+rc=$?
+[ "$rc" = 0 ] && printf '%s' "$err" | grep -q 'node-2 (dba@127.0.0.1:1) down' && ! printf '%s' "$err" | grep -q s3cret
+ok $? "a node down is reported by what it names, without its password (exit $rc)" "$err"
 exit $fails

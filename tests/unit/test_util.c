@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "idxtune/conn.h"
 #include "idxtune/util.h"
 #include "testutil.h"
 
@@ -245,10 +246,32 @@ static void test_base64(void **state)
     free(b);
 }
 
+/* A node never reached is named by what it points at, never its password. */
+static void test_conninfo_label(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"host=standby1 port=5433 user=dba password=s3cret dbname=app", "dba@standby1:5433/app"},
+        {"postgresql://dba:s3cret@10.0.0.2:6432/app?sslmode=require", "dba@10.0.0.2:6432/app"},
+        {"hostaddr=10.0.0.3 password='pa ss'", "10.0.0.3"},
+        {"host=/var/run/postgresql port=5432", "[local]:5432"},
+        {"", "[local]"},
+        {"host=x password=", "x"},
+        {"host='unterminated password=s3cret", "a connection string that does not parse"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *l = ixt_conninfo_label(cases[i][0]);
+        assert_string_equal(l, cases[i][1]);
+        assert_null(strstr(l, "s3cret"));
+        free(l);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_grows),
+        cmocka_unit_test(test_conninfo_label),
         cmocka_unit_test(test_squash_ws),
         cmocka_unit_test(test_streq),
         cmocka_unit_test(test_err_set_returns_minus_one),
