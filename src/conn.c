@@ -26,6 +26,9 @@ struct ixt_conn {
     char notices[IXT_CONN_NOTICES][256];
     unsigned long nnotices;
     unsigned long roundtrips;
+    char sysid[32];                /* "" when unreadable: sysid_problem says why */
+    char sysid_problem[IXT_ERR_MAX + 32];
+    bool one_at_a_time;            /* IXT_NO_PIPELINE: pipelines as single requests */
 };
 
 static int conn_setup(ixt_conn *c, ixt_err *e);
@@ -117,6 +120,9 @@ ixt_conn *ixt_conn_open(const ixt_conn_opts *o, const char *purpose, ixt_err *e)
     }
     ixt_conn *c = ixt_xcalloc(1, sizeof *c);
     c->pg = pg;
+    /* set by whoever runs idxtune through a proxy or a pooler that
+     * mishandles pipelines (README, Environment) */
+    c->one_at_a_time = getenv("IXT_NO_PIPELINE") != NULL;
     PQsetNoticeReceiver(pg, keep_notice, c);
     c->statement_timeout_ms = o->statement_timeout_ms;
     c->lock_timeout_ms = o->lock_timeout_ms > 0 ? o->lock_timeout_ms : IXT_LOCK_TIMEOUT_MS;
@@ -273,7 +279,19 @@ static const char DETECT_SQL[] =
     " EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_qualstats'),"
     " EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_stat_statements'),"
     " (SELECT oid FROM pg_database WHERE datname = current_database()),"
-    " current_database()";
+    " current_database(),"
+    /* pg_stat_statements defines its settings only when it is loaded
+     * through shared_preload_libraries (otherwise its functions refuse to
+     * run), and a placeholder never shows in pg_settings */
+    " EXISTS (SELECT 1 FROM pg_settings WHERE name = 'pg_stat_statements.max'),"
+    " (SELECT has_schema_privilege(p.pronamespace, 'USAGE') AND has_function_privilege(p.oid, 'EXECUTE')"
+    "  FROM pg_extension x JOIN pg_proc p ON p.pronamespace = x.extnamespace"
+    "  WHERE x.extname = 'pg_stat_statements' AND p.proname = 'pg_stat_statements' AND p.pronargs = 1"
+    "  LIMIT 1)";
+
+/* Read with the set-up rather than when a --node needs it: a request in
+ * the set-up pipeline costs no round trip of its own. */
+static const char SYSID_SQL[] = IXT_SQL_TAG "SELECT system_identifier::text FROM pg_control_system()";
 
 static bool bool_at(const PGresult *r, int col)
 {
@@ -285,12 +303,16 @@ static void copy_field(char *dst, size_t len, const PGresult *r, int col)
     snprintf(dst, len, "%s", PQgetisnull(r, 0, col) ? "" : PQgetvalue(r, 0, col));
 }
 
-/* Says exactly what to change when pg_stat_statements cannot be read. */
-static void check_pgss(ixt_conn *c, bool installed, bool available, const char *db)
+/* Says exactly what to change when pg_stat_statements cannot be read:
+ * from DETECT_SQL's answers, so that finding its schema and checking it
+ * take no round trip after the set-up. */
+static void check_pgss(ixt_conn *c, bool installed, bool available, bool loaded, bool callable,
+                       const char *db)
 {
     ixt_server_info *in = &c->info;
-    in->has_pgss = false;
-    if (!installed) {
+    in->has_pgss = installed && loaded && callable;
+    in->pgss_problem[0] = '\0';
+    if (!installed)
         snprintf(in->pgss_problem, sizeof in->pgss_problem,
                  available ? "pg_stat_statements is not installed in database %s: run "
                              "CREATE EXTENSION pg_stat_statements; there (and make sure "
@@ -300,25 +322,15 @@ static void check_pgss(ixt_conn *c, bool installed, bool available, const char *
                              "shared_preload_libraries, restart, then CREATE EXTENSION "
                              "pg_stat_statements in database %s",
                  db);
-        return;
-    }
-    char *sql = ixt_xasprintf(IXT_SQL_TAG "SELECT 1 FROM %s.pg_stat_statements(false) LIMIT 1",
-                              in->pgss_schema);
-    PGresult *r = exec_raw(c, sql, 0, NULL, 0);
-    free(sql);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-        in->has_pgss = true;
-        in->pgss_problem[0] = '\0';
-    } else if (strstr(PQresultErrorMessage(r), "shared_preload_libraries")) {
+    else if (!loaded)
         snprintf(in->pgss_problem, sizeof in->pgss_problem,
                  "pg_stat_statements is installed but not loaded: add pg_stat_statements "
                  "to shared_preload_libraries in postgresql.conf and restart the server");
-    } else {
+    else if (!callable)
         snprintf(in->pgss_problem, sizeof in->pgss_problem,
-                 "cannot read pg_stat_statements: %s", PQresultErrorMessage(r));
-        ixt_squash_ws(in->pgss_problem);
-    }
-    PQclear(r);
+                 "cannot read pg_stat_statements: this role may not run %s.pg_stat_statements() "
+                 "(grant USAGE on schema %s and EXECUTE on the function, or connect as its owner)",
+                 in->pgss_schema, in->pgss_schema);
 }
 
 static int detect_from(ixt_conn *c, PGresult *r);
@@ -356,7 +368,7 @@ static int detect_from(ixt_conn *c, PGresult *r)
     char db[128];
     copy_field(db, sizeof db, r, 11);
     bool pgss_installed = !PQgetisnull(r, 0, 5);
-    check_pgss(c, pgss_installed, pgss_available, db);
+    check_pgss(c, pgss_installed, pgss_available, bool_at(r, 12), bool_at(r, 13), db);
     return 0;
 }
 
@@ -427,12 +439,41 @@ static bool result_ok(const PGresult *r)
     return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY;
 }
 
+/* The cluster's system identifier from SYSID_SQL's result, or why there
+ * is none. */
+static void keep_sysid(ixt_conn *c, const PGresult *r)
+{
+    c->sysid[0] = c->sysid_problem[0] = '\0';
+    if (result_ok(r) && PQntuples(r) == 1) {
+        snprintf(c->sysid, sizeof c->sysid, "%s", PQgetvalue(r, 0, 0));
+        return;
+    }
+    const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    if (st && strcmp(st, "42501") == 0) {
+        snprintf(c->sysid_problem, sizeof c->sysid_problem, "this role may not run pg_control_system() "
+                                                            "(grant pg_monitor or EXECUTE on it)");
+    } else {
+        ixt_err why;
+        ixt_conn_result_error(r, SYSID_SQL, &why);
+        snprintf(c->sysid_problem, sizeof c->sysid_problem, "pg_control_system() failed: %s", why.msg);
+        ixt_squash_ws(c->sysid_problem);
+    }
+}
+
+const char *ixt_conn_system_id(const ixt_conn *c, const char **why)
+{
+    if (why)
+        *why = c->sysid_problem;
+    return c->sysid;
+}
+
 /* The set-up of every (re)connection in one round trip: the pinned
  * settings; pg_stat_statements' tracking off for a superuser (idxtune's
  * own statements must not show up in the slow-query list; other roles
  * rely on IXT_SQL_TAG); the check for a vanished client while a statement
  * runs (PostgreSQL 14+; platforms without it refuse it: no harm); SET
- * ROLE and the application's settings; the server facts.  Each request
+ * ROLE and the application's settings; the server facts; the cluster's
+ * system identifier (a role may not read it: no harm).  Each request
  * behind its own sync point, so that one that may fail skips nothing. */
 static int conn_setup(ixt_conn *c, ixt_err *e)
 {
@@ -443,7 +484,7 @@ static int conn_setup(ixt_conn *c, ixt_err *e)
         if (!eq || eq == c->settings[i])
             return ixt_err_set(e, "--set needs name=value, not '%s'", c->settings[i]);
     }
-    enum { FIXED = 5 };
+    enum { FIXED = 6 };
     ixt_pipe_req *q = ixt_xcalloc((size_t)(FIXED + c->nsettings), sizeof *q);
     bool *may_fail = ixt_xcalloc((size_t)(FIXED + c->nsettings), sizeof *may_fail);
     char **owned = ixt_xcalloc((size_t)(2 * c->nsettings + 2), sizeof *owned);
@@ -484,6 +525,8 @@ static int conn_setup(ixt_conn *c, ixt_err *e)
     snprintf(c->as, sizeof c->as, "%s", as.s ? as.s : "");
     ixt_buf_free(&as);
     q[n++] = (ixt_pipe_req){.sql = DETECT_SQL, .sync = true};
+    may_fail[n] = true;
+    q[n++] = (ixt_pipe_req){.sql = SYSID_SQL, .sync = true};
     PGresult **out = ixt_xcalloc((size_t)n, sizeof *out);
     int failed;
     ixt_err pe;
@@ -503,7 +546,9 @@ static int conn_setup(ixt_conn *c, ixt_err *e)
                                 "nothing to it");
     }
     if (rc == 0)
-        rc = detect_from(c, out[n - 1]);
+        rc = detect_from(c, out[n - 2]);
+    if (rc == 0)
+        keep_sysid(c, out[n - 1]);
     for (int i = 0; i < n; i++)
         PQclear(out[i]);
     free(out);
@@ -678,7 +723,8 @@ static int pipe_send(ixt_conn *c, const ixt_pipe_req *q, bool last)
 {
     char *text = tagged(q->sql);
     int ok = q->prepare ? PQsendPrepare(c->pg, q->prepare, text, 0, NULL)
-                        : PQsendQueryParams(c->pg, text, q->nparams, NULL, q->params, NULL, NULL, 0);
+                        : PQsendQueryParams(c->pg, text, q->nparams, NULL, q->params, NULL, NULL,
+                                            q->result_format);
     free(text);
     return ok && ((!q->sync && !last) || PQpipelineSync(c->pg)) ? 0 : -1;
 }
@@ -751,6 +797,44 @@ static bool pipe_drain(ixt_conn *c)
     return true;
 }
 
+/* IXT_NO_PIPELINE: the requests one at a time, for a proxy or a pooler
+ * that mishandles pipelines, with a pipeline's rules: a failure skips the
+ * requests after it up to the next sync point.  A request that changed
+ * the pinned settings ends it: nothing is sent parsed otherwise.  Returns
+ * the index of the request whose result broke off, n when all came. */
+static int pipe_one_by_one(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **out, int *unpinned)
+{
+    bool skipping = false;
+    for (int i = 0; i < n && *unpinned < 0; i++) {
+        if (!skipping) {
+            c->roundtrips++;
+            char *text = tagged(reqs[i].sql);
+            out[i] = reqs[i].prepare ? PQprepare(c->pg, reqs[i].prepare, text, 0, NULL)
+                                     : PQexecParams(c->pg, text, reqs[i].nparams, NULL, reqs[i].params, NULL,
+                                                    NULL, reqs[i].result_format);
+            free(text);
+            if (PQstatus(c->pg) != CONNECTION_OK)
+                return i;
+            skipping = !pipe_ok(out[i]);
+            if (!settings_pinned(c))
+                *unpinned = i;
+        }
+        skipping = skipping && !reqs[i].sync;
+    }
+    return n;
+}
+
+/* The requests in one pipeline.  Returns as pipe_one_by_one does; *left
+ * is false when the connection could not leave pipeline mode. */
+static int pipe_all(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **out, int *unpinned, bool *left)
+{
+    c->roundtrips++;
+    int done = pipe_exchange(c, reqs, n, out, unpinned);
+    *left = PQexitPipelineMode(c->pg) == 1 || pipe_drain(c);
+    (void)PQsetnonblocking(c->pg, 0);
+    return done;
+}
+
 int ixt_conn_pipeline(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **out, int *failed,
                       ixt_err *e)
 {
@@ -761,16 +845,15 @@ int ixt_conn_pipeline(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **o
         return 0;
     if (ready(c, e) != 0)
         return -1;
-    if (!PQenterPipelineMode(c->pg) || PQsetnonblocking(c->pg, 1) != 0) {
+    if (!c->one_at_a_time && (!PQenterPipelineMode(c->pg) || PQsetnonblocking(c->pg, 1) != 0)) {
         (void)PQexitPipelineMode(c->pg);
         return ixt_err_set(e, "cannot start a pipeline: %s", PQerrorMessage(c->pg));
     }
     c->busy = true;
-    c->roundtrips++;
     int unpinned = -1;
-    int done = pipe_exchange(c, reqs, n, out, &unpinned);
-    bool left = PQexitPipelineMode(c->pg) == 1 || pipe_drain(c);
-    (void)PQsetnonblocking(c->pg, 0);
+    bool left = true;
+    int done = c->one_at_a_time ? pipe_one_by_one(c, reqs, n, out, &unpinned)
+                                : pipe_all(c, reqs, n, out, &unpinned, &left);
     c->busy = false;
     if (done < n || !left || PQstatus(c->pg) != CONNECTION_OK) {
         ixt_err_set(e, "%s: %s", left && PQstatus(c->pg) == CONNECTION_OK ? "the pipeline was interrupted"
@@ -784,7 +867,7 @@ int ixt_conn_pipeline(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **o
             continue;
         *failed = i;
         ixt_err why;
-        if (pipe_ok(out[i]))
+        if (pipe_ok(out[i]) || (unpinned >= 0 && i > unpinned))
             ixt_err_set(&why, "standard_conforming_strings changed during the pipeline: results "
                               "after request %d are discarded", unpinned + 1);
         else

@@ -47,25 +47,14 @@ static void node_free(ixt_node *n)
     ixt_workload_free(&n->wl);
 }
 
-static const char SYSID_SQL[] = IXT_SQL_TAG "SELECT system_identifier::text FROM pg_control_system()";
-
-/* The cluster's system identifier into out (empty when the role may not
- * read it: note says so). */
-static int read_sysid(ixt_conn *c, char *out, size_t len, char *note, size_t nlen, ixt_err *e)
+/* The cluster's system identifier, read with the connection's set-up, into
+ * out (empty when it could not be read: note says why). */
+static void read_sysid(ixt_conn *c, char *out, size_t len, char *note, size_t nlen)
 {
-    ixt_err err;
-    PGresult *r = ixt_conn_exec(c, SYSID_SQL, 0, NULL, &err);
-    out[0] = '\0';
-    if (r) {
-        snprintf(out, len, "%s", PQgetvalue(r, 0, 0));
-        PQclear(r);
-        return 0;
-    }
-    if (!ixt_conn_ok(c) || strcmp(ixt_conn_last_sqlstate(c), "42501") != 0)
-        return ixt_err_set(e, "%s", err.msg);
-    snprintf(note, nlen, "cannot check that the nodes belong to one cluster: this role may not run "
-                         "pg_control_system() (grant pg_monitor or EXECUTE on it)");
-    return 0;
+    const char *why;
+    snprintf(out, len, "%s", ixt_conn_system_id(c, &why));
+    if (!out[0])
+        snprintf(note, nlen, "cannot check that the nodes belong to one cluster: %s", why);
 }
 
 static void name_node(ixt_nodes *ns, ixt_node *n)
@@ -85,7 +74,7 @@ static void name_node(ixt_nodes *ns, ixt_node *n)
     snprintf(n->name, sizeof n->name, "standby-%d", k);
 }
 
-int ixt_nodes_init(ixt_nodes *ns, ixt_conn *main_conn, ixt_err *e)
+void ixt_nodes_init(ixt_nodes *ns, ixt_conn *main_conn)
 {
     memset(ns, 0, sizeof *ns);
     ns->items = ixt_xcalloc(1, sizeof *ns->items);
@@ -97,7 +86,7 @@ int ixt_nodes_init(ixt_nodes *ns, ixt_conn *main_conn, ixt_err *e)
     ixt_workload_init(&m->wl);
     ns->version_num = ixt_conn_info(main_conn)->version_num;
     name_node(ns, m);
-    return read_sysid(main_conn, ns->sysid, sizeof ns->sysid, ns->sysid_note, sizeof ns->sysid_note, e);
+    read_sysid(main_conn, ns->sysid, sizeof ns->sysid, ns->sysid_note, sizeof ns->sysid_note);
 }
 
 void ixt_nodes_free(ixt_nodes *ns)
@@ -138,8 +127,7 @@ static int check_conn(ixt_conn *c, int version_num, const char *main_sysid, char
         return ixt_err_set(e, "node %s runs PostgreSQL %s, the main connection %d: not one cluster",
                            ixt_conn_label(c), in->version, version_num);
     char sysid[32];
-    if (read_sysid(c, sysid, sizeof sysid, note, nlen, e) != 0)
-        return -1;
+    read_sysid(c, sysid, sizeof sysid, note, nlen);
     if (sysid[0] && main_sysid[0] && strcmp(sysid, main_sysid) != 0)
         return ixt_err_set(e, "node %s belongs to another cluster (system identifier %s, the main "
                               "connection's is %s): its query ids and objects do not match; refused",

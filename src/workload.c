@@ -1050,18 +1050,33 @@ int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e)
     snprintf(oid, sizeof oid, "%u", in->db_oid);
     char *sql = numbers_sql(in, true);
     const char *p1[] = {oid};
-    PGresult *r = ixt_conn_exec_fmt(c, sql, 1, p1, IXT_WORKLOAD_NUMBERS_FORMAT, e);
+    /* a first snapshot wants every text: asked for with the numbers, in
+     * one round trip */
+    bool first = w->n == 0;
+    char *all_sql = first ? ixt_workload_texts_sql(in) : NULL;
+    const char *all[] = {oid, NULL};
+    ixt_pipe_req q[] = {{.sql = sql, .nparams = 1, .params = p1, .result_format = IXT_WORKLOAD_NUMBERS_FORMAT},
+                        {.sql = all_sql, .nparams = 2, .params = all}};
+    PGresult *out[2] = {NULL, NULL};
+    int failed, rc = 0;
+    if (first)
+        rc = ixt_conn_pipeline(c, q, 2, out, &failed, e);
+    else if (!(out[0] = ixt_conn_exec_fmt(c, sql, 1, p1, IXT_WORKLOAD_NUMBERS_FORMAT, e)))
+        rc = -1;
     free(sql);
-    if (!r)
-        return -1;
-    int rc = ixt_workload_ingest_numbers(w, r, ixt_now_ms(), e);
-    PQclear(r);
+    free(all_sql);
+    if (rc == 0)
+        rc = ixt_workload_ingest_numbers(w, out[0], ixt_now_ms(), e);
+    if (rc == 0 && first)
+        rc = ixt_workload_ingest_texts(w, out[1], e);
+    PQclear(out[0]);
+    PQclear(out[1]);
     char *ids;
-    if (rc != 0 || !ixt_workload_texts_wanted(w, TEXTS_BY_ID_MAX, &ids))
+    if (rc != 0 || first || !ixt_workload_texts_wanted(w, TEXTS_BY_ID_MAX, &ids))
         return rc;
     sql = ixt_workload_texts_sql(in);
     const char *p2[] = {oid, ids};
-    r = ixt_conn_exec(c, sql, 2, p2, e);
+    PGresult *r = ixt_conn_exec(c, sql, 2, p2, e);
     free(sql);
     free(ids);
     if (!r)

@@ -734,8 +734,7 @@ static void loop_stats(const app *a)
  * rejoins; one of another cluster stops idxtune. */
 static int app_nodes_open(app *a, ixt_err *e)
 {
-    if (ixt_nodes_init(&a->nodes, a->mon, e) != 0)
-        return -1;
+    ixt_nodes_init(&a->nodes, a->mon);
     for (int i = 0; i < a->opts->cfg.nnodes; i++) {
         ixt_err ne;
         if (ixt_nodes_add(&a->nodes, a->opts->cfg.nodes[i], 0, &ne) < 0) {

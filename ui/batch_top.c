@@ -26,11 +26,7 @@ ixt_conn *batch_connect(const ixt_opts *o)
 int batch_nodes(const ixt_opts *o, ixt_conn *c, ixt_nodes *ns)
 {
     ixt_err e;
-    if (ixt_nodes_init(ns, c, &e) != 0) {
-        fprintf(stderr, "idxtune: %s\n", e.msg);
-        ixt_nodes_free(ns);
-        return 1;
-    }
+    ixt_nodes_init(ns, c);
     for (int i = 0; i < o->cfg.nnodes; i++) {
         int rc = ixt_nodes_add(ns, o->cfg.nodes[i], 0, &e);
         if (rc < 0) {

@@ -81,6 +81,12 @@ const char *ixt_conn_label(const ixt_conn *c);
 char *ixt_conninfo_label(const char *conninfo);
 bool ixt_conn_ok(const ixt_conn *c);
 
+/* The cluster's system identifier (pg_control_system()), read when the
+ * connection was set up; "" when it could not be, and *why (when why is
+ * not NULL) says why, e.g. the role may not run pg_control_system().
+ * borrowed */
+const char *ixt_conn_system_id(const ixt_conn *c, const char **why);
+
 /* Re-reads the server facts (version, extensions, rights). */
 int ixt_conn_detect(ixt_conn *c, ixt_err *e);
 
@@ -130,12 +136,17 @@ const char *ixt_conn_notice(const ixt_conn *c, int i);
  * pinned settings checked before the pipeline and after each result,
  * lock_timeout, notices kept); ixt_conn_cancel stops the running request.
  * A failed request skips the requests after it up to the next sync point;
- * what follows a sync runs whatever failed before it. */
+ * what follows a sync runs whatever failed before it.  With IXT_NO_PIPELINE
+ * set in the environment when the connection opened, the requests go one
+ * at a time under the same rules (for a proxy or a pooler that mishandles
+ * pipelines): one round trip each, and requests between two sync points
+ * share no implicit transaction (every caller opens its own with BEGIN). */
 typedef struct ixt_pipe_req {
     const char *sql;
     int nparams;
     const char *const *params;  /* NULL entries are SQL NULL */
     const char *prepare;        /* prepare sql as this statement instead */
+    int result_format;          /* 1: binary results, 0: text */
     bool sync;                  /* a sync point follows this request */
 } ixt_pipe_req;
 
@@ -160,7 +171,7 @@ int ixt_conn_send_prepare(ixt_conn *c, const char *name, const char *sql, ixt_er
 bool ixt_conn_busy(const ixt_conn *c);   /* a request is under way */
 /* Round trips to the server since the connection opened (its set-up
  * requests included, the connect itself not): one per request, one per
- * pipeline.  What a long link costs is this many times its delay. */
+ * pipeline (one per request in it under IXT_NO_PIPELINE).  What a long link costs is this many times its delay. */
 unsigned long ixt_conn_roundtrips(const ixt_conn *c);
 int ixt_conn_socket(const ixt_conn *c);  /* for poll(); -1 when broken */
 /* Reads what the server sent.  Returns 1 and sets *out when the request is

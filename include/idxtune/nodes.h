@@ -68,9 +68,10 @@ typedef struct ixt_nodes {
 } ixt_nodes;
 
 /* Identifies the main connection (borrowed; it must outlive ns): its
- * cluster's system identifier and its role.  A role that may not run
- * pg_control_system() is noted in ns->sysid_note, not refused. */
-int ixt_nodes_init(ixt_nodes *ns, ixt_conn *main_conn, ixt_err *e);
+ * cluster's system identifier (read by the connection's set-up) and its
+ * role.  A role that may not run pg_control_system() is noted in
+ * ns->sysid_note, not refused. */
+void ixt_nodes_init(ixt_nodes *ns, ixt_conn *main_conn);
 void ixt_nodes_free(ixt_nodes *ns);
 
 /* Connects to another server of the cluster (blocking, at most

@@ -194,7 +194,8 @@ int ixt_stmt_col_parse(const char *name);
  * updated in place, so its rows keep their texts between merges. */
 void ixt_workload_merge(ixt_workload *dst, const ixt_workload *const *parts, size_t nparts);
 
-/* Blocking convenience for batch mode: one numbers snapshot plus texts. */
+/* Blocking convenience for batch mode: one numbers snapshot plus texts
+ * (the first snapshot of w in one round trip, its texts with it). */
 int ixt_workload_refresh(ixt_workload *w, ixt_conn *c, ixt_err *e);
 
 /* What is running now. */

@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
 # advise sends each greedy step's what-if work as one pipeline: the advice
 # (picks, costs, sizes, what-if and cache counts) is exactly the one made
-# with one request at a time (IXT_NO_PIPELINE=1).
+# with one request at a time (IXT_NO_PIPELINE=1), which goes through a
+# proxy that disconnects a client sending a pipeline, as some poolers do.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/hypopg.sh
-echo "1..2"
+echo "1..3"
 n=0
 fails=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi; }
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 tests/nopipe_proxy.py "$port" "$PGPORT" 2>"$dir/proxy" &
+proxy=$!
+trap 'kill "$proxy"; rm -rf "$dir"' EXIT
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+proxied() { PGHOST=127.0.0.1 PGPORT=$port PGSSLMODE=disable PGGSSENCMODE=disable "$@"; }
 
-# the advice without its wall time
+# the advice without its wall time and the connection's address
 advice() {
     "$IXT_PROG" -d idxdemo advise "$@" --format json 2>"$dir/err" |
-        python3 -c 'import json, sys; d = json.load(sys.stdin); d.pop("wall_ms", None); print(json.dumps(d, indent=1, sort_keys=True))'
+        python3 -c 'import json, sys; d = json.load(sys.stdin); d.pop("wall_ms", None); d.pop("connection", None); print(json.dumps(d, indent=1, sort_keys=True))'
 }
+
+# the proxy does refuse pipelines: this test tests something
+proxied "$IXT_PROG" -d idxdemo indexes >/dev/null 2>"$dir/err"
+[ $? != 0 ] && grep -q "disconnected" "$dir/proxy"
+ok $? "a pipeline through the proxy is refused" "$(cat "$dir/err" "$dir/proxy")"
 
 # both runs must see the same statistics: autovacuum may analyze a demo
 # table between them (the costs before any index move), then they go again
@@ -27,13 +38,13 @@ now=$(psql -qAtX -d idxdemo -c "SELECT now()")
 sed "s/now()/'$now'::timestamptz/g" demo/statements.sql >"$dir/statements.sql"
 for args in "--queries $dir/statements.sql" "--queries $dir/statements.sql --budget-mb 2"; do
     for try in 1 2 3; do
-        IXT_NO_PIPELINE=1 advice $args >"$dir/one"
+        IXT_NO_PIPELINE=1 proxied advice $args >"$dir/one"
         advice $args >"$dir/pipe"
         [ "$(baseline "$dir/one")" = "$(baseline "$dir/pipe")" ] && break
     done
     picks=$(grep -c '"definition"' "$dir/one")
     [ -s "$dir/one" ] && [ "$picks" -gt 0 ] && cmp -s "$dir/one" "$dir/pipe"
-    ok $? "advise $args: the same advice ($picks picks) pipelined and one request at a time" \
+    ok $? "advise $args: the same advice ($picks picks) pipelined and one request at a time through the proxy" \
         "$(diff "$dir/one" "$dir/pipe" | head -20; cat "$dir/err")"
 done
 exit $fails

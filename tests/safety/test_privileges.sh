@@ -43,6 +43,15 @@ rc=$?
 ok $? "advise without EXECUTE on hypopg functions: says so, exit 1 (got $rc)" "$(cat "$err")"
 assert_unchanged "$before" "the role's attempts changed nothing"
 
+# pg_stat_statements the role may not read: said from the server facts at
+# connect, with what to grant
+sq "REVOKE EXECUTE ON FUNCTION pg_stat_statements(boolean) FROM PUBLIC" >/dev/null
+"$IXT_PROG" top --once -d "$SAFETY_DB" -U "$ROLE" >"$out" 2>"$err"
+rc=$?
+[ "$rc" != 0 ] && grep -q "cannot read pg_stat_statements: this role may not run public.pg_stat_statements() (grant" "$err"
+ok $? "top without EXECUTE on pg_stat_statements names what to grant, exit $rc" "$(cat "$err")"
+sq "GRANT EXECUTE ON FUNCTION pg_stat_statements(boolean) TO PUBLIC" >/dev/null
+
 # The server lost mid-run: the idxtune backend is terminated from another
 # session once the search tries hypothetical indexes.
 sq "CREATE TABLE w AS SELECT g AS id, g % 7 AS c1, g % 11 AS c2, g % 13 AS c3, g % 17 AS c4
