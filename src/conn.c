@@ -177,7 +177,7 @@ char *ixt_conninfo_label(const char *conninfo)
                *db = conninfo_value(opts, "dbname"), *host = conninfo_value(opts, "host");
     if (!host)
         host = conninfo_value(opts, "hostaddr");
-    if (!host || host[0] == '/')
+    if (!host)
         host = "[local]";
     char *label = ixt_xasprintf("%s%s%s%s%s%s%s", user ? user : "", user ? "@" : "", host, port ? ":" : "",
                                 port ? port : "", db ? "/" : "", db ? db : "");

@@ -254,7 +254,7 @@ static void test_conninfo_label(void **state)
         {"host=standby1 port=5433 user=dba password=s3cret dbname=app", "dba@standby1:5433/app"},
         {"postgresql://dba:s3cret@10.0.0.2:6432/app?sslmode=require", "dba@10.0.0.2:6432/app"},
         {"hostaddr=10.0.0.3 password='pa ss'", "10.0.0.3"},
-        {"host=/var/run/postgresql port=5432", "[local]:5432"},
+        {"host=/var/run/postgresql port=5432", "/var/run/postgresql:5432"},
         {"", "[local]"},
         {"host=x password=", "x"},
         {"host='unterminated password=s3cret", "a connection string that does not parse"},
