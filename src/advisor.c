@@ -1291,12 +1291,29 @@ static int plan_and_load(ixt_advisor *a, ixt_adv_progress progress, void *ctx, d
     return rc;
 }
 
+/* Statistics the role cannot read in pg_stats, for the workload's tables:
+ * without them sizes go uncorrected and few-valued columns look unknown. */
+static int hidden_stats(ixt_advisor *a, ixt_err *e)
+{
+    int n = 0;
+    for (int i = 0; i < a->nstmts; i++)
+        n += a->stmts[i].ok ? a->stmts[i].info->ntables : 0;
+    const char **tables = ixt_xcalloc((size_t)n + 1, sizeof *tables);
+    n = 0;
+    for (int i = 0; i < a->nstmts; i++)
+        for (int t = 0; a->stmts[i].ok && t < a->stmts[i].info->ntables; t++)
+            tables[n++] = a->stmts[i].info->tables[t].name;
+    int rc = ixt_cand_facts_hidden_stats(a->c, &a->facts, tables, n, e);
+    free(tables);
+    return rc;
+}
+
 int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e)
 {
     if (!ixt_conn_info(a->c)->has_hypopg)
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
     double span;
-    if (plan_and_load(a, progress, ctx, &span, e) != 0)
+    if (plan_and_load(a, progress, ctx, &span, e) != 0 || hidden_stats(a, e) != 0)
         return -1;
     /* weights are calls since pg_stat_statements' reset, or one run of a file */
     bool from_stats = false;
