@@ -1074,6 +1074,8 @@ static void swap_picks(ixt_advisor *a, search *h, double *used)
             }
         }
         free(vp);
+        if (n == 0)
+            return;
         qsort(v, (size_t)n, sizeof *v, by_est);
         n = n < SWAP_TRIES ? n : SWAP_TRIES;
         if (!a->sequential) {
@@ -1196,6 +1198,8 @@ static void swap_sets(ixt_advisor *a, search *h, double *used)
             v[n++] = o;
         }
         free(vp);
+        if (n == 0)
+            return;
         qsort(v, (size_t)n, sizeof *v, by_set_est);
         bool kept = false;
         for (int j = 0; j < n && j < SWAP_SETS && !kept && ixt_conn_ok(a->c); j++)
