@@ -1074,6 +1074,8 @@ static void swap_picks(ixt_advisor *a, search *h, double *used)
             }
         }
         free(vp);
+        if (n == 0)
+            return;
         qsort(v, (size_t)n, sizeof *v, by_est);
         n = n < SWAP_TRIES ? n : SWAP_TRIES;
         if (!a->sequential) {
@@ -1096,6 +1098,115 @@ static void swap_picks(ixt_advisor *a, search *h, double *used)
             return;
         *used += best.size;
         apply_move(a, h, best);
+    }
+}
+
+/* Picks a candidate may take the room of at once, and such swaps tried
+ * in a round (rounds as for single swaps). */
+#define SWAP_OUT 3
+#define SWAP_SETS 4
+
+typedef struct swap_set {
+    int k;                     /* candidate in */
+    int r[SWAP_OUT];           /* picks out */
+    int n;
+    double est;                /* k's value when last tried, less the picks' now */
+} swap_set;
+
+static int by_set_est(const void *x, const void *y)
+{
+    double a = ((const swap_set *)x)->est, b = ((const swap_set *)y)->est;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/* The two or three picks (of vp's values) worth least together whose
+ * sizes make room for k, worth gain; false when none do. */
+static bool cheapest_room(const ixt_advisor *a, const double *vp, double need, int k, double gain, swap_set *out)
+{
+    bool found = false;
+    for (int i = 0; i < a->npicks; i++)
+        for (int j = i + 1; j < a->npicks; j++)
+            for (int l = j; l < a->npicks; l++) {
+                int n = l > j ? 3 : 2; /* l == j: the pair alone */
+                swap_set o = {k, {a->picks[i], a->picks[j], a->picks[l]}, n, gain - vp[i] - vp[j] - (n == 3 ? vp[l] : 0)};
+                double freed = 0;
+                for (int q = 0; q < n; q++)
+                    freed += real_size(&a->cands[o.r[q]]);
+                if (freed >= need && (!found || o.est > out->est)) {
+                    *out = o;
+                    found = true;
+                }
+            }
+    return found;
+}
+
+static int pick_index(const ixt_advisor *a, int k)
+{
+    for (int p = 0; p < a->npicks; p++)
+        if (a->picks[p] == k)
+            return p;
+    return -1;
+}
+
+/* Makes the swap, and keeps it when the set is then worth more than the
+ * floor above what it was; else puts the picks back. */
+static bool try_swap_set(ixt_advisor *a, search *h, const swap_set *o, double *used, double floor)
+{
+    double before = total_weighted(a), writes = a->cands[o->k].write_cost, size = real_size(&a->cands[o->k]);
+    for (int q = 0; q < o->n; q++) {
+        writes -= a->cands[o->r[q]].write_cost;
+        size -= real_size(&a->cands[o->r[q]]);
+        drop_pick(a, h, pick_index(a, o->r[q]));
+        flush(a, h);
+    }
+    apply_move(a, h, (move){o->k, -1, 0, 0});
+    flush(a, h);
+    if (value(a, before - total_weighted(a), writes) > floor) {
+        *used += size;
+        return true;
+    }
+    drop_pick(a, h, pick_index(a, o->k));
+    flush(a, h);
+    for (int q = 0; q < o->n; q++) {
+        apply_move(a, h, (move){o->r[q], -1, 0, 0});
+        flush(a, h);
+    }
+    return false;
+}
+
+/* A candidate that needs the room of several picks (a wide index on the
+ * biggest table at a tight budget) is worth more than they are together:
+ * they go, it comes.  The likeliest such swaps (the candidate's value
+ * when last tried, less the picks' given the others) are made and kept
+ * when the set's value rises; a round ends at the first kept. */
+static void swap_sets(ixt_advisor *a, search *h, double *used)
+{
+    double budget = a->budget_mb * 1024 * 1024, floor = value_floor(a);
+    for (int round = 0; a->budget_mb > 0 && round < SWAP_ROUNDS && !stopped(a) && ixt_conn_ok(a->c); round++) {
+        double *vp = pick_values(a, h);
+        swap_set *v = NULL;
+        int n = 0;
+        for (int k = 0; k < a->ncands; k++) {
+            bool reordered;
+            double need = *used + real_size(&a->cands[k]) - budget;
+            swap_set o;
+            if (h->gain[k] <= floor || need <= 0 || probe_of(a, h, k, &reordered) != -1)
+                continue;
+            if (!cheapest_room(a, vp, need, k, h->gain[k], &o) || o.est <= floor)
+                continue;
+            v = ixt_xrealloc(v, (size_t)(n + 1) * sizeof *v);
+            v[n++] = o;
+        }
+        free(vp);
+        if (n == 0)
+            return;
+        qsort(v, (size_t)n, sizeof *v, by_set_est);
+        bool kept = false;
+        for (int j = 0; j < n && j < SWAP_SETS && !kept && ixt_conn_ok(a->c); j++)
+            kept = try_swap_set(a, h, &v[j], used, floor);
+        free(v);
+        if (!kept)
+            return;
     }
 }
 
@@ -1291,12 +1402,29 @@ static int plan_and_load(ixt_advisor *a, ixt_adv_progress progress, void *ctx, d
     return rc;
 }
 
+/* Statistics the role cannot read in pg_stats, for the workload's tables:
+ * without them sizes go uncorrected and few-valued columns look unknown. */
+static int hidden_stats(ixt_advisor *a, ixt_err *e)
+{
+    int n = 0;
+    for (int i = 0; i < a->nstmts; i++)
+        n += a->stmts[i].ok ? a->stmts[i].info->ntables : 0;
+    const char **tables = ixt_xcalloc((size_t)n + 1, sizeof *tables);
+    n = 0;
+    for (int i = 0; i < a->nstmts; i++)
+        for (int t = 0; a->stmts[i].ok && t < a->stmts[i].info->ntables; t++)
+            tables[n++] = a->stmts[i].info->tables[t].name;
+    int rc = ixt_cand_facts_hidden_stats(a->c, &a->facts, tables, n, e);
+    free(tables);
+    return rc;
+}
+
 int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e)
 {
     if (!ixt_conn_info(a->c)->has_hypopg)
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
     double span;
-    if (plan_and_load(a, progress, ctx, &span, e) != 0)
+    if (plan_and_load(a, progress, ctx, &span, e) != 0 || hidden_stats(a, e) != 0)
         return -1;
     /* weights are calls since pg_stat_statements' reset, or one run of a file */
     bool from_stats = false;
@@ -1326,6 +1454,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         apply_move(a, &h, m);
     }
     swap_picks(a, &h, &used);
+    swap_sets(a, &h, &used);
     clean_up(a, &h);
     flush(a, &h);
     note_replaced(a);

@@ -43,6 +43,7 @@ void ixt_cand_facts_free(ixt_cand_facts *f)
     for (int i = 0; i < f->ncols; i++) {
         free(f->cols[i].table);
         free(f->cols[i].column);
+        free(f->cols[i].hidden_rel);
     }
     for (int i = 0; i < f->npolicies; i++) {
         free(f->policies[i].table);

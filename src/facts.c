@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "idxtune/lab.h"
+#include "idxtune/plan.h"
 #include "idxtune/script.h"
+#include "idxtune/sqlquote.h"
 #include "idxtune/workload.h"
 
 #define TABLE_NAME "CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END"
@@ -13,11 +15,15 @@
 
 /* Columns with their statistics, and whether their type's = is leakproof
  * (an index condition under row-level security only then); in the order
- * of the lab's catalog, which is read from the same rows. */
+ * of the lab's catalog, which is read from the same rows.  pg_stats shows
+ * no rows of a table whose row-level security applies to the role: the
+ * table's name as SQL then, for the planner to be asked. */
 static const char COLS_SQL[] = IXT_SQL_TAG
     "SELECT " TABLE_NAME ", a.attname, coalesce(s.n_distinct, 0), coalesce(s.avg_width, 0),"
     " coalesce((SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode"
-    "   WHERE o.oprname = '=' AND o.oprleft = a.atttypid AND o.oprright = a.atttypid LIMIT 1), false)"
+    "   WHERE o.oprname = '=' AND o.oprleft = a.atttypid AND o.oprright = a.atttypid LIMIT 1), false),"
+    " CASE WHEN s.attname IS NULL AND c.relrowsecurity AND row_security_active(c.oid)"
+    "  THEN c.oid::regclass::text END"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
     " LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname"
@@ -80,7 +86,9 @@ static void load_cols(PGresult *r, ixt_cand_facts *f)
                                              .column = ixt_xstrdup(PQgetvalue(r, i, 1)),
                                              .n_distinct = atof(PQgetvalue(r, i, 2)),
                                              .avg_width = atof(PQgetvalue(r, i, 3)),
-                                             .eq_leakproof = PQgetvalue(r, i, 4)[0] == 't'};
+                                             .eq_leakproof = PQgetvalue(r, i, 4)[0] == 't',
+                                             .hidden_rel = PQgetisnull(r, i, 5)
+                                                               ? NULL : ixt_xstrdup(PQgetvalue(r, i, 5))};
     ixt_catalog_read(r, &f->cat);
 }
 
@@ -249,5 +257,86 @@ int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *sin
         ixt_script_free(&s[i]);
     if (rc != 0)
         memset(f, 0, sizeof *f);
+    return rc;
+}
+
+/* The planner's rows and width at the top of an EXPLAIN (FORMAT JSON)
+ * result; false when it did not run. */
+static bool top_rows(const ixt_script *s, double *rows, double *width)
+{
+    PGresult *r = ixt_script_result(s, 0);
+    ixt_err e;
+    ixt_plan *p = r && PQntuples(r) ? ixt_plan_parse(PQgetvalue(r, 0, 0), &e) : NULL;
+    if (!p)
+        return false;
+    *rows = p->root->plan_rows;
+    *width = p->root->plan_width;
+    ixt_plan_free(p);
+    return true;
+}
+
+static bool among(const char *const *tables, int n, const char *t)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(tables[i], t) == 0)
+            return true;
+    return false;
+}
+
+/* A hidden column's two EXPLAINs: its table's rows, the equality's. */
+typedef struct hidden_probe {
+    int col, all, one;         /* index into the facts' columns; the scripts */
+} hidden_probe;
+
+int ixt_cand_facts_hidden_stats(ixt_conn *c, ixt_cand_facts *f, const char *const *tables, int ntables,
+                                ixt_err *e)
+{
+    /* per table the rows the role sees (its policy applied), per hidden
+     * column the share of them an equality with an unknown value keeps:
+     * 1 / n_distinct.  Wrapped in IS TRUE, the equality is one the planner
+     * does not merge with the policy's on the same column. */
+    static const char EQ_SQL[] = IXT_SQL_TAG
+        "EXPLAIN (FORMAT JSON) SELECT %s FROM %s WHERE (%s = (SELECT %s FROM %s LIMIT 1)) IS TRUE";
+    int n = 0, np = 0;
+    ixt_script *s = ixt_xcalloc((size_t)f->ncols * 2 + 1, sizeof *s);
+    ixt_script **run = ixt_xcalloc((size_t)f->ncols * 2 + 1, sizeof *run);
+    hidden_probe *pr = ixt_xcalloc((size_t)f->ncols + 1, sizeof *pr);
+    for (int i = 0; i < f->ncols; i++) {
+        ixt_col_fact *cf = &f->cols[i];
+        const ixt_table_fact *t = ixt_cand_table(f, cf->table);
+        /* a never analyzed table: the planner's defaults are no statistics */
+        if (!cf->hidden_rel || !among(tables, ntables, cf->table) || (t && t->never_analyzed))
+            continue;
+        bool same = np && strcmp(f->cols[pr[np - 1].col].table, cf->table) == 0;
+        pr[np] = (hidden_probe){i, same ? pr[np - 1].all : n, 0};
+        if (!same) {
+            ixt_script_init(&s[n]);
+            ixt_script_addf(&s[n], IXT_STEP_KEEP, IXT_SQL_TAG "EXPLAIN (FORMAT JSON) SELECT FROM %s", cf->hidden_rel);
+            n++;
+        }
+        char *q = ixt_quote_ident(cf->column);
+        ixt_script_init(&s[n]);
+        ixt_script_addf(&s[n], IXT_STEP_KEEP, EQ_SQL, q, cf->hidden_rel, q, q, cf->hidden_rel);
+        free(q);
+        pr[np++].one = n++;
+    }
+    for (int i = 0; i < n; i++)
+        run[i] = &s[i];
+    int rc = n ? ixt_script_run_batch(run, n, c, e) : 0;
+    for (int k = 0; rc == 0 && k < np; k++) {
+        double all, one, width, unused;
+        ixt_col_fact *cf = &f->cols[pr[k].col];
+        /* a type without = or a column the role may not read: unknown */
+        if (!top_rows(&s[pr[k].all], &all, &unused) || !top_rows(&s[pr[k].one], &one, &width) || all < 1)
+            continue;
+        /* one row left: the planner's floor, as good as unique */
+        cf->n_distinct = one > 1 ? all / one : -1;
+        cf->avg_width = width;
+    }
+    for (int i = 0; i < n; i++)
+        ixt_script_free(&s[i]);
+    free(s);
+    free(run);
+    free(pr);
     return rc;
 }

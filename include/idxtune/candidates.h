@@ -23,6 +23,10 @@ typedef struct ixt_col_fact {
     double n_distinct;         /* pg_stats: > 0 a count, < 0 minus a share of the rows, 0 unknown */
     double avg_width;          /* bytes; 0 unknown */
     bool eq_leakproof;         /* its type's = is leakproof: usable as an index condition under RLS */
+    /* pg_stats hides the column from the role (row-level security is
+     * active on its table): the table as SQL names it, for the planner
+     * to be asked instead; NULL otherwise.  owned */
+    char *hidden_rel;
 } ixt_col_fact;
 
 /* The USING expression of a policy that applies to the role advised for. */

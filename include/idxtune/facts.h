@@ -38,4 +38,13 @@ void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s);
 int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, const ixt_cand_facts *since,
                         ixt_cand_facts *f, double *span_s, ixt_err *e);
 
+/* Statistics pg_stats hides from the role (row-level security active on
+ * the table) for the columns of those of `tables` (names as facts give
+ * them): n_distinct and avg_width as the planner, which still uses them,
+ * reveals them through the rows it expects an equality to keep; one
+ * round trip.  A column the planner cannot tell stays unknown.  -1 with e
+ * filled when the connection broke. */
+int ixt_cand_facts_hidden_stats(ixt_conn *c, ixt_cand_facts *f, const char *const *tables, int ntables,
+                                ixt_err *e);
+
 #endif
