@@ -524,16 +524,21 @@ static void word_text(int i, char *buf, size_t len)
 }
 
 /* The matching rows by brute force over the texts as generated. */
-static size_t count_matching(int n, const char *filter)
+static size_t count_matching_of(int n, const char *filter, void (*text)(int, char *, size_t))
 {
     size_t k = 0;
     char buf[IXT_QUERY_LINE_BYTES], id[24];
     for (int i = 0; i < n; i++) {
-        word_text(i, buf, sizeof buf);
+        text(i, buf, sizeof buf);
         snprintf(id, sizeof id, "%d", i + 1);
         k += strcasestr(buf, filter) || strstr(id, filter);
     }
     return k;
+}
+
+static size_t count_matching(int n, const char *filter)
+{
+    return count_matching_of(n, filter, word_text);
 }
 
 static size_t view_count(ixt_workload *w, const char *filter)
@@ -568,6 +573,37 @@ static void test_filter_compressed(void **state)
     assert_int_equal(view_count(&w, "gamma'"), count_matching(N + 3000, "gamma'"));
     assert_int_equal(view_count(&w, "gamma' AND"), count_matching(N + 3000, "gamma' AND"));
     assert_int_equal(view_count(&w, ""), N + 3000);
+    ixt_workload_free(&w);
+}
+
+/* Texts that end and begin with what a filter looks for, repeat it, or
+ * hold letters outside ASCII; some long, so blocks end at many places. */
+static void edge_text(int i, char *buf, size_t len)
+{
+    static const char *const texts[] = {"Abc", "xYz", "\xc3\x89T\xc3\x89 abc", "zz ABC zz ABC", "c", "x", "", "ABCX"};
+    if (i % 20 == 19) /* within the list's prefix of 400 characters */
+        snprintf(buf, len, "%0*d abc", 390, i);
+    else
+        snprintf(buf, len, "%s", texts[i % 8]);
+}
+
+/* A whole block is searched at once: a match is the text's own, never one
+ * that runs from the end of a text into the next, at any place in a block
+ * (its first and last texts, the block still being filled). */
+static void test_filter_block_edges(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    ixt_workload w;
+    ixt_workload_init(&w);
+    ingest_generated(&w, N, edge_text, 1000);
+    assert_true(w.texts.nblocks > 10);
+    const char *filters[] = {"cx", "abc", "ABCX", "zx", "c", "x", "abc zz abc", "\xc3\x89t", "\xc3\xa9", "0 abc", "39 ab", "9"};
+    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
+        free(w.match_filter); /* each one tested over all the rows */
+        w.match_filter = NULL;
+        assert_int_equal(view_count(&w, filters[i]), count_matching_of(N, filters[i], edge_text));
+    }
     ixt_workload_free(&w);
 }
 
@@ -693,6 +729,7 @@ int main(void)
         cmocka_unit_test(test_bounded_memory),
         cmocka_unit_test(test_text_round_trip),
         cmocka_unit_test(test_filter_compressed),
+        cmocka_unit_test(test_filter_block_edges),
         cmocka_unit_test(test_view_top_matches_full_sort),
         cmocka_unit_test(test_sort_column_names),
         cmocka_unit_test(test_version_specific_sql),
