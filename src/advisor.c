@@ -205,7 +205,9 @@ static void write_cost_of(ixt_advisor *a, const ixt_cand *s, ixt_adv_cand *c)
         if (c->hot_breaks++ == 0) {
             char *one = ixt_xstrdup(st->sql);
             ixt_squash_ws(one);
-            snprintf(c->hot_example, sizeof c->hot_example, "%.80s%s", one, strlen(one) > 80 ? "..." : "");
+            /* cut on a character boundary: the example goes into the session as UTF-8 */
+            size_t cut = ixt_utf8_cut(one, 80);
+            snprintf(c->hot_example, sizeof c->hot_example, "%.*s%s", (int)cut, one, one[cut] ? "..." : "");
             free(one);
         }
         c->hot_rate += rate;
