@@ -102,11 +102,12 @@ static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
         ixt_buf_printf(b, "--    measured median %s -> %s (real trial, rolled back; build %.0f ms)\n",
                        ixt_fmt_ms(ev->ms_before, t1, sizeof t1), ixt_fmt_ms(ev->ms_after, t2, sizeof t2),
                        ev->build_ms);
-    ixt_buf_printf(b, "--    size %s%s", ixt_fmt_bytes(it->size_bytes, sz, sizeof sz), ev->measured ? "" : " (estimate)");
+    ixt_buf_printf(b, "--    size %s", ixt_fmt_bytes(it->size_bytes, sz, sizeof sz));
     if (it->impact.known)
-        ixt_buf_printf(b, ", corrected for deduplication; HypoPG's estimate %s",
+        ixt_buf_printf(b, " (%scorrected for deduplication; HypoPG's estimate %s)\n", ev->measured ? "" : "estimate ",
                        ixt_fmt_bytes(it->impact.size_hypo, sz, sizeof sz));
-    ixt_buf_addc(b, '\n');
+    else
+        ixt_buf_add(b, ev->measured ? "\n" : " (estimate)\n");
     char cps[64] = "";
     if (it->impact.known)
         snprintf(cps, sizeof cps, " (%.1f cost/s)", it->impact.write_cost);
