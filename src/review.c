@@ -421,21 +421,8 @@ static json_t *decision_json(const ixt_decision *d)
     return o;
 }
 
-static json_t *item_json(const ixt_review_item *it)
+void ixt_review_evidence_json(const ixt_review_item *it, json_t *o)
 {
-    const ixt_evidence *ev = &it->ev;
-    json_t *evj = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o}", "statement", ev->sql ? ev->sql : "",
-                            "queryid", ixt_json_id(ev->queryid), "cost_before",
-                            ixt_json_real(ev->cost_before, IXT_JSON_COST), "cost_after",
-                            ixt_json_real(ev->cost_after, IXT_JSON_COST), "measured", ev->measured,
-                            "median_ms_before", ev->measured ? ixt_json_real(ev->ms_before, IXT_JSON_MS) : json_null(),
-                            "median_ms_after", ev->measured ? ixt_json_real(ev->ms_after, IXT_JSON_MS) : json_null(),
-                            "build_ms", ev->measured ? ixt_json_real(ev->build_ms, IXT_JSON_MS) : json_null());
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "name", it->name, "schema", it->schema,
-                     "table", it->table, "method", it->method, "definition", it->def, "size_bytes",
-                     ixt_json_count(it->size_bytes), "write_rate", ixt_json_known(it->write_rate, IXT_JSON_RATE),
-                     "evidence", evj);
-    /* impact and helped: absent when unknown, so that older sessions save as they loaded */
     const ixt_impact *im = &it->impact;
     if (im->known)
         json_object_set_new(o, "impact", json_pack("{s:o, s:o, s:i, s:o, s:o}", "size_hypo_bytes",
@@ -455,6 +442,23 @@ static json_t *item_json(const ixt_review_item *it)
         if (it->helped_more)
             json_object_set_new(o, "helped_more", json_integer(it->helped_more));
     }
+}
+
+static json_t *item_json(const ixt_review_item *it)
+{
+    const ixt_evidence *ev = &it->ev;
+    json_t *evj = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o}", "statement", ev->sql ? ev->sql : "",
+                            "queryid", ixt_json_id(ev->queryid), "cost_before",
+                            ixt_json_real(ev->cost_before, IXT_JSON_COST), "cost_after",
+                            ixt_json_real(ev->cost_after, IXT_JSON_COST), "measured", ev->measured,
+                            "median_ms_before", ev->measured ? ixt_json_real(ev->ms_before, IXT_JSON_MS) : json_null(),
+                            "median_ms_after", ev->measured ? ixt_json_real(ev->ms_after, IXT_JSON_MS) : json_null(),
+                            "build_ms", ev->measured ? ixt_json_real(ev->build_ms, IXT_JSON_MS) : json_null());
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "name", it->name, "schema", it->schema,
+                     "table", it->table, "method", it->method, "definition", it->def, "size_bytes",
+                     ixt_json_count(it->size_bytes), "write_rate", ixt_json_known(it->write_rate, IXT_JSON_RATE),
+                     "evidence", evj);
+    ixt_review_evidence_json(it, o);
     json_t *rv = decision_json(&it->decision);
     if (rv)
         json_object_set_new(o, "review", rv);

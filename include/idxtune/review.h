@@ -4,6 +4,7 @@
 #ifndef IDXTUNE_REVIEW_H
 #define IDXTUNE_REVIEW_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <time.h>
 
@@ -154,6 +155,11 @@ int ixt_review_decide(ixt_review *r, int i, ixt_verdict v, const char *comment, 
                       ixt_err *e);
 /* How many accepted indexes have verdict v. */
 int ixt_review_count(const ixt_review *r, ixt_verdict v);
+
+/* Sets the item's advisor evidence as members of o ("impact", "helped",
+ * "helped_more"), as in the session file: each only when known, so that
+ * older sessions save as they loaded. */
+void ixt_review_evidence_json(const ixt_review_item *it, json_t *o);
 
 /* The session as JSON text (stable: saving what was loaded gives the same
  * bytes).  caller frees */

@@ -198,7 +198,9 @@ ok $? "advise records its picks in a session"
     "$IXT_PROG" export --session "$dir/adv.json" --format md -o "$dir/adv.md" 2>/dev/null
 ok $? "and exports them as SQL and Markdown"
 npicks=$(jq '.indexes | length' "$dir/adv_out.json")
-[ "$npicks" -gt 0 ] && [ "$(jq '[.accepted[] | select(.impact and .helped)] | length' "$dir/adv.json")" = "$npicks" ]
+nhelping=$(jq '[.indexes[] | select(.helps | length > 0)] | length' "$dir/adv_out.json")
+[ "$npicks" -gt 0 ] && [ "$(jq '[.accepted[] | select(.impact)] | length' "$dir/adv.json")" = "$npicks" ] &&
+    [ "$(jq '[.accepted[] | select(.helped)] | length' "$dir/adv.json")" = "$nhelping" ]
 ok $? "every accepted index has its impact and helped statements in the session ($npicks)"
 [ "$(grep -c "^--    size .* (estimate corrected for deduplication; HypoPG's estimate " "$dir/adv.sql")" = "$npicks" ]
 ok $? "the SQL gives each index's corrected size and HypoPG's"
@@ -218,6 +220,10 @@ ok $? "a helped statement's line has both costs, the change and the text"
 [ "$(grep -c '^### [0-9]*\. `' "$dir/adv.md")" = "$npicks" ] && grep -q '^- HOT: ' "$dir/adv.md" &&
     grep -q '^| Query id | Statement | Cost before | Cost after | Change |$' "$dir/adv.md"
 ok $? "the Markdown report has the evidence of each index"
+"$IXT_PROG" review --session "$dir/adv.json" --format json >"$dir/adv_list.json" 2>/dev/null &&
+    [ "$(jq '[.[] | select(.impact.hot_breaks >= 0)] | length' "$dir/adv_list.json")" = "$npicks" ] &&
+    [ "$(jq '[.[] | select(.helped | length > 0)] | length' "$dir/adv_list.json")" = "$nhelping" ]
+ok $? "review --format json lists each index's evidence too"
 "$IXT_PROG" export --session /nonexistent.json 2>"$dir/err4"; [ $? = 1 ] && grep -q "nonexistent.json" "$dir/err4"
 ok $? "a missing session file is a clear error"
 echo '{"idxtune_session": 7, "accepted": []}' > "$dir/new.json"
