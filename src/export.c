@@ -41,6 +41,42 @@ static void comment(ixt_buf *b, const char *prefix, size_t max, const char *fmt,
     ixt_buf_free(&raw);
 }
 
+static double change_pct(double before, double after)
+{
+    return before > 0 ? (after - before) / before * 100 : 0;
+}
+
+/* "s" after a count other than one. */
+static const char *plural(int n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* What the advisor assessed beyond the first statement: the HOT updates
+ * broken, every statement helped. */
+static void impact_comment(ixt_buf *b, const ixt_review_item *it)
+{
+    const ixt_impact *im = &it->impact;
+    if (im->known) {
+        if (im->hot_breaks)
+            comment(b, "--    HOT: ", 400, "breaks HOT updates for %d statement%s: %s (%.1f/s)", im->hot_breaks,
+                    plural(im->hot_breaks), im->hot_example ? im->hot_example : "?", im->hot_rate);
+        else
+            ixt_buf_add(b, "--    HOT: no HOT update broken\n");
+    }
+    if (!it->nhelped)
+        return;
+    ixt_buf_printf(b, "--    helps %d statement%s, estimated cost before -> after:\n", it->nhelped + it->helped_more,
+                   plural(it->nhelped + it->helped_more));
+    for (int i = 0; i < it->nhelped; i++) {
+        const ixt_helped *h = &it->helped[i];
+        comment(b, "--      ", 400, "%.2f -> %.2f (%+.1f%%) queryid %lld: %s", h->cost_before, h->cost_after,
+                change_pct(h->cost_before, h->cost_after), h->queryid, h->sql);
+    }
+    if (it->helped_more)
+        ixt_buf_printf(b, "--      and %d more\n", it->helped_more);
+}
+
 static void review_line(ixt_buf *b, const ixt_decision *d)
 {
     if (!d->by)
@@ -54,7 +90,7 @@ static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
 {
     char t1[32], t2[32], sz[32];
     const ixt_evidence *ev = &it->ev;
-    double pct = ev->cost_before > 0 ? (ev->cost_after - ev->cost_before) / ev->cost_before * 100 : 0;
+    double pct = change_pct(ev->cost_before, ev->cost_after);
     comment(b, "-- ", 400, "Phase %d. %s on %s.%s (%s)", i + 1, it->name, it->schema, it->table, it->method);
     if (ev->queryid)
         ixt_buf_printf(b, "--    helps queryid %lld:\n", ev->queryid);
@@ -66,11 +102,21 @@ static void rationale(ixt_buf *b, const ixt_review_item *it, int i)
         ixt_buf_printf(b, "--    measured median %s -> %s (real trial, rolled back; build %.0f ms)\n",
                        ixt_fmt_ms(ev->ms_before, t1, sizeof t1), ixt_fmt_ms(ev->ms_after, t2, sizeof t2),
                        ev->build_ms);
-    ixt_buf_printf(b, "--    size %s%s\n", ixt_fmt_bytes(it->size_bytes, sz, sizeof sz),
-                   ev->measured ? "" : " (estimate)");
+    ixt_buf_printf(b, "--    size %s", ixt_fmt_bytes(it->size_bytes, sz, sizeof sz));
+    if (it->impact.known)
+        ixt_buf_printf(b, " (%scorrected for deduplication; HypoPG's estimate %s)\n", ev->measured ? "" : "estimate ",
+                       ixt_fmt_bytes(it->impact.size_hypo, sz, sizeof sz));
+    else
+        ixt_buf_add(b, ev->measured ? "\n" : " (estimate)\n");
+    char cps[64] = "";
+    if (it->impact.known)
+        snprintf(cps, sizeof cps, " (%.1f cost/s)", it->impact.write_cost);
     if (it->write_rate >= 0)
-        comment(b, "--    write cost: ", 400, "%s.%s takes %.1f writes/s, each now also updates this index",
-                it->schema, it->table, it->write_rate);
+        comment(b, "--    write cost: ", 400, "%s.%s takes %.1f writes/s, each now also updates this index%s",
+                it->schema, it->table, it->write_rate, cps);
+    else if (it->impact.known)
+        ixt_buf_printf(b, "--    write cost: %.1f cost/s\n", it->impact.write_cost);
+    impact_comment(b, it);
     comment(b, "--    tried as: ", 300, "%s", it->def);
     review_line(b, &it->decision);
 }
@@ -477,6 +523,56 @@ static void md_review(ixt_buf *b, const ixt_review *r)
     }
 }
 
+/* Per index the advisor assessed: both sizes, the write cost, the HOT
+ * impact and every statement it helps. */
+static void md_evidence(ixt_buf *b, const ixt_review *r)
+{
+    char sz[32], szh[32];
+    bool any = false;
+    for (int i = 0; i < r->n; i++) {
+        const ixt_review_item *it = &r->items[i];
+        const ixt_impact *im = &it->impact;
+        if (!im->known && !it->nhelped)
+            continue;
+        if (!any)
+            ixt_buf_add(b, "\n## Evidence per index\n");
+        any = true;
+        ixt_buf_printf(b, "\n### %d. ", i + 1);
+        ixt_md_code(b, it->name, 100, false);
+        ixt_buf_add(b, "\n\n");
+        if (im->known) {
+            ixt_buf_printf(b, "- Size: %s corrected for deduplication (HypoPG's estimate %s)\n",
+                           ixt_fmt_bytes(it->size_bytes, sz, sizeof sz), ixt_fmt_bytes(im->size_hypo, szh, sizeof szh));
+            ixt_buf_add(b, "- Write cost: ");
+            if (it->write_rate >= 0)
+                ixt_buf_printf(b, "%.1f writes/s, ", it->write_rate);
+            ixt_buf_printf(b, "%.1f cost/s of index maintenance\n", im->write_cost);
+            if (im->hot_breaks) {
+                ixt_buf_printf(b, "- HOT: breaks HOT updates for %d statement%s: ", im->hot_breaks,
+                               plural(im->hot_breaks));
+                ixt_md_code(b, im->hot_example ? im->hot_example : "?", 200, false);
+                ixt_buf_printf(b, " (%.1f/s)\n", im->hot_rate);
+            } else {
+                ixt_buf_add(b, "- HOT: no HOT update broken\n");
+            }
+        }
+        if (!it->nhelped)
+            continue;
+        ixt_buf_printf(b, "\nHelps %d statement%s:\n\n| Query id | Statement | Cost before | Cost after | Change |\n"
+                          "|---:|---|---:|---:|---:|\n", it->nhelped + it->helped_more,
+                       plural(it->nhelped + it->helped_more));
+        for (int k = 0; k < it->nhelped; k++) {
+            const ixt_helped *h = &it->helped[k];
+            ixt_buf_printf(b, "| %lld | ", h->queryid);
+            ixt_md_code(b, h->sql, 120, true);
+            ixt_buf_printf(b, " | %.2f | %.2f | %+.1f%% |\n", h->cost_before, h->cost_after,
+                           change_pct(h->cost_before, h->cost_after));
+        }
+        if (it->helped_more)
+            ixt_buf_printf(b, "| | and %d more | | | |\n", it->helped_more);
+    }
+}
+
 char *ixt_export_review_markdown(const ixt_review *r)
 {
     ixt_buf b;
@@ -501,7 +597,7 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
     for (int i = 0; i < r->n; i++) {
         const ixt_review_item *it = &r->items[i];
         const ixt_evidence *ev = &it->ev;
-        double pct = ev->cost_before > 0 ? (ev->cost_after - ev->cost_before) / ev->cost_before * 100 : 0;
+        double pct = change_pct(ev->cost_before, ev->cost_after);
         char *rel = ixt_xasprintf("%s.%s", it->schema, it->table);
         ixt_buf_printf(&b, "| %d | ", i + 1);
         ixt_md_code(&b, it->name, 100, true);
@@ -525,6 +621,7 @@ char *ixt_export_markdown(const ixt_review *r, const ixt_export_opts *o, ixt_err
         else
             ixt_buf_add(&b, "- |\n");
     }
+    md_evidence(&b, r);
     md_review(&b, r);
     char *sql = ixt_export_sql(r, o, e);
     if (!sql) {

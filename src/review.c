@@ -21,6 +21,13 @@ static void free_parts(ixt_partition *p, int n)
     free(p);
 }
 
+static void free_helped(ixt_helped *h, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(h[i].sql);
+    free(h);
+}
+
 void ixt_review_item_free(ixt_review_item *it)
 {
     free(it->def);
@@ -29,6 +36,8 @@ void ixt_review_item_free(ixt_review_item *it)
     free(it->table);
     free(it->method);
     free(it->ev.sql);
+    free(it->impact.hot_example);
+    free_helped(it->helped, it->nhelped);
     free(it->decision.comment);
     free(it->decision.by);
     free(it->decision.at);
@@ -48,6 +57,12 @@ static ixt_review_item copy_item(const ixt_review_item *item)
     c.table = ixt_xstrdup(item->table);
     c.method = ixt_xstrdup(item->method);
     c.ev.sql = ixt_xstrdup(item->ev.sql);
+    c.impact.hot_example = ixt_xstrdup(item->impact.hot_example);
+    c.helped = item->nhelped ? ixt_xcalloc((size_t)item->nhelped, sizeof *c.helped) : NULL;
+    for (int i = 0; i < item->nhelped; i++) {
+        c.helped[i] = item->helped[i];
+        c.helped[i].sql = ixt_xstrdup(item->helped[i].sql);
+    }
     c.decision.comment = ixt_xstrdup(item->decision.comment);
     c.decision.by = ixt_xstrdup(item->decision.by);
     c.decision.at = ixt_xstrdup(item->decision.at);
@@ -62,6 +77,19 @@ static ixt_review_item copy_item(const ixt_review_item *item)
     c.replaces = ixt_xstrdup(item->replaces);
     c.replaces_def = ixt_xstrdup(item->replaces_def);
     return c;
+}
+
+void ixt_review_add_helped(ixt_review_item *it, const char *sql, long long queryid, double cost_before,
+                           double cost_after)
+{
+    if (it->nhelped >= IXT_HELPED_MAX) {
+        it->helped_more++;
+        return;
+    }
+    it->helped = ixt_xrealloc(it->helped, (size_t)(it->nhelped + 1) * sizeof *it->helped);
+    /* the cut adds " ...": the text still fits what a load accepts */
+    it->helped[it->nhelped++] = (ixt_helped){ixt_comment_text(sql, IXT_HELPED_SQL_MAX - 4), queryid, cost_before,
+                                             cost_after};
 }
 
 static const char SCHEMA_SQL[] = IXT_SQL_TAG
@@ -393,6 +421,29 @@ static json_t *decision_json(const ixt_decision *d)
     return o;
 }
 
+void ixt_review_evidence_json(const ixt_review_item *it, json_t *o)
+{
+    const ixt_impact *im = &it->impact;
+    if (im->known)
+        json_object_set_new(o, "impact", json_pack("{s:o, s:o, s:i, s:o, s:o}", "size_hypo_bytes",
+                                                   ixt_json_count(im->size_hypo), "write_cost_per_s",
+                                                   ixt_json_real(im->write_cost, IXT_JSON_COST), "hot_breaks",
+                                                   im->hot_breaks, "hot_rate", ixt_json_real(im->hot_rate, IXT_JSON_RATE),
+                                                   "hot_example", im->hot_example ? json_string(im->hot_example)
+                                                                                  : json_null()));
+    if (it->nhelped || it->helped_more) {
+        json_t *a = json_array();
+        for (int i = 0; i < it->nhelped; i++)
+            json_array_append_new(a, json_pack("{s:o, s:s, s:o, s:o}", "queryid", ixt_json_id(it->helped[i].queryid),
+                                               "statement", it->helped[i].sql, "cost_before",
+                                               ixt_json_real(it->helped[i].cost_before, IXT_JSON_COST), "cost_after",
+                                               ixt_json_real(it->helped[i].cost_after, IXT_JSON_COST)));
+        json_object_set_new(o, "helped", a);
+        if (it->helped_more)
+            json_object_set_new(o, "helped_more", json_integer(it->helped_more));
+    }
+}
+
 static json_t *item_json(const ixt_review_item *it)
 {
     const ixt_evidence *ev = &it->ev;
@@ -407,6 +458,7 @@ static json_t *item_json(const ixt_review_item *it)
                      "table", it->table, "method", it->method, "definition", it->def, "size_bytes",
                      ixt_json_count(it->size_bytes), "write_rate", ixt_json_known(it->write_rate, IXT_JSON_RATE),
                      "evidence", evj);
+    ixt_review_evidence_json(it, o);
     json_t *rv = decision_json(&it->decision);
     if (rv)
         json_object_set_new(o, "review", rv);
@@ -656,6 +708,94 @@ static int replaces_from(json_t *o, const char *schema, const char *table, ixt_r
     return 0;
 }
 
+/* A figure that is never negative. */
+static int get_amount(json_t *o, const char *key, double *out, ixt_err *e)
+{
+    if (get_num(o, key, out, e) != 0)
+        return -1;
+    if (*out < 0)
+        return ixt_err_set(e, "\"%s\" is negative", key);
+    return 0;
+}
+
+/* A count from 0 to max. */
+static int get_count(json_t *o, const char *key, int max, int *out, ixt_err *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v))
+        return ixt_err_set(e, "\"%s\" %s", key, v ? "is not an integer" : "is missing");
+    if (json_integer_value(v) < 0 || json_integer_value(v) > max)
+        return ixt_err_set(e, "\"%s\" is not between 0 and %d", key, max);
+    *out = (int)json_integer_value(v);
+    return 0;
+}
+
+/* A text of at most max bytes (it may hold anything: it is sanitised
+ * where it is written). */
+static int get_text(json_t *o, const char *key, size_t max, const char **out, ixt_err *e)
+{
+    if (get_str(o, key, out, e) != 0)
+        return -1;
+    if (strlen(*out) > max)
+        return ixt_err_set(e, "\"%s\" is longer than %zu bytes", key, max);
+    return 0;
+}
+
+/* The optional "impact" object. */
+static int impact_from(json_t *o, ixt_impact *im, ixt_err *e)
+{
+    if (!o)
+        return 0;
+    if (!json_is_object(o))
+        return ixt_err_set(e, "\"impact\" is not an object");
+    const char *ex = NULL;
+    ixt_err fe;
+    json_t *exj = json_object_get(o, "hot_example");
+    if (get_amount(o, "size_hypo_bytes", &im->size_hypo, &fe) != 0 ||
+        get_amount(o, "write_cost_per_s", &im->write_cost, &fe) != 0 ||
+        get_count(o, "hot_breaks", 1000000, &im->hot_breaks, &fe) != 0 ||
+        get_amount(o, "hot_rate", &im->hot_rate, &fe) != 0 ||
+        (!json_is_null(exj) && get_text(o, "hot_example", IXT_HOT_EXAMPLE_MAX, &ex, &fe) != 0))
+        return ixt_err_set(e, "impact: %s", fe.msg);
+    im->known = true;
+    im->hot_example = ixt_xstrdup(ex);
+    return 0;
+}
+
+/* The optional "helped" list and "helped_more" count. */
+static int helped_from(json_t *a, json_t *more, ixt_review_item *it, ixt_err *e)
+{
+    if (more && (!json_is_integer(more) || json_integer_value(more) < 0 || json_integer_value(more) > 1000000))
+        return ixt_err_set(e, "\"helped_more\" is not a count");
+    if (!a)
+        return 0;
+    if (!json_is_array(a))
+        return ixt_err_set(e, "\"helped\" is not a list");
+    if (json_array_size(a) > IXT_HELPED_MAX)
+        return ixt_err_set(e, "\"helped\" lists more than %d statements", IXT_HELPED_MAX);
+    it->helped = ixt_xcalloc(json_array_size(a) + 1, sizeof *it->helped);
+    size_t i;
+    json_t *h;
+    json_array_foreach(a, i, h) {
+        ixt_helped x = {0};
+        const char *sql = NULL;
+        json_t *qid = json_object_get(h, "queryid");
+        ixt_err fe;
+        if (!json_is_object(h))
+            return ixt_err_set(e, "helped %zu: not an object", i + 1);
+        if (!qid || ixt_json_read_id(qid, &x.queryid) != 0)
+            return ixt_err_set(e, "helped %zu: \"queryid\" %s", i + 1, qid ? "is not a query id" : "is missing");
+        if (get_text(h, "statement", IXT_HELPED_SQL_MAX, &sql, &fe) != 0 ||
+            get_amount(h, "cost_before", &x.cost_before, &fe) != 0 ||
+            get_amount(h, "cost_after", &x.cost_after, &fe) != 0)
+            return ixt_err_set(e, "helped %zu: %s", i + 1, fe.msg);
+        x.sql = ixt_xstrdup(sql);
+        it->helped[it->nhelped++] = x;
+    }
+    it->helped_more = more ? (int)json_integer_value(more) : 0;
+    return 0;
+}
+
 static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
 {
     const char *name = NULL, *schema = NULL, *table = NULL, *method = NULL, *def = NULL, *sql = NULL;
@@ -673,7 +813,9 @@ static int item_from(json_t *o, ixt_review_item *it, ixt_err *e)
     json_t *bl = json_object_get(o, "baseline");
     if (bl && ixt_baseline_from_json(bl, &it->baseline, e) != 0)
         return -1;
-    if (parts_from(json_object_get(o, "partitions"), it, name, e) != 0)
+    if (parts_from(json_object_get(o, "partitions"), it, name, e) != 0 ||
+        impact_from(json_object_get(o, "impact"), &it->impact, e) != 0 ||
+        helped_from(json_object_get(o, "helped"), json_object_get(o, "helped_more"), it, e) != 0)
         return -1;
     if (replaces_from(json_object_get(o, "replaces"), schema, table, it, e) != 0)
         return -1;

@@ -53,6 +53,13 @@ static int accept_run(ui_job *j, ixt_conn *lab, ixt_err *e)
     it->size_bytes = ex->size_bytes;
     it->write_rate = ex->write_rate;
     it->ev = ex->ev;
+    it->impact = ex->impact;
+    it->helped = ex->helped;
+    it->nhelped = ex->nhelped;
+    it->helped_more = ex->helped_more;
+    memset(&ex->impact, 0, sizeof ex->impact);
+    ex->helped = NULL;
+    ex->nhelped = 0;
     it->replaces = ex->replaces;
     it->replaces_def = ex->replaces_def;
     memset(&ex->ev, 0, sizeof ex->ev);
@@ -120,6 +127,11 @@ bool accept_submit(app *a, const ui_accept_req *r)
     x->extra.write_rate = r->write_rate;
     x->extra.ev = r->ev;
     x->extra.ev.sql = ixt_xstrdup(r->ev.sql ? r->ev.sql : "");
+    x->extra.impact = r->impact;
+    x->extra.impact.hot_example = dup_or_null(r->impact.hot_example);
+    for (int i = 0; i < r->nhelped; i++)
+        ixt_review_add_helped(&x->extra, r->helped[i].sql, r->helped[i].queryid, r->helped[i].cost_before,
+                              r->helped[i].cost_after);
     x->extra.replaces = dup_or_null(r->replaces);
     x->extra.replaces_def = dup_or_null(r->replaces_def);
     x->t = ixt_xcalloc((size_t)r->ntargets + 1, sizeof *x->t);

@@ -16,6 +16,9 @@ typedef struct ui_accept_req {
     double size_bytes;
     double write_rate;               /* -1 unknown */
     ixt_evidence ev;                 /* strings borrowed */
+    ixt_impact impact;               /* hot_example borrowed */
+    const ixt_helped *helped;        /* every statement it helps (strings borrowed) */
+    int nhelped;
     const char *replaces, *replaces_def;   /* NULL when none */
     /* the statements it helps, for the baseline (strings borrowed) */
     const ixt_baseline_target *targets;

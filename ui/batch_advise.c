@@ -209,12 +209,18 @@ static int to_review(ixt_nodes *ns, ixt_advisor *a, const ixt_adv_helped *h, boo
             return -1;
         it.size_bytes = c->size_real;
         it.write_rate = c->writes_per_s;
+        it.impact = (ixt_impact){.known = true, .size_hypo = c->size_bytes, .write_cost = c->write_cost,
+                                 .hot_breaks = c->hot_breaks, .hot_rate = c->hot_rate,
+                                 .hot_example = c->hot_breaks ? ixt_xstrdup(c->hot_example) : NULL};
         const ixt_index_fact *old = ixt_advisor_replaced(a, p);
         if (old) {
             it.replaces = ixt_xstrdup(old->name);
             it.replaces_def = ixt_xstrdup(old->def);
         }
         int best = -1;
+        for (int i = 0; i < a->nstmts; i++)
+            if (h->uses[p * a->nstmts + i])
+                ixt_review_add_helped(&it, a->stmts[i].sql, a->stmts[i].queryid, a->stmts[i].base_cost, h->final[i]);
         for (int i = 0; i < a->nstmts; i++)
             if (h->uses[p * a->nstmts + i] &&
                 (best < 0 || a->stmts[i].weight * (a->stmts[i].base_cost - h->final[i]) >

@@ -48,9 +48,11 @@ static char *list_json(const ixt_review *r)
     for (int i = 0; i < r->n; i++) {
         const ixt_review_item *it = &r->items[i];
         const ixt_decision *d = &it->decision;
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "name", it->name, "schema",
-                                           it->schema, "table", it->table, "verdict", ixt_verdict_name(d->verdict),
-                                           "comment", d->comment, "by", d->by, "at", d->at));
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "name", it->name, "schema", it->schema,
+                              "table", it->table, "verdict", ixt_verdict_name(d->verdict), "comment", d->comment,
+                              "by", d->by, "at", d->at);
+        ixt_review_evidence_json(it, o);
+        json_array_append_new(a, o);
     }
     char *s = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(a);

@@ -151,10 +151,13 @@ static void accept_pick(app *a, aview *x, int p)
     ixt_advisor *ad = &x->adv;
     const double *with = x->with[p];
     int s = best_statement(ad, with);
-    const ixt_adv_cand *c = &ad->cands[ad->picks[p]];
+    ixt_adv_cand *c = &ad->cands[ad->picks[p]];
     const ixt_index_fact *old = ixt_advisor_replaced(ad, p);
-    ui_accept_req r = {.def = c->def, .accept = true, .size_bytes = c->size_real, .write_rate = -1,
-                       .replaces = old ? old->name : NULL, .replaces_def = old ? old->def : NULL};
+    ui_accept_req r = {.def = c->def, .accept = true, .size_bytes = c->size_real, .write_rate = c->writes_per_s,
+                       .replaces = old ? old->name : NULL, .replaces_def = old ? old->def : NULL,
+                       .impact = {.known = true, .size_hypo = c->size_bytes, .write_cost = c->write_cost,
+                                  .hot_breaks = c->hot_breaks, .hot_rate = c->hot_rate,
+                                  .hot_example = c->hot_breaks ? c->hot_example : NULL}};
     if (s >= 0)
         r.ev = (ixt_evidence){.sql = ad->stmts[s].sql, .queryid = ad->stmts[s].queryid,
                               .cost_before = ad->stmts[s].base_cost, .cost_after = with[s]};
@@ -164,7 +167,15 @@ static void accept_pick(app *a, aview *x, int p)
         if (with[i] >= 0 && with[i] < ad->stmts[i].base_cost)
             t[r.ntargets++] = (ixt_baseline_target){.queryid = ad->stmts[i].queryid, .sql = ad->stmts[i].sql};
     r.targets = t;
+    /* the evidence W shows: the statements the pick helps in the final plans */
+    ixt_helped *hs = ixt_xcalloc((size_t)ad->nstmts + 1, sizeof *hs);
+    for (int i = 0; x->helped.uses && i < ad->nstmts; i++)
+        if (x->helped.uses[p * ad->nstmts + i])
+            hs[r.nhelped++] = (ixt_helped){ad->stmts[i].sql, ad->stmts[i].queryid, ad->stmts[i].base_cost,
+                                           x->helped.final[i]};
+    r.helped = hs;
     accept_submit(a, &r);
+    free(hs);
     free(t);
 }
 

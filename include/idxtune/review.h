@@ -4,6 +4,7 @@
 #ifndef IDXTUNE_REVIEW_H
 #define IDXTUNE_REVIEW_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <time.h>
 
@@ -23,6 +24,28 @@ typedef struct ixt_evidence {
     double ms_before, ms_after;
     double build_ms;
 } ixt_evidence;
+
+/* A statement an index helps, planned with the whole advice. */
+typedef struct ixt_helped {
+    char *sql;                 /* on one line, cut to IXT_HELPED_SQL_MAX bytes.  owned; untrusted text */
+    long long queryid;         /* 0 when typed */
+    double cost_before, cost_after;
+} ixt_helped;
+
+#define IXT_HELPED_MAX 20          /* statements listed per index; the others are counted */
+#define IXT_HELPED_SQL_MAX 300     /* bytes of a listed statement's text */
+#define IXT_HOT_EXAMPLE_MAX 300    /* bytes of the HOT example's text */
+
+/* What the advisor assessed besides the corrected size (advise, W): known
+ * is false in older sessions and for an index accepted from the lab. */
+typedef struct ixt_impact {
+    bool known;
+    double size_hypo;          /* HypoPG's estimate, bytes (the item's size_bytes is the corrected one) */
+    double write_cost;         /* cost units per second of maintaining it */
+    int hot_breaks;            /* UPDATE statements whose HOT updates it breaks */
+    double hot_rate;           /* their executions per second */
+    char *hot_example;         /* the first of them; NULL when none.  owned; untrusted text */
+} ixt_impact;
 
 /* A reviewer's decision on an accepted index.  Only an approved index is
  * exported to run; the others are written commented out. */
@@ -63,6 +86,11 @@ typedef struct ixt_review_item {
     double size_bytes;         /* estimate, or real size when measured */
     double write_rate;         /* writes/s of the table when accepted, -1 unknown */
     ixt_evidence ev;
+    ixt_impact impact;
+    /* every statement it helps (the first IXT_HELPED_MAX; helped_more
+     * counts the others); none in older sessions.  owned */
+    ixt_helped *helped;
+    int nhelped, helped_more;
     ixt_decision decision;     /* reset to proposed when new evidence replaces the old */
     ixt_baseline baseline;     /* pg_stat_statements when accepted (verify) */
     bool partitioned;          /* the table is partitioned: the export rolls out per partition */
@@ -95,6 +123,10 @@ typedef struct ixt_review {
 int ixt_review_item_make(ixt_conn *c, const ixt_review *r, const ixt_indexdef *d, ixt_review_item *item,
                          ixt_err *e);
 void ixt_review_item_free(ixt_review_item *it);
+/* Records a statement the item helps (the text put on one line and cut);
+ * past IXT_HELPED_MAX it is only counted. */
+void ixt_review_add_helped(ixt_review_item *it, const char *sql, long long queryid, double cost_before,
+                           double cost_after);
 
 /* Adds a copy of item.  An index already accepted (same definition) gets
  * the newer evidence. */
@@ -123,6 +155,11 @@ int ixt_review_decide(ixt_review *r, int i, ixt_verdict v, const char *comment, 
                       ixt_err *e);
 /* How many accepted indexes have verdict v. */
 int ixt_review_count(const ixt_review *r, ixt_verdict v);
+
+/* Sets the item's advisor evidence as members of o ("impact", "helped",
+ * "helped_more"), as in the session file: each only when known, so that
+ * older sessions save as they loaded. */
+void ixt_review_evidence_json(const ixt_review_item *it, json_t *o);
 
 /* The session as JSON text (stable: saving what was loaded gives the same
  * bytes).  caller frees */

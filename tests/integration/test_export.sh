@@ -190,6 +190,40 @@ grep -q "^CREATE INDEX CONCURRENTLY IF NOT EXISTS runs_status_idx ON public.runs
 ok $? "and the export builds it CONCURRENTLY again"
 [ "$(q "SELECT count(*) FROM pg_class WHERE relname = 'runs_status_idx'")" = 0 ]
 ok $? "the trial left no index behind"
+# advise --session: each index carries the advisor's evidence into the
+# exports (both sizes, write cost, HOT impact, every statement helped)
+"$IXT_PROG" advise --top 20 --session "$dir/adv.json" --format json >"$dir/adv_out.json" 2>"$dir/err6"
+ok $? "advise records its picks in a session"
+"$IXT_PROG" export --session "$dir/adv.json" -o "$dir/adv.sql" 2>/dev/null &&
+    "$IXT_PROG" export --session "$dir/adv.json" --format md -o "$dir/adv.md" 2>/dev/null
+ok $? "and exports them as SQL and Markdown"
+npicks=$(jq '.indexes | length' "$dir/adv_out.json")
+nhelping=$(jq '[.indexes[] | select(.helps | length > 0)] | length' "$dir/adv_out.json")
+[ "$npicks" -gt 0 ] && [ "$(jq '[.accepted[] | select(.impact)] | length' "$dir/adv.json")" = "$npicks" ] &&
+    [ "$(jq '[.accepted[] | select(.helped)] | length' "$dir/adv.json")" = "$nhelping" ]
+ok $? "every accepted index has its impact and helped statements in the session ($npicks)"
+[ "$(grep -c "^--    size .* (estimate corrected for deduplication; HypoPG's estimate " "$dir/adv.sql")" = "$npicks" ]
+ok $? "the SQL gives each index's corrected size and HypoPG's"
+[ "$(grep -Ec '^--    HOT: (no HOT update broken|breaks HOT updates for [0-9]+ statements?: .* \([0-9.]+/s\))$' \
+      "$dir/adv.sql")" = "$npicks" ]
+ok $? "and its HOT impact"
+[ "$(grep -Ec '^--    write cost: public\.[a-z_]+ takes [0-9.]+ writes/s, each now also updates this index \([0-9.]+ cost/s\)$' \
+      "$dir/adv.sql")" = "$npicks" ]
+ok $? "and its write cost in writes/s and cost/s"
+# as many statements per index as advise listed, in the same order
+want=$(jq -r '.indexes[] | select(.helps | length > 0) | "\(.helps | length) \(.helps[0].queryid)"' "$dir/adv_out.json")
+got=$(awk '/^--    helps [0-9]+ statements?, estimated cost before -> after:$/ { n = $3; getline;
+             sub(/:$/, "", $7); print n, $7 }' "$dir/adv.sql")
+[ "$want" = "$got" ]; ok $? "and every statement it helps, with its cost before and after"
+grep -Eq '^--      [0-9.]+ -> [0-9.]+ \(-[0-9.]+%\) queryid -?[0-9]+: SELECT ' "$dir/adv.sql"
+ok $? "a helped statement's line has both costs, the change and the text"
+[ "$(grep -c '^### [0-9]*\. `' "$dir/adv.md")" = "$npicks" ] && grep -q '^- HOT: ' "$dir/adv.md" &&
+    grep -q '^| Query id | Statement | Cost before | Cost after | Change |$' "$dir/adv.md"
+ok $? "the Markdown report has the evidence of each index"
+"$IXT_PROG" review --session "$dir/adv.json" --format json >"$dir/adv_list.json" 2>/dev/null &&
+    [ "$(jq '[.[] | select(.impact.hot_breaks >= 0)] | length' "$dir/adv_list.json")" = "$npicks" ] &&
+    [ "$(jq '[.[] | select(.helped | length > 0)] | length' "$dir/adv_list.json")" = "$nhelping" ]
+ok $? "review --format json lists each index's evidence too"
 "$IXT_PROG" export --session /nonexistent.json 2>"$dir/err4"; [ $? = 1 ] && grep -q "nonexistent.json" "$dir/err4"
 ok $? "a missing session file is a clear error"
 echo '{"idxtune_session": 7, "accepted": []}' > "$dir/new.json"

@@ -40,6 +40,17 @@ check w "Keys: Advice" "and keys are answered meanwhile" 2
 keys w Escape
 resume_lab
 check w "accepted: CREATE INDEX ON [a-z_]+ \(.*\) as [a-z_]+ " "A accepts the selected index"
+keys w R
+check w "Review: 1 accepted index" "R reviews the accepted index"
+keys w s C-u
+type_text w "$T_DIR/w.json"
+keys w Enter
+check w "saved .*w.json" "s saves the session"
+jq -e '.accepted[0] | .impact.size_hypo_bytes > 0 and .impact.hot_breaks >= 0 and (.helped | length) > 0 and
+       .helped[0].cost_after < .helped[0].cost_before' "$T_DIR/w.json" >/dev/null
+ok $? "the index accepted in W keeps HypoPG's size, the HOT impact and the statements it helps" w
+keys w Escape
+check w "Queries > Advice  " "Esc goes back to the advice"
 keys w Enter
 check w "Advice > Lab" "Enter opens the lab on the statement it helps most"
 keys w Escape Escape q y

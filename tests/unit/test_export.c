@@ -1,6 +1,7 @@
 /* review and export: golden SQL, rollback and Markdown files, session
  * round trips, index names. */
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -763,6 +764,195 @@ static void test_session_corpus_replays(void **state)
     assert_true(loaded > 0);
 }
 
+/* The advisor's evidence on the first sample item: HypoPG's size, write
+ * cost, HOT impact, and statements helped, two more than are listed. */
+static void with_evidence(ixt_review *r, const char *hot, const char *sql)
+{
+    ixt_review_item *it = &r->items[0];
+    it->impact = (ixt_impact){.known = true, .size_hypo = 20971520, .write_cost = 3.25, .hot_breaks = 2,
+                              .hot_rate = 0.2, .hot_example = ixt_xstrdup(hot)};
+    for (int i = 0; i < IXT_HELPED_MAX + 2; i++)
+        ixt_review_add_helped(it, sql, 1000 + i, 200, 10 + i);
+}
+
+static void test_evidence_round_trip(void **state)
+{
+    (void)state;
+    ixt_review r, back;
+    sample(&r);
+    with_evidence(&r, "UPDATE runs SET status = $1 WHERE id = $2", "SELECT *\n  FROM run_logs WHERE run_id = $1");
+    char *one = ixt_review_to_json(&r);
+    ixt_err e;
+    assert_int_equal(ixt_review_from_json(&back, one, "s.json", &e), 0);
+    char *two = ixt_review_to_json(&back);
+    assert_string_equal(one, two);
+    const ixt_review_item *it = &back.items[0];
+    assert_true(it->impact.known);
+    assert_true(it->impact.size_hypo == 20971520);
+    assert_true(it->impact.write_cost == 3.25);
+    assert_int_equal(it->impact.hot_breaks, 2);
+    assert_string_equal(it->impact.hot_example, "UPDATE runs SET status = $1 WHERE id = $2");
+    assert_int_equal(it->nhelped, IXT_HELPED_MAX);
+    assert_int_equal(it->helped_more, 2);
+    assert_true(it->helped[3].queryid == 1003);
+    assert_true(it->helped[3].cost_after == 13);
+    /* kept on one line */
+    assert_string_equal(it->helped[0].sql, "SELECT * FROM run_logs WHERE run_id = $1");
+    /* an item without them: no key, so an older session keeps its bytes */
+    assert_false(back.items[1].impact.known);
+    assert_int_equal(back.items[1].nhelped, 0);
+    json_t *root = json_loads(two, 0, NULL);
+    json_t *second = json_array_get(json_object_get(root, "accepted"), 1);
+    assert_null(json_object_get(second, "impact"));
+    assert_null(json_object_get(second, "helped"));
+    assert_null(json_object_get(second, "helped_more"));
+    json_decref(root);
+    /* a copy (accepting the same index again) keeps them */
+    ixt_review_accept(&back, &back.items[0]);
+    assert_int_equal(back.items[0].nhelped, IXT_HELPED_MAX);
+    free(one);
+    free(two);
+    ixt_review_free(&r);
+    ixt_review_free(&back);
+}
+
+/* One accepted item with extra JSON members. */
+static int load_extra(const char *extra, ixt_err *e)
+{
+    char *text = ixt_xasprintf("{\"idxtune_session\": 2, \"accepted\": [{\"name\": \"i\", \"schema\": \"public\", "
+                               "\"table\": \"t\", \"method\": \"btree\", \"definition\": \"CREATE INDEX ON t (a)\", "
+                               "\"size_bytes\": 1, \"write_rate\": null, \"evidence\": {\"statement\": \"\", "
+                               "\"queryid\": null, \"cost_before\": 1, \"cost_after\": 1, \"measured\": false, "
+                               "\"median_ms_before\": null, \"median_ms_after\": null, \"build_ms\": null}, "
+                               "%s}], \"rejected\": []}", extra);
+    ixt_review r;
+    int rc = ixt_review_from_json(&r, text, "s.json", e);
+    if (rc == 0)
+        ixt_review_free(&r);
+    free(text);
+    return rc;
+}
+
+#define IMPACT(size, cost, breaks, rate, ex) \
+    "\"impact\": {\"size_hypo_bytes\": " size ", \"write_cost_per_s\": " cost ", \"hot_breaks\": " breaks \
+    ", \"hot_rate\": " rate ", \"hot_example\": " ex "}"
+#define HELPED(qid, sql, before, after) \
+    "\"helped\": [{\"queryid\": " qid ", \"statement\": " sql ", \"cost_before\": " before ", \"cost_after\": " \
+    after "}]"
+
+static void test_evidence_fields_checked(void **state)
+{
+    (void)state;
+    ixt_err e;
+    if (load_extra(IMPACT("10", "0.5", "0", "0", "null") ", " HELPED("\"12\"", "\"SELECT 1\"", "5", "1")
+                   ", \"helped_more\": 3", &e) != 0)
+        fail_msg("%s", e.msg);
+    char *long_text = ixt_xasprintf("\"%0*d\"", IXT_HELPED_SQL_MAX + 1, 0);
+    char *long_hot = ixt_xasprintf(IMPACT("1", "1", "1", "1", "%s"), long_text);
+    char *long_sql = ixt_xasprintf(HELPED("null", "%s", "1", "1"), long_text);
+    char many[4096] = "\"helped\": [";
+    for (int i = 0; i <= IXT_HELPED_MAX; i++)
+        strcat(many, i ? ", {\"queryid\": null, \"statement\": \"\", \"cost_before\": 1, \"cost_after\": 1}"
+                       : "{\"queryid\": null, \"statement\": \"\", \"cost_before\": 1, \"cost_after\": 1}");
+    strcat(many, "]");
+    const struct { const char *extra, *msg; } bad[] = {
+        {"\"impact\": 3", "\"impact\" is not an object"},
+        {IMPACT("\"10\"", "1", "0", "0", "null"), "impact: \"size_hypo_bytes\" is not a number"},
+        {IMPACT("-1", "1", "0", "0", "null"), "impact: \"size_hypo_bytes\" is negative"},
+        {IMPACT("1", "1", "1.5", "0", "null"), "impact: \"hot_breaks\" is not an integer"},
+        {IMPACT("1", "1", "-2", "0", "null"), "impact: \"hot_breaks\" is not between 0 and"},
+        {IMPACT("1", "null", "0", "0", "null"), "impact: \"write_cost_per_s\" is not a number"},
+        {IMPACT("1", "1", "1", "1", "7"), "impact: \"hot_example\" is not a string"},
+        {"\"impact\": {\"size_hypo_bytes\": 1}", "impact: \"write_cost_per_s\" is missing"},
+        {long_hot, "impact: \"hot_example\" is longer than"},
+        {"\"helped\": {}", "\"helped\" is not a list"},
+        {"\"helped\": [3]", "helped 1: not an object"},
+        {HELPED("\"x\"", "\"SELECT 1\"", "1", "1"), "helped 1: \"queryid\" is not a query id"},
+        {HELPED("null", "null", "1", "1"), "helped 1: \"statement\" is not a string"},
+        {HELPED("null", "\"SELECT 1\"", "-1", "1"), "helped 1: \"cost_before\" is negative"},
+        {HELPED("null", "\"SELECT 1\"", "1", "[]"), "helped 1: \"cost_after\" is not a number"},
+        {long_sql, "helped 1: \"statement\" is longer than"},
+        {many, "\"helped\" lists more than"},
+        {"\"helped_more\": -1", "\"helped_more\" is not a count"},
+        {"\"helped_more\": \"2\"", "\"helped_more\" is not a count"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(load_extra(bad[i].extra, &e), -1);
+        if (!strstr(e.msg, bad[i].msg) || !strstr(e.msg, "s.json: accepted 1: "))
+            fail_msg("case %zu: %s", i, e.msg);
+    }
+    free(long_text);
+    free(long_hot);
+    free(long_sql);
+}
+
+/* Every line of an evidence table has its six cell borders and no more. */
+static void check_md_rows(const char *md, const char *after, int rows)
+{
+    const char *p = strstr(md, after);
+    assert_non_null(p);
+    p = strchr(p, '\n') + 1;
+    for (int row = 0; row < rows; row++) {
+        int bars = 0;
+        for (const char *q = p; *q && *q != '\n'; q++)
+            bars += *q == '|' && (q == p || q[-1] != '\\');
+        if (bars != 6)
+            fail_msg("row %d has %d cell borders", row, bars);
+        p = strchr(p, '\n') + 1;
+    }
+}
+
+static void test_evidence_exported(void **state)
+{
+    (void)state;
+    ixt_review r;
+    sample(&r);
+    with_evidence(&r, "UPDATE runs SET status = $1 WHERE id = $2", "SELECT * FROM run_logs WHERE run_id = $1");
+    ixt_export_opts o = {.concurrently = true, .date = "2026-11-24 10:00 UTC"};
+    ixt_err e;
+    char *sql = ixt_export_sql(&r, &o, &e), *md = ixt_export_markdown(&r, &o, &e);
+    assert_non_null(strstr(sql, "--    size 13.5 MB (corrected for deduplication; HypoPG's estimate 20.0 MB)\n"));
+    assert_non_null(strstr(sql, "--    write cost: public.run_logs takes 12.5 writes/s, each now also updates this "
+                                "index (3.2 cost/s)\n"));
+    assert_non_null(strstr(sql, "--    HOT: breaks HOT updates for 2 statements: UPDATE runs SET status = $1 WHERE "
+                                "id = $2 (0.2/s)\n"));
+    assert_non_null(strstr(sql, "--    helps 22 statements, estimated cost before -> after:\n"
+                                "--      200.00 -> 10.00 (-95.0%) queryid 1000: SELECT * FROM run_logs WHERE "
+                                "run_id = $1\n"));
+    assert_non_null(strstr(sql, "--      and 2 more\n"));
+    /* the second item has none of it: as before */
+    assert_non_null(strstr(sql, "--    size 13.5 MB (estimate)\n--    tried as"));
+    assert_non_null(strstr(md, "## Evidence per index\n\n### 1. `run_logs_run_id_seq_idx`\n\n"
+                               "- Size: 13.5 MB corrected for deduplication (HypoPG's estimate 20.0 MB)\n"
+                               "- Write cost: 12.5 writes/s, 3.2 cost/s of index maintenance\n"
+                               "- HOT: breaks HOT updates for 2 statements: `UPDATE runs SET status = $1 WHERE id = "
+                               "$2` (0.2/s)\n\nHelps 22 statements:\n"));
+    assert_non_null(strstr(md, "| 1000 | `SELECT * FROM run_logs WHERE run_id = $1` | 200.00 | 10.00 | -95.0% |\n"));
+    assert_null(strstr(md, "### 2."));
+    free(sql);
+    free(md);
+    ixt_review_free(&r);
+    /* hostile texts from a colleague's file stay inside the comments and cells */
+    static const char EVIL[] = "x */ \n; DROP TABLE victim; --\r\x1b]0;owned\x07 | `y` <b>|";
+    hostile(&r, "i", "s", "t", "CREATE INDEX ON t (a)", "x");
+    r.items[0].impact = (ixt_impact){.known = true, .hot_breaks = 1, .hot_example = ixt_xstrdup(EVIL)};
+    for (int i = 0; i < IXT_HELPED_MAX + 1; i++)
+        ixt_review_add_helped(&r.items[0], EVIL, 1, 2, 1);
+    /* as a session file may hold it (the load checks lengths, not characters) */
+    free(r.items[0].helped[0].sql);
+    r.items[0].helped[0].sql = ixt_xstrdup(EVIL);
+    sql = ixt_export_sql(&r, &o, &e);
+    md = ixt_export_markdown(&r, &o, &e);
+    check_lines(sql);
+    assert_null(strchr(sql, '\x1b'));
+    assert_null(strchr(md, '\x1b'));
+    /* the listed statements and "and 1 more" */
+    check_md_rows(md, "|---:|---|---:|---:|---:|", IXT_HELPED_MAX + 1);
+    free(sql);
+    free(md);
+    ixt_review_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -781,6 +971,9 @@ int main(void)
         cmocka_unit_test(test_verdicts_gate_export),
         cmocka_unit_test(test_review_fields_checked),
         cmocka_unit_test(test_review_diff),
+        cmocka_unit_test(test_evidence_round_trip),
+        cmocka_unit_test(test_evidence_fields_checked),
+        cmocka_unit_test(test_evidence_exported),
     };
     return IXT_RUN_TESTS(tests);
 }
