@@ -30,7 +30,7 @@ static const ui_key TABLE[] = {
     {UI_V_QUERIES | UI_V_ACTIVITY, {KEY_F(2), ':'}, "F2 :", "Query",
      "type or paste a query and open its plan", ACT_QUERY_INPUT},
     {UI_V_QUERIES | UI_V_ACTIVITY, {KEY_F(3), '/'}, "F3 /", "Filter",
-     "filter by text (Enter keeps it, Esc clears it)", ACT_FILTER},
+     "filter by text or query id (Enter keeps it, Esc clears it)", ACT_FILTER},
     {UI_V_QUERIES, {KEY_F(6), '>', '.'}, "F6 > .", "Sort", "sort by the next column", ACT_SORT_NEXT},
     {UI_V_QUERIES, {'<', ','}, "< ,", NULL, "sort by the previous column", ACT_SORT_PREV},
     {UI_V_QUERIES, {'I', 'r'}, "I r", NULL, "invert the sort order", ACT_SORT_INVERT},
