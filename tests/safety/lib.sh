@@ -45,8 +45,23 @@ safety_has_hypopg() {
 
 # db_state: one text that changes when anything a probe could leave behind
 # changes.  Backends and locks of idxtune's own sessions are waited for
-# first (a killed client's backend takes a moment to go).
+# first (a killed client's backend takes a moment to go); then the state is
+# read until two reads 0.2 s apart agree (for up to 5 s), so a lock another
+# backend holds for an instant (a client of the test itself, ending) is not
+# taken for the state before or after.
 db_state() {
+    local i prev cur
+    prev=$(db_state_once)
+    for ((i = 0; i < 25; i++)); do
+        sleep 0.2
+        cur=$(db_state_once)
+        [ "$cur" = "$prev" ] && break
+        prev=$cur
+    done
+    printf '%s\n' "$cur"
+}
+
+db_state_once() {
     local i
     for ((i = 0; i < 100; i++)); do
         [ "$(psql -qAtX -d postgres -c "SELECT count(*) FROM pg_stat_activity
