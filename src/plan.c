@@ -570,6 +570,19 @@ static int flush_keys(ixt_plan *p, walk *k, open_obj *o)
 
 /* One step inside the innermost open object; -1 when the text is not
  * what EXPLAIN prints (or not JSON). */
+/* s at the next member of o (an array element or a key): past the comma
+ * that must separate it from the one before, NULL when there is none. */
+static const char *next_member(open_obj *o, const char *s)
+{
+    if (!o->first) {
+        if (*s != ',')
+            return NULL;
+        s = skip_ws(s + 1);
+    }
+    o->first = false;
+    return s;
+}
+
 static int walk_step(ixt_plan *p, walk *k)
 {
     open_obj *o = &k->st[k->top - 1];
@@ -581,12 +594,8 @@ static int walk_step(ixt_plan *p, walk *k)
             o->first = false;
             return 0;
         }
-        if (!o->first) {
-            if (*s != ',')
-                return -1;
-            s = skip_ws(s + 1);
-        }
-        o->first = false;
+        if (!(s = next_member(o, s)))
+            return -1;
         if (*s == '{') {
             k->w.at = s + 1;
             open_node(p, k, o->n);
@@ -613,12 +622,8 @@ static int walk_step(ixt_plan *p, walk *k)
             k->st[k->top - 1].first = false;
         return 0;
     }
-    if (!o->first) {
-        if (*s != ',')
-            return -1;
-        s = skip_ws(s + 1);
-    }
-    o->first = false;
+    if (!(s = next_member(o, s)))
+        return -1;
     if (*s != '"')
         return -1;
     const char *key = s, *key_end = skip_string(s);
