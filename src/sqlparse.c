@@ -990,17 +990,21 @@ static void output_col(json_t *cr, void *ctx)
         add_use(o->c, &a, IXT_USE_OUTPUT, IXT_OP_NONE, IXT_CLAUSE_SELECT, "", 0, NULL, false, false);
 }
 
-/* The select list: every column it reads (what an index-only scan needs). */
-static void read_targets(actx *c, scope *s, json_t *list, bool top)
+/* Every column an expression the rows are returned or kept by reads: what
+ * an index-only scan needs besides the keys. */
+static void read_outputs(actx *c, scope *s, json_t *expr, bool top)
 {
     out_ctx o = {c, s, top};
+    each_colref(expr, output_col, &o);
+    walk_children(c, s, expr);
+}
+
+/* The select list. */
+static void read_targets(actx *c, scope *s, json_t *list, bool top)
+{
     size_t i;
     json_t *item;
-    json_array_foreach(list, i, item) {
-        json_t *val = ixt_pt_get(ixt_pt_as(item, "ResTarget"), "val");
-        each_colref(val, output_col, &o);
-        walk_children(c, s, val);
-    }
+    json_array_foreach(list, i, item) read_outputs(c, s, ixt_pt_get(ixt_pt_as(item, "ResTarget"), "val"), top);
 }
 
 static void analyze_stmt(actx *c, const char *type, json_t *b, scope *up);
@@ -1057,7 +1061,8 @@ static void analyze_select(actx *c, json_t *sel, scope *up, bool top)
         walk_expr(c, &s, ixt_pt_get(sel, "whereClause"), true, IXT_CLAUSE_WHERE);
         read_group(c, &s, ixt_pt_get(sel, "groupClause"));
         read_sort(c, &s, ixt_pt_get(sel, "sortClause"));
-        walk_children(c, &s, ixt_pt_get(sel, "havingClause"));
+        /* HAVING sum(x) > $1 reads x too */
+        read_outputs(c, &s, ixt_pt_get(sel, "havingClause"), top);
         read_targets(c, &s, ixt_pt_get(sel, "targetList"), top);
         walk_children(c, &s, ixt_pt_get(sel, "valuesLists"));
         free(s.refs);

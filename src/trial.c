@@ -529,16 +529,17 @@ void ixt_build_estimate_make(double table_bytes, double measured_rate, const ixt
 
 char *ixt_build_estimate_text(const ixt_build_estimate *b, char *out, size_t n)
 {
-    char size[32], rate[32];
+    char size[32], rate[32], ms[32];
+    ixt_fmt_ms(b->ms, ms, sizeof ms);
     ixt_fmt_bytes(b->table_bytes, size, sizeof size);
     ixt_fmt_bytes(b->rate, rate, sizeof rate);
     if (b->basis == IXT_BUILD_SAMPLED) {
         /* the share of the table the sample copied, as the message gives it */
         double pct = b->table_bytes > 0 ? 100.0 * b->sample.sample_bytes / b->table_bytes : 100;
-        snprintf(out, n, "build estimated %.1f s: a %.*f %% sample built in %.0f ms (table %s)", b->ms / 1000.0,
+        snprintf(out, n, "build estimated %s: a %.*f %% sample built in %.0f ms (table %s)", ms,
                  pct < 10 ? 1 : 0, pct > 100 ? 100 : pct, b->sample.ms, size);
     } else
-        snprintf(out, n, "build estimated %.1f s (table %s at %s/s %s)", b->ms / 1000.0, size, rate,
+        snprintf(out, n, "build estimated %s (table %s at %s/s %s)", ms, size, rate,
                  b->basis == IXT_BUILD_MEASURED ? "measured by the last build" : "default rate: not measured");
     return out;
 }

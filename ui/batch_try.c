@@ -49,11 +49,11 @@ static void estimate_build(const ixt_opts *o, ixt_conn *c, try_result *t)
 static int run_real(const ixt_opts *o, ixt_conn *c, const char *sql, try_result *t, ixt_err *e)
 {
     estimate_build(o, c, t);
-    char est[192];
+    char est[192], lock[32];
     ixt_build_estimate_text(&t->est, est, sizeof est);
     if (!t->est.fits)
-        return ixt_err_set(e, "not run: %s, longer than the lock timeout of %.1f s (writers to %s would wait "
-                              "on it); raise it with --lock-timeout %d", est, o->cfg.lock_timeout_ms / 1000.0,
+        return ixt_err_set(e, "not run: %s, longer than the lock timeout of %s (writers to %s would wait "
+                              "on it); raise it with --lock-timeout %d", est, ixt_fmt_ms(o->cfg.lock_timeout_ms, lock, sizeof lock),
                            t->defs[0].table, t->est.suggest_timeout_ms);
     ixt_explain_req req = {.sql = sql, .analyze = true, .statement_timeout_ms = o->cfg.statement_timeout_ms,
                            .params = t->values.values, .nparams = t->values.n};
@@ -207,8 +207,8 @@ static void print_text(const ixt_opts *o, const try_result *t)
                    ixt_fmt_bytes(ctx->indexes[k].size_bytes, b1, sizeof b1));
     }
     if (t->real)
-        printf("Real trial: %s, lock timeout %.1f s\n", ixt_build_estimate_text(&t->est, b1, sizeof b1),
-               o->cfg.lock_timeout_ms / 1000.0);
+        printf("Real trial: %s, lock timeout %s\n", ixt_build_estimate_text(&t->est, b1, sizeof b1),
+               ixt_fmt_ms(o->cfg.lock_timeout_ms, b2, sizeof b2));
     if (t->real)
         printf("Measured (%d runs each, rolled back): median %s -> %s, min %.2f -> %.2f ms; "
                "buffers hit+read %.0f -> %.0f; build %.0f ms, real size %s\n",

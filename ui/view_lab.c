@@ -847,23 +847,24 @@ static void real_confirmed(app *a, bool yes)
 static void confirm_real(app *a, lview *l, const ixt_build_estimate *b, const char *est)
 {
     const char *table = l->w->lab.idx[0].index.table;
-    double lock_s = a->opts->cfg.lock_timeout_ms / 1000.0;
+    char lock[32], ms[32];
+    ixt_fmt_ms(a->opts->cfg.lock_timeout_ms, lock, sizeof lock);
     int parts = l->w->lab.idx[0].hypo.partitions;
     char brief[64] = "build not estimated, ";
     if (b && !b->fits) {
-        app_message(a, true, "real trial not started: %s, longer than the lock timeout of %.1f s; "
-                    "L raises it (e.g. to %d s)", est, lock_s, b->suggest_timeout_ms / 1000);
+        app_message(a, true, "real trial not started: %s, longer than the lock timeout of %s; "
+                    "L raises it (e.g. to %g s)", est, lock, b->suggest_timeout_ms / 1000.0);
         return;
     }
     if (b)
-        snprintf(brief, sizeof brief, "build ~%.1f s, ", b->ms / 1000.0);
+        snprintf(brief, sizeof brief, "build ~%s, ", ixt_fmt_ms(b->ms, ms, sizeof ms));
     l->est_bytes = b ? b->table_bytes : 0;
     /* the question is one line: the details go to the message line */
     char label[256], locks[512];
-    snprintf(label, sizeof label, "Real trial on %.100s (%s%slock timeout %.1f s)?", table,
-             parts > 0 ? "every partition, " : "", brief, lock_s);
-    app_message(a, false, "%s; writers to %s%s may wait up to %.1f s (L changes it); the index is built inside a "
-                "transaction that is rolled back; %s", est, table, parts > 0 ? " and its partitions" : "", lock_s,
+    snprintf(label, sizeof label, "Real trial on %.100s (%s%slock timeout %s)?", table,
+             parts > 0 ? "every partition, " : "", brief, lock);
+    app_message(a, false, "%s; writers to %s%s may wait up to %s (L changes it); the index is built inside a "
+                "transaction that is rolled back; %s", est, table, parts > 0 ? " and its partitions" : "", lock,
                 ixt_real_trial_locks(table, parts, locks, sizeof locks));
     views_confirm(a, label, real_confirmed);
 }

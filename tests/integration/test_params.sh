@@ -40,7 +40,7 @@ ok $? "try --real without values: exit 2, says to pass --param with pg_stats' su
 
 run "$T/out" "$T/err" try --real -c "$Q" --index "$IDX" --param queued --param 3
 [ "$RC" = 0 ] && grep -q '^Measured (5 runs each, rolled back)' "$T/out" \
-    && grep -Eq '^Real trial: build estimated [0-9.]+ s: a [0-9.]+ % sample built in [0-9]+ ms \(table [0-9.]+ [kM]B\)' "$T/out"
+    && grep -Eq '^Real trial: build estimated [0-9.]+ m?s: a [0-9.]+ % sample built in [0-9]+ ms \(table [0-9.]+ [kM]B\)' "$T/out"
 ok $? "try --real --param VALUE --param VALUE measures, with the build estimate (exit $RC)" "$(cat "$T/out" "$T/err")"
 unchanged "the database is unchanged after the real trial with values"
 
@@ -89,7 +89,7 @@ ok $? "the build is measured on a sample of a few MB of $big (exit $RC)" "$(jq -
 # a lock timeout it cannot fit in: not run, with the estimate and the way out
 # (10 ms: on an idle machine the estimate of this table can be near 0.1 s)
 run "$T/out" "$T/err" try --real -c "SELECT * FROM $big WHERE run_id = 5" --index "CREATE INDEX ON $big (run_id)" --lock-timeout 10
-[ "$RC" = 1 ] && grep -Eq "not run: build estimated [0-9.]+ s: a [0-9.]+ % sample built in [0-9]+ ms .*longer than the lock timeout of [0-9.]+ s .*raise it with --lock-timeout [0-9]+000" "$T/err"
+[ "$RC" = 1 ] && grep -Eq "not run: build estimated [0-9.]+ m?s: a [0-9.]+ % sample built in [0-9]+ ms .*longer than the lock timeout of 10 ms .*raise it with --lock-timeout [0-9]+000" "$T/err"
 ok $? "a build that does not fit the lock timeout is not run, with the estimate and --lock-timeout to raise (exit $RC)" "$(cat "$T/err")"
 unchanged "the database is unchanged after the trials on $big"
 
@@ -103,7 +103,7 @@ for ((i = 0; i < 100; i++)); do
     sleep 0.1
 done
 run "$T/out" "$T/err" try --real -c "$Q" --index "$IDX" --param queued --param 3 --lock-timeout 3000
-[ "$RC" = 1 ] && grep -Eq "build estimated [0-9.]+ s: a [0-9.]+ % sample built in [0-9]+ ms" "$T/err" \
+[ "$RC" = 1 ] && grep -Eq "build estimated [0-9.]+ m?s: a [0-9.]+ % sample built in [0-9]+ ms" "$T/err" \
     && ! grep -q 'could not be measured' "$T/err"
 ok $? "beside a writer the sample is still measured: it only reads the table (exit $RC)" "$(cat "$T/err")"
 sq "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'idxtest-writer'" >/dev/null

@@ -56,14 +56,14 @@ keys l Escape
 resume_lab
 check l "accepted: CREATE INDEX ON run_logs \(run_id, seq\) as run_logs_run_id_seq_idx \(1 in the review set" "A accepts with evidence"
 keys l r
-check l "Real trial on run_logs \(build ~[0-9.]+ s, lock timeout 2.0 s\)\?" "a real trial asks first, with its build estimate"
-check l "build estimated [0-9.]+ s: a [0-9.]+ % sample built in [0-9]+ ms \(table [0-9.]+ MB\)" "the estimate is measured on a sample"
+check l "Real trial on run_logs \(build ~[0-9.]+ m?s, lock timeout 2.0 s\)\?" "a real trial asks first, with its build estimate"
+check l "build estimated [0-9.]+ m?s: a [0-9.]+ % sample built in [0-9]+ ms \(table [0-9.]+ MB\)" "the estimate is measured on a sample"
 check l "y/n \(Esc: no\)" "with a one-key answer"
 type_text l "y"
 check l "real trial running|Measured: median" "y alone starts it, without Enter" 5
 check l "Measured: median .* -> .*rolled back" "the real trial shows timings" 30
 keys l r
-check l "build estimated [0-9.]+ s \(table [0-9.]+ MB at [0-9.]+ MB/s measured by the last build\)" "the same index again: estimated from the build just measured"
+check l "build estimated [0-9.]+ m?s \(table [0-9.]+ MB at [0-9.]+ MB/s measured by the last build\)" "the same index again: estimated from the build just measured"
 keys l n
 check l "real trial not started" "n declines"
 keys l '?'
@@ -101,7 +101,7 @@ check l "1  used .*delivery_attempts \(webhook_id\)  -- size for 5 partitions to
     "the size is HypoPG's estimate for all partitions together"
 check l "delivery_attempts: [0-9]+ rows in 5 partitions" "the write context counts the partitions"
 keys l r
-check l "Real trial on delivery_attempts \(every partition, build ~[0-9.]+ s, lock timeout [0-9.]+ s\)\?" \
+check l "Real trial on delivery_attempts \(every partition, build ~[0-9.]+ m?s, lock timeout [0-9.]+ m?s\)\?" \
     "a real trial asks first, naming every partition"
 check l "writers to delivery_attempts and its partitions may wait" "and says that writers to every partition may wait"
 type_text l "n"

@@ -64,7 +64,7 @@ static void test_basis_order(void **state)
     ixt_build_estimate_make(48 * 1024, 0, &whole, 2000, &b);
     char text[160];
     assert_string_equal(ixt_build_estimate_text(&b, text, sizeof text),
-                        "build estimated 0.0 s: a 100 % sample built in 2 ms (table 48.0 kB)");
+                        "build estimated 2.50 ms: a 100 % sample built in 2 ms (table 48.0 kB)");
 }
 
 static void test_default_rate_too_slow_suggests_timeout(void **state)

@@ -254,6 +254,13 @@ static void test_demo_expressions(void **state)
     assert_non_null(must_use(in, "runs", "status", IXT_USE_OUTPUT));
     assert_false(in->select_star);
     ixt_sql_info_free(in);
+
+    /* a column only HAVING reads is read all the same: an index-only
+     * scan needs it */
+    in = analyze("SELECT workflow_id FROM runs WHERE tenant_id = $1 GROUP BY workflow_id "
+                 "HAVING max(finished_at) < now() - interval '1 day'");
+    assert_non_null(must_use(in, "runs", "finished_at", IXT_USE_OUTPUT));
+    ixt_sql_info_free(in);
 }
 
 /* Source text of expressions: from the parser's locations and tokens. */
