@@ -1235,18 +1235,14 @@ static void note_replaced(ixt_advisor *a)
 /* The plan of a statement without new indexes, from its script's run. */
 static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
 {
-    ixt_err e;
-    char *json = prep->script.failed ? NULL : ixt_explain_json(prep, &e);
-    ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
-    if (prep->script.failed)
-        e = prep->script.err;
+    ixt_err e = prep->script.err;
+    ixt_plan *p = prep->script.failed ? NULL : ixt_explain_plan(prep, &e);
     s->base_cost = p ? p->total_cost : -1;
     if (p)
         s->planned = ixt_xstrdup(prep->sql);
     else
         snprintf(s->error, sizeof s->error, "%.*s", (int)sizeof s->error - 1, e.msg);
     ixt_plan_free(p);
-    free(json);
     ixt_explain_prep_free(prep);
     if (!p)
         return;
