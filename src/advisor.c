@@ -171,6 +171,12 @@ int ixt_advisor_add_file(ixt_advisor *a, const char *path, ixt_err *e)
 /* One index entry written, in planner cost units: about one page touched
  * (the descent is cached), as seq_page_cost prices a page. */
 #define ENTRY_COST 1.0
+/* A row written under a BRIN: its range's summary is looked up (revmap
+ * and summary page, both cached) and rewritten only when the value widens
+ * it, which on a well-ordered column almost never happens (new rows land
+ * in the last range, summarized by VACUUM later): the lookups without the
+ * write and its WAL, about a tenth of a btree entry. */
+#define BRIN_ENTRY_COST 0.1
 
 static int existing_on(const ixt_advisor *a, const char *table)
 {
@@ -180,28 +186,41 @@ static int existing_on(const ixt_advisor *a, const char *table)
     return n;
 }
 
+/* Whether an UPDATE of statement st sets a column of s. */
+static bool sets_column(const ixt_adv_stmt *st, const ixt_cand *s)
+{
+    if (!st->ok || st->info->kind != IXT_SQL_UPDATE || st->info->ntables < 1 ||
+        strcmp(st->info->tables[0].name, s->table) != 0)
+        return false;
+    for (int p = 0; p < st->info->nset_cols; p++)
+        if (ixt_cand_has_column(s, st->info->set_cols[p]))
+            return true;
+    return false;
+}
+
 /* Maintenance the index adds, per second: an entry for every insert and
  * every update that is not HOT; and when a workload UPDATE sets one of its
  * columns, the updates that were HOT no longer are, and then every index
- * of the table gets an entry. */
+ * of the table gets an entry.  From PostgreSQL 16 an update that changes
+ * only BRIN (summarizing) columns stays HOT and just summarizes. */
 static void write_cost_of(ixt_advisor *a, const ixt_cand *s, ixt_adv_cand *c)
 {
     const ixt_table_fact *t = ixt_cand_table(&a->facts, s->table);
     c->writes_per_s = t ? t->writes_per_s : -1;
     if (!t || t->writes_per_s < 0)
         return;
-    double cost = (t->writes_per_s - t->updates_per_s * t->hot_share) * ENTRY_COST;
+    double entry = s->brin ? BRIN_ENTRY_COST : ENTRY_COST;
+    bool keeps_hot = s->brin && ixt_conn_info(a->c)->version_num >= 160000;
+    double cost = (t->writes_per_s - t->updates_per_s * t->hot_share) * entry;
     for (int i = 0; i < a->nstmts; i++) {
         const ixt_adv_stmt *st = &a->stmts[i];
-        if (!st->ok || st->info->kind != IXT_SQL_UPDATE || st->info->ntables < 1 ||
-            strcmp(st->info->tables[0].name, s->table) != 0)
-            continue;
-        bool sets = false;
-        for (int p = 0; p < st->info->nset_cols && !sets; p++)
-            sets = ixt_cand_has_column(s, st->info->set_cols[p]);
-        if (!sets)
+        if (!sets_column(st, s))
             continue;
         double rate = st->weight / a->span_s;
+        if (keeps_hot) {
+            cost += rate * t->hot_share * entry;
+            continue;
+        }
         if (c->hot_breaks++ == 0) {
             char *one = ixt_xstrdup(st->sql);
             ixt_squash_ws(one);
@@ -211,7 +230,7 @@ static void write_cost_of(ixt_advisor *a, const ixt_cand *s, ixt_adv_cand *c)
             free(one);
         }
         c->hot_rate += rate;
-        cost += rate * t->hot_share * (existing_on(a, s->table) + 1) * ENTRY_COST;
+        cost += rate * t->hot_share * (existing_on(a, s->table) * ENTRY_COST + entry);
     }
     c->write_cost = cost;
 }
@@ -224,7 +243,7 @@ static double dedup_factor(const ixt_advisor *a, const ixt_cand *s)
 {
     const ixt_table_fact *t = ixt_cand_table(&a->facts, s->table);
     /* a partial index holds an unknown share of the rows: left as estimated */
-    if (s->gin || s->expr || s->nincl || s->where || !t || t->reltuples < 1 ||
+    if (s->gin || s->brin || s->expr || s->nincl || s->where || !t || t->reltuples < 1 ||
         ixt_conn_info(a->c)->version_num < 130000)
         return 1;
     double rows = t->reltuples, groups = 1, width = 0;
@@ -1219,7 +1238,8 @@ static void note_replaced(ixt_advisor *a)
     for (int p = 0; p < a->npicks; p++) {
         ixt_adv_cand *c = &a->cands[a->picks[p]];
         const ixt_cand *s = &a->set.v[a->picks[p]];
-        if (s->where || s->expr || s->gin)
+        /* a BRIN serves no order and no uniqueness: the btree stays */
+        if (s->where || s->expr || s->gin || s->brin)
             continue;
         for (int i = 0; i < a->facts.nindexes && !c->replaces[0]; i++) {
             const ixt_index_fact *x = &a->facts.indexes[i];

@@ -132,9 +132,9 @@ static void render(ixt_cand *c)
     char *t = ixt_quote_ident(c->table);
     ixt_buf_printf(&b, "CREATE INDEX ON %s ", t);
     free(t);
-    if (c->gin) {
+    if (c->gin || c->brin) {
         char *col = ixt_quote_ident(c->keys[0]);
-        ixt_buf_printf(&b, "USING gin (%s jsonb_path_ops)", col);
+        ixt_buf_printf(&b, c->gin ? "USING gin (%s jsonb_path_ops)" : "USING brin (%s)", col);
         free(col);
     } else if (c->expr) {
         ixt_buf_printf(&b, "((%s))", c->keys[0]);
@@ -436,6 +436,51 @@ static void expression_candidates(ixt_cand_set *set, const ixt_cand_facts *f, co
     }
 }
 
+/* |correlation| from which a BRIN's ranges are narrow enough to skip most
+ * of the table: at 0.9 the planner reckons a range predicate reads about
+ * 1.1 times the ranges it would on a perfectly ordered table. */
+#define BRIN_MIN_CORRELATION 0.9
+
+static bool well_ordered(const ixt_cand_facts *f, const char *table, const char *column)
+{
+    const ixt_col_fact *cf = ixt_cand_col(f, table, column);
+    return cf && (cf->correlation >= BRIN_MIN_CORRELATION || cf->correlation <= -BRIN_MIN_CORRELATION);
+}
+
+/* An equality a BRIN can narrow to a few ranges: a column of many values
+ * (a share of the rows, or at least a hundred), so one value lies in few
+ * of its ranges. */
+static bool many_values(const ixt_cand_facts *f, const char *table, const char *column)
+{
+    const ixt_col_fact *cf = ixt_cand_col(f, table, column);
+    return cf && (cf->n_distinct < 0 || cf->n_distinct >= 100);
+}
+
+static void add_brin(ixt_cand_set *set, const char *table, const char *column)
+{
+    ixt_cand c = {.table = ixt_xstrdup(table), .brin = true, .nkeys = 1, .keys = {ixt_xstrdup(column)}};
+    add(set, &c);
+}
+
+/* BRIN for a range on a column the rows lie in the order of (append-only
+ * times, serial keys), and for an equality with a value on one of many
+ * values.  Not for a join: each outer row would read the whole BRIN. */
+static void brin_candidates(ixt_cand_set *set, const ixt_cand_facts *f, const ixt_sql_info *in, const char *table,
+                            const tcols *tc)
+{
+    for (int i = 0; i < tc->rng.n; i++)
+        if (well_ordered(f, table, tc->rng.cols[i]))
+            add_brin(set, table, tc->rng.cols[i]);
+    for (int i = 0; i < in->nuses; i++) {
+        const ixt_col_use *u = &in->uses[i];
+        const char *t = use_table(&f->cat, in, u);
+        if (t && strcmp(t, table) == 0 && u->column && u->kind == IXT_USE_EQ && u->branch == 0 && u->op &&
+            strcmp(u->op, "=") == 0 && has_column(&f->cat, table, u->column) &&
+            well_ordered(f, table, u->column) && many_values(f, table, u->column))
+            add_brin(set, table, u->column);
+    }
+}
+
 static bool seen_before(const ixt_sql_info *in, int t)
 {
     for (int k = 0; k < t; k++)
@@ -464,7 +509,7 @@ static bool branch_on(const ixt_catalog *cat, const ixt_sql_info *in, const char
 
 static bool plain_keys(const ixt_cand *c)
 {
-    return !c->where && !c->expr && !c->gin;
+    return !c->where && !c->expr && !c->gin && !c->brin;
 }
 
 /* How many leading keys of the candidates from n0 on are policy columns. */
@@ -498,6 +543,7 @@ int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, 
         keyed_candidates(set, table, &tc);
         partial_candidates(set, f, in, table, &tc);
         expression_candidates(set, f, in, table);
+        brin_candidates(set, f, in, table, &tc);
         /* each OR branch on the table: its conjunction, for a BitmapOr */
         for (int b = 1; b <= max_branch(in); b++)
             if (branch_on(&f->cat, in, table, b)) {
@@ -592,7 +638,7 @@ bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b)
 bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b)
 {
     if (strcmp(a->table, b->table) != 0 || a->nkeys != b->nkeys || a->expr != b->expr || a->gin != b->gin ||
-        (a->where == NULL) != (b->where == NULL) || (a->where && strcmp(a->where, b->where) != 0))
+        a->brin != b->brin || (a->where == NULL) != (b->where == NULL) || (a->where && strcmp(a->where, b->where) != 0))
         return false;
     for (int i = 0; i < a->nkeys; i++)
         if (strcmp(a->keys[i], b->keys[i]) != 0 || a->desc[i] != b->desc[i])

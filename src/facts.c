@@ -13,8 +13,9 @@
 #define TABLE_NAME "CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END"
 #define USER_TABLES " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
 
-/* Columns with their statistics, and whether their type's = is leakproof
- * (an index condition under row-level security only then); in the order
+/* Columns with their statistics (the correlation tells a column the rows
+ * lie in the order of, which a BRIN serves), and whether their type's =
+ * is leakproof (an index condition under row-level security only then); in the order
  * of the lab's catalog, which is read from the same rows.  pg_stats shows
  * no rows of a table whose row-level security applies to the role: the
  * table's name as SQL then, for the planner to be asked. */
@@ -23,7 +24,7 @@ static const char COLS_SQL[] = IXT_SQL_TAG
     " coalesce((SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode"
     "   WHERE o.oprname = '=' AND o.oprleft = a.atttypid AND o.oprright = a.atttypid LIMIT 1), false),"
     " CASE WHEN s.attname IS NULL AND c.relrowsecurity AND row_security_active(c.oid)"
-    "  THEN c.oid::regclass::text END"
+    "  THEN c.oid::regclass::text END, coalesce(s.correlation, 0)"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
     " LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname"
@@ -88,7 +89,8 @@ static void load_cols(PGresult *r, ixt_cand_facts *f)
                                              .avg_width = atof(PQgetvalue(r, i, 3)),
                                              .eq_leakproof = PQgetvalue(r, i, 4)[0] == 't',
                                              .hidden_rel = PQgetisnull(r, i, 5)
-                                                               ? NULL : ixt_xstrdup(PQgetvalue(r, i, 5))};
+                                                               ? NULL : ixt_xstrdup(PQgetvalue(r, i, 5)),
+                                             .correlation = atof(PQgetvalue(r, i, 6))};
     ixt_catalog_read(r, &f->cat);
 }
 

@@ -5,7 +5,9 @@
  * inputs.  Key orders: equality first (under row-level security the
  * policy's column before the statement's own), then the sort, then a
  * range; INCLUDE columns for index-only scans; partial indexes for a
- * constant on a column of few values; expression and GIN indexes. */
+ * constant on a column of few values; expression and GIN indexes; BRIN
+ * for a range (or a selective equality) on a column the rows lie in the
+ * order of. */
 #ifndef IDXTUNE_CANDIDATES_H
 #define IDXTUNE_CANDIDATES_H
 
@@ -22,6 +24,9 @@ typedef struct ixt_col_fact {
     char *column;              /* owned */
     double n_distinct;         /* pg_stats: > 0 a count, < 0 minus a share of the rows, 0 unknown */
     double avg_width;          /* bytes; 0 unknown */
+    /* pg_stats: how closely the rows' physical order follows the column's
+     * (-1..1; 0 unknown or none): near ±1 a BRIN's ranges are narrow */
+    double correlation;
     bool eq_leakproof;         /* its type's = is leakproof: usable as an index condition under RLS */
     /* pg_stats hides the column from the role (row-level security is
      * active on its table): the table as SQL names it, for the planner
@@ -94,6 +99,8 @@ typedef struct ixt_cand {
     char *where;               /* partial index predicate, NULL when none.  owned */
     bool expr;                 /* keys[0] is an expression */
     bool gin;
+    /* one key column, USING brin: tens of KB where a btree takes MB */
+    bool brin;
     /* leading keys that are columns of a row-level security policy: every
      * statement on the table compares them with =, so the index serves
      * what the keys after them serve */
@@ -128,7 +135,7 @@ int ixt_cands_extend(ixt_cand_set *set, int base, const char *column, const ixt_
 int ixt_cands_add_plain(ixt_cand_set *set, const char *table, const char *const *cols, int n);
 /* Whether a's keys start with b's keys and a has at least as many, or
  * do so after a's policy columns when b has none (same table; neither
- * partial nor an expression nor GIN). */
+ * partial nor an expression nor GIN nor BRIN). */
 bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b);
 /* Same keys and a's INCLUDE holds b's: b is a near duplicate of a. */
 bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b);

@@ -49,12 +49,17 @@ static ixt_cand_set gen(const char *sql, long long queryid, const ixt_cand_facts
     return set;
 }
 
-static bool has(const ixt_cand_set *s, const char *def)
+static int find(const ixt_cand_set *s, const char *def)
 {
     for (int i = 0; i < s->n; i++)
         if (strcmp(s->v[i].def, def) == 0)
-            return true;
-    return false;
+            return i;
+    return -1;
+}
+
+static bool has(const ixt_cand_set *s, const char *def)
+{
+    return find(s, def) >= 0;
 }
 
 static void test_equality_sort_range_and_partial(void **state)
@@ -265,6 +270,63 @@ static void test_reordered_keys(void **state)
     ixt_cand_set_free(&s);
 }
 
+static void set_correlation(ixt_cand_facts *f, const char *table, const char *column, double correlation)
+{
+    for (int i = 0; i < f->ncols; i++)
+        if (!strcmp(f->cols[i].table, table) && !strcmp(f->cols[i].column, column))
+            f->cols[i].correlation = correlation;
+}
+
+static bool any_brin(const ixt_cand_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->v[i].brin || strstr(s->v[i].def, "brin"))
+            return true;
+    return false;
+}
+
+/* Append-only events: created_at and id follow the rows' physical order,
+ * runs.run_at and runs.status do not (or have few values). */
+static void test_brin_on_a_well_ordered_column(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    set_correlation(&f, "events", "created_at", 0.98);
+    set_correlation(&f, "events", "id", -0.95);
+    set_correlation(&f, "runs", "run_at", 0.3);
+    set_correlation(&f, "runs", "status", 0.99);
+    ixt_cand_set s = gen("SELECT count(*) FROM events WHERE created_at >= $1 AND created_at < $2", 0, &f);
+    int brin = find(&s, "CREATE INDEX ON events USING brin (created_at)");
+    int btree = find(&s, "CREATE INDEX ON events (created_at)");
+    assert_true(brin >= 0 && btree >= 0);
+    assert_true(s.v[brin].brin);
+    /* neither stands for the other, nor grows */
+    assert_false(ixt_cand_covers(&s.v[btree], &s.v[brin]));
+    assert_false(ixt_cand_covers(&s.v[brin], &s.v[btree]));
+    assert_false(ixt_cand_near_dup(&s.v[btree], &s.v[brin]));
+    assert_false(ixt_cand_near_dup(&s.v[brin], &s.v[btree]));
+    assert_int_equal(ixt_cands_extend(&s, brin, "kind", NULL), -1);
+    assert_true(ixt_cand_has_column(&s.v[brin], "created_at"));
+    ixt_cand_set_free(&s);
+    /* an equality on a column of many values in descending order */
+    s = gen("SELECT kind FROM events WHERE id = $1", 0, &f);
+    assert_true(find(&s, "CREATE INDEX ON events USING brin (id)") >= 0);
+    ixt_cand_set_free(&s);
+    /* not for a column in no particular order, an equality on one of five
+     * values, or a join */
+    s = gen("SELECT id FROM runs WHERE run_at > now() - interval '1 hour'", 0, &f);
+    assert_false(any_brin(&s));
+    ixt_cand_set_free(&s);
+    s = gen("SELECT id FROM runs WHERE status = 'queued'", 0, &f);
+    assert_false(any_brin(&s));
+    ixt_cand_set_free(&s);
+    s = gen("SELECT r.status FROM runs r JOIN events e ON e.id = r.id", 0, &f);
+    assert_false(any_brin(&s));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_qualstats_predicates),
         cmocka_unit_test(test_shapes_prefix_near_duplicate_extend),
         cmocka_unit_test(test_reordered_keys),
+        cmocka_unit_test(test_brin_on_a_well_ordered_column),
     };
     return IXT_RUN_TESTS(tests);
 }
