@@ -455,7 +455,7 @@ static void compare(const char *label, const char *db, const char *role, const c
         ixt_advisor a;
         ixt_advisor_init(&a, c, budget_mb, 0);
         for (int i = 0; i < w.n; i++)
-            ixt_advisor_add(&a, w.sql[i], 1, 0);
+            ixt_advisor_add(&a, w.sql[i], 1, -1, 0);
         advice mine = {0};
         double t0 = ixt_now_ms();
         if (ixt_advisor_run(&a, NULL, NULL, &e) != 0) {

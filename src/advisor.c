@@ -138,13 +138,14 @@ static double plan_cost(ixt_conn *c, const char *sql)
     return cost;
 }
 
-void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, long long queryid)
+void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, double rows, long long queryid)
 {
     a->stmts = ixt_xrealloc(a->stmts, (size_t)(a->nstmts + 1) * sizeof *a->stmts);
     ixt_adv_stmt *s = &a->stmts[a->nstmts++];
     memset(s, 0, sizeof *s);
     s->sql = ixt_xstrdup(sql);
     s->weight = weight > 0 ? weight : 1;
+    s->rows = rows;
     s->queryid = queryid;
 }
 
@@ -158,7 +159,7 @@ int ixt_advisor_add_file(ixt_advisor *a, const char *path, ixt_err *e)
         return -1;
     }
     for (int i = 0; i < n; i++) {
-        ixt_advisor_add(a, stmts[i], 1, 0);
+        ixt_advisor_add(a, stmts[i], 1, -1, 0);
         free(stmts[i]);
     }
     free(stmts);
@@ -189,8 +190,8 @@ static int existing_on(const ixt_advisor *a, const char *table)
 /* Whether an UPDATE of statement st sets a column of s. */
 static bool sets_column(const ixt_adv_stmt *st, const ixt_cand *s)
 {
-    if (!st->ok || st->info->kind != IXT_SQL_UPDATE || st->info->ntables < 1 ||
-        strcmp(st->info->tables[0].name, s->table) != 0)
+    if (!st->ok || st->info->kind != IXT_SQL_UPDATE || st->info->target < 0 ||
+        strcmp(st->info->tables[st->info->target].name, s->table) != 0)
         return false;
     for (int p = 0; p < st->info->nset_cols; p++)
         if (ixt_cand_has_column(s, st->info->set_cols[p]))
@@ -216,7 +217,8 @@ static void write_cost_of(ixt_advisor *a, const ixt_cand *s, ixt_adv_cand *c)
         const ixt_adv_stmt *st = &a->stmts[i];
         if (!sets_column(st, s))
             continue;
-        double rate = st->weight / a->span_s;
+        /* rows it updates per second, else its runs */
+        double rate = (st->rows >= 0 && a->timed ? st->rows : st->weight) / a->span_s;
         if (keeps_hot) {
             cost += rate * t->hot_share * entry;
             continue;
@@ -1370,50 +1372,36 @@ static PGresult *took(const ixt_script *s, ixt_err *e)
 }
 
 /* The work before the search, in one round trip with the statements'
- * plans: HypoPG's rights, a backend without hypothetical indexes and the
- * write counters the rates start from, before the plans; the catalog
- * facts after them, the write counters again among them, so that the
- * rates cover the planning (the counters come from `writes` in round
- * trips of their own when it is another server). */
+ * plans: HypoPG's rights and a backend without hypothetical indexes
+ * before the plans, the catalog facts after them (the write counters in
+ * a round trip of their own when `writes_from` is another server). */
 static int plan_and_load(ixt_advisor *a, ixt_adv_progress progress, void *ctx, double *span, ixt_err *e)
 {
     ixt_conn *writes = a->writes_from ? a->writes_from : a->c;
-    bool here = writes == a->c;
-    ixt_script pre[3], post[IXT_FACTS_SCRIPTS];
-    ixt_script *pp[3], *qq[IXT_FACTS_SCRIPTS];
+    ixt_script pre[2], post[IXT_FACTS_SCRIPTS];
+    ixt_script *pp[2], *qq[IXT_FACTS_SCRIPTS];
     char *reset = ixt_hypo_reset_sql(a->c);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 2; i++) {
         ixt_script_init(&pre[i]);
         pp[i] = &pre[i];
     }
     ixt_script_add(&pre[0], RIGHTS_SQL, IXT_STEP_KEEP);
     ixt_script_add(&pre[1], reset, IXT_STEP_KEEP);
-    if (here)
-        ixt_script_add(&pre[2], ixt_cand_facts_tables_sql(), IXT_STEP_KEEP);
     free(reset);
-    ixt_cand_facts_scripts(a->c, here, post);
+    ixt_cand_facts_scripts(a->c, writes == a->c, post);
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
         qq[i] = &post[i];
-    ixt_cand_facts since = {0};
-    int rc = here ? 0 : ixt_cand_facts_tables(writes, &since, e);
-    if (rc == 0)
-        plan_all(a, progress, ctx, pp, 3, qq, IXT_FACTS_SCRIPTS);
+    plan_all(a, progress, ctx, pp, 2, qq, IXT_FACTS_SCRIPTS);
     PGresult *r;
+    int rc = 0;
     /* a lacking right also tells why the reset failed */
-    if (rc == 0 && (!(r = took(&pre[0], e)) || rights_of(r, e) != 0 || !took(&pre[1], e)))
+    if (!(r = took(&pre[0], e)) || rights_of(r, e) != 0 || !took(&pre[1], e))
         rc = -1;
-    if (rc == 0 && here) {
-        if ((r = took(&pre[2], e)))
-            ixt_cand_facts_tables_read(r, &since);
-        else
-            rc = -1;
-    }
     if (rc == 0 && stopped(a))
         rc = ixt_err_set(e, "cancelled");
-    if (rc == 0 && (lost(a, e) != 0 || ixt_cand_facts_take(a->c, writes, post, &since, &a->facts, span, e) != 0))
+    if (rc == 0 && (lost(a, e) != 0 || ixt_cand_facts_take(a->c, writes, post, &a->facts, span, e) != 0))
         rc = -1;
-    ixt_cand_facts_free(&since);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++)
         ixt_script_free(&pre[i]);
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
         ixt_script_free(&post[i]);

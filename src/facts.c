@@ -7,6 +7,7 @@
 #include "idxtune/lab.h"
 #include "idxtune/plan.h"
 #include "idxtune/script.h"
+#include "idxtune/sqlparse.h"
 #include "idxtune/sqlquote.h"
 #include "idxtune/workload.h"
 
@@ -41,8 +42,8 @@ static const char QUALS_SQL[] = IXT_SQL_TAG
     " JOIN pg_attribute a ON a.attrelid = q.lrelid AND a.attnum = q.lattnum"
     " JOIN pg_operator o ON o.oid = q.opno WHERE q.queryid IS NOT NULL LIMIT 20000";
 
-/* Cumulative write counters, with the server's clock: rates are the
- * difference between two reads.  A partitioned table counts no writes of
+/* Cumulative write counters, with the seconds since the database's
+ * statistics were reset (else since the server started).  A partitioned table counts no writes of
  * its own: its partitions' are its (an index on it is one on each).  A
  * table is never analyzed when it has no analyze time and no statistics:
  * a hot standby knows no analyze times but has the primary's pg_statistic. */
@@ -55,9 +56,24 @@ static const char TABLES_SQL[] = IXT_SQL_TAG
     " t.n_tup_ins + t.n_tup_upd + t.n_tup_del + coalesce(b.writes, 0), t.n_tup_upd + coalesce(b.upd, 0),"
     " t.n_tup_hot_upd + coalesce(b.hot, 0), t.last_analyze IS NULL AND t.last_autoanalyze IS NULL"
     "  AND NOT EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname),"
-    " extract(epoch FROM clock_timestamp())"
+    " greatest(extract(epoch FROM clock_timestamp() - coalesce((SELECT d.stats_reset FROM pg_stat_database d"
+    "  WHERE d.datname = current_database()), pg_postmaster_start_time())), 1)"
     " FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid"
     " JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN below b ON b.root = c.oid";
+
+/* The write statements pg_stat_statements saw in this database, with the
+ * seconds it covers (%s: since its reset, else since the server started):
+ * their rows are the tables' writes over the window the read weights
+ * cover; the counters since the statistics reset also hold bulk loads of
+ * long ago. */
+#define WRITES_SQL(span) IXT_SQL_TAG \
+    "SELECT s.query, s.rows, " span " FROM pg_stat_statements s" \
+    " WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.rows > 0" \
+    "  AND (s.query ~* '^\\s*(with|insert|update|delete|merge)\\M' OR s.query = '<insufficient privilege>')" \
+    " ORDER BY s.rows DESC LIMIT 5000"
+#define SPAN_SINCE(reset) "greatest(extract(epoch FROM now() - coalesce(" reset "pg_postmaster_start_time())), 1)"
+#define SPAN_NEW SPAN_SINCE("(SELECT stats_reset FROM pg_stat_statements_info), ")
+#define SPAN_OLD SPAN_SINCE("")
 
 static const char INDEXES_SQL[] = IXT_SQL_TAG
     "SELECT " TABLE_NAME ", ic.relname, pg_get_indexdef(i.indexrelid),"
@@ -71,12 +87,8 @@ static const char INDEXES_SQL[] = IXT_SQL_TAG
     " JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam"
     " WHERE i.indisvalid AND" USER_TABLES;
 
-static const char SPAN_SQL[] = IXT_SQL_TAG
-    "SELECT greatest(extract(epoch FROM now() - coalesce((SELECT stats_reset FROM pg_stat_statements_info),"
-    " pg_postmaster_start_time())), 1)";
-
-static const char SPAN_OLD_SQL[] = IXT_SQL_TAG
-    "SELECT greatest(extract(epoch FROM now() - pg_postmaster_start_time()), 1)";
+static const char SPAN_SQL[] = IXT_SQL_TAG "SELECT " SPAN_NEW;
+static const char SPAN_OLD_SQL[] = IXT_SQL_TAG "SELECT " SPAN_OLD;
 
 static void load_cols(PGresult *r, ixt_cand_facts *f)
 {
@@ -118,52 +130,18 @@ static void load_tables(PGresult *r, ixt_cand_facts *f)
 {
     int n = PQntuples(r);
     f->tables = ixt_xcalloc((size_t)n + 1, sizeof *f->tables);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         f->tables[f->ntables++] = (ixt_table_fact){.table = ixt_xstrdup(PQgetvalue(r, i, 0)),
                                                    .reltuples = atof(PQgetvalue(r, i, 1)),
                                                    .writes = atof(PQgetvalue(r, i, 2)),
                                                    .updates = atof(PQgetvalue(r, i, 3)),
                                                    .hot_updates = atof(PQgetvalue(r, i, 4)),
                                                    .never_analyzed = PQgetvalue(r, i, 5)[0] == 't',
-                                                   .at = atof(PQgetvalue(r, i, 6)),
-                                                   .writes_per_s = -1};
-}
-
-const char *ixt_cand_facts_tables_sql(void)
-{
-    return TABLES_SQL;
-}
-
-void ixt_cand_facts_tables_read(PGresult *r, ixt_cand_facts *f)
-{
-    memset(f, 0, sizeof *f);
-    load_tables(r, f);
-}
-
-int ixt_cand_facts_tables(ixt_conn *c, ixt_cand_facts *f, ixt_err *e)
-{
-    memset(f, 0, sizeof *f);
-    PGresult *r = ixt_conn_exec(c, TABLES_SQL, 0, NULL, e);
-    if (!r)
-        return -1;
-    ixt_cand_facts_tables_read(r, f);
-    PQclear(r);
-    return 0;
-}
-
-/* Rates over the interval since the earlier read; the HOT share of the
- * updates since the statistics began (a longer history than the interval). */
-static void rates_since(ixt_cand_facts *f, const ixt_cand_facts *since)
-{
-    for (int i = 0; i < f->ntables; i++) {
+                                                   .elapsed_s = atof(PQgetvalue(r, i, 6))};
         ixt_table_fact *t = &f->tables[i];
+        t->writes_per_s = t->writes / t->elapsed_s;
+        t->updates_per_s = t->updates / t->elapsed_s;
         t->hot_share = t->updates > 0 ? t->hot_updates / t->updates : 0;
-        const ixt_table_fact *o = since ? ixt_cand_table(since, t->table) : NULL;
-        double dt = o ? t->at - o->at : 0;
-        if (dt <= 0)
-            continue;
-        t->writes_per_s = (t->writes - o->writes) / dt;
-        t->updates_per_s = (t->updates - o->updates) / dt;
     }
 }
 
@@ -190,8 +168,52 @@ static void load_indexes(PGresult *r, ixt_cand_facts *f)
     }
 }
 
-/* The facts' scripts, in this order; a query not asked is an empty one. */
-enum { F_COLS, F_POLICIES, F_QUALS, F_TABLES, F_INDEXES, F_SPAN };
+static const char *writes_sql(ixt_conn *c)
+{
+    const ixt_server_info *in = ixt_conn_info(c);
+    if (!in->has_pgss)
+        return NULL;
+    return in->version_num >= 140000 ? WRITES_SQL(SPAN_NEW) : WRITES_SQL(SPAN_OLD);
+}
+
+static ixt_table_fact *written_table(ixt_cand_facts *f, const ixt_sql_table *w)
+{
+    char name[256];
+    bool public = !w->schema || !strcmp(w->schema, "public");
+    snprintf(name, sizeof name, "%s%s%s", public ? "" : w->schema, public ? "" : ".", w->name);
+    for (int i = 0; i < f->ntables; i++)
+        if (!strcmp(f->tables[i].table, name))
+            return &f->tables[i];
+    return NULL;
+}
+
+/* The tables' write rates from the write statements' rows over their span
+ * (in every row): a table none of them writes has none.  Statements whose
+ * text the role may not read leave the counters' rates. */
+static void load_writes(PGresult *r, ixt_cand_facts *f)
+{
+    for (int i = 0; i < PQntuples(r); i++)
+        if (!strcmp(PQgetvalue(r, i, 0), "<insufficient privilege>"))
+            return;
+    for (int i = 0; i < f->ntables; i++) {
+        f->tables[i].writes_per_s = f->tables[i].updates_per_s = 0;
+        f->tables[i].from_statements = true;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        ixt_sql_info *in = ixt_sql_analyze(PQgetvalue(r, i, 0), NULL);
+        ixt_table_fact *t = in && in->target >= 0 ? written_table(f, &in->tables[in->target]) : NULL;
+        double rate = atof(PQgetvalue(r, i, 1)) / atof(PQgetvalue(r, i, 2));
+        if (t) {
+            t->writes_per_s += rate;
+            t->updates_per_s += in->kind == IXT_SQL_UPDATE ? rate : 0;
+        }
+        ixt_sql_info_free(in);
+    }
+}
+
+/* The facts' scripts, in this order; a query not asked is an empty one.
+ * The write statements follow the tables, whose rates they replace. */
+enum { F_COLS, F_POLICIES, F_QUALS, F_TABLES, F_INDEXES, F_SPAN, F_WRITES };
 
 void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s)
 {
@@ -199,7 +221,8 @@ void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s)
     const char *sql[IXT_FACTS_SCRIPTS] = {
         [F_COLS] = COLS_SQL, [F_POLICIES] = POLICIES_SQL, [F_QUALS] = in->has_qualstats ? QUALS_SQL : NULL,
         [F_TABLES] = tables ? TABLES_SQL : NULL, [F_INDEXES] = INDEXES_SQL,
-        [F_SPAN] = in->version_num >= 140000 && in->has_pgss ? SPAN_SQL : SPAN_OLD_SQL};
+        [F_SPAN] = in->version_num >= 140000 && in->has_pgss ? SPAN_SQL : SPAN_OLD_SQL,
+        [F_WRITES] = tables ? writes_sql(c) : NULL};
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++) {
         ixt_script_init(&s[i]);
         if (sql[i])
@@ -207,17 +230,18 @@ void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s)
     }
 }
 
-int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, const ixt_cand_facts *since,
-                        ixt_cand_facts *f, double *span_s, ixt_err *e)
+int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, ixt_cand_facts *f, double *span_s,
+                        ixt_err *e)
 {
     memset(f, 0, sizeof *f);
     *span_s = 0;
     static void (*const load[IXT_FACTS_SCRIPTS])(PGresult *, ixt_cand_facts *) = {
         [F_COLS] = load_cols, [F_POLICIES] = load_policies, [F_QUALS] = load_quals, [F_TABLES] = load_tables,
-        [F_INDEXES] = load_indexes};
-    /* the policies, pg_qualstats' predicates and the span may be
-     * unreadable: the advice goes on without them */
-    static const bool optional[IXT_FACTS_SCRIPTS] = {[F_POLICIES] = true, [F_QUALS] = true, [F_SPAN] = true};
+        [F_INDEXES] = load_indexes, [F_WRITES] = load_writes};
+    /* the policies, pg_qualstats' predicates, the span and the write
+     * statements may be unreadable: the advice goes on without them */
+    static const bool optional[IXT_FACTS_SCRIPTS] = {[F_POLICIES] = true, [F_QUALS] = true, [F_SPAN] = true,
+                                                     [F_WRITES] = true};
     int rc = 0;
     for (int i = 0; i < IXT_FACTS_SCRIPTS && rc == 0; i++) {
         PGresult *r = ixt_script_result(&s[i], 0);
@@ -236,17 +260,18 @@ int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, cons
             load_tables(r, f);
         rc = r ? 0 : -1;
         PQclear(r);
+        const char *w = rc == 0 ? writes_sql(writes) : NULL;
+        ixt_err ignored;
+        if (w && (r = ixt_conn_exec(writes, w, 0, NULL, &ignored)))
+            load_writes(r, f);
+        PQclear(r);
     }
-    if (rc != 0) {
+    if (rc != 0)
         ixt_cand_facts_free(f);
-        return -1;
-    }
-    rates_since(f, since);
-    return 0;
+    return rc;
 }
 
-int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *since, ixt_cand_facts *f,
-                        double *span_s, ixt_err *e)
+int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, ixt_cand_facts *f, double *span_s, ixt_err *e)
 {
     ixt_script s[IXT_FACTS_SCRIPTS];
     ixt_script *run[IXT_FACTS_SCRIPTS];
@@ -254,7 +279,7 @@ int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *sin
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
         run[i] = &s[i];
     int rc = ixt_script_run_batch(run, IXT_FACTS_SCRIPTS, c, e) == 0
-                 ? ixt_cand_facts_take(c, writes, s, since, f, span_s, e) : -1;
+                 ? ixt_cand_facts_take(c, writes, s, f, span_s, e) : -1;
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
         ixt_script_free(&s[i]);
     if (rc != 0)

@@ -1119,6 +1119,15 @@ static void map_set(actx *c, scope *s, int table, json_t *targets, bool updates)
     }
 }
 
+/* Table t is the one the statement writes: the info's target when the
+ * statement is the top one (not a writing CTE). */
+static int written(actx *c, const scope *up, int t)
+{
+    if (!up)
+        c->info->target = t;
+    return t;
+}
+
 static void analyze_stmt(actx *c, const char *type, json_t *b, scope *up)
 {
     if (!strcmp(type, "SelectStmt")) {
@@ -1128,7 +1137,7 @@ static void analyze_stmt(actx *c, const char *type, json_t *b, scope *up)
     int mark = read_ctes(c, ixt_pt_get(b, "withClause"), up);
     scope s = {.up = up};
     if (!strcmp(type, "UpdateStmt") || !strcmp(type, "DeleteStmt")) {
-        int t = read_rangevar(c, &s, ixt_pt_get(b, "relation"));
+        int t = written(c, up, read_rangevar(c, &s, ixt_pt_get(b, "relation")));
         size_t i;
         json_t *item;
         json_array_foreach(ixt_pt_get(b, !strcmp(type, "UpdateStmt") ? "fromClause" : "usingClause"), i, item)
@@ -1137,7 +1146,7 @@ static void analyze_stmt(actx *c, const char *type, json_t *b, scope *up)
         map_set(c, &s, t, ixt_pt_get(b, "targetList"), true);
         walk_children(c, &s, ixt_pt_get(b, "returningList"));
     } else if (!strcmp(type, "InsertStmt")) {
-        int t = read_rangevar(c, NULL, ixt_pt_get(b, "relation"));
+        int t = written(c, up, read_rangevar(c, NULL, ixt_pt_get(b, "relation")));
         json_t *sel = ixt_pt_as(ixt_pt_get(b, "selectStmt"), "SelectStmt");
         if (sel && ixt_pt_get(sel, "valuesLists"))
             map_values(c, t, ixt_pt_get(b, "cols"), ixt_pt_get(sel, "valuesLists"));
@@ -1149,7 +1158,7 @@ static void analyze_stmt(actx *c, const char *type, json_t *b, scope *up)
         map_set(c, &s, t, ixt_pt_get(oc, "targetList"), true);
         walk_children(c, &s, ixt_pt_get(oc, "whereClause"));
     } else if (!strcmp(type, "MergeStmt")) {
-        int t = read_rangevar(c, &s, ixt_pt_get(b, "relation"));
+        int t = written(c, up, read_rangevar(c, &s, ixt_pt_get(b, "relation")));
         read_from(c, &s, ixt_pt_get(b, "sourceRelation"));
         walk_expr(c, &s, ixt_pt_get(b, "joinCondition"), true, IXT_CLAUSE_ON);
         size_t i;
@@ -1187,6 +1196,7 @@ ixt_sql_info *ixt_sql_analyze(const char *sql, ixt_err *e)
         return NULL;
     actx c = {.sql = sql};
     c.info = ixt_xcalloc(1, sizeof *c.info);
+    c.info->target = -1;
     (void)ixt_tok_scan(sql, &c.tk, NULL); /* without tokens no source texts, the rest still works */
     json_t *stmts = ixt_pt_get(doc, "stmts");
     ixt_pt_walk(stmts, max_param, &c.info->nparams);

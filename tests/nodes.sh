@@ -15,6 +15,9 @@ CREATE EXTENSION pg_stat_statements;
 CREATE TABLE t (id int, v int);
 INSERT INTO t SELECT g, g % 100 FROM generate_series(1, 20000) g;
 ANALYZE t;
+-- the workload starts after the load, as the demo's does: the load's
+-- rows are no writes of the advice's window
+SELECT pg_stat_statements_reset();
 SQL
   if [ "$(psql -qAtX -c "SELECT count(*) FROM pg_available_extensions WHERE name = 'hypopg'")" = 1 ]; then
       psql -qX -c "CREATE EXTENSION hypopg" >/dev/null

@@ -51,7 +51,7 @@ static int load_statements(const ixt_opts *o, ixt_nodes *ns, ixt_advisor *a)
         fprintf(stderr, "idxtune: %s\n", e.msg);
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (texts[i])
-            ixt_advisor_add(a, texts[i], v[i]->calls, (long long)v[i]->queryid);
+            ixt_advisor_add(a, texts[i], v[i]->calls, v[i]->rows, (long long)v[i]->queryid);
     ixt_workload_texts_free(texts, n);
     free(ids);
     free(v);

@@ -330,7 +330,7 @@ typedef struct advice_job {
     ixt_advisor adv;
     /* the top statements, whose full texts the job reads first */
     int64_t ids[TOP_STATEMENTS];
-    double calls[TOP_STATEMENTS];
+    double calls[TOP_STATEMENTS], rows[TOP_STATEMENTS];
     size_t nids;
     double wall_ms;
     /* the other servers: a statement only a standby ran has its text
@@ -356,7 +356,7 @@ static int advice_load(advice_job *x, ixt_conn *lab, ixt_err *e)
         return -1;
     for (size_t i = 0; i < x->nids; i++)
         if (texts[i])
-            ixt_advisor_add(&x->adv, texts[i], x->calls[i], (long long)x->ids[i]);
+            ixt_advisor_add(&x->adv, texts[i], x->calls[i], x->rows[i], (long long)x->ids[i]);
     ixt_workload_texts_free(texts, x->nids);
     return 0;
 }
@@ -448,6 +448,7 @@ void view_advice_open(app *a)
     /* by id: the job reads the texts, those the list has not yet too */
     for (size_t i = 0; i < n && r->nids < TOP_STATEMENTS; i++) {
         r->ids[r->nids] = v[i]->queryid;
+        r->rows[r->nids] = v[i]->rows;
         r->calls[r->nids++] = v[i]->calls;
     }
     free(v);

@@ -210,7 +210,7 @@ static void suggest(change_job *x, ixt_conn *lab)
     ixt_advisor adv;
     ixt_err e;
     ixt_advisor_init(&adv, lab, 0, 0);
-    ixt_advisor_add(&adv, x->w->sql, 1, x->w->queryid);
+    ixt_advisor_add(&adv, x->w->sql, 1, -1, x->w->queryid);
     if (ixt_advisor_run(&adv, NULL, NULL, &e) == 0) {
         int order[5];
         double costs[5];

@@ -25,6 +25,7 @@ typedef struct ixt_adv_stmt {
     char *planned;             /* typed text that plans.  owned */
     long long queryid;
     double weight;             /* calls (1 for a file of statements) */
+    double rows;               /* rows over those calls (pg_stat_statements), -1 unknown */
     double base_cost;          /* without new indexes */
     double cost;               /* with the chosen set */
     ixt_sql_info *info;
@@ -92,8 +93,10 @@ typedef void (*ixt_adv_progress)(void *ctx, int done, int total, const char *wha
 /* min_share 0: the default.  write_weight starts at 1: set it after. */
 void ixt_advisor_init(ixt_advisor *a, ixt_conn *c, double budget_mb, double min_share);
 void ixt_advisor_free(ixt_advisor *a);
-/* Adds a statement; one that cannot be planned is kept with the reason. */
-void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, long long queryid);
+/* Adds a statement, run `weight` times for `rows` rows in all (-1:
+ * unknown; a write statement's rows are its table's writes); one that
+ * cannot be planned is kept with the reason. */
+void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, double rows, long long queryid);
 /* Adds every statement of a file (split on ';'), weight 1. */
 int ixt_advisor_add_file(ixt_advisor *a, const char *path, ixt_err *e);
 /* Generates the candidates, then the greedy search.  Fails (e filled)

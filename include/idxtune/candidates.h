@@ -51,11 +51,13 @@ typedef struct ixt_table_fact {
     char *table;               /* owned */
     double reltuples;
     double writes, updates, hot_updates;  /* pg_stat_user_tables counters */
-    double at;                 /* when read: epoch seconds of the server */
-    /* Over the interval the advisor measured (bulk loads since the last
-     * statistics reset would swamp rates since then). */
+    double elapsed_s;          /* seconds the counters cover (since the statistics reset) */
+    /* Rows written per second: by the write statements pg_stat_statements
+     * saw (the window the read weights cover, without the bulk loads of
+     * long ago the counters hold), else the counters since their reset. */
     double writes_per_s;       /* inserts + updates + deletes per second; -1 unknown */
     double updates_per_s;      /* of which updates */
+    bool from_statements;      /* the rates are pg_stat_statements' */
     double hot_share;          /* share of updates that were HOT (0..1), since the reset */
     bool never_analyzed;
 } ixt_table_fact;

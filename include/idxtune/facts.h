@@ -10,21 +10,15 @@
 #include "idxtune/script.h"
 #include "idxtune/util.h"
 
-/* Reads the tables' write counters alone, into f's tables (free with
- * ixt_cand_facts_free): the start of the interval write rates cover. */
-int ixt_cand_facts_tables(ixt_conn *c, ixt_cand_facts *f, ixt_err *e);
-/* Its query, to send in one pipeline with other requests (borrowed), and
- * the reading of that query's result into f. */
-const char *ixt_cand_facts_tables_sql(void);
-void ixt_cand_facts_tables_read(PGresult *r, ixt_cand_facts *f);
-/* Fills f (free with ixt_cand_facts_free); the tables' write counters and
- * analyze times come from `writes` (the primary when c is a hot standby,
- * which counts no writes; the same as c otherwise), write rates are over
- * the time since `since` was read from it (NULL: unknown, -1).  *span_s:
- * the seconds the pg_stat_statements counters cover (since their reset,
- * else since the server started). */
-int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *since, ixt_cand_facts *f,
-                        double *span_s, ixt_err *e);
+/* Fills f (free with ixt_cand_facts_free); the tables' write counters,
+ * write rates and analyze times come from `writes` (the primary when c
+ * is a hot standby, which counts no writes; the same as c otherwise).
+ * The rates are the rows of the write statements pg_stat_statements saw
+ * over its span, the window the read weights cover; without it, the
+ * counters over the time since the database's statistics were reset
+ * (else since the server started).  *span_s: the seconds the pg_stat_statements
+ * counters cover (since their reset, else since the server started). */
+int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, ixt_cand_facts *f, double *span_s, ixt_err *e);
 
 /* The same in two halves, for a caller that sends the queries in one
  * pipeline with other work (ixt_script_run_batch): the queries as
@@ -33,10 +27,10 @@ int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, const ixt_cand_facts *sin
  * them when `tables` (writes is c); then, once they ran, the facts from
  * them, as ixt_cand_facts_load gives them.  The caller ixt_script_frees
  * each script. */
-#define IXT_FACTS_SCRIPTS 6
+#define IXT_FACTS_SCRIPTS 7
 void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s);
-int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, const ixt_cand_facts *since,
-                        ixt_cand_facts *f, double *span_s, ixt_err *e);
+int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, ixt_cand_facts *f, double *span_s,
+                        ixt_err *e);
 
 /* Statistics pg_stats hides from the role (row-level security active on
  * the table) for the columns of those of `tables` (names as facts give

@@ -102,6 +102,7 @@ typedef struct ixt_sql_info {
     int nparams;       /* highest $n */
     ixt_sql_table *tables;
     int ntables;
+    int target;        /* index in tables of the table an INSERT/UPDATE/DELETE/MERGE writes, -1 */
     ixt_col_use *uses;
     int nuses;
     bool has_limit;

@@ -115,8 +115,8 @@ static void test_row_level_security(void **state)
     ixt_advisor a;
     ixt_advisor_init(&a, c, 0, 0.01);
     /* the application's query says nothing of the tenant: the policy does */
-    ixt_advisor_add(&a, "SELECT seq, message FROM run_logs WHERE seq > 1000 ORDER BY seq LIMIT 20", 1, 0);
-    ixt_advisor_add(&a, "SELECT id FROM users WHERE lower(email) = lower('user42@tenant1.example.com')", 1, 0);
+    ixt_advisor_add(&a, "SELECT seq, message FROM run_logs WHERE seq > 1000 ORDER BY seq LIMIT 20", 1, -1, 0);
+    ixt_advisor_add(&a, "SELECT id FROM users WHERE lower(email) = lower('user42@tenant1.example.com')", 1, -1, 0);
     ixt_err e;
     assert_int_equal(ixt_advisor_run(&a, NULL, NULL, &e), 0);
     bool tenant = false, lower_used = false;
@@ -143,10 +143,10 @@ static void test_bad_statements_are_skipped_with_reason(void **state)
     ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_advisor a;
     ixt_advisor_init(&a, c, 0, 0.01);
-    ixt_advisor_add(&a, "SELECT * FROM nowhere WHERE x = 1", 1, 0);
-    ixt_advisor_add(&a, "SELEC broken", 1, 0);
-    ixt_advisor_add(&a, "VACUUM runs", 1, 0);
-    ixt_advisor_add(&a, "SELECT * FROM runs WHERE status = 'queued' ORDER BY run_at LIMIT 5", 1, 0);
+    ixt_advisor_add(&a, "SELECT * FROM nowhere WHERE x = 1", 1, -1, 0);
+    ixt_advisor_add(&a, "SELEC broken", 1, -1, 0);
+    ixt_advisor_add(&a, "VACUUM runs", 1, -1, 0);
+    ixt_advisor_add(&a, "SELECT * FROM runs WHERE status = 'queued' ORDER BY run_at LIMIT 5", 1, -1, 0);
     ixt_err e;
     assert_int_equal(ixt_advisor_run(&a, NULL, NULL, &e), 0);
     assert_false(a.stmts[0].ok);
@@ -178,7 +178,7 @@ static void test_pg_qualstats_predicates(void **state)
     ixt_advisor_init(&a, c, 0, 0.01);
     char *text = ixt_workload_full_text(c, v[0]->queryid, &e);
     assert_non_null(text);
-    ixt_advisor_add(&a, text, v[0]->calls, (long long)v[0]->queryid);
+    ixt_advisor_add(&a, text, v[0]->calls, v[0]->rows, (long long)v[0]->queryid);
     free(text);
     free(v);
     ixt_workload_free(&w);
@@ -207,7 +207,7 @@ static void test_swap_for_more_value(void **state)
     for (int i = 0; i < 2; i++) {
         ixt_advisor a;
         ixt_advisor_init(&a, c, 0, 0);
-        ixt_advisor_add(&a, sqls[i], 1, 0);
+        ixt_advisor_add(&a, sqls[i], 1, -1, 0);
         if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
             fail_msg("%s", e.msg);
         assert_int_equal(a.npicks, 1);
@@ -220,8 +220,8 @@ static void test_swap_for_more_value(void **state)
     assert_true(weight * saving[0] < saving[1] && size[0] < size[1]);
     ixt_advisor a;
     ixt_advisor_init(&a, c, (size[1] + size[0] / 2) / (1024.0 * 1024.0), 0);
-    ixt_advisor_add(&a, sqls[0], weight, 0);
-    ixt_advisor_add(&a, sqls[1], 1, 0);
+    ixt_advisor_add(&a, sqls[0], weight, -1, 0);
+    ixt_advisor_add(&a, sqls[1], 1, -1, 0);
     if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
         fail_msg("%s", e.msg);
     print_message("# alone: %s %.0f bytes saves %.0f x %.2f; %s %.0f bytes saves %.0f; picked %s\n", def[0], size[0],
@@ -253,7 +253,7 @@ static void test_swap_several_for_more_value(void **state)
     for (int i = 0; i < 4; i++) {
         ixt_advisor a;
         ixt_advisor_init(&a, c, 0, 0);
-        ixt_advisor_add(&a, sqls[i], 1, 0);
+        ixt_advisor_add(&a, sqls[i], 1, -1, 0);
         if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
             fail_msg("%s", e.msg);
         assert_int_equal(a.npicks, 1);
@@ -273,7 +273,7 @@ static void test_swap_several_for_more_value(void **state)
     ixt_advisor a;
     ixt_advisor_init(&a, c, (size[BIG] + least / 2) / (1024.0 * 1024.0), 0);
     for (int i = 0; i < 4; i++)
-        ixt_advisor_add(&a, sqls[i], weight[i], 0);
+        ixt_advisor_add(&a, sqls[i], weight[i], -1, 0);
     if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
         fail_msg("%s", e.msg);
     print_message("# small ones save %.0f together, %s %.0f bytes saves %.0f; picked %d, first %s\n", small, def[BIG],
@@ -313,7 +313,7 @@ static void test_sizes_match_real_builds(void **state)
     for (int i = 0; i < 2; i++) {
         ixt_advisor a;
         ixt_advisor_init(&a, c, 0, 0);
-        ixt_advisor_add(&a, sqls[i], 1, 0);
+        ixt_advisor_add(&a, sqls[i], 1, -1, 0);
         ixt_err e;
         if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
             fail_msg("%s", e.msg);
@@ -343,7 +343,7 @@ static void test_sizes_under_row_level_security(void **state)
     ixt_conn *owner = ixt_test_connect(NULL, NULL, NULL, 0);
     ixt_advisor a;
     ixt_advisor_init(&a, c, 0, 0);
-    ixt_advisor_add(&a, "SELECT status, count(*) FROM runs GROUP BY status", 1, 0);
+    ixt_advisor_add(&a, "SELECT status, count(*) FROM runs GROUP BY status", 1, -1, 0);
     ixt_err e;
     if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
         fail_msg("%s", e.msg);
@@ -353,7 +353,7 @@ static void test_sizes_under_row_level_security(void **state)
     ixt_adv_cand seen;
     ixt_advisor *as_owner = &(ixt_advisor){0};
     ixt_advisor_init(as_owner, owner, 0, 0);
-    ixt_advisor_add(as_owner, "SELECT 1", 1, 0);
+    ixt_advisor_add(as_owner, "SELECT 1", 1, -1, 0);
     if (ixt_advisor_run(as_owner, NULL, NULL, &e) != 0)
         fail_msg("%s", e.msg);
     ixt_advisor_assess(as_owner, &a.set.v[a.picks[0]], p->size_bytes, &seen);
@@ -432,7 +432,7 @@ static void test_brin_under_a_tight_budget(void **state)
     ixt_advisor a;
     ixt_advisor_init(&a, c, 0.5, 0);
     ixt_advisor_add(&a, "SELECT count(*) FROM brin_log WHERE created_at >= '2024-02-01' AND created_at < '2024-02-02'",
-                    1, 0);
+                    1, -1, 0);
     ixt_err e;
     if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
         fail_msg("%s", e.msg);
@@ -470,6 +470,58 @@ static void test_brin_under_a_tight_budget(void **state)
     ixt_conn_close(c);
 }
 
+/* Statements from pg_stat_statements (a query id, calls and rows over its
+ * span): an UPDATE that sets the index's column breaks HOT for the rows it
+ * updates per second, and the write cost, scaled by --write-weight, takes
+ * the index out when it outweighs the reads it saves. */
+static void advise_logs(ixt_conn *c, double write_weight, ixt_advisor *a)
+{
+    ixt_err e;
+    ixt_advisor_init(a, c, 0, 0);
+    a->write_weight = write_weight;
+    ixt_advisor_add(a, "SELECT * FROM run_logs WHERE run_id = 4242", 1000, 1000, 1);
+    ixt_advisor_add(a, "UPDATE run_logs SET run_id = run_id WHERE id = 1", 10, 500, 3);
+    if (ixt_advisor_run(a, NULL, NULL, &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_true(a->timed);
+}
+
+static const ixt_adv_cand *on_run_id(const ixt_advisor *a)
+{
+    for (int k = 0; k < a->ncands; k++)
+        if (!strcmp(a->cands[k].def, "CREATE INDEX ON run_logs (run_id)"))
+            return &a->cands[k];
+    fail_msg("no candidate on run_logs (run_id)");
+    return NULL;
+}
+
+static void test_write_cost_counts(void **state)
+{
+    (void)state;
+    ixt_test_needs_hypopg();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    ixt_advisor a;
+    advise_logs(c, 1, &a);
+    const ixt_adv_cand *k = on_run_id(&a);
+    print_message("# span %.0f s: %.4f writes/s, HOT broken at %.4f/s, %.4f cost/s; %d picks\n", a.span_s,
+                  k->writes_per_s, k->hot_rate, k->write_cost, a.npicks);
+    /* the demo's driver inserts logs: pg_stat_statements saw them */
+    assert_true(k->writes_per_s > 0);
+    assert_int_equal(k->hot_breaks, 1);
+    assert_true(fabs(k->hot_rate - 500 / a.span_s) < 1e-9);
+    assert_true(k->write_cost > 0);
+    assert_int_equal(a.npicks, 1);
+    assert_string_equal(a.cands[a.picks[0]].def, "CREATE INDEX ON run_logs (run_id)");
+    double weight = 10 * a.cands[a.picks[0]].benefit / k->write_cost;
+    ixt_advisor_free(&a);
+
+    advise_logs(c, weight, &a);
+    for (int p = 0; p < a.npicks; p++)
+        assert_string_not_equal(a.cands[a.picks[p]].table, "run_logs");
+    ixt_advisor_free(&a);
+    ixt_conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_row_level_security),
         cmocka_unit_test(test_bad_statements_are_skipped_with_reason),
         cmocka_unit_test(test_pg_qualstats_predicates),
+        cmocka_unit_test(test_write_cost_counts),
         cmocka_unit_test(test_sizes_match_real_builds),
         cmocka_unit_test(test_sizes_under_row_level_security),
         cmocka_unit_test(test_costs_with_a_pick),

@@ -610,6 +610,32 @@ static void test_update_set_columns(void **state)
     ixt_sql_info_free(in);
 }
 
+/* The table a statement writes, whatever it reads first: its writes are
+ * that table's (write rates, HOT). */
+static void test_written_table(void **state)
+{
+    (void)state;
+    static const struct { const char *sql, *target; } cases[] = {
+        {"WITH old AS (SELECT id FROM events WHERE created_at < $1) UPDATE runs SET status = $2"
+         " WHERE id IN (SELECT id FROM old)", "runs"},
+        {"WITH gone AS (DELETE FROM events WHERE id = 1 RETURNING id) INSERT INTO archive SELECT id FROM gone",
+         "archive"},
+        {"DELETE FROM run_logs l USING runs r WHERE l.run_id = r.id", "run_logs"},
+        {"INSERT INTO runs (id) SELECT id FROM workflows", "runs"},
+        {"MERGE INTO stock t USING deliveries s ON t.item = s.item WHEN MATCHED THEN DELETE", "stock"},
+        {"SELECT * FROM runs", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ixt_sql_info *in = analyze(cases[i].sql);
+        if (!cases[i].target)
+            assert_int_equal(in->target, -1);
+        else if (in->target < 0 || strcmp(in->tables[in->target].name, cases[i].target) != 0)
+            fail_msg("%s: writes %s, not %s", cases[i].sql, in->target < 0 ? "nothing" : in->tables[in->target].name,
+                     cases[i].target);
+        ixt_sql_info_free(in);
+    }
+}
+
 /* ---- syntax errors ---- */
 
 static void test_syntax_error(void **state)
@@ -894,6 +920,7 @@ int main(void)
         cmocka_unit_test(test_tpch),
         cmocka_unit_test(test_tpch_analysis),
         cmocka_unit_test(test_update_set_columns),
+        cmocka_unit_test(test_written_table),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_fingerprint),
     };
