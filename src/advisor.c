@@ -284,6 +284,13 @@ static bool served(const ixt_advisor *a, int k)
 
 /* ===== search state ===== */
 
+/* Turning add on, and remove off (-1: none): its value per MB and the
+ * storage it adds. */
+typedef struct move {
+    int add, remove;
+    double ratio, size;
+} move;
+
 typedef struct search {
     unsigned *oid;             /* per candidate, 0 when not created */
     bool *active;
@@ -299,6 +306,7 @@ typedef struct search {
     /* k's value (not per MB) when last tried as an addition, -INFINITY
      * when not known: what the swaps at the end start from */
     double *gain;
+    move *mv;           /* k's move when last tried, valid when its bound is finite */
     int cap;
     /* A chosen move's creates, drops and plans, not sent yet: they go at
      * the head of the next batch (one round trip per greedy step), and
@@ -355,6 +363,7 @@ static void sync_cands(ixt_advisor *a, search *h)
         h->bound = ixt_xrealloc(h->bound, (size_t)cap * sizeof *h->bound);
         h->bound_r = ixt_xrealloc(h->bound_r, (size_t)cap * sizeof *h->bound_r);
         h->gain = ixt_xrealloc(h->gain, (size_t)cap * sizeof *h->gain);
+        h->mv = ixt_xrealloc(h->mv, (size_t)cap * sizeof *h->mv);
         a->cands = ixt_xrealloc(a->cands, (size_t)cap * sizeof *a->cands);
         h->cap = cap;
     }
@@ -582,7 +591,9 @@ typedef struct batch {
     unsigned *oid;             /* per candidate; 0 once created in the batch: dropped by its slot */
     int noid;
     cache queued;              /* keys of the costs asked for */
-    int recost[2];             /* a chosen move's candidates: their statements recosted once run (-1 none) */
+    /* the chosen moves' candidates: their statements recosted once run */
+    int *recost;
+    int nrecost;
 } batch;
 
 /* A new batch, or the pending one of a chosen move to add to. */
@@ -595,7 +606,6 @@ static void batch_init(ixt_advisor *a, search *h, batch *b)
     } else {
         memset(b, 0, sizeof *b);
         ixt_whatif_init(&b->w);
-        b->recost[0] = b->recost[1] = -1;
     }
     /* candidates the move's growth added since */
     b->oid = ixt_xrealloc(b->oid, ((size_t)a->ncands + 1) * sizeof *b->oid);
@@ -610,6 +620,7 @@ static void batch_free(batch *b)
     free(b->plans);
     free(b->hypos);
     free(b->oid);
+    free(b->recost);
     cache_clear(&b->queued);
     ixt_whatif_free(&b->w);
 }
@@ -715,9 +726,8 @@ static void batch_run(ixt_advisor *a, search *h, batch *b)
     ixt_err e;
     if (b->w.n > 0 && ixt_whatif_run(a->c, &b->w, &e) == 0)
         batch_take(a, h, b);
-    for (int i = 0; i < 2; i++)
-        if (b->recost[i] >= 0)
-            recost(a, h, b->recost[i]);
+    for (int i = 0; i < b->nrecost; i++)
+        recost(a, h, b->recost[i]);
 }
 
 /* Sends a chosen move's work on its own: something needs the server
@@ -795,11 +805,6 @@ static void drop_pick(ixt_advisor *a, search *h, int p)
     if (a->sequential)
         recost(a, h, k);
 }
-
-typedef struct move {
-    int add, remove;
-    double ratio, size;
-} move;
 
 /* The pick k would replace: one it extends (its keys are a prefix of k's),
  * a near duplicate (same keys, fewer INCLUDE columns) or one with the same
@@ -920,11 +925,12 @@ static int next_tries(ixt_advisor *a, search *h, const bool *tried, double best,
     return n;
 }
 
-static move best_move(ixt_advisor *a, search *h, double used_bytes)
+/* The best move, with tried[k] set for the candidates tried (fresh in
+ * h->bound and h->mv; tried has ncands entries). */
+static move best_move(ixt_advisor *a, search *h, double used_bytes, bool *tried)
 {
     move best = {-1, -1, -INFINITY, 0};
     double floor = value_floor(a);
-    bool *tried = ixt_xcalloc((size_t)a->ncands + 1, sizeof *tried);
     int *ks = ixt_xcalloc((size_t)a->ncands + 1, sizeof *ks);
     for (int n; (n = next_tries(a, h, tried, best.ratio, ks)) > 0;) {
         prefetch_moves(a, h, ks, n);
@@ -935,13 +941,64 @@ static move best_move(ixt_advisor *a, search *h, double used_bytes)
             tried[k] = true;
             h->bound_r[k] = probe_of(a, h, k, &reordered);
             h->bound[k] = try_move(a, h, k, used_bytes, floor, &m);
+            if (isfinite(h->bound[k]))
+                h->mv[k] = m;
             if (h->bound[k] > best.ratio || (h->bound[k] == best.ratio && best.add >= 0 && k < best.add))
                 best = m;
         }
     }
     free(ks);
-    free(tried);
     return best;
+}
+
+/* Whether candidate k is on one of the n tables, or serves a statement
+ * that reads one: an index on them can change what k saves. */
+static bool near_tables(const ixt_advisor *a, const search *h, int k, const char *const *tables, int n)
+{
+    for (int t = 0; t < n; t++) {
+        if (strcmp(a->cands[k].table, tables[t]) == 0)
+            return true;
+        for (int i = 0; i < a->nstmts; i++)
+            if (rel(a, h, k, i) && touches(&a->stmts[i], tables[t]))
+                return true;
+    }
+    return false;
+}
+
+/* A move the greedy's next step would make too, known without asking the
+ * server, after moves on the n tables this step: the best candidate off
+ * those tables, when it was tried in this step and no statement it serves
+ * reads those tables (its value is what it was then).  The others' bounds
+ * stay upper bounds (a pick only lowers what the rest can save); one on
+ * those tables may come first in the greedy's order, but serves none of
+ * its statements: only the order of the picks changes, not the set.
+ * Without a budget only: under one, the order decides what still fits
+ * (taken early, such a move cost a tight budget a quarter of its value).
+ * add -1 when there is none. */
+static move apart_move(ixt_advisor *a, search *h, const bool *tried, int ntried, const char *const *tables,
+                       int n)
+{
+    move none = {-1, -1, -INFINITY, 0};
+    if (a->budget_mb > 0)
+        return none;
+    int top = -1;
+    for (int k = 0; k < a->ncands; k++) {
+        bool reordered, on = false;
+        for (int t = 0; t < n && !on; t++)
+            on = strcmp(a->cands[k].table, tables[t]) == 0;
+        /* one on those tables serves none of top's statements */
+        if (on || h->active[k] || probe_of(a, h, k, &reordered) == -2)
+            continue;
+        if (top < 0 || h->bound[k] > h->bound[top])
+            top = k;
+    }
+    if (top < 0 || top >= ntried || !tried[top] || !isfinite(h->bound[top]) || near_tables(a, h, top, tables, n))
+        return none;
+    move m = h->mv[top];
+    bool reordered;
+    if (m.add != top || m.remove != probe_of(a, h, top, &reordered) || m.remove >= 0)
+        return none;
+    return m;
 }
 
 /* Extend: the chosen index, one column longer, by each column the
@@ -981,8 +1038,11 @@ static bool queue_change(ixt_advisor *a, search *h, int add, int remove)
         free(keys);
         free(stmts);
     }
-    b->recost[0] = add;
-    b->recost[1] = remove;
+    b->recost = ixt_xrealloc(b->recost, (size_t)(b->nrecost + 2) * sizeof *b->recost);
+    if (add >= 0)
+        b->recost[b->nrecost++] = add;
+    if (remove >= 0)
+        b->recost[b->nrecost++] = remove;
     h->pend = b;
     return true;
 }
@@ -1274,6 +1334,41 @@ static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
     s->cost = s->base_cost;
 }
 
+/* A statement whose placeholders' types the server could not guess
+ * ("$8 + $9", a bare "$1" in a select list), where the failure does not
+ * tell the cast, is prepared again with the types probed (a round trip
+ * or two).  True when its script is to run again. */
+static bool retyped(ixt_advisor *a, const ixt_adv_stmt *s, ixt_explain_prep *prep)
+{
+    static const char *const typing[] = {"42P18", "42725", "42883"};
+    bool retry = false;
+    for (size_t i = 0; i < sizeof typing / sizeof *typing; i++)
+        retry |= prep->generic && prep->script.failed && !strcmp(prep->script.err_state, typing[i]);
+    if (!retry || stopped(a))
+        return false;
+    ixt_explain_req req = {.sql = s->sql};
+    ixt_err e = prep->script.err;
+    ixt_explain_prep_free(prep);
+    if (ixt_explain_prepare(a->c, &req, prep, &e) == 0)
+        return true;
+    /* planned() reports the probe's error */
+    ixt_script_init(&prep->script);
+    prep->script.failed = true;
+    prep->script.err = e;
+    return false;
+}
+
+/* The scripts, in one round trip (one request at a time when sequential). */
+static void run_scripts(ixt_advisor *a, ixt_script **scripts, int n)
+{
+    ixt_err e;
+    if (a->sequential)
+        for (int j = 0; j < n; j++)
+            (void)ixt_script_run(scripts[j], a->c, NULL);
+    else /* a batch that cannot run fails every script in it */
+        (void)ixt_script_run_batch(scripts, n, a->c, &e);
+}
+
 /* Every statement planned without new indexes, in one round trip with
  * the npre scripts of pre before and the npost of post after (one request
  * at a time when sequential); a statement with placeholders first asks
@@ -1299,8 +1394,9 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_s
             continue;
         }
         ixt_sql_info_free(in);
+        /* placeholder types are probed only when planning fails for them */
         ixt_explain_req req = {.sql = s->sql};
-        if (ixt_explain_prepare(a->c, &req, &preps[n], &e) != 0) {
+        if (ixt_explain_prepare_text(&req, &preps[n], &e) != 0) {
             snprintf(s->error, sizeof s->error, "%.*s", (int)sizeof s->error - 1, e.msg);
             continue;
         }
@@ -1309,12 +1405,15 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_s
     }
     for (int j = 0; j < npost && !stopped(a); j++)
         scripts[ns++] = post[j];
-    ixt_err e;
-    if (a->sequential)
-        for (int j = 0; j < ns; j++)
-            (void)ixt_script_run(scripts[j], a->c, NULL);
-    else /* a batch that cannot run fails every script in it */
-        (void)ixt_script_run_batch(scripts, ns, a->c, &e);
+    run_scripts(a, scripts, ns);
+    /* a cast per round for the statements whose placeholders needed one */
+    for (int round = 0; round < 16 && ns > 0; round++) {
+        ns = 0;
+        for (int j = 0; j < n; j++)
+            if (ixt_explain_retype(&preps[j]) || retyped(a, &a->stmts[of[j]], &preps[j]))
+                scripts[ns++] = &preps[j].script;
+        run_scripts(a, scripts, ns);
+    }
     for (int j = 0; j < n; j++)
         planned(&a->stmts[of[j]], &preps[j]);
     free(of);
@@ -1453,11 +1552,21 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
             progress(ctx, step, a->ncands, "choosing indexes");
         if (stopped(a))
             break;
-        move m = best_move(a, &h, used);
-        if (lost(a, e) != 0 || m.add < 0)
+        int ntried = a->ncands;
+        bool *tried = ixt_xcalloc((size_t)ntried + 1, sizeof *tried);
+        move m = best_move(a, &h, used, tried);
+        /* more moves in the same step when the next ones are known */
+        const char **tables = ixt_xcalloc((size_t)ntried + 2, sizeof *tables);
+        int moves = 0;
+        for (; lost(a, e) == 0 && m.add >= 0; m = apart_move(a, &h, tried, ntried, tables, moves)) {
+            tables[moves++] = a->cands[m.add].table;
+            used += m.size;
+            apply_move(a, &h, m);
+        }
+        free(tables);
+        free(tried);
+        if (lost(a, e) != 0 || moves == 0)
             break;
-        used += m.size;
-        apply_move(a, &h, m);
     }
     swap_picks(a, &h, &used);
     swap_sets(a, &h, &used);
@@ -1480,6 +1589,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     free(h.bound);
     free(h.bound_r);
     free(h.gain);
+    free(h.mv);
     if (stopped(a))
         return ixt_err_set(e, "cancelled");
     return lost(a, e);

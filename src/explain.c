@@ -139,21 +139,34 @@ static void build_analyze_script(const ixt_explain_req *r, ixt_explain_prep *p)
 }
 
 /* No operator or function for unknown types: numeric operands around
- * + - * /, else numeric arguments of the call the server points at. */
-static char *cast_for_call(const PGresult *r, const char *sql)
+ * + - * /, else numeric arguments of the call the server points at (pos:
+ * its 1-based character in the tagged statement, 0 unknown). */
+static char *cast_for_call(long pos, const char *sql)
 {
     char *fixed = ixt_sql_cast_arith_params(sql, NULL);
     if (fixed)
         return fixed;
-    const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
-    /* the position counts characters of the tagged statement */
-    long at = pos ? atol(pos) - 1 - (long)strlen(IXT_SQL_TAG) : -1;
+    long at = pos > 0 ? pos - 1 - (long)strlen(IXT_SQL_TAG) : -1;
     if (at < 0)
         return NULL;
     size_t byte = 0;
     for (long ch = 0; sql[byte] && ch < at; ch++)
         while (sql[++byte] && (sql[byte] & 0xC0) == 0x80) {}
     return ixt_sql_cast_params_in_call(sql, (int)byte, "numeric", NULL);
+}
+
+/* The text with the cast a failed PREPARE calls for: a placeholder whose
+ * type the server cannot guess (state 42P18, msg naming "$n") becomes
+ * text; no operator or function for unknown types (42725, 42883) makes
+ * numbers of them.  NULL when the error is another.  caller frees */
+static char *typing_fix(const char *sql, const char *state, const char *msg, long pos)
+{
+    const char *dollar = msg ? strchr(msg, '$') : NULL;
+    if (state && !strcmp(state, "42P18") && dollar)
+        return ixt_sql_cast_param(sql, atoi(dollar + 1), "text", NULL);
+    if (state && (!strcmp(state, "42725") || !strcmp(state, "42883")))
+        return cast_for_call(pos, sql);
+    return NULL;
 }
 
 /* PREPARE checks what EXPLAIN will need: placeholders whose type the
@@ -168,19 +181,14 @@ static int probe_types(ixt_conn *c, ixt_explain_prep *p, ixt_err *e)
             free(sql);
             return -1;
         }
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
         if (PQresultStatus(r) == PGRES_COMMAND_OK) {
             PQclear(r);
             free(sql);
             return ixt_conn_run(c, IXT_SQL_TAG "DEALLOCATE idxtune_probe", e);
         }
-        char *fixed = NULL;
-        const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-        const char *dollar = msg ? strchr(msg, '$') : NULL;
-        if (state && !strcmp(state, "42P18") && dollar)
-            fixed = ixt_sql_cast_param(p->sql, atoi(dollar + 1), "text", NULL);
-        else if (state && (!strcmp(state, "42725") || !strcmp(state, "42883")))
-            fixed = cast_for_call(r, p->sql);
+        const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
+        char *fixed = typing_fix(p->sql, PQresultErrorField(r, PG_DIAG_SQLSTATE),
+                                 PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY), pos ? atol(pos) : 0);
         if (!fixed) {
             ixt_conn_result_error(r, sql, e);
             PQclear(r);
@@ -261,6 +269,23 @@ int ixt_explain_prepare_text(const ixt_explain_req *r, ixt_explain_prep *p, ixt_
         return -1;
     build_script(r, p);
     return 0;
+}
+
+int ixt_explain_retype(ixt_explain_prep *p)
+{
+    const ixt_script *s = &p->script;
+    if (!p->generic || !s->failed || s->err_step != p->user_step)
+        return 0;
+    char *fixed = typing_fix(p->sql, s->err_state, s->err.msg, s->err_pos);
+    if (!fixed)
+        return 0;
+    free(p->sql);
+    p->sql = fixed;
+    p->rewritten = true;
+    ixt_script_free(&p->script);
+    ixt_script_init(&p->script);
+    build_plan_script(&(ixt_explain_req){0}, p);
+    return 1;
 }
 
 int ixt_explain_prepare(ixt_conn *c, const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e)

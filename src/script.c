@@ -12,6 +12,7 @@ void ixt_script_init(ixt_script *s)
 {
     memset(s, 0, sizeof *s);
     s->cur = -1;
+    s->err_step = -1;
 }
 
 void ixt_script_free(ixt_script *s)
@@ -147,6 +148,8 @@ static void start_clear(ixt_script *s)
     s->prelude = false;
     ixt_err_clear(&s->err);
     s->err_state[0] = '\0';
+    s->err_step = -1;
+    s->err_pos = 0;
 }
 
 int ixt_script_start(ixt_script *s, ixt_conn *c, ixt_err *e)
@@ -165,6 +168,7 @@ static void step_done(ixt_script *s, ixt_conn *c, PGresult *r, const ixt_err *se
             s->failed = true;
             s->err = *se;
             snprintf(s->err_state, sizeof s->err_state, "%s", ixt_conn_last_sqlstate(c));
+            s->err_step = s->cur;
             if ((st->flags & IXT_STEP_BUDGET) && strstr(se->msg, "statement timeout"))
                 ixt_err_set(&s->err, "stopped: the trial would hold its lock longer than "
                                      "lock_timeout (%.0f ms); raise --lock-timeout to allow more",
@@ -281,7 +285,10 @@ static void take_results(ixt_script *s, ixt_conn *c, PGresult **out)
             s->failed = true;
             ixt_conn_result_error(r, st->sql, &s->err);
             const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+            const char *pos = r ? PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION) : NULL;
             snprintf(s->err_state, sizeof s->err_state, "%s", state ? state : "");
+            s->err_step = i;
+            s->err_pos = pos ? atol(pos) : 0;
             ixt_conn_explain_lock_wait(c, s->err_state, &s->err);
         }
         if (ok && (st->flags & IXT_STEP_KEEP) && !s->failed) {

@@ -8,7 +8,11 @@
  * budget stops the greedy, a pick is swapped for a candidate that fits in
  * its place when the set is then worth more.  The greedy
  * is lazy: a candidate is scored again only when its last value per MB
- * could still win the step, and each step's what-ifs go in one pipeline. */
+ * could still win the step, and each step's what-ifs go in one pipeline;
+ * without a budget a step also takes the next moves it already knows
+ * exactly (candidates whose statements read none of the tables just
+ * indexed).  Statements whose placeholders need casts get them in rounds
+ * for all of them together, from the errors of the first plans. */
 #ifndef IDXTUNE_ADVISOR_H
 #define IDXTUNE_ADVISOR_H
 

@@ -48,6 +48,8 @@ typedef struct ixt_script {
     bool prelude;              /* a budget step's SET LOCAL is under way */
     ixt_err err;               /* the first error */
     char err_state[6];         /* its SQLSTATE */
+    int err_step;              /* the step it came from, -1 none */
+    long err_pos;              /* its statement position (1-based characters), 0 unknown */
 } ixt_script;
 
 void ixt_script_init(ixt_script *s);

@@ -522,6 +522,93 @@ static void test_write_cost_counts(void **state)
     ixt_conn_close(c);
 }
 
+/* Statements whose placeholders the server cannot type as written ($1 IS
+ * NULL, $1 + $2, a call on $1): planned with the casts the failures call
+ * for, a round of them for all the statements together, not a probe per
+ * statement first: the planning before the search takes the round trip
+ * of the plans and one of casts. */
+typedef struct trips_seen {
+    ixt_conn *c;
+    unsigned long start, planning;
+} trips_seen;
+
+static void count_planning(void *ctx, int done, int total, const char *what)
+{
+    (void)done;
+    (void)total;
+    trips_seen *t = ctx;
+    if (!t->planning && !strcmp(what, "choosing indexes"))
+        t->planning = ixt_conn_roundtrips(t->c) - t->start;
+}
+
+static void test_placeholders_typed_in_rounds(void **state)
+{
+    (void)state;
+    ixt_test_needs_hypopg();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    const char *sqls[] = {"SELECT id FROM runs WHERE tenant_id = $2 AND ($1 IS NULL OR attempts > 2)",
+                          "SELECT id FROM runs WHERE attempts > $1 + $2 AND workflow_id = $3",
+                          "SELECT id FROM run_logs WHERE run_id = mod($1, $2)"};
+    ixt_advisor a;
+    ixt_err e;
+    ixt_advisor_init(&a, c, 0, 0);
+    for (int i = 0; i < 3; i++)
+        ixt_advisor_add(&a, sqls[i], 1, -1, 0);
+    trips_seen t = {c, ixt_conn_roundtrips(c), 0};
+    if (ixt_advisor_run(&a, count_planning, &t, &e) != 0)
+        fail_msg("%s", e.msg);
+    for (int i = 0; i < 3; i++) {
+        if (!a.stmts[i].ok)
+            fail_msg("%s: %s", sqls[i], a.stmts[i].error);
+        assert_string_not_equal(a.stmts[i].planned, sqls[i]);
+    }
+    print_message("# planned in %lu round trips\n", t.planning);
+    assert_true(t.planning >= 1 && t.planning <= 2);
+    ixt_advisor_free(&a);
+    ixt_conn_close(c);
+}
+
+/* Without a budget a step takes, beside its best move, the next ones it
+ * already knows exactly (candidates whose statements read none of the
+ * tables just indexed): the same advice as one move per step - what a
+ * budget too large to matter gives - in fewer round trips. */
+static int by_def(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static void test_moves_known_ahead(void **state)
+{
+    (void)state;
+    ixt_test_needs_hypopg();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    ixt_advisor a[2];
+    unsigned long trips[2];
+    const char *defs[2][64];
+    ixt_err e;
+    for (int r = 0; r < 2; r++) {
+        ixt_advisor_init(&a[r], c, r ? 1e6 : 0, 0);
+        add_demo(&a[r]);
+        unsigned long before = ixt_conn_roundtrips(c);
+        if (ixt_advisor_run(&a[r], NULL, NULL, &e) != 0)
+            fail_msg("%s", e.msg);
+        trips[r] = ixt_conn_roundtrips(c) - before;
+        assert_true(a[r].npicks > 0 && a[r].npicks <= 64);
+        for (int p = 0; p < a[r].npicks; p++)
+            defs[r][p] = a[r].cands[a[r].picks[p]].def;
+        qsort(defs[r], (size_t)a[r].npicks, sizeof *defs[r], by_def);
+    }
+    print_message("# %d picks in %lu round trips, %lu a move per step\n", a[0].npicks, trips[0], trips[1]);
+    assert_int_equal(a[0].npicks, a[1].npicks);
+    for (int p = 0; p < a[0].npicks; p++)
+        assert_string_equal(defs[0][p], defs[1][p]);
+    assert_true(fabs(a[0].weighted_after - a[1].weighted_after) <= 1e-9 * a[1].weighted_after);
+    assert_true(trips[0] < trips[1]);
+    for (int r = 0; r < 2; r++)
+        ixt_advisor_free(&a[r]);
+    ixt_conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +618,8 @@ int main(void)
         cmocka_unit_test(test_bad_statements_are_skipped_with_reason),
         cmocka_unit_test(test_pg_qualstats_predicates),
         cmocka_unit_test(test_write_cost_counts),
+        cmocka_unit_test(test_placeholders_typed_in_rounds),
+        cmocka_unit_test(test_moves_known_ahead),
         cmocka_unit_test(test_sizes_match_real_builds),
         cmocka_unit_test(test_sizes_under_row_level_security),
         cmocka_unit_test(test_costs_with_a_pick),
