@@ -1785,21 +1785,56 @@ ixt_plan *ixt_advisor_plan(ixt_advisor *a, int stmt)
     return p;
 }
 
+/* Whether the plan's partitions were all pruned when the executor
+ * started (a generic plan's unknown parameters): it shows no scan, so no
+ * index, of that table. */
+static bool all_pruned(const ixt_plan *p)
+{
+    for (size_t j = 0; j < p->nnodes; j++) {
+        const ixt_plan_node *n = p->nodes[j];
+        bool members = false;
+        for (int c = 0; c < n->nchildren && !members; c++)
+            members = !n->children[c]->parent_rel || strcmp(n->children[c]->parent_rel, "Member") == 0;
+        if (ixt_plan_node_cond(n, "Partitions") && !members)
+            return true;
+    }
+    return false;
+}
+
 void ixt_advisor_helped(ixt_advisor *a, ixt_adv_helped *h)
 {
     h->uses = ixt_xcalloc((size_t)(a->npicks * a->nstmts) + 1, sizeof *h->uses);
     h->final = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *h->final);
     char (*names)[128] = ixt_xcalloc((size_t)a->npicks + 1, sizeof *names);
     ixt_plan **plans = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *plans);
+    bool *pruned = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *pruned);
     ixt_advisor_final_plans(a, plans, names);
     for (int i = 0; i < a->nstmts; i++) {
         if (!a->stmts[i].ok)
             continue;
         h->final[i] = plans[i] ? plans[i]->total_cost : a->stmts[i].cost;
+        pruned[i] = plans[i] && all_pruned(plans[i]);
         for (int p = 0; plans[i] && p < a->npicks; p++)
             h->uses[p * a->nstmts + i] = names[p][0] && ixt_plan_uses_index(plans[i], names[p]);
         ixt_plan_free(plans[i]);
     }
+    /* there, a pick that lowers the statement's cost alone serves it (a
+     * round trip for each pick that may) */
+    double *alone = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *alone);
+    for (int p = 0; p < a->npicks; p++) {
+        bool may = false;
+        for (int i = 0; i < a->nstmts && !may; i++)
+            may = pruned[i] && relevant(a, i, a->picks[p]);
+        if (!may)
+            continue;
+        ixt_advisor_costs_with(a, p, alone);
+        for (int i = 0; i < a->nstmts; i++)
+            if (pruned[i] && relevant(a, i, a->picks[p]) && alone[i] >= 0 &&
+                alone[i] < a->stmts[i].base_cost * 0.99)
+                h->uses[p * a->nstmts + i] = true;
+    }
+    free(alone);
+    free(pruned);
     free(plans);
     free(names);
 }

@@ -609,6 +609,35 @@ static void test_moves_known_ahead(void **state)
     ixt_conn_close(c);
 }
 
+/* A statement on a partitioned table with parameters: its generic plan,
+ * explained with unknown values, has every partition pruned when the
+ * executor starts and shows no index; the pick still serves it, and the
+ * advice says so (no pick is reported helping nothing). */
+static void test_pruned_partitions_are_helped(void **state)
+{
+    (void)state;
+    ixt_test_needs_hypopg();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    ixt_advisor a;
+    ixt_err e;
+    ixt_advisor_init(&a, c, 0, 0);
+    ixt_advisor_add(&a, "SELECT attempt, attempted_at FROM delivery_attempts WHERE webhook_id = $1"
+                        " AND attempted_at > now() - interval $2 ORDER BY attempted_at DESC LIMIT $3", 10, -1, 0);
+    if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_true(a.npicks >= 1);
+    ixt_adv_helped h;
+    ixt_advisor_helped(&a, &h);
+    for (int p = 0; p < a.npicks; p++) {
+        print_message("# %s: %s\n", a.cands[a.picks[p]].def, h.uses[p] ? "helps" : "helps nothing");
+        assert_true(h.uses[p * a.nstmts]);
+    }
+    assert_true(h.final[0] < a.stmts[0].base_cost);
+    ixt_adv_helped_free(&h);
+    ixt_advisor_free(&a);
+    ixt_conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -620,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_write_cost_counts),
         cmocka_unit_test(test_placeholders_typed_in_rounds),
         cmocka_unit_test(test_moves_known_ahead),
+        cmocka_unit_test(test_pruned_partitions_are_helped),
         cmocka_unit_test(test_sizes_match_real_builds),
         cmocka_unit_test(test_sizes_under_row_level_security),
         cmocka_unit_test(test_costs_with_a_pick),
