@@ -968,7 +968,8 @@ static bool near_tables(const ixt_advisor *a, const search *h, int k, const char
 /* A move the greedy's next step would make too, known without asking the
  * server, after moves on the n tables this step: the best candidate off
  * those tables, when it was tried in this step and no statement it serves
- * reads those tables (its value is what it was then).  The others' bounds
+ * reads those tables (its value is what it was then), with the pick on
+ * its own table it replaces, if any.  The others' bounds
  * stay upper bounds (a pick only lowers what the rest can save); one on
  * those tables may come first in the greedy's order, but serves none of
  * its statements: only the order of the picks changes, not the set.
@@ -996,7 +997,7 @@ static move apart_move(ixt_advisor *a, search *h, const bool *tried, int ntried,
         return none;
     move m = h->mv[top];
     bool reordered;
-    if (m.add != top || m.remove != probe_of(a, h, top, &reordered) || m.remove >= 0)
+    if (m.add != top || m.remove != probe_of(a, h, top, &reordered))
         return none;
     return m;
 }
