@@ -43,10 +43,11 @@ static const char QUALS_SQL[] = IXT_SQL_TAG
     " JOIN pg_operator o ON o.oid = q.opno WHERE q.queryid IS NOT NULL LIMIT 20000";
 
 /* Cumulative write counters, with the seconds since the database's
- * statistics were reset (else since the server started).  A partitioned table counts no writes of
- * its own: its partitions' are its (an index on it is one on each).  A
- * table is never analyzed when it has no analyze time and no statistics:
- * a hot standby knows no analyze times but has the primary's pg_statistic. */
+ * statistics were reset (else since the server started).  A partitioned
+ * table counts no writes of its own: its partitions' are its (an index on
+ * it is one on each).  A table is never analyzed when it has no analyze
+ * time and no statistics: a hot standby knows no analyze times but has
+ * the primary's pg_statistic. */
 static const char TABLES_SQL[] = IXT_SQL_TAG
     "WITH below AS (SELECT p.oid AS root, sum(s.n_tup_ins + s.n_tup_upd + s.n_tup_del) AS writes,"
     "  sum(s.n_tup_upd) AS upd, sum(s.n_tup_hot_upd) AS hot"
@@ -62,7 +63,7 @@ static const char TABLES_SQL[] = IXT_SQL_TAG
     " JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN below b ON b.root = c.oid";
 
 /* The write statements pg_stat_statements saw in this database, with the
- * seconds it covers (%s: since its reset, else since the server started):
+ * seconds it covers (span: since its reset, else since the server started):
  * their rows are the tables' writes over the window the read weights
  * cover; the counters since the statistics reset also hold bulk loads of
  * long ago. */
