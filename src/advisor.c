@@ -1335,30 +1335,6 @@ static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
     s->cost = s->base_cost;
 }
 
-/* A statement whose placeholders' types the server could not guess
- * ("$8 + $9", a bare "$1" in a select list), where the failure does not
- * tell the cast, is prepared again with the types probed (a round trip
- * or two).  True when its script is to run again. */
-static bool retyped(ixt_advisor *a, const ixt_adv_stmt *s, ixt_explain_prep *prep)
-{
-    static const char *const typing[] = {"42P18", "42725", "42883"};
-    bool retry = false;
-    for (size_t i = 0; i < sizeof typing / sizeof *typing; i++)
-        retry |= prep->generic && prep->script.failed && !strcmp(prep->script.err_state, typing[i]);
-    if (!retry || stopped(a))
-        return false;
-    ixt_explain_req req = {.sql = s->sql};
-    ixt_err e = prep->script.err;
-    ixt_explain_prep_free(prep);
-    if (ixt_explain_prepare(a->c, &req, prep, &e) == 0)
-        return true;
-    /* planned() reports the probe's error */
-    ixt_script_init(&prep->script);
-    prep->script.failed = true;
-    prep->script.err = e;
-    return false;
-}
-
 /* The scripts, in one round trip (one request at a time when sequential). */
 static void run_scripts(ixt_advisor *a, ixt_script **scripts, int n)
 {
@@ -1410,9 +1386,14 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_s
     /* a cast per round for the statements whose placeholders needed one */
     for (int round = 0; round < 16 && ns > 0; round++) {
         ns = 0;
-        for (int j = 0; j < n; j++)
-            if (ixt_explain_retype(&preps[j]) || retyped(a, &a->stmts[of[j]], &preps[j]))
+        for (int j = 0; j < n && !stopped(a); j++) {
+            ixt_err e;
+            int rc = ixt_explain_retype(a->c, &preps[j], &e);
+            if (rc > 0)
                 scripts[ns++] = &preps[j].script;
+            else if (rc < 0) /* planned() reports why */
+                preps[j].script.err = e;
+        }
         run_scripts(a, scripts, ns);
     }
     for (int j = 0; j < n; j++)

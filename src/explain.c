@@ -159,14 +159,19 @@ static char *cast_for_call(long pos, const char *sql)
  * type the server cannot guess (state 42P18, msg naming "$n") becomes
  * text; no operator or function for unknown types (42725, 42883) makes
  * numbers of them.  NULL when the error is another.  caller frees */
+static bool typing_state(const char *state)
+{
+    return state && (!strcmp(state, "42P18") || !strcmp(state, "42725") || !strcmp(state, "42883"));
+}
+
 static char *typing_fix(const char *sql, const char *state, const char *msg, long pos)
 {
     const char *dollar = msg ? strchr(msg, '$') : NULL;
-    if (state && !strcmp(state, "42P18") && dollar)
-        return ixt_sql_cast_param(sql, atoi(dollar + 1), "text", NULL);
-    if (state && (!strcmp(state, "42725") || !strcmp(state, "42883")))
-        return cast_for_call(pos, sql);
-    return NULL;
+    if (!typing_state(state))
+        return NULL;
+    if (!strcmp(state, "42P18"))
+        return dollar ? ixt_sql_cast_param(sql, atoi(dollar + 1), "text", NULL) : NULL;
+    return cast_for_call(pos, sql);
 }
 
 /* PREPARE checks what EXPLAIN will need: placeholders whose type the
@@ -271,17 +276,19 @@ int ixt_explain_prepare_text(const ixt_explain_req *r, ixt_explain_prep *p, ixt_
     return 0;
 }
 
-int ixt_explain_retype(ixt_explain_prep *p)
+int ixt_explain_retype(ixt_conn *c, ixt_explain_prep *p, ixt_err *e)
 {
     const ixt_script *s = &p->script;
-    if (!p->generic || !s->failed || s->err_step != p->user_step)
+    if (!p->generic || !s->failed || s->err_step != p->user_step || !typing_state(s->err_state))
         return 0;
     char *fixed = typing_fix(p->sql, s->err_state, s->err.msg, s->err_pos);
-    if (!fixed)
-        return 0;
-    free(p->sql);
-    p->sql = fixed;
-    p->rewritten = true;
+    if (fixed) {
+        free(p->sql);
+        p->sql = fixed;
+        p->rewritten = true;
+    } else if (probe_types(c, p, e) != 0) {
+        return -1;
+    }
     ixt_script_free(&p->script);
     ixt_script_init(&p->script);
     build_plan_script(&(ixt_explain_req){0}, p);

@@ -54,11 +54,12 @@ void ixt_explain_prep_free(ixt_explain_prep *p);
 int ixt_explain_prepare_text(const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e);
 /* After a plan script of ixt_explain_prepare_text failed at its PREPARE
  * because the server could not type a placeholder: the text gets the
- * cast the error calls for and the script is built again, to run again
- * (several rounds may be needed, one cast each).  1 then; 0 when the
- * error is another, or it was not at the PREPARE, or its position is
- * needed and unknown (ixt_explain_prepare probes it then). */
-int ixt_explain_retype(ixt_explain_prep *p);
+ * cast the error calls for (asked of the server, a round trip or two,
+ * when the error does not tell it) and the script is built again, to run
+ * again (several rounds may be needed, one cast each).  1 then; 0 when
+ * the error is another or was not at the PREPARE; -1 with e filled when
+ * no cast makes it plannable. */
+int ixt_explain_retype(ixt_conn *c, ixt_explain_prep *p, ixt_err *e);
 /* The plan JSON after the script ran.  caller frees */
 char *ixt_explain_json(const ixt_explain_prep *p, ixt_err *e);
 /* The plan after the script ran, read straight from the server's result;
