@@ -890,6 +890,16 @@ static double try_move(ixt_advisor *a, search *h, int k, double used_bytes, doub
     return out->ratio;
 }
 
+/* Whether no statement can matter to both candidates: removing one
+ * leaves what the other saves as it was. */
+static bool apart(const ixt_advisor *a, const search *h, int k, int q)
+{
+    for (int i = 0; i < a->nstmts; i++)
+        if (rel(a, h, k, i) && rel(a, h, q, i))
+            return false;
+    return true;
+}
+
 /* Candidates tried again per round trip once the untried ones are done. */
 #define LAZY_BATCH 8
 
@@ -951,55 +961,40 @@ static move best_move(ixt_advisor *a, search *h, double used_bytes, bool *tried)
     return best;
 }
 
-/* Whether candidate k is on one of the n tables, or serves a statement
- * that reads one: an index on them can change what k saves. */
-static bool near_tables(const ixt_advisor *a, const search *h, int k, const char *const *tables, int n)
-{
-    for (int t = 0; t < n; t++) {
-        if (strcmp(a->cands[k].table, tables[t]) == 0)
-            return true;
-        for (int i = 0; i < a->nstmts; i++)
-            if (rel(a, h, k, i) && touches(&a->stmts[i], tables[t]))
-                return true;
-    }
-    return false;
-}
-
 /* A move the greedy's next step would make too, known without asking the
- * server, after moves on the n tables this step: the best candidate off
- * those tables, when it was tried in this step and no statement it serves
- * reads those tables (its value is what it was then), with the pick on
- * its own table it replaces, if any.  The others' bounds
- * stay upper bounds (a pick only lowers what the rest can save); one on
- * those tables may come first in the greedy's order, but serves none of
- * its statements: only the order of the picks changes, not the set.
+ * server, after this step's moves (moved: the candidates they turned on
+ * or off): a candidate tried in this step that shares no statement with
+ * them (what it saves is what it was then), when every candidate that
+ * shares a statement with it has a lower bound.  The bounds stay upper
+ * bounds (a pick only lowers what the rest can save), so the greedy
+ * takes it before any of those; the others may come first, but change
+ * nothing it serves: only the order of the picks changes, not the set.
  * Without a budget only: under one, the order decides what still fits
  * (taken early, such a move cost a tight budget a quarter of its value).
  * add -1 when there is none. */
-static move apart_move(ixt_advisor *a, search *h, const bool *tried, int ntried, const char *const *tables,
-                       int n)
+static move apart_move(ixt_advisor *a, search *h, const bool *tried, int ntried, const int *moved, int nmoved)
 {
-    move none = {-1, -1, -INFINITY, 0};
+    move best = {-1, -1, -INFINITY, 0};
     if (a->budget_mb > 0)
-        return none;
-    int top = -1;
-    for (int k = 0; k < a->ncands; k++) {
-        bool reordered, on = false;
-        for (int t = 0; t < n && !on; t++)
-            on = strcmp(a->cands[k].table, tables[t]) == 0;
-        /* one on those tables serves none of top's statements */
-        if (on || h->active[k] || probe_of(a, h, k, &reordered) == -2)
+        return best;
+    for (int k = 0; k < ntried; k++) {
+        bool reordered, near = false, beaten = false;
+        int r = probe_of(a, h, k, &reordered);
+        if (!tried[k] || !isfinite(h->bound[k]) || r == -2 || h->mv[k].add != k || h->mv[k].remove != r ||
+            (best.add >= 0 && h->bound[k] <= h->bound[best.add]))
             continue;
-        if (top < 0 || h->bound[k] > h->bound[top])
-            top = k;
+        for (int j = 0; j < nmoved && !near; j++)
+            near = !apart(a, h, k, moved[j]);
+        for (int j = 0; j < a->ncands && !near && !beaten; j++) {
+            int rj = j == k ? -2 : probe_of(a, h, j, &reordered);
+            /* a bound taken with another pick to replace says nothing */
+            double bj = rj != -2 && h->bound_r[j] != rj ? INFINITY : h->bound[j];
+            beaten = rj != -2 && (bj > h->bound[k] || (bj == h->bound[k] && j < k)) && !apart(a, h, j, k);
+        }
+        if (!near && !beaten)
+            best = h->mv[k];
     }
-    if (top < 0 || top >= ntried || !tried[top] || !isfinite(h->bound[top]) || near_tables(a, h, top, tables, n))
-        return none;
-    move m = h->mv[top];
-    bool reordered;
-    if (m.add != top || m.remove != probe_of(a, h, top, &reordered))
-        return none;
-    return m;
+    return best;
 }
 
 /* Extend: the chosen index, one column longer, by each column the
@@ -1100,21 +1095,45 @@ static double *pick_values(ixt_advisor *a, search *h)
 }
 
 /* Clean-up: the pick worth least given all the others goes while it is
- * worth less than the floor. */
+ * worth less than the floor.  In the same round go the others below the
+ * floor that no statement shares with a pick worth less than them: what
+ * they are worth does not depend on those going first, so one at a time
+ * would drop them too (one round trip, not one per pick). */
 static void clean_up(ixt_advisor *a, search *h)
 {
     double floor = value_floor(a);
     for (;;) {
-        int worst = -1;
         double *v = pick_values(a, h);
+        int *low = ixt_xcalloc((size_t)a->npicks + 1, sizeof *low), nlow = 0;
         for (int p = 0; p < a->npicks; p++)
-            if (worst < 0 || v[p] < v[worst])
-                worst = p;
-        bool keep = worst < 0 || v[worst] > floor;
+            if (v[p] <= floor)
+                low[nlow++] = p;
+        /* worst first; ties keep the picks' order */
+        for (int j = 1; j < nlow; j++)
+            for (int i = j; i > 0 && v[low[i]] < v[low[i - 1]]; i--) {
+                int t = low[i];
+                low[i] = low[i - 1];
+                low[i - 1] = t;
+            }
+        int *gone = ixt_xcalloc((size_t)nlow + 1, sizeof *gone), ngone = 0;
+        for (int j = 0; j < nlow; j++) {
+            bool alone = true;
+            for (int i = 0; i < j && alone; i++)
+                alone = apart(a, h, a->picks[low[i]], a->picks[low[j]]);
+            if (alone)
+                gone[ngone++] = a->picks[low[j]];
+        }
+        free(low);
         free(v);
-        if (keep || !ixt_conn_ok(a->c))
+        for (int j = 0; j < ngone && ixt_conn_ok(a->c); j++)
+            for (int p = 0; p < a->npicks; p++)
+                if (a->picks[p] == gone[j]) {
+                    drop_pick(a, h, p);
+                    break;
+                }
+        free(gone);
+        if (ngone == 0 || !ixt_conn_ok(a->c))
             return;
-        drop_pick(a, h, worst);
     }
 }
 
@@ -1538,14 +1557,16 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         bool *tried = ixt_xcalloc((size_t)ntried + 1, sizeof *tried);
         move m = best_move(a, &h, used, tried);
         /* more moves in the same step when the next ones are known */
-        const char **tables = ixt_xcalloc((size_t)ntried + 2, sizeof *tables);
-        int moves = 0;
-        for (; lost(a, e) == 0 && m.add >= 0; m = apart_move(a, &h, tried, ntried, tables, moves)) {
-            tables[moves++] = a->cands[m.add].table;
+        int *moved = ixt_xcalloc((size_t)ntried * 2 + 2, sizeof *moved);
+        int moves = 0, nmoved = 0;
+        for (; lost(a, e) == 0 && m.add >= 0; m = apart_move(a, &h, tried, ntried, moved, nmoved), moves++) {
+            moved[nmoved++] = m.add;
+            if (m.remove >= 0)
+                moved[nmoved++] = m.remove;
             used += m.size;
             apply_move(a, &h, m);
         }
-        free(tables);
+        free(moved);
         free(tried);
         if (lost(a, e) != 0 || moves == 0)
             break;
