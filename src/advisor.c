@@ -312,6 +312,10 @@ typedef struct search {
      * the head of the next batch (one round trip per greedy step), and
      * the costs of the statements it changes are taken from there. */
     struct batch *pend;
+    /* what trying candidates has cost: the server's time beyond the
+     * link's latency, over how many were tried */
+    double try_ms;
+    int ntries;
 } search;
 
 static void flush(ixt_advisor *a, search *h);
@@ -854,7 +858,11 @@ static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n)
         if (reordered) /* try_move then weighs keeping both */
             queue_probe(a, h, &b, ks[j], -1);
     }
+    double t0 = ixt_now_ms();
     batch_run(a, h, &b);
+    double ms = ixt_now_ms() - t0 - ixt_conn_latency_ms(a->c);
+    h->try_ms += ms > 0 ? ms : 0;
+    h->ntries += n;
     batch_free(&b);
 }
 
@@ -900,13 +908,31 @@ static bool apart(const ixt_advisor *a, const search *h, int k, int q)
     return true;
 }
 
-/* Candidates tried again per round trip once the untried ones are done. */
+/* Candidates tried again per round trip once the untried ones are done,
+ * on a link quicker than trying them. */
 #define LAZY_BATCH 8
 
+/* How many to try again in a step's further round trips: LAZY_BATCH,
+ * and as many more as the server tries within one round trip of the
+ * link.  Far from the server a round trip costs more than trying dozens
+ * of candidates: a step that did not settle in its first round trip then
+ * settles in its second.  (Its first stays small: most steps settle
+ * there, and trying more in it only added work on the analytic
+ * workload.) */
+static int lazy_batch(const ixt_advisor *a, const search *h)
+{
+    double each = h->ntries > 0 ? h->try_ms / h->ntries : 0;
+    double more = each > 0 && ixt_conn_pipelined(a->c) ? ixt_conn_latency_ms(a->c) / each : 0;
+    /* near the server (a round trip worth less than a batch) as ever */
+    if (more < LAZY_BATCH)
+        return LAZY_BATCH;
+    return LAZY_BATCH + (more < a->ncands ? (int)more : a->ncands);
+}
+
 /* The next candidates a step must try: every one never tried (or whose
- * replaced pick changed), and LAZY_BATCH more, best bound first, while
+ * replaced pick changed), and up to lazy more, best bound first, while
  * their bound could beat best.  Returns how many. */
-static int next_tries(ixt_advisor *a, search *h, const bool *tried, double best, int *ks)
+static int next_tries(ixt_advisor *a, search *h, const bool *tried, double best, int lazy, int *ks)
 {
     int n = 0;
     for (int k = 0; k < a->ncands; k++) {
@@ -918,7 +944,7 @@ static int next_tries(ixt_advisor *a, search *h, const bool *tried, double best,
         if (isinf(h->bound[k]) && h->bound[k] > 0)
             ks[n++] = k;
     }
-    for (int lazy = 0; lazy < LAZY_BATCH; lazy++) {
+    for (; lazy > 0; lazy--) {
         int top = -1;
         for (int k = 0; k < a->ncands; k++) {
             bool reordered, picked = false;
@@ -942,7 +968,8 @@ static move best_move(ixt_advisor *a, search *h, double used_bytes, bool *tried)
     move best = {-1, -1, -INFINITY, 0};
     double floor = value_floor(a);
     int *ks = ixt_xcalloc((size_t)a->ncands + 1, sizeof *ks);
-    for (int n; (n = next_tries(a, h, tried, best.ratio, ks)) > 0;) {
+    for (int n, round = 0;
+         (n = next_tries(a, h, tried, best.ratio, round++ ? lazy_batch(a, h) : LAZY_BATCH, ks)) > 0;) {
         prefetch_moves(a, h, ks, n);
         for (int j = 0; j < n; j++) {
             int k = ks[j];

@@ -26,6 +26,7 @@ struct ixt_conn {
     char notices[IXT_CONN_NOTICES][256];
     unsigned long nnotices;
     unsigned long roundtrips;
+    double latency_ms;             /* quickest answer so far; 0 before any */
     char sysid[32];                /* "" when unreadable: sysid_problem says why */
     char sysid_problem[IXT_ERR_MAX + 32];
     bool one_at_a_time;            /* IXT_NO_PIPELINE: pipelines as single requests */
@@ -80,12 +81,22 @@ static char *tagged(const char *sql)
     return ixt_xasprintf("%s\n" IXT_SQL_TAG, sql);
 }
 
+/* A request sent at t0 (ixt_now_ms) has its first answer now. */
+static void answered(ixt_conn *c, double t0)
+{
+    double ms = ixt_now_ms() - t0;
+    if (c->latency_ms <= 0 || ms < c->latency_ms)
+        c->latency_ms = ms > 0 ? ms : 1e-3;
+}
+
 static PGresult *exec_raw(ixt_conn *c, const char *sql, int nparams, const char *const *params,
                           int result_format)
 {
     c->roundtrips++;
     char *text = tagged(sql);
+    double t0 = ixt_now_ms();
     PGresult *r = PQexecParams(c->pg, text, nparams, NULL, params, NULL, NULL, result_format);
+    answered(c, t0);
     free(text);
     return r;
 }
@@ -762,12 +773,15 @@ static bool pipe_ok(const PGresult *r)
  * request whose results broke off, n when all came. */
 static int pipe_exchange(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresult **out, int *unpinned)
 {
+    double t0 = ixt_now_ms();
     for (int i = 0; i < n; i++)
         if (pipe_send(c, &reqs[i], i == n - 1) != 0)
             return 0;
     for (int i = 0; i < n; i++) {
         if (pipe_read(c, &reqs[i], i == n - 1, &out[i]) != 0)
             return i;
+        if (i == 0)
+            answered(c, t0);
         /* a request that changed the pinned settings: what was parsed
          * after it does not count */
         if (*unpinned < 0 && !settings_pinned(c))
@@ -809,9 +823,11 @@ static int pipe_one_by_one(ixt_conn *c, const ixt_pipe_req *reqs, int n, PGresul
         if (!skipping) {
             c->roundtrips++;
             char *text = tagged(reqs[i].sql);
+            double t0 = ixt_now_ms();
             out[i] = reqs[i].prepare ? PQprepare(c->pg, reqs[i].prepare, text, 0, NULL)
                                      : PQexecParams(c->pg, text, reqs[i].nparams, NULL, reqs[i].params, NULL,
                                                     NULL, reqs[i].result_format);
+            answered(c, t0);
             free(text);
             if (PQstatus(c->pg) != CONNECTION_OK)
                 return i;
@@ -890,6 +906,16 @@ bool ixt_conn_busy(const ixt_conn *c) { return c->busy; }
 unsigned long ixt_conn_roundtrips(const ixt_conn *c)
 {
     return c->roundtrips;
+}
+
+double ixt_conn_latency_ms(const ixt_conn *c)
+{
+    return c->latency_ms;
+}
+
+bool ixt_conn_pipelined(const ixt_conn *c)
+{
+    return !c->one_at_a_time;
 }
 
 int ixt_conn_socket(const ixt_conn *c)

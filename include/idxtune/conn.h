@@ -173,6 +173,12 @@ bool ixt_conn_busy(const ixt_conn *c);   /* a request is under way */
  * requests included, the connect itself not): one per request, one per
  * pipeline (one per request in it under IXT_NO_PIPELINE).  What a long link costs is this many times its delay. */
 unsigned long ixt_conn_roundtrips(const ixt_conn *c);
+/* The quickest a request has been answered so far, in ms: the link's
+ * round trip plus the server's least work, an upper bound of what one
+ * more round trip costs.  0 before the first answer. */
+double ixt_conn_latency_ms(const ixt_conn *c);
+/* Whether a pipeline is one round trip (not under IXT_NO_PIPELINE). */
+bool ixt_conn_pipelined(const ixt_conn *c);
 int ixt_conn_socket(const ixt_conn *c);  /* for poll(); -1 when broken */
 /* Reads what the server sent.  Returns 1 and sets *out when the request is
  * complete (NULL result and e filled when it failed), 0 while waiting,

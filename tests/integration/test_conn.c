@@ -224,6 +224,32 @@ static void test_pipeline_keeps_settings_pinned(void **state)
     ixt_conn_close(c);
 }
 
+/* The latency is the quickest answer so far: a slow request leaves it
+ * as it was; a pipeline is one round trip unless IXT_NO_PIPELINE. */
+static void test_latency_is_quickest_answer(void **state)
+{
+    (void)state;
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    double first = ixt_conn_latency_ms(c);
+    assert_true(first > 0 && first < 1000); /* its set-up requests answered */
+    assert_true(ixt_conn_pipelined(c));
+    ixt_err e;
+    assert_int_equal(ixt_conn_run(c, "SELECT pg_sleep(0.3)", &e), 0);
+    ixt_pipe_req q[] = {{.sql = "SELECT pg_sleep(0.3)"}, {.sql = "SELECT 1"}};
+    PGresult *out[2];
+    int failed;
+    assert_int_equal(ixt_conn_pipeline(c, q, 2, out, &failed, &e), 0);
+    PQclear(out[0]);
+    PQclear(out[1]);
+    assert_true(ixt_conn_latency_ms(c) <= first);
+    ixt_conn_close(c);
+    setenv("IXT_NO_PIPELINE", "1", 1);
+    c = ixt_test_connect(NULL, NULL, NULL, 0);
+    unsetenv("IXT_NO_PIPELINE");
+    assert_false(ixt_conn_pipelined(c));
+    ixt_conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_cancel_running_request),
         cmocka_unit_test(test_pipeline_reports_failed_request),
         cmocka_unit_test(test_pipeline_keeps_settings_pinned),
+        cmocka_unit_test(test_latency_is_quickest_answer),
         cmocka_unit_test(test_workload_lists_demo_statements),
     };
     return IXT_RUN_TESTS(tests);
