@@ -101,6 +101,16 @@ void ixt_advisor_init(ixt_advisor *a, ixt_conn *c, double budget_mb, double min_
     a->cache = ixt_xcalloc(1, sizeof(cache));
 }
 
+static void free_final(ixt_advisor *a)
+{
+    for (int i = 0; a->final && i < a->nstmts; i++)
+        ixt_plan_free(a->final[i]);
+    free(a->final);
+    free(a->final_names);
+    a->final = NULL;
+    a->final_names = NULL;
+}
+
 void ixt_advisor_free(ixt_advisor *a)
 {
     for (int i = 0; i < a->nstmts; i++) {
@@ -118,6 +128,7 @@ void ixt_advisor_free(ixt_advisor *a)
     free(a->picks);
     if (a->cache)
         cache_free(a->cache);
+    free_final(a);
     memset(a, 0, sizeof *a);
 }
 
@@ -1552,6 +1563,23 @@ static int hidden_stats(ixt_advisor *a, ixt_err *e)
     return rc;
 }
 
+static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bool clear);
+
+/* The end of a run: the final plans made in the round trip that clears
+ * the search's hypothetical indexes, for ixt_advisor_final_plans. */
+static void keep_final(ixt_advisor *a)
+{
+    free_final(a);
+    if (a->sequential || stopped(a) || !ixt_conn_ok(a->c)) {
+        (void)ixt_hypo_reset(a->c, NULL);
+        return;
+    }
+    a->final = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *a->final);
+    a->final_names = ixt_xcalloc((size_t)a->npicks + 1, sizeof *a->final_names);
+    if (!final_batch(a, a->final, a->final_names, true))
+        free_final(a);
+}
+
 int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_err *e)
 {
     if (!ixt_conn_info(a->c)->has_hypopg)
@@ -1611,7 +1639,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         a->write_cost += c->write_cost;
     }
     a->weighted_after = total_weighted(a);
-    (void)ixt_hypo_reset(a->c, NULL);
+    keep_final(a);
     free(h.oid);
     free(h.active);
     free(h.served);
@@ -1677,12 +1705,16 @@ void ixt_advisor_costs_with(ixt_advisor *a, int pick, double *costs)
     ixt_whatif_free(&w);
 }
 
-void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128])
+/* The final plans, in one round trip unless sequential; clear: the
+ * backend's hypothetical indexes go first (the run's, in the same round
+ * trip).  False when they could not be made in one. */
+static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bool clear)
 {
     ixt_whatif w;
     ixt_whatif_init(&w);
     int *made = ixt_xcalloc((size_t)a->npicks + 1, sizeof *made);
     int *op = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *op);
+    int cleared = clear && !a->sequential ? ixt_whatif_reset(a->c, &w, NULL) : 0;
     for (int p = 0; p < a->npicks; p++) {
         ixt_hypo x;
         names[p][0] = '\0';
@@ -1702,7 +1734,7 @@ void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128
     }
     /* the clean-up rides along */
     int reset = a->sequential ? -1 : ixt_whatif_reset(a->c, &w, NULL);
-    bool ran = !a->sequential && ixt_whatif_run(a->c, &w, NULL) == 0;
+    bool ran = !a->sequential && cleared >= 0 && !batch_failed(&w, cleared) && ixt_whatif_run(a->c, &w, NULL) == 0;
     if (ran) {
         for (int p = 0; p < a->npicks; p++) {
             ixt_hypo x;
@@ -1720,6 +1752,21 @@ void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128
     free(op);
     free(made);
     ixt_whatif_free(&w);
+    return ran;
+}
+
+void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128])
+{
+    if (!a->final) {
+        (void)final_batch(a, plans, names, false);
+        return;
+    }
+    memcpy(plans, a->final, (size_t)a->nstmts * sizeof *plans);
+    memcpy(names, a->final_names, (size_t)a->npicks * sizeof *names);
+    free(a->final);
+    free(a->final_names);
+    a->final = NULL;
+    a->final_names = NULL;
 }
 
 /* Every candidate on the statement's tables alone, in one round trip:

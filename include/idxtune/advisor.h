@@ -90,6 +90,11 @@ typedef struct ixt_advisor {
      * fails with "cancelled" (the TUI's Esc).  NULL: never. */
     bool (*stop)(void *ctx);
     void *stop_ctx;
+    /* The final plans the run made in its last round trip (the clean-up
+     * of its hypothetical indexes rides along), until
+     * ixt_advisor_final_plans takes them.  owned; NULL: none */
+    ixt_plan **final;
+    char (*final_names)[128];
 } ixt_advisor;
 
 typedef void (*ixt_adv_progress)(void *ctx, int done, int total, const char *what);
@@ -116,9 +121,10 @@ ixt_plan *ixt_advisor_plan(ixt_advisor *a, int stmt);
 /* Every statement planned with the whole advice (the picks as
  * hypothetical indexes, removed again after): plans[i] per statement,
  * NULL when it cannot be; names[p] the hypothetical name of pick p, ""
- * when it could not be made.  One round trip unless sequential.  plans
- * has nstmts entries, names npicks, both given by the caller; caller
- * frees the plans with ixt_plan_free */
+ * when it could not be made.  Those the run made the first time, else
+ * one round trip unless sequential.  plans has nstmts entries, names
+ * npicks, both given by the caller; caller frees the plans with
+ * ixt_plan_free */
 void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128]);
 /* Size corrected for deduplication, write cost and HOT impact of an index
  * of any shape (HypoPG's size_bytes given), from the facts of a run: to
