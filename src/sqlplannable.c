@@ -141,6 +141,13 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 static const char *const NUMERIC_AGGS[] = {"sum", "avg", "stddev", "stddev_pop", "stddev_samp",
                                            "variance", "var_pop", "var_samp"};
 
+/* PostgreSQL's functions that take VARIADIC "any": a placeholder among
+ * their arguments has no type to take (jsonb_build_object($1, $2)).  The
+ * server would name one per PREPARE, a round trip each. */
+static const char *const VARIADIC_ANY[] = {"concat",           "concat_ws",          "format",
+                                           "json_build_array", "json_build_object",  "jsonb_build_array",
+                                           "jsonb_build_object", "num_nonnulls",     "num_nulls"};
+
 static void fix_call(pctx *p, json_t *f)
 {
     const char *name = ixt_pt_last_name(ixt_pt_get(f, "funcname"));
@@ -158,12 +165,26 @@ static void fix_call(pctx *p, json_t *f)
         json_array_foreach(args, i, a) numeric_operand(p, a);
     else if ((!strcmp(name, "min") || !strcmp(name, "max")) && bare_param(a0))
         cast_param_node(p, a0, "text");
+    else if (in_list(name, VARIADIC_ANY, sizeof VARIADIC_ANY / sizeof VARIADIC_ANY[0]) &&
+             !json_is_true(ixt_pt_get(f, "func_variadic")))
+        json_array_foreach(args, i, a) {
+            if (bare_param(a))
+                cast_param_node(p, a, "text");
+        }
 }
 
 static void fix_aexpr(pctx *p, json_t *b)
 {
     json_t *l = ixt_pt_get(b, "lexpr"), *r = ixt_pt_get(b, "rexpr");
-    if (!ixt_pt_same(ixt_pt_str(b, "kind"), "AEXPR_OP") || !arith_op(ixt_pt_last_name(ixt_pt_get(b, "name"))))
+    const char *op = ixt_pt_last_name(ixt_pt_get(b, "name"));
+    if (!ixt_pt_same(ixt_pt_str(b, "kind"), "AEXPR_OP"))
+        return;
+    /* "$5 || $6": text, array and jsonb all have one */
+    if (op && !strcmp(op, "||") && bare_param(l) && bare_param(r)) {
+        cast_param_node(p, l, "text");
+        cast_param_node(p, r, "text");
+    }
+    if (!arith_op(op))
         return;
     /* "$8 + $9", "- $1": no operator for unknown types */
     if ((bare_param(l) || !l) && bare_param(r)) {

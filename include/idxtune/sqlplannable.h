@@ -19,8 +19,10 @@
  *   renumbered so none is missing;
  * - placeholders with no type the server can find: both operands of
  *   arithmetic ("$8 + $9"), unary minus, sum/avg of a placeholder or of a
- *   CASE whose results are all placeholders, "$1 IS NULL", and select-list
- *   placeholders of subqueries and CTEs used as numbers outside;
+ *   CASE whose results are all placeholders, "$1 IS NULL", "$5 || $6" and
+ *   the arguments of functions taking VARIADIC "any" (text), and
+ *   select-list placeholders of subqueries and CTEs used as numbers
+ *   outside;
  * - lists PostgreSQL 18 squashed to one placeholder followed by the
  *   comment ", ... " inside IN ( ): "= ANY($1)" ("<> ALL($1)" for NOT IN),
  *   the placeholder an array.

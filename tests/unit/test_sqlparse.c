@@ -710,6 +710,12 @@ static void test_plannable_rewrites(void **state)
         {"SELECT CASE WHEN a THEN $1 ELSE $2 END * x FROM t",
          "SELECT CASE WHEN a THEN $1::numeric ELSE $2::numeric END * x FROM t"},
         {"SELECT 1 FROM t WHERE $1 IS NULL", "SELECT 1 FROM t WHERE $1::text IS NULL"},
+        /* VARIADIC "any": every placeholder argument at once, not one per round */
+        {"INSERT INTO e (p) VALUES (jsonb_build_object($1, $2 || $3, $4, $5)), (format($6, $7))",
+         "INSERT INTO e (p) VALUES (jsonb_build_object($1::text, $2::text || $3::text, $4::text, $5::text)), "
+         "(format($6::text, $7::text))"},
+        {"SELECT jsonb_build_array(VARIADIC $1), concat($2, x) FROM t",
+         "SELECT jsonb_build_array(VARIADIC $1), concat($2::text, x) FROM t"},
         /* a select-list placeholder of a CTE or subquery used as a number outside */
         {"WITH x AS (SELECT $1 AS a) SELECT a + $2 FROM x", "WITH x AS (SELECT $1::numeric AS a) SELECT a + $2 FROM x"},
         {"SELECT n FROM (SELECT $1 UNION ALL SELECT $2) s(n) WHERE n > 5",
