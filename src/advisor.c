@@ -1142,26 +1142,16 @@ static void clean_up(ixt_advisor *a, search *h)
     double floor = value_floor(a);
     for (;;) {
         double *v = pick_values(a, h);
-        int *low = ixt_xcalloc((size_t)a->npicks + 1, sizeof *low), nlow = 0;
-        for (int p = 0; p < a->npicks; p++)
-            if (v[p] <= floor)
-                low[nlow++] = p;
-        /* worst first; ties keep the picks' order */
-        for (int j = 1; j < nlow; j++)
-            for (int i = j; i > 0 && v[low[i]] < v[low[i - 1]]; i--) {
-                int t = low[i];
-                low[i] = low[i - 1];
-                low[i - 1] = t;
-            }
-        int *gone = ixt_xcalloc((size_t)nlow + 1, sizeof *gone), ngone = 0;
-        for (int j = 0; j < nlow; j++) {
-            bool alone = true;
-            for (int i = 0; i < j && alone; i++)
-                alone = apart(a, h, a->picks[low[i]], a->picks[low[j]]);
+        int *gone = ixt_xcalloc((size_t)a->npicks + 1, sizeof *gone), ngone = 0;
+        for (int p = 0; p < a->npicks; p++) {
+            /* a weaker one below the floor (ties: the earlier pick) */
+            bool alone = v[p] <= floor;
+            for (int q = 0; q < a->npicks && alone; q++)
+                alone = !(v[q] <= floor && (v[q] < v[p] || (v[q] == v[p] && q < p))) ||
+                        apart(a, h, a->picks[q], a->picks[p]);
             if (alone)
-                gone[ngone++] = a->picks[low[j]];
+                gone[ngone++] = a->picks[p];
         }
-        free(low);
         free(v);
         for (int j = 0; j < ngone && ixt_conn_ok(a->c); j++)
             for (int p = 0; p < a->npicks; p++)
@@ -1714,7 +1704,7 @@ static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bo
     ixt_whatif_init(&w);
     int *made = ixt_xcalloc((size_t)a->npicks + 1, sizeof *made);
     int *op = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *op);
-    int cleared = clear && !a->sequential ? ixt_whatif_reset(a->c, &w, NULL) : 0;
+    int cleared = clear && !a->sequential ? ixt_whatif_reset(a->c, &w, NULL) : -1;
     for (int p = 0; p < a->npicks; p++) {
         ixt_hypo x;
         names[p][0] = '\0';
@@ -1734,7 +1724,9 @@ static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bo
     }
     /* the clean-up rides along */
     int reset = a->sequential ? -1 : ixt_whatif_reset(a->c, &w, NULL);
-    bool ran = !a->sequential && cleared >= 0 && !batch_failed(&w, cleared) && ixt_whatif_run(a->c, &w, NULL) == 0;
+    /* planned beside the search's indexes, the plans would not be the advice's */
+    bool ran = !a->sequential && (!clear || cleared >= 0) && ixt_whatif_run(a->c, &w, NULL) == 0 &&
+               !batch_failed(&w, cleared);
     if (ran) {
         for (int p = 0; p < a->npicks; p++) {
             ixt_hypo x;
@@ -1763,10 +1755,8 @@ void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128
     }
     memcpy(plans, a->final, (size_t)a->nstmts * sizeof *plans);
     memcpy(names, a->final_names, (size_t)a->npicks * sizeof *names);
-    free(a->final);
-    free(a->final_names);
-    a->final = NULL;
-    a->final_names = NULL;
+    memset(a->final, 0, (size_t)a->nstmts * sizeof *a->final); /* the caller's now */
+    free_final(a);
 }
 
 /* Every candidate on the statement's tables alone, in one round trip:
