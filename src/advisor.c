@@ -340,14 +340,15 @@ static bool touches(const ixt_adv_stmt *s, const char *table)
 }
 
 /* Whether candidate k can matter to statement i: it is on one of its
- * tables and one of its keys is a column (or the expression) the
- * statement filters, joins, sorts or groups on.  Only those statements
- * are planned again when k comes or goes. */
+ * tables, one of its keys is a column (or the expression) the statement
+ * filters, joins, sorts or groups on, and a partial one's predicate can
+ * follow from the statement's conditions.  Only those statements are
+ * planned again when k comes or goes. */
 static bool relevant(ixt_advisor *a, int i, int k)
 {
     const ixt_adv_stmt *st = &a->stmts[i];
     const ixt_cand *s = &a->set.v[k];
-    if (!touches(st, s->table))
+    if (!touches(st, s->table) || !ixt_cand_usable_by(s, st->info, &a->facts))
         return false;
     if (s->expr || s->gin) {
         for (int u = 0; u < st->info->nuses; u++)

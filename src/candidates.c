@@ -167,6 +167,8 @@ static void cand_free(ixt_cand *c)
     for (int i = 0; i < c->nincl; i++)
         free(c->incl[i]);
     free(c->where);
+    free(c->where_col);
+    free(c->where_value);
 }
 
 /* Takes c; returns its index in the set (the existing one for a repeat). */
@@ -183,12 +185,13 @@ static int add(ixt_cand_set *set, ixt_cand *c)
     return set->n++;
 }
 
-/* "CREATE INDEX ON t (a, b DESC) INCLUDE (c) WHERE ..." from column sets. */
-static void add_keyed(ixt_cand_set *set, const char *table, const colset *key, const colset *incl, const char *where,
+/* "CREATE INDEX ON t (a, b DESC) INCLUDE (c) WHERE ..." from column sets;
+ * its index in the set, -1 without keys. */
+static int add_keyed(ixt_cand_set *set, const char *table, const colset *key, const colset *incl, const char *where,
                       bool keep_desc)
 {
     if (key->n == 0)
-        return;
+        return -1;
     ixt_cand c = {.table = ixt_xstrdup(table), .where = ixt_xstrdup(where), .nkeys = key->n};
     for (int i = 0; i < key->n; i++) {
         c.keys[i] = ixt_xstrdup(key->cols[i]);
@@ -196,7 +199,7 @@ static void add_keyed(ixt_cand_set *set, const char *table, const colset *key, c
     }
     for (int i = 0; incl && i < incl->n; i++)
         c.incl[c.nincl++] = ixt_xstrdup(incl->cols[i]);
-    add(set, &c);
+    return add(set, &c);
 }
 
 /* ===== uses ===== */
@@ -408,8 +411,12 @@ static void partial_candidates(ixt_cand_set *set, const ixt_cand_facts *f, const
             continue;
         char *col = ixt_quote_ident(u->column);
         char *where = ixt_xasprintf("%s = %s", col, u->constant);
-        add_keyed(set, table, &k, NULL, where, mixed_directions(&tc->srt));
+        int at = add_keyed(set, table, &k, NULL, where, mixed_directions(&tc->srt));
         free(where);
+        if (at >= 0 && !set->v[at].where_col) {
+            set->v[at].where_col = ixt_xstrdup(u->column);
+            set->v[at].where_value = ixt_xstrdup(u->constant);
+        }
         free(col);
     }
 }
@@ -693,6 +700,52 @@ bool ixt_cand_has_column(const ixt_cand *c, const char *column)
         if (strcmp(c->incl[i], column) == 0)
             return true;
     return mentions(c->where, column);
+}
+
+/* A constant whose text alone names its value: 'queued', 42 (not
+ * '42'::int, E'..', 042): two such texts differ only for two values. */
+static bool bare_literal(const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= 2 && s[0] == '\'' && s[n - 1] == '\'')
+        return true;
+    s += *s == '-';
+    if (!*s || (*s == '0' && s[1]))
+        return false;
+    return strspn(s, "0123456789") == strlen(s);
+}
+
+/* Whether use u of the statement could make the predicate of c true: a
+ * condition on c's predicate column, but for = another bare literal (an
+ * ORDER BY, GROUP BY or output column filters nothing). */
+static bool use_may_imply(const ixt_cand *c, const ixt_col_use *u, const char *table, bool plain_eq)
+{
+    if ((table && !same_table(table, c->table) && !same_table(c->table, table)) || u->kind == IXT_USE_SORT ||
+        u->kind == IXT_USE_GROUP || u->kind == IXT_USE_OUTPUT)
+        return false;
+    if (!u->column)
+        return mentions(u->expr, c->where_col);
+    if (strcmp(u->column, c->where_col) != 0)
+        return false;
+    bool other_value = plain_eq && u->kind == IXT_USE_EQ && u->op && strcmp(u->op, "=") == 0 && u->constant &&
+                       bare_literal(u->constant) && strcmp(u->constant, c->where_value) != 0;
+    return !other_value;
+}
+
+bool ixt_cand_usable_by(const ixt_cand *c, const ixt_sql_info *in, const ixt_cand_facts *f)
+{
+    if (!c->where_col || in->has_having)
+        return true;
+    for (int p = 0; p < f->npolicies; p++)
+        if (same_table(f->policies[p].table, c->table) && mentions(f->policies[p].qual, c->where_col))
+            return true;
+    /* other values are other rows only where = is plain equality */
+    const ixt_col_fact *cf = ixt_cand_col(f, c->table, c->where_col);
+    bool plain_eq = cf && cf->eq_leakproof && bare_literal(c->where_value);
+    for (int i = 0; i < in->nuses; i++)
+        if (use_may_imply(c, &in->uses[i], use_table(&f->cat, in, &in->uses[i]), plain_eq))
+            return true;
+    return false;
 }
 
 void ixt_cand_set_free(ixt_cand_set *set)

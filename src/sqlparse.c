@@ -1062,7 +1062,9 @@ static void analyze_select(actx *c, json_t *sel, scope *up, bool top)
         read_group(c, &s, ixt_pt_get(sel, "groupClause"));
         read_sort(c, &s, ixt_pt_get(sel, "sortClause"));
         /* HAVING sum(x) > $1 reads x too */
-        read_outputs(c, &s, ixt_pt_get(sel, "havingClause"), top);
+        json_t *having = ixt_pt_get(sel, "havingClause");
+        c->info->has_having |= having != NULL;
+        read_outputs(c, &s, having, top);
         read_targets(c, &s, ixt_pt_get(sel, "targetList"), top);
         walk_children(c, &s, ixt_pt_get(sel, "valuesLists"));
         free(s.refs);

@@ -99,6 +99,9 @@ typedef struct ixt_cand {
     char *incl[IXT_CAND_MAX_COLS];  /* owned */
     int nincl;
     char *where;               /* partial index predicate, NULL when none.  owned */
+    /* where is "where_col = where_value", both as the statement wrote
+     * them (NULL without a predicate).  owned */
+    char *where_col, *where_value;
     bool expr;                 /* keys[0] is an expression */
     bool gin;
     /* one key column, USING brin: tens of KB where a btree takes MB */
@@ -148,6 +151,15 @@ bool ixt_cand_reordered(const ixt_cand *a, const ixt_cand *b);
 /* Whether an UPDATE setting column changes a key or INCLUDE column of c
  * (or one its predicate reads): the update is no longer HOT. */
 bool ixt_cand_has_column(const ixt_cand *c, const char *column);
+/* Whether the statement can use partial index c: the planner takes one
+ * only where the statement's conditions imply its predicate.  False when
+ * the statement's conditions compare that column of c's table with other
+ * constants alone ('queued' against WHERE status = 'running'), or not at
+ * all (an ORDER BY, GROUP BY or output column filters nothing), and no
+ * row-security policy on the table names it.  True without a predicate,
+ * and whenever in doubt: a cast, a placeholder, an expression, a HAVING,
+ * a type whose = is not plain equality. */
+bool ixt_cand_usable_by(const ixt_cand *c, const ixt_sql_info *in, const ixt_cand_facts *f);
 void ixt_cand_set_free(ixt_cand_set *set);
 
 /* Whether the text holds a $n placeholder: no index can be built on it. */

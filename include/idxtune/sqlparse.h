@@ -106,6 +106,9 @@ typedef struct ixt_sql_info {
     ixt_col_use *uses;
     int nuses;
     bool has_limit;
+    /* a HAVING somewhere: its conditions on grouped columns act as WHERE
+     * ones, though its uses are read as outputs */
+    bool has_having;
     bool select_star;      /* SELECT * or t.*: no INCLUDE list can cover it */
     ixt_sql_param *params; /* [nparams]: params[n - 1] is about $n (all NULL when unknown) */
     /* Columns of the target table an UPDATE (ON CONFLICT DO UPDATE, MERGE's

@@ -327,6 +327,66 @@ static void test_brin_on_a_well_ordered_column(void **state)
     ixt_cand_facts_free(&f);
 }
 
+/* Whether a statement can use a partial index: only where its own
+ * conditions could imply the predicate.  (The planner's side of it is
+ * checked against the server in test_advisor.) */
+static bool usable(const ixt_cand *c, const char *sql, const ixt_cand_facts *f)
+{
+    ixt_sql_info *in = ixt_sql_analyze(sql, NULL);
+    assert_non_null(in);
+    bool u = ixt_cand_usable_by(c, in, f);
+    ixt_sql_info_free(in);
+    return u;
+}
+
+static void test_partial_index_usable_by(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT id FROM runs WHERE status = 'queued' ORDER BY run_at LIMIT 10", 0, &f);
+    int k = find(&s, "CREATE INDEX ON runs (run_at) WHERE status = 'queued'");
+    int plain = find(&s, "CREATE INDEX ON runs (status, run_at)");
+    assert_true(k >= 0 && plain >= 0);
+    assert_string_equal(s.v[k].where_col, "status");
+    assert_string_equal(s.v[k].where_value, "'queued'");
+    assert_true(usable(&s.v[k], "SELECT id FROM runs WHERE status = 'queued' AND run_at < now()", &f));
+    assert_true(usable(&s.v[k], "SELECT id FROM runs WHERE status = $1 ORDER BY run_at", &f));
+    assert_true(usable(&s.v[k], "SELECT id FROM runs WHERE status = ANY($1) ORDER BY run_at", &f));
+    assert_true(usable(&s.v[k], "SELECT id FROM runs WHERE lower(status) = 'queued' ORDER BY run_at", &f));
+    assert_true(usable(&s.v[k], "SELECT status, max(run_at) FROM runs GROUP BY status HAVING status = 'queued'", &f));
+    /* another value, no condition on status, or status only sorted / grouped / shown */
+    assert_false(usable(&s.v[k], "SELECT id FROM runs WHERE status = 'running' ORDER BY run_at", &f));
+    assert_false(usable(&s.v[k], "SELECT id FROM runs WHERE run_at < now() ORDER BY run_at", &f));
+    assert_false(usable(&s.v[k], "SELECT status, count(*) FROM runs GROUP BY status ORDER BY status", &f));
+    /* status of another table */
+    assert_false(usable(&s.v[k], "SELECT e.id FROM events e JOIN runs r ON r.id = e.id WHERE e.kind = 'queued' "
+                                 "ORDER BY r.run_at", &f));
+    /* a plain index serves every statement on its columns */
+    assert_true(usable(&s.v[plain], "SELECT id FROM runs WHERE status = 'running' ORDER BY run_at", &f));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+    /* an = that is not plain equality (case-insensitive, say): in doubt */
+    facts(&f, false, false);
+    s = gen("SELECT id FROM runs WHERE status = 'queued' ORDER BY run_at LIMIT 10", 0, &f);
+    k = find(&s, "CREATE INDEX ON runs (run_at) WHERE status = 'queued'");
+    assert_true(k >= 0);
+    assert_true(usable(&s.v[k], "SELECT id FROM runs WHERE status = 'running' ORDER BY run_at", &f));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+    /* a policy on the column: its condition is every statement's */
+    facts(&f, false, true);
+    f.policies = ixt_xcalloc(1, sizeof *f.policies);
+    f.policies[f.npolicies++] = (ixt_policy_fact){.table = ixt_xstrdup("runs"),
+                                                  .qual = ixt_xstrdup("(status <> 'cancelled'::text)")};
+    s = gen("SELECT id FROM runs WHERE status = 'queued' ORDER BY run_at LIMIT 10", 0, &f);
+    k = find(&s, "CREATE INDEX ON runs (run_at) WHERE status = 'queued'");
+    assert_true(k >= 0);
+    assert_true(usable(&s.v[k], "SELECT id FROM runs WHERE run_at < now() ORDER BY run_at", &f));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_shapes_prefix_near_duplicate_extend),
         cmocka_unit_test(test_reordered_keys),
         cmocka_unit_test(test_brin_on_a_well_ordered_column),
+        cmocka_unit_test(test_partial_index_usable_by),
     };
     return IXT_RUN_TESTS(tests);
 }
