@@ -107,8 +107,10 @@ static void free_final(ixt_advisor *a)
         ixt_plan_free(a->final[i]);
     free(a->final);
     free(a->final_names);
+    free(a->final_alone);
     a->final = NULL;
     a->final_names = NULL;
+    a->final_alone = NULL;
 }
 
 void ixt_advisor_free(ixt_advisor *a)
@@ -1363,12 +1365,29 @@ static void note_replaced(ixt_advisor *a)
     }
 }
 
+/* Whether the plan's partitions were all pruned when the executor
+ * started (a generic plan's unknown parameters): it shows no scan, so no
+ * index, of that table. */
+static bool all_pruned(const ixt_plan *p)
+{
+    for (size_t j = 0; j < p->nnodes; j++) {
+        const ixt_plan_node *n = p->nodes[j];
+        bool members = false;
+        for (int c = 0; c < n->nchildren && !members; c++)
+            members = !n->children[c]->parent_rel || strcmp(n->children[c]->parent_rel, "Member") == 0;
+        if (ixt_plan_node_cond(n, "Partitions") && !members)
+            return true;
+    }
+    return false;
+}
+
 /* The plan of a statement without new indexes, from its script's run. */
 static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
 {
     ixt_err e = prep->script.err;
     ixt_plan *p = prep->script.failed ? NULL : ixt_explain_plan(prep, &e);
     s->base_cost = p ? p->total_cost : -1;
+    s->pruned = p && all_pruned(p);
     if (p)
         s->planned = ixt_xstrdup(prep->sql);
     else
@@ -1554,7 +1573,7 @@ static int hidden_stats(ixt_advisor *a, ixt_err *e)
     return rc;
 }
 
-static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bool clear);
+static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bool clear, double *alone);
 
 /* The end of a run: the final plans made in the round trip that clears
  * the search's hypothetical indexes, for ixt_advisor_final_plans. */
@@ -1567,7 +1586,8 @@ static void keep_final(ixt_advisor *a)
     }
     a->final = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *a->final);
     a->final_names = ixt_xcalloc((size_t)a->npicks + 1, sizeof *a->final_names);
-    if (!final_batch(a, a->final, a->final_names, true))
+    a->final_alone = ixt_xcalloc((size_t)a->npicks * (size_t)a->nstmts + 1, sizeof *a->final_alone);
+    if (!final_batch(a, a->final, a->final_names, true, a->final_alone))
         free_final(a);
 }
 
@@ -1671,35 +1691,110 @@ static double cost_with(ixt_advisor *a, int stmt, int pick)
     return c;
 }
 
-void ixt_advisor_costs_with(ixt_advisor *a, int pick, double *costs)
+/* Queues into w statement i's plan with pick p alone for each
+ * want[p * nstmts + i] (op: the explains' ops, -1 for the rest; made:
+ * each pick's create, -1 when none), each pick dropped after.  Returns
+ * the last drop, -1 when none or when one could not be queued: when w
+ * then has more ops than before, the caller resets the backend. */
+static int queue_alone(ixt_advisor *a, ixt_whatif *w, const bool *want, int *op, int *made)
 {
-    for (int i = 0; i < a->nstmts; i++)
-        costs[i] = a->sequential ? cost_with(a, i, pick) : -1;
-    if (a->sequential)
+    int last = -1;
+    bool stuck = false;
+    for (int p = 0; p < a->npicks; p++) {
+        bool some = false;
+        made[p] = -1;
+        for (int i = 0; i < a->nstmts; i++) {
+            size_t at = (size_t)p * (size_t)a->nstmts + (size_t)i;
+            op[at] = -1;
+            some |= want[at] && a->stmts[i].ok;
+        }
+        if (!some || stuck || (made[p] = ixt_whatif_create(a->c, w, a->cands[a->picks[p]].def, p, NULL)) < 0)
+            continue;
+        for (int i = 0; i < a->nstmts; i++) {
+            size_t at = (size_t)p * (size_t)a->nstmts + (size_t)i;
+            if (want[at] && a->stmts[i].ok)
+                op[at] = ixt_whatif_explain(w, a->stmts[i].planned, NULL);
+        }
+        /* the next pick is planned without this one */
+        last = ixt_whatif_drop(a->c, w, p, 0, NULL);
+        stuck = last < 0;
+    }
+    return last;
+}
+
+/* The costs queue_alone asked for, once w ran, into costs (-1 where
+ * none). */
+static void take_alone(ixt_advisor *a, const ixt_whatif *w, const int *op, const int *made, double *costs)
+{
+    for (size_t at = 0; at < (size_t)a->npicks * (size_t)a->nstmts; at++) {
+        int p = (int)(at / (size_t)a->nstmts);
+        char *json = op[at] >= 0 && !batch_failed(w, made[p]) ? ixt_whatif_plan(w, op[at], NULL) : NULL;
+        ixt_plan *plan = json ? ixt_plan_parse(json, NULL) : NULL;
+        costs[at] = plan ? plan->total_cost : -1;
+        ixt_plan_free(plan);
+        free(json);
+    }
+}
+
+/* Costs with one pick alone: costs[p * nstmts + i] for each statement
+ * wanted (want, the same shape), -1 elsewhere and where it cannot be
+ * planned.  Every pick's in one round trip unless sequential. */
+static void costs_alone(ixt_advisor *a, const bool *want, double *costs)
+{
+    size_t n = (size_t)a->npicks * (size_t)a->nstmts;
+    if (a->sequential) {
+        for (size_t at = 0; at < n; at++)
+            costs[at] = want[at] ? cost_with(a, (int)(at % (size_t)a->nstmts), (int)(at / (size_t)a->nstmts)) : -1;
         return;
+    }
+    int *op = ixt_xcalloc(n + 1, sizeof *op);
+    int *made = ixt_xcalloc((size_t)a->npicks + 1, sizeof *made);
     ixt_whatif w;
     ixt_whatif_init(&w);
-    int *op = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *op);
-    int made = ixt_whatif_create(a->c, &w, a->cands[a->picks[pick]].def, 0, NULL);
-    for (int i = 0; i < a->nstmts; i++)
-        op[i] = made >= 0 && a->stmts[i].ok ? ixt_whatif_explain(&w, a->stmts[i].planned, NULL) : -1;
-    if (made >= 0 && ixt_whatif_drop(a->c, &w, 0, 0, NULL) >= 0 && ixt_whatif_run(a->c, &w, NULL) == 0 &&
-        !batch_failed(&w, made))
-        for (int i = 0; i < a->nstmts; i++) {
-            char *json = op[i] >= 0 ? ixt_whatif_plan(&w, op[i], NULL) : NULL;
-            ixt_plan *p = json ? ixt_plan_parse(json, NULL) : NULL;
-            costs[i] = p ? p->total_cost : -1;
-            ixt_plan_free(p);
-            free(json);
-        }
-    free(op);
+    int last = queue_alone(a, &w, want, op, made);
+    if (w.n == 0 || ixt_whatif_run(a->c, &w, NULL) != 0)
+        memset(op, 0xff, n * sizeof *op); /* all -1: nothing to take */
+    take_alone(a, &w, op, made, costs);
+    if (w.n > 0 && (last < 0 || batch_failed(&w, last)))
+        (void)ixt_hypo_reset(a->c, NULL);
     ixt_whatif_free(&w);
+    free(made);
+    free(op);
+}
+
+void ixt_advisor_costs_with(ixt_advisor *a, int pick, double *costs)
+{
+    size_t n = (size_t)a->npicks * (size_t)a->nstmts;
+    bool *want = ixt_xcalloc(n + 1, sizeof *want);
+    double *all = ixt_xcalloc(n + 1, sizeof *all);
+    for (int i = 0; i < a->nstmts; i++)
+        want[(size_t)pick * (size_t)a->nstmts + (size_t)i] = true;
+    costs_alone(a, want, all);
+    memcpy(costs, all + (size_t)pick * (size_t)a->nstmts, (size_t)a->nstmts * sizeof *costs);
+    free(all);
+    free(want);
+}
+
+/* Where a pick alone may serve a statement whose final plan cannot show
+ * it (pruned[i]: every partition pruned at executor start; NULL: as in
+ * the plans without new indexes): want[p * nstmts + i].  caller frees */
+static bool *alone_wanted(ixt_advisor *a, const bool *pruned)
+{
+    bool *want = ixt_xcalloc((size_t)a->npicks * (size_t)a->nstmts + 1, sizeof *want);
+    for (int p = 0; p < a->npicks; p++)
+        for (int i = 0; i < a->nstmts; i++)
+            want[(size_t)p * (size_t)a->nstmts + (size_t)i] =
+                (pruned ? pruned[i] : a->stmts[i].pruned) && relevant(a, i, a->picks[p]);
+    return want;
 }
 
 /* The final plans, in one round trip unless sequential; clear: the
  * backend's hypothetical indexes go first (the run's, in the same round
- * trip).  False when they could not be made in one. */
-static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bool clear)
+ * trip); alone (NULL: not wanted): in the same round trip, the costs
+ * with each pick alone of the statements whose plans prune at executor
+ * start, as final_alone keeps them.  False when they could not be made
+ * in one. */
+static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bool clear, double *alone)
 {
     ixt_whatif w;
     ixt_whatif_init(&w);
@@ -1725,9 +1820,17 @@ static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bo
     }
     /* the clean-up rides along */
     int reset = a->sequential ? -1 : ixt_whatif_reset(a->c, &w, NULL);
+    size_t n = (size_t)a->npicks * (size_t)a->nstmts;
+    bool *want = alone && !a->sequential ? alone_wanted(a, NULL) : NULL;
+    int *aop = ixt_xcalloc(n + 1, sizeof *aop), *amade = ixt_xcalloc((size_t)a->npicks + 1, sizeof *amade);
+    int queued = w.n, last = want ? queue_alone(a, &w, want, aop, amade) : -1;
     /* planned beside the search's indexes, the plans would not be the advice's */
     bool ran = !a->sequential && (!clear || cleared >= 0) && ixt_whatif_run(a->c, &w, NULL) == 0 &&
                !batch_failed(&w, cleared);
+    if (ran && w.n > queued)
+        take_alone(a, &w, aop, amade, alone);
+    for (size_t at = 0; alone && at < n; at++)
+        alone[at] = ran && w.n > queued && want[at] ? alone[at] : NAN;
     if (ran) {
         for (int p = 0; p < a->npicks; p++) {
             ixt_hypo x;
@@ -1740,8 +1843,13 @@ static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bo
             free(json);
         }
     }
-    if (!ran || reset < 0 || batch_failed(&w, reset))
+    /* judged once the pipeline ran: each pick alone dropped after it */
+    bool tidy = w.n == queued || (last >= 0 && !batch_failed(&w, last));
+    if (!ran || reset < 0 || batch_failed(&w, reset) || !tidy)
         (void)ixt_hypo_reset(a->c, NULL);
+    free(aop);
+    free(amade);
+    free(want);
     free(op);
     free(made);
     ixt_whatif_free(&w);
@@ -1751,7 +1859,7 @@ static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bo
 void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128])
 {
     if (!a->final) {
-        (void)final_batch(a, plans, names, false);
+        (void)final_batch(a, plans, names, false, NULL);
         return;
     }
     memcpy(plans, a->final, (size_t)a->nstmts * sizeof *plans);
@@ -1853,21 +1961,6 @@ ixt_plan *ixt_advisor_plan(ixt_advisor *a, int stmt)
     return p;
 }
 
-/* Whether the plan's partitions were all pruned when the executor
- * started (a generic plan's unknown parameters): it shows no scan, so no
- * index, of that table. */
-static bool all_pruned(const ixt_plan *p)
-{
-    for (size_t j = 0; j < p->nnodes; j++) {
-        const ixt_plan_node *n = p->nodes[j];
-        bool members = false;
-        for (int c = 0; c < n->nchildren && !members; c++)
-            members = !n->children[c]->parent_rel || strcmp(n->children[c]->parent_rel, "Member") == 0;
-        if (ixt_plan_node_cond(n, "Partitions") && !members)
-            return true;
-    }
-    return false;
-}
 
 void ixt_advisor_helped(ixt_advisor *a, ixt_adv_helped *h)
 {
@@ -1876,6 +1969,8 @@ void ixt_advisor_helped(ixt_advisor *a, ixt_adv_helped *h)
     char (*names)[128] = ixt_xcalloc((size_t)a->npicks + 1, sizeof *names);
     ixt_plan **plans = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *plans);
     bool *pruned = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *pruned);
+    double *kept = a->final_alone; /* final_plans frees it */
+    a->final_alone = NULL;
     ixt_advisor_final_plans(a, plans, names);
     for (int i = 0; i < a->nstmts; i++) {
         if (!a->stmts[i].ok)
@@ -1886,22 +1981,27 @@ void ixt_advisor_helped(ixt_advisor *a, ixt_adv_helped *h)
             h->uses[p * a->nstmts + i] = names[p][0] && ixt_plan_uses_index(plans[i], names[p]);
         ixt_plan_free(plans[i]);
     }
-    /* there, a pick that lowers the statement's cost alone serves it (a
-     * round trip for each pick that may) */
-    double *alone = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *alone);
-    for (int p = 0; p < a->npicks; p++) {
-        bool may = false;
-        for (int i = 0; i < a->nstmts && !may; i++)
-            may = pruned[i] && relevant(a, i, a->picks[p]);
-        if (!may)
-            continue;
-        ixt_advisor_costs_with(a, p, alone);
-        for (int i = 0; i < a->nstmts; i++)
-            if (pruned[i] && relevant(a, i, a->picks[p]) && alone[i] >= 0 &&
-                alone[i] < a->stmts[i].base_cost * 0.99)
-                h->uses[p * a->nstmts + i] = true;
+    /* there, a pick that lowers the statement's cost alone serves it: the
+     * costs the run kept, and in one round trip those it could not tell */
+    size_t n = (size_t)a->npicks * (size_t)a->nstmts;
+    bool *want = alone_wanted(a, pruned);
+    bool *missing = ixt_xcalloc(n + 1, sizeof *missing), any = false;
+    double *alone = ixt_xcalloc(n + 1, sizeof *alone);
+    for (size_t at = 0; at < n; at++) {
+        missing[at] = want[at] && !(kept && !isnan(kept[at]));
+        any |= missing[at];
+    }
+    if (any)
+        costs_alone(a, missing, alone);
+    for (size_t at = 0; at < n; at++) {
+        double cost = missing[at] ? alone[at] : kept ? kept[at] : -1;
+        if (want[at] && cost >= 0 && cost < a->stmts[at % (size_t)a->nstmts].base_cost * 0.99)
+            h->uses[at] = true;
     }
     free(alone);
+    free(missing);
+    free(want);
+    free(kept);
     free(pruned);
     free(plans);
     free(names);

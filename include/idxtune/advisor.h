@@ -34,6 +34,9 @@ typedef struct ixt_adv_stmt {
     double cost;               /* with the chosen set */
     ixt_sql_info *info;
     bool ok;
+    /* its plan without new indexes leaves every partition to pruning at
+     * executor start (a generic plan of a partitioned table) */
+    bool pruned;
     char error[256];           /* why it was skipped */
 } ixt_adv_stmt;
 
@@ -95,6 +98,10 @@ typedef struct ixt_advisor {
      * ixt_advisor_final_plans takes them.  owned; NULL: none */
     ixt_plan **final;
     char (*final_names)[128];
+    /* and [p * nstmts + i]: statement i's cost with pick p alone, where
+     * its plan leaves every partition to pruning at executor start (no
+     * index shows in it); NAN where not made.  owned; NULL: none */
+    double *final_alone;
 } ixt_advisor;
 
 typedef void (*ixt_adv_progress)(void *ctx, int done, int total, const char *what);
