@@ -1,5 +1,6 @@
 /* idxtune's advice against a plain greedy reference, side by side, on the demo (as the owner, and as the application's role under
- * row-level security) and the analytic workload, at four budgets each.
+ * row-level security), the analytic workload and the project tracker (demo/saas, as the owner and under row-level
+ * security), at four budgets each.
  *
  * The reference: candidates are every column, and every ordered pair of
  * columns of one table, that the plans show in a Filter, Join Filter,
@@ -640,5 +641,10 @@ int main(void)
         compare("rls", "idxdemo", "app_user", "demo/statements.sql", shares, n);
     if (!only || strstr(only, "analytic"))
         compare("analytic", "idxtpch", NULL, "demo/analytics/statements.sql", shares, n);
+    /* a workload the advisor was not tuned on, as the owner and as its application under RLS */
+    if (!only || strstr(only, "saas"))
+        compare("saas", "idxsaas", NULL, "demo/saas/statements.sql", shares, n);
+    if (!only || strstr(only, "saas_rls"))
+        compare("saas_rls", "idxsaas", "app_user", "demo/saas/statements.sql", shares, n);
     return 0;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# advise on the demo and the analytic workload, directly and through a TCP
-# proxy adding 100 ms of round trip (slowlink.py delays each direction by
-# DELAY_MS, so 50 ms each way), as a DBA 100 ms from the database has it.
+# advise on the demo, the analytic and the project tracker workloads,
+# directly and through a TCP proxy adding 100 ms of round trip (slowlink.py
+# delays each direction by DELAY_MS, so 50 ms each way), as a DBA 100 ms
+# from the database has it.
 # The proxy lives outside the repository (it carries no licence): set
 # IXT_SLOWLINK to its path when it is not in ../shared/bench.
 set -u
@@ -27,7 +28,8 @@ advise_s() {
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'
 }
 
-for w in "demo idxdemo demo/statements.sql" "analytic idxtpch demo/analytics/statements.sql"; do
+for w in "demo idxdemo demo/statements.sql" "analytic idxtpch demo/analytics/statements.sql" \
+         "saas idxsaas demo/saas/statements.sql"; do
     set -- $w
     here=$(advise_s -d "$2" advise --queries "$3")
     echo "advise_${1}_roundtrips $(sed -n 's/^idxtune: \([0-9]*\) round trips.*/\1/p' "$trips")"

@@ -25,6 +25,8 @@ export PGDATABASE=idxdemo
 bash demo/drive.sh --db idxdemo --once >/dev/null
 bash demo/analytics/load.sh --scale "${IXT_BENCH_SCALE:-1}" --db idxtpch >/dev/null || exit 1
 bash demo/analytics/drive.sh --db idxtpch >/dev/null
+bash demo/saas/load.sh --scale "${IXT_BENCH_SCALE:-1}" --db idxsaas >/dev/null || exit 1
+bash demo/saas/drive.sh --db idxsaas >/dev/null
 
 for b in "$BUILD"/bench/bench_*; do
     [ -x "$b" ] && { echo "== $(basename "$b")"; "$b"; }

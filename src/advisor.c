@@ -257,11 +257,12 @@ static void write_cost_of(ixt_advisor *a, const ixt_cand *s, ixt_adv_cand *c)
 static double dedup_factor(const ixt_advisor *a, const ixt_cand *s)
 {
     const ixt_table_fact *t = ixt_cand_table(&a->facts, s->table);
-    /* a partial index holds an unknown share of the rows: left as estimated */
-    if (s->gin || s->brin || s->expr || s->nincl || s->where || !t || t->reltuples < 1 ||
+    /* a partial index holds its predicate's share of the rows: left as
+     * estimated when that is not known */
+    if (s->gin || s->brin || s->expr || s->nincl || (s->where && s->where_share <= 0) || !t || t->reltuples < 1 ||
         ixt_conn_info(a->c)->version_num < 130000)
         return 1;
-    double rows = t->reltuples, groups = 1, width = 0;
+    double rows = t->reltuples * (s->where ? s->where_share : 1), groups = 1, width = 0;
     for (int i = 0; i < s->nkeys; i++) {
         const ixt_col_fact *cf = ixt_cand_col(&a->facts, s->table, s->keys[i]);
         if (!cf || cf->n_distinct == 0 || cf->avg_width <= 0)
@@ -275,6 +276,15 @@ static double dedup_factor(const ixt_advisor *a, const ixt_cand *s)
     double tuple = (double)(((size_t)(8 + width) + 7) & ~(size_t)7) + 4;
     double per_row = tuple / dup + 6;
     return per_row < tuple ? per_row / tuple : 1;
+}
+
+/* The size of candidate s as built, from HypoPG's estimate (hypo, over
+ * `partitions` leaf partitions, 0 for a plain table): deduplication
+ * shrinks the leaf pages, not each index's metapage and root. */
+static double corrected_size(const ixt_advisor *a, const ixt_cand *s, double hypo, int partitions)
+{
+    double fixed = 2 * 8192.0 * (partitions > 0 ? partitions : 1), factor = dedup_factor(a, s);
+    return factor < 1 && hypo > fixed ? fixed + (hypo - fixed) * factor : hypo;
 }
 
 /* An existing plain btree whose keys start with the candidate's: the
@@ -459,7 +469,7 @@ static int hypo_made(ixt_advisor *a, search *h, int k, int rc, const ixt_hypo *x
     h->oid[k] = x->oid;
     a->cands[k].size_bytes = x->size_bytes;
     a->cands[k].partitions = x->partitions;
-    a->cands[k].size_real = x->size_bytes * dedup_factor(a, &a->set.v[k]);
+    a->cands[k].size_real = corrected_size(a, &a->set.v[k], x->size_bytes, x->partitions);
     return 0;
 }
 
@@ -1667,7 +1677,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
 void ixt_advisor_assess(ixt_advisor *a, const ixt_cand *s, double size_bytes, ixt_adv_cand *out)
 {
     *out = (ixt_adv_cand){.def = s->def, .table = s->table, .size_bytes = size_bytes,
-                          .size_real = size_bytes * dedup_factor(a, s)};
+                          .size_real = corrected_size(a, s, size_bytes, 0)};
     write_cost_of(a, s, out);
 }
 

@@ -390,16 +390,44 @@ static bool few_values(const ixt_cand_facts *f, const char *table, const char *c
     return cf && cf->n_distinct >= 1 && cf->n_distinct <= 20;
 }
 
-/* Partial indexes for constant equality predicates (status = 'queued'):
- * the rest of the key without that column. */
+/* The share of the table's rows "col IS [NOT] NULL" keeps when that is at
+ * most half (an index of them is then at most half as large), else 0. */
+static double null_share(const ixt_cand_facts *f, const char *table, const ixt_col_use *u)
+{
+    const ixt_col_fact *cf = ixt_cand_col(f, table, u->column);
+    if (!cf || cf->null_frac <= 0 || u->kind != IXT_USE_NULL)
+        return 0;
+    double share = u->opclass == IXT_OP_IS_NULL ? cf->null_frac : u->opclass == IXT_OP_NOT_NULL ? 1 - cf->null_frac : 0;
+    return share > 0 && share <= 0.5 ? share : 0;
+}
+
+/* The predicate of a partial index for use u, NULL when none: a constant
+ * equality naming a class of rows (status = 'queued'), or IS [NOT] NULL
+ * keeping at most half of them (closed_at IS NULL).  caller frees */
+static char *partial_where(const ixt_cand_facts *f, const char *table, const ixt_col_use *u, double *share)
+{
+    *share = null_share(f, table, u);
+    char *col = ixt_quote_ident(u->column), *where = NULL;
+    if (*share > 0)
+        where = ixt_xasprintf("%s %s", col, u->opclass == IXT_OP_IS_NULL ? "IS NULL" : "IS NOT NULL");
+    else if (u->constant && u->kind == IXT_USE_EQ && u->op && strcmp(u->op, "=") == 0 &&
+             !ixt_sql_has_param(u->constant) && few_values(f, table, u->column))
+        where = ixt_xasprintf("%s = %s", col, u->constant);
+    free(col);
+    return where;
+}
+
+/* Partial indexes (see partial_where): the rest of the key without that
+ * column. */
 static void partial_candidates(ixt_cand_set *set, const ixt_cand_facts *f, const ixt_sql_info *in, const char *table,
                                const tcols *tc)
 {
     for (int i = 0; i < in->nuses; i++) {
         const ixt_col_use *u = &in->uses[i];
         const char *t = use_table(&f->cat, in, u);
-        if (!t || strcmp(t, table) != 0 || !u->column || !u->constant || u->kind != IXT_USE_EQ || !u->op ||
-            strcmp(u->op, "=") != 0 || ixt_sql_has_param(u->constant) || !few_values(f, table, u->column))
+        double share;
+        char *where = t && strcmp(t, table) == 0 && u->column ? partial_where(f, table, u, &share) : NULL;
+        if (!where)
             continue;
         colset k = {.n = 0};
         for (int j = 0; j < tc->eq.n; j++)
@@ -407,17 +435,13 @@ static void partial_candidates(ixt_cand_set *set, const ixt_cand_facts *f, const
                 colset_add(&k, tc->eq.cols[j], false);
         concat(&k, &tc->srt, -1);
         concat(&k, &tc->rng, 1);
-        if (k.n == 0)
-            continue;
-        char *col = ixt_quote_ident(u->column);
-        char *where = ixt_xasprintf("%s = %s", col, u->constant);
-        int at = add_keyed(set, table, &k, NULL, where, mixed_directions(&tc->srt));
+        int at = k.n > 0 ? add_keyed(set, table, &k, NULL, where, mixed_directions(&tc->srt)) : -1;
         free(where);
         if (at >= 0 && !set->v[at].where_col) {
             set->v[at].where_col = ixt_xstrdup(u->column);
-            set->v[at].where_value = ixt_xstrdup(u->constant);
+            set->v[at].where_value = share > 0 ? NULL : ixt_xstrdup(u->constant);
+            set->v[at].where_share = share;
         }
-        free(col);
     }
 }
 
@@ -741,7 +765,7 @@ bool ixt_cand_usable_by(const ixt_cand *c, const ixt_sql_info *in, const ixt_can
             return true;
     /* other values are other rows only where = is plain equality */
     const ixt_col_fact *cf = ixt_cand_col(f, c->table, c->where_col);
-    bool plain_eq = cf && cf->eq_leakproof && bare_literal(c->where_value);
+    bool plain_eq = cf && cf->eq_leakproof && c->where_value && bare_literal(c->where_value);
     for (int i = 0; i < in->nuses; i++)
         if (use_may_imply(c, &in->uses[i], use_table(&f->cat, in, &in->uses[i]), plain_eq))
             return true;

@@ -15,7 +15,8 @@
 #define USER_TABLES " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
 
 /* Columns with their statistics (the correlation tells a column the rows
- * lie in the order of, which a BRIN serves), and whether their type's =
+ * lie in the order of, which a BRIN serves; the share of NULLs, what a
+ * partial index WHERE col IS [NOT] NULL keeps), and whether their type's =
  * is leakproof (an index condition under row-level security only then); in the order
  * of the lab's catalog, which is read from the same rows.  pg_stats shows
  * no rows of a table whose row-level security applies to the role: the
@@ -25,7 +26,7 @@ static const char COLS_SQL[] = IXT_SQL_TAG
     " coalesce((SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode"
     "   WHERE o.oprname = '=' AND o.oprleft = a.atttypid AND o.oprright = a.atttypid LIMIT 1), false),"
     " CASE WHEN s.attname IS NULL AND c.relrowsecurity AND row_security_active(c.oid)"
-    "  THEN c.oid::regclass::text END, coalesce(s.correlation, 0)"
+    "  THEN c.oid::regclass::text END, coalesce(s.correlation, 0), coalesce(s.null_frac, 0)"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
     " LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname"
@@ -103,7 +104,8 @@ static void load_cols(PGresult *r, ixt_cand_facts *f)
                                              .eq_leakproof = PQgetvalue(r, i, 4)[0] == 't',
                                              .hidden_rel = PQgetisnull(r, i, 5)
                                                                ? NULL : ixt_xstrdup(PQgetvalue(r, i, 5)),
-                                             .correlation = atof(PQgetvalue(r, i, 6))};
+                                             .correlation = atof(PQgetvalue(r, i, 6)),
+                                             .null_frac = atof(PQgetvalue(r, i, 7))};
     ixt_catalog_read(r, &f->cat);
 }
 

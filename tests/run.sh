@@ -120,6 +120,9 @@ if bash tests/sandbox.sh start ${IXT_SERVER_BINDIR:+--bindir "$IXT_SERVER_BINDIR
     { bash demo/analytics/load.sh --scale "$IXT_SCALE" --db idxtpch && bash demo/analytics/drive.sh --db idxtpch; } \
         >"$LOGDIR/analytics.log" 2>&1 \
         || { echo "not ok - analytic workload failed"; tail -20 "$LOGDIR/analytics.log"; failed=$((failed + 1)); }
+    { bash demo/saas/load.sh --scale "$IXT_SCALE" --db idxsaas && bash demo/saas/drive.sh --db idxsaas; } \
+        >"$LOGDIR/saas.log" 2>&1 \
+        || { echo "not ok - project tracker workload failed"; tail -20 "$LOGDIR/saas.log"; failed=$((failed + 1)); }
     echo "demo workload loaded and replayed at scale $IXT_SCALE in $(( $(date +%s) - t0 )) s"
     export PGDATABASE=idxdemo
 

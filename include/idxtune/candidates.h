@@ -5,7 +5,8 @@
  * inputs.  Key orders: equality first (under row-level security the
  * policy's column before the statement's own), then the sort, then a
  * range; INCLUDE columns for index-only scans; partial indexes for a
- * constant on a column of few values; expression and GIN indexes; BRIN
+ * constant on a column of few values, or for IS [NOT] NULL on a column
+ * whose rows that keeps are at most half; expression and GIN indexes; BRIN
  * for a range (or a selective equality) on a column the rows lie in the
  * order of. */
 #ifndef IDXTUNE_CANDIDATES_H
@@ -27,6 +28,7 @@ typedef struct ixt_col_fact {
     /* pg_stats: how closely the rows' physical order follows the column's
      * (-1..1; 0 unknown or none): near ±1 a BRIN's ranges are narrow */
     double correlation;
+    double null_frac;          /* pg_stats: the share of rows where it is NULL (0 unknown or none) */
     bool eq_leakproof;         /* its type's = is leakproof: usable as an index condition under RLS */
     /* pg_stats hides the column from the role (row-level security is
      * active on its table): the table as SQL names it, for the planner
@@ -100,8 +102,11 @@ typedef struct ixt_cand {
     int nincl;
     char *where;               /* partial index predicate, NULL when none.  owned */
     /* where is "where_col = where_value", both as the statement wrote
-     * them (NULL without a predicate).  owned */
+     * them, or "where_col IS [NOT] NULL" (where_value NULL); NULL without
+     * a predicate.  owned */
     char *where_col, *where_value;
+    /* the share of the table's rows the predicate keeps, 0 when unknown */
+    double where_share;
     bool expr;                 /* keys[0] is an expression */
     bool gin;
     /* one key column, USING brin: tens of KB where a btree takes MB */

@@ -387,6 +387,46 @@ static void test_partial_index_usable_by(void **state)
     ixt_cand_facts_free(&f);
 }
 
+/* A partial index for IS [NOT] NULL when it keeps at most half of the
+ * rows (pg_stats' null_frac), and the statements it can serve. */
+static void test_partial_where_null(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_col_fact *started = (ixt_col_fact *)ixt_cand_col(&f, "runs", "started_at");
+    assert_non_null(started);
+    const char *sql = "SELECT id FROM runs WHERE workflow_id = 5 AND started_at IS NULL ORDER BY run_at LIMIT 10";
+    started->null_frac = 0.3;
+    ixt_cand_set s = gen(sql, 0, &f);
+    int k = find(&s, "CREATE INDEX ON runs (workflow_id, run_at) WHERE started_at IS NULL");
+    assert_true(k >= 0);
+    assert_string_equal(s.v[k].where_col, "started_at");
+    assert_null(s.v[k].where_value);
+    assert_true(s.v[k].where_share > 0.29 && s.v[k].where_share < 0.31);
+    assert_true(usable(&s.v[k], sql, &f));
+    assert_true(usable(&s.v[k], "SELECT count(*) FROM runs WHERE workflow_id = 7 AND started_at IS NULL", &f));
+    assert_false(usable(&s.v[k], "SELECT id FROM runs WHERE workflow_id = 5 ORDER BY run_at LIMIT 10", &f));
+    ixt_cand_set_free(&s);
+    /* most rows NULL: such an index would keep nearly all of them */
+    started->null_frac = 0.8;
+    s = gen(sql, 0, &f);
+    for (int i = 0; i < s.n; i++)
+        assert_null(strstr(s.v[i].def, "IS NULL"));
+    ixt_cand_set_free(&s);
+    /* ... and the rows where it is set are few */
+    s = gen("SELECT id FROM runs WHERE workflow_id = 5 AND started_at IS NOT NULL ORDER BY run_at LIMIT 10", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id, run_at) WHERE started_at IS NOT NULL"));
+    ixt_cand_set_free(&s);
+    /* no statistics, no guess */
+    started->null_frac = 0;
+    s = gen(sql, 0, &f);
+    for (int i = 0; i < s.n; i++)
+        assert_null(strstr(s.v[i].def, "IS NULL"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_reordered_keys),
         cmocka_unit_test(test_brin_on_a_well_ordered_column),
         cmocka_unit_test(test_partial_index_usable_by),
+        cmocka_unit_test(test_partial_where_null),
     };
     return IXT_RUN_TESTS(tests);
 }
