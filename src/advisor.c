@@ -143,7 +143,7 @@ static double plan_cost(ixt_conn *c, const char *sql)
     ixt_err e;
     char *json = ixt_explain_run(c, &req, &prep, &e);
     ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
-    double cost = p ? p->total_cost : -1;
+    double cost = p ? ixt_plan_cost_if_rows_late(p) : -1;
     if (json)
         ixt_explain_prep_free(&prep);
     ixt_plan_free(p);
@@ -742,7 +742,7 @@ static void batch_take(ixt_advisor *a, search *h, batch *b)
             continue;
         char *json = ixt_whatif_plan(&b->w, p->op, &e);
         ixt_plan *plan = json ? ixt_plan_parse(json, &e) : NULL;
-        cache_put(a->cache, p->key, plan ? plan->total_cost : -1, true);
+        cache_put(a->cache, p->key, plan ? ixt_plan_cost_if_rows_late(plan) : -1, true);
         ixt_plan_free(plan);
         free(json);
     }
@@ -1740,7 +1740,7 @@ static void take_alone(ixt_advisor *a, const ixt_whatif *w, const int *op, const
         int p = (int)(at / (size_t)a->nstmts);
         char *json = op[at] >= 0 && !batch_failed(w, made[p]) ? ixt_whatif_plan(w, op[at], NULL) : NULL;
         ixt_plan *plan = json ? ixt_plan_parse(json, NULL) : NULL;
-        costs[at] = plan ? plan->total_cost : -1;
+        costs[at] = plan ? ixt_plan_cost_if_rows_late(plan) : -1;
         ixt_plan_free(plan);
         free(json);
     }
@@ -1906,7 +1906,7 @@ static void rank_batch(ixt_advisor *a, int stmt, double *all)
             a->cands[k].partitions = h.partitions;
             char *json = ixt_whatif_plan(&w, made[k] + 1, NULL);
             ixt_plan *p = json ? ixt_plan_parse(json, NULL) : NULL;
-            all[k] = p ? p->total_cost : -1;
+            all[k] = p ? ixt_plan_cost_if_rows_late(p) : -1;
             ixt_plan_free(p);
             free(json);
         }
@@ -1985,7 +1985,7 @@ void ixt_advisor_helped(ixt_advisor *a, ixt_adv_helped *h)
     for (int i = 0; i < a->nstmts; i++) {
         if (!a->stmts[i].ok)
             continue;
-        h->final[i] = plans[i] ? plans[i]->total_cost : a->stmts[i].cost;
+        h->final[i] = plans[i] ? ixt_plan_cost_if_rows_late(plans[i]) : a->stmts[i].cost;
         pruned[i] = plans[i] && all_pruned(plans[i]);
         for (int p = 0; plans[i] && p < a->npicks; p++)
             h->uses[p * a->nstmts + i] = names[p][0] && ixt_plan_uses_index(plans[i], names[p]);

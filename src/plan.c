@@ -1281,6 +1281,25 @@ bool ixt_plan_uses_index(const ixt_plan *p, const char *name)
     return false;
 }
 
+double ixt_plan_cost_if_rows_late(const ixt_plan *p)
+{
+    double extra = 0;
+    for (size_t i = 0; i < p->nnodes; i++) {
+        const ixt_plan_node *n = p->nodes[i];
+        const ixt_plan_node *in = n->nchildren == 1 ? n->children[0] : NULL, *c = in;
+        /* parallel workers walk it too: the Gather Merge's cost is the whole walk */
+        while (c && strcmp(c->node_type, "Gather Merge") == 0)
+            c = c->nchildren == 1 ? c->children[0] : NULL;
+        if (strcmp(n->node_type, "Limit") != 0 || !c || !c->index_name || c->index_name[0] != '<' ||
+            (strcmp(c->node_type, "Index Scan") != 0 && strcmp(c->node_type, "Index Only Scan") != 0) ||
+            !ixt_plan_node_cond(c, "Filter") || ixt_plan_node_cond(c, "Index Cond"))
+            continue;
+        if (in->total_cost > n->total_cost)
+            extra += (in->total_cost - n->total_cost) * (n->est_loops > 1 ? n->est_loops : 1);
+    }
+    return p->total_cost + extra;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);

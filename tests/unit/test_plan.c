@@ -924,6 +924,43 @@ static void test_fuzz_corpus_replays(void **state)
     assert_true(plans > 0);
 }
 
+/* A LIMIT over a hypothetical index walked in sort order with a Filter and
+ * no Index Cond: its cost if the filter's rows come late is the whole
+ * walk's (here through parallel workers); an Index Cond bounds the walk,
+ * and an index that exists already is not the advice's doing. */
+static const char LATE_FMT[] =
+    "[{\"Plan\": {\"Node Type\": \"Limit\", \"Startup Cost\": 1000.45, \"Total Cost\": 43542.19,"
+    " \"Plan Rows\": 20, \"Plan Width\": 30, \"Plans\": [{\"Node Type\": \"Gather Merge\","
+    " \"Parent Relationship\": \"Outer\", \"Startup Cost\": 1000.45, \"Total Cost\": 213709.13, \"Plan Rows\": 100,"
+    " \"Plan Width\": 30, \"Workers Planned\": 2, \"Plans\": [{\"Node Type\": \"Index Scan\","
+    " \"Parent Relationship\": \"Outer\", \"Parallel Aware\": true, \"Scan Direction\": \"Backward\","
+    " \"Index Name\": \"%s\", \"Relation Name\": \"events\", \"Alias\": \"events\", \"Startup Cost\": 0.42,"
+    " \"Total Cost\": 212697.57, \"Plan Rows\": 42, \"Plan Width\": 30%s,"
+    " \"Filter\": \"(payload @> jsonb_build_object('customer_id', 4242))\"}]}]}}]";
+
+static double late_cost(const char *index, const char *more)
+{
+    char *json = ixt_xasprintf(LATE_FMT, index, more);
+    ixt_plan *p = parse_ok(json);
+    assert_near(p->total_cost, 43542.19);
+    double c = ixt_plan_cost_if_rows_late(p);
+    ixt_plan_free(p);
+    free(json);
+    return c;
+}
+
+static void test_cost_if_rows_late(void **state)
+{
+    (void)state;
+    assert_near(late_cost("<13556>btree_events_created_at", ""), 213709.13);
+    assert_near(late_cost("<13556>btree_events_created_at", ", \"Index Cond\": \"(tenant_id = 1)\""), 43542.19);
+    assert_near(late_cost("events_created_at_idx", ""), 43542.19);
+    /* a plan without such a walk costs what it costs */
+    ixt_plan *p = load("seqscan_analyze.json");
+    assert_near(ixt_plan_cost_if_rows_late(p), p->total_cost);
+    ixt_plan_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -941,6 +978,7 @@ int main(void)
         cmocka_unit_test(test_partitions_never_executed),
         cmocka_unit_test(test_delete_and_triggers),
         cmocka_unit_test(test_index_scans),
+        cmocka_unit_test(test_cost_if_rows_late),
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_layout_collapse),
         cmocka_unit_test(test_prefix),
