@@ -1,14 +1,6 @@
 -- Row-level security by organisation.  The application connects as
 -- app_user and sets app.tenant_id (its organisation) per transaction.
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_user') THEN
-        CREATE ROLE app_user LOGIN;
-    END IF;
-END $$;
-
-GRANT USAGE ON SCHEMA public TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO app_user;
+\ir ../app_user.sql
 
 DO $$
 DECLARE t text;

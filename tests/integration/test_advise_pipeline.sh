@@ -7,9 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/hypopg.sh
 echo "1..3"
-n=0
-fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi; }
+. "$(dirname "$0")/../tap.sh"
 dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 tests/nopipe_proxy.py "$port" "$PGPORT" 2>"$dir/proxy" &

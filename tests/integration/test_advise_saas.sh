@@ -9,9 +9,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/hypopg.sh
 echo "1..3"
-n=0
-fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi; }
+. "$(dirname "$0")/../tap.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 

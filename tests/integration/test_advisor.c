@@ -56,22 +56,32 @@ static void add_demo_at(ixt_advisor *a, const char *now)
     free(text);
 }
 
-/* A statement whose plan reads a table with a filter that throws most of
- * it away. */
-static bool slow(ixt_conn *c, const char *sql)
+/* The plan of sql as the server makes it now; fails the test when it
+ * cannot be planned.  caller frees with ixt_plan_free */
+static ixt_plan *plan_of(ixt_conn *c, const char *sql)
 {
     ixt_explain_req req = {.sql = sql};
     ixt_explain_prep prep;
     ixt_err e;
     char *json = ixt_explain_run(c, &req, &prep, &e);
-    ixt_plan *p = json ? ixt_plan_parse(json, &e) : NULL;
+    if (!json)
+        fail_msg("%s: %s", sql, e.msg);
+    ixt_plan *p = ixt_plan_parse(json, &e);
+    assert_non_null(p);
+    ixt_explain_prep_free(&prep);
+    free(json);
+    return p;
+}
+
+/* A statement whose plan reads a table with a filter that throws most of
+ * it away. */
+static bool slow(ixt_conn *c, const char *sql)
+{
+    ixt_plan *p = plan_of(c, sql);
     bool s = false;
-    for (size_t i = 0; p && i < p->nnodes; i++)
+    for (size_t i = 0; i < p->nnodes; i++)
         s |= p->nodes[i]->selective_seq_scan;
     ixt_plan_free(p);
-    if (json)
-        ixt_explain_prep_free(&prep);
-    free(json);
     return s;
 }
 
@@ -719,18 +729,9 @@ static void test_pruned_partitions_are_helped(void **state)
 
 static double plan_cost(ixt_conn *c, const char *sql)
 {
-    ixt_explain_req req = {.sql = sql};
-    ixt_explain_prep prep;
-    ixt_err e;
-    char *json = ixt_explain_run(c, &req, &prep, &e);
-    if (!json)
-        fail_msg("%s: %s", sql, e.msg);
-    ixt_plan *p = ixt_plan_parse(json, &e);
-    assert_non_null(p);
+    ixt_plan *p = plan_of(c, sql);
     double cost = p->total_cost;
     ixt_plan_free(p);
-    ixt_explain_prep_free(&prep);
-    free(json);
     return cost;
 }
 
@@ -828,20 +829,12 @@ static void test_no_index_waiting_for_late_rows(void **state)
     ixt_hypo h;
     if (ixt_hypo_create(c, "CREATE INDEX ON late_rows (created_at)", &h, &e) != 0)
         fail_msg("%s", e.msg);
-    ixt_explain_req req = {.sql = sql};
-    ixt_explain_prep prep;
-    char *json = ixt_explain_run(c, &req, &prep, &e);
-    if (!json)
-        fail_msg("%s", e.msg);
-    ixt_plan *p = ixt_plan_parse(json, &e);
-    assert_non_null(p);
+    ixt_plan *p = plan_of(c, sql);
     print_message("# with (created_at): estimated %.0f, %.0f if the rows come late\n", p->total_cost,
                   ixt_plan_cost_if_rows_late(p));
     assert_true(ixt_plan_uses_index(p, h.name));
     assert_true(ixt_plan_cost_if_rows_late(p) > p->total_cost);
     ixt_plan_free(p);
-    ixt_explain_prep_free(&prep);
-    free(json);
     assert_int_equal(ixt_hypo_reset(c, &e), 0);
 
     ixt_advisor a;

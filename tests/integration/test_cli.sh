@@ -3,9 +3,7 @@
 # exit 2, naming the option), and connection options go before or after
 # the subcommand.
 set -u
-n=0
-fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 # usage_error OPTION ARGS...: exit 2 and the message names OPTION.
 usage_error() {

@@ -6,9 +6,7 @@
 # approved, nothing is dropped.
 . "$(dirname "$0")/../hypopg.sh"
 set -u
-n=0
-fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; fi; }
+. "$(dirname "$0")/../tap.sh"
 export PGOPTIONS="-c client_min_messages=warning"
 export PGDATABASE=idxreplace
 q() { psql -qAtX -c "$1"; }

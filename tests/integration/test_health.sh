@@ -3,9 +3,7 @@
 # exact findings in JSON; the drop file then the rollback file applied with
 # psql give back the same valid index definitions; unindexed foreign keys.
 set -u
-n=0
-fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; fi; }
+. "$(dirname "$0")/../tap.sh"
 export PGOPTIONS="-c client_min_messages=warning"
 export PGDATABASE=idxhealth
 q() { psql -qAtX -c "$1"; }

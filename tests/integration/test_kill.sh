@@ -2,9 +2,7 @@
 # SIGKILL of idxtune in the middle of a real trial leaves no index and no
 # open transaction behind.
 set -u
-n=0
-fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; fi; }
+. "$(dirname "$0")/../tap.sh"
 q() { psql -qAtX -c "$1"; }
 
 before=$(q "SELECT count(*) FROM pg_class WHERE relkind = 'i'")

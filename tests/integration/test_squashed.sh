@@ -8,9 +8,7 @@ if [ "$(psql -qAtX -c "SELECT current_setting('server_version_num')::int >= 1800
     echo "1..0 # SKIP PostgreSQL $(psql -qAtX -c 'SHOW server_version') keeps IN lists whole (squashing is 18+)"
     exit 0
 fi
-n=0
-fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; fi; }
+. "$(dirname "$0")/../tap.sh"
 db=idxsquash
 psql -qAtX -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
 q() { psql -qAtX -d $db -c "$1"; }

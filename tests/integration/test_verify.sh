@@ -7,9 +7,7 @@
 set -u
 # try --accept and advise plan with hypothetical indexes
 . "$(dirname "$0")/../hypopg.sh"
-n=0
-fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=1; fi; }
+. "$(dirname "$0")/../tap.sh"
 export PGOPTIONS="-c client_min_messages=warning"
 export PGDATABASE=idxverify
 q() { psql -qAtX -c "$1"; }
