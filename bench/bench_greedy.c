@@ -488,7 +488,11 @@ static double real_ms(const ixt_conn_opts *o, const wl *w, const advice *ad)
     }
     for (int i = 0; ok && i < w->n; i++) {
         qsort(t + i * REAL_RUNS, REAL_RUNS, sizeof *t, by_double);
-        total += t[i * REAL_RUNS + REAL_RUNS / 2] > 0 ? t[i * REAL_RUNS + REAL_RUNS / 2] : 0;
+        double med = t[i * REAL_RUNS + REAL_RUNS / 2];
+        total += med > 0 ? med : 0;
+        /* where the time goes, while tuning */
+        if (getenv("IXT_BENCH_VERBOSE") && med > 20)
+            printf("#    %8.1f ms  %.90s\n", med, w->sql[i]);
     }
     if (!ok)
         fprintf(stderr, "bench_greedy: real time: %s\n", e.msg);
