@@ -475,6 +475,13 @@ static int draw_summary(lview *l, int y)
              lab->generic ? "   (generic plan)" : "");
     draw_fill(y, 0, COLS, draw_style(IXT_ROLE_NORMAL));
     draw_text(y, 0, COLS, line, delta_style(pct) | A_BOLD, true);
+    /* the gain is the planner's guess of a filter under a LIMIT */
+    double late = lab->after ? ixt_plan_cost_if_rows_late(lab->after) : 0;
+    int x = (int)strlen(line) + 3;
+    if (lab->after && late > lab->after->total_cost && x < COLS) {
+        snprintf(line, sizeof line, "risky: cost %.0f if matches are rare", late);
+        draw_text(y, x, COLS - x, line, draw_style(IXT_ROLE_BAD) | A_BOLD, true);
+    }
     return 1;
 }
 

@@ -108,6 +108,22 @@ type_text l "n"
 check l "real trial not started" "n does not start it"
 keys l Escape Escape
 check l "Slow queries" "back to the list"
+# a gain that is only the planner's guess of a filter under a LIMIT
+keys l ':'
+type_text l 'SELECT id, kind FROM events WHERE payload @> $1 ORDER BY created_at DESC LIMIT 20'
+keys l Enter
+check l "Seq Scan on public.events" "plan of a statement filtering on a guess"
+keys l i
+check l "none yet: press c" "the lab opens on it"
+keys l c C-u
+type_text l "CREATE INDEX ON events (created_at)"
+keys l Enter
+check l "Index Scan Backward using <[0-9]+>btree_events_created_at" "the planner walks the new index in order"
+check l "risky: cost [0-9]+ if matches are rare" "and the lab says the gain may not be one"
+keys l d
+check l "none yet: press c" "d drops it"
+keys l Escape Escape
+check l "Slow queries" "back to the list"
 keys l q
 check l "1 accepted index is not exported or saved: quit anyway\? y/n" "q asks first when accepted work would be lost"
 keys l n
