@@ -452,12 +452,6 @@ static double run_ms(ixt_conn *c, const char *sql)
     return ms;
 }
 
-static int by_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 #define REAL_RUNS 3
 
 /* The workload's real time with the set built for real, in a transaction
@@ -487,8 +481,7 @@ static double real_ms(const ixt_conn_opts *o, const wl *w, const advice *ad)
         (void)ixt_conn_run(c, "ROLLBACK TO SAVEPOINT run", &e);
     }
     for (int i = 0; ok && i < w->n; i++) {
-        qsort(t + i * REAL_RUNS, REAL_RUNS, sizeof *t, by_double);
-        double med = t[i * REAL_RUNS + REAL_RUNS / 2];
+        double med = ixt_median(t + i * REAL_RUNS, REAL_RUNS);
         total += med > 0 ? med : 0;
         /* where the time goes, while tuning */
         if (getenv("IXT_BENCH_VERBOSE") && med > 20)

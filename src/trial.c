@@ -432,12 +432,6 @@ void ixt_real_trial_free(ixt_real_trial *t)
     ixt_script_free(&t->script);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 typedef struct run_stats {
     double median, min, hit, read;
 } run_stats;
@@ -462,8 +456,7 @@ static int read_runs(const ixt_real_trial *t, int first, run_stats *st, char **f
             *first_json = ixt_xstrdup(PQgetvalue(r, 0, 0));
         ixt_plan_free(p);
     }
-    qsort(ms, (size_t)t->runs, sizeof *ms, cmp_double);
-    st->median = t->runs % 2 ? ms[t->runs / 2] : (ms[t->runs / 2 - 1] + ms[t->runs / 2]) / 2;
+    st->median = ixt_median(ms, (size_t)t->runs);
     st->min = ms[0];
     st->hit = hit / t->runs;
     st->read = read / t->runs;
@@ -610,8 +603,7 @@ int ixt_build_sampler_result(const ixt_build_sampler *s, double *table_bytes, ix
         double ms[IXT_BUILD_SAMPLE_BUILDS];
         for (int k = 0; k < IXT_BUILD_SAMPLE_BUILDS; k++)
             ms[k] = s->script.steps[first + k].ms;
-        qsort(ms, IXT_BUILD_SAMPLE_BUILDS, sizeof *ms, cmp_double);
-        out->ms += ms[IXT_BUILD_SAMPLE_BUILDS / 2];
+        out->ms += ixt_median(ms, IXT_BUILD_SAMPLE_BUILDS);
         out->sample_bytes += atof(PQgetvalue(r, 0, 0));
         *table_bytes += atof(PQgetvalue(r, 0, 1));
     }

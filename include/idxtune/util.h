@@ -86,6 +86,10 @@ int ixt_write_file_atomic(const char *path, const char *data, size_t len,
 /* Monotonic clock in milliseconds. */
 double ixt_now_ms(void);
 
+/* The median of v[0..n-1] (the mean of the middle two when n is even, 0
+ * when n is 0); sorts v in place, so v[0] is then the least. */
+double ixt_median(double *v, size_t n);
+
 /* Formats a duration in ms for humans ("812 ms", "3.4 s", "2 h 05 m") into
  * out; returns out. */
 char *ixt_fmt_ms(double ms, char *out, size_t outlen);

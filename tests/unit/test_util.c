@@ -267,6 +267,15 @@ static void test_conninfo_label(void **state)
     }
 }
 
+static void test_median(void **state)
+{
+    (void)state;
+    double odd[] = {9, 1, 5}, even[] = {4, 1, 3, 2};
+    assert_true(ixt_median(odd, 3) == 5 && odd[0] == 1);
+    assert_true(ixt_median(even, 4) == 2.5 && even[0] == 1);
+    assert_true(ixt_median(NULL, 0) == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_data_dir),
         cmocka_unit_test(test_oom_hook),
         cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_median),
     };
     return IXT_RUN_TESTS(tests);
 }
