@@ -231,8 +231,10 @@ static bool has_column(const ixt_catalog *cat, const char *table, const char *co
     return false;
 }
 
+/* eq: every equality, joins too; cst: those with a constant (a join's
+ * column is an index condition only in a nested loop) */
 typedef struct tcols {
-    colset lead, eq, rng, srt, grp, out;
+    colset lead, eq, cst, rng, srt, grp, out;
 } tcols;
 
 static bool plain_op(const char *op)
@@ -251,6 +253,8 @@ static void gather_use(const ixt_catalog *cat, const ixt_sql_info *in, const cha
     case IXT_USE_EQ: case IXT_USE_JOIN: case IXT_USE_NULL:
         if (plain_op(u->op))
             colset_add(&tc->eq, u->column, false);
+        if (plain_op(u->op) && u->kind != IXT_USE_JOIN)
+            colset_add(&tc->cst, u->column, false);
         break;
     case IXT_USE_RANGE: colset_add(&tc->rng, u->column, false); break;
     case IXT_USE_SORT: colset_add(&tc->srt, u->column, u->desc); break;
@@ -305,9 +309,11 @@ static int gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long que
         nquals += strcmp(qf->table, table) == 0;
     }
     /* the policy's columns first, then the statement's equalities */
-    colset eq = tc->lead;
+    colset eq = tc->lead, cst = tc->lead;
     concat(&eq, &tc->eq, -1);
+    concat(&cst, &tc->cst, -1);
     tc->eq = eq;
+    tc->cst = cst;
     return nquals;
 }
 
@@ -331,6 +337,14 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
     concat(&k, &tc->eq, 3);
     concat(&k, &tc->rng, 1);
     add_keyed(set, table, &k, NULL, NULL, false);
+    /* the same without the join's columns: under a hash join the range
+     * follows the constant equalities, e.g. (l_shipmode, l_receiptdate) */
+    if (tc->cst.n > tc->lead.n && tc->cst.n < tc->eq.n && tc->rng.n) {
+        k = (colset){.n = 0};
+        concat(&k, &tc->cst, 3);
+        concat(&k, &tc->rng, 1);
+        add_keyed(set, table, &k, NULL, NULL, false);
+    }
     /* each other equality first (after the policy's), then the rest:
      * a lookup by that column that also reads the others from the index,
      * e.g. (c_nationkey, c_custkey) for a join on each */

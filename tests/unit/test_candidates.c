@@ -203,6 +203,28 @@ static void test_each_equality_leads(void **state)
     ixt_cand_facts_free(&f);
 }
 
+/* A join's column first, then a constant's: a hash join leaves the join
+ * column no index condition, so the range also follows the constant
+ * equality alone (TPC-H Q12's (l_shipmode, l_receiptdate)). */
+static void test_range_after_the_constant_equalities(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT r.id FROM events e, runs r WHERE e.id = r.workflow_id AND r.status IN ('a', 'b') "
+                         "AND r.run_at >= '2024-01-01'",
+                         0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id, status, run_at)"));
+    assert_true(has(&s, "CREATE INDEX ON runs (status, run_at)"));
+    ixt_cand_set_free(&s);
+    /* no join: the one candidate as ever, no second of the same keys */
+    s = gen("SELECT id FROM runs WHERE status = 'a' AND run_at >= '2024-01-01'", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (status, run_at)"));
+    assert_false(has(&s, "CREATE INDEX ON runs (run_at, status)"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
 static void test_qualstats_predicates(void **state)
 {
     (void)state;
@@ -436,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_policy_column_leads),
         cmocka_unit_test(test_group_key_then_aggregated_columns),
         cmocka_unit_test(test_each_equality_leads),
+        cmocka_unit_test(test_range_after_the_constant_equalities),
         cmocka_unit_test(test_qualstats_predicates),
         cmocka_unit_test(test_shapes_prefix_near_duplicate_extend),
         cmocka_unit_test(test_reordered_keys),
