@@ -1281,18 +1281,39 @@ bool ixt_plan_uses_index(const ixt_plan *p, const char *name)
     return false;
 }
 
+/* What a Limit's input walks in order: through Gather Merge (workers walk
+ * it too) and the outer side of Nested Loops.  *dropping: a loop on the
+ * way may drop outer rows (a Join Filter, or fewer rows out than in: a
+ * filter on the inner side), as a Filter on the walk would. */
+static const ixt_plan_node *limit_walk(const ixt_plan_node *c, bool *dropping)
+{
+    *dropping = false;
+    while (c) {
+        if (strcmp(c->node_type, "Gather Merge") == 0 && c->nchildren == 1) {
+            c = c->children[0];
+        } else if (strcmp(c->node_type, "Nested Loop") == 0 && c->nchildren == 2 && c->children[0]->parent_rel &&
+                   strcmp(c->children[0]->parent_rel, "Outer") == 0) {
+            const ixt_plan_node *outer = c->children[0];
+            *dropping |= ixt_plan_node_cond(c, "Join Filter") != NULL || c->plan_rows < 0.99 * outer->plan_rows;
+            c = outer;
+        } else {
+            return c;
+        }
+    }
+    return NULL;
+}
+
 double ixt_plan_cost_if_rows_late(const ixt_plan *p)
 {
     double extra = 0;
     for (size_t i = 0; i < p->nnodes; i++) {
         const ixt_plan_node *n = p->nodes[i];
-        const ixt_plan_node *in = n->nchildren == 1 ? n->children[0] : NULL, *c = in;
-        /* parallel workers walk it too: the Gather Merge's cost is the whole walk */
-        while (c && strcmp(c->node_type, "Gather Merge") == 0)
-            c = c->nchildren == 1 ? c->children[0] : NULL;
+        const ixt_plan_node *in = n->nchildren == 1 ? n->children[0] : NULL;
+        bool dropping;
+        const ixt_plan_node *c = limit_walk(in, &dropping);
         if (strcmp(n->node_type, "Limit") != 0 || !c || !c->index_name || c->index_name[0] != '<' ||
             (strcmp(c->node_type, "Index Scan") != 0 && strcmp(c->node_type, "Index Only Scan") != 0) ||
-            !ixt_plan_node_cond(c, "Filter") || ixt_plan_node_cond(c, "Index Cond"))
+            !(ixt_plan_node_cond(c, "Filter") || dropping) || ixt_plan_node_cond(c, "Index Cond"))
             continue;
         if (in->total_cost > n->total_cost)
             extra += (in->total_cost - n->total_cost) * (n->est_loops > 1 ? n->est_loops : 1);

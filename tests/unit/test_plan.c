@@ -949,9 +949,37 @@ static double late_cost(const char *index, const char *more)
     return c;
 }
 
+/* The same walk as the outer side of a Nested Loop whose inner side
+ * filters (tasks by updated_at, joined to the archived projects): rows are
+ * late when few projects are archived.  A loop that keeps every outer row
+ * (a plain foreign key lookup) waits for nothing. */
+static const char LATE_LOOP_FMT[] =
+    "[{\"Plan\": {\"Node Type\": \"Limit\", \"Startup Cost\": 0.35, \"Total Cost\": 7.93, \"Plan Rows\": 20,"
+    " \"Plan Width\": 33, \"Plans\": [{\"Node Type\": \"Nested Loop\", \"Parent Relationship\": \"Outer\","
+    " \"Join Type\": \"Inner\", \"Startup Cost\": 0.35, \"Total Cost\": 45514.88, \"Plan Rows\": %d,"
+    " \"Plan Width\": 33, \"Plans\": [{\"Node Type\": \"Index Scan\", \"Parent Relationship\": \"Outer\","
+    " \"Scan Direction\": \"Backward\", \"Index Name\": \"<13556>btree_tasks_updated_at\","
+    " \"Relation Name\": \"tasks\", \"Alias\": \"t\", \"Startup Cost\": 0.05, \"Total Cost\": 26883.05,"
+    " \"Plan Rows\": 600000, \"Plan Width\": 37}, {\"Node Type\": \"Index Scan\","
+    " \"Parent Relationship\": \"Inner\", \"Scan Direction\": \"Forward\", \"Index Name\": \"projects_pkey\","
+    " \"Relation Name\": \"projects\", \"Alias\": \"p\", \"Startup Cost\": 0.29, \"Total Cost\": 0.30,"
+    " \"Plan Rows\": 1, \"Plan Width\": 4, \"Index Cond\": \"(id = t.project_id)\"%s}]}]}}]";
+
+static double late_loop_cost(int rows, const char *filter)
+{
+    char *json = ixt_xasprintf(LATE_LOOP_FMT, rows, filter);
+    ixt_plan *p = parse_ok(json);
+    double c = ixt_plan_cost_if_rows_late(p);
+    ixt_plan_free(p);
+    free(json);
+    return c;
+}
+
 static void test_cost_if_rows_late(void **state)
 {
     (void)state;
+    assert_near(late_loop_cost(120000, ", \"Filter\": \"archived\""), 45514.88);
+    assert_near(late_loop_cost(600000, ""), 7.93);
     assert_near(late_cost("<13556>btree_events_created_at", ""), 213709.13);
     assert_near(late_cost("<13556>btree_events_created_at", ", \"Index Cond\": \"(tenant_id = 1)\""), 43542.19);
     assert_near(late_cost("events_created_at_idx", ""), 43542.19);
