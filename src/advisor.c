@@ -292,7 +292,7 @@ static double corrected_size(const ixt_advisor *a, const ixt_cand *s, double hyp
 static bool served(const ixt_advisor *a, int k)
 {
     const ixt_cand *s = &a->set.v[k];
-    if (s->where || s->expr || s->gin || s->nincl)
+    if (s->where || s->expr || s->gin || s->nincl || s->opclass)
         return false;
     for (int i = 0; i < a->facts.nindexes; i++) {
         const ixt_index_fact *x = &a->facts.indexes[i];
@@ -1361,8 +1361,9 @@ static void note_replaced(ixt_advisor *a)
     for (int p = 0; p < a->npicks; p++) {
         ixt_adv_cand *c = &a->cands[a->picks[p]];
         const ixt_cand *s = &a->set.v[a->picks[p]];
-        /* a BRIN serves no order and no uniqueness: the btree stays */
-        if (s->where || s->expr || s->gin || s->brin)
+        /* a BRIN serves no order and no uniqueness, a pattern operator
+         * class no order: the btree stays */
+        if (s->where || s->expr || s->gin || s->brin || s->opclass)
             continue;
         for (int i = 0; i < a->facts.nindexes && !c->replaces[0]; i++) {
             const ixt_index_fact *x = &a->facts.indexes[i];

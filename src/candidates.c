@@ -44,6 +44,7 @@ void ixt_cand_facts_free(ixt_cand_facts *f)
         free(f->cols[i].table);
         free(f->cols[i].column);
         free(f->cols[i].hidden_rel);
+        free(f->cols[i].pattern_ops);
     }
     for (int i = 0; i < f->npolicies; i++) {
         free(f->policies[i].table);
@@ -137,11 +138,13 @@ static void render(ixt_cand *c)
         ixt_buf_printf(&b, c->gin ? "USING gin (%s jsonb_path_ops)" : "USING brin (%s)", col);
         free(col);
     } else if (c->expr) {
-        ixt_buf_printf(&b, "((%s))", c->keys[0]);
+        ixt_buf_printf(&b, "((%s)%s%s)", c->keys[0], c->opclass ? " " : "", c->opclass ? c->opclass : "");
     } else {
         for (int i = 0; i < c->nkeys; i++) {
             char *col = ixt_quote_ident(c->keys[i]);
-            ixt_buf_printf(&b, "%s%s%s", i ? ", " : "(", col, c->desc[i] ? " DESC" : "");
+            bool last = i == c->nkeys - 1;
+            ixt_buf_printf(&b, "%s%s%s%s%s", i ? ", " : "(", col, last && c->opclass ? " " : "",
+                           last && c->opclass ? c->opclass : "", c->desc[i] ? " DESC" : "");
             free(col);
         }
         ixt_buf_addc(&b, ')');
@@ -167,6 +170,7 @@ static void cand_free(ixt_cand *c)
     for (int i = 0; i < c->nincl; i++)
         free(c->incl[i]);
     free(c->where);
+    free(c->opclass);
     free(c->where_col);
     free(c->where_value);
 }
@@ -185,6 +189,17 @@ static int add(ixt_cand_set *set, ixt_cand *c)
     return set->n++;
 }
 
+/* A candidate of table keyed on key, unrendered.  caller frees (add) */
+static ixt_cand keyed(const char *table, const colset *key, bool keep_desc)
+{
+    ixt_cand c = {.table = ixt_xstrdup(table), .nkeys = key->n};
+    for (int i = 0; i < key->n; i++) {
+        c.keys[i] = ixt_xstrdup(key->cols[i]);
+        c.desc[i] = keep_desc && key->desc[i];
+    }
+    return c;
+}
+
 /* "CREATE INDEX ON t (a, b DESC) INCLUDE (c) WHERE ..." from column sets;
  * its index in the set, -1 without keys. */
 static int add_keyed(ixt_cand_set *set, const char *table, const colset *key, const colset *incl, const char *where,
@@ -192,11 +207,8 @@ static int add_keyed(ixt_cand_set *set, const char *table, const colset *key, co
 {
     if (key->n == 0)
         return -1;
-    ixt_cand c = {.table = ixt_xstrdup(table), .where = ixt_xstrdup(where), .nkeys = key->n};
-    for (int i = 0; i < key->n; i++) {
-        c.keys[i] = ixt_xstrdup(key->cols[i]);
-        c.desc[i] = keep_desc && key->desc[i];
-    }
+    ixt_cand c = keyed(table, key, keep_desc);
+    c.where = ixt_xstrdup(where);
     for (int i = 0; incl && i < incl->n; i++)
         c.incl[c.nincl++] = ixt_xstrdup(incl->cols[i]);
     return add(set, &c);
@@ -232,9 +244,9 @@ static bool has_column(const ixt_catalog *cat, const char *table, const char *co
 }
 
 /* eq: every equality, joins too; cst: those with a constant (a join's
- * column is an index condition only in a nested loop) */
+ * column is an index condition only in a nested loop); pat: LIKE 'abc%' */
 typedef struct tcols {
-    colset lead, eq, cst, rng, srt, grp, out;
+    colset lead, eq, cst, rng, pat, srt, grp, out;
 } tcols;
 
 static bool plain_op(const char *op)
@@ -256,7 +268,11 @@ static void gather_use(const ixt_catalog *cat, const ixt_sql_info *in, const cha
         if (plain_op(u->op) && u->kind != IXT_USE_JOIN)
             colset_add(&tc->cst, u->column, false);
         break;
-    case IXT_USE_RANGE: colset_add(&tc->rng, u->column, false); break;
+    case IXT_USE_RANGE:
+        colset_add(&tc->rng, u->column, false);
+        if (u->opclass == IXT_OP_LIKE_PREFIX)
+            colset_add(&tc->pat, u->column, false);
+        break;
     case IXT_USE_SORT: colset_add(&tc->srt, u->column, u->desc); break;
     case IXT_USE_GROUP: colset_add(&tc->grp, u->column, false); break;
     case IXT_USE_OUTPUT: colset_add(&tc->out, u->column, false); break;
@@ -459,6 +475,27 @@ static void partial_candidates(ixt_cand_set *set, const ixt_cand_facts *f, const
     }
 }
 
+/* LIKE 'abc%' on a string whose collation orders by other rules (every
+ * collation but "C"): a plain btree cannot serve it, the column's pattern
+ * operator class can.  The constant equalities first, then that column. */
+static void pattern_candidates(ixt_cand_set *set, const ixt_cand_facts *f, const char *table, const tcols *tc)
+{
+    for (int i = 0; i < tc->pat.n; i++) {
+        const ixt_col_fact *cf = ixt_cand_col(f, table, tc->pat.cols[i]);
+        bool equal = false;
+        for (int j = 0; j < tc->cst.n; j++)
+            equal |= strcmp(tc->cst.cols[j], tc->pat.cols[i]) == 0;
+        if (!cf || !cf->pattern_ops || equal)
+            continue;
+        colset k = {.n = 0};
+        concat(&k, &tc->cst, 3);
+        colset_add(&k, tc->pat.cols[i], false);
+        ixt_cand c = keyed(table, &k, false);
+        c.opclass = ixt_xstrdup(cf->pattern_ops);
+        add(set, &c);
+    }
+}
+
 /* Expression indexes (lower(email), payload->>'k') and GIN for @>.  An
  * expression holding a placeholder ($1 of a normalized text) names no
  * index that can exist: left out. */
@@ -473,6 +510,9 @@ static void expression_candidates(ixt_cand_set *set, const ixt_cand_facts *f, co
         if (u->expr && !u->column && (!strcmp(u->op, "=") || u->kind == IXT_USE_RANGE) &&
             !ixt_sql_has_param(u->expr)) {
             ixt_cand c = {.table = ixt_xstrdup(table), .expr = true, .nkeys = 1, .keys = {ixt_xstrdup(u->expr)}};
+            /* lower(name) LIKE 'abc%': a text, as LIKE takes (see pattern_candidates) */
+            if (u->opclass == IXT_OP_LIKE_PREFIX)
+                c.opclass = ixt_xstrdup("text_pattern_ops");
             add(set, &c);
         } else if (u->column && !strcmp(u->op, "@>")) {
             ixt_cand c = {.table = ixt_xstrdup(table), .gin = true, .nkeys = 1, .keys = {ixt_xstrdup(u->column)}};
@@ -554,7 +594,7 @@ static bool branch_on(const ixt_catalog *cat, const ixt_sql_info *in, const char
 
 static bool plain_keys(const ixt_cand *c)
 {
-    return !c->where && !c->expr && !c->gin && !c->brin;
+    return !c->where && !c->expr && !c->gin && !c->brin && !c->opclass;
 }
 
 /* How many leading keys of the candidates from n0 on are policy columns. */
@@ -587,6 +627,7 @@ int ixt_cands_for(ixt_cand_set *set, const ixt_sql_info *in, long long queryid, 
         colset lead = tc.lead;
         keyed_candidates(set, table, &tc);
         partial_candidates(set, f, in, table, &tc);
+        pattern_candidates(set, f, table, &tc);
         expression_candidates(set, f, in, table);
         brin_candidates(set, f, in, table, &tc);
         /* each OR branch on the table: its conjunction, for a BitmapOr */
@@ -683,7 +724,8 @@ bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b)
 bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b)
 {
     if (strcmp(a->table, b->table) != 0 || a->nkeys != b->nkeys || a->expr != b->expr || a->gin != b->gin ||
-        a->brin != b->brin || (a->where == NULL) != (b->where == NULL) || (a->where && strcmp(a->where, b->where) != 0))
+        a->brin != b->brin || (a->where == NULL) != (b->where == NULL) || (a->where && strcmp(a->where, b->where) != 0) ||
+        (a->opclass == NULL) != (b->opclass == NULL) || (a->opclass && strcmp(a->opclass, b->opclass) != 0))
         return false;
     for (int i = 0; i < a->nkeys; i++)
         if (strcmp(a->keys[i], b->keys[i]) != 0 || a->desc[i] != b->desc[i])

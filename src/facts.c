@@ -17,7 +17,9 @@
 /* Columns with their statistics (the correlation tells a column the rows
  * lie in the order of, which a BRIN serves; the share of NULLs, what a
  * partial index WHERE col IS [NOT] NULL keeps), and whether their type's =
- * is leakproof (an index condition under row-level security only then); in the order
+ * is leakproof (an index condition under row-level security only then),
+ * and the operator class LIKE 'abc%' needs on a string (its collation is
+ * not "C" or "POSIX", the fixed collations 950 and 951); in the order
  * of the lab's catalog, which is read from the same rows.  pg_stats shows
  * no rows of a table whose row-level security applies to the role: the
  * table's name as SQL then, for the planner to be asked. */
@@ -26,7 +28,9 @@ static const char COLS_SQL[] = IXT_SQL_TAG
     " coalesce((SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode"
     "   WHERE o.oprname = '=' AND o.oprleft = a.atttypid AND o.oprright = a.atttypid LIMIT 1), false),"
     " CASE WHEN s.attname IS NULL AND c.relrowsecurity AND row_security_active(c.oid)"
-    "  THEN c.oid::regclass::text END, coalesce(s.correlation, 0), coalesce(s.null_frac, 0)"
+    "  THEN c.oid::regclass::text END, coalesce(s.correlation, 0), coalesce(s.null_frac, 0),"
+    " CASE WHEN a.attcollation NOT IN (950, 951) THEN CASE a.atttypid WHEN 'text'::regtype THEN 'text_pattern_ops'"
+    "  WHEN 'varchar'::regtype THEN 'varchar_pattern_ops' WHEN 'bpchar'::regtype THEN 'bpchar_pattern_ops' END END"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
     " LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname"
@@ -79,7 +83,8 @@ static const char TABLES_SQL[] = IXT_SQL_TAG
 
 static const char INDEXES_SQL[] = IXT_SQL_TAG
     "SELECT " TABLE_NAME ", ic.relname, pg_get_indexdef(i.indexrelid),"
-    " am.amname = 'btree' AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnkeyatts = i.indnatts,"
+    " am.amname = 'btree' AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnkeyatts = i.indnatts"
+    "  AND NOT EXISTS (SELECT 1 FROM unnest(i.indclass) oc JOIN pg_opclass o ON o.oid = oc WHERE NOT o.opcdefault),"
     " EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid),"
     " pg_relation_size(i.indexrelid),"
     " (SELECT string_agg(coalesce(a.attname, ''), ',' ORDER BY k.ord) FROM unnest(i.indkey[0:i.indnkeyatts - 1])"
@@ -105,7 +110,9 @@ static void load_cols(PGresult *r, ixt_cand_facts *f)
                                              .hidden_rel = PQgetisnull(r, i, 5)
                                                                ? NULL : ixt_xstrdup(PQgetvalue(r, i, 5)),
                                              .correlation = atof(PQgetvalue(r, i, 6)),
-                                             .null_frac = atof(PQgetvalue(r, i, 7))};
+                                             .null_frac = atof(PQgetvalue(r, i, 7)),
+                                             .pattern_ops = PQgetisnull(r, i, 8)
+                                                                ? NULL : ixt_xstrdup(PQgetvalue(r, i, 8))};
     ixt_catalog_read(r, &f->cat);
 }
 

@@ -30,6 +30,11 @@ typedef struct ixt_col_fact {
     double correlation;
     double null_frac;          /* pg_stats: the share of rows where it is NULL (0 unknown or none) */
     bool eq_leakproof;         /* its type's = is leakproof: usable as an index condition under RLS */
+    /* the btree operator class LIKE 'abc%' needs on it (text_pattern_ops,
+     * varchar_pattern_ops, bpchar_pattern_ops): a string whose collation
+     * is not "C" or "POSIX" orders by rules LIKE cannot use; NULL
+     * otherwise.  owned */
+    char *pattern_ops;
     /* pg_stats hides the column from the role (row-level security is
      * active on its table): the table as SQL names it, for the planner
      * to be asked instead; NULL otherwise.  owned */
@@ -101,6 +106,11 @@ typedef struct ixt_cand {
     char *incl[IXT_CAND_MAX_COLS];  /* owned */
     int nincl;
     char *where;               /* partial index predicate, NULL when none.  owned */
+    /* the last key's operator class (text_pattern_ops: LIKE 'abc%' under a
+     * collation other than "C"), NULL for the default.  Such an index
+     * serves no ORDER BY: it covers, and is covered by, no plain one.
+     * owned */
+    char *opclass;
     /* where is "where_col = where_value", both as the statement wrote
      * them, or "where_col IS [NOT] NULL" (where_value NULL); NULL without
      * a predicate.  owned */

@@ -852,6 +852,47 @@ static void test_no_index_waiting_for_late_rows(void **state)
     ixt_conn_close(c);
 }
 
+/* LIKE 'abc%': under the database's collation (not "C") a plain btree
+ * cannot serve it, text_pattern_ops can; on a column of collation "C" the
+ * plain one does. */
+static void test_like_prefix(void **state)
+{
+    (void)state;
+    ixt_test_needs_hypopg();
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    exec_ok(c, "DROP TABLE IF EXISTS like_names");
+    exec_ok(c, "CREATE TABLE like_names (id int, name text, code text COLLATE \"C\")");
+    exec_ok(c, "INSERT INTO like_names SELECT g, 'name ' || g, 'code ' || g FROM generate_series(1, 100000) g");
+    exec_ok(c, "ANALYZE like_names");
+    ixt_err e;
+    ixt_hypo h;
+    if (ixt_hypo_create(c, "CREATE INDEX ON like_names (name)", &h, &e) != 0)
+        fail_msg("%s", e.msg);
+    ixt_plan *p = plan_of(c, "SELECT id FROM like_names WHERE name LIKE 'name 4242%'");
+    bool plain_serves = ixt_plan_uses_index(p, h.name);
+    ixt_plan_free(p);
+    assert_int_equal(ixt_hypo_reset(c, &e), 0);
+    static const char *const sql[] = {"SELECT id FROM like_names WHERE name LIKE 'name 4242%'",
+                                      "SELECT id FROM like_names WHERE code LIKE 'code 4242%'"};
+    const char *want[] = {plain_serves ? "CREATE INDEX ON like_names (name)"
+                                       : "CREATE INDEX ON like_names (name text_pattern_ops)",
+                          "CREATE INDEX ON like_names (code)"};
+    for (int q = 0; q < 2; q++) {
+        ixt_advisor a;
+        ixt_advisor_init(&a, c, 0, 0);
+        ixt_advisor_add(&a, sql[q], 1, -1, 0);
+        if (ixt_advisor_run(&a, NULL, NULL, &e) != 0)
+            fail_msg("%s", e.msg);
+        assert_int_equal(a.npicks, 1);
+        print_message("# %s: %s\n", sql[q], a.cands[a.picks[0]].def);
+        assert_string_equal(a.set.v[a.picks[0]].def, want[q]);
+        assert_true(a.stmts[0].cost < a.stmts[0].base_cost / 10);
+        ixt_advisor_free(&a);
+    }
+    exec_ok(c, "DROP TABLE like_names");
+    ixt_conn_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -865,6 +906,7 @@ int main(void)
         cmocka_unit_test(test_moves_known_ahead),
         cmocka_unit_test(test_partial_index_reach),
         cmocka_unit_test(test_no_index_waiting_for_late_rows),
+        cmocka_unit_test(test_like_prefix),
         cmocka_unit_test(test_pruned_partitions_are_helped),
         cmocka_unit_test(test_sizes_match_real_builds),
         cmocka_unit_test(test_sizes_under_row_level_security),

@@ -14,7 +14,8 @@ static const char *const COLS[][2] = {
 #define NCOLS (int)(sizeof COLS / sizeof COLS[0])
 
 /* Facts as the demo's server gives them: status has 5 values; tenant_id
- * compares with a leakproof = (when leakproof says so). */
+ * compares with a leakproof = (when leakproof says so); kind is a text of
+ * a collation other than "C". */
 static void facts(ixt_cand_facts *f, bool policy, bool leakproof)
 {
     memset(f, 0, sizeof *f);
@@ -29,7 +30,9 @@ static void facts(ixt_cand_facts *f, bool policy, bool leakproof)
         f->cat.cols[f->cat.ncols++] = ixt_xstrdup(COLS[i][1]);
         f->cols[f->ncols++] = (ixt_col_fact){.table = ixt_xstrdup(COLS[i][0]), .column = ixt_xstrdup(COLS[i][1]),
                                              .n_distinct = strcmp(COLS[i][1], "status") == 0 ? 5 : -0.5,
-                                             .avg_width = 8, .eq_leakproof = leakproof};
+                                             .avg_width = 8, .eq_leakproof = leakproof,
+                                             .pattern_ops = strcmp(COLS[i][1], "kind") == 0
+                                                                ? ixt_xstrdup("text_pattern_ops") : NULL};
     }
     if (policy) {
         f->policies = ixt_xcalloc(1, sizeof *f->policies);
@@ -222,6 +225,37 @@ static void test_range_after_the_constant_equalities(void **state)
     assert_true(has(&s, "CREATE INDEX ON runs (status, run_at)"));
     assert_false(has(&s, "CREATE INDEX ON runs (run_at, status)"));
     ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
+/* LIKE 'abc%' under a collation other than "C": the column's pattern
+ * operator class, after the constant equalities; it neither covers nor
+ * is covered by the plain index, which serves ORDER BY. */
+static void test_like_prefix_pattern_ops(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT id FROM events WHERE priority = 3 AND kind LIKE 'order.%'", 0, &f);
+    int pat = find(&s, "CREATE INDEX ON events (priority, kind text_pattern_ops)");
+    int plain = find(&s, "CREATE INDEX ON events (priority, kind)");
+    assert_true(pat >= 0 && plain >= 0);
+    assert_string_equal(s.v[pat].opclass, "text_pattern_ops");
+    assert_false(ixt_cand_covers(&s.v[pat], &s.v[plain]) || ixt_cand_covers(&s.v[plain], &s.v[pat]));
+    assert_false(ixt_cand_near_dup(&s.v[pat], &s.v[plain]) || ixt_cand_near_dup(&s.v[plain], &s.v[pat]));
+    ixt_cand_set_free(&s);
+    s = gen("SELECT id FROM events WHERE lower(kind) LIKE 'order.%'", 0, &f);
+    assert_true(has(&s, "CREATE INDEX ON events ((lower(kind)) text_pattern_ops)"));
+    ixt_cand_set_free(&s);
+    /* a leading wildcard, and a column that needs none (no facts say so) */
+    const char *none[] = {"SELECT id FROM events WHERE kind LIKE '%.created'",
+                          "SELECT id FROM runs WHERE status LIKE 'q%'"};
+    for (int q = 0; q < 2; q++) {
+        s = gen(none[q], 0, &f);
+        for (int i = 0; i < s.n; i++)
+            assert_null(s.v[i].opclass);
+        ixt_cand_set_free(&s);
+    }
     ixt_cand_facts_free(&f);
 }
 
@@ -459,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_group_key_then_aggregated_columns),
         cmocka_unit_test(test_each_equality_leads),
         cmocka_unit_test(test_range_after_the_constant_equalities),
+        cmocka_unit_test(test_like_prefix_pattern_ops),
         cmocka_unit_test(test_qualstats_predicates),
         cmocka_unit_test(test_shapes_prefix_near_duplicate_extend),
         cmocka_unit_test(test_reordered_keys),
