@@ -68,6 +68,30 @@ static char *column_names(const PgQuery__IndexStmt *is)
     return ixt_buf_take(&b);
 }
 
+/* The deparser writes an expression's operator class against it:
+ * "(lower(name)text_pattern_ops)", valid but unreadable.  A blank between
+ * ")" and the word after it (a blank between tokens changes nothing).
+ * Takes body; caller frees the result */
+static char *spaced(char *body)
+{
+    ixt_tokens t;
+    if (!body || ixt_tok_scan(body, &t, NULL) != 0)
+        return body;
+    ixt_buf b;
+    ixt_buf_init(&b);
+    int from = 0;
+    for (int i = 0; i + 1 < t.n; i++)
+        if (ixt_tok_is(t.tk[i], body, ')') && t.tk[i + 1]->start == t.tk[i]->end &&
+            (t.tk[i + 1]->token == PG_QUERY__TOKEN__IDENT || t.tk[i + 1]->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD)) {
+            ixt_buf_printf(&b, "%.*s ", t.tk[i]->end - from, body + from);
+            from = t.tk[i]->end;
+        }
+    ixt_buf_printf(&b, "%s", body + from);
+    ixt_tok_free(&t);
+    free(body);
+    return ixt_buf_take(&b);
+}
+
 /* sql without the CONCURRENTLY keyword (and the blanks after it), cut at
  * the scanner's token so the rest stays as the user wrote it.  In CREATE
  * [UNIQUE] INDEX CONCURRENTLY nothing before the keyword can scan as it,
@@ -244,7 +268,7 @@ char *ixt_indexdef_render_on(const ixt_indexdef *d, const ixt_index_target *t, b
     set_str(&is->idxname, NULL);
     is->concurrent = concurrently;
     is->if_not_exists = false;
-    char *body = deparse(res, e);
+    char *body = spaced(deparse(res, e));
     char *head = ixt_xasprintf("CREATE %sINDEX %s", is->unique ? "UNIQUE " : "", concurrently ? "CONCURRENTLY " : "");
     char *out = NULL;
     if (body && strncmp(body, head, strlen(head)) == 0 && strncmp(body + strlen(head), "ON ", 3) == 0)

@@ -132,6 +132,11 @@ static void test_expressions_include_where_methods(void **state)
     ixt_indexdef_free(&d);
     assert_render("CREATE INDEX ON docs USING gin (body jsonb_path_ops)", NULL, NULL, true, false,
                   "CREATE INDEX CONCURRENTLY ON docs USING gin (body jsonb_path_ops)");
+    /* an expression's operator class apart from it, as pg_get_indexdef writes it */
+    assert_render("CREATE INDEX ON users ((lower(name)) text_pattern_ops)", NULL, NULL, false, false,
+                  "CREATE INDEX ON users USING btree (lower(name) text_pattern_ops)");
+    assert_render("CREATE INDEX ON users (name text_pattern_ops) WHERE note = ')x'", NULL, NULL, false, false,
+                  "CREATE INDEX ON users USING btree (name text_pattern_ops) WHERE note = ')x'");
     assert_render("CREATE INDEX ON \"select\" (\"from\" DESC NULLS LAST) INCLUDE (\"Id\")", "public",
                   "select_from_idx", true, true,
                   "CREATE INDEX CONCURRENTLY IF NOT EXISTS select_from_idx ON public.\"select\" "
