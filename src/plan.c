@@ -1282,14 +1282,15 @@ bool ixt_plan_uses_index(const ixt_plan *p, const char *name)
 }
 
 /* What a Limit's input walks in order: through Gather Merge (workers walk
- * it too) and the outer side of Nested Loops.  *dropping: a loop on the
+ * it too), LockRows (FOR UPDATE) and the outer side of Nested Loops.  *dropping: a loop on the
  * way may drop outer rows (a Join Filter, or fewer rows out than in: a
  * filter on the inner side), as a Filter on the walk would. */
 static const ixt_plan_node *limit_walk(const ixt_plan_node *c, bool *dropping)
 {
     *dropping = false;
     while (c) {
-        if (strcmp(c->node_type, "Gather Merge") == 0 && c->nchildren == 1) {
+        if ((strcmp(c->node_type, "Gather Merge") == 0 || strcmp(c->node_type, "LockRows") == 0) &&
+            c->nchildren == 1) {
             c = c->children[0];
         } else if (strcmp(c->node_type, "Nested Loop") == 0 && c->nchildren == 2 && c->children[0]->parent_rel &&
                    strcmp(c->children[0]->parent_rel, "Outer") == 0) {

@@ -136,7 +136,8 @@ bool ixt_plan_uses_index(const ixt_plan *p, const char *name);
 /* The plan's total cost should the rows a LIMIT waits for come late: a
  * Limit whose input walks a whole hypothetical index in sort order (an
  * Index Scan with no Index Cond, on an index named "<oid>...", with a
- * Filter or as the outer side of a Nested Loop that drops rows) stops
+ * Filter or as the outer side of a Nested Loop that drops rows; under
+ * FOR UPDATE through LockRows) stops
  * early only if the filter keeps as many rows as the planner guessed,
  * and a guess (jsonb @>, a function, correlated columns, a join) may be
  * far off: then it reads the whole index, and the heap behind it, at

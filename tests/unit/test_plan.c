@@ -980,6 +980,17 @@ static void test_cost_if_rows_late(void **state)
     (void)state;
     assert_near(late_loop_cost(120000, ", \"Filter\": \"archived\""), 45514.88);
     assert_near(late_loop_cost(600000, ""), 7.93);
+    /* FOR UPDATE: LockRows between the Limit and the walk */
+    ixt_plan *lock = parse_ok(
+        "[{\"Plan\": {\"Node Type\": \"Limit\", \"Startup Cost\": 0.04, \"Total Cost\": 29.80, \"Plan Rows\": 10,"
+        " \"Plan Width\": 26, \"Plans\": [{\"Node Type\": \"LockRows\", \"Parent Relationship\": \"Outer\","
+        " \"Startup Cost\": 0.04, \"Total Cost\": 43749.71, \"Plan Rows\": 14700, \"Plan Width\": 26,"
+        " \"Plans\": [{\"Node Type\": \"Index Scan\", \"Parent Relationship\": \"Outer\","
+        " \"Scan Direction\": \"Forward\", \"Index Name\": \"<13556>btree_runs_run_at\", \"Relation Name\": \"runs\","
+        " \"Alias\": \"runs\", \"Startup Cost\": 0.04, \"Total Cost\": 43602.71, \"Plan Rows\": 14700,"
+        " \"Plan Width\": 26, \"Filter\": \"(status = 'queued'::text)\"}]}]}}]");
+    assert_near(ixt_plan_cost_if_rows_late(lock), 43749.71);
+    ixt_plan_free(lock);
     assert_near(late_cost("<13556>btree_events_created_at", ""), 213709.13);
     assert_near(late_cost("<13556>btree_events_created_at", ", \"Index Cond\": \"(tenant_id = 1)\""), 43542.19);
     assert_near(late_cost("events_created_at_idx", ""), 43542.19);
