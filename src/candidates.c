@@ -721,11 +721,16 @@ bool ixt_cand_covers(const ixt_cand *a, const ixt_cand *b)
     return covers_from(a, 0, b) || (a->led > 0 && b->led == 0 && covers_from(a, a->led, b));
 }
 
+/* Both NULL, or the same text. */
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 bool ixt_cand_near_dup(const ixt_cand *a, const ixt_cand *b)
 {
     if (strcmp(a->table, b->table) != 0 || a->nkeys != b->nkeys || a->expr != b->expr || a->gin != b->gin ||
-        a->brin != b->brin || (a->where == NULL) != (b->where == NULL) || (a->where && strcmp(a->where, b->where) != 0) ||
-        (a->opclass == NULL) != (b->opclass == NULL) || (a->opclass && strcmp(a->opclass, b->opclass) != 0))
+        a->brin != b->brin || !same_text(a->where, b->where) || !same_text(a->opclass, b->opclass))
         return false;
     for (int i = 0; i < a->nkeys; i++)
         if (strcmp(a->keys[i], b->keys[i]) != 0 || a->desc[i] != b->desc[i])

@@ -80,12 +80,14 @@ static char *spaced(char *body)
     ixt_buf b;
     ixt_buf_init(&b);
     int from = 0;
-    for (int i = 0; i + 1 < t.n; i++)
-        if (ixt_tok_is(t.tk[i], body, ')') && t.tk[i + 1]->start == t.tk[i]->end &&
-            (t.tk[i + 1]->token == PG_QUERY__TOKEN__IDENT || t.tk[i + 1]->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD)) {
+    for (int i = 0; i + 1 < t.n; i++) {
+        const PgQuery__ScanToken *next = t.tk[i + 1];
+        bool word = next->token == PG_QUERY__TOKEN__IDENT || next->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD;
+        if (ixt_tok_is(t.tk[i], body, ')') && next->start == t.tk[i]->end && word) {
             ixt_buf_printf(&b, "%.*s ", t.tk[i]->end - from, body + from);
             from = t.tk[i]->end;
         }
+    }
     ixt_buf_printf(&b, "%s", body + from);
     ixt_tok_free(&t);
     free(body);

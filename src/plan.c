@@ -1282,9 +1282,10 @@ bool ixt_plan_uses_index(const ixt_plan *p, const char *name)
 }
 
 /* What a Limit's input walks in order: through Gather Merge (workers walk
- * it too), LockRows (FOR UPDATE) and the outer side of Nested Loops.  *dropping: a loop on the
- * way may drop outer rows (a Join Filter, or fewer rows out than in: a
- * filter on the inner side), as a Filter on the walk would. */
+ * it too), LockRows (FOR UPDATE) and the outer side of Nested Loops.
+ * *dropping: a loop on the way may drop outer rows (a Join Filter, or
+ * fewer rows out than in: a filter on the inner side), as a Filter on the
+ * walk would. */
 static const ixt_plan_node *limit_walk(const ixt_plan_node *c, bool *dropping)
 {
     *dropping = false;

@@ -137,12 +137,11 @@ bool ixt_plan_uses_index(const ixt_plan *p, const char *name);
  * Limit whose input walks a whole hypothetical index in sort order (an
  * Index Scan with no Index Cond, on an index named "<oid>...", with a
  * Filter or as the outer side of a Nested Loop that drops rows; under
- * FOR UPDATE through LockRows) stops
- * early only if the filter keeps as many rows as the planner guessed,
- * and a guess (jsonb @>, a function, correlated columns, a join) may be
- * far off: then it reads the whole index, and the heap behind it, at
- * random.  Counted at the scan's full cost there; the total cost
- * elsewhere. */
+ * FOR UPDATE through LockRows) stops early only if the filter keeps as
+ * many rows as the planner guessed, and a guess (jsonb @>, a function,
+ * correlated columns, a join) may be far off: then it reads the whole
+ * index, and the heap behind it, at random.  Counted at the scan's full
+ * cost there; the total cost elsewhere. */
 double ixt_plan_cost_if_rows_late(const ixt_plan *p);
 /* The distinct index names the plan uses, sorted; returns the count.
  * *names: caller frees the array; the strings are borrowed from p. */
