@@ -957,6 +957,53 @@ static void read_sort(actx *c, scope *s, json_t *list)
     }
 }
 
+static ixt_pt_step find_window(json_t *obj, void *ctx)
+{
+    json_t *f = ixt_pt_as(obj, "FuncCall"), *over = f ? ixt_pt_get(f, "over") : NULL;
+    if (json_is_object(over)) {
+        *(json_t **)ctx = over;
+        return IXT_PT_STOP;
+    }
+    return ixt_pt_as(obj, "SubLink") ? IXT_PT_SKIP : IXT_PT_DESCEND;
+}
+
+/* The window of the WINDOW clause that over names (OVER w, OVER (w ...)),
+ * else over itself. */
+static json_t *named_window(json_t *sel, json_t *over)
+{
+    const char *name = ixt_pt_str(over, "name") ? ixt_pt_str(over, "name") : ixt_pt_str(over, "refname");
+    size_t i;
+    json_t *item;
+    json_array_foreach(ixt_pt_get(sel, "windowClause"), i, item) {
+        json_t *w = ixt_pt_as(item, "WindowDef");
+        if (name && ixt_pt_same(ixt_pt_str(w, "name"), name))
+            return w;
+    }
+    return over;
+}
+
+/* A window function reads its rows in PARTITION BY, then ORDER BY order:
+ * sort uses (an index in that order feeds it without a sort), when the
+ * statement has no ORDER BY of its own.  The first window only. */
+static void read_window(actx *c, scope *s, json_t *sel)
+{
+    json_t *w = NULL;
+    if (json_array_size(ixt_pt_get(sel, "sortClause")) ||
+        !ixt_pt_walk(ixt_pt_get(sel, "targetList"), find_window, &w))
+        return;
+    w = named_window(sel, w);
+    size_t i;
+    json_t *item;
+    json_array_foreach(ixt_pt_get(w, "partitionClause"), i, item) {
+        side a;
+        if (!side_of(c, s, item, &a))
+            continue;
+        add_use(c, &a, IXT_USE_SORT, IXT_OP_NONE, IXT_CLAUSE_ORDER, "", 0, NULL, false, false);
+        free(a.expr);
+    }
+    read_sort(c, s, ixt_pt_get(w, "orderClause"));
+}
+
 static void read_group(actx *c, scope *s, json_t *list)
 {
     size_t i;
@@ -1061,6 +1108,7 @@ static void analyze_select(actx *c, json_t *sel, scope *up, bool top)
         walk_expr(c, &s, ixt_pt_get(sel, "whereClause"), true, IXT_CLAUSE_WHERE);
         read_group(c, &s, ixt_pt_get(sel, "groupClause"));
         read_sort(c, &s, ixt_pt_get(sel, "sortClause"));
+        read_window(c, &s, sel);
         /* HAVING sum(x) > $1 reads x too */
         json_t *having = ixt_pt_get(sel, "havingClause");
         c->info->has_having |= having != NULL;

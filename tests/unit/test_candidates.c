@@ -259,6 +259,33 @@ static void test_like_prefix_pattern_ops(void **state)
     ixt_cand_facts_free(&f);
 }
 
+/* A window function reads its rows by PARTITION BY, then ORDER BY: an
+ * index in that order (after the equalities) feeds it without a sort;
+ * inline or named in the WINDOW clause; not when the statement sorts
+ * its own way. */
+static void test_window_order(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT id, row_number() OVER (PARTITION BY workflow_id ORDER BY run_at DESC) FROM runs "
+                         "WHERE status = 'failed'",
+                         0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (status, workflow_id, run_at DESC)"));
+    ixt_cand_set_free(&s);
+    s = gen("SELECT * FROM (SELECT id, lag(run_at) OVER w AS prev FROM runs "
+            "WINDOW w AS (PARTITION BY workflow_id ORDER BY run_at)) x WHERE prev IS NULL",
+            0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id, run_at)"));
+    ixt_cand_set_free(&s);
+    s = gen("SELECT id, row_number() OVER (PARTITION BY workflow_id ORDER BY run_at) FROM runs ORDER BY started_at", 0,
+            &f);
+    assert_false(has(&s, "CREATE INDEX ON runs (workflow_id, run_at)"));
+    assert_true(has(&s, "CREATE INDEX ON runs (started_at)"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
 static void test_qualstats_predicates(void **state)
 {
     (void)state;
@@ -494,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_each_equality_leads),
         cmocka_unit_test(test_range_after_the_constant_equalities),
         cmocka_unit_test(test_like_prefix_pattern_ops),
+        cmocka_unit_test(test_window_order),
         cmocka_unit_test(test_qualstats_predicates),
         cmocka_unit_test(test_shapes_prefix_near_duplicate_extend),
         cmocka_unit_test(test_reordered_keys),
