@@ -735,5 +735,14 @@ int main(void)
         compare("saas", "idxsaas", NULL, "demo/saas/statements.sql", shares, n);
     if (!only || strstr(only, "saas_rls"))
         compare("saas_rls", "idxsaas", "app_user", "demo/saas/statements.sql", shares, n);
+    /* IXT_BENCH_WORKLOAD=label:database:role:file (role may be empty): a workload of one's own */
+    const char *own = getenv("IXT_BENCH_WORKLOAD");
+    char f[4][512] = {{0}};
+    if (own && sscanf(own, "%511[^:]:%511[^:]:%511[^:]:%511s", f[0], f[1], f[2], f[3]) == 4)
+        compare(f[0], f[1], f[2], f[3], shares, n);
+    else if (own && sscanf(own, "%511[^:]:%511[^:]::%511s", f[0], f[1], f[3]) == 3)
+        compare(f[0], f[1], NULL, f[3], shares, n);
+    else if (own)
+        fprintf(stderr, "bench_greedy: IXT_BENCH_WORKLOAD is label:database:role:file\n");
     return 0;
 }
