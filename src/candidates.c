@@ -247,6 +247,7 @@ static bool has_column(const ixt_catalog *cat, const char *table, const char *co
  * column is an index condition only in a nested loop); pat: LIKE 'abc%' */
 typedef struct tcols {
     colset lead, eq, cst, rng, pat, srt, grp, out;
+    colset flt; /* filters no btree condition serves: LIKE '%x%' */
 } tcols;
 
 static bool plain_op(const char *op)
@@ -267,6 +268,8 @@ static void gather_use(const ixt_catalog *cat, const ixt_sql_info *in, const cha
             colset_add(&tc->eq, u->column, false);
         if (plain_op(u->op) && u->kind != IXT_USE_JOIN)
             colset_add(&tc->cst, u->column, false);
+        if (u->opclass == IXT_OP_LIKE)
+            colset_add(&tc->flt, u->column, false);
         break;
     case IXT_USE_RANGE:
         colset_add(&tc->rng, u->column, false);
@@ -391,6 +394,20 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
             concat(&k, &tc->rng, 1);
             add_keyed(set, table, &k, NULL, NULL, keep);
         }
+    }
+    /* a filter no index condition serves, then every other column the
+     * statement reads on the table: an index-only scan reads that narrow
+     * copy instead of the table, e.g. (p_name, p_partkey) for a join on
+     * p_partkey with p_name LIKE '%green%' */
+    if (tc->flt.n) {
+        k = (colset){.n = 0};
+        concat(&k, &tc->lead, -1);
+        concat(&k, &tc->flt, 2);
+        const colset *read[] = {&tc->eq, &tc->rng, &tc->srt, &tc->grp, &tc->out};
+        for (size_t i = 0; i < sizeof read / sizeof *read; i++)
+            concat(&k, read[i], -1);
+        if (k.n <= 4)
+            add_keyed(set, table, &k, NULL, NULL, false);
     }
     if (tc->grp.n) {
         k = (colset){.n = 0};
