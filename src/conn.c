@@ -201,6 +201,11 @@ const char *ixt_conn_as(const ixt_conn *c)
     return c->as;
 }
 
+const char *ixt_conn_role(const ixt_conn *c)
+{
+    return c->role;
+}
+
 static bool settings_pinned(ixt_conn *c)
 {
     const char *scs = PQparameterStatus(c->pg, "standard_conforming_strings");

@@ -235,9 +235,31 @@ void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s)
         [F_WRITES] = tables ? writes_sql(c) : NULL};
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++) {
         ixt_script_init(&s[i]);
+        /* Under SET ROLE, pg_stats hides the tables whose row security
+         * applies to the role, and pg_stat_statements the other roles'
+         * texts (the write statements); the planner reads the whole
+         * statistics all the same.  Those two are read as the session's
+         * own user, in a transaction rolled back whatever happens. */
+        bool own = ixt_conn_role(c) && (i == F_COLS || i == F_WRITES);
+        if (sql[i] && own) {
+            ixt_script_add(&s[i], IXT_SQL_TAG "BEGIN READ ONLY", 0);
+            ixt_script_add(&s[i], IXT_SQL_TAG "SET LOCAL ROLE NONE", 0);
+        }
         if (sql[i])
             ixt_script_add(&s[i], sql[i], IXT_STEP_KEEP);
+        if (sql[i] && own)
+            ixt_script_add(&s[i], IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
     }
+}
+
+/* The result of the script's query (after its BEGIN and SET LOCAL ROLE,
+ * if any).  borrowed */
+static PGresult *kept_result(const ixt_script *s)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->steps[i].flags & IXT_STEP_KEEP)
+            return ixt_script_result(s, i);
+    return NULL;
 }
 
 int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, ixt_cand_facts *f, double *span_s,
@@ -254,7 +276,7 @@ int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, ixt_
                                                      [F_WRITES] = true};
     int rc = 0;
     for (int i = 0; i < IXT_FACTS_SCRIPTS && rc == 0; i++) {
-        PGresult *r = ixt_script_result(&s[i], 0);
+        PGresult *r = kept_result(&s[i]);
         if (s[i].n == 0)
             continue;
         if (!r && (!optional[i] || !ixt_conn_ok(c)))

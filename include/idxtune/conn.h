@@ -60,6 +60,8 @@ typedef struct ixt_conn ixt_conn;
 
 /* "role app_user, app.tenant_id=1" or "" when neither is set.  borrowed */
 const char *ixt_conn_as(const ixt_conn *c);
+/* The role the connection plans as (SET ROLE), NULL when none.  borrowed */
+const char *ixt_conn_role(const ixt_conn *c);
 
 /* Opens a connection, blocking.  purpose ("monitor", "lab", ...) goes into
  * application_name as "idxtune/purpose".  caller frees with ixt_conn_close */

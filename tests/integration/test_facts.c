@@ -1,6 +1,6 @@
 /* The advisor's catalog facts: a partitioned table's writes are its
  * partitions' (the parent itself counts none), so an index on it is
- * charged for them. */
+ * charged for them; under a role, they are read as the session's user. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,9 +100,63 @@ static void test_write_rates_are_the_statements(void **state)
     ixt_conn_close(c);
 }
 
+static const ixt_col_fact *col_of(const ixt_cand_facts *f, const char *table, const char *column)
+{
+    const ixt_col_fact *cf = ixt_cand_col(f, table, column);
+    assert_non_null(cf);
+    return cf;
+}
+
+/* Under SET ROLE, pg_stats hides runs (its row security applies to
+ * app_user) and pg_stat_statements hides the other roles' texts.  The
+ * facts are read as the session's own user all the same: the statistics
+ * (a BRIN's correlation, an IS NULL partial's share of NULLs) and the
+ * write rates from the statements are the owner's, nothing is left to
+ * probe, and the connection is app_user again afterwards. */
+static void test_facts_under_a_role_are_the_session_users(void **state)
+{
+    (void)state;
+    const char *settings[] = {"app.tenant_id=1"};
+    ixt_conn *owner = ixt_test_connect(NULL, NULL, NULL, 0);
+    ixt_conn *app = ixt_test_connect(NULL, "app_user", settings, 1);
+    ixt_err e;
+    PGresult *r = ixt_conn_exec(app, "SELECT count(*) FROM pg_stats WHERE tablename = 'runs'", 0, NULL, &e);
+    if (!r)
+        fail_msg("%s", e.msg);
+    assert_string_equal(PQgetvalue(r, 0, 0), "0"); /* what the role itself sees */
+    PQclear(r);
+    ixt_cand_facts fo, fa;
+    double span;
+    if (ixt_cand_facts_load(owner, owner, &fo, &span, &e) != 0 || ixt_cand_facts_load(app, app, &fa, &span, &e) != 0)
+        fail_msg("%s", e.msg);
+    static const char *const cols[] = {"created_at", "finished_at", "status", "tenant_id"};
+    for (int i = 0; i < 4; i++) {
+        const ixt_col_fact *o = col_of(&fo, "runs", cols[i]), *a = col_of(&fa, "runs", cols[i]);
+        assert_true(o->n_distinct != 0);
+        assert_true(a->n_distinct == o->n_distinct && a->correlation == o->correlation &&
+                    a->null_frac == o->null_frac);
+        assert_null(a->hidden_rel);
+    }
+    assert_true(col_of(&fa, "runs", "finished_at")->null_frac > 0);
+    const ixt_table_fact *to = ixt_cand_table(&fo, "runs"), *ta = ixt_cand_table(&fa, "runs");
+    assert_true(to->from_statements && ta->from_statements);
+    assert_true(fabs(ta->writes_per_s - to->writes_per_s) <= 0.1 * to->writes_per_s + 1e-6);
+    ixt_cand_facts_free(&fo);
+    ixt_cand_facts_free(&fa);
+    r = ixt_conn_exec(app, "SELECT current_user, current_setting('transaction_read_only')", 0, NULL, &e);
+    if (!r)
+        fail_msg("%s", e.msg);
+    assert_string_equal(PQgetvalue(r, 0, 0), "app_user");
+    assert_string_equal(PQgetvalue(r, 0, 1), "off");
+    PQclear(r);
+    ixt_conn_close(app);
+    ixt_conn_close(owner);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_facts_under_a_role_are_the_session_users),
         cmocka_unit_test(test_partitioned_table_writes_are_its_partitions),
         cmocka_unit_test(test_write_rates_are_the_statements),
     };
