@@ -1302,6 +1302,14 @@ const ixt_sql_param *ixt_sql_param_target(const ixt_sql_info *in, int n)
     return &in->params[n - 1];
 }
 
+bool ixt_sql_has_plan(const char *sql)
+{
+    ixt_sql_info *in = ixt_sql_analyze(sql, NULL);
+    bool plan = in && in->kind != IXT_SQL_UTILITY && in->kind != IXT_SQL_MULTIPLE;
+    ixt_sql_info_free(in);
+    return plan;
+}
+
 const char *ixt_sql_kind_name(ixt_sql_kind k)
 {
     static const char *const names[] = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "utility",

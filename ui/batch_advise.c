@@ -21,6 +21,35 @@ static void progress(void *ctx, int done, int total, const char *what)
     fprintf(stderr, "\r%s: %d/%d   ", what, done, total);
 }
 
+/* The top statements by total time, in rounds of texts until enough of
+ * them have a plan (usually one round trip).  Returns how many were added,
+ * -1 on error. */
+static int add_top(ixt_nodes *ns, ixt_advisor *a, ixt_stmt **v, size_t n, size_t want, ixt_err *e)
+{
+    size_t added = 0;
+    for (size_t from = 0; from < n && added < want;) {
+        size_t chunk = (want - added) * 2 + 8;
+        chunk = chunk < n - from ? chunk : n - from;
+        int64_t *ids = ixt_xcalloc(chunk + 1, sizeof *ids);
+        for (size_t i = 0; i < chunk; i++)
+            ids[i] = v[from + i]->queryid;
+        char **texts;
+        int rc = ixt_nodes_full_texts(ns, ids, chunk, &texts, e);
+        free(ids);
+        if (rc != 0)
+            return -1;
+        for (size_t i = 0; i < chunk && added < want; i++)
+            if (texts[i] && ixt_sql_has_plan(texts[i])) {
+                const ixt_stmt *s = v[from + i];
+                ixt_advisor_add(a, texts[i], s->calls, s->rows, (long long)s->queryid);
+                added++;
+            }
+        ixt_workload_texts_free(texts, chunk);
+        from += chunk;
+    }
+    return (int)added;
+}
+
 static int load_statements(const ixt_opts *o, ixt_nodes *ns, ixt_advisor *a)
 {
     ixt_err e;
@@ -39,21 +68,9 @@ static int load_statements(const ixt_opts *o, ixt_nodes *ns, ixt_advisor *a)
     }
     ixt_stmt **v;
     size_t n = ixt_workload_view(&w, IXT_COL_TOTAL, true, NULL, &v);
-    size_t top = o->limit > 0 ? (size_t)o->limit : 50;
-    if (n > top)
-        n = top;
-    int64_t *ids = ixt_xcalloc(n + 1, sizeof *ids);
-    for (size_t i = 0; i < n; i++)
-        ids[i] = v[i]->queryid;
-    char **texts;
-    int rc = ixt_nodes_full_texts(ns, ids, n, &texts, &e);
+    int rc = add_top(ns, a, v, n, o->limit > 0 ? (size_t)o->limit : 50, &e) < 0 ? -1 : 0;
     if (rc != 0)
         fprintf(stderr, "idxtune: %s\n", e.msg);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        if (texts[i])
-            ixt_advisor_add(a, texts[i], v[i]->calls, v[i]->rows, (long long)v[i]->queryid);
-    ixt_workload_texts_free(texts, n);
-    free(ids);
     free(v);
     ixt_workload_free(&w);
     return rc;

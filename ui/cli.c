@@ -151,7 +151,8 @@ static const struct cmd_help {
      "  idxtune advise [OPTIONS] [--queries FILE | --top N] [--budget-mb MB]\n"
      "                 [--role NAME --set NAME=VALUE] [--session FILE] [--format text|sql|json|md]\n",
      "      --queries=FILE     statements to advise on, separated by ';'\n"
-     "      --top=N            the N statements with the most total time (default 50)\n"
+     "      --top=N            the N statements with the most total time that have a plan\n"
+     "                         (COMMIT, SET, EXPLAIN... take no place; default 50)\n"
      "      --budget-mb=MB     storage budget of the advice (0: none)\n"
      "      --write-weight=W   weight of index maintenance against read savings (default 1)\n"
      ROLE_HELP

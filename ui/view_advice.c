@@ -12,6 +12,7 @@
 #include "views.h"
 
 #define TOP_STATEMENTS 50
+#define TOP_READ (TOP_STATEMENTS * 3)
 
 typedef struct aview {
     ui_view base;
@@ -328,9 +329,10 @@ static void aview_destroy(ui_view *v)
 
 typedef struct advice_job {
     ixt_advisor adv;
-    /* the top statements, whose full texts the job reads first */
-    int64_t ids[TOP_STATEMENTS];
-    double calls[TOP_STATEMENTS], rows[TOP_STATEMENTS];
+    /* the top statements, whose full texts the job reads first: more
+     * than it takes, as COMMIT, SET... (no plan) take no place */
+    int64_t ids[TOP_READ];
+    double calls[TOP_READ], rows[TOP_READ];
     size_t nids;
     double wall_ms;
     /* the other servers: a statement only a standby ran has its text
@@ -354,9 +356,11 @@ static int advice_load(advice_job *x, ixt_conn *lab, ixt_err *e)
     char **texts;
     if (ixt_node_links_full_texts(&x->links, lab, x->ids, x->nids, &texts, e) != 0)
         return -1;
-    for (size_t i = 0; i < x->nids; i++)
-        if (texts[i])
+    for (size_t i = 0, n = 0; i < x->nids && n < TOP_STATEMENTS; i++)
+        if (texts[i] && ixt_sql_has_plan(texts[i])) {
             ixt_advisor_add(&x->adv, texts[i], x->calls[i], x->rows[i], (long long)x->ids[i]);
+            n++;
+        }
     ixt_workload_texts_free(texts, x->nids);
     return 0;
 }
@@ -446,7 +450,7 @@ void view_advice_open(app *a)
     ixt_stmt **v;
     size_t n = ixt_workload_view(&a->wl, IXT_COL_TOTAL, true, NULL, &v);
     /* by id: the job reads the texts, those the list has not yet too */
-    for (size_t i = 0; i < n && r->nids < TOP_STATEMENTS; i++) {
+    for (size_t i = 0; i < n && r->nids < TOP_READ; i++) {
         r->ids[r->nids] = v[i]->queryid;
         r->rows[r->nids] = v[i]->rows;
         r->calls[r->nids++] = v[i]->calls;

@@ -123,6 +123,9 @@ typedef struct ixt_sql_info {
 ixt_sql_info *ixt_sql_analyze(const char *sql, ixt_err *e);
 void ixt_sql_info_free(ixt_sql_info *info);
 const char *ixt_sql_kind_name(ixt_sql_kind k); /* borrowed */
+/* One statement that the server plans: not a utility statement (COMMIT,
+ * SET, EXPLAIN ...), which pg_stat_statements tracks too, nor several. */
+bool ixt_sql_has_plan(const char *sql);
 
 /* The column $n is compared with, NULL when none is known.  borrowed */
 const ixt_sql_param *ixt_sql_param_target(const ixt_sql_info *info, int n);
