@@ -115,8 +115,10 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const ixt_adv_helped *
                 continue;
             char *one = ixt_xstrdup(a->stmts[i].sql);
             ixt_squash_ws(one);
-            printf("   helps: cost %.2f -> %.2f  x%.0f  %.90s%s\n", a->stmts[i].base_cost, h->final[i],
-                   a->stmts[i].weight, one, strlen(one) > 90 ? "..." : "");
+            /* the whole set's plan uses it, and costs more: said so */
+            bool rises = h->final[i] >= a->stmts[i].base_cost;
+            printf("   %s: cost %.2f -> %.2f  x%.0f  %.90s%s\n", rises ? "used, costs more" : "helps",
+                   a->stmts[i].base_cost, h->final[i], a->stmts[i].weight, one, strlen(one) > 90 ? "..." : "");
             free(one);
         }
         free(def);
@@ -148,11 +150,12 @@ static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_
         json_t *hs = json_array();
         for (int i = 0; i < a->nstmts; i++)
             if (h->uses[p * a->nstmts + i])
-                json_array_append_new(hs, json_pack("{s:s, s:o, s:o, s:o, s:o}", "statement", a->stmts[i].sql,
+                json_array_append_new(hs, json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "statement", a->stmts[i].sql,
                                                     "queryid", ixt_json_id(a->stmts[i].queryid), "cost_before",
                                                     ixt_json_real(a->stmts[i].base_cost, IXT_JSON_COST),
                                                     "cost_after", ixt_json_real(h->final[i], IXT_JSON_COST),
-                                                    "weight", ixt_json_count(a->stmts[i].weight)));
+                                                    "weight", ixt_json_count(a->stmts[i].weight), "cost_rises",
+                                                    h->final[i] >= a->stmts[i].base_cost));
         json_t *one = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "definition", def, "table",
                                 c->table, "size_bytes", ixt_json_count(c->size_bytes), "size_corrected_bytes",
                                 ixt_json_count(c->size_real), "write_rate", ixt_json_known(c->writes_per_s, IXT_JSON_RATE),

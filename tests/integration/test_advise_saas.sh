@@ -22,6 +22,10 @@ assert d["statements"] == 26 and not d["skipped"], d["skipped"]
 assert d["indexes"], "no index"
 for x in d["indexes"]:
     assert x["helps"], x["definition"] + " helps nothing"
+    # a statement the set makes costlier is marked so, and no pick has only those
+    assert any(not h["cost_rises"] for h in x["helps"]), x["definition"] + " only makes statements costlier"
+    for h in x["helps"]:
+        assert h["cost_rises"] == (h["cost_after"] >= h["cost_before"]), h
     assert "$" not in x["definition"], x["definition"]
     assert x["size_corrected_bytes"] <= x["size_bytes"], x["definition"]
 assert d["weighted_cost_after"] < 0.5 * d["weighted_cost_before"], (d["weighted_cost_before"], d["weighted_cost_after"])
