@@ -21,6 +21,7 @@
  * each set built for real in a transaction rolled back, each statement
  * run three times, the median of each, summed.  Budgets are
  * shares of the database's size, so IXT_BENCH_SCALE keeps them apt. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -613,6 +614,27 @@ static void optimum(const char *name, const ixt_conn_opts *o, const wl *w, doubl
     free(ad.defs);
 }
 
+/* Whether the list a,b,c has the item s. */
+static bool named(const char *only, const char *s)
+{
+    size_t n = strlen(s);
+    for (const char *p = only; p && *p; p += strcspn(p, ","), p += *p == ',')
+        if (strcspn(p, ",") == n && strncmp(p, s, n) == 0)
+            return true;
+    return false;
+}
+
+/* IXT_BENCH_ONLY=a,b: whether it names the leg label or one of its
+ * budgets (label_25pct); unset, every leg. */
+static bool wanted(const char *only, const char *label)
+{
+    size_t n = strlen(label);
+    for (const char *p = only; p && *p; p += strcspn(p, ","), p += *p == ',')
+        if (strncmp(p, label, n) == 0 && (p[n] == ',' || !p[n] || (p[n] == '_' && isdigit((unsigned char)p[n + 1]))))
+            return true;
+    return !only;
+}
+
 /* role NULL: as the connecting user; else SET ROLE and app.tenant_id=1,
  * as the demo's application runs (its tenant's policy applies). */
 static void compare(const char *label, const char *db, const char *role, const char *path, const double *shares,
@@ -638,9 +660,9 @@ static void compare(const char *label, const char *db, const char *role, const c
         double budget_mb = dbsize * shares[b] / MB;
         char name[96];
         snprintf(name, sizeof name, "%s_%.0fpct", label, shares[b] * 100);
-        /* IXT_BENCH_ONLY=analytic_25pct: that leg alone */
+        /* IXT_BENCH_ONLY=analytic_25pct: that budget alone */
         const char *only = getenv("IXT_BENCH_ONLY");
-        if (only && strstr(only, "pct") && !strstr(only, name))
+        if (only && !named(only, label) && !named(only, name))
             continue;
         printf("%s_budget_mb %.1f\n", name, budget_mb);
 
@@ -724,24 +746,27 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0); /* figures as they come: the reference is slow */
     /* IXT_BENCH_ONLY: the legs whose label it names (while tuning one) */
     const char *only = getenv("IXT_BENCH_ONLY");
-    if (!only || strstr(only, "demo"))
+    if (wanted(only, "demo"))
         compare("demo", "idxdemo", NULL, "demo/statements.sql", shares, n);
-    if (!only || strstr(only, "rls"))
+    if (wanted(only, "rls"))
         compare("rls", "idxdemo", "app_user", "demo/statements.sql", shares, n);
-    if (!only || strstr(only, "analytic"))
+    if (wanted(only, "analytic"))
         compare("analytic", "idxtpch", NULL, "demo/analytics/statements.sql", shares, n);
     /* a workload the advisor was not tuned on, as the owner and as its application under RLS */
-    if (!only || strstr(only, "saas"))
+    if (wanted(only, "saas"))
         compare("saas", "idxsaas", NULL, "demo/saas/statements.sql", shares, n);
-    if (!only || strstr(only, "saas_rls"))
+    if (wanted(only, "saas_rls"))
         compare("saas_rls", "idxsaas", "app_user", "demo/saas/statements.sql", shares, n);
     /* IXT_BENCH_WORKLOAD=label:database:role:file (role may be empty): a workload of one's own */
     const char *own = getenv("IXT_BENCH_WORKLOAD");
     char f[4][512] = {{0}};
-    if (own && sscanf(own, "%511[^:]:%511[^:]:%511[^:]:%511s", f[0], f[1], f[2], f[3]) == 4)
-        compare(f[0], f[1], f[2], f[3], shares, n);
-    else if (own && sscanf(own, "%511[^:]:%511[^:]::%511s", f[0], f[1], f[3]) == 3)
-        compare(f[0], f[1], NULL, f[3], shares, n);
+    if (own && sscanf(own, "%511[^:]:%511[^:]:%511[^:]:%511s", f[0], f[1], f[2], f[3]) == 4) {
+        if (wanted(only, f[0]))
+            compare(f[0], f[1], f[2], f[3], shares, n);
+    } else if (own && sscanf(own, "%511[^:]:%511[^:]::%511s", f[0], f[1], f[3]) == 3) {
+        if (wanted(only, f[0]))
+            compare(f[0], f[1], NULL, f[3], shares, n);
+    }
     else if (own)
         fprintf(stderr, "bench_greedy: IXT_BENCH_WORKLOAD is label:database:role:file\n");
     return 0;
