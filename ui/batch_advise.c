@@ -181,8 +181,10 @@ static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_
     json_t *un = json_array();
     for (int i = 0; i < a->nunanalyzed; i++)
         json_array_append_new(un, json_string(a->unanalyzed[i]));
-    json_t *j = json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
-                          "connection", ixt_conn_label(a->c), "as", ixt_conn_as(a->c), "statements", a->nstmts,
+    const char *as = ixt_conn_as(a->c);
+    json_t *j = json_pack("{s:s, s:o, s:i, s:i, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
+                          "connection", ixt_conn_label(a->c), "as", as[0] ? json_string(as) : json_null(),
+                          "statements", a->nstmts,
                           "candidates", a->ncands, "weighted_cost_before",
                           ixt_json_real(a->weighted_before, IXT_JSON_COST), "weighted_cost_after",
                           ixt_json_real(a->weighted_after, IXT_JSON_COST), "total_size_bytes",

@@ -29,7 +29,8 @@ for x in d["indexes"]:
     assert "$" not in x["definition"], x["definition"]
     assert x["size_corrected_bytes"] <= x["size_bytes"], x["definition"]
 assert d["weighted_cost_after"] < 0.5 * d["weighted_cost_before"], (d["weighted_cost_before"], d["weighted_cost_after"])
-print(len(d["indexes"]), round(100 - 100 * d["weighted_cost_after"] / d["weighted_cost_before"], 1))' "$1"
+assert d["as"] == (sys.argv[2] if len(sys.argv) > 2 else None), d["as"]
+print(len(d["indexes"]), round(100 - 100 * d["weighted_cost_after"] / d["weighted_cost_before"], 1))' "$@"
 }
 "$IXT_PROG" -d idxsaas advise --queries demo/saas/statements.sql --format json >"$dir/owner" 2>"$dir/err"
 out=$(check "$dir/owner" 2>&1)
@@ -37,7 +38,7 @@ ok $? "as the owner: $out (indexes, % of the cost saved)" "$out$(cat "$dir/err")
 
 "$IXT_PROG" -d idxsaas --role app_user --set app.tenant_id=17 advise --queries demo/saas/statements.sql \
     --format json >"$dir/app" 2>"$dir/err"
-out=$(check "$dir/app" 2>&1)
+out=$(check "$dir/app" "role app_user, app.tenant_id=17" 2>&1)
 ok $? "as app_user under row-level security: $out" "$out$(cat "$dir/err")"
 
 # a tight budget (a quarter of what the best index for it takes): the
