@@ -351,6 +351,12 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
         concat(&one, &tc->lead, -1);
         colset_add(&one, tc->rng.cols[i], false);
         add_keyed(set, table, &one, NULL, NULL, false);
+        /* and alone: on a column the rows lie in the order of (a time),
+         * the planner may cost its scan well below one led by the
+         * policy's column, whose order it does not follow */
+        one = (colset){.n = 0};
+        colset_add(&one, tc->rng.cols[i], false);
+        add_keyed(set, table, &one, NULL, NULL, false);
     }
     k = (colset){.n = 0};
     concat(&k, &tc->eq, 3);
