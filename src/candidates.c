@@ -248,6 +248,7 @@ static bool has_column(const ixt_catalog *cat, const char *table, const char *co
 typedef struct tcols {
     colset lead, eq, cst, rng, pat, srt, grp, out;
     colset flt; /* filters no btree condition serves: LIKE '%x%' */
+    bool limit; /* the statement has a LIMIT */
 } tcols;
 
 static bool plain_op(const char *op)
@@ -312,6 +313,7 @@ static int gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long que
 {
     int nquals = 0;
     memset(tc, 0, sizeof *tc);
+    tc->limit = in->has_limit;
     policy_cols(f, table, &tc->lead);
     for (int i = 0; i < in->nuses; i++)
         if (in->uses[i].branch == 0 || branch < 0 || in->uses[i].branch == branch)
@@ -353,10 +355,12 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
         add_keyed(set, table, &one, NULL, NULL, false);
         /* and alone: on a column the rows lie in the order of (a time),
          * the planner may cost its scan well below one led by the
-         * policy's column, whose order it does not follow */
+         * policy's column, whose order it does not follow.  Not under a
+         * LIMIT: there that walk would wait for the tenant's rows. */
         one = (colset){.n = 0};
         colset_add(&one, tc->rng.cols[i], false);
-        add_keyed(set, table, &one, NULL, NULL, false);
+        if (!tc->limit)
+            add_keyed(set, table, &one, NULL, NULL, false);
     }
     k = (colset){.n = 0};
     concat(&k, &tc->eq, 3);
