@@ -267,7 +267,8 @@ static double corrected_size(const ixt_advisor *a, const ixt_cand *s, double hyp
         return hypo;
     double rows = t->reltuples * (s->where ? s->where_share : 1), groups = 1, width = 0, no_null = 1;
     for (int i = 0; i < s->nkeys + s->nincl; i++) {
-        const ixt_col_fact *cf = ixt_cand_col(&a->facts, s->table, i < s->nkeys ? s->keys[i] : s->incl[i - s->nkeys]);
+        const char *col = i < s->nkeys ? s->keys[i] : s->incl[i - s->nkeys];
+        const ixt_col_fact *cf = ixt_cand_col(&a->facts, s->table, col);
         if (!cf || cf->n_distinct == 0 || cf->avg_width <= 0)
             return hypo;
         if (i < s->nkeys)
