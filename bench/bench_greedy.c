@@ -766,8 +766,8 @@ int main(void)
     } else if (own && sscanf(own, "%511[^:]:%511[^:]::%511s", f[0], f[1], f[3]) == 3) {
         if (wanted(only, f[0]))
             compare(f[0], f[1], NULL, f[3], shares, n);
-    }
-    else if (own)
+    } else if (own) {
         fprintf(stderr, "bench_greedy: IXT_BENCH_WORKLOAD is label:database:role:file\n");
+    }
     return 0;
 }

@@ -357,10 +357,11 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
          * the planner may cost its scan well below one led by the
          * policy's column, whose order it does not follow.  Not under a
          * LIMIT: there that walk would wait for the tenant's rows. */
-        one = (colset){.n = 0};
-        colset_add(&one, tc->rng.cols[i], false);
-        if (!tc->limit)
+        if (!tc->limit) {
+            one = (colset){.n = 0};
+            colset_add(&one, tc->rng.cols[i], false);
             add_keyed(set, table, &one, NULL, NULL, false);
+        }
     }
     k = (colset){.n = 0};
     concat(&k, &tc->eq, 3);

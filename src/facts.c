@@ -225,6 +225,24 @@ static void load_writes(PGresult *r, ixt_cand_facts *f)
  * The write statements follow the tables, whose rates they replace. */
 enum { F_COLS, F_POLICIES, F_QUALS, F_TABLES, F_INDEXES, F_SPAN, F_WRITES };
 
+/* sql into script s; as the session's own user when as_session.  Under
+ * SET ROLE, pg_stats hides the tables whose row security applies to the
+ * role, and pg_stat_statements the other roles' texts (the write
+ * statements); the planner reads the whole statistics all the same.
+ * Those are read as the session's user, in a transaction rolled back
+ * whatever happens. */
+static void add_query(ixt_conn *c, ixt_script *s, const char *sql, bool as_session)
+{
+    bool own = as_session && ixt_conn_role(c);
+    if (own) {
+        ixt_script_add(s, IXT_SQL_TAG "BEGIN READ ONLY", 0);
+        ixt_script_add(s, IXT_SQL_TAG "SET LOCAL ROLE NONE", 0);
+    }
+    ixt_script_add(s, sql, IXT_STEP_KEEP);
+    if (own)
+        ixt_script_add(s, IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
+}
+
 void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s)
 {
     const ixt_server_info *in = ixt_conn_info(c);
@@ -235,20 +253,8 @@ void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s)
         [F_WRITES] = tables ? writes_sql(c) : NULL};
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++) {
         ixt_script_init(&s[i]);
-        /* Under SET ROLE, pg_stats hides the tables whose row security
-         * applies to the role, and pg_stat_statements the other roles'
-         * texts (the write statements); the planner reads the whole
-         * statistics all the same.  Those two are read as the session's
-         * own user, in a transaction rolled back whatever happens. */
-        bool own = ixt_conn_role(c) && (i == F_COLS || i == F_WRITES);
-        if (sql[i] && own) {
-            ixt_script_add(&s[i], IXT_SQL_TAG "BEGIN READ ONLY", 0);
-            ixt_script_add(&s[i], IXT_SQL_TAG "SET LOCAL ROLE NONE", 0);
-        }
         if (sql[i])
-            ixt_script_add(&s[i], sql[i], IXT_STEP_KEEP);
-        if (sql[i] && own)
-            ixt_script_add(&s[i], IXT_SQL_TAG "ROLLBACK", IXT_STEP_FINALLY);
+            add_query(c, &s[i], sql[i], i == F_COLS || i == F_WRITES);
     }
 }
 
@@ -293,10 +299,14 @@ int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, ixt_
         rc = r ? 0 : -1;
         PQclear(r);
         const char *w = rc == 0 ? writes_sql(writes) : NULL;
+        ixt_script ws;
+        ixt_script_init(&ws);
         ixt_err ignored;
-        if (w && (r = ixt_conn_exec(writes, w, 0, NULL, &ignored)))
-            load_writes(r, f);
-        PQclear(r);
+        if (w)
+            add_query(writes, &ws, w, true);
+        if (w && ixt_script_run(&ws, writes, &ignored) == 0)
+            load_writes(kept_result(&ws), f);
+        ixt_script_free(&ws);
     }
     if (rc != 0)
         ixt_cand_facts_free(f);

@@ -76,6 +76,12 @@ static int load_statements(const ixt_opts *o, ixt_nodes *ns, ixt_advisor *a)
     return rc;
 }
 
+/* The whole set's plan uses the pick for statement i, yet costs more. */
+static bool cost_rises(const ixt_advisor *a, const ixt_adv_helped *h, int i)
+{
+    return h->final[i] >= a->stmts[i].base_cost;
+}
+
 static char *pretty(const char *def)
 {
     ixt_indexdef d;
@@ -115,9 +121,7 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const ixt_adv_helped *
                 continue;
             char *one = ixt_xstrdup(a->stmts[i].sql);
             ixt_squash_ws(one);
-            /* the whole set's plan uses it, and costs more: said so */
-            bool rises = h->final[i] >= a->stmts[i].base_cost;
-            printf("   %s: cost %.2f -> %.2f  x%.0f  %.90s%s\n", rises ? "used, costs more" : "helps",
+            printf("   %s: cost %.2f -> %.2f  x%.0f  %.90s%s\n", cost_rises(a, h, i) ? "used, costs more" : "helps",
                    a->stmts[i].base_cost, h->final[i], a->stmts[i].weight, one, strlen(one) > 90 ? "..." : "");
             free(one);
         }
@@ -155,7 +159,7 @@ static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_
                                                     ixt_json_real(a->stmts[i].base_cost, IXT_JSON_COST),
                                                     "cost_after", ixt_json_real(h->final[i], IXT_JSON_COST),
                                                     "weight", ixt_json_count(a->stmts[i].weight), "cost_rises",
-                                                    h->final[i] >= a->stmts[i].base_cost));
+                                                    cost_rises(a, h, i)));
         json_t *one = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "definition", def, "table",
                                 c->table, "size_bytes", ixt_json_count(c->size_bytes), "size_corrected_bytes",
                                 ixt_json_count(c->size_real), "write_rate", ixt_json_known(c->writes_per_s, IXT_JSON_RATE),
