@@ -116,6 +116,14 @@ static void concat(colset *dst, const colset *src, int max)
         colset_add(dst, src->cols[i], src->desc[i]);
 }
 
+static bool colset_has(const colset *s, const char *col)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->cols[i], col) == 0)
+            return true;
+    return false;
+}
+
 static bool mixed_directions(const colset *s)
 {
     for (int i = 1; i < s->n; i++)
@@ -248,6 +256,7 @@ static bool has_column(const ixt_catalog *cat, const char *table, const char *co
 typedef struct tcols {
     colset lead, eq, cst, rng, pat, srt, grp, out;
     colset flt; /* filters no btree condition serves: LIKE '%x%' */
+    colset nul; /* IS NULL: an index condition, but no equality to the order of the keys after it */
     bool limit; /* the statement has a LIMIT */
 } tcols;
 
@@ -269,6 +278,8 @@ static void gather_use(const ixt_catalog *cat, const ixt_sql_info *in, const cha
             colset_add(&tc->eq, u->column, false);
         if (plain_op(u->op) && u->kind != IXT_USE_JOIN)
             colset_add(&tc->cst, u->column, false);
+        if (plain_op(u->op) && u->kind == IXT_USE_NULL)
+            colset_add(&tc->nul, u->column, false);
         if (u->opclass == IXT_OP_LIKE)
             colset_add(&tc->flt, u->column, false);
         break;
@@ -338,6 +349,30 @@ static int gather(const ixt_cand_facts *f, const ixt_sql_info *in, long long que
     return nquals;
 }
 
+/* The keys of before, then the sort, then the first of after; the same
+ * with the statement's other output columns included, and with a range
+ * last. */
+static void sort_candidates(ixt_cand_set *set, const char *table, const tcols *tc, const colset *before,
+                            const colset *after)
+{
+    colset k = *before;
+    concat(&k, &tc->srt, -1);
+    if (after)
+        concat(&k, after, 1);
+    bool keep = mixed_directions(&tc->srt);
+    add_keyed(set, table, &k, NULL, NULL, keep);
+    colset incl = {.n = 0};
+    for (int i = 0; i < tc->out.n; i++)
+        if (!colset_has(&k, tc->out.cols[i]))
+            colset_add(&incl, tc->out.cols[i], false);
+    if (incl.n > 0 && incl.n <= 3)
+        add_keyed(set, table, &k, &incl, NULL, keep);
+    if (tc->rng.n) {
+        concat(&k, &tc->rng, 1);
+        add_keyed(set, table, &k, NULL, NULL, keep);
+    }
+}
+
 /* Key orders for one table of one statement: equality first, then the
  * sort, then a range. */
 static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *tc)
@@ -386,25 +421,18 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
         add_keyed(set, table, &k, NULL, NULL, false);
     }
     if (tc->srt.n) {
-        k = (colset){.n = 0};
-        concat(&k, &tc->eq, 3);
-        concat(&k, &tc->srt, -1);
-        bool keep = mixed_directions(&tc->srt);
-        add_keyed(set, table, &k, NULL, NULL, keep);
-        colset incl = {.n = 0};
-        for (int i = 0; i < tc->out.n; i++) {
-            bool in_key = false;
-            for (int j = 0; j < k.n; j++)
-                in_key |= strcmp(k.cols[j], tc->out.cols[i]) == 0;
-            if (!in_key)
-                colset_add(&incl, tc->out.cols[i], false);
-        }
-        if (incl.n > 0 && incl.n <= 3)
-            add_keyed(set, table, &k, &incl, NULL, keep);
-        if (tc->rng.n) {
-            concat(&k, &tc->rng, 1);
-            add_keyed(set, table, &k, NULL, NULL, keep);
-        }
+        colset eq = {.n = 0}, cst = {.n = 0};
+        concat(&eq, &tc->eq, 3);
+        sort_candidates(set, table, tc, &eq, NULL);
+        /* a join's column or one tested IS NULL gives the keys after it
+         * no order (the planner's ordering knows only = constant): the
+         * constant equalities, the sort, then IS NULL, where the scan
+         * still filters on it, e.g. (tenant_id, is_business, created_at,
+         * deleted_at) */
+        for (int i = 0; i < tc->cst.n && cst.n < 3; i++)
+            if (!colset_has(&tc->nul, tc->cst.cols[i]))
+                colset_add(&cst, tc->cst.cols[i], false);
+        sort_candidates(set, table, tc, &cst, &tc->nul);
     }
     /* a filter no index condition serves, then every other column the
      * statement reads on the table: an index-only scan reads that narrow
@@ -440,12 +468,13 @@ static void keyed_candidates(ixt_cand_set *set, const char *table, const tcols *
 }
 
 /* Whether a constant predicate on the column names a class of rows (a
- * status among a few) rather than one example value (run_id = 4242): only
- * the first makes a partial index worth having. */
+ * status among a few) rather than one example value (run_id = 4242, or
+ * tenant_id = 1 among 20 tenants): only the first makes a partial index
+ * worth having. */
 static bool few_values(const ixt_cand_facts *f, const char *table, const char *column)
 {
     const ixt_col_fact *cf = ixt_cand_col(f, table, column);
-    return cf && cf->n_distinct >= 1 && cf->n_distinct <= 20;
+    return cf && cf->n_distinct >= 1 && cf->n_distinct <= 20 && !cf->names_rows;
 }
 
 /* The share of the table's rows "col IS [NOT] NULL" keeps when that is at

@@ -22,7 +22,9 @@
  * not "C" or "POSIX", the fixed collations 950 and 951); in the order
  * of the lab's catalog, which is read from the same rows.  pg_stats shows
  * no rows of a table whose row-level security applies to the role: the
- * table's name as SQL then, for the planner to be asked. */
+ * table's name as SQL then, for the planner to be asked.  Last, whether
+ * the column names rows of another kind: part of a foreign key, or a
+ * column a row-security policy of its table reads (pg_depend records it). */
 static const char COLS_SQL[] = IXT_SQL_TAG
     "SELECT " TABLE_NAME ", a.attname, coalesce(s.n_distinct, 0), coalesce(s.avg_width, 0),"
     " coalesce((SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode"
@@ -30,7 +32,10 @@ static const char COLS_SQL[] = IXT_SQL_TAG
     " CASE WHEN s.attname IS NULL AND c.relrowsecurity AND row_security_active(c.oid)"
     "  THEN c.oid::regclass::text END, coalesce(s.correlation, 0), coalesce(s.null_frac, 0),"
     " CASE WHEN a.attcollation NOT IN (950, 951) THEN CASE a.atttypid WHEN 'text'::regtype THEN 'text_pattern_ops'"
-    "  WHEN 'varchar'::regtype THEN 'varchar_pattern_ops' WHEN 'bpchar'::regtype THEN 'bpchar_pattern_ops' END END"
+    "  WHEN 'varchar'::regtype THEN 'varchar_pattern_ops' WHEN 'bpchar'::regtype THEN 'bpchar_pattern_ops' END END,"
+    " EXISTS (SELECT 1 FROM pg_constraint k WHERE k.contype = 'f' AND k.conrelid = c.oid AND a.attnum = ANY (k.conkey))"
+    "  OR EXISTS (SELECT 1 FROM pg_policy p JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = p.oid"
+    "   WHERE p.polrelid = c.oid AND d.refobjid = c.oid AND d.refobjsubid = a.attnum)"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
     " LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname"
@@ -112,7 +117,8 @@ static void load_cols(PGresult *r, ixt_cand_facts *f)
                                              .correlation = atof(PQgetvalue(r, i, 6)),
                                              .null_frac = atof(PQgetvalue(r, i, 7)),
                                              .pattern_ops = PQgetisnull(r, i, 8)
-                                                                ? NULL : ixt_xstrdup(PQgetvalue(r, i, 8))};
+                                                                ? NULL : ixt_xstrdup(PQgetvalue(r, i, 8)),
+                                             .names_rows = PQgetvalue(r, i, 9)[0] == 't'};
     ixt_catalog_read(r, &f->cat);
 }
 

@@ -30,6 +30,10 @@ typedef struct ixt_col_fact {
     double correlation;
     double null_frac;          /* pg_stats: the share of rows where it is NULL (0 unknown or none) */
     bool eq_leakproof;         /* its type's = is leakproof: usable as an index condition under RLS */
+    /* its values name rows of another kind (a foreign key, a policy's
+     * tenant column): "col = 7" is one tenant or customer, not a class
+     * of rows a partial index is worth having for */
+    bool names_rows;
     /* the btree operator class LIKE 'abc%' needs on it (text_pattern_ops,
      * varchar_pattern_ops, bpchar_pattern_ops): a string whose collation
      * is not "C" or "POSIX" orders by rules LIKE cannot use; NULL

@@ -1,6 +1,7 @@
 /* The advisor's catalog facts: a partitioned table's writes are its
  * partitions' (the parent itself counts none), so an index on it is
- * charged for them; under a role, they are read as the session's user. */
+ * charged for them; under a role, they are read as the session's user;
+ * which columns name rows of another kind. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,10 +154,37 @@ static void test_facts_under_a_role_are_the_session_users(void **state)
     ixt_conn_close(owner);
 }
 
+/* A column names rows of another kind when it is part of a foreign key
+ * (runs.workflow_id) or a row-security policy reads it (run_steps'
+ * tenant_id has no foreign key, only the policy); a status does not: only
+ * "status = 'queued'" is a class of rows worth a partial index.  Read the
+ * same as the owner and as the application's role. */
+static void test_columns_that_name_rows(void **state)
+{
+    (void)state;
+    const char *settings[] = {"app.tenant_id=1"};
+    ixt_conn *conns[] = {ixt_test_connect(NULL, NULL, NULL, 0), ixt_test_connect(NULL, "app_user", settings, 1)};
+    for (int i = 0; i < 2; i++) {
+        ixt_cand_facts f;
+        double span;
+        ixt_err e;
+        if (ixt_cand_facts_load(conns[i], conns[i], &f, &span, &e) != 0)
+            fail_msg("%s", e.msg);
+        assert_true(col_of(&f, "runs", "workflow_id")->names_rows);
+        assert_true(col_of(&f, "runs", "tenant_id")->names_rows);
+        assert_true(col_of(&f, "run_steps", "tenant_id")->names_rows);
+        assert_false(col_of(&f, "runs", "status")->names_rows);
+        assert_false(col_of(&f, "run_steps", "status")->names_rows);
+        ixt_cand_facts_free(&f);
+        ixt_conn_close(conns[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_facts_under_a_role_are_the_session_users),
+        cmocka_unit_test(test_columns_that_name_rows),
         cmocka_unit_test(test_partitioned_table_writes_are_its_partitions),
         cmocka_unit_test(test_write_rates_are_the_statements),
     };

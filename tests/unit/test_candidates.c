@@ -80,6 +80,49 @@ static void test_equality_sort_range_and_partial(void **state)
     ixt_cand_facts_free(&f);
 }
 
+/* The planner takes an index's order for ORDER BY only past keys equal
+ * to a constant: beside the equalities-then-sort key (an IS NULL there
+ * narrows the scan), one with the column tested IS NULL after the sort,
+ * where the scan still filters on it. */
+static void test_is_null_after_the_sort(void **state)
+{
+    (void)state;
+    ixt_cand_facts f;
+    facts(&f, false, true);
+    ixt_cand_set s = gen("SELECT id FROM runs WHERE workflow_id = 7 AND started_at IS NULL ORDER BY run_at LIMIT 10",
+                         0, &f);
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id, started_at, run_at)"));
+    assert_true(has(&s, "CREATE INDEX ON runs (workflow_id, run_at, started_at)"));
+    ixt_cand_set_free(&s);
+    ixt_cand_facts_free(&f);
+}
+
+/* tenant_id = 1 among a dozen tenants is one tenant, not a class of rows:
+ * an index for it alone serves no other tenant's calls of the statement.
+ * A foreign key or a policy column says so (names_rows); a column of as
+ * few values that names nothing (a status) still gets its partial. */
+static void test_no_partial_for_one_tenant(void **state)
+{
+    (void)state;
+    const char *sql = "SELECT id FROM events WHERE tenant_id = 1 AND created_at > now() - interval '1 day'"
+                      " ORDER BY created_at";
+    const char *partial = "CREATE INDEX ON events (created_at) WHERE tenant_id = 1";
+    for (int named = 0; named < 2; named++) {
+        ixt_cand_facts f;
+        facts(&f, false, true);
+        for (int i = 0; i < f.ncols; i++)
+            if (strcmp(f.cols[i].column, "tenant_id") == 0) {
+                f.cols[i].n_distinct = 12;
+                f.cols[i].names_rows = named;
+            }
+        ixt_cand_set s = gen(sql, 0, &f);
+        assert_true(has(&s, "CREATE INDEX ON events (tenant_id, created_at)"));
+        assert_int_equal(has(&s, partial), !named);
+        ixt_cand_set_free(&s);
+        ixt_cand_facts_free(&f);
+    }
+}
+
 /* An OR: each branch's conjunction is a candidate a BitmapOr can use,
  * with the columns ANDed outside the OR first. */
 static void test_or_branches(void **state)
@@ -546,6 +589,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_equality_sort_range_and_partial),
+        cmocka_unit_test(test_no_partial_for_one_tenant),
+        cmocka_unit_test(test_is_null_after_the_sort),
         cmocka_unit_test(test_or_branches),
         cmocka_unit_test(test_no_placeholder_in_an_index),
         cmocka_unit_test(test_policy_column_leads),
