@@ -709,6 +709,8 @@ static void compare(const char *label, const char *db, const char *role, const c
                 same.ms = ixt_now_ms() - t0;
                 snprintf(sub, sizeof sub, "%s_greedy_same_rules", name);
                 report(sub, &o, &w, before, &a, &same);
+                for (int k = 0; k < same.n && getenv("IXT_BENCH_VERBOSE"); k++)
+                    printf("#  same    %s\n", same.defs[k]);
             }
             advice_free(&same);
             ixt_cand_set_free(&same_set);
