@@ -159,7 +159,7 @@ static void verify_done(app *a, ui_job *j, ui_view *owner, job_end end, const ch
 {
     rview *r = (rview *)owner;
     if (end == JOB_CANCELLED)
-        app_message(a, false, "verify cancelled");
+        app_message(a, false, "verify stopped");
     if (!r || (r->vf != VF_FIRST && r->vf != VF_SECOND))
         return;
     if (end == JOB_CANCELLED) {
@@ -397,7 +397,9 @@ static ui_request rview_key(app *a, ui_view *v, ui_action act, int ch)
 {
     (void)ch;
     rview *r = (rview *)v;
-    if (act == ACT_BACK && r->vf == VF_WINDOW) {
+    /* A snapshot's job can be over but not yet collected: the job runner no
+     * longer waits for it, so Esc reaches this view and stops, never leaves. */
+    if (act == ACT_BACK && (r->vf == VF_FIRST || r->vf == VF_WINDOW || r->vf == VF_SECOND)) {
         verify_reset(r);
         app_message(a, false, "verify stopped");
         return UI_HANDLED;
