@@ -237,11 +237,9 @@ static void write_cost_of(ixt_advisor *a, const ixt_cand *s, ixt_adv_cand *c)
             continue;
         }
         if (c->hot_breaks++ == 0) {
-            char *one = ixt_xstrdup(st->sql);
-            ixt_squash_ws(one);
             /* cut on a character boundary: the example goes into the session as UTF-8 */
-            size_t cut = ixt_utf8_cut(one, 80);
-            snprintf(c->hot_example, sizeof c->hot_example, "%.*s%s", (int)cut, one, one[cut] ? "..." : "");
+            char *one = ixt_one_line(st->sql, 80);
+            snprintf(c->hot_example, sizeof c->hot_example, "%s", one);
             free(one);
         }
         c->hot_rate += rate;
@@ -1717,6 +1715,23 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     if (stopped(a))
         return ixt_err_set(e, "cancelled");
     return lost(a, e);
+}
+
+bool ixt_advisor_bulk_note(const ixt_advisor *a, char *buf, size_t len)
+{
+    const ixt_bulk_fact *b = &a->facts.bulk;
+    if (!a->timed || a->write_weight <= 0 || b->n == 0 || b->rows_per_s < 0.5 * b->all_per_s)
+        return false;
+    char span[32];
+    snprintf(buf, len, "%.0f %% of the rows written in the last %s (the window of pg_stat_statements) come from %d "
+             "bulk statement%s of %d rows a call or more, %s%s (%.0f rows in %.0f call%s). Spread over the window "
+             "as a steady rate, they weigh against every index on %s. If that was a one-off load, SELECT "
+             "pg_stat_statements_reset() and a while of the application's own traffic give its write rates; "
+             "--write-weight 0 weighs reads alone.", 100 * b->rows_per_s / b->all_per_s,
+             ixt_fmt_ms(a->span_s * 1000, span, sizeof span), b->n, b->n == 1 ? "" : "s", IXT_BULK_ROWS,
+             b->n == 1 ? "" : "the biggest ", b->example, b->rows, b->calls, b->calls == 1 ? "" : "s",
+             b->n == 1 ? b->table : "the tables they wrote");
+    return true;
 }
 
 void ixt_advisor_assess(ixt_advisor *a, const ixt_cand *s, double size_bytes, ixt_adv_cand *out)

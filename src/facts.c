@@ -78,7 +78,7 @@ static const char TABLES_SQL[] = IXT_SQL_TAG
  * cover; the counters since the statistics reset also hold bulk loads of
  * long ago. */
 #define WRITES_SQL(span) IXT_SQL_TAG \
-    "SELECT s.query, s.rows, " span " FROM pg_stat_statements s" \
+    "SELECT s.query, s.rows, " span ", s.calls FROM pg_stat_statements s" \
     " WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.rows > 0" \
     "  AND (s.query ~* '^\\s*(with|insert|update|delete|merge)\\M' OR s.query = '<insufficient privilege>')" \
     " ORDER BY s.rows DESC LIMIT 5000"
@@ -203,6 +203,22 @@ static ixt_table_fact *written_table(ixt_cand_facts *f, const ixt_sql_table *w)
     return NULL;
 }
 
+/* A write statement's share of the rows written, and whether it is a bulk
+ * load (rows come most first: the first bulk one is the example). */
+static void note_bulk(ixt_bulk_fact *b, const char *sql, const char *table, double rows, double calls, double rate)
+{
+    b->all_per_s += rate;
+    if (calls <= 0 || rows / calls < IXT_BULK_ROWS)
+        return;
+    b->rows_per_s += rate;
+    if (b->n++ > 0)
+        return;
+    b->example = ixt_one_line(sql, 80);
+    b->table = ixt_xstrdup(table);
+    b->rows = rows;
+    b->calls = calls;
+}
+
 /* The tables' write rates from the write statements' rows over their span
  * (in every row): a table none of them writes has none.  Statements whose
  * text the role may not read leave the counters' rates. */
@@ -218,10 +234,11 @@ static void load_writes(PGresult *r, ixt_cand_facts *f)
     for (int i = 0; i < PQntuples(r); i++) {
         ixt_sql_info *in = ixt_sql_analyze(PQgetvalue(r, i, 0), NULL);
         ixt_table_fact *t = in && in->target >= 0 ? written_table(f, &in->tables[in->target]) : NULL;
-        double rate = atof(PQgetvalue(r, i, 1)) / atof(PQgetvalue(r, i, 2));
+        double rows = atof(PQgetvalue(r, i, 1)), rate = rows / atof(PQgetvalue(r, i, 2));
         if (t) {
             t->writes_per_s += rate;
             t->updates_per_s += in->kind == IXT_SQL_UPDATE ? rate : 0;
+            note_bulk(&f->bulk, PQgetvalue(r, i, 0), t->table, rows, atof(PQgetvalue(r, i, 3)), rate);
         }
         ixt_sql_info_free(in);
     }

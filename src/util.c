@@ -179,6 +179,16 @@ size_t ixt_utf8_cut(const char *s, size_t max)
     return max;
 }
 
+char *ixt_one_line(const char *s, size_t max)
+{
+    char *one = ixt_xstrdup(s);
+    ixt_squash_ws(one);
+    size_t cut = ixt_utf8_cut(one, max);
+    char *r = ixt_xasprintf("%.*s%s", (int)cut, one, one[cut] ? "..." : "");
+    free(one);
+    return r;
+}
+
 char *ixt_trim(char *s)
 {
     while (isspace((unsigned char)*s))

@@ -200,6 +200,15 @@ static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_
     json_object_set_new(j, "total_size_corrected_bytes", ixt_json_count(a->size_real));
     json_object_set_new(j, "write_cost_per_s", ixt_json_real(a->write_cost, IXT_JSON_COST));
     json_object_set_new(j, "write_weight", ixt_json_real(a->write_weight, IXT_JSON_RATIO));
+    char note[1024];
+    const ixt_bulk_fact *b = &a->facts.bulk;
+    json_object_set_new(j, "bulk_writes",
+                        ixt_advisor_bulk_note(a, note, sizeof note)
+                            ? json_pack("{s:i, s:o, s:s, s:s, s:o, s:o, s:s}", "statements", b->n, "share",
+                                        ixt_json_real(b->rows_per_s / b->all_per_s, IXT_JSON_RATIO), "example",
+                                        b->example, "table", b->table, "rows", ixt_json_count(b->rows), "calls",
+                                        ixt_json_count(b->calls), "note", note)
+                            : json_null());
     return j;
 }
 
@@ -335,6 +344,14 @@ static void budget_hint(const ixt_advisor *a)
             ceil(a->left_out_bytes / (1024.0 * 1024.0)));
 }
 
+/* Write rates a bulk load inflates: said whatever the format. */
+static void bulk_hint(const ixt_advisor *a)
+{
+    char note[1024];
+    if (ixt_advisor_bulk_note(a, note, sizeof note))
+        fprintf(stderr, "idxtune: note: %s\n", note);
+}
+
 int batch_advise(const ixt_opts *o)
 {
     ixt_conn *c = batch_connect(o);
@@ -369,6 +386,7 @@ int batch_advise(const ixt_opts *o)
             if (isatty(2))
                 fputs("\r\033[K", stderr);
             budget_hint(&a);
+            bulk_hint(&a);
             ixt_adv_helped h;
             ixt_advisor_helped(&a, &h);
             if (ixt_conn_ok(c))

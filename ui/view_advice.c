@@ -124,9 +124,16 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
         draw_fill(top + 2 + i, 0, COLS, st);
         draw_text(top + 2 + i, 0, COLS, line, st, true);
     }
-    if (ad->npicks == 0)
+    int shown = ad->npicks - x->list.top < x->list_rows ? ad->npicks - x->list.top : x->list_rows;
+    if (ad->npicks == 0) {
         draw_text(top + 3, 2, COLS - 4, "no index is worth its size and its writes",
                   draw_style(IXT_ROLE_MUTED), true);
+        shown = 2;
+    }
+    /* why the writes weigh so much, below the list when there is room */
+    char note[1024];
+    if (x->list_rows - shown >= 3 && ixt_advisor_bulk_note(ad, note, sizeof note))
+        draw_wrapped(top + 3 + shown, 2, x->list_rows - shown - 1, COLS - 4, note, draw_style(IXT_ROLE_NORMAL));
     if (detail)
         draw_pick(x, x->list.sel, top + rows - detail, detail);
 }

@@ -85,6 +85,22 @@ typedef struct ixt_index_fact {
     double size_bytes;
 } ixt_index_fact;
 
+/* A write statement averaging this many rows a call or more is a bulk
+ * load (INSERT ... SELECT, a big UPDATE or DELETE), not steady traffic. */
+#define IXT_BULK_ROWS 10000
+
+/* The bulk loads among the write statements pg_stat_statements saw: a
+ * one-off load within its window counts as a steady rate against every
+ * index on the table it filled, and the advice should say so. */
+typedef struct ixt_bulk_fact {
+    int n;                     /* bulk statements */
+    double rows_per_s;         /* rows a second they wrote over the window */
+    double all_per_s;          /* rows a second every write statement wrote */
+    char *example;             /* the one that wrote most, squashed, at most 80 characters.  owned */
+    char *table;               /* its table.  owned */
+    double rows, calls;        /* its rows and calls */
+} ixt_bulk_fact;
+
 typedef struct ixt_cand_facts {
     ixt_catalog cat;
     ixt_col_fact *cols;
@@ -97,6 +113,7 @@ typedef struct ixt_cand_facts {
     int ntables;
     ixt_index_fact *indexes;
     int nindexes;
+    ixt_bulk_fact bulk;
 } ixt_cand_facts;
 
 /* The shape of a candidate: what the search compares (prefixes, near

@@ -62,6 +62,11 @@ void ixt_squash_ws(char *s);
  * character. */
 size_t ixt_utf8_cut(const char *s, size_t max);
 
+/* s on one line (ixt_squash_ws), cut to at most max bytes on a character
+ * boundary with "..." when it was longer: a statement as an example.
+ * caller frees */
+char *ixt_one_line(const char *s, size_t max);
+
 /* Trims white space at both ends, in place; returns the start.  borrowed */
 char *ixt_trim(char *s);
 
