@@ -80,7 +80,7 @@ static const char TABLES_SQL[] = IXT_SQL_TAG
 #define WRITES_SQL(span) IXT_SQL_TAG \
     "SELECT s.query, s.rows, " span ", s.calls FROM pg_stat_statements s" \
     " WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.rows > 0" \
-    "  AND (s.query ~* '^\\s*(with|insert|update|delete|merge)\\M' OR s.query = '<insufficient privilege>')" \
+    "  AND (s.query ~* '^\\s*(with|insert|update|delete|merge|copy)\\M' OR s.query = '<insufficient privilege>')" \
     " ORDER BY s.rows DESC LIMIT 5000"
 #define SPAN_SINCE(reset) "greatest(extract(epoch FROM now() - coalesce(" reset "pg_postmaster_start_time())), 1)"
 #define SPAN_NEW SPAN_SINCE("(SELECT stats_reset FROM pg_stat_statements_info), ")

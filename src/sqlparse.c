@@ -1225,6 +1225,15 @@ static void analyze_stmt(actx *c, const char *type, json_t *b, scope *up)
     c->nctes = mark;
 }
 
+/* COPY table FROM: the table it writes, its target (COPY ... TO and
+ * COPY (query) only read).  The statement stays a utility: no plan. */
+static void copy_target(actx *c, json_t *b)
+{
+    json_t *rel = ixt_pt_get(b, "relation");
+    if (json_is_true(ixt_pt_get(b, "is_from")) && rel)
+        c->info->target = read_rangevar(c, NULL, rel);
+}
+
 static ixt_sql_kind kind_of(const char *type)
 {
     static const struct { const char *type; ixt_sql_kind kind; } kinds[] = {
@@ -1259,6 +1268,8 @@ ixt_sql_info *ixt_sql_analyze(const char *sql, ixt_err *e)
         c.info->kind = b ? kind_of(type) : IXT_SQL_UTILITY;
     if (json_array_size(stmts) == 1 && b && c.info->kind != IXT_SQL_UTILITY)
         analyze_stmt(&c, type, b, NULL);
+    else if (json_array_size(stmts) == 1 && b && !strcmp(type, "CopyStmt"))
+        copy_target(&c, b);
     c.info->read_only = c.info->kind == IXT_SQL_SELECT && !c.info->has_locking && !c.writes &&
                         !ixt_pt_get(b, "intoClause");
     ixt_tok_free(&c.tk);
@@ -1300,6 +1311,12 @@ const ixt_sql_param *ixt_sql_param_target(const ixt_sql_info *in, int n)
     if (!in || !in->params || n < 1 || n > in->nparams || !in->params[n - 1].column)
         return NULL;
     return &in->params[n - 1];
+}
+
+bool ixt_sql_writes(const ixt_sql_info *in)
+{
+    return in->kind == IXT_SQL_INSERT || in->kind == IXT_SQL_UPDATE || in->kind == IXT_SQL_DELETE ||
+           in->kind == IXT_SQL_MERGE || (in->kind == IXT_SQL_UTILITY && in->target >= 0);
 }
 
 bool ixt_sql_has_plan(const char *sql)

@@ -38,11 +38,6 @@ static char *baseline_sql(const ixt_server_info *in)
                          pgss_schema(in));
 }
 
-static bool is_write(ixt_sql_kind k)
-{
-    return k == IXT_SQL_INSERT || k == IXT_SQL_UPDATE || k == IXT_SQL_DELETE || k == IXT_SQL_MERGE;
-}
-
 static bool names_table(const ixt_sql_info *info, const ixt_review_item *it)
 {
     for (int i = 0; i < info->ntables; i++)
@@ -65,7 +60,7 @@ static bool wanted(const ixt_review_item *it, const ixt_baseline_target *t, int 
     uint64_t fp = info ? ixt_sql_fingerprint(text) : 0;
     for (int i = 0; i < nt && !target; i++)
         target = qid == t[i].queryid || (fp && fp == fps[i]);
-    *write = info && is_write(info->kind) && names_table(info, it);
+    *write = info && ixt_sql_writes(info) && names_table(info, it);
     ixt_sql_info_free(info);
     return target || *write;
 }

@@ -102,7 +102,7 @@ typedef struct ixt_sql_info {
     int nparams;       /* highest $n */
     ixt_sql_table *tables;
     int ntables;
-    int target;        /* index in tables of the table an INSERT/UPDATE/DELETE/MERGE writes, -1 */
+    int target;        /* index in tables of the table an INSERT/UPDATE/DELETE/MERGE or COPY FROM writes, -1 */
     ixt_col_use *uses;
     int nuses;
     bool has_limit;
@@ -123,6 +123,9 @@ typedef struct ixt_sql_info {
 ixt_sql_info *ixt_sql_analyze(const char *sql, ixt_err *e);
 void ixt_sql_info_free(ixt_sql_info *info);
 const char *ixt_sql_kind_name(ixt_sql_kind k); /* borrowed */
+/* Whether it writes rows of a table: INSERT, UPDATE, DELETE, MERGE, and
+ * COPY ... FROM (a utility, planned by no one). */
+bool ixt_sql_writes(const ixt_sql_info *in);
 /* One statement that the server plans: not a utility statement (COMMIT,
  * SET, EXPLAIN ...), which pg_stat_statements tracks too, nor several. */
 bool ixt_sql_has_plan(const char *sql);

@@ -27,7 +27,9 @@ ANALYZE ev;
 SQL
 reads() { for i in $(seq "$1"); do echo "SELECT count(*) FROM ev WHERE acct = $i;"; done; }
 writes() { for i in $(seq "$1"); do echo "UPDATE ev SET kind = kind WHERE id < $2;"; done; }
-{ reads 10; writes 10 3; } | psql -qX >/dev/null
+# and an ingestion by COPY
+copies() { echo "COPY ev (id, acct) FROM STDIN WITH (FORMAT csv);"; seq 150001 150050 | sed 's/$/,1/'; echo '\.'; }
+{ reads 10; writes 10 3; copies; } | psql -qX >/dev/null
 qid=$(q "SELECT queryid FROM pg_stat_statements WHERE query = 'SELECT count(*) FROM ev WHERE acct = \$1' AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")
 [ -n "$qid" ]
 ok $? "setup: the statement is in pg_stat_statements"
@@ -42,6 +44,9 @@ jqe '.accepted[0].baseline | any(.kind == "write" and (.query | startswith("UPDA
        and all(.queryid | type == "string") and all(.taken_at | test("^[0-9-]+T[0-9:]+Z$"))' \
     "$dir/s.json" >/dev/null
 ok $? "the baseline holds the writes on the table"
+jqe '.accepted[0].baseline | any(.kind == "write" and (.query | startswith("COPY ev")) and .calls == 1)' \
+    "$dir/s.json" >/dev/null
+ok $? "COPY into the table among them"
 
 "$IXT_PROG" review --session "$dir/s.json" --approve ev_acct_idx --as dba >/dev/null 2>&1 &&
     "$IXT_PROG" export --session "$dir/s.json" -o "$dir/s.sql" 2>/dev/null &&

@@ -611,7 +611,7 @@ static void test_update_set_columns(void **state)
 }
 
 /* The table a statement writes, whatever it reads first: its writes are
- * that table's (write rates, HOT). */
+ * that table's (write rates, HOT, a verify's write statements). */
 static void test_written_table(void **state)
 {
     (void)state;
@@ -623,10 +623,15 @@ static void test_written_table(void **state)
         {"DELETE FROM run_logs l USING runs r WHERE l.run_id = r.id", "run_logs"},
         {"INSERT INTO runs (id) SELECT id FROM workflows", "runs"},
         {"MERGE INTO stock t USING deliveries s ON t.item = s.item WHEN MATCHED THEN DELETE", "stock"},
+        /* an ingestion of log lines: a utility with no plan, but a write */
+        {"COPY run_logs (run_id, line) FROM STDIN WITH (FORMAT csv)", "run_logs"},
+        {"COPY run_logs TO STDOUT", NULL},
+        {"COPY (SELECT * FROM run_logs WHERE run_id = 7) TO STDOUT", NULL},
         {"SELECT * FROM runs", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ixt_sql_info *in = analyze(cases[i].sql);
+        assert_int_equal(ixt_sql_writes(in), cases[i].target != NULL);
         if (!cases[i].target)
             assert_int_equal(in->target, -1);
         else if (in->target < 0 || strcmp(in->tables[in->target].name, cases[i].target) != 0)
