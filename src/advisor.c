@@ -1717,20 +1717,35 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     return lost(a, e);
 }
 
+/* "rows in calls into table", of the biggest of some statements. */
+static const char *biggest(const ixt_writes_seen *w, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%s (%.0f rows in %.0f call%s into %s, %.0f %% of its rows)", w->n == 1 ? "" : "the biggest ",
+             w->example, w->rows, w->calls, w->calls == 1 ? "" : "s", w->table, 100 * w->share);
+    return buf;
+}
+
 bool ixt_advisor_bulk_note(const ixt_advisor *a, char *buf, size_t len)
 {
     const ixt_bulk_fact *b = &a->facts.bulk;
-    if (!a->timed || a->write_weight <= 0 || b->n == 0 || b->rows_per_s < 0.5 * b->all_per_s)
+    const ixt_writes_seen *l = &b->loads, *c = &b->counted;
+    bool heavy = a->timed && a->write_weight > 0 && c->n > 0 && c->rows_per_s >= 0.5 * b->all_per_s;
+    if (l->n == 0 && !heavy)
         return false;
-    char span[32];
-    snprintf(buf, len, "%.0f %% of the rows written in the last %s (the window of pg_stat_statements) come from %d "
-             "bulk statement%s of %d rows a call or more, %s%s (%.0f rows in %.0f call%s). Spread over the window "
-             "as a steady rate, they weigh against every index on %s. If that was a one-off load, SELECT "
-             "pg_stat_statements_reset() and a while of the application's own traffic give its write rates; "
-             "--write-weight 0 weighs reads alone.", 100 * b->rows_per_s / b->all_per_s,
-             ixt_fmt_ms(a->span_s * 1000, span, sizeof span), b->n, b->n == 1 ? "" : "s", IXT_BULK_ROWS,
-             b->n == 1 ? "" : "the biggest ", b->example, b->rows, b->calls, b->calls == 1 ? "" : "s",
-             b->n == 1 ? b->table : "the tables they wrote");
+    char one[256], span[32];
+    int n = 0;
+    if (l->n > 0)
+        n = snprintf(buf, len, "Left out of the write rates, as loads and no steady traffic (%d rows a call or "
+                     "more, half their table's rows or more): %d statement%s, %s.", IXT_BULK_ROWS, l->n,
+                     l->n == 1 ? "" : "s", biggest(l, one, sizeof one));
+    if (heavy && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, "%s%.0f %% of the rows written in the last %s (the window of "
+                 "pg_stat_statements) come from %d bulk statement%s of %d rows a call or more, %s. Spread over the "
+                 "window as a steady rate, they weigh against every index on %s. If that was a one-off load, SELECT "
+                 "pg_stat_statements_reset() and a while of the application's own traffic give its write rates; "
+                 "--write-weight 0 weighs reads alone.", n ? " " : "", 100 * c->rows_per_s / b->all_per_s,
+                 ixt_fmt_ms(a->span_s * 1000, span, sizeof span), c->n, c->n == 1 ? "" : "s", IXT_BULK_ROWS,
+                 biggest(c, one, sizeof one), c->n == 1 ? c->table : "the tables they wrote");
     return true;
 }
 

@@ -57,8 +57,10 @@ void ixt_cand_facts_free(ixt_cand_facts *f)
     }
     for (int i = 0; i < f->ntables; i++)
         free(f->tables[i].table);
-    free(f->bulk.example);
-    free(f->bulk.table);
+    free(f->bulk.counted.example);
+    free(f->bulk.counted.table);
+    free(f->bulk.loads.example);
+    free(f->bulk.loads.table);
     for (int i = 0; i < f->nindexes; i++) {
         ixt_index_fact *x = &f->indexes[i];
         free(x->table);

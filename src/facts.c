@@ -203,20 +203,31 @@ static ixt_table_fact *written_table(ixt_cand_facts *f, const ixt_sql_table *w)
     return NULL;
 }
 
-/* A write statement's share of the rows written, and whether it is a bulk
- * load (rows come most first: the first bulk one is the example). */
-static void note_bulk(ixt_bulk_fact *b, const char *sql, const char *table, double rows, double calls, double rate)
+/* A write statement among those seen: the first is the biggest (rows come
+ * most first). */
+static void seen(ixt_writes_seen *w, const char *sql, const ixt_table_fact *t, double rows, double calls,
+                 double rate)
 {
-    b->all_per_s += rate;
+    w->rows_per_s += rate;
+    if (w->n++ > 0)
+        return;
+    w->example = ixt_one_line(sql, 80);
+    w->table = ixt_xstrdup(t->table);
+    w->rows = rows;
+    w->calls = calls;
+    w->share = t->reltuples > 0 ? rows / t->reltuples : 0;
+}
+
+/* Whether a write statement is a load, left out of the rates; the bulk
+ * ones noted. */
+static bool is_load(ixt_bulk_fact *b, const char *sql, const ixt_table_fact *t, double rows, double calls,
+                    double rate)
+{
     if (calls <= 0 || rows / calls < IXT_BULK_ROWS)
-        return;
-    b->rows_per_s += rate;
-    if (b->n++ > 0)
-        return;
-    b->example = ixt_one_line(sql, 80);
-    b->table = ixt_xstrdup(table);
-    b->rows = rows;
-    b->calls = calls;
+        return false;
+    bool load = t->reltuples > 0 && rows >= 0.5 * t->reltuples;
+    seen(load ? &b->loads : &b->counted, sql, t, rows, calls, rate);
+    return load;
 }
 
 /* The tables' write rates from the write statements' rows over their span
@@ -235,10 +246,10 @@ static void load_writes(PGresult *r, ixt_cand_facts *f)
         ixt_sql_info *in = ixt_sql_analyze(PQgetvalue(r, i, 0), NULL);
         ixt_table_fact *t = in && in->target >= 0 ? written_table(f, &in->tables[in->target]) : NULL;
         double rows = atof(PQgetvalue(r, i, 1)), rate = rows / atof(PQgetvalue(r, i, 2));
-        if (t) {
+        if (t && !is_load(&f->bulk, PQgetvalue(r, i, 0), t, rows, atof(PQgetvalue(r, i, 3)), rate)) {
             t->writes_per_s += rate;
             t->updates_per_s += in->kind == IXT_SQL_UPDATE ? rate : 0;
-            note_bulk(&f->bulk, PQgetvalue(r, i, 0), t->table, rows, atof(PQgetvalue(r, i, 3)), rate);
+            f->bulk.all_per_s += rate;
         }
         ixt_sql_info_free(in);
     }

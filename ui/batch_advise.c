@@ -145,6 +145,17 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const ixt_adv_helped *
             printf("Skipped: %.70s: %s\n", a->stmts[i].sql, a->stmts[i].error);
 }
 
+/* Bulk writes of one kind and the biggest; null when none. */
+static json_t *writes_seen_json(const ixt_writes_seen *w)
+{
+    if (w->n == 0)
+        return json_null();
+    return json_pack("{s:i, s:o, s:s, s:s, s:o, s:o, s:o}", "statements", w->n, "rows_per_s",
+                     ixt_json_real(w->rows_per_s, IXT_JSON_RATE), "example", w->example, "table", w->table, "rows",
+                     ixt_json_count(w->rows), "calls", ixt_json_count(w->calls), "table_share",
+                     ixt_json_real(w->share, IXT_JSON_RATIO));
+}
+
 static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_ms)
 {
     json_t *idx = json_array();
@@ -200,15 +211,10 @@ static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_
     json_object_set_new(j, "total_size_corrected_bytes", ixt_json_count(a->size_real));
     json_object_set_new(j, "write_cost_per_s", ixt_json_real(a->write_cost, IXT_JSON_COST));
     json_object_set_new(j, "write_weight", ixt_json_real(a->write_weight, IXT_JSON_RATIO));
-    char note[1024];
-    const ixt_bulk_fact *b = &a->facts.bulk;
-    json_object_set_new(j, "bulk_writes",
-                        ixt_advisor_bulk_note(a, note, sizeof note)
-                            ? json_pack("{s:i, s:o, s:s, s:s, s:o, s:o, s:s}", "statements", b->n, "share",
-                                        ixt_json_real(b->rows_per_s / b->all_per_s, IXT_JSON_RATIO), "example",
-                                        b->example, "table", b->table, "rows", ixt_json_count(b->rows), "calls",
-                                        ixt_json_count(b->calls), "note", note)
-                            : json_null());
+    char note[2048];
+    json_object_set_new(j, "bulk_note", ixt_advisor_bulk_note(a, note, sizeof note) ? json_string(note) : json_null());
+    json_object_set_new(j, "loads_left_out", writes_seen_json(&a->facts.bulk.loads));
+    json_object_set_new(j, "bulk_writes_counted", writes_seen_json(&a->facts.bulk.counted));
     return j;
 }
 
@@ -347,7 +353,7 @@ static void budget_hint(const ixt_advisor *a)
 /* Write rates a bulk load inflates: said whatever the format. */
 static void bulk_hint(const ixt_advisor *a)
 {
-    char note[1024];
+    char note[2048];
     if (ixt_advisor_bulk_note(a, note, sizeof note))
         fprintf(stderr, "idxtune: note: %s\n", note);
 }

@@ -131,7 +131,7 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
         shown = 2;
     }
     /* why the writes weigh so much, below the list when there is room */
-    char note[1024];
+    char note[2048];
     if (x->list_rows - shown >= 3 && ixt_advisor_bulk_note(ad, note, sizeof note))
         draw_wrapped(top + 3 + shown, 2, x->list_rows - shown - 1, COLS - 4, note, draw_style(IXT_ROLE_NORMAL));
     if (detail)

@@ -133,10 +133,10 @@ ixt_plan *ixt_advisor_plan(ixt_advisor *a, int stmt);
  * npicks, both given by the caller; caller frees the plans with
  * ixt_plan_free */
 void ixt_advisor_final_plans(ixt_advisor *a, ixt_plan **plans, char (*names)[128]);
-/* Why the write costs may overstate the application's writes: when bulk
- * loads (IXT_BULK_ROWS rows a call or more) wrote at least half the rows
- * of the window and write costs count in the choice, a sentence naming
- * the biggest and what to do, into buf; false (buf untouched) otherwise. */
+/* What bulk writes did to the write rates, into buf: the loads left out
+ * (see ixt_bulk_fact), and, when write costs count in the choice, the
+ * bulk writes counted when they made at least half the rows written, with
+ * what to do; false (buf untouched) when neither. */
 bool ixt_advisor_bulk_note(const ixt_advisor *a, char *buf, size_t len);
 /* Size corrected for deduplication, write cost and HOT impact of an index
  * of any shape (HypoPG's size_bytes given), from the facts of a run: to

@@ -65,7 +65,8 @@ typedef struct ixt_table_fact {
     double elapsed_s;          /* seconds the counters cover (since the statistics reset) */
     /* Rows written per second: by the write statements pg_stat_statements
      * saw (the window the read weights cover, without the bulk loads of
-     * long ago the counters hold), else the counters since their reset. */
+     * long ago the counters hold, nor the loads in it: see
+     * ixt_bulk_fact), else the counters since their reset. */
     double writes_per_s;       /* inserts + updates + deletes per second; -1 unknown */
     double updates_per_s;      /* of which updates */
     bool from_statements;      /* the rates are pg_stat_statements' */
@@ -86,19 +87,29 @@ typedef struct ixt_index_fact {
 } ixt_index_fact;
 
 /* A write statement averaging this many rows a call or more is a bulk
- * load (INSERT ... SELECT, a big UPDATE or DELETE), not steady traffic. */
+ * write (INSERT ... SELECT, COPY, a big UPDATE or DELETE), not steady
+ * traffic. */
 #define IXT_BULK_ROWS 10000
 
-/* The bulk loads among the write statements pg_stat_statements saw: a
- * one-off load within its window counts as a steady rate against every
- * index on the table it filled, and the advice should say so. */
-typedef struct ixt_bulk_fact {
-    int n;                     /* bulk statements */
+/* Some write statements of one kind, and the one that wrote most. */
+typedef struct ixt_writes_seen {
+    int n;                     /* statements */
     double rows_per_s;         /* rows a second they wrote over the window */
-    double all_per_s;          /* rows a second every write statement wrote */
-    char *example;             /* the one that wrote most, squashed, at most 80 characters.  owned */
+    char *example;             /* the biggest, squashed, at most 80 characters.  owned */
     char *table;               /* its table.  owned */
     double rows, calls;        /* its rows and calls */
+    double share;              /* its rows over its table's (reltuples) */
+} ixt_writes_seen;
+
+/* The bulk writes among the write statements pg_stat_statements saw.  A
+ * load, a bulk write of at least half its table's rows (the table filled
+ * or rewritten in the window), says nothing of the traffic to come: it is
+ * left out of the write rates.  The other bulk writes count, spread over
+ * the window: when they make most of the rows, the advice says so. */
+typedef struct ixt_bulk_fact {
+    ixt_writes_seen counted;   /* bulk writes in the rates */
+    ixt_writes_seen loads;     /* left out */
+    double all_per_s;          /* rows a second all the counted write statements wrote */
 } ixt_bulk_fact;
 
 typedef struct ixt_cand_facts {
