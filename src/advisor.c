@@ -162,6 +162,18 @@ void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, double rows
     s->queryid = queryid;
 }
 
+bool ixt_advisor_offer(ixt_advisor *a, const char *sql, double calls, double rows, long long queryid)
+{
+    ixt_sql_info *in = ixt_sql_analyze(sql, NULL);
+    bool plan = ixt_sql_info_has_plan(in);
+    bool load = plan && in->kind == IXT_SQL_INSERT && calls <= 1 && rows >= IXT_BULK_ROWS;
+    ixt_sql_info_free(in);
+    a->loads_skipped += load;
+    if (plan && !load)
+        ixt_advisor_add(a, sql, calls, rows, queryid);
+    return plan && !load;
+}
+
 int ixt_advisor_add_file(ixt_advisor *a, const char *path, ixt_err *e)
 {
     char *text = ixt_read_file(path, NULL, e);

@@ -1319,10 +1319,15 @@ bool ixt_sql_writes(const ixt_sql_info *in)
            in->kind == IXT_SQL_MERGE || (in->kind == IXT_SQL_UTILITY && in->target >= 0);
 }
 
+bool ixt_sql_info_has_plan(const ixt_sql_info *in)
+{
+    return in && in->kind != IXT_SQL_UTILITY && in->kind != IXT_SQL_MULTIPLE;
+}
+
 bool ixt_sql_has_plan(const char *sql)
 {
     ixt_sql_info *in = ixt_sql_analyze(sql, NULL);
-    bool plan = in && in->kind != IXT_SQL_UTILITY && in->kind != IXT_SQL_MULTIPLE;
+    bool plan = ixt_sql_info_has_plan(in);
     ixt_sql_info_free(in);
     return plan;
 }

@@ -39,11 +39,9 @@ static int add_top(ixt_nodes *ns, ixt_advisor *a, ixt_stmt **v, size_t n, size_t
         if (rc != 0)
             return -1;
         for (size_t i = 0; i < chunk && added < want; i++)
-            if (texts[i] && ixt_sql_has_plan(texts[i])) {
-                const ixt_stmt *s = v[from + i];
-                ixt_advisor_add(a, texts[i], s->calls, s->rows, (long long)s->queryid);
+            if (texts[i] && ixt_advisor_offer(a, texts[i], v[from + i]->calls, v[from + i]->rows,
+                                              (long long)v[from + i]->queryid))
                 added++;
-            }
         ixt_workload_texts_free(texts, chunk);
         from += chunk;
     }
@@ -134,6 +132,9 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const ixt_adv_helped *
            ixt_fmt_bytes(a->size_real, szr, sizeof szr), ixt_fmt_bytes(a->size_bytes, sz, sizeof sz),
            o->cfg.budget_mb > 0 ? " (within the budget)" : "", a->write_cost);
     printf("What-if calls %ld, cache hits %ld, wall time %.0f ms\n", a->whatif_calls, a->cache_hits, wall_ms);
+    if (a->loads_skipped)
+        printf("Left out of the top statements: %d one-off load%s (an INSERT of %d rows or more, run once)\n",
+               a->loads_skipped, a->loads_skipped == 1 ? "" : "s", IXT_BULK_ROWS);
     for (int k = 0; k < a->ncands; k++)
         if (a->cands[k].untestable)
             printf("Not scored: %s (HypoPG cannot simulate it: %s); measure it with a real trial in the lab\n",
@@ -214,6 +215,7 @@ static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_
     char note[2048];
     json_object_set_new(j, "bulk_note", ixt_advisor_bulk_note(a, note, sizeof note) ? json_string(note) : json_null());
     json_object_set_new(j, "loads_left_out", writes_seen_json(&a->facts.bulk.loads));
+    json_object_set_new(j, "one_off_loads_not_advised", json_integer(a->loads_skipped));
     json_object_set_new(j, "bulk_writes_counted", writes_seen_json(&a->facts.bulk.counted));
     return j;
 }

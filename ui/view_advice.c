@@ -95,9 +95,13 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
         return;
     }
     double pct = ad->weighted_before > 0 ? (ad->weighted_after - ad->weighted_before) / ad->weighted_before * 100 : 0;
-    snprintf(line, sizeof line, " Advice for the top %d statements%s%s: weighted cost %.0f -> %.0f (%+.1f%%), "
+    char loads[64] = "";
+    if (ad->loads_skipped)
+        snprintf(loads, sizeof loads, " (%d one-off load%s left out)", ad->loads_skipped,
+                 ad->loads_skipped == 1 ? "" : "s");
+    snprintf(line, sizeof line, " Advice for the top %d statements%s%s%s: weighted cost %.0f -> %.0f (%+.1f%%), "
              "%d indexes, %s; %ld what-if plans, %ld cached, %.0f ms",
-             ad->nstmts, ixt_conn_as(ad->c)[0] ? " as " : "", ixt_conn_as(ad->c), ad->weighted_before,
+             ad->nstmts, loads, ixt_conn_as(ad->c)[0] ? " as " : "", ixt_conn_as(ad->c), ad->weighted_before,
              ad->weighted_after, pct, ad->npicks, ixt_fmt_bytes(ad->size_bytes, sz, sizeof sz), ad->whatif_calls,
              ad->cache_hits, x->wall_ms);
     if (x->writes_note[0])
@@ -364,10 +368,8 @@ static int advice_load(advice_job *x, ixt_conn *lab, ixt_err *e)
     if (ixt_node_links_full_texts(&x->links, lab, x->ids, x->nids, &texts, e) != 0)
         return -1;
     for (size_t i = 0, n = 0; i < x->nids && n < TOP_STATEMENTS; i++)
-        if (texts[i] && ixt_sql_has_plan(texts[i])) {
-            ixt_advisor_add(&x->adv, texts[i], x->calls[i], x->rows[i], (long long)x->ids[i]);
+        if (texts[i] && ixt_advisor_offer(&x->adv, texts[i], x->calls[i], x->rows[i], (long long)x->ids[i]))
             n++;
-        }
     ixt_workload_texts_free(texts, x->nids);
     return 0;
 }

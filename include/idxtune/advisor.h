@@ -83,6 +83,7 @@ typedef struct ixt_advisor {
     double weighted_before, weighted_after, size_bytes, size_real, write_cost;
     long whatif_calls, cache_hits;
     int qualstats_uses;        /* predicates learned from pg_qualstats */
+    int loads_skipped;         /* top statements ixt_advisor_offer left out as one-off loads */
     char **unanalyzed;         /* tables never analyzed.  owned */
     int nunanalyzed;
     void *cache;               /* what-if results */
@@ -113,6 +114,12 @@ void ixt_advisor_free(ixt_advisor *a);
  * unknown; a write statement's rows are its table's writes); one that
  * cannot be planned is kept with the reason. */
 void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, double rows, long long queryid);
+/* Adds one of the top statements of pg_stat_statements, run calls times
+ * for rows rows, unless it has no plan (COMMIT, SET, ...) or is a one-off
+ * load: an INSERT of IXT_BULK_ROWS rows or more run once, which no index
+ * makes faster and which does not come again (counted in loads_skipped).
+ * Returns whether it was added. */
+bool ixt_advisor_offer(ixt_advisor *a, const char *sql, double calls, double rows, long long queryid);
 /* Adds every statement of a file (split on ';'), weight 1. */
 int ixt_advisor_add_file(ixt_advisor *a, const char *path, ixt_err *e);
 /* Generates the candidates, then the greedy search.  Fails (e filled)

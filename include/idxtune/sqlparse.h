@@ -129,6 +129,8 @@ bool ixt_sql_writes(const ixt_sql_info *in);
 /* One statement that the server plans: not a utility statement (COMMIT,
  * SET, EXPLAIN ...), which pg_stat_statements tracks too, nor several. */
 bool ixt_sql_has_plan(const char *sql);
+/* The same of a parsed statement (NULL: no). */
+bool ixt_sql_info_has_plan(const ixt_sql_info *in);
 
 /* The column $n is compared with, NULL when none is known.  borrowed */
 const ixt_sql_param *ixt_sql_param_target(const ixt_sql_info *info, int n);

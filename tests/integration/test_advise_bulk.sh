@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # advise and the bulk writes pg_stat_statements saw, in a database of its
 # own.  A load (a bulk write of half its table's rows or more) is left out
-# of the write rates: the index comes at once, and the advice says what it
-# left out.  Bulk writes that are no load count, and when they make most
+# of the write rates, and as an INSERT run once of the statements advised
+# on: the index comes at once, and the advice says what it left out.  Bulk writes that are no load count, and when they make most
 # of the rows written a note says so and what to do.  After a reset,
 # neither.
 set -u
@@ -45,8 +45,9 @@ l = d["loads_left_out"]
 assert l is not None and l["statements"] == 1 and l["table"] == "events" and l["rows"] == 200000, l
 assert l["calls"] == 1 and l["table_share"] > 0.99 and l["example"].startswith("INSERT INTO events SELECT"), l
 assert d["bulk_writes_counted"] is None, d["bulk_writes_counted"]
+assert d["one_off_loads_not_advised"] == 1, d["one_off_loads_not_advised"]
 assert any("events" in x and "account" in x for x in defs), defs'
-ok $? "the load is left out of the write rates, and events (account) is advised" "$(why)"
+ok $? "the load is left out of the write rates and of the statements advised on; events (account) is advised" "$(why)"
 grep -q "^idxtune: note: Left out of the write rates, as loads .*INSERT INTO events SELECT .*(200000 rows in 1 call into events, 100 % of its rows)" "$dir/err"
 ok $? "stderr names the load left out" "$(cat "$dir/err")"
 
@@ -56,7 +57,7 @@ ok $? "reset, then three bulk inserts of 20000 rows (no load: under half the tab
 advise_json '
 c = d["bulk_writes_counted"]
 assert c is not None and c["statements"] == 1 and c["rows"] == 60000 and c["calls"] == 3, c
-assert d["loads_left_out"] is None, d["loads_left_out"]
+assert d["loads_left_out"] is None and d["one_off_loads_not_advised"] == 0, d
 assert "come from 1 bulk statement" in d["bulk_note"] and "pg_stat_statements_reset()" in d["bulk_note"], d["bulk_note"]'
 ok $? "the bulk writes count, and the note says they make the rates" "$(why)"
 grep -q "^idxtune: note: 100 % of the rows written in the last .* come from 1 bulk statement.*pg_stat_statements_reset()" "$dir/err"

@@ -27,6 +27,7 @@ check b "Slow queries" "the list"
 keys b W
 check b "Queries > Advice" "W opens the advice" 30
 check b "CREATE INDEX ON events \(account\)" "the index is advised at once"
+check b "Advice for the top [0-9]+ statements \(1 one-off load left out\)" "the load is no statement to advise on"
 check b "Left out of the write rates, as loads and no steady traffic" "below the list: a load was left out"
 check b "\(200000 rows in 1 call into events, 100 % of its rows\)" "which one, with its rows, calls and share"
 keys b Escape

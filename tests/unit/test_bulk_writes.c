@@ -1,4 +1,5 @@
-/* advisor: what the advice says of the bulk writes pg_stat_statements saw. */
+/* advisor: the bulk writes pg_stat_statements saw, in the advice: the
+ * one-off loads among the top statements, and what the advice says. */
 #include <string.h>
 
 #include "idxtune/advisor.h"
@@ -85,9 +86,41 @@ static void test_no_note(void **state)
     assert_string_equal(note, "untouched");
 }
 
+/* Of the top statements, those with a plan are advised on, but not an
+ * INSERT of 10000 rows or more run once: a load, counted. */
+static void test_one_off_loads_not_advised(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *sql;
+        double calls, rows;
+        bool added;
+    } cases[] = {
+        {"INSERT INTO events SELECT g, g % 5000 FROM generate_series(1, 200000) g", 1, 200000, false},
+        {"INSERT INTO events SELECT g, 7 FROM generate_series(1, 20000) g", 3, 60000, true},
+        {"INSERT INTO events VALUES ($1, $2)", 1, 1, true},
+        {"DELETE FROM events WHERE at < now() - interval '1 year'", 1, 50000, true},
+        {"SELECT count(*) FROM events WHERE account = $1", 1, 1, true},
+        {"COMMIT", 1, 0, false},
+    };
+    ixt_advisor a;
+    ixt_advisor_init(&a, NULL, 0, 0);
+    int added = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        bool got = ixt_advisor_offer(&a, cases[i].sql, cases[i].calls, cases[i].rows, (long long)i);
+        if (got != cases[i].added)
+            fail_msg("%s: %s", cases[i].sql, got ? "advised on" : "left out");
+        added += got;
+    }
+    assert_int_equal(a.nstmts, added);
+    assert_int_equal(a.loads_skipped, 1);
+    ixt_advisor_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_one_off_loads_not_advised),
         cmocka_unit_test(test_bulk_writes_named),
         cmocka_unit_test(test_several_bulk_writes),
         cmocka_unit_test(test_load_left_out),
