@@ -15,8 +15,7 @@ db=idxbulk
 trap 'rm -rf "$dir"; dropdb --force --if-exists "$db" 2>/dev/null' EXIT
 export PGOPTIONS="-c client_min_messages=warning"
 dropdb --force --if-exists "$db" 2>/dev/null
-reads() { for i in 1 2 3; do echo "SELECT count(*) FROM events WHERE account = $i;"; done; }
-reset="SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0);"
+. tests/bulk.sh
 sql() { psql -X -q -d "$db" -v ON_ERROR_STOP=1 >"$dir/setup" 2>&1; }
 # advise's JSON into $dir/out, its stderr into $dir/err; then the python
 # assertions $1 on d, the JSON
@@ -29,16 +28,7 @@ $1" "$dir/out" 2>"$dir/py"
 }
 why() { cat "$dir/err" "$dir/py" "$dir/out"; }
 
-createdb "$db" && { cat <<SQL
-CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
-CREATE EXTENSION IF NOT EXISTS hypopg;
-CREATE TABLE events (id bigint, account int, at timestamptz, body text);
-$reset
-INSERT INTO events SELECT g, g % 5000, now() - g * interval '1 s', 'x' FROM generate_series(1, 200000) g;
-ANALYZE events;
-INSERT INTO events VALUES (0, 1, now(), 'y');
-SQL
-reads; } | sql
+createdb "$db" && { load_events; echo "INSERT INTO events VALUES (0, 1, now(), 'y');"; reads; } | sql
 ok $? "a load of 200000 rows, a row and three reads" "$(cat "$dir/setup")"
 advise_json '
 l = d["loads_left_out"]

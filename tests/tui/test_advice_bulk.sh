@@ -10,17 +10,8 @@ export PGOPTIONS="-c client_min_messages=warning" PGDATABASE=idxbulktui
 trap 'dropdb --force --if-exists idxbulktui' EXIT
 dropdb --force --if-exists idxbulktui 2>/dev/null
 createdb idxbulktui || { echo "not ok 1 - createdb"; exit 1; }
-reads() { for i in 1 2 3; do echo "SELECT count(*) FROM events WHERE account = $i;"; done; }
-reset="SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0);"
-{ cat <<SQL
-CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
-CREATE EXTENSION IF NOT EXISTS hypopg;
-CREATE TABLE events (id bigint, account int, at timestamptz, body text);
-$reset
-INSERT INTO events SELECT g, g % 5000, now() - g * interval '1 s', 'x' FROM generate_series(1, 200000) g;
-ANALYZE events;
-SQL
-reads; } | psql -qX -v ON_ERROR_STOP=1 >/dev/null
+. "$(dirname "$0")/../bulk.sh"
+{ load_events; reads; } | psql -qX -v ON_ERROR_STOP=1 >/dev/null
 ok $? "setup: a load of 200000 rows, then three reads"
 start b 150x40
 check b "Slow queries" "the list"
