@@ -1748,7 +1748,7 @@ bool ixt_advisor_bulk_note(const ixt_advisor *a, char *buf, size_t len)
     int n = 0;
     if (l->n > 0)
         n = snprintf(buf, len, "Left out of the write rates, as loads and no steady traffic (%d rows a call or "
-                     "more, half their table's rows or more): %d statement%s, %s.", IXT_BULK_ROWS, l->n,
+                     "more, half their table's rows or more): %d statement%s, %s.", IXT_LOAD_ROWS, l->n,
                      l->n == 1 ? "" : "s", biggest(l, one, sizeof one));
     if (heavy && n >= 0 && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, "%s%.0f %% of the rows written in the last %s (the window of "

@@ -223,10 +223,10 @@ static void seen(ixt_writes_seen *w, const char *sql, const ixt_table_fact *t, d
 static bool is_load(ixt_bulk_fact *b, const char *sql, const ixt_table_fact *t, double rows, double calls,
                     double rate)
 {
-    if (calls <= 0 || rows / calls < IXT_BULK_ROWS)
-        return false;
-    bool load = t->reltuples > 0 && rows >= 0.5 * t->reltuples;
-    seen(load ? &b->loads : &b->counted, sql, t, rows, calls, rate);
+    double per_call = calls > 0 ? rows / calls : 0;
+    bool load = per_call >= IXT_LOAD_ROWS && t->reltuples > 0 && rows >= 0.5 * t->reltuples;
+    if (load || per_call >= IXT_BULK_ROWS)
+        seen(load ? &b->loads : &b->counted, sql, t, rows, calls, rate);
     return load;
 }
 

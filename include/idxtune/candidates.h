@@ -90,6 +90,10 @@ typedef struct ixt_index_fact {
  * write (INSERT ... SELECT, COPY, a big UPDATE or DELETE), not steady
  * traffic. */
 #define IXT_BULK_ROWS 10000
+/* A write statement averaging this many rows a call or more that wrote at
+ * least half its table's rows is a load (a restore's COPY, a loader's
+ * batches); below it, steady traffic on a small table. */
+#define IXT_LOAD_ROWS 1000
 
 /* Some write statements of one kind, and the one that wrote most. */
 typedef struct ixt_writes_seen {
@@ -102,9 +106,9 @@ typedef struct ixt_writes_seen {
 } ixt_writes_seen;
 
 /* The bulk writes among the write statements pg_stat_statements saw.  A
- * load, a bulk write of at least half its table's rows (the table filled
- * or rewritten in the window), says nothing of the traffic to come: it is
- * left out of the write rates.  The other bulk writes count, spread over
+ * load, IXT_LOAD_ROWS rows a call or more and at least half its table's
+ * rows in all (the table filled or rewritten in the window), says nothing
+ * of the traffic to come: it is left out of the write rates.  The other bulk writes count, spread over
  * the window: when they make most of the rows, the advice says so. */
 typedef struct ixt_bulk_fact {
     ixt_writes_seen counted;   /* bulk writes in the rates */

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # advise and the bulk writes pg_stat_statements saw, in a database of its
-# own.  A load (a bulk write of half its table's rows or more) is left out
-# of the write rates, and as an INSERT run once of the statements advised
-# on: the index comes at once, and the advice says what it left out.  Bulk writes that are no load count, and when they make most
+# own.  A load (a bulk write of half its table's rows or more, as a
+# restore's COPY) is left out of the write rates, and as an INSERT run
+# once of the statements advised on: the index comes at once, and the
+# advice says what it left out.  Bulk writes that are no load count, and when they make most
 # of the rows written a note says so and what to do.  After a reset,
 # neither.
 set -u
@@ -28,17 +29,20 @@ $1" "$dir/out" 2>"$dir/py"
 }
 why() { cat "$dir/err" "$dir/py" "$dir/out"; }
 
-createdb "$db" && { load_events; echo "INSERT INTO events VALUES (0, 1, now(), 'y');"; reads; } | sql
-ok $? "a load of 200000 rows, a row and three reads" "$(cat "$dir/setup")"
+# tags as a restore fills a small table: one COPY
+restore_tags() { echo "CREATE TABLE tags (id int, name text); COPY tags FROM STDIN WITH (FORMAT csv);"
+                 seq 5000 | sed 's/$/,t/'; echo '\.'; echo "ANALYZE tags;"; }
+createdb "$db" && { load_events; restore_tags; echo "INSERT INTO events VALUES (0, 1, now(), 'y');"; reads; } | sql
+ok $? "a load of 200000 rows, a restore of 5000, a row and three reads" "$(cat "$dir/setup")"
 advise_json '
 l = d["loads_left_out"]
-assert l is not None and l["statements"] == 1 and l["table"] == "events" and l["rows"] == 200000, l
+assert l is not None and l["statements"] == 2 and l["table"] == "events" and l["rows"] == 200000, l
 assert l["calls"] == 1 and l["table_share"] > 0.99 and l["example"].startswith("INSERT INTO events SELECT"), l
 assert d["bulk_writes_counted"] is None, d["bulk_writes_counted"]
 assert d["one_off_loads_not_advised"] == 1, d["one_off_loads_not_advised"]
 assert any("events" in x and "account" in x for x in defs), defs'
 ok $? "the load is left out of the write rates and of the statements advised on; events (account) is advised" "$(why)"
-grep -q "^idxtune: note: Left out of the write rates, as loads .*INSERT INTO events SELECT .*(200000 rows in 1 call into events, 100 % of its rows)" "$dir/err"
+grep -q "^idxtune: note: Left out of the write rates, as loads .*: 2 statements, the biggest INSERT INTO events SELECT .*(200000 rows in 1 call into events, 100 % of its rows)" "$dir/err"
 ok $? "stderr names the load left out" "$(cat "$dir/err")"
 
 { echo "$reset"; for i in 1 2 3; do echo "INSERT INTO events SELECT g, 7, now(), 'b' FROM generate_series(1, 20000) g;"; done
