@@ -19,7 +19,7 @@ keys w Escape
 check w "Slow queries \([1-9][0-9]*\)" "Esc goes back to the list"
 keys w W
 check w "Queries > Advice" "W opens the advice" 30
-check w "Advice for the top [0-9]+ statements: weighted cost [0-9]+ -> [0-9]+ \(-[0-9.]+%\), [0-9]+ indexes" \
+check w "Advice for the top [0-9]+ statements( \([0-9]+ one-off loads? left out\))?: weighted cost [0-9]+ -> [0-9]+ \(-[0-9.]+%\), [0-9]+ indexes" \
     "with the weighted cost before and after and the size" 30
 check w " 1 +[0-9.]+ [kMG]?B +[0-9]+ +[0-9.]+ +[0-9]+  CREATE INDEX ON " "the picked indexes, with savings, writes and HOT"
 check w "#1: size [0-9.]+ [kMG]?B \(HypoPG estimate [0-9.]+ [kMG]?B" "the selected pick's size, corrected and HypoPG's"
