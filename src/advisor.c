@@ -1495,7 +1495,7 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_s
             progress(ctx, i, a->nstmts, "planning the statements");
         ixt_err e;
         ixt_sql_info *in = ixt_sql_analyze(s->sql, &e);
-        if (!in || in->kind == IXT_SQL_UTILITY || in->kind == IXT_SQL_MULTIPLE) {
+        if (!ixt_sql_info_has_plan(in)) {
             snprintf(s->error, sizeof s->error, "%s", in ? "not a statement with a plan" : "does not parse");
             ixt_sql_info_free(in);
             continue;

@@ -108,8 +108,9 @@ typedef struct ixt_writes_seen {
 /* The bulk writes among the write statements pg_stat_statements saw.  A
  * load, IXT_LOAD_ROWS rows a call or more and at least half its table's
  * rows in all (the table filled or rewritten in the window), says nothing
- * of the traffic to come: it is left out of the write rates.  The other bulk writes count, spread over
- * the window: when they make most of the rows, the advice says so. */
+ * of the traffic to come: it is left out of the write rates.  The other
+ * bulk writes count, spread over the window: when they make most of the
+ * rows, the advice says so. */
 typedef struct ixt_bulk_fact {
     ixt_writes_seen counted;   /* bulk writes in the rates */
     ixt_writes_seen loads;     /* left out */
