@@ -25,16 +25,27 @@ advise_s() {
     t0=$(date +%s.%N)
     IXT_ROUNDTRIPS=1 "$IXT_PROG" "$@" --format json 2>"$trips" >/dev/null || { echo -; return; }
     t1=$(date +%s.%N)
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# name and arguments: the advice as run here and 100 ms away, side by side
+compare() {
+    local name=$1 here far
+    shift
+    here=$(advise_s "$@")
+    echo "advise_${name}_roundtrips $(sed -n 's/^idxtune: \([0-9]*\) round trips.*/\1/p' "$trips")"
+    far=$(PGHOST=127.0.0.1 PGPORT=$port advise_s "$@")
+    echo "advise_${name}_rtt100ms_roundtrips $(sed -n 's/^idxtune: \([0-9]*\) round trips.*/\1/p' "$trips")"
+    echo "advise_${name}_local_s $here"
+    echo "advise_${name}_rtt100ms_s $far"
+    awk -v a="$here" -v b="$far" -v n="$name" 'BEGIN { if (a > 0 && b > 0) printf "advise_%s_rtt100ms_ratio %.2f\n", n, b / a }'
 }
 
 for w in "demo idxdemo demo/statements.sql" "analytic idxtpch demo/analytics/statements.sql" \
          "saas idxsaas demo/saas/statements.sql"; do
     set -- $w
-    here=$(advise_s -d "$2" advise --queries "$3")
-    echo "advise_${1}_roundtrips $(sed -n 's/^idxtune: \([0-9]*\) round trips.*/\1/p' "$trips")"
-    far=$(PGHOST=127.0.0.1 PGPORT=$port advise_s -d "$2" advise --queries "$3")
-    echo "advise_${1}_local_s $here"
-    echo "advise_${1}_rtt100ms_s $far"
-    awk -v a="$here" -v b="$far" -v n="$1" 'BEGIN { if (a > 0 && b > 0) printf "advise_%s_rtt100ms_ratio %.2f\n", n, b / a }'
+    compare "$1" -d "$2" advise --queries "$3"
+    # with a budget (5 % of the database): one move a greedy step, and the swaps
+    mb=$(psql -qAtX -d "$2" -c "SELECT round(pg_database_size(current_database()) * 0.05 / 1048576)")
+    compare "${1}_5pct" -d "$2" advise --queries "$3" --budget-mb "$mb"
 done

@@ -521,23 +521,37 @@ static void set_active(ixt_advisor *a, search *h, int k, bool on)
     h->active[k] = on;
 }
 
-/* Turns k on and r off in the set's flags only (either may be -1). */
-static void flip(search *h, int k, int r, bool on)
+/* Picks a swap may take out at once (swap_sets). */
+#define SWAP_OUT 3
+
+/* Turns k on (-1: none) and the nr candidates of rs off in the set's
+ * flags only, or back. */
+static void flip(search *h, int k, const int *rs, int nr, bool on)
 {
     if (k >= 0)
         h->active[k] = on;
-    if (r >= 0)
-        h->active[r] = !on;
+    for (int q = 0; q < nr; q++)
+        h->active[rs[q]] = !on;
 }
 
-/* The statements k or r can matter to whose cost in the set as it is is
+/* Whether k or one of rs can matter to statement i. */
+static bool touched(const ixt_advisor *a, const search *h, int k, const int *rs, int nr, int i)
+{
+    bool hit = k >= 0 && rel(a, h, k, i);
+    for (int q = 0; q < nr && !hit; q++)
+        hit = rel(a, h, rs[q], i);
+    return hit;
+}
+
+/* The statements k or rs can matter to whose cost in the set as it is is
  * neither cached nor in queued, with their cache keys (caller frees
  * them); stmts and keys may be NULL to count them. */
-static int scan_unknown(ixt_advisor *a, search *h, int k, int r, const cache *queued, int *stmts, char **keys)
+static int scan_unknown(ixt_advisor *a, search *h, int k, const int *rs, int nr, const cache *queued, int *stmts,
+                        char **keys)
 {
     int n = 0;
     for (int i = 0; i < a->nstmts; i++) {
-        if (!((k >= 0 && rel(a, h, k, i)) || (r >= 0 && rel(a, h, r, i))))
+        if (!touched(a, h, k, rs, nr, i))
             continue;
         char *key = cache_key(a, h, i);
         if (!cache_find(a->cache, key) && !(queued && cache_find(queued, key))) {
@@ -554,64 +568,73 @@ static int scan_unknown(ixt_advisor *a, search *h, int k, int r, const cache *qu
     return n;
 }
 
-/* The same with k on and r off. */
-static int unknown_costs(ixt_advisor *a, search *h, int k, int r, const cache *queued, int *stmts, char **keys)
+/* The same with k on and rs off (nr at most SWAP_OUT). */
+static int unknown_costs(ixt_advisor *a, search *h, int k, const int *rs, int nr, const cache *queued, int *stmts,
+                         char **keys)
 {
-    bool was_k = k >= 0 && h->active[k], was_r = r >= 0 && h->active[r];
-    flip(h, k, r, true);
-    int n = scan_unknown(a, h, k, r, queued, stmts, keys);
+    bool was_k = k >= 0 && h->active[k], was[SWAP_OUT] = {false};
+    for (int q = 0; q < nr; q++)
+        was[q] = h->active[rs[q]];
+    flip(h, k, rs, nr, true);
+    int n = scan_unknown(a, h, k, rs, nr, queued, stmts, keys);
     if (k >= 0)
         h->active[k] = was_k;
-    if (r >= 0)
-        h->active[r] = was_r;
+    for (int q = 0; q < nr; q++)
+        h->active[rs[q]] = was[q];
     return n;
 }
 
 /* Nothing to ask the server: k's size and every cost needed are known. */
-static bool known(ixt_advisor *a, search *h, int k, int r)
+static bool known(ixt_advisor *a, search *h, int k, const int *rs, int nr)
 {
-    return (k < 0 || a->cands[k].size_bytes >= 0) && unknown_costs(a, h, k, r, NULL, NULL, NULL) == 0;
+    return (k < 0 || a->cands[k].size_bytes >= 0) && unknown_costs(a, h, k, rs, nr, NULL, NULL, NULL) == 0;
 }
 
-/* Weighted cost change of the statements k or r can matter to, when k is
- * turned on and r off (either may be -1).  Leaves the set as it was;
- * -1 when k cannot be simulated.  The indexes are created and dropped
- * only when a cost is not known yet. */
-static double saving_of(ixt_advisor *a, search *h, int k, int r)
+/* Weighted cost change of the statements k or rs can matter to, when k
+ * is turned on and rs off (k may be -1, nr at most SWAP_OUT).  Leaves
+ * the set as it was; -1 when k cannot be simulated.  The indexes are
+ * created and dropped only when a cost is not known yet. */
+static double saving_of_set(ixt_advisor *a, search *h, int k, const int *rs, int nr)
 {
     ixt_err e;
     /* HypoPG refused it already (in a batch, maybe): not asked again */
     if (k >= 0 && a->cands[k].untestable)
         return -1;
-    bool cached = known(a, h, k, r);
+    bool cached = known(a, h, k, rs, nr);
     if (cached) {
-        flip(h, k, r, true);
+        flip(h, k, rs, nr, true);
     } else {
         if (k >= 0 && hypo_on(a, h, k, &e) != 0)
             return -1;
         if (k >= 0)
             h->active[k] = true;
-        if (r >= 0)
-            set_active(a, h, r, false);
+        for (int q = 0; q < nr; q++)
+            set_active(a, h, rs[q], false);
     }
     double saving = 0;
     for (int i = 0; i < a->nstmts; i++) {
         ixt_adv_stmt *s = &a->stmts[i];
-        if (!((k >= 0 && rel(a, h, k, i)) || (r >= 0 && rel(a, h, r, i))))
+        if (!touched(a, h, k, rs, nr, i))
             continue;
         double c = whatif_cost(a, h, i);
         if (c >= 0)
             saving += s->weight * (s->cost - c);
     }
     if (cached) {
-        flip(h, k, r, false);
+        flip(h, k, rs, nr, false);
         return saving;
     }
     if (k >= 0)
         set_active(a, h, k, false);
-    if (r >= 0)
-        set_active(a, h, r, true);
+    for (int q = 0; q < nr; q++)
+        set_active(a, h, rs[q], true);
     return saving;
+}
+
+/* The same with r off (-1: none). */
+static double saving_of(ixt_advisor *a, search *h, int k, int r)
+{
+    return saving_of_set(a, h, k, &r, r >= 0);
 }
 
 /* ===== what-if work batched into one round trip =====
@@ -712,31 +735,37 @@ static void batch_plans(ixt_advisor *a, batch *b, const int *stmts, char **keys,
 static void batch_run(ixt_advisor *a, search *h, batch *b);
 static void recost(ixt_advisor *a, search *h, int k);
 
-/* What saving_of(k, r) will need. */
-static void queue_probe(ixt_advisor *a, search *h, batch *b, int k, int r)
+/* What saving_of_set(k, rs, nr) will need. */
+static void queue_set(ixt_advisor *a, search *h, batch *b, int k, const int *rs, int nr)
 {
     int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
     char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
-    int n = unknown_costs(a, h, k, r, &b->queued, stmts, keys);
+    int n = unknown_costs(a, h, k, rs, nr, &b->queued, stmts, keys);
     int made = -1;
     if (n > 0 || (k >= 0 && a->cands[k].size_bytes < 0)) {
         if (k >= 0)
             made = batch_create(a, b, k, false);
         if (made >= 0 || k < 0) {
-            if (r >= 0)
-                batch_drop(a, b, r);
+            for (int q = 0; q < nr; q++)
+                batch_drop(a, b, rs[q]);
             batch_plans(a, b, stmts, keys, n, made);
             n = 0;
             if (k >= 0)
                 batch_drop(a, b, k);
-            if (r >= 0)
-                (void)batch_create(a, b, r, true);
+            for (int q = 0; q < nr; q++)
+                (void)batch_create(a, b, rs[q], true);
         }
     }
     for (int j = 0; j < n; j++)
         free(keys[j]);
     free(keys);
     free(stmts);
+}
+
+/* What saving_of(k, r) will need. */
+static void queue_probe(ixt_advisor *a, search *h, batch *b, int k, int r)
+{
+    queue_set(a, h, b, k, &r, r >= 0);
 }
 
 static bool batch_failed(const ixt_whatif *w, int op)
@@ -888,26 +917,91 @@ static int probe_of(const ixt_advisor *a, const search *h, int k, bool *reordere
     return replaced_by(a, k, reordered);
 }
 
-/* What try_move will need for the n candidates of ks (saving_of(k,
- * probe_of(k)), and saving_of(k, -1) for a reordered pick): one round
- * trip. */
-static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n)
+/* Candidates tried again per round trip once the untried ones are done,
+ * on a link quicker than trying them. */
+#define LAZY_BATCH 8
+
+/* How many candidates the server tries within one round trip of the
+ * link, when that is more than LAZY_BATCH; else 0: near the server. */
+static int spare_tries(const ixt_advisor *a, const search *h)
+{
+    double each = h->ntries > 0 ? h->try_ms / h->ntries : 0;
+    double more = each > 0 && ixt_conn_pipelined(a->c) ? ixt_conn_latency_ms(a->c) / each : 0;
+    if (more < LAZY_BATCH)
+        return 0;
+    return more < a->ncands ? (int)more : a->ncands;
+}
+
+/* How many to try again in a step's round trip: LAZY_BATCH, and as many
+ * more as the server tries within one round trip of the link.  Far from
+ * the server a round trip costs more than trying dozens of candidates:
+ * a step then settles in its first round trip, and, every bound fresh,
+ * makes more moves in it (apart_move). */
+static int lazy_batch(const ixt_advisor *a, const search *h)
+{
+    return LAZY_BATCH + spare_tries(a, h);
+}
+
+/* A candidate worth nothing when last tried that the greedy tries again
+ * when it stops (second_look): a move has changed one of its statements
+ * since, and it fits in what is left of the budget. */
+static bool worth_a_second_look(const ixt_advisor *a, const search *h, int k, double used_bytes)
+{
+    bool reordered, changed = false;
+    double budget = a->budget_mb * 1024 * 1024;
+    if (h->bound[k] > -INFINITY || h->gain[k] > value_floor(a) || probe_of(a, h, k, &reordered) == -2 ||
+        (budget > 0 && used_bytes + real_size(&a->cands[k]) > budget))
+        return false;
+    for (int i = 0; i < a->nstmts && !changed; i++)
+        changed = rel(a, h, k, i) && h->moved_at[i] > h->tried_at[k];
+    return changed;
+}
+
+/* What try_move will need for candidate k. */
+static void queue_move(ixt_advisor *a, search *h, batch *b, int k)
+{
+    bool reordered;
+    queue_probe(a, h, b, k, probe_of(a, h, k, &reordered));
+    if (reordered) /* try_move then weighs keeping both */
+        queue_probe(a, h, b, k, -1);
+}
+
+/* Far from the server, a step's round trip also asks what the search
+ * will ask next should the step make no move: the second look's costs,
+ * then each pick's value given the others (the clean-up's), up to spare
+ * candidates.  Cached by the indexes in place, they then serve without a
+ * round trip, and should the step make a move, those of the statements
+ * it leaves alone still serve.  Returns how many were queued. */
+static int queue_ahead(ixt_advisor *a, search *h, batch *b, double used_bytes, int spare)
+{
+    int n = 0;
+    for (int k = 0; k < a->ncands && n < spare; k++)
+        if (worth_a_second_look(a, h, k, used_bytes)) {
+            queue_move(a, h, b, k);
+            n++;
+        }
+    for (int p = 0; p < a->npicks && n < spare; p++, n++)
+        queue_probe(a, h, b, -1, a->picks[p]);
+    return n;
+}
+
+/* What try_move will need for the n candidates of ks, and what
+ * queue_ahead adds: one round trip. */
+static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n, double used_bytes)
 {
     if (a->sequential)
         return;
     batch b;
     batch_init(a, h, &b);
-    for (int j = 0; j < n; j++) {
-        bool reordered;
-        queue_probe(a, h, &b, ks[j], probe_of(a, h, ks[j], &reordered));
-        if (reordered) /* try_move then weighs keeping both */
-            queue_probe(a, h, &b, ks[j], -1);
-    }
+    for (int j = 0; j < n; j++)
+        queue_move(a, h, &b, ks[j]);
+    int spare = spare_tries(a, h);
+    int ahead = spare > 0 ? queue_ahead(a, h, &b, used_bytes, spare) : 0;
     double t0 = ixt_now_ms();
     batch_run(a, h, &b);
     double ms = ixt_now_ms() - t0 - ixt_conn_latency_ms(a->c);
     h->try_ms += ms > 0 ? ms : 0;
-    h->ntries += n;
+    h->ntries += n + ahead;
     batch_free(&b);
 }
 
@@ -953,27 +1047,6 @@ static bool apart(const ixt_advisor *a, const search *h, int k, int q)
     return true;
 }
 
-/* Candidates tried again per round trip once the untried ones are done,
- * on a link quicker than trying them. */
-#define LAZY_BATCH 8
-
-/* How many to try again in a step's further round trips: LAZY_BATCH,
- * and as many more as the server tries within one round trip of the
- * link.  Far from the server a round trip costs more than trying dozens
- * of candidates: a step that did not settle in its first round trip then
- * settles in its second.  (Its first stays small: most steps settle
- * there, and trying more in it only added work on the analytic
- * workload.) */
-static int lazy_batch(const ixt_advisor *a, const search *h)
-{
-    double each = h->ntries > 0 ? h->try_ms / h->ntries : 0;
-    double more = each > 0 && ixt_conn_pipelined(a->c) ? ixt_conn_latency_ms(a->c) / each : 0;
-    /* near the server (a round trip worth less than a batch) as ever */
-    if (more < LAZY_BATCH)
-        return LAZY_BATCH;
-    return LAZY_BATCH + (more < a->ncands ? (int)more : a->ncands);
-}
-
 /* The next candidates a step must try: every one never tried (or whose
  * replaced pick changed), and up to lazy more, best bound first, while
  * their bound could beat best.  Returns how many. */
@@ -1013,9 +1086,8 @@ static move best_move(ixt_advisor *a, search *h, double used_bytes, bool *tried)
     move best = {-1, -1, -INFINITY, 0};
     double floor = value_floor(a);
     int *ks = ixt_xcalloc((size_t)a->ncands + 1, sizeof *ks);
-    for (int n, round = 0;
-         (n = next_tries(a, h, tried, best.ratio, round++ ? lazy_batch(a, h) : LAZY_BATCH, ks)) > 0;) {
-        prefetch_moves(a, h, ks, n);
+    for (int n; (n = next_tries(a, h, tried, best.ratio, lazy_batch(a, h), ks)) > 0;) {
+        prefetch_moves(a, h, ks, n, used_bytes);
         for (int j = 0; j < n; j++) {
             int k = ks[j];
             bool reordered;
@@ -1103,7 +1175,7 @@ static bool queue_change(ixt_advisor *a, search *h, int add, int remove)
     if (add < 0 || made >= 0) {
         int *stmts = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *stmts);
         char **keys = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *keys);
-        batch_plans(a, b, stmts, keys, unknown_costs(a, h, add, remove, &b->queued, stmts, keys), made);
+        batch_plans(a, b, stmts, keys, unknown_costs(a, h, add, &remove, remove >= 0, &b->queued, stmts, keys), made);
         free(keys);
         free(stmts);
     }
@@ -1165,20 +1237,12 @@ static bool stopped(const ixt_advisor *a)
  * they fit in what is left of the budget.  Returns whether there is any. */
 static bool second_look(ixt_advisor *a, search *h, double used_bytes)
 {
-    double floor = value_floor(a), budget = a->budget_mb * 1024 * 1024;
     bool any = false;
-    for (int k = 0; k < a->ncands; k++) {
-        bool reordered, changed = false;
-        if (h->bound[k] > -INFINITY || h->gain[k] > floor || probe_of(a, h, k, &reordered) == -2 ||
-            (budget > 0 && used_bytes + real_size(&a->cands[k]) > budget))
-            continue;
-        for (int i = 0; i < a->nstmts && !changed; i++)
-            changed = rel(a, h, k, i) && h->moved_at[i] > h->tried_at[k];
-        if (changed) {
+    for (int k = 0; k < a->ncands; k++)
+        if (worth_a_second_look(a, h, k, used_bytes)) {
             h->bound[k] = INFINITY;
             any = true;
         }
-    }
     return any;
 }
 
@@ -1297,9 +1361,7 @@ static void swap_picks(ixt_advisor *a, search *h, double *used)
     }
 }
 
-/* Picks a candidate may take the room of at once, and such swaps tried
- * in a round (rounds as for single swaps). */
-#define SWAP_OUT 3
+/* Swaps of several picks tried in a round (rounds as for single swaps). */
 #define SWAP_SETS 4
 
 typedef struct swap_set {
@@ -1344,37 +1406,31 @@ static int pick_index(const ixt_advisor *a, int k)
     return -1;
 }
 
-/* Makes the swap, and keeps it when the set is then worth more than the
- * floor above what it was; else puts the picks back. */
+/* Makes the swap when the set is then worth more than the floor above
+ * what it was. */
 static bool try_swap_set(ixt_advisor *a, search *h, const swap_set *o, double *used, double floor)
 {
-    double before = total_weighted(a), writes = a->cands[o->k].write_cost, size = real_size(&a->cands[o->k]);
+    double writes = a->cands[o->k].write_cost, size = real_size(&a->cands[o->k]);
     for (int q = 0; q < o->n; q++) {
         writes -= a->cands[o->r[q]].write_cost;
         size -= real_size(&a->cands[o->r[q]]);
+    }
+    double saving = saving_of_set(a, h, o->k, o->r, o->n);
+    if (value(a, saving, writes) <= floor)
+        return false;
+    for (int q = 0; q < o->n; q++)
         drop_pick(a, h, pick_index(a, o->r[q]));
-        flush(a, h);
-    }
     apply_move(a, h, (move){o->k, -1, 0, 0});
-    flush(a, h);
-    if (value(a, before - total_weighted(a), writes) > floor) {
-        *used += size;
-        return true;
-    }
-    drop_pick(a, h, pick_index(a, o->k));
-    flush(a, h);
-    for (int q = 0; q < o->n; q++) {
-        apply_move(a, h, (move){o->r[q], -1, 0, 0});
-        flush(a, h);
-    }
-    return false;
+    *used += size;
+    return true;
 }
 
 /* A candidate that needs the room of several picks (a wide index on the
  * biggest table at a tight budget) is worth more than they are together:
  * they go, it comes.  The likeliest such swaps (the candidate's value
- * when last tried, less the picks' given the others) are made and kept
- * when the set's value rises; a round ends at the first kept. */
+ * when last tried, less the picks' given the others) are tried together,
+ * one round trip a round, in that order; a round ends at the first that
+ * raises the set's value. */
 static void swap_sets(ixt_advisor *a, search *h, double *used)
 {
     double budget = a->budget_mb * 1024 * 1024, floor = value_floor(a);
@@ -1397,8 +1453,17 @@ static void swap_sets(ixt_advisor *a, search *h, double *used)
         if (n == 0)
             return;
         qsort(v, (size_t)n, sizeof *v, by_set_est);
+        n = n < SWAP_SETS ? n : SWAP_SETS;
+        if (!a->sequential) {
+            batch b;
+            batch_init(a, h, &b);
+            for (int j = 0; j < n; j++)
+                queue_set(a, h, &b, v[j].k, v[j].r, v[j].n);
+            batch_run(a, h, &b);
+            batch_free(&b);
+        }
         bool kept = false;
-        for (int j = 0; j < n && j < SWAP_SETS && !kept && ixt_conn_ok(a->c); j++)
+        for (int j = 0; j < n && !kept && ixt_conn_ok(a->c); j++)
             kept = try_swap_set(a, h, &v[j], used, floor);
         free(v);
         if (!kept)
