@@ -354,6 +354,9 @@ typedef struct search {
      * the head of the next batch (one round trip per greedy step), and
      * the costs of the statements it changes are taken from there. */
     struct batch *pend;
+    /* The final plans went ahead, and reset the backend's hypothetical
+     * indexes (prefetch_picks): the next batch makes them again. */
+    bool wiped;
     /* what trying candidates has cost: the server's time beyond the
      * link's latency, over how many were tried */
     double try_ms;
@@ -455,9 +458,14 @@ static char *cache_key(const ixt_advisor *a, const search *h, int si)
  * first looked up, as it would have been made then. */
 static double whatif_cost(ixt_advisor *a, search *h, int si)
 {
-    flush(a, h);
     char *key = cache_key(a, h, si);
     centry *hit = cache_find(a->cache, key);
+    if (!hit) {
+        /* the server's indexes as the search has them, and what the
+         * pending batch brings */
+        flush(a, h);
+        hit = cache_find(a->cache, key);
+    }
     double cost;
     if (hit) {
         if (hit->fresh)
@@ -668,7 +676,10 @@ typedef struct batch {
     int nrecost;
 } batch;
 
-/* A new batch, or the pending one of a chosen move to add to. */
+static int batch_create(ixt_advisor *a, batch *b, int k, bool restore);
+
+/* A new batch, or the pending one of a chosen move to add to; the
+ * search's indexes made again first when a reset wiped them. */
 static void batch_init(ixt_advisor *a, search *h, batch *b)
 {
     if (h->pend) {
@@ -683,6 +694,10 @@ static void batch_init(ixt_advisor *a, search *h, batch *b)
     b->oid = ixt_xrealloc(b->oid, ((size_t)a->ncands + 1) * sizeof *b->oid);
     for (; b->noid < a->ncands; b->noid++)
         b->oid[b->noid] = h->oid[b->noid];
+    for (int k = 0; h->wiped && k < a->ncands; k++)
+        if (h->active[k])
+            (void)batch_create(a, b, k, true);
+    h->wiped = false;
 }
 
 static void batch_free(batch *b)
@@ -732,7 +747,7 @@ static void batch_plans(ixt_advisor *a, batch *b, const int *stmts, char **keys,
     }
 }
 
-static void batch_run(ixt_advisor *a, search *h, batch *b);
+static bool batch_run(ixt_advisor *a, search *h, batch *b);
 static void recost(ixt_advisor *a, search *h, int k);
 
 /* What saving_of_set(k, rs, nr) will need. */
@@ -798,37 +813,27 @@ static void batch_take(ixt_advisor *a, search *h, batch *b)
     }
 }
 
-/* One round trip; then the costs of a chosen move's statements. */
-static void batch_run(ixt_advisor *a, search *h, batch *b)
+/* One round trip; then the costs of a chosen move's statements.
+ * Whether it ran. */
+static bool batch_run(ixt_advisor *a, search *h, batch *b)
 {
     ixt_err e;
-    if (b->w.n > 0 && ixt_whatif_run(a->c, &b->w, &e) == 0)
+    bool ran = b->w.n > 0 && ixt_whatif_run(a->c, &b->w, &e) == 0;
+    if (ran)
         batch_take(a, h, b);
     for (int i = 0; i < b->nrecost; i++)
         recost(a, h, b->recost[i]);
+    return ran;
 }
 
 /* Sends a chosen move's work on its own: something needs the server
  * before the next batch. */
 static void flush(ixt_advisor *a, search *h)
 {
-    if (!h->pend)
+    if (!h->pend && !h->wiped)
         return;
     batch b;
     batch_init(a, h, &b);
-    batch_run(a, h, &b);
-    batch_free(&b);
-}
-
-/* What saving_of(-1, p) will need for each pick p, in order. */
-static void prefetch_picks(ixt_advisor *a, search *h)
-{
-    if (a->sequential)
-        return;
-    batch b;
-    batch_init(a, h, &b);
-    for (int p = 0; p < a->npicks; p++)
-        queue_probe(a, h, &b, -1, a->picks[p]);
     batch_run(a, h, &b);
     batch_free(&b);
 }
@@ -1002,6 +1007,60 @@ static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n, doub
     double ms = ixt_now_ms() - t0 - ixt_conn_latency_ms(a->c);
     h->try_ms += ms > 0 ? ms : 0;
     h->ntries += n + ahead;
+    batch_free(&b);
+}
+
+/* The final plans' requests in a pipeline, and where their results are. */
+typedef struct final_q {
+    int *made, *op;            /* each pick's create, each statement's explain */
+    int cleared, reset, queued, last;
+    bool *want;                /* the costs with each pick alone wanted, NULL none */
+    int *aop, *amade;
+} final_q;
+
+static void final_queue(ixt_advisor *a, ixt_whatif *w, final_q *f, bool clear, bool alone);
+static void final_take(ixt_advisor *a, const ixt_whatif *w, final_q *f, bool ran, ixt_plan **plans,
+                       char (*names)[128], double *alone);
+static void alloc_final(ixt_advisor *a);
+
+/* The final plans that went ahead with a batch (ran: it did), into
+ * a->final; the backend's hypothetical indexes were reset after them. */
+static void final_ahead(ixt_advisor *a, search *h, const ixt_whatif *w, final_q *f, bool ran)
+{
+    free_final(a);
+    alloc_final(a);
+    final_take(a, w, f, ran, a->final, a->final_names, a->final_alone);
+    if (!ran)
+        free_final(a);
+    for (int k = 0; k < a->ncands; k++)
+        h->oid[k] = 0;
+    h->wiped = true;
+}
+
+/* What saving_of(-1, p) will need for each pick p, in order.  final: the
+ * clean-up's, which ends the search when it drops nothing.  Far from the
+ * server, when these need a round trip, the final plans go in it too
+ * (final_ahead), and the run may need no other. */
+static void prefetch_picks(ixt_advisor *a, search *h, bool final)
+{
+    if (a->sequential)
+        return;
+    batch b;
+    batch_init(a, h, &b);
+    for (int p = 0; p < a->npicks; p++)
+        queue_probe(a, h, &b, -1, a->picks[p]);
+    final_q *f = final && b.w.n > 0 && spare_tries(a, h) > 0 ? ixt_xcalloc(1, sizeof *f) : NULL;
+    int cleared = -1;
+    if (f) {
+        final_queue(a, &b.w, f, true, true);
+        cleared = f->cleared;
+    }
+    bool ran = batch_run(a, h, &b);
+    if (f) {
+        /* planned beside the search's indexes, the plans would not be the advice's */
+        final_ahead(a, h, &b.w, f, ran && cleared >= 0 && !batch_failed(&b.w, cleared));
+        free(f);
+    }
     batch_free(&b);
 }
 
@@ -1248,10 +1307,10 @@ static bool second_look(ixt_advisor *a, search *h, double used_bytes)
 
 /* Each pick's value given all the others (a pick another one took over
  * is worth 0), its benefit noted.  npicks entries; caller frees */
-static double *pick_values(ixt_advisor *a, search *h)
+static double *pick_values(ixt_advisor *a, search *h, bool final)
 {
     double *v = ixt_xcalloc((size_t)a->npicks + 1, sizeof *v);
-    prefetch_picks(a, h);
+    prefetch_picks(a, h, final);
     for (int p = 0; p < a->npicks; p++) {
         int k = a->picks[p];
         double saving = -saving_of(a, h, -1, k);
@@ -1270,7 +1329,7 @@ static void clean_up(ixt_advisor *a, search *h)
 {
     double floor = value_floor(a);
     for (;;) {
-        double *v = pick_values(a, h);
+        double *v = pick_values(a, h, true);
         int *gone = ixt_xcalloc((size_t)a->npicks + 1, sizeof *gone), ngone = 0;
         for (int p = 0; p < a->npicks; p++) {
             /* a weaker one below the floor (ties: the earlier pick) */
@@ -1291,6 +1350,8 @@ static void clean_up(ixt_advisor *a, search *h)
         free(gone);
         if (ngone == 0 || !ixt_conn_ok(a->c))
             return;
+        /* the final plans that went ahead are not the advice's now */
+        free_final(a);
     }
 }
 
@@ -1318,7 +1379,7 @@ static void swap_picks(ixt_advisor *a, search *h, double *used)
 {
     double budget = a->budget_mb * 1024 * 1024, floor = value_floor(a);
     for (int round = 0; a->budget_mb > 0 && round < SWAP_ROUNDS && !stopped(a) && ixt_conn_ok(a->c); round++) {
-        double *vp = pick_values(a, h);
+        double *vp = pick_values(a, h, false);
         swap *v = NULL;
         int n = 0;
         for (int k = 0; k < a->ncands; k++) {
@@ -1435,7 +1496,7 @@ static void swap_sets(ixt_advisor *a, search *h, double *used)
 {
     double budget = a->budget_mb * 1024 * 1024, floor = value_floor(a);
     for (int round = 0; a->budget_mb > 0 && round < SWAP_ROUNDS && !stopped(a) && ixt_conn_ok(a->c); round++) {
-        double *vp = pick_values(a, h);
+        double *vp = pick_values(a, h, false);
         swap_set *v = NULL;
         int n = 0;
         for (int k = 0; k < a->ncands; k++) {
@@ -1703,6 +1764,13 @@ static int hidden_stats(ixt_advisor *a, ixt_err *e)
 
 static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bool clear, double *alone);
 
+static void alloc_final(ixt_advisor *a)
+{
+    a->final = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *a->final);
+    a->final_names = ixt_xcalloc((size_t)a->npicks + 1, sizeof *a->final_names);
+    a->final_alone = ixt_xcalloc((size_t)a->npicks * (size_t)a->nstmts + 1, sizeof *a->final_alone);
+}
+
 /* The end of a run: the final plans made in the round trip that clears
  * the search's hypothetical indexes, for ixt_advisor_final_plans. */
 static void keep_final(ixt_advisor *a)
@@ -1712,9 +1780,7 @@ static void keep_final(ixt_advisor *a)
         (void)ixt_hypo_reset(a->c, NULL);
         return;
     }
-    a->final = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *a->final);
-    a->final_names = ixt_xcalloc((size_t)a->npicks + 1, sizeof *a->final_names);
-    a->final_alone = ixt_xcalloc((size_t)a->npicks * (size_t)a->nstmts + 1, sizeof *a->final_alone);
+    alloc_final(a);
     if (!final_batch(a, a->final, a->final_names, true, a->final_alone))
         free_final(a);
 }
@@ -1723,6 +1789,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
 {
     if (!ixt_conn_info(a->c)->has_hypopg)
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
+    free_final(a);
     double span;
     if (plan_and_load(a, progress, ctx, &span, e) != 0 || hidden_stats(a, e) != 0)
         return -1;
@@ -1768,7 +1835,11 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     swap_picks(a, &h, &used);
     swap_sets(a, &h, &used);
     clean_up(a, &h);
-    flush(a, &h);
+    /* the final plans went ahead with the clean-up's last round trip, and
+     * the reset with them: nothing is left to send */
+    bool ended = a->final != NULL;
+    if (!ended)
+        flush(a, &h);
     note_replaced(a);
     a->size_bytes = a->size_real = a->write_cost = 0;
     for (int p = 0; p < a->npicks; p++) {
@@ -1778,7 +1849,8 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         a->write_cost += c->write_cost;
     }
     a->weighted_after = total_weighted(a);
-    keep_final(a);
+    if (!ended)
+        keep_final(a);
     free(h.oid);
     free(h.active);
     free(h.served);
@@ -1950,6 +2022,62 @@ static bool *alone_wanted(ixt_advisor *a, const bool *pruned)
     return want;
 }
 
+/* Queues into w the final plans (clear: the backend's hypothetical
+ * indexes go first), the reset after them and, when alone, the costs
+ * with each pick alone of the statements whose plans prune at executor
+ * start.  Not sequential. */
+static void final_queue(ixt_advisor *a, ixt_whatif *w, final_q *f, bool clear, bool alone)
+{
+    f->made = ixt_xcalloc((size_t)a->npicks + 1, sizeof *f->made);
+    f->op = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *f->op);
+    f->cleared = clear ? ixt_whatif_reset(a->c, w, NULL) : -1;
+    for (int p = 0; p < a->npicks; p++)
+        f->made[p] = ixt_whatif_create(a->c, w, a->cands[a->picks[p]].def, p, NULL);
+    for (int i = 0; i < a->nstmts; i++)
+        f->op[i] = a->stmts[i].ok ? ixt_whatif_explain(w, a->stmts[i].planned, NULL) : -1;
+    /* the clean-up rides along */
+    f->reset = ixt_whatif_reset(a->c, w, NULL);
+    size_t n = (size_t)a->npicks * (size_t)a->nstmts;
+    f->want = alone ? alone_wanted(a, NULL) : NULL;
+    f->aop = ixt_xcalloc(n + 1, sizeof *f->aop);
+    f->amade = ixt_xcalloc((size_t)a->npicks + 1, sizeof *f->amade);
+    f->queued = w->n;
+    f->last = f->want ? queue_alone(a, w, f->want, f->aop, f->amade) : -1;
+}
+
+/* The results of final_queue's requests once w ran (ran: it did, and
+ * the search's indexes were cleared first when asked), as final_batch
+ * gives them; frees f.  The backend is reset when the reset did not. */
+static void final_take(ixt_advisor *a, const ixt_whatif *w, final_q *f, bool ran, ixt_plan **plans,
+                       char (*names)[128], double *alone)
+{
+    size_t n = (size_t)a->npicks * (size_t)a->nstmts;
+    if (ran && w->n > f->queued)
+        take_alone(a, w, f->aop, f->amade, alone);
+    for (size_t at = 0; alone && at < n; at++)
+        alone[at] = ran && w->n > f->queued && f->want[at] ? alone[at] : NAN;
+    for (int p = 0; p < a->npicks; p++) {
+        ixt_hypo x;
+        names[p][0] = '\0';
+        if (ran && f->made[p] >= 0 && ixt_whatif_hypo(w, f->made[p], &x, NULL) == 0)
+            snprintf(names[p], sizeof names[p], "%s", x.name);
+    }
+    for (int i = 0; i < a->nstmts; i++) {
+        char *json = ran && f->op[i] >= 0 ? ixt_whatif_plan(w, f->op[i], NULL) : NULL;
+        plans[i] = json ? ixt_plan_parse(json, NULL) : NULL;
+        free(json);
+    }
+    /* judged once the pipeline ran: each pick alone dropped after it */
+    bool tidy = w->n == f->queued || (f->last >= 0 && !batch_failed(w, f->last));
+    if (!ran || f->reset < 0 || batch_failed(w, f->reset) || !tidy)
+        (void)ixt_hypo_reset(a->c, NULL);
+    free(f->aop);
+    free(f->amade);
+    free(f->want);
+    free(f->op);
+    free(f->made);
+}
+
 /* The final plans, in one round trip unless sequential; clear: the
  * backend's hypothetical indexes go first (the run's, in the same round
  * trip); alone (NULL: not wanted): in the same round trip, the costs
@@ -1958,62 +2086,27 @@ static bool *alone_wanted(ixt_advisor *a, const bool *pruned)
  * in one. */
 static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bool clear, double *alone)
 {
-    ixt_whatif w;
-    ixt_whatif_init(&w);
-    int *made = ixt_xcalloc((size_t)a->npicks + 1, sizeof *made);
-    int *op = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *op);
-    int cleared = clear && !a->sequential ? ixt_whatif_reset(a->c, &w, NULL) : -1;
-    for (int p = 0; p < a->npicks; p++) {
-        ixt_hypo x;
-        names[p][0] = '\0';
-        if (!a->sequential)
-            made[p] = ixt_whatif_create(a->c, &w, a->cands[a->picks[p]].def, p, NULL);
-        else if (ixt_hypo_create(a->c, a->cands[a->picks[p]].def, &x, NULL) == 0)
-            snprintf(names[p], sizeof names[p], "%s", x.name);
-    }
-    for (int i = 0; i < a->nstmts; i++) {
-        plans[i] = NULL;
-        if (!a->stmts[i].ok)
-            op[i] = -1;
-        else if (!a->sequential)
-            op[i] = ixt_whatif_explain(&w, a->stmts[i].planned, NULL);
-        else
-            plans[i] = ixt_advisor_plan(a, i);
-    }
-    /* the clean-up rides along */
-    int reset = a->sequential ? -1 : ixt_whatif_reset(a->c, &w, NULL);
-    size_t n = (size_t)a->npicks * (size_t)a->nstmts;
-    bool *want = alone && !a->sequential ? alone_wanted(a, NULL) : NULL;
-    int *aop = ixt_xcalloc(n + 1, sizeof *aop), *amade = ixt_xcalloc((size_t)a->npicks + 1, sizeof *amade);
-    int queued = w.n, last = want ? queue_alone(a, &w, want, aop, amade) : -1;
-    /* planned beside the search's indexes, the plans would not be the advice's */
-    bool ran = !a->sequential && (!clear || cleared >= 0) && ixt_whatif_run(a->c, &w, NULL) == 0 &&
-               !batch_failed(&w, cleared);
-    if (ran && w.n > queued)
-        take_alone(a, &w, aop, amade, alone);
-    for (size_t at = 0; alone && at < n; at++)
-        alone[at] = ran && w.n > queued && want[at] ? alone[at] : NAN;
-    if (ran) {
+    if (a->sequential) {
         for (int p = 0; p < a->npicks; p++) {
             ixt_hypo x;
-            if (made[p] >= 0 && ixt_whatif_hypo(&w, made[p], &x, NULL) == 0)
+            names[p][0] = '\0';
+            if (ixt_hypo_create(a->c, a->cands[a->picks[p]].def, &x, NULL) == 0)
                 snprintf(names[p], sizeof names[p], "%s", x.name);
         }
-        for (int i = 0; i < a->nstmts; i++) {
-            char *json = op[i] >= 0 ? ixt_whatif_plan(&w, op[i], NULL) : NULL;
-            plans[i] = json ? ixt_plan_parse(json, NULL) : NULL;
-            free(json);
-        }
-    }
-    /* judged once the pipeline ran: each pick alone dropped after it */
-    bool tidy = w.n == queued || (last >= 0 && !batch_failed(&w, last));
-    if (!ran || reset < 0 || batch_failed(&w, reset) || !tidy)
+        for (int i = 0; i < a->nstmts; i++)
+            plans[i] = a->stmts[i].ok ? ixt_advisor_plan(a, i) : NULL;
+        for (size_t at = 0; alone && at < (size_t)a->npicks * (size_t)a->nstmts; at++)
+            alone[at] = NAN;
         (void)ixt_hypo_reset(a->c, NULL);
-    free(aop);
-    free(amade);
-    free(want);
-    free(op);
-    free(made);
+        return false;
+    }
+    ixt_whatif w;
+    final_q f;
+    ixt_whatif_init(&w);
+    final_queue(a, &w, &f, clear, alone != NULL);
+    /* planned beside the search's indexes, the plans would not be the advice's */
+    bool ran = (!clear || f.cleared >= 0) && ixt_whatif_run(a->c, &w, NULL) == 0 && !batch_failed(&w, f.cleared);
+    final_take(a, &w, &f, ran, plans, names, alone);
     ixt_whatif_free(&w);
     return ran;
 }

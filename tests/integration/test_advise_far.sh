@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/hypopg.sh
-echo "1..4"
+echo "1..5"
 . "$(dirname "$0")/../tap.sh"
 dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -24,7 +24,7 @@ far() { PGHOST=127.0.0.1 PGPORT=$port PGSSLMODE=disable PGGSSENCMODE=disable "$@
 advice() {
     local out=$1
     shift
-    IXT_ROUNDTRIPS=1 "$IXT_PROG" -d idxdemo advise "$@" --format json 2>"$out.err" | python3 -c '
+    IXT_ROUNDTRIPS=1 "$IXT_PROG" advise "$@" --format json 2>"$out.err" | python3 -c '
 import json, sys
 def strip(v):
     if isinstance(v, dict):
@@ -48,7 +48,9 @@ baseline() { grep '"weighted_cost_before"' "$1"; }
 # now() moves between runs, and the estimates with it
 now=$(psql -qAtX -d idxdemo -c "SELECT now()")
 sed "s/now()/'$now'::timestamptz/g" demo/statements.sql >"$dir/statements.sql"
-for args in "--queries $dir/statements.sql" "--queries $dir/statements.sql --budget-mb 4"; do
+sed "s/now()/'$now'::timestamptz/g" demo/saas/statements.sql >"$dir/saas.sql"
+for args in "-d idxdemo --queries $dir/statements.sql" "-d idxdemo --queries $dir/statements.sql --budget-mb 4" \
+            "-d idxsaas --queries $dir/saas.sql"; do
     # autovacuum may analyze a demo table between the runs: then again
     for try in 1 2 3; do
         advice "$dir/near" $args
@@ -60,7 +62,7 @@ for args in "--queries $dir/statements.sql" "--queries $dir/statements.sql --bud
     [ -s "$dir/near" ] && [ "$picks" -gt 0 ] && cmp -s "$dir/near" "$dir/far"
     ok $? "advise $args: the same advice ($picks picks) near the server and 200 ms from it" \
         "$(diff "$dir/near" "$dir/far" | head -20; cat "$dir/near.err" "$dir/far.err")"
-    if [ "$args" = "--queries $dir/statements.sql" ]; then
+    if [ "$args" = "-d idxdemo --queries $dir/statements.sql" ]; then
         # each step tries more candidates in its round trip and, every
         # bound fresh, makes more moves in it; the last steps ask ahead
         [ -n "$far_trips" ] && [ -n "$near_trips" ] && [ $((far_trips * 4)) -le $((near_trips * 3)) ]

@@ -1,10 +1,16 @@
 /* The advisor on the demo workload: every slow statement gets an index
  * that cuts its cost; row-level security is taken into account when the
  * advice runs as the application's role. */
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "idxtune/advisor.h"
@@ -725,6 +731,112 @@ static void test_moves_known_ahead(void **state)
     ixt_conn_close(c);
 }
 
+/* A TCP connection to 127.0.0.1:port, closed at once: whether one can be
+ * made. */
+static bool listening(int port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* tests/delay_proxy.py in front of the sandbox, 50 ms each way: its port
+ * into port, its pid returned once it listens. */
+static pid_t far_proxy(char *port, size_t len)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    socklen_t sl = sizeof sa;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+                getsockname(fd, (struct sockaddr *)&sa, &sl) == 0);
+    close(fd);
+    snprintf(port, len, "%d", ntohs(sa.sin_port));
+    const char *server = getenv("PGPORT") ? getenv("PGPORT") : "5432";
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        execlp("python3", "python3", "tests/delay_proxy.py", port, server, "50", (char *)NULL);
+        _exit(127);
+    }
+    struct timespec pause = {0, 50 * 1000 * 1000};
+    for (int i = 0; i < 200 && !listening(atoi(port)); i++)
+        nanosleep(&pause, NULL);
+    return pid;
+}
+
+/* 100 ms from the server: the same advice as near it, in fewer round
+ * trips; the final plans, come ahead with the clean-up's last round trip,
+ * ask the server nothing and are those made near it, and nothing of the
+ * search is left in the backend. */
+static void test_far_from_the_server(void **state)
+{
+    (void)state;
+    ixt_test_needs_hypopg();
+    char port[16];
+    pid_t proxy = far_proxy(port, sizeof port);
+    ixt_err e;
+    ixt_conn_opts o = {.host = "127.0.0.1", .port = port};
+    ixt_conn *c[2] = {ixt_test_connect(NULL, NULL, NULL, 0), ixt_conn_open(&o, "test", &e)};
+    if (!c[1])
+        fail_msg("through the proxy: %s", e.msg);
+    PGresult *now = ixt_conn_exec(c[0], "SELECT quote_literal(now()) || '::timestamptz'", 0, NULL, &e);
+    assert_non_null(now);
+    ixt_advisor a[2];
+    unsigned long trips[2];
+    const char *defs[2][64];
+    ixt_plan **plans[2];
+    char(*names)[128] = calloc(64, sizeof *names);
+    for (int r = 0; r < 2; r++) {
+        ixt_advisor_init(&a[r], c[r], 0, 0);
+        add_demo_at(&a[r], PQgetvalue(now, 0, 0));
+        unsigned long before = ixt_conn_roundtrips(c[r]);
+        if (ixt_advisor_run(&a[r], NULL, NULL, &e) != 0)
+            fail_msg("%s", e.msg);
+        trips[r] = ixt_conn_roundtrips(c[r]) - before;
+        assert_true(a[r].npicks > 0 && a[r].npicks <= 64);
+        for (int p = 0; p < a[r].npicks; p++)
+            defs[r][p] = a[r].cands[a[r].picks[p]].def;
+        qsort(defs[r], (size_t)a[r].npicks, sizeof *defs[r], by_def);
+        plans[r] = calloc((size_t)a[r].nstmts, sizeof **plans);
+        before = ixt_conn_roundtrips(c[r]);
+        ixt_advisor_final_plans(&a[r], plans[r], names);
+        assert_int_equal(ixt_conn_roundtrips(c[r]), before);
+        for (int p = 0; p < a[r].npicks; p++)
+            assert_true(names[p][0] != '\0');
+        PGresult *left = ixt_conn_exec(c[r], "SELECT count(*) FROM hypopg_list_indexes", 0, NULL, &e);
+        assert_non_null(left);
+        assert_string_equal(PQgetvalue(left, 0, 0), "0");
+        PQclear(left);
+    }
+    print_message("# %d picks: %lu round trips near the server, %lu far from it\n", a[0].npicks, trips[0], trips[1]);
+    assert_int_equal(a[0].npicks, a[1].npicks);
+    for (int p = 0; p < a[0].npicks; p++)
+        assert_string_equal(defs[0][p], defs[1][p]);
+    assert_true(fabs(a[0].weighted_after - a[1].weighted_after) <= 1e-9 * a[0].weighted_after);
+    assert_true(trips[1] < trips[0]);
+    for (int i = 0; i < a[0].nstmts; i++) {
+        assert_int_equal(plans[0][i] != NULL, plans[1][i] != NULL);
+        if (plans[0][i])
+            assert_true(fabs(plans[0][i]->total_cost - plans[1][i]->total_cost) <= 1e-6 * plans[0][i]->total_cost);
+        for (int r = 0; r < 2; r++)
+            ixt_plan_free(plans[r][i]);
+    }
+    for (int r = 0; r < 2; r++) {
+        free(plans[r]);
+        ixt_advisor_free(&a[r]);
+        ixt_conn_close(c[r]);
+    }
+    free(names);
+    PQclear(now);
+    kill(proxy, SIGTERM);
+    waitpid(proxy, NULL, 0);
+}
+
 /* A statement on a partitioned table with parameters: its generic plan,
  * explained with unknown values, has every partition pruned when the
  * executor starts and shows no index; the pick still serves it, and the
@@ -1020,6 +1132,7 @@ int main(void)
         cmocka_unit_test(test_write_cost_counts),
         cmocka_unit_test(test_placeholders_typed_in_rounds),
         cmocka_unit_test(test_moves_known_ahead),
+        cmocka_unit_test(test_far_from_the_server),
         cmocka_unit_test(test_partial_index_reach),
         cmocka_unit_test(test_no_index_waiting_for_late_rows),
         cmocka_unit_test(test_like_prefix),
