@@ -1173,19 +1173,22 @@ static move best_move(ixt_advisor *a, search *h, double used_bytes, bool *tried)
  * bounds (a pick only lowers what the rest can save), so the greedy
  * takes it before any of those; the others may come first, but change
  * nothing it serves: only the order of the picks changes, not the set.
- * Without a budget only: under one, the order decides what still fits
- * (taken early, such a move cost a tight budget a quarter of its value).
- * add -1 when there is none. */
-static move apart_move(ixt_advisor *a, search *h, const bool *tried, int ntried, const int *moved, int nmoved)
+ * Under a budget the order decides what still fits (taken early, such a
+ * move cost a tight budget a quarter of its value), so there it must
+ * beat every other candidate's bound, and fit beside the picks (used
+ * bytes): it is then the next step's move itself.  add -1 when there is
+ * none. */
+static move apart_move(ixt_advisor *a, search *h, const bool *tried, int ntried, const int *moved, int nmoved,
+                       double used_bytes)
 {
     move best = {-1, -1, -INFINITY, 0};
-    if (a->budget_mb > 0)
-        return best;
+    double budget = a->budget_mb * 1024 * 1024;
     for (int k = 0; k < ntried; k++) {
         bool reordered, near = false, beaten = false;
         int r = probe_of(a, h, k, &reordered);
         if (!tried[k] || !isfinite(h->bound[k]) || r == -2 || h->mv[k].add != k || h->mv[k].remove != r ||
-            (best.add >= 0 && h->bound[k] <= h->bound[best.add]))
+            (best.add >= 0 && h->bound[k] <= h->bound[best.add]) ||
+            (budget > 0 && used_bytes + h->mv[k].size > budget))
             continue;
         for (int j = 0; j < nmoved && !near; j++)
             near = !apart(a, h, k, moved[j]);
@@ -1193,7 +1196,8 @@ static move apart_move(ixt_advisor *a, search *h, const bool *tried, int ntried,
             int rj = j == k ? -2 : probe_of(a, h, j, &reordered);
             /* a bound taken with another pick to replace says nothing */
             double bj = rj != -2 && h->bound_r[j] != rj ? INFINITY : h->bound[j];
-            beaten = rj != -2 && (bj > h->bound[k] || (bj == h->bound[k] && j < k)) && !apart(a, h, j, k);
+            beaten = rj != -2 && (bj > h->bound[k] || (bj == h->bound[k] && j < k)) &&
+                     (budget > 0 || !apart(a, h, j, k));
         }
         if (!near && !beaten)
             best = h->mv[k];
@@ -1820,7 +1824,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         /* more moves in the same step when the next ones are known */
         int *moved = ixt_xcalloc((size_t)ntried * 2 + 2, sizeof *moved);
         int moves = 0, nmoved = 0;
-        for (; lost(a, e) == 0 && m.add >= 0; m = apart_move(a, &h, tried, ntried, moved, nmoved), moves++) {
+        for (; lost(a, e) == 0 && m.add >= 0; m = apart_move(a, &h, tried, ntried, moved, nmoved, used), moves++) {
             moved[nmoved++] = m.add;
             if (m.remove >= 0)
                 moved[nmoved++] = m.remove;
