@@ -838,6 +838,46 @@ static void flush(ixt_advisor *a, search *h)
     batch_free(&b);
 }
 
+/* Runs the batch, unless it holds nothing but a chosen move's creates
+ * and drops (no request since the pending ones, which are its first
+ * pending, and no plan): the costs the move needs are all cached, so it
+ * stays pending for the next batch that asks the server something, and
+ * the move's statements are recosted now.  Whether it ran. */
+static bool run_or_keep(ixt_advisor *a, search *h, batch *b, int pending)
+{
+    if (b->w.n == 0 || b->w.n > pending || b->nplans > 0)
+        return batch_run(a, h, b);
+    int *recost_of = b->recost, n = b->nrecost;
+    b->recost = NULL;
+    b->nrecost = 0;
+    h->pend = ixt_xmalloc(sizeof *h->pend);
+    *h->pend = *b;
+    memset(b, 0, sizeof *b);
+    ixt_whatif_init(&b->w);
+    for (int i = 0; i < n; i++)
+        recost(a, h, recost_of[i]);
+    free(recost_of);
+    return false;
+}
+
+/* At the end of the search, what is pending: when it has no plan (the
+ * costs it needs are all cached), its statements are recosted and its
+ * creates and drops are not sent, since the final plans reset the
+ * backend's hypothetical indexes first. */
+static void settle(ixt_advisor *a, search *h)
+{
+    if (!h->pend || h->pend->nplans > 0) {
+        flush(a, h);
+        return;
+    }
+    batch *b = h->pend;
+    h->pend = NULL;
+    for (int i = 0; i < b->nrecost; i++)
+        recost(a, h, b->recost[i]);
+    batch_free(b);
+    free(b);
+}
+
 static double total_weighted(const ixt_advisor *a)
 {
     double t = 0;
@@ -998,15 +1038,17 @@ static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n, doub
         return;
     batch b;
     batch_init(a, h, &b);
+    int pending = b.w.n;
     for (int j = 0; j < n; j++)
         queue_move(a, h, &b, ks[j]);
     int spare = spare_tries(a, h);
     int ahead = spare > 0 ? queue_ahead(a, h, &b, used_bytes, spare) : 0;
     double t0 = ixt_now_ms();
-    batch_run(a, h, &b);
-    double ms = ixt_now_ms() - t0 - ixt_conn_latency_ms(a->c);
-    h->try_ms += ms > 0 ? ms : 0;
-    h->ntries += n + ahead;
+    if (run_or_keep(a, h, &b, pending)) {
+        double ms = ixt_now_ms() - t0 - ixt_conn_latency_ms(a->c);
+        h->try_ms += ms > 0 ? ms : 0;
+        h->ntries += n + ahead;
+    }
     batch_free(&b);
 }
 
@@ -1047,6 +1089,7 @@ static void prefetch_picks(ixt_advisor *a, search *h, bool final)
         return;
     batch b;
     batch_init(a, h, &b);
+    int pending = b.w.n;
     for (int p = 0; p < a->npicks; p++)
         queue_probe(a, h, &b, -1, a->picks[p]);
     final_q *f = final && b.w.n > 0 && spare_tries(a, h) > 0 ? ixt_xcalloc(1, sizeof *f) : NULL;
@@ -1055,7 +1098,7 @@ static void prefetch_picks(ixt_advisor *a, search *h, bool final)
         final_queue(a, &b.w, f, true, true);
         cleared = f->cleared;
     }
-    bool ran = batch_run(a, h, &b);
+    bool ran = f ? batch_run(a, h, &b) : run_or_keep(a, h, &b, pending);
     if (f) {
         /* planned beside the search's indexes, the plans would not be the advice's */
         final_ahead(a, h, &b.w, f, ran && cleared >= 0 && !batch_failed(&b.w, cleared));
@@ -1843,7 +1886,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
      * the reset with them: nothing is left to send */
     bool ended = a->final != NULL;
     if (!ended)
-        flush(a, &h);
+        settle(a, &h);
     note_replaced(a);
     a->size_bytes = a->size_real = a->write_cost = 0;
     for (int p = 0; p < a->npicks; p++) {
