@@ -1055,13 +1055,14 @@ static void prefetch_moves(ixt_advisor *a, search *h, const int *ks, int n, doub
 /* The final plans' requests in a pipeline, and where their results are. */
 typedef struct final_q {
     int *made, *op;            /* each pick's create, each statement's explain */
+    bool clear;                /* the search's indexes go first */
     int cleared, reset, queued, last;
     bool *want;                /* the costs with each pick alone wanted, NULL none */
     int *aop, *amade;
 } final_q;
 
 static void final_queue(ixt_advisor *a, ixt_whatif *w, final_q *f, bool clear, bool alone);
-static void final_take(ixt_advisor *a, const ixt_whatif *w, final_q *f, bool ran, ixt_plan **plans,
+static bool final_take(ixt_advisor *a, const ixt_whatif *w, final_q *f, bool ran, ixt_plan **plans,
                        char (*names)[128], double *alone);
 static void alloc_final(ixt_advisor *a);
 
@@ -1071,8 +1072,7 @@ static void final_ahead(ixt_advisor *a, search *h, const ixt_whatif *w, final_q 
 {
     free_final(a);
     alloc_final(a);
-    final_take(a, w, f, ran, a->final, a->final_names, a->final_alone);
-    if (!ran)
+    if (!final_take(a, w, f, ran, a->final, a->final_names, a->final_alone))
         free_final(a);
     for (int k = 0; k < a->ncands; k++)
         h->oid[k] = 0;
@@ -1092,18 +1092,13 @@ static void prefetch_picks(ixt_advisor *a, search *h, bool final)
     int pending = b.w.n;
     for (int p = 0; p < a->npicks; p++)
         queue_probe(a, h, &b, -1, a->picks[p]);
-    final_q *f = final && b.w.n > 0 && spare_tries(a, h) > 0 ? ixt_xcalloc(1, sizeof *f) : NULL;
-    int cleared = -1;
-    if (f) {
-        final_queue(a, &b.w, f, true, true);
-        cleared = f->cleared;
-    }
-    bool ran = f ? batch_run(a, h, &b) : run_or_keep(a, h, &b, pending);
-    if (f) {
-        /* planned beside the search's indexes, the plans would not be the advice's */
-        final_ahead(a, h, &b.w, f, ran && cleared >= 0 && !batch_failed(&b.w, cleared));
-        free(f);
-    }
+    bool ahead = final && b.w.n > 0 && spare_tries(a, h) > 0;
+    final_q f = {0};
+    if (ahead)
+        final_queue(a, &b.w, &f, true, true);
+    bool ran = ahead ? batch_run(a, h, &b) : run_or_keep(a, h, &b, pending);
+    if (ahead)
+        final_ahead(a, h, &b.w, &f, ran);
     batch_free(&b);
 }
 
@@ -2077,6 +2072,7 @@ static void final_queue(ixt_advisor *a, ixt_whatif *w, final_q *f, bool clear, b
 {
     f->made = ixt_xcalloc((size_t)a->npicks + 1, sizeof *f->made);
     f->op = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *f->op);
+    f->clear = clear;
     f->cleared = clear ? ixt_whatif_reset(a->c, w, NULL) : -1;
     for (int p = 0; p < a->npicks; p++)
         f->made[p] = ixt_whatif_create(a->c, w, a->cands[a->picks[p]].def, p, NULL);
@@ -2092,12 +2088,14 @@ static void final_queue(ixt_advisor *a, ixt_whatif *w, final_q *f, bool clear, b
     f->last = f->want ? queue_alone(a, w, f->want, f->aop, f->amade) : -1;
 }
 
-/* The results of final_queue's requests once w ran (ran: it did, and
- * the search's indexes were cleared first when asked), as final_batch
- * gives them; frees f.  The backend is reset when the reset did not. */
-static void final_take(ixt_advisor *a, const ixt_whatif *w, final_q *f, bool ran, ixt_plan **plans,
+/* The results of final_queue's requests once w ran (ran: it did), as
+ * final_batch gives them; frees f.  The backend is reset when the reset
+ * did not.  Whether the plans are the advice's. */
+static bool final_take(ixt_advisor *a, const ixt_whatif *w, final_q *f, bool ran, ixt_plan **plans,
                        char (*names)[128], double *alone)
 {
+    /* planned beside the search's indexes, the plans would not be the advice's */
+    ran = ran && (!f->clear || (f->cleared >= 0 && !batch_failed(w, f->cleared)));
     size_t n = (size_t)a->npicks * (size_t)a->nstmts;
     if (ran && w->n > f->queued)
         take_alone(a, w, f->aop, f->amade, alone);
@@ -2123,6 +2121,7 @@ static void final_take(ixt_advisor *a, const ixt_whatif *w, final_q *f, bool ran
     free(f->want);
     free(f->op);
     free(f->made);
+    return ran;
 }
 
 /* The final plans, in one round trip unless sequential; clear: the
@@ -2151,9 +2150,8 @@ static bool final_batch(ixt_advisor *a, ixt_plan **plans, char (*names)[128], bo
     final_q f;
     ixt_whatif_init(&w);
     final_queue(a, &w, &f, clear, alone != NULL);
-    /* planned beside the search's indexes, the plans would not be the advice's */
-    bool ran = (!clear || f.cleared >= 0) && ixt_whatif_run(a->c, &w, NULL) == 0 && !batch_failed(&w, f.cleared);
-    final_take(a, &w, &f, ran, plans, names, alone);
+    bool ran = (!clear || f.cleared >= 0) && ixt_whatif_run(a->c, &w, NULL) == 0;
+    ran = final_take(a, &w, &f, ran, plans, names, alone);
     ixt_whatif_free(&w);
     return ran;
 }
