@@ -117,7 +117,7 @@ void ixt_advisor_free(ixt_advisor *a)
 {
     for (int i = 0; i < a->nstmts; i++) {
         free(a->stmts[i].sql);
-        free(a->stmts[i].planned);
+        ixt_explain_prep_free(&a->stmts[i].typed);
         ixt_sql_info_free(a->stmts[i].info);
     }
     ixt_cand_set_free(&a->set);
@@ -737,7 +737,7 @@ static void batch_plans(ixt_advisor *a, batch *b, const int *stmts, char **keys,
 {
     b->plans = ixt_xrealloc(b->plans, (size_t)(b->nplans + n + 1) * sizeof *b->plans);
     for (int j = 0; j < n; j++) {
-        int op = ixt_whatif_explain(&b->w, a->stmts[stmts[j]].planned, NULL);
+        int op = ixt_whatif_explain_again(&b->w, &a->stmts[stmts[j]].typed, true);
         if (op < 0) {
             free(keys[j]);
             continue;
@@ -1619,14 +1619,17 @@ static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
     ixt_plan *p = prep->script.failed ? NULL : ixt_explain_plan(prep, &e);
     s->base_cost = p ? p->total_cost : -1;
     s->pruned = p && all_pruned(p);
-    if (p)
-        s->planned = ixt_xstrdup(prep->sql);
-    else
+    if (!p) {
         snprintf(s->error, sizeof s->error, "%.*s", (int)sizeof s->error - 1, e.msg);
-    ixt_plan_free(p);
-    ixt_explain_prep_free(prep);
-    if (!p)
+        ixt_explain_prep_free(prep);
         return;
+    }
+    ixt_plan_free(p);
+    /* kept without its script: the what-ifs plan its text again */
+    ixt_script_free(&prep->script);
+    ixt_script_init(&prep->script);
+    s->typed = *prep;
+    s->planned = s->typed.sql;
     /* parse the planned text: its placeholders carry their types */
     s->info = ixt_sql_analyze(s->planned, NULL);
     s->ok = s->info != NULL;
@@ -1989,7 +1992,7 @@ static int queue_alone(ixt_advisor *a, ixt_whatif *w, const bool *want, int *op,
         for (int i = 0; i < a->nstmts; i++) {
             size_t at = (size_t)p * (size_t)a->nstmts + (size_t)i;
             if (want[at] && a->stmts[i].ok)
-                op[at] = ixt_whatif_explain(w, a->stmts[i].planned, NULL);
+                op[at] = ixt_whatif_explain_again(w, &a->stmts[i].typed, true);
         }
         /* the next pick is planned without this one */
         last = ixt_whatif_drop(a->c, w, p, 0, NULL);
@@ -2077,7 +2080,7 @@ static void final_queue(ixt_advisor *a, ixt_whatif *w, final_q *f, bool clear, b
     for (int p = 0; p < a->npicks; p++)
         f->made[p] = ixt_whatif_create(a->c, w, a->cands[a->picks[p]].def, p, NULL);
     for (int i = 0; i < a->nstmts; i++)
-        f->op[i] = a->stmts[i].ok ? ixt_whatif_explain(w, a->stmts[i].planned, NULL) : -1;
+        f->op[i] = a->stmts[i].ok ? ixt_whatif_explain_again(w, &a->stmts[i].typed, false) : -1;
     /* the clean-up rides along */
     f->reset = ixt_whatif_reset(a->c, w, NULL);
     size_t n = (size_t)a->npicks * (size_t)a->nstmts;
@@ -2182,7 +2185,7 @@ static void rank_batch(ixt_advisor *a, int stmt, double *all)
         if (made[k] < 0)
             continue;
         /* the plan follows its create */
-        int plan = ixt_whatif_explain(&w, a->stmts[stmt].planned, NULL);
+        int plan = ixt_whatif_explain_again(&w, &a->stmts[stmt].typed, true);
         (void)ixt_whatif_drop(a->c, &w, k, 0, NULL);
         if (plan < 0)
             made[k] = -1;

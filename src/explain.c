@@ -13,6 +13,8 @@
 
 #define PREP_NAME "idxtune_explain"
 #define OPTS_PLAN "FORMAT JSON, VERBOSE, COSTS, SETTINGS, SUMMARY"
+/* the costs and the plan's shape alone: a quarter less to send and read */
+#define OPTS_COST "FORMAT JSON, COSTS"
 #define OPTS_ANALYZE "ANALYZE, BUFFERS, FORMAT JSON, VERBOSE, COSTS, SETTINGS"
 
 void ixt_explain_prep_free(ixt_explain_prep *p)
@@ -103,11 +105,11 @@ static void add_explain(ixt_explain_prep *p, const ixt_explain_req *r, const cha
 /* A plan without ANALYZE runs nothing.  Without values for its parameters
  * the statement is prepared and its generic plan explained with NULLs (the
  * way that works on every version). */
-static void build_plan_script(const ixt_explain_req *r, ixt_explain_prep *p)
+static void build_plan_script(const ixt_explain_req *r, ixt_explain_prep *p, const char *opts)
 {
     ixt_script *s = &p->script;
     if (!p->generic) {
-        add_explain(p, r, OPTS_PLAN);
+        add_explain(p, r, opts);
         return;
     }
     char *sql = ixt_xasprintf(IXT_SQL_TAG "%s", p->sql);
@@ -117,7 +119,7 @@ static void build_plan_script(const ixt_explain_req *r, ixt_explain_prep *p)
     ixt_script_add(s, IXT_SQL_TAG "SET LOCAL plan_cache_mode = force_generic_plan", 0);
     ixt_buf b;
     ixt_buf_init(&b);
-    ixt_buf_add(&b, IXT_SQL_TAG "EXPLAIN (" OPTS_PLAN ") EXECUTE " PREP_NAME "(");
+    ixt_buf_printf(&b, IXT_SQL_TAG "EXPLAIN (%s) EXECUTE " PREP_NAME "(", opts);
     for (int i = 0; i < p->nparams; i++)
         ixt_buf_add(&b, i ? ", NULL" : "NULL");
     ixt_buf_add(&b, ")");
@@ -265,7 +267,7 @@ static void build_script(const ixt_explain_req *r, ixt_explain_prep *p)
     if (r->analyze)
         build_analyze_script(r, p);
     else
-        build_plan_script(r, p);
+        build_plan_script(r, p, OPTS_PLAN);
 }
 
 int ixt_explain_prepare_text(const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e)
@@ -274,6 +276,19 @@ int ixt_explain_prepare_text(const ixt_explain_req *r, ixt_explain_prep *p, ixt_
         return -1;
     build_script(r, p);
     return 0;
+}
+
+void ixt_explain_prepare_again(const ixt_explain_prep *done, bool cost_only, ixt_explain_prep *p)
+{
+    memset(p, 0, sizeof *p);
+    ixt_script_init(&p->script);
+    p->sql = ixt_xstrdup(done->sql);
+    p->nparams = done->nparams;
+    p->generic = done->generic;
+    p->writes = done->writes;
+    p->rewritten = done->rewritten;
+    p->squashed = done->squashed;
+    build_plan_script(&(ixt_explain_req){0}, p, cost_only ? OPTS_COST : OPTS_PLAN);
 }
 
 int ixt_explain_retype(ixt_conn *c, ixt_explain_prep *p, ixt_err *e)
@@ -291,7 +306,7 @@ int ixt_explain_retype(ixt_conn *c, ixt_explain_prep *p, ixt_err *e)
     }
     ixt_script_free(&p->script);
     ixt_script_init(&p->script);
-    build_plan_script(&(ixt_explain_req){0}, p);
+    build_plan_script(&(ixt_explain_req){0}, p, OPTS_PLAN);
     return 1;
 }
 

@@ -187,16 +187,28 @@ int ixt_whatif_reset(ixt_conn *c, ixt_whatif *w, ixt_err *e)
     return w->n - 1;
 }
 
+static int add_explain_op(ixt_whatif *w, const ixt_explain_prep *prep)
+{
+    ixt_whatif_op *op = add_op(w);
+    ixt_script_free(&op->prep.script);
+    op->prep = *prep;
+    return w->n - 1;
+}
+
 int ixt_whatif_explain(ixt_whatif *w, const char *typed_sql, ixt_err *e)
 {
     ixt_explain_req req = {.sql = typed_sql, .typed = true};
     ixt_explain_prep prep;
     if (ixt_explain_prepare_text(&req, &prep, e) != 0)
         return -1;
-    ixt_whatif_op *op = add_op(w);
-    ixt_script_free(&op->prep.script);
-    op->prep = prep;
-    return w->n - 1;
+    return add_explain_op(w, &prep);
+}
+
+int ixt_whatif_explain_again(ixt_whatif *w, const ixt_explain_prep *done, bool cost_only)
+{
+    ixt_explain_prep prep;
+    ixt_explain_prepare_again(done, cost_only, &prep);
+    return add_explain_op(w, &prep);
 }
 
 int ixt_whatif_run(ixt_conn *c, ixt_whatif *w, ixt_err *e)

@@ -20,13 +20,15 @@
 
 #include "idxtune/candidates.h"
 #include "idxtune/conn.h"
+#include "idxtune/explain.h"
 #include "idxtune/plan.h"
 #include "idxtune/sqlparse.h"
 #include "idxtune/util.h"
 
 typedef struct ixt_adv_stmt {
     char *sql;                 /* as given.  owned */
-    char *planned;             /* typed text that plans.  owned */
+    char *planned;             /* typed text that plans: typed.sql.  borrowed */
+    ixt_explain_prep typed;    /* its plan request, script empty: what-ifs copy it */
     long long queryid;
     double weight;             /* calls (1 for a file of statements) */
     double rows;               /* rows over those calls (pg_stat_statements), -1 unknown */

@@ -52,6 +52,12 @@ void ixt_explain_prep_free(ixt_explain_prep *p);
 /* The same without the server: no checks against it and no probing of
  * parameter types.  What idxtune would send for a text; for tests. */
 int ixt_explain_prepare_text(const ixt_explain_req *r, ixt_explain_prep *p, ixt_err *e);
+/* done's plan request again (a prep without values, from an earlier run),
+ * without parsing its text again: the advisor plans the same statements
+ * thousands of times.  cost_only: without VERBOSE and SETTINGS, for a
+ * caller that reads the costs and the plan's shape alone.  Free with
+ * ixt_explain_prep_free. */
+void ixt_explain_prepare_again(const ixt_explain_prep *done, bool cost_only, ixt_explain_prep *p);
 /* After a plan script of ixt_explain_prepare_text failed at its PREPARE
  * because the server could not type a placeholder: the text gets the
  * cast the error calls for (asked of the server, a round trip or two,

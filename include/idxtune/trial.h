@@ -60,6 +60,9 @@ int ixt_whatif_reset(ixt_conn *c, ixt_whatif *w, ixt_err *e);
 /* Plans a typed text (a prep's sql from an earlier run), as
  * ixt_explain_run does. */
 int ixt_whatif_explain(ixt_whatif *w, const char *typed_sql, ixt_err *e);
+/* The same for done's text, without parsing it again (see
+ * ixt_explain_prepare_again).  Returns the op's number. */
+int ixt_whatif_explain_again(ixt_whatif *w, const ixt_explain_prep *done, bool cost_only);
 /* Runs every op added.  Returns -1 (e filled) only when the batch could
  * not run: the connection broke.  A failed op is told by the getters. */
 int ixt_whatif_run(ixt_conn *c, ixt_whatif *w, ixt_err *e);
