@@ -11,12 +11,10 @@ if [ ! -f "$SLOWLINK" ]; then
     echo "slowlink_skipped 1 (no $SLOWLINK)"
     exit 0
 fi
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+. tests/proxy.sh
 trips=$(mktemp)
-python3 "$SLOWLINK" "$port" "$PGPORT" 50 &
-proxy=$!
-trap 'kill "$proxy" 2>/dev/null; rm -f "$trips"' EXIT
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+start_proxy "$SLOWLINK" 50
+trap 'kill "$proxy_pid" 2>/dev/null; rm -f "$trips"' EXIT
 
 # seconds of one advise run; "-" when it failed.  Its count of round trips
 # to the server goes to $trips.
@@ -34,7 +32,7 @@ compare() {
     shift
     here=$(advise_s "$@")
     echo "advise_${name}_roundtrips $(sed -n 's/^idxtune: \([0-9]*\) round trips.*/\1/p' "$trips")"
-    far=$(PGHOST=127.0.0.1 PGPORT=$port advise_s "$@")
+    far=$(PGHOST=127.0.0.1 PGPORT=$proxy_port advise_s "$@")
     echo "advise_${name}_rtt100ms_roundtrips $(sed -n 's/^idxtune: \([0-9]*\) round trips.*/\1/p' "$trips")"
     echo "advise_${name}_local_s $here"
     echo "advise_${name}_rtt100ms_s $far"

@@ -7,13 +7,10 @@ cd "$(dirname "$0")/../.."
 . tests/hypopg.sh
 echo "1..5"
 . "$(dirname "$0")/../tap.sh"
+. tests/proxy.sh
 dir=$(mktemp -d)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 tests/delay_proxy.py "$port" "$PGPORT" 100 2>"$dir/proxy" &
-proxy=$!
-trap 'kill "$proxy"; rm -rf "$dir"' EXIT
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-far() { PGHOST=127.0.0.1 PGPORT=$port PGSSLMODE=disable PGGSSENCMODE=disable "$@"; }
+start_proxy tests/delay_proxy.py 100 2>"$dir/proxy"
+trap 'kill "$proxy_pid"; rm -rf "$dir"' EXIT
 
 # the advice without what the distance changes (wall time, the address,
 # how many plans were asked for and found cached) and the write rates (a
@@ -39,7 +36,7 @@ print(json.dumps(a, indent=1, sort_keys=True))' >"$out"
 
 # the proxy does delay: this test tests something
 t0=$(date +%s%N)
-far psql -qAtX -d idxdemo -c "SELECT 1" >/dev/null
+proxied psql -qAtX -d idxdemo -c "SELECT 1" >/dev/null
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$ms" -ge 400 ]
 ok $? "a query through the proxy takes two round trips of 200 ms at least ($ms ms)" "$(cat "$dir/proxy")"
@@ -54,7 +51,7 @@ for args in "-d idxdemo --queries $dir/statements.sql" "-d idxdemo --queries $di
     # autovacuum may analyze a demo table between the runs: then again
     for try in 1 2 3; do
         advice "$dir/near" $args
-        far advice "$dir/far" $args
+        proxied advice "$dir/far" $args
         [ "$(baseline "$dir/near")" = "$(baseline "$dir/far")" ] && break
     done
     picks=$(grep -c '"definition"' "$dir/near")

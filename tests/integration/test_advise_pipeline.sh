@@ -8,13 +8,10 @@ cd "$(dirname "$0")/../.."
 . tests/hypopg.sh
 echo "1..3"
 . "$(dirname "$0")/../tap.sh"
+. tests/proxy.sh
 dir=$(mktemp -d)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 tests/nopipe_proxy.py "$port" "$PGPORT" 2>"$dir/proxy" &
-proxy=$!
-trap 'kill "$proxy"; rm -rf "$dir"' EXIT
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-proxied() { PGHOST=127.0.0.1 PGPORT=$port PGSSLMODE=disable PGGSSENCMODE=disable "$@"; }
+start_proxy tests/nopipe_proxy.py 2>"$dir/proxy"
+trap 'kill "$proxy_pid"; rm -rf "$dir"' EXIT
 
 # the advice without its wall time, the connection's address and the
 # write rates (rows per second of a window that grows between the runs;
