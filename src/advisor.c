@@ -160,6 +160,7 @@ void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, double rows
     s->weight = weight > 0 ? weight : 1;
     s->rows = rows;
     s->queryid = queryid;
+    s->fired_by = -1;
 }
 
 bool ixt_advisor_offer(ixt_advisor *a, const char *sql, double calls, double rows, long long queryid)
@@ -1619,6 +1620,14 @@ static bool all_pruned(const ixt_plan *p)
     return false;
 }
 
+/* Rows a call of a write changes as planned: what its ModifyTable reads. */
+static double changed_rows(const ixt_plan *p)
+{
+    const ixt_plan_node *r = p->root;
+    return r && r->node_type && strcmp(r->node_type, "ModifyTable") == 0 && r->nchildren > 0
+               ? r->children[0]->plan_rows : 0;
+}
+
 /* The plan of a statement without new indexes, from its script's run. */
 static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
 {
@@ -1626,6 +1635,7 @@ static void planned(ixt_adv_stmt *s, ixt_explain_prep *prep)
     ixt_plan *p = prep->script.failed ? NULL : ixt_explain_plan(prep, &e);
     s->base_cost = p ? p->total_cost : -1;
     s->pruned = p && all_pruned(p);
+    s->changed_rows = p ? changed_rows(p) : 0;
     if (!p) {
         snprintf(s->error, sizeof s->error, "%.*s", (int)sizeof s->error - 1, e.msg);
         ixt_explain_prep_free(prep);
@@ -1654,12 +1664,12 @@ static void run_scripts(ixt_advisor *a, ixt_script **scripts, int n)
         (void)ixt_script_run_batch(scripts, n, a->c, &e);
 }
 
-/* Every statement planned without new indexes, in one round trip with
- * the npre scripts of pre before and the npost of post after (one request
- * at a time when sequential); a statement with placeholders first asks
- * their types. */
+/* Every statement from `from` on planned without new indexes, in one
+ * round trip with the npre scripts of pre before and the npost of post
+ * after (one request at a time when sequential); a statement with
+ * placeholders first asks their types. */
 static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_script **pre, int npre,
-                     ixt_script **post, int npost)
+                     ixt_script **post, int npost, int from)
 {
     ixt_explain_prep *preps = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *preps);
     ixt_script **scripts = ixt_xcalloc((size_t)(npre + a->nstmts + npost) + 1, sizeof *scripts);
@@ -1667,7 +1677,7 @@ static void plan_all(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_s
     int n = 0, ns = 0;
     for (int j = 0; j < npre; j++)
         scripts[ns++] = pre[j];
-    for (int i = 0; i < a->nstmts && !stopped(a); i++) {
+    for (int i = from; i < a->nstmts && !stopped(a); i++) {
         ixt_adv_stmt *s = &a->stmts[i];
         if (progress)
             progress(ctx, i, a->nstmts, "planning the statements");
@@ -1780,7 +1790,7 @@ static int plan_and_load(ixt_advisor *a, ixt_adv_progress progress, void *ctx, d
     ixt_cand_facts_scripts(a->c, writes == a->c, post);
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
         qq[i] = &post[i];
-    plan_all(a, progress, ctx, pp, 2, qq, IXT_FACTS_SCRIPTS);
+    plan_all(a, progress, ctx, pp, 2, qq, IXT_FACTS_SCRIPTS, 0);
     PGresult *r;
     int rc = 0;
     /* a lacking right also tells why the reset failed */
@@ -1795,6 +1805,71 @@ static int plan_and_load(ixt_advisor *a, ixt_adv_progress progress, void *ctx, d
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++)
         ixt_script_free(&post[i]);
     return rc;
+}
+
+/* Whether statement s deletes rows of fk's referenced table or changes
+ * their key: the server then looks each one up in fk's table. */
+static bool fires(const ixt_adv_stmt *s, const ixt_fk_fact *fk)
+{
+    const ixt_sql_info *in = s->info;
+    if (!s->ok || s->fired_by >= 0 || in->target < 0 ||
+        !ixt_cand_same_table(fk->parent, in->tables[in->target].name))
+        return false;
+    bool hit = in->kind == IXT_SQL_DELETE;
+    for (int c = 0; c < in->nset_cols && !hit && in->kind == IXT_SQL_UPDATE; c++) {
+        size_t n = strlen(in->set_cols[c]);
+        for (const char *p = fk->parent_cols; *p && !hit; p += strcspn(p, ",") + (p[strcspn(p, ",")] != 0))
+            hit = strncmp(p, in->set_cols[c], n) == 0 && (p[n] == ',' || p[n] == 0);
+    }
+    return hit;
+}
+
+/* Whether a row-level security policy filters the table for the role. */
+static bool filtered(const ixt_advisor *a, const char *table)
+{
+    for (int p = 0; p < a->facts.npolicies; p++)
+        if (ixt_cand_same_table(table, a->facts.policies[p].table))
+            return true;
+    return false;
+}
+
+/* The lookup, with a comment saying what runs it (the statement cut, and
+ * kept from closing or opening a comment).  caller frees */
+static char *check_text(const ixt_fk_fact *fk, const char *by)
+{
+    char *cut = ixt_one_line(by, 60);
+    for (char *p = cut; *p; p++)
+        if (*p == '/' && (p[1] == '*' || (p > cut && p[-1] == '*')))
+            *p = ' ';
+    char *sql = ixt_xasprintf("%s /* foreign key %s: looked up for each row of %s */", fk->check, fk->name, cut);
+    free(cut);
+    return sql;
+}
+
+/* The foreign-key lookups the workload's writes make the server run (no
+ * plan shows them: a DELETE of 300 carts scans cart_items 300 times when
+ * no index of it leads with cart_id): a statement each, weighted by the
+ * rows that fire it, planned in one round trip.  Not of a table a policy
+ * filters for the role: the server's lookup runs past the policies, and
+ * the role's plan of it would not. */
+static void fk_checks(ixt_advisor *a)
+{
+    int n0 = a->nstmts;
+    for (int f = 0; f < a->facts.nfks; f++) {
+        const ixt_fk_fact *fk = &a->facts.fks[f];
+        for (int i = 0; i < n0 && !filtered(a, fk->table); i++) {
+            const ixt_adv_stmt *s = &a->stmts[i];
+            double rows = s->rows >= 0 ? s->rows : s->weight * s->changed_rows;
+            if (!fires(s, fk) || rows <= 0)
+                continue;
+            char *sql = check_text(fk, s->sql);
+            ixt_advisor_add(a, sql, rows, -1, 0);
+            a->stmts[a->nstmts - 1].fired_by = i;
+            free(sql);
+        }
+    }
+    if (a->nstmts > n0)
+        plan_all(a, NULL, NULL, NULL, 0, NULL, 0, n0);
 }
 
 /* Statistics the role cannot read in pg_stats, for the workload's tables:
@@ -1843,7 +1918,10 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
         return ixt_err_set(e, "%s", ixt_hypo_missing_hint(ixt_conn_info(a->c)));
     free_final(a);
     double span;
-    if (plan_and_load(a, progress, ctx, &span, e) != 0 || hidden_stats(a, e) != 0)
+    if (plan_and_load(a, progress, ctx, &span, e) != 0)
+        return -1;
+    fk_checks(a);
+    if (lost(a, e) != 0 || hidden_stats(a, e) != 0)
         return -1;
     /* weights are calls since pg_stat_statements' reset, or one run of a file */
     bool from_stats = false;

@@ -21,6 +21,11 @@ static bool same_table(const char *catname, const char *table)
            (cl > tl && catname[cl - tl - 1] == '.' && strcmp(catname + cl - tl, table) == 0);
 }
 
+bool ixt_cand_same_table(const char *catname, const char *table)
+{
+    return same_table(catname, table);
+}
+
 const ixt_col_fact *ixt_cand_col(const ixt_cand_facts *f, const char *table, const char *column)
 {
     for (int i = 0; i < f->ncols; i++)
@@ -70,6 +75,14 @@ void ixt_cand_facts_free(ixt_cand_facts *f)
             free(x->keys[k]);
         free(x->keys);
     }
+    for (int i = 0; i < f->nfks; i++) {
+        free(f->fks[i].table);
+        free(f->fks[i].parent);
+        free(f->fks[i].name);
+        free(f->fks[i].check);
+        free(f->fks[i].parent_cols);
+    }
+    free(f->fks);
     free(f->cols);
     free(f->policies);
     free(f->quals);

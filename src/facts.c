@@ -99,6 +99,27 @@ static const char INDEXES_SQL[] = IXT_SQL_TAG
     " JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam"
     " WHERE i.indisvalid AND" USER_TABLES;
 
+/* Foreign keys no valid index of their table leads with (its first keys
+ * are the key's columns, in any order), declared on the table itself
+ * (not a partition's clone), with the lookup the server makes for each
+ * referenced row deleted: ONLY the table, as the server's check does,
+ * unless it is partitioned. */
+static const char FKS_SQL[] = IXT_SQL_TAG
+    "SELECT " TABLE_NAME ", CASE WHEN pn.nspname = 'public' THEN pc.relname ELSE pn.nspname || '.' || pc.relname END,"
+    " k.conname, format('SELECT 1 FROM %s%s x WHERE %s', CASE WHEN c.relkind = 'r' THEN 'ONLY ' END,"
+    "  k.conrelid::regclass, (SELECT string_agg(format('x.%I = $%s::%s', a.attname, u.ord,"
+    "   format_type(a.atttypid, a.atttypmod)), ' AND ' ORDER BY u.ord) FROM unnest(k.conkey) WITH ORDINALITY u(att, ord)"
+    "   JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.att)),"
+    " (SELECT string_agg(a.attname, ',' ORDER BY u.ord) FROM unnest(k.confkey) WITH ORDINALITY u(att, ord)"
+    "  JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.att)"
+    " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_class pc ON pc.oid = k.confrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace"
+    " WHERE k.contype = 'f' AND k.conparentid = 0 AND" USER_TABLES
+    "  AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = k.conrelid AND i.indisvalid AND i.indpred IS NULL"
+    "   AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] @> k.conkey"
+    "   AND k.conkey @> (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)])"
+    " ORDER BY 1, 3 LIMIT 5000";
+
 static const char SPAN_SQL[] = IXT_SQL_TAG "SELECT " SPAN_NEW;
 static const char SPAN_OLD_SQL[] = IXT_SQL_TAG "SELECT " SPAN_OLD;
 
@@ -120,6 +141,18 @@ static void load_cols(PGresult *r, ixt_cand_facts *f)
                                                                 ? NULL : ixt_xstrdup(PQgetvalue(r, i, 8)),
                                              .names_rows = PQgetvalue(r, i, 9)[0] == 't'};
     ixt_catalog_read(r, &f->cat);
+}
+
+static void load_fks(PGresult *r, ixt_cand_facts *f)
+{
+    int n = PQntuples(r);
+    f->fks = ixt_xcalloc((size_t)n + 1, sizeof *f->fks);
+    for (int i = 0; i < n; i++)
+        f->fks[f->nfks++] = (ixt_fk_fact){.table = ixt_xstrdup(PQgetvalue(r, i, 0)),
+                                          .parent = ixt_xstrdup(PQgetvalue(r, i, 1)),
+                                          .name = ixt_xstrdup(PQgetvalue(r, i, 2)),
+                                          .check = ixt_xstrdup(PQgetvalue(r, i, 3)),
+                                          .parent_cols = ixt_xstrdup(PQgetvalue(r, i, 4))};
 }
 
 static void load_policies(PGresult *r, ixt_cand_facts *f)
@@ -257,7 +290,7 @@ static void load_writes(PGresult *r, ixt_cand_facts *f)
 
 /* The facts' scripts, in this order; a query not asked is an empty one.
  * The write statements follow the tables, whose rates they replace. */
-enum { F_COLS, F_POLICIES, F_QUALS, F_TABLES, F_INDEXES, F_SPAN, F_WRITES };
+enum { F_COLS, F_POLICIES, F_QUALS, F_TABLES, F_INDEXES, F_SPAN, F_WRITES, F_FKS };
 
 /* sql into script s; as the session's own user when as_session.  Under
  * SET ROLE, pg_stats hides the tables whose row security applies to the
@@ -284,7 +317,7 @@ void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s)
         [F_COLS] = COLS_SQL, [F_POLICIES] = POLICIES_SQL, [F_QUALS] = in->has_qualstats ? QUALS_SQL : NULL,
         [F_TABLES] = tables ? TABLES_SQL : NULL, [F_INDEXES] = INDEXES_SQL,
         [F_SPAN] = in->version_num >= 140000 && in->has_pgss ? SPAN_SQL : SPAN_OLD_SQL,
-        [F_WRITES] = tables ? writes_sql(c) : NULL};
+        [F_WRITES] = tables ? writes_sql(c) : NULL, [F_FKS] = FKS_SQL};
     for (int i = 0; i < IXT_FACTS_SCRIPTS; i++) {
         ixt_script_init(&s[i]);
         if (sql[i])
@@ -309,11 +342,11 @@ int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, ixt_
     *span_s = 0;
     static void (*const load[IXT_FACTS_SCRIPTS])(PGresult *, ixt_cand_facts *) = {
         [F_COLS] = load_cols, [F_POLICIES] = load_policies, [F_QUALS] = load_quals, [F_TABLES] = load_tables,
-        [F_INDEXES] = load_indexes, [F_WRITES] = load_writes};
+        [F_INDEXES] = load_indexes, [F_WRITES] = load_writes, [F_FKS] = load_fks};
     /* the policies, pg_qualstats' predicates, the span and the write
      * statements may be unreadable: the advice goes on without them */
     static const bool optional[IXT_FACTS_SCRIPTS] = {[F_POLICIES] = true, [F_QUALS] = true, [F_SPAN] = true,
-                                                     [F_WRITES] = true};
+                                                     [F_WRITES] = true, [F_FKS] = true};
     int rc = 0;
     for (int i = 0; i < IXT_FACTS_SCRIPTS && rc == 0; i++) {
         PGresult *r = kept_result(&s[i]);

@@ -33,6 +33,10 @@ typedef struct ixt_adv_stmt {
     double weight;             /* calls (1 for a file of statements) */
     double rows;               /* rows over those calls (pg_stat_statements), -1 unknown */
     double base_cost;          /* without new indexes */
+    double changed_rows;       /* rows a call of a write changes, as planned */
+    /* the statement whose rows make the server run this one: a foreign
+     * key's lookup (see facts' ixt_fk_fact), -1 when given */
+    int fired_by;
     double cost;               /* with the chosen set */
     ixt_sql_info *info;
     bool ok;

@@ -51,6 +51,17 @@ typedef struct ixt_policy_fact {
     char *qual;                /* owned */
 } ixt_policy_fact;
 
+/* A foreign key no index of its table leads with: each row a DELETE of
+ * the referenced table removes (or an UPDATE of its key changes) makes
+ * the server look the key up in this table, a scan per row. */
+typedef struct ixt_fk_fact {
+    char *table;               /* the referencing table.  owned */
+    char *parent;              /* the referenced table.  owned */
+    char *name;                /* the constraint.  owned */
+    char *check;               /* the lookup, its key as $1::type...  owned */
+    char *parent_cols;         /* the referenced columns, comma-separated.  owned */
+} ixt_fk_fact;
+
 /* A predicate pg_qualstats saw a statement run with. */
 typedef struct ixt_qual_fact {
     long long queryid;
@@ -129,6 +140,8 @@ typedef struct ixt_cand_facts {
     int ntables;
     ixt_index_fact *indexes;
     int nindexes;
+    ixt_fk_fact *fks;
+    int nfks;
     ixt_bulk_fact bulk;
 } ixt_cand_facts;
 
@@ -173,6 +186,9 @@ void ixt_cand_facts_free(ixt_cand_facts *f);
 /* The facts of a column, NULL when unknown.  borrowed */
 const ixt_col_fact *ixt_cand_col(const ixt_cand_facts *f, const char *table, const char *column);
 const ixt_table_fact *ixt_cand_table(const ixt_cand_facts *f, const char *table);
+/* Whether the catalog's name of a table ("schema.table" outside public)
+ * names the table a statement names (often bare). */
+bool ixt_cand_same_table(const char *catname, const char *table);
 
 /* Adds the candidates of one statement (info: its parse tree, queryid for
  * pg_qualstats, 0 when none) to set, without duplicates.  Returns how many

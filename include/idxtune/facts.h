@@ -27,7 +27,7 @@ int ixt_cand_facts_load(ixt_conn *c, ixt_conn *writes, ixt_cand_facts *f, double
  * them when `tables` (writes is c); then, once they ran, the facts from
  * them, as ixt_cand_facts_load gives them.  The caller ixt_script_frees
  * each script. */
-#define IXT_FACTS_SCRIPTS 7
+#define IXT_FACTS_SCRIPTS 8
 void ixt_cand_facts_scripts(ixt_conn *c, bool tables, ixt_script *s);
 int ixt_cand_facts_take(ixt_conn *c, ixt_conn *writes, const ixt_script *s, ixt_cand_facts *f, double *span_s,
                         ixt_err *e);
