@@ -880,13 +880,19 @@ static void settle(ixt_advisor *a, search *h)
     free(b);
 }
 
-static double total_weighted(const ixt_advisor *a)
+/* given: only the statements given, not the lookups they fire */
+static double weighted(const ixt_advisor *a, bool given)
 {
     double t = 0;
     for (int i = 0; i < a->nstmts; i++)
-        if (a->stmts[i].ok)
+        if (a->stmts[i].ok && (!given || a->stmts[i].fired_by < 0))
             t += a->stmts[i].weight * a->stmts[i].cost;
     return t;
+}
+
+static double total_weighted(const ixt_advisor *a)
+{
+    return weighted(a, false);
 }
 
 /* Value per second: read cost saved net of the weighted write cost.  A
@@ -900,7 +906,7 @@ static double value(const ixt_advisor *a, double saving, double write_cost)
 /* Value below which a pick is not worth having. */
 static double value_floor(const ixt_advisor *a)
 {
-    return a->min_share * a->weighted_before / a->span_s;
+    return a->min_share * a->floor_base / a->span_s;
 }
 
 static void recost(ixt_advisor *a, search *h, int k)
@@ -1955,6 +1961,7 @@ int ixt_advisor_run(ixt_advisor *a, ixt_adv_progress progress, void *ctx, ixt_er
     search h = {.moved_at = ixt_xcalloc((size_t)a->nstmts + 1, sizeof *h.moved_at)};
     sync_cands(a, &h);
     a->weighted_before = total_weighted(a);
+    a->floor_base = weighted(a, true);
     double used = 0;
     for (int step = 0; step < 256; step++) {
         if (progress)

@@ -87,6 +87,10 @@ typedef struct ixt_advisor {
     ixt_cand_set set;          /* the candidates' shapes, parallel to cands */
     ixt_cand_facts facts;
     double weighted_before, weighted_after, size_bytes, size_real, write_cost;
+    /* weighted cost before of the statements given, without the
+     * foreign-key lookups they fire (one index takes those away): what
+     * min_share is a share of */
+    double floor_base;
     long whatif_calls, cache_hits;
     int qualstats_uses;        /* predicates learned from pg_qualstats */
     int loads_skipped;         /* top statements ixt_advisor_offer left out as one-off loads */

@@ -1164,7 +1164,7 @@ static void test_no_candidate_left_worth_adding(void **state)
     for (int i = 0; i < a.nstmts; i++)
         total += base[i] = a.stmts[i].ok ? search_cost(w, a.stmts[i].sql) : 0;
     assert_true(fabs(total - a.weighted_after) <= 0.005 * a.weighted_after);
-    double floor = a.min_share * a.weighted_before;
+    double floor = a.min_share * a.floor_base;
     int tried = 0;
     for (int k = 0; k < a.ncands; k++) {
         if (a.cands[k].chosen || a.cands[k].untestable || related_to_a_pick(&a, k) ||
