@@ -1895,6 +1895,14 @@ static void fk_checks(ixt_advisor *a)
         plan_all(a, NULL, NULL, NULL, 0, NULL, 0, n0);
 }
 
+int ixt_advisor_lookups(const ixt_advisor *a)
+{
+    int n = 0;
+    for (int i = 0; i < a->nstmts; i++)
+        n += a->stmts[i].fired_by >= 0;
+    return n;
+}
+
 /* Statistics the role cannot read in pg_stats, for the workload's tables:
  * without them sizes go uncorrected and few-valued columns look unknown. */
 static int hidden_stats(ixt_advisor *a, ixt_err *e)

@@ -95,8 +95,12 @@ static void print_text(const ixt_opts *o, ixt_advisor *a, const ixt_adv_helped *
 {
     char sz[32];
     const char *as = ixt_conn_as(a->c);
-    printf("Advice for %s%s%s%s: %d statements, %d candidates\n", ixt_conn_label(a->c), as[0] ? " (as " : "",
-           as, as[0] ? ")" : "", a->nstmts, a->ncands);
+    int lookups = ixt_advisor_lookups(a);
+    printf("Advice for %s%s%s%s: %d statements", ixt_conn_label(a->c), as[0] ? " (as " : "", as, as[0] ? ")" : "",
+           a->nstmts - lookups);
+    if (lookups)
+        printf(" and %d foreign-key lookup%s they make the server run", lookups, lookups == 1 ? "" : "s");
+    printf(", %d candidates\n", a->ncands);
     for (int p = 0; p < a->npicks; p++) {
         const ixt_adv_cand *c = &a->cands[a->picks[p]];
         char *def = pretty(c->def);
@@ -172,6 +176,12 @@ static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_
                                                     "cost_after", ixt_json_real(h->final[i], IXT_JSON_COST),
                                                     "weight", ixt_json_count(a->stmts[i].weight), "cost_rises",
                                                     cost_rises(a, h, i)));
+        for (int i = 0, n = 0; i < a->nstmts; i++)
+            if (h->uses[p * a->nstmts + i]) {
+                int by = a->stmts[i].fired_by;
+                json_object_set_new(json_array_get(hs, (size_t)n++), "lookup_for",
+                                    by >= 0 ? json_string(a->stmts[by].sql) : json_null());
+            }
         json_t *one = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "definition", def, "table",
                                 c->table, "size_bytes", ixt_json_count(c->size_bytes), "size_corrected_bytes",
                                 ixt_json_count(c->size_real), "write_rate", ixt_json_known(c->writes_per_s, IXT_JSON_RATE),
@@ -200,7 +210,7 @@ static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_
     const char *as = ixt_conn_as(a->c);
     json_t *j = json_pack("{s:s, s:o, s:i, s:i, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
                           "connection", ixt_conn_label(a->c), "as", as[0] ? json_string(as) : json_null(),
-                          "statements", a->nstmts,
+                          "statements", a->nstmts - ixt_advisor_lookups(a),
                           "candidates", a->ncands, "weighted_cost_before",
                           ixt_json_real(a->weighted_before, IXT_JSON_COST), "weighted_cost_after",
                           ixt_json_real(a->weighted_after, IXT_JSON_COST), "total_size_bytes",
@@ -209,6 +219,7 @@ static json_t *advice_json(ixt_advisor *a, const ixt_adv_helped *h, double wall_
                      (json_int_t)a->whatif_calls, "cache_hits", (json_int_t)a->cache_hits, "wall_ms",
                      ixt_json_real(wall_ms, IXT_JSON_MS), "indexes", idx, "skipped", skipped, "never_analyzed", un,
                      "not_scored", untestable);
+    json_object_set_new(j, "foreign_key_lookups", json_integer(ixt_advisor_lookups(a)));
     json_object_set_new(j, "total_size_corrected_bytes", ixt_json_count(a->size_real));
     json_object_set_new(j, "write_cost_per_s", ixt_json_real(a->write_cost, IXT_JSON_COST));
     json_object_set_new(j, "write_weight", ixt_json_real(a->write_weight, IXT_JSON_RATIO));

@@ -95,13 +95,17 @@ static void aview_draw(app *a, ui_view *v, int top, int rows)
         return;
     }
     double pct = ad->weighted_before > 0 ? (ad->weighted_after - ad->weighted_before) / ad->weighted_before * 100 : 0;
-    char loads[64] = "";
+    char loads[96] = "";
     if (ad->loads_skipped)
         snprintf(loads, sizeof loads, " (%d one-off load%s left out)", ad->loads_skipped,
                  ad->loads_skipped == 1 ? "" : "s");
+    int lookups = ixt_advisor_lookups(ad);
+    if (lookups)
+        snprintf(loads + strlen(loads), sizeof loads - strlen(loads), " (and %d foreign-key lookup%s)", lookups,
+                 lookups == 1 ? "" : "s");
     snprintf(line, sizeof line, " Advice for the top %d statements%s%s%s: weighted cost %.0f -> %.0f (%+.1f%%), "
              "%d indexes, %s; %ld what-if plans, %ld cached, %.0f ms",
-             ad->nstmts, loads, ixt_conn_as(ad->c)[0] ? " as " : "", ixt_conn_as(ad->c), ad->weighted_before,
+             ad->nstmts - lookups, loads, ixt_conn_as(ad->c)[0] ? " as " : "", ixt_conn_as(ad->c), ad->weighted_before,
              ad->weighted_after, pct, ad->npicks, ixt_fmt_bytes(ad->size_bytes, sz, sizeof sz), ad->whatif_calls,
              ad->cache_hits, x->wall_ms);
     if (x->writes_note[0])

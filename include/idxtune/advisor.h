@@ -132,6 +132,9 @@ void ixt_advisor_add(ixt_advisor *a, const char *sql, double weight, double rows
 bool ixt_advisor_offer(ixt_advisor *a, const char *sql, double calls, double rows, long long queryid);
 /* Adds every statement of a file (split on ';'), weight 1. */
 int ixt_advisor_add_file(ixt_advisor *a, const char *path, ixt_err *e);
+/* How many of the statements are foreign-key lookups the others fire
+ * (fired_by set), added by the run after the statements given. */
+int ixt_advisor_lookups(const ixt_advisor *a);
 /* Generates the candidates, then the greedy search.  Fails (e filled)
  * when HypoPG is missing or the role may not execute its functions, and
  * when the connection is lost: never a candidate's property. */
