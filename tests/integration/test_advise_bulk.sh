@@ -11,11 +11,7 @@ cd "$(dirname "$0")/../.."
 . tests/hypopg.sh
 echo "1..7"
 . "$(dirname "$0")/../tap.sh"
-dir=$(mktemp -d)
-db=idxbulk
-trap 'rm -rf "$dir"; dropdb --force --if-exists "$db" 2>/dev/null' EXIT
-export PGOPTIONS="-c client_min_messages=warning"
-dropdb --force --if-exists "$db" 2>/dev/null
+. tests/owndb.sh idxbulk
 . tests/bulk.sh
 sql() { psql -X -q -d "$db" -v ON_ERROR_STOP=1 >"$dir/setup" 2>&1; }
 # advise's JSON into $dir/out, its stderr into $dir/err; then the python

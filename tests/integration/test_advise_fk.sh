@@ -10,11 +10,7 @@ cd "$(dirname "$0")/../.."
 . tests/hypopg.sh
 echo "1..5"
 . "$(dirname "$0")/../tap.sh"
-dir=$(mktemp -d)
-db=idxfk
-trap 'rm -rf "$dir"; dropdb --force --if-exists "$db" 2>/dev/null' EXIT
-export PGOPTIONS="-c client_min_messages=warning"
-dropdb --force --if-exists "$db" 2>/dev/null
+. tests/owndb.sh idxfk
 sql() { psql -X -q -d "$db" -v ON_ERROR_STOP=1 >"$dir/setup" 2>&1; }
 createdb "$db" && sql <<'EOF'
 CREATE EXTENSION hypopg;

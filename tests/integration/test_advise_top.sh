@@ -8,10 +8,7 @@ cd "$(dirname "$0")/../.."
 . tests/hypopg.sh
 echo "1..2"
 . "$(dirname "$0")/../tap.sh"
-dir=$(mktemp -d)
-db=idxtop
-trap 'rm -rf "$dir"; dropdb --if-exists "$db" 2>/dev/null' EXIT
-dropdb --if-exists "$db" 2>/dev/null
+. tests/owndb.sh idxtop
 createdb "$db" && psql -X -q -d "$db" -v ON_ERROR_STOP=1 >"$dir/setup" 2>&1 <<'SQL'
 CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 CREATE EXTENSION IF NOT EXISTS hypopg;
