@@ -67,6 +67,57 @@ static void run_ok(ixt_conn *c, const char *sql)
         fail_msg("%s: %s", sql, e.msg);
 }
 
+/* The foreign key of table fk facts list, NULL when none.  borrowed */
+static const ixt_fk_fact *fk_of(const ixt_cand_facts *f, const char *table)
+{
+    for (int i = 0; i < f->nfks; i++)
+        if (strcmp(f->fks[i].table, table) == 0)
+            return &f->fks[i];
+    return NULL;
+}
+
+/* The foreign keys no index leads with, with the lookup the server makes
+ * for each referenced row deleted: ONLY the table unless it is
+ * partitioned, the key's columns in order with their types.  An index
+ * whose first keys are the key's columns in another order serves it; one
+ * on part of them, or a partial one, does not. */
+static void test_foreign_keys_without_an_index(void **state)
+{
+    (void)state;
+    ixt_conn *c = ixt_test_connect(NULL, NULL, NULL, 0);
+    run_ok(c, "DROP TABLE IF EXISTS fkf_child, fkf_parent");
+    run_ok(c, "CREATE TABLE fkf_parent (a int, b text, PRIMARY KEY (a, b))");
+    run_ok(c, "CREATE TABLE fkf_child (id int, a int, b text, c int, FOREIGN KEY (a, b) REFERENCES fkf_parent)");
+    const char *steps[] = {NULL, "CREATE INDEX ON fkf_child (a)", "CREATE INDEX ON fkf_child (b, a) WHERE c > 0",
+                           "CREATE INDEX ON fkf_child (b, a, c)"};
+    for (int s = 0; s < 4; s++) {
+        if (steps[s])
+            run_ok(c, steps[s]);
+        ixt_cand_facts f;
+        ixt_err e;
+        double span;
+        if (ixt_cand_facts_load(c, c, &f, &span, &e) != 0)
+            fail_msg("%s", e.msg);
+        const ixt_fk_fact *k = fk_of(&f, "fkf_child");
+        if (s < 3) {
+            assert_non_null(k);
+            assert_string_equal(k->parent, "fkf_parent");
+            assert_string_equal(k->check, "SELECT 1 FROM ONLY fkf_child x WHERE x.a = $1::integer AND x.b = $2::text");
+            assert_string_equal(k->parent_cols, "a,b");
+        } else {
+            assert_null(k);
+        }
+        /* the demo's: run_logs (run_id) has no index; delivery_attempts is partitioned */
+        assert_non_null(fk_of(&f, "run_logs"));
+        const ixt_fk_fact *d = fk_of(&f, "delivery_attempts");
+        assert_non_null(d);
+        assert_string_equal(d->check, "SELECT 1 FROM delivery_attempts x WHERE x.tenant_id = $1::integer");
+        ixt_cand_facts_free(&f);
+    }
+    run_ok(c, "DROP TABLE fkf_child, fkf_parent");
+    ixt_conn_close(c);
+}
+
 /* A table loaded in bulk before pg_stat_statements' window (its statement
  * removed from it, as a reset does), then written a little by statements
  * it saw (INSERT, UPDATE and COPY): the write rates are those statements'
@@ -188,6 +239,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_facts_under_a_role_are_the_session_users),
         cmocka_unit_test(test_columns_that_name_rows),
+        cmocka_unit_test(test_foreign_keys_without_an_index),
         cmocka_unit_test(test_partitioned_table_writes_are_its_partitions),
         cmocka_unit_test(test_write_rates_are_the_statements),
     };
