@@ -1839,15 +1839,31 @@ static bool filtered(const ixt_advisor *a, const char *table)
     return false;
 }
 
+/* Whether sql names every column of the comma-separated list cols as
+ * the server's lookups do, always quoted. */
+static bool names_quoted(const char *sql, const char *cols)
+{
+    bool all = true;
+    for (const char *p = cols; *p && all; p += strcspn(p, ",") + (p[strcspn(p, ",")] != 0)) {
+        char *q = ixt_xasprintf("\"%.*s\"", (int)strcspn(p, ","), p);
+        all = strstr(sql, q) != NULL;
+        free(q);
+    }
+    return all;
+}
+
 /* Whether one of the first n statements is the server's own lookup of
- * fk's table, as pg_stat_statements shows it when it tracks nested
- * statements (track = all): "... FROM ONLY "public"."cart_items" x WHERE
- * "cart_id" OPERATOR(pg_catalog.=) $1 ...".  It is weighed as it is. */
+ * fk's table and columns, as pg_stat_statements shows it when it tracks
+ * nested statements (track = all): "... FROM ONLY "public"."cart_items" x
+ * WHERE "cart_id" OPERATOR(pg_catalog.=) $1 ...".  It is weighed as it
+ * is. */
 static bool seen(const ixt_advisor *a, int n, const ixt_fk_fact *fk)
 {
     for (int i = 0; i < n; i++) {
         const ixt_adv_stmt *s = &a->stmts[i];
-        for (int t = 0; s->ok && strstr(s->sql, "OPERATOR(pg_catalog.=)") && t < s->info->ntables; t++)
+        if (!s->ok || !strstr(s->sql, "OPERATOR(pg_catalog.=)") || !names_quoted(s->sql, fk->cols))
+            continue;
+        for (int t = 0; t < s->info->ntables; t++)
             if (ixt_cand_same_table(fk->table, s->info->tables[t].name) ||
                 ixt_cand_same_table(s->info->tables[t].name, fk->table))
                 return true;

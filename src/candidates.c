@@ -81,6 +81,7 @@ void ixt_cand_facts_free(ixt_cand_facts *f)
         free(f->fks[i].name);
         free(f->fks[i].check);
         free(f->fks[i].parent_cols);
+        free(f->fks[i].cols);
     }
     free(f->fks);
     free(f->cols);

@@ -112,6 +112,8 @@ static const char FKS_SQL[] = IXT_SQL_TAG
     "   JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.att)),"
     " (SELECT string_agg(a.attname, ',' ORDER BY u.ord) FROM unnest(k.confkey) WITH ORDINALITY u(att, ord)"
     "  JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.att)"
+    ", (SELECT string_agg(a.attname, ',' ORDER BY u.ord) FROM unnest(k.conkey) WITH ORDINALITY u(att, ord)"
+    "  JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.att)"
     " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
     " JOIN pg_class pc ON pc.oid = k.confrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace"
     " WHERE k.contype = 'f' AND k.conparentid = 0 AND" USER_TABLES
@@ -152,7 +154,8 @@ static void load_fks(PGresult *r, ixt_cand_facts *f)
                                           .parent = ixt_xstrdup(PQgetvalue(r, i, 1)),
                                           .name = ixt_xstrdup(PQgetvalue(r, i, 2)),
                                           .check = ixt_xstrdup(PQgetvalue(r, i, 3)),
-                                          .parent_cols = ixt_xstrdup(PQgetvalue(r, i, 4))};
+                                          .parent_cols = ixt_xstrdup(PQgetvalue(r, i, 4)),
+                                          .cols = ixt_xstrdup(PQgetvalue(r, i, 5))};
 }
 
 static void load_policies(PGresult *r, ixt_cand_facts *f)

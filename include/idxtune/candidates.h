@@ -60,6 +60,7 @@ typedef struct ixt_fk_fact {
     char *name;                /* the constraint.  owned */
     char *check;               /* the lookup, its key as $1::type...  owned */
     char *parent_cols;         /* the referenced columns, comma-separated.  owned */
+    char *cols;                /* its own columns, comma-separated.  owned */
 } ixt_fk_fact;
 
 /* A predicate pg_qualstats saw a statement run with. */

@@ -1057,6 +1057,13 @@ static void test_foreign_key_lookups(void **state)
     assert_int_equal(a.nstmts, 2);
     assert_true(a.stmts[1].ok);
     ixt_advisor_free(&a);
+    /* the server's lookup of another key of the table is not this one's */
+    const char *with_other[] = {sql[0], "SELECT 1 FROM ONLY \"public\".\"fk_child\" x WHERE \"note\""
+                                        " OPERATOR(pg_catalog.=) $1::text FOR KEY SHARE OF x"};
+    advise_these(&a, c, with_other, 2);
+    assert_true(a.stmts[1].ok);
+    assert_int_equal(a.nstmts, 3);
+    ixt_advisor_free(&a);
 
     exec_ok(c, "CREATE INDEX ON fk_child (parent_id)");
     advise_these(&a, c, sql, 2);

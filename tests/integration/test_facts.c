@@ -104,6 +104,7 @@ static void test_foreign_keys_without_an_index(void **state)
             assert_string_equal(k->parent, "fkf_parent");
             assert_string_equal(k->check, "SELECT 1 FROM ONLY fkf_child x WHERE x.a = $1::integer AND x.b = $2::text");
             assert_string_equal(k->parent_cols, "a,b");
+            assert_string_equal(k->cols, "a,b");
         } else {
             assert_null(k);
         }
