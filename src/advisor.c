@@ -1896,7 +1896,9 @@ static void fk_checks(ixt_advisor *a)
     int n0 = a->nstmts;
     for (int f = 0; f < a->facts.nfks; f++) {
         const ixt_fk_fact *fk = &a->facts.fks[f];
-        for (int i = 0; i < n0 && !filtered(a, fk->table) && !seen(a, n0, fk); i++) {
+        if (filtered(a, fk->table) || seen(a, n0, fk))
+            continue;
+        for (int i = 0; i < n0; i++) {
             const ixt_adv_stmt *s = &a->stmts[i];
             double rows = s->rows >= 0 ? s->rows : s->weight * s->changed_rows;
             if (!fires(s, fk) || rows <= 0)
